@@ -1,0 +1,39 @@
+# The two commands: `make run` (the app with demo data on SQLite) and `make test` (lint + the whole suite).
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test install lint test-postgres clean bench
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3 ..."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check fundapp tests benchmarks migrations wsgi.py
+	$(BIN)/ruff format --check fundapp tests benchmarks migrations wsgi.py
+
+test: install lint
+	$(BIN)/pytest -n auto -q
+
+FUNDAPP_TEST_DATABASE_URL ?= postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_test
+test-postgres: install
+	FUNDAPP_TEST_DATABASE_URL=$(FUNDAPP_TEST_DATABASE_URL) $(BIN)/pytest -n auto -q
+
+bench: install
+	for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) instance/fundapp.sqlite3*

@@ -1,0 +1,88 @@
+"""The REST API under /api/v1: flask-smorest, with our error format and OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import Flask
+from flask_smorest import Api as SmorestApi
+from flask_smorest import Blueprint
+
+
+class ErrorBodySchema(ma.Schema):
+    code = ma.fields.String(required=True)
+    message = ma.fields.String(required=True)
+    details = ma.fields.Raw(required=True, metadata={"description": "field or cell problems"})
+
+
+class ErrorSchema(ma.Schema):
+    error = ma.fields.Nested(ErrorBodySchema, required=True)
+
+
+class Api(SmorestApi):
+    ERROR_SCHEMA = ErrorSchema
+
+    def _register_error_handlers(self) -> None:
+        """Errors are answered by fundapp.errors, in one format for the whole app."""
+
+
+def make_blueprint(name: str, description: str) -> Blueprint:
+    return Blueprint(f"api_{name}", __name__, url_prefix="/api/v1", description=description)
+
+
+def schema_name(schema: Any) -> str:
+    """Component names for the OpenAPI document; a partial (PATCH) schema gets its own name."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    name = cls.__name__.removesuffix("Schema")
+    if not isinstance(schema, type) and schema.partial:
+        name += "Patch"
+    return name
+
+
+class PageArgsSchema(ma.Schema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
+    page_size = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=200))
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
+
+
+def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
+    return type(
+        name,
+        (ma.Schema,),
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "total": ma.fields.Integer(required=True),
+            "page": ma.fields.Integer(required=True),
+            "page_size": ma.fields.Integer(required=True),
+        },
+    )
+
+
+def page_of(items: list[Any], total: int, page: int, page_size: int) -> dict[str, Any]:
+    return {"items": items, "total": total, "page": page, "page_size": page_size}
+
+
+def init_app(app: Flask) -> Api:
+    app.config.update(
+        API_TITLE="fundapp API",
+        API_VERSION="v1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/api/v1",
+        OPENAPI_JSON_PATH="openapi.json",
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "The back office of place-based impact funds and the municipalities "
+                "that pay for outcomes. Money is a decimal string; dates are ISO 8601.",
+            },
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/tokens"}
+                }
+            },
+            "security": [{"bearerAuth": []}],
+        },
+    )
+    from apispec.ext.marshmallow import MarshmallowPlugin
+
+    return Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})

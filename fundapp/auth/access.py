@@ -1,0 +1,136 @@
+"""Who is asking (session or API token), their Scope, and the access rule every route declares.
+
+Every endpoint carries an ``access_rule`` ("public", "login" or "admin");
+object-level rules are applied by ``policy.load``. A route without a rule is
+refused (fail closed), and a test walks every route.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Flask, g, redirect, request, url_for
+from flask_login import LoginManager, current_user
+
+from fundapp.auth.models import User
+from fundapp.auth.policy import Scope
+from fundapp.db import get_session, utcnow
+from fundapp.errors import Forbidden, Unauthorized, wants_json
+
+F = TypeVar("F", bound=Callable[..., Any])
+TOUCH_EVERY = timedelta(minutes=5)
+RULES = ("public", "login", "admin")
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    try:
+        user = get_session().get(User, int(user_id))
+    except ValueError:
+        return None
+    return user if user is not None and user.is_active else None
+
+
+@login_manager.request_loader
+def _load_user_from_token(req: Any) -> User | None:
+    from fundapp.auth.services import user_for_token
+
+    header = req.headers.get("Authorization", "")
+    if not header.lower().startswith("bearer "):
+        return None
+    found = user_for_token(get_session(), header[7:].strip())
+    if found is None:
+        return None
+    user, token = found
+    g.api_token = token
+    return user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized() -> Any:
+    raise Unauthorized("Please log in.")
+
+
+def current_scope() -> Scope:
+    if "scope" not in g:
+        g.scope = Scope.of_user(current_user if current_user.is_authenticated else None)
+    return g.scope
+
+
+def current_actor() -> User | None:
+    return current_user if current_user.is_authenticated else None
+
+
+def access(rule: str) -> Callable[[F], F]:
+    """Declare and enforce who may call a route at all: 'public', 'login' or 'admin'."""
+    if rule not in RULES:
+        raise ValueError(rule)
+
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if rule != "public":
+                _require_login()
+                if rule == "admin" and not current_scope().is_admin:
+                    raise Forbidden("Only an administrator may do this.")
+            return view(*args, **kwargs)
+
+        guarded.access_rule = rule  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def _require_login() -> None:
+    if current_user.is_authenticated:
+        is_api = request.path.startswith("/api/")
+        if is_api and request.method not in SAFE_METHODS and "api_token" not in g:
+            # The API takes changes only with a bearer token: a browser session
+            # (cookie) cannot be used for cross-site writes to the API.
+            raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
+        return
+    if wants_json():
+        raise Unauthorized("Log in first: send Authorization: Bearer <token> (POST /api/v1/auth/tokens).")
+    raise _LoginRedirect()
+
+
+class _LoginRedirect(Exception):
+    pass
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+
+    @app.errorhandler(_LoginRedirect)
+    def _to_login(_exc: _LoginRedirect) -> Any:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    @app.before_request
+    def _fail_closed() -> None:
+        endpoint = request.endpoint
+        if endpoint is None:
+            return  # 404/405: no view will run
+        view = app.view_functions.get(endpoint)
+        if getattr(view, "access_rule", None) is None and endpoint not in PUBLIC_ENDPOINTS:
+            raise Forbidden(f"The route {endpoint} declares no access rule.")
+
+    @app.after_request
+    def _touch_token(response: Any) -> Any:
+        token = g.get("api_token")
+        now = utcnow()
+        stale = token is not None and (token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY)
+        if stale and response.status_code < 400:
+            token.last_used_at = now
+        return response
+
+
+# Endpoints of Flask and flask-smorest themselves, public by design.
+PUBLIC_ENDPOINTS = frozenset({"static", "api-docs.openapi_json"})

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fundapp.db import Base, UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    ADMIN = "admin"
+    FUND_MANAGER = "fund_manager"
+    PAYER_OFFICER = "payer_officer"
+    INVESTEE_MEMBER = "investee_member"
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Store enum values (not names) as a portable VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    email: Mapped[str] = mapped_column(String(255), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    password_hash: Mapped[str] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(5))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return bool(self.active)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(Base):
+    """What a user is: admin, manager of a fund, officer of a payer, member of an investee."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "fund_id", "payer_id", "investee_id"),
+        CheckConstraint(
+            "(role = 'admin' AND fund_id IS NULL AND payer_id IS NULL AND investee_id IS NULL)"
+            " OR (role = 'fund_manager' AND fund_id IS NOT NULL AND payer_id IS NULL AND investee_id IS NULL)"
+            " OR (role = 'payer_officer' AND payer_id IS NOT NULL AND fund_id IS NULL AND investee_id IS NULL)"
+            " OR (role = 'investee_member' AND investee_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL)",
+            name="target_matches_role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+    fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"), index=True)
+    payer_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_payers.id", ondelete="CASCADE"), index=True)
+    investee_id: Mapped[int | None] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the token itself is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

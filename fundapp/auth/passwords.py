@@ -1,0 +1,73 @@
+"""Password hashing (Argon2id) and the minimum password policy."""
+
+from __future__ import annotations
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+_hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile defaults
+
+# A dummy hash so that checking an unknown email costs the same time as a known one.
+_DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+COMMON_PASSWORDS = frozenset(
+    {
+        "password",
+        "password1",
+        "password123",
+        "wachtwoord",
+        "wachtwoord1",
+        "welkom",
+        "welkom01",
+        "welkom123",
+        "qwerty",
+        "qwertyuiop",
+        "12345678",
+        "123456789",
+        "1234567890",
+        "iloveyou",
+        "admin123",
+        "letmein",
+        "changeme",
+        "abc12345",
+        "zomer2024",
+        "winter2024",
+        "voorjaar2025",
+    }
+)
+
+
+def use_fast_hashing_for_tests() -> None:
+    """Argon2id with minimal cost: only for the test suite, where thousands of users are made."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    _DUMMY_HASH = _hasher.hash("not-a-real-password-0")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+def password_problems(password: str, email: str = "", min_length: int = 10) -> list[str]:
+    problems = []
+    if len(password) < min_length:
+        problems.append(f"Use at least {min_length} characters.")
+    if password.lower() in COMMON_PASSWORDS:
+        problems.append("This password is too common.")
+    if len(set(password)) < 4:
+        problems.append("Use more different characters.")
+    local = email.split("@")[0].lower()
+    if len(local) >= 4 and local in password.lower():
+        problems.append("Do not use your email address in your password.")
+    return problems

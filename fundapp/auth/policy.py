@@ -1,0 +1,227 @@
+"""Authorization is data, checked here and nowhere else.
+
+A user's memberships give a ``Scope``. Every list query is filtered by a
+``visible_*`` clause, every object load goes through ``load()``, which answers
+404 for what the user may not see and 403 for what they may see but not do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy.orm import Session
+
+from fundapp.errors import Forbidden, NotFound
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None = None
+    is_admin: bool = False
+    fund_ids: frozenset[int] = field(default_factory=frozenset)
+    payer_ids: frozenset[int] = field(default_factory=frozenset)
+    investee_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def authenticated(self) -> bool:
+        return self.user_id is not None
+
+    @property
+    def is_fund_manager(self) -> bool:
+        return bool(self.fund_ids)
+
+    @property
+    def is_payer_officer(self) -> bool:
+        return bool(self.payer_ids)
+
+    @property
+    def is_investee_member(self) -> bool:
+        return bool(self.investee_ids)
+
+    @classmethod
+    def anonymous(cls) -> Scope:
+        return cls()
+
+    @classmethod
+    def of_user(cls, user: Any) -> Scope:
+        from fundapp.auth.models import Role
+
+        if user is None or not getattr(user, "is_authenticated", False):
+            return cls()
+        roles = user.memberships
+        return cls(
+            user_id=user.id,
+            is_admin=any(m.role == Role.ADMIN for m in roles),
+            fund_ids=frozenset(m.fund_id for m in roles if m.role == Role.FUND_MANAGER),
+            payer_ids=frozenset(m.payer_id for m in roles if m.role == Role.PAYER_OFFICER),
+            investee_ids=frozenset(m.investee_id for m in roles if m.role == Role.INVESTEE_MEMBER),
+        )
+
+
+def _ids_clause(column: Any, ids: frozenset[int]) -> ColumnElement[bool]:
+    return column.in_(sorted(ids)) if ids else false()
+
+
+# --- visibility of lists -------------------------------------------------------
+
+
+def visible_funds(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.funds.models import Fund
+
+    if scope.is_admin:
+        return true()
+    return _ids_clause(Fund.id, scope.fund_ids)
+
+
+def contracted_investee_ids(scope: Scope) -> Any:
+    """Investees that provide under a contract of one of the user's payers (a subquery)."""
+    from fundapp.outcomes import links
+
+    return links.provider_investee_ids_for_payers(scope.payer_ids)
+
+
+def visible_investees(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.investees.models import Investee
+
+    if scope.is_admin:
+        return true()
+    clauses = [_ids_clause(Investee.fund_id, scope.fund_ids), _ids_clause(Investee.id, scope.investee_ids)]
+    if scope.payer_ids:
+        clauses.append(Investee.id.in_(contracted_investee_ids(scope)))
+    from sqlalchemy import or_
+
+    return or_(*clauses)
+
+
+def visible_payers(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.outcomes.models import OutcomePayer
+
+    if scope.is_admin:
+        return true()
+    return _ids_clause(OutcomePayer.id, scope.payer_ids)
+
+
+# --- object rules ------------------------------------------------------------
+
+Rule = Callable[[Scope, Any], bool]
+_RULES: dict[tuple[str, str], Rule] = {}
+
+
+def rule(kind: str, action: str) -> Callable[[Rule], Rule]:
+    def register(fn: Rule) -> Rule:
+        _RULES[(kind, action)] = fn
+        return fn
+
+    return register
+
+
+def can(scope: Scope, action: str, obj: Any) -> bool:
+    kind = type(obj).__name__
+    check = _RULES.get((kind, action))
+    if check is None:
+        raise LookupError(f"no authorization rule for {kind}.{action}")
+    return scope.is_admin or check(scope, obj)
+
+
+def require(scope: Scope, action: str, obj: Any) -> None:
+    """Raise 404 if the user may not even see ``obj``, 403 if they may see it but not do ``action``."""
+    if can(scope, action, obj):
+        return
+    if action != "view" and can(scope, "view", obj):
+        raise Forbidden("You may see this, but not change it.")
+    raise NotFound("Not found, or not yours to see.")
+
+
+def load(
+    session: Session, model: type[T], object_id: Any, scope: Scope, action: str = "view", options: tuple[Any, ...] = ()
+) -> T:
+    obj = session.get(model, object_id, options=list(options)) if options else session.get(model, object_id)
+    if obj is None:
+        raise NotFound("Not found, or not yours to see.")
+    require(scope, action, obj)
+    return obj
+
+
+def require_admin(scope: Scope) -> None:
+    if not scope.is_admin:
+        raise Forbidden("Only an administrator may do this.")
+
+
+@rule("Fund", "view")
+def _fund_view(scope: Scope, fund: Any) -> bool:
+    return fund.id in scope.fund_ids
+
+
+@rule("Fund", "edit")
+def _fund_edit(scope: Scope, fund: Any) -> bool:
+    return fund.id in scope.fund_ids
+
+
+@rule("Investee", "view")
+def _investee_view(scope: Scope, investee: Any) -> bool:
+    if investee.fund_id in scope.fund_ids or investee.id in scope.investee_ids:
+        return True
+    if scope.payer_ids:
+        from fundapp.outcomes import links
+
+        return links.investee_contracted_by_payers(investee.id, scope.payer_ids)
+    return False
+
+
+@rule("Investee", "edit")
+def _investee_edit(scope: Scope, investee: Any) -> bool:
+    return investee.fund_id in scope.fund_ids
+
+
+@rule("OutcomePayer", "view")
+def _payer_view(scope: Scope, payer: Any) -> bool:
+    return payer.id in scope.payer_ids
+
+
+@rule("OutcomePayer", "edit")
+def _payer_edit(scope: Scope, payer: Any) -> bool:
+    return payer.id in scope.payer_ids
+
+
+def fund_ids_for_new_investee(scope: Scope) -> frozenset[int] | None:
+    """Funds in which the user may create an investee (None: any fund, for admins)."""
+    return None if scope.is_admin else scope.fund_ids
+
+
+__all__ = [
+    "Scope",
+    "can",
+    "load",
+    "require",
+    "require_admin",
+    "rule",
+    "select",
+    "visible_funds",
+    "visible_investees",
+    "visible_payers",
+]
+
+
+@rule("CapitalSource", "view")
+def _capital_source_view(scope: Scope, source: Any) -> bool:
+    return source.fund_id in scope.fund_ids
+
+
+@rule("CapitalSource", "edit")
+def _capital_source_edit(scope: Scope, source: Any) -> bool:
+    return source.fund_id in scope.fund_ids
+
+
+@rule("Label", "view")
+def _label_view(scope: Scope, label: Any) -> bool:
+    return can(scope, "view", label.investee)
+
+
+@rule("Label", "edit")
+def _label_edit(scope: Scope, label: Any) -> bool:
+    return can(scope, "edit", label.investee)

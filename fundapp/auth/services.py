@@ -1,0 +1,188 @@
+"""Users, memberships, login and API tokens: the verbs."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundapp import audit
+from fundapp.auth.models import ApiToken, Membership, Role, User
+from fundapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
+from fundapp.db import utcnow
+from fundapp.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+
+TOKEN_PREFIX = "fa_"
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(func.lower(User.email) == normalize_email(email)))
+
+
+def create_user(
+    session: Session,
+    actor: audit.Actor,
+    email: str,
+    password: str,
+    role: Role,
+    target_id: int | None = None,
+    name: str = "",
+    min_length: int = 10,
+) -> User:
+    email = normalize_email(email)
+    details = []
+    if "@" not in email or len(email) > 255:
+        details.append({"field": "email", "message": "Enter a valid email address."})
+    details += [{"field": "password", "message": m} for m in password_problems(password, email, min_length)]
+    if details:
+        raise ValidationFailed("The user cannot be created.", details)
+    if find_user(session, email) is not None:
+        raise Conflict(
+            "A user with this email address already exists.", [{"field": "email", "message": "already exists"}]
+        )
+    user = User(email=email, name=name, password_hash=hash_password(password), active=True, failed_logins=0)
+    session.add(user)
+    session.flush()
+    add_membership(session, actor, user, role, target_id)
+    audit.record(session, actor, "user.created", user, {"email": [None, email], "role": [None, role.value]})
+    return user
+
+
+def _target_field(role: Role) -> str | None:
+    return {
+        Role.ADMIN: None,
+        Role.FUND_MANAGER: "fund_id",
+        Role.PAYER_OFFICER: "payer_id",
+        Role.INVESTEE_MEMBER: "investee_id",
+    }[role]
+
+
+def add_membership(session: Session, actor: audit.Actor, user: User, role: Role, target_id: int | None) -> Membership:
+    field = _target_field(role)
+    if field is None and target_id is not None:
+        raise ValidationFailed.field("target", "An administrator belongs to no fund, payer or investee.")
+    if field is not None:
+        if target_id is None:
+            raise ValidationFailed.field(field, f"A {role.value} needs a {field.removesuffix('_id')}.")
+        _check_target_exists(session, field, target_id)
+    membership = Membership(user_id=user.id, role=role, **({field: target_id} if field else {}))
+    session.add(membership)
+    user.memberships.append(membership)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "membership.added",
+        membership,
+        {"user": [None, user.email], "role": [None, role.value], field or "target": [None, target_id]},
+    )
+    return membership
+
+
+def _check_target_exists(session: Session, field: str, target_id: int) -> None:
+    from fundapp.funds.models import Fund
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import OutcomePayer
+
+    model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee}[field]
+    if session.get(model, target_id) is None:
+        raise ValidationFailed.field(field, f"There is no {field.removesuffix('_id')} with id {target_id}.")
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    max_failures: int = 5
+    lockout_minutes: int = 15
+
+
+class AccountLocked(Unauthorized):
+    status = 429
+    code = "account_locked"
+
+
+class LoginFailed(Unauthorized):
+    code = "login_failed"
+
+
+def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> User:
+    """Check a password; raises LoginFailed or AccountLocked and writes nothing on failure.
+
+    A failed attempt is counted by ``note_failed_login`` in a transaction of its
+    own, because the failing request itself is rolled back.
+    """
+    now = now or utcnow()
+    user = find_user(session, email)
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        verify_password(None, password)
+        raise AccountLocked("Too many failed attempts. This account is locked for a few minutes; try again later.")
+    if user is None or not user.active or not verify_password(user.password_hash, password):
+        raise LoginFailed("The email address or password is not correct.")
+    if user.failed_logins or user.locked_until:
+        user.failed_logins = 0
+        user.locked_until = None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def note_failed_login(session: Session, email: str, policy: LoginPolicy, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    user = find_user(session, email)
+    if user is None or (user.locked_until is not None and user.locked_until > now):
+        return
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= policy.max_failures:
+        user.locked_until = now + timedelta(minutes=policy.lockout_minutes)
+        user.failed_logins = 0
+        audit.record(
+            session, audit.Actor.system("login"), "user.locked", user, {"locked_until": [None, user.locked_until]}
+        )
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(session: Session, user: User, name: str = "", days: int = 90) -> tuple[ApiToken, str]:
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user.id,
+        name=name[:100],
+        token_hash=hash_token(token),
+        prefix=token[:10],
+        expires_at=utcnow() + timedelta(days=days) if days else None,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(session, user, "api_token.issued", row, {"name": [None, row.name], "prefix": [None, row.prefix]})
+    return row, token
+
+
+def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    now = utcnow()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    if not row.user.is_active:
+        return None
+    return row.user, row
+
+
+def revoke_token(session: Session, actor: User, token_id: int) -> ApiToken:
+    row = session.get(ApiToken, token_id)
+    if row is None or row.user_id != actor.id:
+        raise NotFound("No such token.")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        audit.record(session, actor, "api_token.revoked", row, {"revoked_at": [None, row.revoked_at]})
+    return row

@@ -1,0 +1,151 @@
+"""flask commands: database migrations, users, demo data, audit."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from fundapp import audit
+
+db_cli = AppGroup("db", help="Database migrations (Alembic).")
+users_cli = AppGroup("users", help="Users and their roles.")
+demo_cli = AppGroup("demo", help="Demo data.")
+audit_cli = AppGroup("audit", help="The audit trail.")
+
+
+@db_cli.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    from fundapp import migrate
+
+    _ensure_sqlite_dir(current_app.config["DATABASE_URL"])
+    migrate.upgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo("Database is up to date.")
+
+
+@db_cli.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION (e.g. base)."""
+    from fundapp import migrate
+
+    migrate.downgrade(current_app.config["DATABASE_URL"], revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        from pathlib import Path
+
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+
+
+ROLE_TARGETS = {"fund_manager": "fund", "payer_officer": "payer", "investee_member": "investee"}
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice(["admin", "fund_manager", "payer_officer", "investee_member"]))
+@click.option("--fund", "fund_id", type=int, help="Fund id (for a fund manager).")
+@click.option("--payer", "payer_id", type=int, help="Outcome payer id (for a payer officer).")
+@click.option("--investee", "investee_id", type=int, help="Investee id (for an investee member).")
+@click.option("--name", default="", help="Display name.")
+@click.option("--password", help="Password; prompted for (hidden, twice) when not given.")
+def users_create(
+    email: str,
+    role: str,
+    fund_id: int | None,
+    payer_id: int | None,
+    investee_id: int | None,
+    name: str,
+    password: str | None,
+) -> None:
+    """Create a user with one role."""
+    from fundapp.auth.models import Role
+    from fundapp.auth.services import create_user
+    from fundapp.db import session_scope
+    from fundapp.errors import AppError
+
+    targets = {"fund": fund_id, "payer": payer_id, "investee": investee_id}
+    wanted = ROLE_TARGETS.get(role)
+    extra = [f"--{k}" for k, v in targets.items() if v is not None and k != wanted]
+    if extra:
+        raise click.UsageError(f"{', '.join(extra)} does not go with --role {role}.")
+    if wanted and targets[wanted] is None:
+        raise click.UsageError(f"--role {role} needs --{wanted} ID.")
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        with session_scope() as session:
+            user = create_user(
+                session,
+                audit.Actor.system("cli"),
+                email,
+                password,
+                Role(role),
+                targets[wanted] if wanted else None,
+                name=name,
+                min_length=current_app.config["PASSWORD_MIN_LENGTH"],
+            )
+            user_id = user.id
+    except AppError as exc:
+        details = "; ".join(f"{d.get('field')}: {d.get('message')}" for d in exc.details if isinstance(d, dict))
+        raise click.ClickException(f"{exc.message} {details}".strip()) from exc
+    click.echo(f"Created user {email} (id {user_id}) as {role}.")
+
+
+@users_cli.command("list")
+def users_list() -> None:
+    """List users and their roles."""
+    from sqlalchemy import select
+
+    from fundapp.auth.models import User
+    from fundapp.db import session_scope
+
+    with session_scope() as session:
+        for user in session.scalars(select(User).order_by(User.email)):
+            roles = ", ".join(
+                m.role.value + (f":{m.fund_id or m.payer_id or m.investee_id}" if m.role.value != "admin" else "")
+                for m in user.memberships
+            )
+            click.echo(f"{user.id:>4}  {user.email:<40} {roles}")
+
+
+@demo_cli.command("load")
+@click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+def demo_load(if_empty: bool) -> None:
+    """Fill an empty database with a believable demo world."""
+    from fundapp.db import session_scope
+    from fundapp.demo import DatabaseNotEmpty, load_demo
+
+    try:
+        with session_scope() as session:
+            summary = load_demo(session)
+    except DatabaseNotEmpty as exc:
+        if if_empty:
+            click.echo("The database already has data; demo data not loaded.")
+            return
+        raise click.ClickException(str(exc)) from exc
+    click.echo(summary)
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain of the audit trail; name the first broken entry."""
+    from fundapp.db import session_scope
+
+    with session_scope() as session:
+        report = audit.verify_chain(session)
+    if report.ok:
+        click.echo(f"Audit trail intact: {report.checked} entries checked.")
+        return
+    raise click.ClickException(
+        f"Audit trail broken at entry {report.first_broken_id}: {report.reason} ({report.checked} entries before it are intact)."
+    )
+
+
+def init_app(app: Flask) -> None:
+    for group in (db_cli, users_cli, demo_cli, audit_cli):
+        app.cli.add_command(group)

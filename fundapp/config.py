@@ -1,0 +1,81 @@
+"""Configuration: defaults, overridden by FUNDAPP_* environment variables, then by a mapping.
+
+Every setting can be set as an environment variable with the FUNDAPP_ prefix
+(FUNDAPP_DATABASE_URL, FUNDAPP_SECRET_KEY, ...). Tests pass a mapping to
+create_app(), which wins over both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",  # "production" enforces a real secret key and Secure cookies
+    "DATABASE_URL": f"sqlite:///{ROOT / 'instance' / 'fundapp.sqlite3'}",
+    "SECRET_KEY": DEV_SECRET_KEY,
+    "MAX_UPLOAD_BYTES": 10 * 1024 * 1024,
+    "MAX_UNCOMPRESSED_UPLOAD_BYTES": 200 * 1024 * 1024,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "PASSWORD_MIN_LENGTH": 10,
+    "API_TOKEN_DAYS": 90,
+    "CLAIM_DUAL_APPROVAL_ABOVE": Decimal("25000.00"),
+    "DEFAULT_LOCALE": "nl",
+    "PAGE_SIZE": 25,
+    "SQL_ECHO": False,
+}
+
+_INT_KEYS = {
+    "MAX_UPLOAD_BYTES",
+    "MAX_UNCOMPRESSED_UPLOAD_BYTES",
+    "LOGIN_MAX_FAILURES",
+    "LOGIN_LOCKOUT_MINUTES",
+    "PASSWORD_MIN_LENGTH",
+    "API_TOKEN_DAYS",
+    "PAGE_SIZE",
+}
+_DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
+_BOOL_KEYS = {"SQL_ECHO"}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used (e.g. production without a secret key)."""
+
+
+def _coerce(key: str, raw: str) -> Any:
+    if key in _INT_KEYS:
+        return int(raw)
+    if key in _DECIMAL_KEYS:
+        return Decimal(raw)
+    if key in _BOOL_KEYS:
+        return raw.strip().lower() in {"1", "true", "yes", "on"}
+    return raw
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    for key in DEFAULTS:
+        raw = os.environ.get(f"FUNDAPP_{key}")
+        if raw is not None:
+            config[key] = _coerce(key, raw)
+    if overrides:
+        config.update(overrides)
+    check_config(config)
+    return config
+
+
+def check_config(config: Mapping[str, Any]) -> None:
+    if config["ENV"] == "production":
+        secret = config.get("SECRET_KEY") or ""
+        if secret == DEV_SECRET_KEY or len(secret) < 32:
+            raise ConfigError(
+                "FUNDAPP_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+            )

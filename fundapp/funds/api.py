@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from fundapp.api import PageArgsSchema, make_blueprint, page_of, page_schema
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import load, require_admin, visible_funds
+from fundapp.db import get_session
+from fundapp.funds import services
+from fundapp.funds.models import CapitalSource, Fund
+from fundapp.funds.schemas import CapitalSourceCreateSchema, CapitalSourceSchema, FundCreateSchema, FundSchema
+from fundapp.listing import paginate, search_clause
+
+blp = make_blueprint("funds", "Place-based impact funds and their capital sources")
+FundPageSchema = page_schema(FundSchema, "FundPage")
+
+
+@blp.route("/funds", methods=["GET"])
+@access("login")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, FundPageSchema)
+def list_funds(args: dict[str, Any]) -> Any:
+    query = select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)
+    clause = search_clause([Fund.name, Fund.region], args["q"])
+    if clause is not None:
+        query = query.where(clause)
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
+
+
+@blp.route("/funds", methods=["POST"])
+@access("admin")
+@blp.arguments(FundCreateSchema)
+@blp.response(201, FundSchema)
+def create_fund(data: dict[str, Any]) -> Any:
+    require_admin(current_scope())
+    return services.create_fund(get_session(), current_actor(), data)
+
+
+@blp.route("/funds/<int:fund_id>", methods=["GET"])
+@access("login")
+@blp.response(200, FundSchema)
+def get_fund(fund_id: int) -> Any:
+    return load(get_session(), Fund, fund_id, current_scope())
+
+
+@blp.route("/funds/<int:fund_id>", methods=["PATCH"])
+@access("login")
+@blp.arguments(FundCreateSchema(partial=True))
+@blp.response(200, FundSchema)
+def update_fund(data: dict[str, Any], fund_id: int) -> Any:
+    fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
+    return services.update_fund(get_session(), current_actor(), fund, data)
+
+
+@blp.route("/funds/<int:fund_id>/capital-sources", methods=["GET"])
+@access("login")
+@blp.response(200, CapitalSourceSchema(many=True))
+def list_capital_sources(fund_id: int) -> Any:
+    return load(get_session(), Fund, fund_id, current_scope()).capital_sources
+
+
+@blp.route("/funds/<int:fund_id>/capital-sources", methods=["POST"])
+@access("login")
+@blp.arguments(CapitalSourceCreateSchema)
+@blp.response(201, CapitalSourceSchema)
+def add_capital_source(data: dict[str, Any], fund_id: int) -> Any:
+    fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
+    return services.add_capital_source(get_session(), current_actor(), fund, data)
+
+
+@blp.route("/capital-sources/<int:source_id>", methods=["PATCH"])
+@access("login")
+@blp.arguments(CapitalSourceCreateSchema(partial=True))
+@blp.response(200, CapitalSourceSchema)
+def update_capital_source(data: dict[str, Any], source_id: int) -> Any:
+    source = load(get_session(), CapitalSource, source_id, current_scope(), "edit")
+    return services.update_capital_source(get_session(), current_actor(), source, data)

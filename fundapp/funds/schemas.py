@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import marshmallow as ma
+
+from fundapp.funds.models import CapitalSourceKind
+from fundapp.validation import MoneyField, PercentField, TrimmedString
+
+Length = ma.validate.Length
+
+
+class CapitalSourceCreateSchema(ma.Schema):
+    name = TrimmedString(required=True, validate=Length(min=1, max=200))
+    kind = ma.fields.Enum(CapitalSourceKind, by_value=True, required=True)
+    committed = MoneyField(required=True)
+    paid_in = MoneyField(load_default=None, allow_none=True)
+    expected_return_percent = PercentField(load_default=None, allow_none=True, min_value=None, max_value=None)
+    term_years = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100))
+    notes = TrimmedString(load_default="", validate=Length(max=2000))
+
+    @ma.validates("expected_return_percent")
+    def _sane_return(self, value, **_kwargs):
+        if value is not None and not (-100 <= value <= 100):
+            raise ma.ValidationError("Enter a return between -100 and 100 percent.")
+
+    @ma.validates_schema
+    def _paid_in_within_commitment(self, data, **_kwargs):
+        paid = data.get("paid_in")
+        committed = data.get("committed")
+        if paid is not None and committed is not None and paid > committed:
+            raise ma.ValidationError("Paid in cannot exceed the commitment.", "paid_in")
+
+
+class CapitalSourceSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    fund_id = ma.fields.Integer(dump_only=True)
+    name = ma.fields.String()
+    kind = ma.fields.Enum(CapitalSourceKind, by_value=True)
+    committed = MoneyField()
+    paid_in = MoneyField()
+    expected_return_percent = PercentField(allow_none=True, min_value=None, max_value=None)
+    term_years = ma.fields.Integer(allow_none=True)
+    notes = ma.fields.String()
+    currency = ma.fields.Function(lambda obj: obj.fund.currency)
+
+
+class FundCreateSchema(ma.Schema):
+    name = TrimmedString(required=True, validate=Length(min=2, max=200))
+    region = TrimmedString(required=True, validate=Length(min=2, max=120))
+    description = TrimmedString(load_default="", validate=Length(max=5000))
+    currency = ma.fields.String(load_default="EUR", validate=ma.validate.OneOf(["EUR"]))
+    founded_on = ma.fields.Date(load_default=None, allow_none=True)
+
+
+class FundSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    region = ma.fields.String()
+    description = ma.fields.String()
+    currency = ma.fields.String()
+    founded_on = ma.fields.Date(allow_none=True)
+    capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
+    total_committed = MoneyField(attribute="total_committed")
+    total_paid_in = MoneyField(attribute="total_paid_in")

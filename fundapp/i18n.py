@@ -1,0 +1,90 @@
+"""Language and locale: Dutch by default, English on request; numbers, money and dates in the reader's locale."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from babel.numbers import format_currency, format_decimal, format_percent
+from flask import Flask, g, request
+from flask_babel import Babel, format_date, format_datetime, get_locale
+
+LANGUAGES = ("nl", "en")
+COOKIE = "fundapp_lang"
+
+
+def select_locale() -> str:
+    wanted = request.args.get("lang") if request else None
+    if wanted in LANGUAGES:
+        g.set_lang_cookie = wanted
+        return wanted
+    cookie = request.cookies.get(COOKIE) if request else None
+    if cookie in LANGUAGES:
+        return cookie
+    from flask_login import current_user
+
+    try:
+        user_locale = getattr(current_user, "locale", None) if current_user.is_authenticated else None
+    except Exception:  # the database may be down while rendering an error page
+        user_locale = None
+    if user_locale in LANGUAGES:
+        return user_locale
+    return "nl"
+
+
+def locale_name() -> str:
+    return str(get_locale() or "nl")
+
+
+def money(amount: Any, currency: str = "EUR") -> str:
+    if amount is None or amount == "":
+        return "–"
+    return format_currency(Decimal(amount), currency, locale=locale_name())
+
+
+def number(value: Any, places: int | None = None) -> str:
+    if value is None or value == "":
+        return "–"
+    value = Decimal(value)
+    if places is not None:
+        pattern = "#,##0" + ("." + "0" * places if places else "")
+        return format_decimal(value, format=pattern, locale=locale_name())
+    return format_decimal(value, locale=locale_name())
+
+
+def percent(value: Any, places: int = 1) -> str:
+    """A percentage given in percent points (12.5 -> 12,5 %)."""
+    if value is None or value == "":
+        return "–"
+    pattern = "#,##0" + ("." + "0" * places if places else "") + " %"
+    return format_percent(Decimal(value) / 100, format=pattern, locale=locale_name())
+
+
+def date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, datetime):
+        return format_datetime(value, fmt)
+    return format_date(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "nl")
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
+    Babel(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_filter)
+
+    @app.after_request
+    def _remember_language(response: Any) -> Any:
+        lang = g.get("set_lang_cookie")
+        if lang:
+            response.set_cookie(
+                COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                samesite="Lax",
+                httponly=True,
+                secure=app.config["ENV"] == "production",
+            )
+        return response

@@ -1,0 +1,117 @@
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fundapp.auth.models import enum_column
+from fundapp.db import Base, UTCDateTime, utcnow
+
+
+class LegalForm(str, enum.Enum):
+    BV = "bv"
+    BV_SOCIAL_PURPOSE = "bv_maatschappelijk_doel"
+    NV = "nv"
+    STICHTING = "stichting"
+    VERENIGING = "vereniging"
+    COOPERATIE = "cooperatie"
+    EENMANSZAAK = "eenmanszaak"
+    VOF = "vof"
+    CV = "cv"
+    OTHER = "other"
+
+
+class LabelKind(str, enum.Enum):
+    PSO = "pso"
+    CODE_SOCIALE_ONDERNEMINGEN = "code_sociale_ondernemingen"
+    SOCIAL_ENTERPRISE_NL = "social_enterprise_nl"
+    CEDRIS_LEERWERKBEDRIJF = "cedris_leerwerkbedrijf"
+    B_CORP = "b_corp"
+    OTHER = "other"
+
+
+PSO_LEVELS = ("aspirant", "basistrede", "trede_1", "trede_2", "trede_3", "pso_30_plus")
+
+
+class Theme(Base):
+    """An Impactpad theme (arbeidsparticipatie, circulaire economie, ...); extensible."""
+
+    __tablename__ = "themes"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+
+investee_themes = Table(
+    "investee_themes",
+    Base.metadata,
+    Column("investee_id", ForeignKey("investees.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_code", ForeignKey("themes.code", ondelete="RESTRICT"), primary_key=True),
+)
+
+
+class Investee(Base):
+    """An impact enterprise the fund lends to."""
+
+    __tablename__ = "investees"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="RESTRICT"), index=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    kvk_number: Mapped[str] = mapped_column(String(8), unique=True)
+    legal_form: Mapped[LegalForm] = mapped_column(enum_column(LegalForm, "legal_form"))
+    municipality: Mapped[str] = mapped_column(String(120), index=True)
+    website: Mapped[str] = mapped_column(String(255), default="")
+    mission: Mapped[str] = mapped_column(Text, default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    region: Mapped[str] = mapped_column(String(120), default="")
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    fund = relationship("Fund")
+    themes: Mapped[list[Theme]] = relationship(secondary=investee_themes, order_by=Theme.code, lazy="selectin")
+    sdgs: Mapped[list[InvesteeSdg]] = relationship(
+        cascade="all, delete-orphan", order_by="InvesteeSdg.sdg", lazy="selectin"
+    )
+    labels: Mapped[list[Label]] = relationship(
+        back_populates="investee", cascade="all, delete-orphan", order_by="Label.id", lazy="selectin"
+    )
+
+    @property
+    def sdg_numbers(self) -> list[int]:
+        return [row.sdg for row in self.sdgs]
+
+    @property
+    def theme_codes(self) -> list[str]:
+        return [theme.code for theme in self.themes]
+
+
+class InvesteeSdg(Base):
+    __tablename__ = "investee_sdgs"
+    __table_args__ = (CheckConstraint("sdg BETWEEN 1 AND 17", name="sdg_range"),)
+
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), primary_key=True)
+    sdg: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class Label(Base):
+    """A quality mark (keurmerk): PSO level, Code Sociale Ondernemingen, ... with a valid-until date."""
+
+    __tablename__ = "labels"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[LabelKind] = mapped_column(enum_column(LabelKind, "label_kind"))
+    level: Mapped[str] = mapped_column(String(40), default="")
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    valid_until: Mapped[date | None] = mapped_column(Date)
+
+    investee: Mapped[Investee] = relationship(back_populates="labels")
+
+    def is_lapsed(self, on: date) -> bool:
+        return self.valid_until is not None and self.valid_until < on

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from fundapp.auth.policy import Scope, visible_investees
+from fundapp.investees.models import Investee, Theme, investee_themes
+from fundapp.listing import search_clause
+
+SORTABLE = {
+    "name": Investee.name,
+    "municipality": Investee.municipality,
+    "kvk": Investee.kvk_number,
+    "created": Investee.created_at,
+}
+
+
+def investee_query(
+    scope: Scope,
+    q: str | None = None,
+    fund_id: int | None = None,
+    theme: str | None = None,
+    municipality: str | None = None,
+) -> Select[Any]:
+    query = select(Investee).where(visible_investees(scope))
+    clause = search_clause([Investee.name, Investee.kvk_number, Investee.municipality], q)
+    if clause is not None:
+        query = query.where(clause)
+    if fund_id is not None:
+        query = query.where(Investee.fund_id == fund_id)
+    if theme:
+        query = query.where(
+            Investee.id.in_(select(investee_themes.c.investee_id).where(investee_themes.c.theme_code == theme))
+        )
+    if municipality:
+        query = query.where(func.lower(Investee.municipality) == municipality.strip().lower())
+    return query
+
+
+def all_themes(session: Any) -> list[Theme]:
+    return list(session.scalars(select(Theme).order_by(Theme.code)))

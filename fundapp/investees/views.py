@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import can, load, visible_funds
+from fundapp.db import get_session
+from fundapp.funds.models import Fund
+from fundapp.investees import services
+from fundapp.investees.models import PSO_LEVELS, Investee, Label, LabelKind, LegalForm
+from fundapp.investees.queries import SORTABLE, all_themes, investee_query
+from fundapp.investees.schemas import InvesteeCreateSchema, LabelCreateSchema
+from fundapp.listing import paginate, sort_by
+from fundapp.web import done, handle_form, list_args
+
+bp = Blueprint("investees", __name__, url_prefix="/investees")
+
+
+def _form_context(investee: Investee | None) -> dict[str, Any]:
+    session = get_session()
+    funds = session.scalars(select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)).all()
+    if not current_scope().is_admin:
+        funds = [f for f in funds if f.id in current_scope().fund_ids]
+    from fundapp.navigation import theme_name
+
+    return {
+        "investee": investee,
+        "fund_options": [(f.id, f.name) for f in funds],
+        "theme_options": [(t.code, theme_name(t)) for t in all_themes(session)],
+        "legal_forms": list(LegalForm),
+    }
+
+
+@bp.get("/")
+@access("login")
+def index() -> Any:
+    args = list_args("name")
+    fund_id = request.args.get("fund_id", type=int)
+    theme = request.args.get("theme") or None
+    municipality = request.args.get("municipality") or None
+    query = investee_query(current_scope(), args["q"], fund_id, theme, municipality)
+    query, sort = sort_by(query, SORTABLE, args["sort"], "name")
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    session = get_session()
+    funds = session.scalars(select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)).all()
+    return render_template(
+        "investees/list.html",
+        page=page,
+        sort=sort,
+        q=args["q"] or "",
+        funds=funds,
+        themes=all_themes(session),
+        filters={"fund_id": fund_id, "theme": theme, "municipality": municipality or ""},
+        can_create=current_scope().is_admin or current_scope().is_fund_manager,
+    )
+
+
+@bp.get("/<int:investee_id>")
+@access("login")
+def detail(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope())
+    return render_template(
+        "investees/detail.html", investee=investee, today=date.today(), can_edit=can(current_scope(), "edit", investee)
+    )
+
+
+def _investee_values(investee: Investee) -> Any:
+    from werkzeug.datastructures import MultiDict
+
+    values = MultiDict(
+        {
+            "fund_id": investee.fund_id,
+            "name": investee.name,
+            "kvk_number": investee.kvk_number,
+            "legal_form": investee.legal_form.value,
+            "municipality": investee.municipality,
+            "region": investee.region,
+            "website": investee.website,
+            "mission": investee.mission,
+            "problem": investee.problem,
+            "founded_on": investee.founded_on.isoformat() if investee.founded_on else "",
+        }
+    )
+    for code in investee.theme_codes:
+        values.add("themes", code)
+    for sdg in investee.sdg_numbers:
+        values.add("sdgs", str(sdg))
+    return values
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access("login")
+def create() -> Any:
+    scope = current_scope()
+    if not (scope.is_admin or scope.is_fund_manager):
+        from fundapp.errors import Forbidden
+
+        raise Forbidden(_("Only fund managers and administrators add investees."))
+
+    def save(data: dict[str, Any]) -> Any:
+        investee = services.create_investee(get_session(), current_actor(), scope, data)
+        return done(_("Investee created."), url_for("investees.detail", investee_id=investee.id))
+
+    from werkzeug.datastructures import MultiDict
+
+    initial = MultiDict({"fund_id": request.args.get("fund_id", "")})
+    return handle_form(InvesteeCreateSchema(), initial, save, "investees/form.html", **_form_context(None))
+
+
+@bp.route("/<int:investee_id>/edit", methods=["GET", "POST"])
+@access("login")
+def edit(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+
+    def save(data: dict[str, Any]) -> Any:
+        services.update_investee(get_session(), current_actor(), current_scope(), investee, data)
+        return done(_("Investee saved."), url_for("investees.detail", investee_id=investee.id))
+
+    return handle_form(
+        InvesteeCreateSchema(), _investee_values(investee), save, "investees/form.html", **_form_context(investee)
+    )
+
+
+def _label_context(investee: Investee, label: Label | None) -> dict[str, Any]:
+    return {"investee": investee, "label": label, "kinds": list(LabelKind), "pso_levels": PSO_LEVELS}
+
+
+@bp.route("/<int:investee_id>/labels/new", methods=["GET", "POST"])
+@access("login")
+def add_label(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+
+    def save(data: dict[str, Any]) -> Any:
+        services.add_label(get_session(), current_actor(), investee, data)
+        return done(_("Label added."), url_for("investees.detail", investee_id=investee.id))
+
+    return handle_form(LabelCreateSchema(), {}, save, "investees/label_form.html", **_label_context(investee, None))
+
+
+@bp.route("/labels/<int:label_id>/edit", methods=["GET", "POST"])
+@access("login")
+def edit_label(label_id: int) -> Any:
+    label = load(get_session(), Label, label_id, current_scope(), "edit")
+    values = {
+        "kind": label.kind.value,
+        "level": label.level,
+        "reference": label.reference,
+        "valid_until": label.valid_until.isoformat() if label.valid_until else "",
+    }
+
+    def save(data: dict[str, Any]) -> Any:
+        services.update_label(get_session(), current_actor(), label, data)
+        return done(_("Label saved."), url_for("investees.detail", investee_id=label.investee_id))
+
+    return handle_form(
+        LabelCreateSchema(), values, save, "investees/label_form.html", **_label_context(label.investee, label)
+    )
+
+
+@bp.route("/labels/<int:label_id>/delete", methods=["GET", "POST"])
+@access("login")
+def delete_label(label_id: int) -> Any:
+    label = load(get_session(), Label, label_id, current_scope(), "edit")
+    if request.method == "POST":
+        investee_id = label.investee_id
+        services.remove_label(get_session(), current_actor(), label)
+        return done(_("Label removed."), url_for("investees.detail", investee_id=investee_id))
+    return render_template(
+        "confirm.html",
+        title=_("Remove label"),
+        question=_("Remove this label from %(name)s?", name=label.investee.name),
+        action=url_for("investees.delete_label", label_id=label.id),
+        back=url_for("investees.detail", investee_id=label.investee_id),
+        button=_("Remove label"),
+    )

@@ -1,0 +1,62 @@
+"""Human labels (translated) for the enum values shown on pages and in reports."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+LABELS: dict[str, Any] = {
+    # capital source kinds
+    "foundation": _l("Foundation (vermogensfonds)"),
+    "municipality": _l("Municipality"),
+    "province": _l("Province"),
+    "eu_fund": _l("EU fund (e.g. EFRO)"),
+    "bank": _l("Bank"),
+    "private_investor": _l("Private investor"),
+    "national": _l("National government"),
+    "other": _l("Other"),
+    # legal forms
+    "bv": _l("BV (private limited company)"),
+    "bv_maatschappelijk_doel": _l("BV with a social purpose (BVm)"),
+    "nv": _l("NV (public limited company)"),
+    "stichting": _l("Stichting (foundation)"),
+    "vereniging": _l("Vereniging (association)"),
+    "cooperatie": _l("Coöperatie (cooperative)"),
+    "eenmanszaak": _l("Eenmanszaak (sole proprietorship)"),
+    "vof": _l("VOF (general partnership)"),
+    "cv": _l("CV (limited partnership)"),
+    # labels
+    "pso": _l("PSO (Prestatieladder Socialer Ondernemen)"),
+    "code_sociale_ondernemingen": _l("Code Sociale Ondernemingen (register)"),
+    "social_enterprise_nl": _l("Social Enterprise NL member"),
+    "cedris_leerwerkbedrijf": _l("Cedris leerwerkbedrijf"),
+    "b_corp": _l("B Corp"),
+    # PSO levels
+    "aspirant": _l("Aspirant"),
+    "basistrede": _l("Basistrede"),
+    "trede_1": _l("Trede 1"),
+    "trede_2": _l("Trede 2"),
+    "trede_3": _l("Trede 3"),
+    "pso_30_plus": _l("PSO 30+"),
+    # roles
+    "admin": _l("Administrator"),
+    "fund_manager": _l("Fund manager"),
+    "payer_officer": _l("Payer officer"),
+    "investee_member": _l("Investee"),
+}
+
+
+def label(value: Any) -> str:
+    key = value.value if isinstance(value, Enum) else value
+    found = LABELS.get(str(key))
+    return str(found) if found is not None else str(key)
+
+
+def options(members: list[Any]) -> list[tuple[str, str]]:
+    return [(m.value if isinstance(m, Enum) else m, label(m)) for m in members]
+
+
+def register(values: dict[str, Any]) -> None:
+    LABELS.update(values)

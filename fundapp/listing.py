@@ -1,0 +1,58 @@
+"""Paging, sorting and searching lists, the same way for pages and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import ceil
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Any]
+    total: int
+    page: int
+    page_size: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.page_size))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def search_clause(columns: list[Any], q: str | None) -> Any:
+    if not q:
+        return None
+    pattern = f"%{q.strip().lower()}%"
+    return or_(*[func.lower(column).like(pattern) for column in columns])
+
+
+def paginate(session: Session, query: Select, page: int, page_size: int) -> Page:
+    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(session.scalars(query.limit(page_size).offset((page - 1) * page_size)).unique())
+    return Page(items, total, page, page_size)
+
+
+def sort_by(query: Select, sortable: dict[str, Any], sort: str | None, default: str) -> tuple[Select, str]:
+    """Apply ?sort=name or ?sort=-name from a whitelist; answers the sort actually used."""
+    key = sort if sort and sort.lstrip("-") in sortable else default
+    column = sortable[key.lstrip("-")]
+    return query.order_by(column.desc() if key.startswith("-") else column.asc()), key
+
+
+def int_arg(args: Any, name: str, default: int, low: int = 1, high: int = 1_000_000) -> int:
+    try:
+        value = int(args.get(name, default))
+    except (TypeError, ValueError):
+        return default
+    return min(max(value, low), high)

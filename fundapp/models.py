@@ -1,0 +1,7 @@
+"""Imports every model module so that Base.metadata knows all tables (Alembic, tests)."""
+
+from fundapp.audit import AuditEntry  # noqa: F401
+from fundapp.auth.models import ApiToken, Membership, User  # noqa: F401
+from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
+from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
+from fundapp.outcomes.models import OutcomePayer  # noqa: F401

@@ -1,0 +1,145 @@
+"""The navigation that fits the role, and template helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from flask import Flask, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from fundapp.auth.policy import Scope
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    endpoint: str
+    label: Any
+    visible: Callable[[Scope], bool]
+    url_kwargs: Callable[[Scope], dict[str, Any]] | None = None
+
+
+def _manager_or_admin(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager
+
+
+def _investee_like(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager or scope.is_investee_member or scope.is_payer_officer
+
+
+NAV: list[NavEntry] = [
+    NavEntry("home.index", _l("Dashboard"), lambda s: True),
+    NavEntry("funds.index", _l("Funds"), _manager_or_admin),
+    NavEntry("investees.index", _l("Investees"), _investee_like),
+    NavEntry("payers.index", _l("Outcome payers"), lambda s: s.is_admin or s.is_payer_officer),
+]
+
+
+def add_nav(entry: NavEntry, after: str | None = None) -> None:
+    if any(existing.endpoint == entry.endpoint for existing in NAV):
+        return
+    index = next((i + 1 for i, e in enumerate(NAV) if e.endpoint == after), len(NAV))
+    NAV.insert(index, entry)
+
+
+def nav_items() -> list[dict[str, Any]]:
+    from fundapp.auth.access import current_scope
+
+    scope = current_scope()
+    items = []
+    for entry in NAV:
+        if not entry.visible(scope):
+            continue
+        url = url_for(entry.endpoint, **(entry.url_kwargs(scope) if entry.url_kwargs else {}))
+        current = request.path == url or (url != "/" and request.path.startswith(url))
+        items.append({"url": url, "label": str(entry.label), "active": current})
+    return items
+
+
+def url_with(**changes: Any) -> str:
+    args = request.args.to_dict(flat=False)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = [str(value)]
+    return url_for(request.endpoint, **(request.view_args or {}), **args)
+
+
+SDG_NAMES_EN = (
+    "No poverty",
+    "Zero hunger",
+    "Good health and well-being",
+    "Quality education",
+    "Gender equality",
+    "Clean water and sanitation",
+    "Affordable and clean energy",
+    "Decent work and economic growth",
+    "Industry, innovation and infrastructure",
+    "Reduced inequalities",
+    "Sustainable cities and communities",
+    "Responsible consumption and production",
+    "Climate action",
+    "Life below water",
+    "Life on land",
+    "Peace, justice and strong institutions",
+    "Partnerships for the goals",
+)
+SDG_NAMES_NL = (
+    "Geen armoede",
+    "Geen honger",
+    "Goede gezondheid en welzijn",
+    "Kwaliteitsonderwijs",
+    "Gendergelijkheid",
+    "Schoon water en sanitair",
+    "Betaalbare en duurzame energie",
+    "Eerlijk werk en economische groei",
+    "Industrie, innovatie en infrastructuur",
+    "Ongelijkheid verminderen",
+    "Duurzame steden en gemeenschappen",
+    "Verantwoorde consumptie en productie",
+    "Klimaatactie",
+    "Leven in het water",
+    "Leven op het land",
+    "Vrede, justitie en sterke publieke diensten",
+    "Partnerschap om doelstellingen te bereiken",
+)
+
+
+def sdg_name(number: int) -> str:
+    from fundapp.i18n import locale_name
+
+    names = SDG_NAMES_NL if locale_name() == "nl" else SDG_NAMES_EN
+    return names[number - 1] if 1 <= number <= 17 else str(number)
+
+
+def sdg_options() -> list[tuple[int, str]]:
+    return [(n, f"{n}. {sdg_name(n)}") for n in range(1, 18)]
+
+
+def theme_name(theme: Any) -> str:
+    from fundapp.i18n import locale_name
+
+    return theme.name_nl if locale_name() == "nl" else theme.name_en
+
+
+def init_app(app: Flask) -> None:
+    from fundapp.auth.access import current_scope
+    from fundapp.i18n import locale_name
+    from fundapp.labels import label, options
+
+    app.jinja_env.globals.update(
+        nav_items=nav_items,
+        url_with=url_with,
+        current_locale=locale_name,
+        enum_label=label,
+        enum_options=options,
+        current_scope=current_scope,
+        theme_name=theme_name,
+        sdg_name=sdg_name,
+        sdg_options=sdg_options,
+        today=date.today,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,18 @@
+"""Which investees provide under contracts of which payers.
+
+Contracts arrive with result financing; until then no payer contracts anyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import literal, select
+
+
+def provider_investee_ids_for_payers(payer_ids: frozenset[int]) -> Any:
+    return select(literal(None)).where(literal(False))
+
+
+def investee_contracted_by_payers(investee_id: int, payer_ids: frozenset[int]) -> bool:
+    return False

@@ -1,0 +1,141 @@
+"""Shared marshmallow fields and validators: one validation layer for API and forms."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from typing import Any
+
+import marshmallow as ma
+from flask import Request
+
+from fundapp.errors import ValidationFailed
+from fundapp.money import MoneyError, to_decimal
+
+KVK_RE = re.compile(r"^\d{8}$")
+
+
+def normalize_kvk(value: str) -> str:
+    return re.sub(r"[\s.\-]", "", value or "")
+
+
+def validate_kvk(value: str) -> None:
+    # KvK numbers are 8 digits. The KvK dropped the old eleven-test for new
+    # numbers, so the format is what can be checked (plus: not all zeros).
+    if not KVK_RE.match(value):
+        raise ma.ValidationError("A KvK number has exactly 8 digits.")
+    if value == "00000000":
+        raise ma.ValidationError("00000000 is not a KvK number.")
+
+
+class KvkNumber(ma.fields.String):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = normalize_kvk(super()._deserialize(value, attr, data, **kwargs))
+        validate_kvk(text)
+        return text
+
+
+class MoneyField(ma.fields.Field):
+    """Money as a decimal string in and out ("1234.50"); floats are refused."""
+
+    def __init__(
+        self,
+        *,
+        min_value: Decimal | None = Decimal("0"),
+        max_value: Decimal | None = Decimal("1e13"),
+        places: int = 2,
+        **kwargs: Any,
+    ) -> None:
+        kwargs.setdefault("metadata", {}).setdefault("example", "1234.50")
+        super().__init__(**kwargs)
+        self.min_value, self.max_value, self.places = min_value, max_value, places
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return f"{Decimal(value).quantize(Decimal(1).scaleb(-self.places)):f}"
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, float):
+            raise ma.ValidationError('Send amounts as a decimal string, e.g. "1234.50", not as a number.')
+        if isinstance(value, str):
+            value = value.strip().replace(",", ".") if value.count(",") == 1 and "." not in value else value.strip()
+        try:
+            amount = to_decimal(value)
+        except MoneyError as exc:
+            raise ma.ValidationError("Enter an amount such as 1234.50.") from exc
+        if amount.as_tuple().exponent < -self.places:  # type: ignore[operator]
+            raise ma.ValidationError(f"Use at most {self.places} decimals.")
+        if self.min_value is not None and amount < self.min_value:
+            raise ma.ValidationError(f"Must be at least {self.min_value}.")
+        if self.max_value is not None and amount > self.max_value:
+            raise ma.ValidationError("This amount is too large.")
+        return amount
+
+    def _jsonschema_type_mapping(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+
+class PercentField(MoneyField):
+    def __init__(self, *, places: int = 4, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", Decimal("100"))
+        kwargs.setdefault("metadata", {}).setdefault("example", "2.5")
+        super().__init__(places=places, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        if value is None:
+            return None
+        return f"{Decimal(value).normalize():f}"
+
+
+class TrimmedString(ma.fields.String):
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs).strip()
+        if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in text):
+            raise ma.ValidationError("Contains control characters.")
+        return text
+
+
+def load_or_fail(schema: ma.Schema, data: Any, partial: bool = False) -> dict[str, Any]:
+    try:
+        return schema.load(data, partial=partial)
+    except ma.ValidationError as exc:
+        raise ValidationFailed.from_messages(exc.messages) from exc
+
+
+def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
+    """An HTML form post as the dict the schema loads: lists for list fields, empty optional fields dropped."""
+    data: dict[str, Any] = {}
+    for name, field in schema.fields.items():
+        if field.dump_only:
+            continue
+        key = field.data_key or name
+        if isinstance(field, ma.fields.List):
+            values = [v for v in form.getlist(key) if v.strip() != ""]
+            if values or key in form or f"{key}__present" in form:
+                data[key] = values
+            continue
+        if isinstance(field, ma.fields.Boolean):
+            if f"{key}__present" in form or key in form:
+                data[key] = form.get(key) in {"on", "true", "1", "yes"}
+            continue
+        if key not in form:
+            continue
+        value = form.get(key, "")
+        if value.strip() == "" and not field.required:
+            # An empty optional field means "no value": None where allowed, else the default.
+            if field.allow_none:
+                data[key] = None
+            continue
+        data[key] = value
+    return data
+
+
+def request_json(req: Request) -> Any:
+    data = req.get_json(silent=True)
+    if data is None:
+        raise ValidationFailed(
+            "Send a JSON object with Content-Type: application/json.", [{"field": "_body", "message": "not JSON"}]
+        )
+    return data

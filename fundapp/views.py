@@ -1,0 +1,75 @@
+"""The home page (each role's own dashboard), language switch and the browsable API docs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from fundapp.auth.access import access, current_scope
+from fundapp.auth.policy import visible_funds, visible_investees, visible_payers
+from fundapp.db import get_session
+from fundapp.funds.models import Fund
+from fundapp.investees.models import Investee
+from fundapp.outcomes.models import OutcomePayer
+
+bp = Blueprint("home", __name__)
+
+
+@bp.get("/")
+@access("public")
+def index() -> Any:
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    scope = current_scope()
+    session = get_session()
+    counts = {
+        "funds": session.scalar(select(func.count()).select_from(Fund).where(visible_funds(scope))),
+        "investees": session.scalar(select(func.count()).select_from(Investee).where(visible_investees(scope))),
+        "payers": session.scalar(select(func.count()).select_from(OutcomePayer).where(visible_payers(scope))),
+    }
+    return render_template("home.html", counts=counts, scope=scope)
+
+
+@bp.get("/language/<lang>")
+@access("public")
+def language(lang: str) -> Any:
+    from fundapp.i18n import COOKIE, LANGUAGES
+
+    target = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else "/"
+    response = redirect(target, code=303)
+    if lang in LANGUAGES:
+        response.set_cookie(
+            COOKIE,
+            lang,
+            max_age=365 * 24 * 3600,
+            samesite="Lax",
+            httponly=True,
+            secure=current_app.config["ENV"] == "production",
+        )
+    return response
+
+
+@bp.get("/api/v1/docs")
+@access("public")
+def api_docs() -> Any:
+    """The OpenAPI document rendered as a plain page: no CDN, no script."""
+    spec = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()
+    operations = []
+    for path, methods in sorted(spec.get("paths", {}).items()):
+        for method, operation in methods.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                operations.append({"path": path, "method": method.upper(), "op": operation})
+    schemas = spec.get("components", {}).get("schemas", {})
+    return render_template("api_docs.html", spec=spec, operations=operations, schemas=schemas)
+
+
+@bp.get("/health")
+@access("public")
+def health() -> Any:
+    from sqlalchemy import text
+
+    get_session().execute(text("SELECT 1"))
+    return {"status": "ok"}

@@ -1,0 +1,91 @@
+"""Helpers for server-rendered pages: forms loaded by the same schemas as the API, flashes, lists."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from flask import flash, redirect, request
+from flask_babel import gettext as _
+
+from fundapp.errors import AppError, flatten_messages
+from fundapp.listing import int_arg
+
+
+class FormResult:
+    """What a posted form gave: the loaded data, or the errors per field (and what was typed)."""
+
+    def __init__(self, data: dict[str, Any] | None, errors: dict[str, list[str]], raw: Any) -> None:
+        self.data = data
+        self.errors = errors
+        self.raw = raw
+
+    @property
+    def ok(self) -> bool:
+        return self.data is not None and not self.errors
+
+
+def load_form(schema: ma.Schema, partial: bool = False) -> FormResult:
+    from fundapp.validation import form_to_data
+
+    raw = request.form
+    try:
+        data = schema.load(form_to_data(schema, raw), partial=partial)
+    except ma.ValidationError as exc:
+        return FormResult(None, errors_by_field(flatten_messages(exc.messages)), raw)
+    return FormResult(data, {}, raw)
+
+
+def errors_by_field(details: list[dict[str, str]]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for detail in details:
+        field = detail.get("field", "_schema").split(".")[0]
+        errors.setdefault(field, []).append(detail.get("message", ""))
+    return errors
+
+
+def app_error_to_form(exc: AppError) -> dict[str, list[str]]:
+    """A service's error (409 duplicate, 422 unknown theme) shown beside its field."""
+    errors = errors_by_field([d for d in exc.details if isinstance(d, dict) and "field" in d])
+    if not errors:
+        errors["_schema"] = [exc.message]
+    return errors
+
+
+def done(message: str, url: str) -> Any:
+    flash(message, "success")
+    return redirect(url, code=303)
+
+
+def list_args(default_sort: str) -> dict[str, Any]:
+    return {
+        "page": int_arg(request.args, "page", 1),
+        "page_size": int_arg(request.args, "page_size", 25, 5, 200),
+        "sort": request.args.get("sort") or default_sort,
+        "q": (request.args.get("q") or "").strip()[:200] or None,
+    }
+
+
+__all__ = ["FormResult", "_", "app_error_to_form", "done", "errors_by_field", "list_args", "load_form"]
+
+
+def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **context: Any) -> Any:
+    """GET shows the form; POST loads it with the schema and calls ``save(data)``, which answers a response.
+
+    Errors (the schema's, or a service's 409/422) are shown beside their fields
+    with what was typed kept; the response is then 422, so nothing is committed.
+    """
+    from flask import render_template
+
+    from fundapp.errors import Conflict, ValidationFailed
+
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = load_form(schema)
+        values, errors = form.raw, form.errors
+        if form.ok:
+            try:
+                return save(form.data)
+            except (ValidationFailed, Conflict) as exc:
+                errors = app_error_to_form(exc)
+    return render_template(template, values=values, errors=errors, **context), (422 if errors else 200)

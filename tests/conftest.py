@@ -1,0 +1,140 @@
+"""Test fixtures: the app on a migrated database, each test inside a transaction rolled back at the end.
+
+Set FUNDAPP_TEST_DATABASE_URL to run the suite on PostgreSQL
+(e.g. postgresql://fundapp:fundapp@localhost/fundapp_test); the default is a
+SQLite file per test worker.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def test_database_url() -> str:
+    base = os.environ.get("FUNDAPP_TEST_DATABASE_URL")
+    if not base:
+        path = os.path.join(tempfile.gettempdir(), f"fundapp-test-{os.getuid()}-{_worker()}.sqlite3")
+        return f"sqlite:///{path}"
+    if base.startswith("postgresql"):
+        return f"{base}_{_worker()}"
+    return base
+
+
+def _recreate_database(url: str) -> None:
+    if url.startswith("sqlite:///"):
+        path = url.removeprefix("sqlite:///")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(path + suffix):
+                os.remove(path + suffix)
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+def test_config(**overrides: Any) -> dict[str, Any]:
+    config = {
+        "DATABASE_URL": test_database_url(),
+        "SECRET_KEY": TEST_SECRET,
+        "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+        "LOGIN_MAX_FAILURES": 5,
+    }
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Any]:
+    from fundapp import create_app, migrate
+    from fundapp.auth.passwords import use_fast_hashing_for_tests
+
+    use_fast_hashing_for_tests()
+    url = test_database_url()
+    _recreate_database(url)
+    migrate.upgrade(url)
+    application = create_app(test_config())
+    yield application
+    application.extensions["fundapp.db"].engine.dispose()
+
+
+@pytest.fixture()
+def db_session(app: Any) -> Iterator[Any]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    The app's own sessions join the same connection through SAVEPOINTs, so the
+    request's commit and rollback behave as in production, and nothing stays.
+    """
+    from sqlalchemy.orm import sessionmaker
+
+    database = app.extensions["fundapp.db"]
+    connection = database.engine.connect()
+    outer = connection.begin()
+    original = database.session_factory
+    database.session_factory = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    session = database.session_factory()
+    try:
+        yield session
+    finally:
+        session.close()
+        database.session_factory = original
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture()
+def client(app: Any, db_session: Any) -> Any:
+    return app.test_client()
+
+
+@pytest.fixture()
+def world(db_session: Any) -> Any:
+    from tests.factories import make_world
+
+    return make_world(db_session)
+
+
+@pytest.fixture()
+def login_as(client: Any) -> Any:
+    """login_as(user) logs the test client in through the login page, as a person would."""
+    from tests.factories import PASSWORD
+
+    def login(user: Any) -> Any:
+        client.post("/logout")
+        response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 303, response.get_data(as_text=True)[:500]
+        return client
+
+    return login
+
+
+@pytest.fixture()
+def api_headers(db_session: Any) -> Any:
+    """api_headers(user) gives the Authorization header of a fresh API token of that user."""
+    from fundapp.auth.services import issue_token
+
+    def headers(user: Any) -> dict[str, str]:
+        _row, token = issue_token(db_session, user, "test")
+        db_session.flush()
+        return {"Authorization": f"Bearer {token}"}
+
+    return headers

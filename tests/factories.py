@@ -1,0 +1,129 @@
+"""Factories: make_x(session, **overrides) builds a valid object through the services, as users would."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fundapp import audit
+from fundapp.auth.models import Role, User
+from fundapp.auth.policy import Scope
+from fundapp.auth.services import create_user
+from fundapp.funds import services as fund_services
+from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.investees import services as investee_services
+from fundapp.investees.models import Investee, LabelKind, LegalForm
+from fundapp.outcomes import payer_services
+from fundapp.outcomes.models import OutcomePayer, PayerKind
+
+PASSWORD = "correct-horse-battery"
+ACTOR = audit.Actor.system("test")
+ADMIN_SCOPE = Scope(user_id=0, is_admin=True)
+_seq = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_seq)
+
+
+def kvk() -> str:
+    return f"{70000000 + _n():08d}"
+
+
+def make_fund(session: Session, **overrides: Any) -> Fund:
+    n = _n()
+    data = {"name": f"Test Fund {n}", "region": "Rotterdam", "description": "", "currency": "EUR", "founded_on": None}
+    data.update(overrides)
+    return fund_services.create_fund(session, ACTOR, data)
+
+
+def make_capital_source(session: Session, fund: Fund, **overrides: Any) -> Any:
+    data = {
+        "name": f"Foundation {_n()}",
+        "kind": CapitalSourceKind.FOUNDATION,
+        "committed": Decimal("1000000.00"),
+        "paid_in": Decimal("250000.00"),
+        "expected_return_percent": Decimal("2.5"),
+        "term_years": 10,
+        "notes": "",
+    }
+    data.update(overrides)
+    return fund_services.add_capital_source(session, ACTOR, fund, data)
+
+
+def make_investee(session: Session, fund: Fund | None = None, **overrides: Any) -> Investee:
+    fund = fund or make_fund(session)
+    data = {
+        "fund_id": fund.id,
+        "name": f"Impact BV {_n()}",
+        "kvk_number": kvk(),
+        "legal_form": LegalForm.BV,
+        "municipality": "Rotterdam",
+        "themes": ["arbeidsparticipatie"],
+        "sdgs": [8],
+        "labels": [{"kind": LabelKind.PSO, "level": "trede_1", "reference": "", "valid_until": None}],
+    }
+    data.update(overrides)
+    return investee_services.create_investee(session, ACTOR, ADMIN_SCOPE, data)
+
+
+def make_payer(session: Session, **overrides: Any) -> OutcomePayer:
+    data = {
+        "name": f"Gemeente Test {_n()}",
+        "kind": PayerKind.MUNICIPALITY,
+        "region": "",
+        "contact_email": "",
+        "description": "",
+    }
+    data.update(overrides)
+    return payer_services.create_payer(session, ACTOR, data)
+
+
+def make_user(session: Session, role: Role | str, target_id: int | None = None, email: str | None = None) -> User:
+    role = Role(role)
+    email = email or f"{role.value}.{_n()}@test.example"
+    return create_user(session, ACTOR, email, PASSWORD, role, target_id)
+
+
+@dataclass
+class World:
+    """Two of everything, so each test can check that A never sees B."""
+
+    fund_a: Fund
+    fund_b: Fund
+    investee_a: Investee
+    investee_b: Investee
+    payer_a: OutcomePayer
+    payer_b: OutcomePayer
+    users: dict[str, User] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+def make_world(session: Session) -> World:
+    fund_a, fund_b = make_fund(session, name="Fund A"), make_fund(session, name="Fund B")
+    make_capital_source(session, fund_a)
+    make_capital_source(session, fund_b)
+    investee_a = make_investee(session, fund_a, name="Investee A")
+    investee_b = make_investee(session, fund_b, name="Investee B")
+    payer_a, payer_b = (
+        make_payer(session, name="Gemeente A"),
+        make_payer(session, name="Provincie B", kind=PayerKind.PROVINCE),
+    )
+    world = World(fund_a, fund_b, investee_a, investee_b, payer_a, payer_b)
+    world.users = {
+        "admin": make_user(session, Role.ADMIN),
+        "manager_a": make_user(session, Role.FUND_MANAGER, fund_a.id),
+        "manager_b": make_user(session, Role.FUND_MANAGER, fund_b.id),
+        "officer_a": make_user(session, Role.PAYER_OFFICER, payer_a.id),
+        "officer_b": make_user(session, Role.PAYER_OFFICER, payer_b.id),
+        "member_a": make_user(session, Role.INVESTEE_MEMBER, investee_a.id),
+        "member_b": make_user(session, Role.INVESTEE_MEMBER, investee_b.id),
+    }
+    session.flush()
+    return world

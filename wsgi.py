@@ -1,0 +1,3 @@
+from fundapp import create_app
+
+app = create_app()
