@@ -138,3 +138,7 @@ def api_headers(db_session: Any) -> Any:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+test_database_url.__test__ = False  # type: ignore[attr-defined] - helpers, not tests
+test_config.__test__ = False  # type: ignore[attr-defined]

@@ -38,19 +38,21 @@ def _load_user(user_id: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-@login_manager.request_loader
-def _load_user_from_token(req: Any) -> User | None:
+def _authenticate_bearer() -> None:
+    """A bearer token, when sent, decides who is asking (before any session cookie)."""
     from fundapp.auth.services import user_for_token
 
-    header = req.headers.get("Authorization", "")
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return
     if not header.lower().startswith("bearer "):
-        return None
+        raise Unauthorized("Use Authorization: Bearer <token>.")
     found = user_for_token(get_session(), header[7:].strip())
     if found is None:
-        return None
+        raise Unauthorized("This API token is unknown, revoked or expired.")
     user, token = found
     g.api_token = token
-    return user
+    login_manager._update_request_context_with_user(user)
 
 
 @login_manager.unauthorized_handler
@@ -68,8 +70,15 @@ def current_actor() -> User | None:
     return current_user if current_user.is_authenticated else None
 
 
-def access(rule: str) -> Callable[[F], F]:
-    """Declare and enforce who may call a route at all: 'public', 'login' or 'admin'."""
+def access(rule: str, obj: tuple[type, str, str] | None = None,
+           check: Callable[[Scope], bool] | None = None) -> Callable[[F], F]:
+    """Declare and enforce who may call a route: 'public', 'login' or 'admin'.
+
+    ``obj=(Model, "route_arg", "action")`` loads and authorizes the route's object
+    before the request body is even parsed, so a stranger gets 404 (or 403), never
+    a validation error that would tell them the object exists. ``check(scope)``
+    is a role test for routes without an object (e.g. "fund managers only").
+    """
     if rule not in RULES:
         raise ValueError(rule)
 
@@ -78,14 +87,26 @@ def access(rule: str) -> Callable[[F], F]:
         def guarded(*args: Any, **kwargs: Any) -> Any:
             if rule != "public":
                 _require_login()
-                if rule == "admin" and not current_scope().is_admin:
+                scope = current_scope()
+                if rule == "admin" and not scope.is_admin:
                     raise Forbidden("Only an administrator may do this.")
+                if check is not None and not check(scope):
+                    raise Forbidden("Your role does not allow this.")
+                if obj is not None:
+                    from fundapp.auth.policy import load
+
+                    model, argument, action = obj
+                    load(get_session(), model, kwargs[argument], scope, action)
             return view(*args, **kwargs)
 
         guarded.access_rule = rule  # type: ignore[attr-defined]
         return guarded  # type: ignore[return-value]
 
     return decorate
+
+
+def managers_or_admin(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager
 
 
 def _require_login() -> None:
@@ -112,6 +133,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(_LoginRedirect)
     def _to_login(_exc: _LoginRedirect) -> Any:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+
+    app.before_request(_authenticate_bearer)
 
     @app.before_request
     def _fail_closed() -> None:

@@ -47,7 +47,7 @@ def get_fund(fund_id: int) -> Any:
 
 
 @blp.route("/funds/<int:fund_id>", methods=["PATCH"])
-@access("login")
+@access("login", obj=(Fund, "fund_id", "edit"))
 @blp.arguments(FundCreateSchema(partial=True))
 @blp.response(200, FundSchema)
 def update_fund(data: dict[str, Any], fund_id: int) -> Any:
@@ -63,7 +63,7 @@ def list_capital_sources(fund_id: int) -> Any:
 
 
 @blp.route("/funds/<int:fund_id>/capital-sources", methods=["POST"])
-@access("login")
+@access("login", obj=(Fund, "fund_id", "edit"))
 @blp.arguments(CapitalSourceCreateSchema)
 @blp.response(201, CapitalSourceSchema)
 def add_capital_source(data: dict[str, Any], fund_id: int) -> Any:
@@ -72,7 +72,7 @@ def add_capital_source(data: dict[str, Any], fund_id: int) -> Any:
 
 
 @blp.route("/capital-sources/<int:source_id>", methods=["PATCH"])
-@access("login")
+@access("login", obj=(CapitalSource, "source_id", "edit"))
 @blp.arguments(CapitalSourceCreateSchema(partial=True))
 @blp.response(200, CapitalSourceSchema)
 def update_capital_source(data: dict[str, Any], source_id: int) -> Any:

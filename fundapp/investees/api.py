@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from fundapp.api import make_blueprint, page_of, page_schema
-from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.access import access, current_actor, current_scope, managers_or_admin
 from fundapp.auth.policy import load
 from fundapp.db import get_session
 from fundapp.investees import services
@@ -33,7 +33,7 @@ def list_investees(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/investees", methods=["POST"])
-@access("login")
+@access("login", check=managers_or_admin)
 @blp.arguments(InvesteeCreateSchema)
 @blp.response(201, InvesteeSchema)
 def create_investee(data: dict[str, Any]) -> Any:
@@ -48,7 +48,7 @@ def get_investee(investee_id: int) -> Any:
 
 
 @blp.route("/investees/<int:investee_id>", methods=["PATCH"])
-@access("login")
+@access("login", obj=(Investee, "investee_id", "edit"))
 @blp.arguments(InvesteeCreateSchema(partial=True))
 @blp.response(200, InvesteeSchema)
 def update_investee(data: dict[str, Any], investee_id: int) -> Any:
@@ -57,7 +57,7 @@ def update_investee(data: dict[str, Any], investee_id: int) -> Any:
 
 
 @blp.route("/investees/<int:investee_id>/labels", methods=["POST"])
-@access("login")
+@access("login", obj=(Investee, "investee_id", "edit"))
 @blp.arguments(LabelCreateSchema)
 @blp.response(201, LabelSchema)
 def add_label(data: dict[str, Any], investee_id: int) -> Any:
@@ -66,7 +66,7 @@ def add_label(data: dict[str, Any], investee_id: int) -> Any:
 
 
 @blp.route("/labels/<int:label_id>", methods=["PATCH"])
-@access("login")
+@access("login", obj=(Label, "label_id", "edit"))
 @blp.arguments(LabelCreateSchema(partial=True))
 @blp.response(200, LabelSchema)
 def update_label(data: dict[str, Any], label_id: int) -> Any:

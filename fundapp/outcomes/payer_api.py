@@ -46,7 +46,7 @@ def get_payer(payer_id: int) -> Any:
 
 
 @blp.route("/payers/<int:payer_id>", methods=["PATCH"])
-@access("login")
+@access("login", obj=(OutcomePayer, "payer_id", "edit"))
 @blp.arguments(PayerCreateSchema(partial=True))
 @blp.response(200, PayerSchema)
 def update_payer(data: dict[str, Any], payer_id: int) -> Any:

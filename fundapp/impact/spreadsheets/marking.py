@@ -1,0 +1,70 @@
+"""mark_errors: the investee's own workbook back, each bad cell filled red with the problem as a comment."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+from openpyxl import load_workbook
+from openpyxl.cell.cell import MergedCell
+from openpyxl.comments import Comment
+from openpyxl.styles import PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from .container import ContainerRefused, inspect_container
+from .layout import split_cell_ref
+from .messages import text
+from .model import CellProblem, Limits
+from .template import INPUT_FILL
+
+ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "bad" red
+AUTHOR = "fundapp"
+
+
+def mark_errors(data: bytes, problems: list[CellProblem], language: str = "nl") -> bytes:
+    """Fill each problem's cell red and comment it; problems on unknown sheets or cells are ignored.
+
+    Marks of an earlier round (our comments, our red) are removed first, so that a
+    corrected and re-uploaded file shows only what is still wrong. Raises ValueError
+    for a file that is not a workbook that may safely be opened.
+    """
+    try:
+        inspect_container(data, Limits())  # never let openpyxl unzip a bomb or run into a macro file
+    except ContainerRefused as refused:
+        raise ValueError(f"cannot mark errors in this file: {refused.problems}") from None
+    workbook = load_workbook(io.BytesIO(data))
+    by_sheet: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for problem in problems:
+        if problem.sheet and split_cell_ref(problem.cell) is not None:
+            by_sheet[problem.sheet][problem.cell].append(problem.message)
+    heading = text("comment_heading", language)
+    for sheet in workbook.worksheets:
+        _remove_earlier_marks(sheet)
+        for ref, messages in by_sheet.get(sheet.title, {}).items():
+            _mark(sheet, ref, heading, messages)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _remove_earlier_marks(sheet: Worksheet) -> None:
+    for cell in list(sheet._cells.values()):  # only cells that exist; iter_rows would create the rest
+        if cell.comment is not None and cell.comment.author == AUTHOR:
+            cell.comment = None
+            if cell.fill == ERROR_FILL:
+                cell.fill = INPUT_FILL  # we only mark cells the investee fills in
+
+
+def _mark(sheet: Worksheet, ref: str, heading: str, messages: list[str]) -> None:
+    cell = sheet[ref]
+    if isinstance(cell, MergedCell):  # a merged cell's content and comment live in its top-left cell
+        for merged in sheet.merged_cells.ranges:
+            if ref in merged:
+                cell = sheet.cell(merged.min_row, merged.min_col)
+                break
+    body = "\n".join(f"{heading}: {message}" for message in messages)
+    comment = Comment(body, AUTHOR)
+    comment.width = 320
+    comment.height = 60 + 18 * (len(body) // 45)
+    cell.comment = comment
+    cell.fill = ERROR_FILL

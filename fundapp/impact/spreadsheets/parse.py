@@ -1,0 +1,148 @@
+"""parse_submission: an uploaded workbook in, a complete ParsedSubmission or every problem out.
+
+The path: whole-file checks and the XML scan (container), then calamine reads the
+identity sheet and the two data sheets once each (``to_python``), then the sheets
+are validated. No openpyxl here: it is ten times slower on large sheets.
+"""
+
+from __future__ import annotations
+
+import io
+
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
+
+from . import layout as L
+from .cells import CellRejected, read_text
+from .container import ContainerRefused, inspect_container
+from .identity import TemplateIdentity, signature_is_valid
+from .messages import quote
+from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, TemplateContext
+from .problems import Problems
+from .sheets import header_is_intact, read_kpi_rows, read_participant_rows, report_sheet_facts
+
+# calamine raises its own errors for bad XML or zip data, and ValueError/OverflowError
+# for values it cannot convert (a date serial far out of range).
+READ_ERRORS = (CalamineError, ValueError, OverflowError, TypeError)
+
+Rows = list[list[object]]
+
+
+def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits()) -> ParsedSubmission:
+    """Read and validate an upload; raise SpreadsheetInvalid listing every problem, or return all of it."""
+    problems = Problems(ctx.language, limits.max_problems)
+    try:
+        container = inspect_container(data, limits)
+    except ContainerRefused as refused:
+        for key, values in refused.problems:
+            problems.add("", "", key, **values)
+        problems.raise_if_any([])
+        raise  # unreachable: a refusal always carries a problem
+    order = container.sheet_names
+    try:
+        workbook = CalamineWorkbook.from_object(io.BytesIO(data))
+    except READ_ERRORS:
+        problems.add("", "", "corrupt_zip")
+        problems.raise_if_any(order)
+        raise
+    with workbook:
+        identity = _checked_identity(workbook, order, ctx, problems)
+        problems.raise_if_any(order)  # another investee's or period's file: its cells mean nothing here
+        assert identity is not None
+        kpi_name = _sheet_name(order, "kpi", ctx, problems)
+        participants_name = _sheet_name(order, "participants", ctx, problems)
+        kpi_rows = _sheet_rows(workbook, kpi_name, limits, problems)
+        participant_rows = _sheet_rows(workbook, participants_name, limits, problems)
+    values, participants = [], []
+    if kpi_name and kpi_rows is not None:
+        report_sheet_facts(kpi_name, container.facts[kpi_name], problems)
+        if header_is_intact(kpi_rows, kpi_name, L.KPI_HEADERS, problems):
+            values = read_kpi_rows(kpi_rows, kpi_name, container.facts[kpi_name], ctx, limits, problems)
+    if participants_name and participant_rows is not None:
+        report_sheet_facts(participants_name, container.facts[participants_name], problems)
+        if header_is_intact(participant_rows, participants_name, L.PARTICIPANT_HEADERS, problems):
+            participants = read_participant_rows(participant_rows, participants_name, ctx, limits, problems)
+    problems.raise_if_any(order)
+    return ParsedSubmission(
+        investee_id=ctx.investee_id,
+        period=ctx.period,
+        template_version=identity.template_version,
+        values=tuple(values),
+        participants=tuple(participants),
+    )
+
+
+def _sheet_name(order: list[str], role: str, ctx: TemplateContext, problems: Problems) -> str | None:
+    """The workbook's name for a data sheet (Dutch or English), or None with a 'missing sheet' problem."""
+    for name in L.sheet_names_for(role):
+        if name in order:
+            return name
+    problems.add("", "", "missing_sheet", name=L.SHEET_NAMES[role][ctx.language])
+    return None
+
+
+def _sheet_rows(workbook: CalamineWorkbook, name: str | None, limits: Limits, problems: Problems) -> Rows | None:
+    """All rows of a sheet from row 1 (row index 0 is Excel row 1), or None if it cannot or may not be read."""
+    if name is None:
+        return None
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        last_row = _last_row(sheet)
+        if last_row - L.HEADER_ROW > limits.max_rows:
+            problems.add(name, "", "too_many_rows", max_rows=limits.max_rows, last_row=last_row)
+            return None
+        return sheet.to_python(skip_empty_area=False)
+    except READ_ERRORS:
+        problems.add("", "", "corrupt_zip")
+        return None
+
+
+def _last_row(sheet: CalamineSheet) -> int:
+    end = sheet.end
+    return end[0] + 1 if end is not None else 0
+
+
+def _checked_identity(workbook: CalamineWorkbook, order: list[str], ctx: TemplateContext,
+                      problems: Problems) -> TemplateIdentity | None:
+    """The template's identity if it is this investee's and period's, signed by us; else problems."""
+    if L.IDENTITY_SHEET not in order:
+        problems.add("", "", "identity_missing")
+        return None
+    try:
+        rows = workbook.get_sheet_by_name(L.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
+    except READ_ERRORS:
+        problems.add("", "", "corrupt_zip")
+        return None
+    fields = _identity_fields(rows)
+    identity = TemplateIdentity(
+        template_version=fields.get("template_version", ""),
+        investee_id=fields.get("investee_id", ""),
+        kvk_number=fields.get("kvk_number", ""),
+        period=fields.get("period", ""),
+    )
+    if identity.template_version != TEMPLATE_VERSION:
+        # Another version may sign and lay out differently: nothing more can be said.
+        problems.add("", "", "version_wrong", found=quote(identity.template_version or "-"),
+                     expected=TEMPLATE_VERSION)
+        return None
+    if not signature_is_valid(identity, fields.get("signature", ""), ctx.secret):
+        problems.add("", "", "bad_signature")
+    if identity.investee_id != str(ctx.investee_id):
+        problems.add("", "", "other_investee")
+    if identity.period != ctx.period:
+        problems.add("", "", "other_period", found=quote(identity.period), expected=ctx.period)
+    return identity
+
+
+def _identity_fields(rows: Rows) -> dict[str, str]:
+    fields: dict[str, str] = {}
+    for row in rows:
+        if len(row) < 2:
+            continue
+        try:
+            key = read_text(row[0], 100)
+            value = read_text(row[1], 200)
+        except CellRejected:
+            continue
+        if key in L.IDENTITY_KEYS and key not in fields:
+            fields[key] = value or ""
+    return fields

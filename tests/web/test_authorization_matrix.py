@@ -1,0 +1,216 @@
+"""Every route of the app, called as every role: who gets the data, who gets 401/403/404.
+
+The test enumerates the app's URL map (pages and API alike) and the operations
+of the OpenAPI document. Each endpoint must appear in ACCESS below, so a new
+route without a declared rule fails this test until someone decides who may
+use it. Route arguments point at the objects of "world A"; the roles are the
+rightful owners (manager_a, officer_a, member_a), their counterparts in world B,
+the admin and the anonymous visitor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from fundapp.audit import AuditEntry
+
+ROLES = ("anonymous", "admin", "manager_a", "manager_b", "officer_a", "officer_b", "member_a", "member_b")
+LOGGED_IN = frozenset(ROLES) - {"anonymous"}
+EVERYONE = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+FUND_A = frozenset({"admin", "manager_a"})
+INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a"})
+PAYER_A = frozenset({"admin", "officer_a"})
+MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
+TOKEN_OWNER = frozenset({"manager_a"})
+
+# endpoint -> roles that may use it (on world A's objects). Lists are open to every
+# logged-in role but filtered by scope (their content is tested elsewhere).
+ACCESS: dict[str, frozenset[str]] = {
+    # public
+    "auth.login": EVERYONE,
+    "auth.logout": EVERYONE,
+    "home.language": EVERYONE,
+    "home.api_docs": EVERYONE,
+    "home.health": EVERYONE,
+    "api-docs.openapi_json": EVERYONE,
+    "api_auth.create_token": EVERYONE,
+    # every logged-in user, on their own things
+    "home.index": LOGGED_IN,
+    "auth.tokens": LOGGED_IN,
+    "auth.create_token": LOGGED_IN,
+    "auth.revoke_token": TOKEN_OWNER,
+    "api_auth.list_tokens": LOGGED_IN,
+    "api_auth.revoke_token": TOKEN_OWNER,
+    "api_auth.me": LOGGED_IN,
+    # funds
+    "funds.index": LOGGED_IN,
+    "funds.detail": FUND_A,
+    "funds.create": ADMIN,
+    "funds.edit": FUND_A,
+    "funds.add_capital_source": FUND_A,
+    "funds.edit_capital_source": FUND_A,
+    "api_funds.list_funds": LOGGED_IN,
+    "api_funds.create_fund": ADMIN,
+    "api_funds.get_fund": FUND_A,
+    "api_funds.update_fund": FUND_A,
+    "api_funds.list_capital_sources": FUND_A,
+    "api_funds.add_capital_source": FUND_A,
+    "api_funds.update_capital_source": FUND_A,
+    # investees
+    "investees.index": LOGGED_IN,
+    "investees.detail": INVESTEE_A_VIEW,
+    "investees.create": MANAGERS,
+    "investees.edit": FUND_A,
+    "investees.add_label": FUND_A,
+    "investees.edit_label": FUND_A,
+    "investees.delete_label": FUND_A,
+    "api_investees.list_investees": LOGGED_IN,
+    "api_investees.create_investee": MANAGERS,
+    "api_investees.get_investee": INVESTEE_A_VIEW,
+    "api_investees.update_investee": FUND_A,
+    "api_investees.add_label": FUND_A,
+    "api_investees.update_label": FUND_A,
+    "api_investees.delete_label": FUND_A,
+    # outcome payers
+    "payers.index": LOGGED_IN,
+    "payers.detail": PAYER_A,
+    "payers.create": ADMIN,
+    "payers.edit": PAYER_A,
+    "api_payers.list_payers": LOGGED_IN,
+    "api_payers.create_payer": ADMIN,
+    "api_payers.get_payer": PAYER_A,
+    "api_payers.update_payer": PAYER_A,
+}
+
+# Endpoints that are lists or forms open to several roles, where a logged-in
+# user outside the rule would still be let in, are not in ACCESS twice: the
+# table above is the whole truth.
+DENIED = {401, 403, 404}
+# Login endpoints answer 401 to the empty credentials this walk sends: that is not a refusal of the route.
+CREDENTIAL_ENDPOINTS = {"auth.login", "api_auth.create_token", "auth.logout"}
+
+
+def _arguments(world: Any, tokens: dict[str, Any]) -> dict[str, Any]:
+    """Route argument name -> the id of world A's object."""
+    return {
+        "fund_id": world.fund_a.id,
+        "investee_id": world.investee_a.id,
+        "payer_id": world.payer_a.id,
+        "label_id": world.investee_a.labels[0].id,
+        "source_id": world.fund_a.capital_sources[0].id,
+        "token_id": tokens["manager_a"].id,
+        "lang": "en",
+    }
+
+
+def _routes(app: Any) -> list[tuple[str, str, Any]]:
+    routes = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            routes.append((rule.endpoint, method, rule))
+    return routes
+
+
+def test_every_route_has_a_declared_access_rule_in_the_app_and_in_this_test(app):
+    missing_in_app = [
+        endpoint
+        for endpoint, _method, _rule in _routes(app)
+        if getattr(app.view_functions[endpoint], "access_rule", None) is None and endpoint != "api-docs.openapi_json"
+    ]
+    missing_in_test = sorted({endpoint for endpoint, _m, _r in _routes(app)} - set(ACCESS))
+    assert missing_in_app == []
+    assert missing_in_test == [], "decide who may use these routes and add them to ACCESS"
+    assert sorted(set(ACCESS) - {e for e, _m, _r in _routes(app)}) == [], "ACCESS names routes that do not exist"
+
+
+def test_every_api_operation_in_the_openapi_document_is_a_route_in_the_walk(app, client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    walked = set()
+    for _endpoint, method, rule in _routes(app):
+        path = rule.rule
+        for argument in rule.arguments:
+            path = path.replace(f"<int:{argument}>", "{" + argument + "}").replace(f"<{argument}>", "{" + argument + "}")
+        walked.add((method.lower(), path))
+    documented = {(method, path) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
+    assert documented, "the OpenAPI document lists no operations"
+    assert documented - walked == set()
+
+
+def _log_in(client: Any, user: Any) -> None:
+    from tests.factories import PASSWORD
+
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
+
+
+@pytest.fixture()
+def role_clients(app, world, db_session):
+    from fundapp.auth.services import issue_token
+
+    clients: dict[str, Any] = {}
+    tokens: dict[str, Any] = {}
+    headers: dict[str, dict[str, str]] = {}
+    for role in ROLES:
+        client = app.test_client()
+        if role != "anonymous":
+            user = world.user(role)
+            _log_in(client, user)
+            row, token = issue_token(db_session, user, "matrix")
+            tokens[role] = row
+            headers[role] = {"Authorization": f"Bearer {token}"}
+        else:
+            headers[role] = {}
+        clients[role] = client
+    db_session.flush()
+    return clients, tokens, headers
+
+
+def _call(client: Any, method: str, url: str, headers: dict[str, str], is_api: bool) -> Any:
+    if is_api:
+        return client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
+    return client.open(url, method=method, data={} if method != "GET" else None)
+
+
+def _denied(response: Any, is_api: bool) -> bool:
+    if response.status_code in DENIED:
+        return True
+    return not is_api and response.status_code == 302 and "/login" in response.headers.get("Location", "")
+
+
+def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, world, db_session, role_clients):
+    clients, tokens, headers = role_clients
+    arguments = _arguments(world, tokens)
+    connection = db_session.connection()
+    failures = []
+    for endpoint, method, rule in _routes(app):
+        url = rule.build({name: arguments[name] for name in rule.arguments}, append_unknown=False)[1]
+        is_api = rule.rule.startswith("/api/")
+        for role in ROLES:
+            allowed = role in ACCESS[endpoint]
+            audit_before = db_session.scalar(select(func.count()).select_from(AuditEntry))
+            savepoint = connection.begin_nested()
+            try:
+                response = _call(clients[role], method, url, headers[role], is_api)
+                audit_after = db_session.scalar(select(func.count()).select_from(AuditEntry))
+            finally:
+                savepoint.rollback()
+                db_session.expire_all()
+            if endpoint == "auth.logout" and role != "anonymous":
+                _log_in(clients[role], world.user(role))
+            status = response.status_code
+            if status >= 500:
+                failures.append(f"{method} {url} as {role}: server error {status}")
+            elif allowed and _denied(response, is_api) and endpoint not in CREDENTIAL_ENDPOINTS:
+                failures.append(f"{method} {url} as {role}: refused with {status}, but should be allowed")
+            elif allowed and method == "GET" and status not in (200, 302, 303):
+                failures.append(f"{method} {url} as {role}: {status} for an allowed read")
+            elif not allowed and not _denied(response, is_api):
+                failures.append(f"{method} {url} as {role}: answered {status}, but should be refused")
+            if not allowed and audit_after != audit_before:
+                failures.append(f"{method} {url} as {role}: a refused request wrote to the audit trail")
+    assert failures == [], "\n".join(failures)
