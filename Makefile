@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install lint test-postgres clean bench
+.PHONY: run test install lint test-postgres clean bench translations
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3 ..."; exit 1; }
@@ -37,3 +37,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) instance/fundapp.sqlite3*
+
+# Extract UI strings, merge them into the Dutch catalog and compile it (commit the .po and .mo).
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o fundapp/translations/messages.pot .
+	$(BIN)/pybabel update -i fundapp/translations/messages.pot -d fundapp/translations -l nl --no-fuzzy-matching
+	$(BIN)/pybabel compile -d fundapp/translations -l nl

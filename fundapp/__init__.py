@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
-
-from fundapp.config import ROOT, load_config
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Wire configuration, database, auth, blueprints, errors and CLI; nothing else."""
+    from flask import Flask
+
+    from fundapp.config import ROOT, load_config
+
     app = Flask(
         __name__,
         template_folder=str(ROOT / "templates"),

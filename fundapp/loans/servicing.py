@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
-from decimal import Decimal, localcontext
+from decimal import Decimal
 from enum import Enum
 
 from fundapp.loans.schedule import (
-    PRECISION,
     Amortization,
     DayCount,
     Frequency,
@@ -299,13 +298,13 @@ class _Ledger:
         self, on: dt.date, balance: Decimal, keep_level: bool = False, arrears_interest: Decimal = ZERO
     ) -> None:
         """Replace the installments due after `on` by a plan of `balance` over the plan's dates after `on`."""
+        plan = self.plan
         kept = [i for i in self.installments if i.due_date <= on]
-        dates = [d for d in self.plan.due_dates if d > on]
+        dates = [d for d in plan.due_dates if d > on]
         if balance > 0 and not dates:
             raise ServicingError(f"no due dates left after {on} to plan {balance} over")
-        grace_left = max(0, self.plan.grace_until - len(kept))
-        level = self.plan.level if keep_level else self.plan.level_for(balance, len(dates), grace_left)
-        plan = self.plan
+        grace_left = max(0, plan.grace_until - len(kept))
+        level = plan.level if keep_level else plan.level_for(balance, len(dates), grace_left)
         rule = (plan.annual_rate, plan.frequency, plan.amortization, plan.day_count, plan.multiple)
         period_start = kept[-1].due_date if kept else self.start
         new = plan_remaining(balance, period_start, dates, *rule, grace_left, len(kept) + 1, level, level)
@@ -314,9 +313,8 @@ class _Ledger:
             new[0] = replace(new[0], interest=new[0].interest + arrears_interest, total=new[0].total + arrears_interest)
         if keep_level and new:
             # Shortening the term moves the maturity forward for every later re-plan too.
-            dates = [d for d in plan.due_dates if d <= on] + dates[: len(new)]
-            self.plan = replace(plan, due_dates=tuple(dates))
-        self.plan = replace(self.plan, level=level)
+            plan = replace(plan, due_dates=tuple(d for d in plan.due_dates if d <= on) + tuple(dates[: len(new)]))
+        self.plan = replace(plan, level=level)
         self.installments = kept + [_state_of(i) for i in new]
 
     def _disburse(self, event: Disbursement) -> None:
@@ -446,95 +444,3 @@ def rate_change_saving(terms: LoanTerms, events: Iterable[Event]) -> Decimal:
     events = list(events)
     without = [e for e in events if not isinstance(e, RateChange)]
     return replay(terms, without).total_interest - replay(terms, events).total_interest
-
-
-def _overdue_on(position: LoanPosition, on: dt.date) -> list[InstallmentState]:
-    # Due on `on` itself is not yet overdue; settled on `on` counts as settled.
-    return [i for i in position.installments if i.due_date < on and i.is_open_on(on)]
-
-
-def days_past_due(position: LoanPosition, on: dt.date) -> int:
-    """Days since the due date of the oldest installment still unpaid on `on`; 0 when none is overdue."""
-    overdue = _overdue_on(position, on)
-    return (on - min(i.due_date for i in overdue)).days if overdue else 0
-
-
-def arrears_bucket(dpd: int) -> str | None:
-    if dpd < 0:
-        raise ValueError("days past due cannot be negative")
-    upper_bounds = ((0, None), (30, "1-30"), (60, "31-60"), (90, "61-90"))
-    return next((bucket for upper, bucket in upper_bounds if dpd <= upper), "90+")
-
-
-def amount_overdue(position: LoanPosition, on: dt.date) -> Decimal:
-    """Principal and interest of overdue installments still unpaid at the end of `on`."""
-    paid: dict[int, Decimal] = {}
-    for allocation in (a for a in position.allocations if a.payment_date <= on):
-        number = allocation.installment_number
-        paid[number] = paid.get(number, ZERO) + allocation.interest + allocation.principal
-    return sum((i.total_due - paid.get(i.number, ZERO) for i in _overdue_on(position, on)), ZERO)
-
-
-def lender_cashflows(position: LoanPosition) -> list[tuple[dt.date, Decimal]]:
-    """Disbursements out, payments and recoveries in; overpayments are owed back, so left out."""
-    flows = [(day, -amount) for day, amount in position.disbursements]
-    flows += [(p.date, p.amount - p.overpayment) for p in position.payments if p.recovery == 0]
-    return sorted(flows + list(position.recoveries))
-
-
-_XIRR_TOLERANCE = Decimal("1e-14")
-
-
-def xirr(cashflows: list[tuple[dt.date, Decimal]]) -> Decimal | None:
-    """Annual effective rate making the flows' present value zero (actual/365); None when there is none."""
-    flows = [(day, Decimal(amount)) for day, amount in cashflows if amount != 0]
-    if not any(a > 0 for _, a in flows) or not any(a < 0 for _, a in flows):
-        return None
-    first = min(day for day, _ in flows)
-    with localcontext(prec=PRECISION):
-        timed = [(Decimal((day - first).days) / 365, amount) for day, amount in flows]
-        rate = _newton(timed) or _bisection(timed)
-        return None if rate is None else rate.quantize(Decimal("1e-12"))
-
-
-def _present_value(timed: list[tuple[Decimal, Decimal]], rate: Decimal) -> tuple[Decimal, Decimal]:
-    """Present value at the rate, and its derivative with respect to the rate."""
-    log_growth = (1 + rate).ln()
-    value = derivative = Decimal(0)
-    for years, amount in timed:
-        discounted = amount * (-years * log_growth).exp()
-        value += discounted
-        derivative -= years * discounted / (1 + rate)
-    return value, derivative
-
-
-def _newton(timed: list[tuple[Decimal, Decimal]]) -> Decimal | None:
-    rate = Decimal("0.1")
-    for _ in range(100):
-        value, derivative = _present_value(timed, rate)
-        if derivative == 0:
-            return None
-        step = value / derivative
-        rate -= step
-        if rate <= -1:
-            return None
-        if abs(step) < _XIRR_TOLERANCE:
-            return rate
-    return None
-
-
-def _bisection(timed: list[tuple[Decimal, Decimal]]) -> Decimal | None:
-    # Newton can overshoot to -100 % or cycle; a bracketed search cannot, it is only slower.
-    low, high = Decimal("-0.999999999"), Decimal(1)
-    low_positive = _present_value(timed, low)[0] > 0
-    while (_present_value(timed, high)[0] > 0) == low_positive:
-        if high > 10**6:
-            return None
-        high *= 2
-    while high - low > _XIRR_TOLERANCE:
-        middle = (low + high) / 2
-        if (_present_value(timed, middle)[0] > 0) == low_positive:
-            low = middle
-        else:
-            high = middle
-    return (low + high) / 2
