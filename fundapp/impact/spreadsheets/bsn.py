@@ -19,5 +19,5 @@ def looks_like_bsn(text: str) -> bool:
     digits = digits.zfill(9)
     if digits == "000000000":
         return False
-    total = sum(weight * int(digit) for weight, digit in zip(_WEIGHTS, digits))
+    total = sum(weight * int(digit) for weight, digit in zip(_WEIGHTS, digits, strict=True))
     return total % 11 == 0

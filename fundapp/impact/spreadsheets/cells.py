@@ -17,6 +17,7 @@ from .messages import quote
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_OR_BREAK = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_EXACT_INTEGERS = 10.0**15  # whole floats below this have at most 15 digits: int() is what Excel shows
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DUTCH_DATE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")
 
@@ -36,6 +37,8 @@ def is_blank(value: object) -> bool:
 def read_number(value: object) -> Decimal:
     """A number cell as Decimal; text, dates and true/false are refused."""
     if isinstance(value, float):
+        if value.is_integer() and -_EXACT_INTEGERS < value < _EXACT_INTEGERS:
+            return Decimal(int(value))  # the common case (counts, months), without formatting
         if not math.isfinite(value):
             raise CellRejected("not_a_number", text=quote(value))
         return Decimal(format(value, ".15g"))

@@ -11,15 +11,15 @@ values), error cells, merged ranges and percent-formatted cells.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import struct
-import posixpath
 import zipfile
 import zlib
 from dataclasses import dataclass, field
 from xml.etree import ElementTree
 
-from . import layout as L
+from . import layout
 from .model import Limits
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also any password-protected .xlsx
@@ -35,8 +35,19 @@ MAIN_TYPES = (
 )
 MACRO_MARKER = "macroenabled"
 
-BAD_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, struct.error, EOFError, OSError,
-                  ValueError, NotImplementedError, RuntimeError, KeyError, UnicodeDecodeError)
+BAD_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    struct.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    KeyError,
+    UnicodeDecodeError,
+)
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -89,15 +100,17 @@ def inspect_container(data: bytes, limits: Limits) -> Container:
             names = {info.filename for info in archive.infolist()}
             workbook_part = _workbook_part(archive, names)
             sheets = _sheet_parts(archive, workbook_part, names)
-            wanted = {name: part for name, part in sheets.items()
-                      if name in L.sheet_names_for("kpi") + L.sheet_names_for("participants")}
+            data_sheets = layout.sheet_names_for("kpi") + layout.sheet_names_for("participants")
+            wanted = {name: part for name, part in sheets.items() if name in data_sheets}
+            if "" in wanted.values():  # a data sheet whose XML is not in the file
+                raise ContainerRefused([("corrupt_zip", {})])
             contents = _verify_parts(archive, set(wanted.values()))
             percent_styles = _percent_styles(archive, workbook_part, names) if wanted else frozenset()
     except ContainerRefused:
         raise
     except BAD_ZIP_ERRORS:
         raise ContainerRefused([("corrupt_zip", {})]) from None
-    kpi_names = L.sheet_names_for("kpi")
+    kpi_names = layout.sheet_names_for("kpi")
     facts = {
         name: _scan_sheet(contents[part], percent_styles if name in kpi_names else frozenset())
         for name, part in wanted.items()
@@ -153,7 +166,8 @@ def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
 
 def _parse_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
     try:
-        return ElementTree.fromstring(_read_small(archive, name))
+        # _read_small refused any DOCTYPE or ENTITY: no entity expansion, no external entities.
+        return ElementTree.fromstring(_read_small(archive, name))  # noqa: S314
     except ElementTree.ParseError:
         raise ContainerRefused([("corrupt_zip", {})]) from None
 
@@ -221,8 +235,9 @@ def _verify_parts(archive: zipfile.ZipFile, keep: set[str]) -> dict[str, bytes]:
 
 def _percent_styles(archive: zipfile.ZipFile, workbook_part: str, names: set[str]) -> frozenset[int]:
     """Indexes of the cell styles that show a number as a percentage."""
-    styles_part = next((part for part in _relationships(archive, workbook_part, names).values()
-                        if part.endswith("styles.xml")), None)
+    styles_part = next(
+        (part for part in _relationships(archive, workbook_part, names).values() if part.endswith("styles.xml")), None
+    )
     if styles_part is None:
         return frozenset()
     styles = _parse_xml(archive, styles_part)
@@ -233,8 +248,11 @@ def _percent_styles(archive: zipfile.ZipFile, workbook_part: str, names: set[str
     cell_xfs = styles.find(f"{NS_MAIN}cellXfs")
     if cell_xfs is None:
         return frozenset()
-    return frozenset(index for index, xf in enumerate(cell_xfs.iter(f"{NS_MAIN}xf"))
-                     if int(xf.get("numFmtId", "0")) in percent_formats)
+    return frozenset(
+        index
+        for index, xf in enumerate(cell_xfs.iter(f"{NS_MAIN}xf"))
+        if int(xf.get("numFmtId", "0")) in percent_formats
+    )
 
 
 def _is_percent_format(code: str) -> bool:

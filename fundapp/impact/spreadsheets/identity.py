@@ -31,8 +31,13 @@ class TemplateIdentity:
 
 def _payload(identity: TemplateIdentity) -> bytes:
     # One field per line with a fixed prefix: no two different identities give the same bytes.
-    fields = ("fundapp-kpi-template", identity.template_version, identity.investee_id,
-              identity.kvk_number, identity.period)
+    fields = (
+        "fundapp-kpi-template",
+        identity.template_version,
+        identity.investee_id,
+        identity.kvk_number,
+        identity.period,
+    )
     return "\n".join(fields).encode("utf-8")
 
 

@@ -58,8 +58,9 @@ KPI_HEADERS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _participant_headers(reference: str, start: str, benefit: str, months: str, hours: str,
-                         event: str, code: str, when: str) -> tuple[str, ...]:
+def _participant_headers(
+    reference: str, start: str, benefit: str, months: str, hours: str, event: str, code: str, when: str
+) -> tuple[str, ...]:
     events: list[str] = []
     for number in range(1, EVENT_PAIRS + 1):
         events += [f"{event} {number} {code}", f"{event} {number} {when}"]
@@ -67,10 +68,19 @@ def _participant_headers(reference: str, start: str, benefit: str, months: str, 
 
 
 PARTICIPANT_HEADERS: dict[str, tuple[str, ...]] = {
-    "nl": _participant_headers("Referentie", "Startdatum", "Uitkering vooraf", "Maanden in uitkering",
-                               "Uren per week", "Gebeurtenis", "code", "datum"),
-    "en": _participant_headers("Reference", "Start date", "Benefit before", "Months on benefit",
-                               "Hours per week", "Event", "code", "date"),
+    "nl": _participant_headers(
+        "Referentie",
+        "Startdatum",
+        "Uitkering vooraf",
+        "Maanden in uitkering",
+        "Uren per week",
+        "Gebeurtenis",
+        "code",
+        "datum",
+    ),
+    "en": _participant_headers(
+        "Reference", "Start date", "Benefit before", "Months on benefit", "Hours per week", "Event", "code", "date"
+    ),
 }
 
 IDENTITY_KEYS = ("template_version", "investee_id", "kvk_number", "period", "signature")
@@ -85,7 +95,7 @@ def sheet_names_for(role: str) -> tuple[str, ...]:
 
 
 def column_letter(column_index: int) -> str:
-    """"A" for 0, "Z" for 25, "AA" for 26 (0-based, as calamine rows are indexed)."""
+    """ "A" for 0, "Z" for 25, "AA" for 26 (0-based, as calamine rows are indexed)."""
     letters = ""
     number = column_index + 1
     while number:
@@ -98,7 +108,7 @@ _LETTERS = [column_letter(index) for index in range(64)]
 
 
 def cell_ref(column_index: int, row: int) -> str:
-    """"F7" for column index 5 (0-based) and Excel row 7."""
+    """ "F7" for column index 5 (0-based) and Excel row 7."""
     letters = _LETTERS[column_index] if column_index < len(_LETTERS) else column_letter(column_index)
     return f"{letters}{row}"
 

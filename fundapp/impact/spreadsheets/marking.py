@@ -6,7 +6,7 @@ import io
 from collections import defaultdict
 
 from openpyxl import load_workbook
-from openpyxl.cell.cell import MergedCell
+from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,8 +40,11 @@ def mark_errors(data: bytes, problems: list[CellProblem], language: str = "nl") 
     heading = text("comment_heading", language)
     for sheet in workbook.worksheets:
         _remove_earlier_marks(sheet)
+        by_anchor: dict[str, list[str]] = defaultdict(list)
         for ref, messages in by_sheet.get(sheet.title, {}).items():
-            _mark(sheet, ref, heading, messages)
+            by_anchor[_anchor(sheet, ref)] += messages
+        for ref, messages in by_anchor.items():
+            _mark(sheet[ref], heading, messages)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -55,13 +58,16 @@ def _remove_earlier_marks(sheet: Worksheet) -> None:
                 cell.fill = INPUT_FILL  # we only mark cells the investee fills in
 
 
-def _mark(sheet: Worksheet, ref: str, heading: str, messages: list[str]) -> None:
-    cell = sheet[ref]
-    if isinstance(cell, MergedCell):  # a merged cell's content and comment live in its top-left cell
+def _anchor(sheet: Worksheet, ref: str) -> str:
+    """The cell that shows `ref`: for a merged range its top-left cell, which holds content and comment."""
+    if isinstance(sheet[ref], MergedCell):
         for merged in sheet.merged_cells.ranges:
             if ref in merged:
-                cell = sheet.cell(merged.min_row, merged.min_col)
-                break
+                return sheet.cell(merged.min_row, merged.min_col).coordinate
+    return ref
+
+
+def _mark(cell: Cell, heading: str, messages: list[str]) -> None:
     body = "\n".join(f"{heading}: {message}" for message in messages)
     comment = Comment(body, AUTHOR)
     comment.width = 320

@@ -21,15 +21,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "not_xlsx": {
         "nl": "Dit is geen Excel-werkmap (.xlsx), bijvoorbeeld een CSV- of tekstbestand met een andere "
-              "naam. Vul het gedownloade sjabloon in en sla het op als .xlsx.",
+        "naam. Vul het gedownloade sjabloon in en sla het op als .xlsx.",
         "en": "This is not an Excel workbook (.xlsx), for example a CSV or text file that was renamed. "
-              "Fill in the downloaded template and save it as .xlsx.",
+        "Fill in the downloaded template and save it as .xlsx.",
     },
     "old_xls": {
         "nl": "Dit is een oud Excel 97-2003-bestand (.xls) of een werkmap met een wachtwoord. "
-              "Sla het op als Excel-werkmap (.xlsx) zonder wachtwoord.",
+        "Sla het op als Excel-werkmap (.xlsx) zonder wachtwoord.",
         "en": "This is an old Excel 97-2003 file (.xls) or a password-protected workbook. "
-              "Save it as an Excel workbook (.xlsx) without a password.",
+        "Save it as an Excel workbook (.xlsx) without a password.",
     },
     "not_a_workbook": {
         "nl": "Dit bestand is geen Excel-werkmap maar een ander Office- of zipbestand (bijvoorbeeld Word).",
@@ -37,9 +37,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "corrupt_zip": {
         "nl": "Het bestand is beschadigd of onvolledig (misschien is het uploaden afgebroken). "
-              "Open het in Excel, sla het opnieuw op en upload het nog eens.",
+        "Open het in Excel, sla het opnieuw op en upload het nog eens.",
         "en": "The file is damaged or incomplete (perhaps the upload was cut off). "
-              "Open it in Excel, save it again and upload it once more.",
+        "Open it in Excel, save it again and upload it once more.",
     },
     "macro_enabled": {
         "nl": "Werkmappen met macro's (.xlsm) worden geweigerd. Sla het bestand op als Excel-werkmap (.xlsx).",
@@ -50,8 +50,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file unpacks to more than {max_mb} MB and is refused.",
     },
     "zip_bomb_ratio": {
-        "nl": "Een onderdeel van het bestand ({part}) is verdacht sterk gecomprimeerd ({ratio}x) en "
-              "wordt geweigerd.",
+        "nl": "Een onderdeel van het bestand ({part}) is verdacht sterk gecomprimeerd ({ratio}x) en wordt geweigerd.",
         "en": "A part of the file ({part}) is suspiciously highly compressed ({ratio}x) and is refused.",
     },
     "zip_too_many_parts": {
@@ -64,18 +63,18 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "missing_sheet": {
         "nl": "Het tabblad '{name}' ontbreekt. Gebruik het gedownloade sjabloon zonder tabbladen te "
-              "verwijderen of te hernoemen.",
+        "verwijderen of te hernoemen.",
         "en": "The sheet '{name}' is missing. Use the downloaded template without deleting or renaming sheets.",
     },
     "identity_missing": {
         "nl": "Dit is geen fundapp-sjabloon (het verborgen herkenningsblad ontbreekt). "
-              "Download het sjabloon voor deze periode en vul dat in.",
+        "Download het sjabloon voor deze periode en vul dat in.",
         "en": "This is not a fundapp template (the hidden identification sheet is missing). "
-              "Download the template for this period and fill that in.",
+        "Download the template for this period and fill that in.",
     },
     "version_wrong": {
         "nl": "Dit sjabloon heeft versie {found}; alleen versie {expected} wordt geaccepteerd. "
-              "Download een nieuw sjabloon.",
+        "Download een nieuw sjabloon.",
         "en": "This template is version {found}; only version {expected} is accepted. Download a new template.",
     },
     "other_investee": {
@@ -97,15 +96,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     # --- a sheet ---------------------------------------------------------------
     "header_changed": {
         "nl": "De kolomkop is gewijzigd (verwacht: '{expected}'). Kolommen invoegen, verwijderen of "
-              "verplaatsen kan niet; de rest van dit tabblad is niet gecontroleerd.",
+        "verplaatsen kan niet; de rest van dit tabblad is niet gecontroleerd.",
         "en": "The column header was changed (expected: '{expected}'). Columns cannot be inserted, "
-              "deleted or moved; the rest of this sheet was not checked.",
+        "deleted or moved; the rest of this sheet was not checked.",
     },
     "too_many_rows": {
         "nl": "Het tabblad loopt door tot rij {last_row}; er passen hoogstens {max_rows} regels in. "
-              "Dit tabblad is niet verder gecontroleerd.",
+        "Dit tabblad is niet verder gecontroleerd.",
         "en": "The sheet runs to row {last_row}; at most {max_rows} rows are accepted. "
-              "This sheet was not checked further.",
+        "This sheet was not checked further.",
     },
     "indicator_missing": {
         "nl": "De regel voor indicator {code} ({name}) ontbreekt; die hoort bij uw impactplan.",
@@ -134,9 +133,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "value_required": {
         "nl": "Vul een waarde in; elke indicator uit het impactplan moet gerapporteerd worden "
-              "(vul 0 in als er niets te melden is en leg het uit in de toelichting).",
+        "(vul 0 in als er niets te melden is en leg het uit in de toelichting).",
         "en": "Enter a value; every indicator of the impact plan must be reported "
-              "(enter 0 if there is nothing to report and explain it in the comment).",
+        "(enter 0 if there is nothing to report and explain it in the comment).",
     },
     "negative": {
         "nl": "De waarde mag niet negatief zijn.",
@@ -180,11 +179,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "reference_bsn": {
         "nl": "Deze referentie lijkt op een BSN en wordt geweigerd. Gebruik een eigen pseudoniem per "
-              "deelnemer (bijvoorbeeld D-0001) en houd de koppeling met de persoon in uw eigen "
-              "administratie; stuur nooit een BSN of naam.",
+        "deelnemer (bijvoorbeeld D-0001) en houd de koppeling met de persoon in uw eigen "
+        "administratie; stuur nooit een BSN of naam.",
         "en": "This reference looks like a BSN (citizen service number) and is refused. Use a pseudonym "
-              "of your own per participant (for example D-0001) and keep the link to the person in your "
-              "own records; never send a BSN or a name.",
+        "of your own per participant (for example D-0001) and keep the link to the person in your "
+        "own records; never send a BSN or a name.",
     },
     "duplicate_reference": {
         "nl": "Referentie {text} staat er twee keer in (ook in rij {row}); één regel per deelnemer.",
@@ -273,27 +272,27 @@ TEXTS: dict[str, dict[str, str]] = {
     "period": {"nl": "Periode", "en": "Period"},
     "steps": {
         "nl": "1. Tabblad KPI: vul voor elke indicator de waarde in; gebruik de toelichting voor uitleg. "
-              "Een waarde is verplicht (vul 0 in als er niets te melden is).\n"
-              "2. Tabblad Deelnemers: één regel per deelnemer, met startdatum, uitkering vooraf en de "
-              "gebeurtenissen in deze periode (code en datum).\n"
-              "3. Vul waarden in, geen formules. Voeg geen kolommen of tabbladen toe en hernoem niets.\n"
-              "4. Sla op als .xlsx en upload het bestand. Bij fouten krijgt u uw bestand terug met de "
-              "foute cellen rood gemarkeerd.",
+        "Een waarde is verplicht (vul 0 in als er niets te melden is).\n"
+        "2. Tabblad Deelnemers: één regel per deelnemer, met startdatum, uitkering vooraf en de "
+        "gebeurtenissen in deze periode (code en datum).\n"
+        "3. Vul waarden in, geen formules. Voeg geen kolommen of tabbladen toe en hernoem niets.\n"
+        "4. Sla op als .xlsx en upload het bestand. Bij fouten krijgt u uw bestand terug met de "
+        "foute cellen rood gemarkeerd.",
         "en": "1. Sheet KPI: enter the value of every indicator; use the comment for explanations. "
-              "A value is required (enter 0 if there is nothing to report).\n"
-              "2. Sheet Participants: one row per participant, with the start date, the benefit before and "
-              "the events in this period (code and date).\n"
-              "3. Enter values, not formulas. Do not add columns or sheets and do not rename anything.\n"
-              "4. Save as .xlsx and upload the file. If there are errors you get your file back with the "
-              "wrong cells marked red.",
+        "A value is required (enter 0 if there is nothing to report).\n"
+        "2. Sheet Participants: one row per participant, with the start date, the benefit before and "
+        "the events in this period (code and date).\n"
+        "3. Enter values, not formulas. Do not add columns or sheets and do not rename anything.\n"
+        "4. Save as .xlsx and upload the file. If there are errors you get your file back with the "
+        "wrong cells marked red.",
     },
     "privacy": {
         "nl": "Privacy: verwijs naar deelnemers met een eigen pseudoniem (bijvoorbeeld D-0001) en houd de "
-              "koppeling met de persoon in uw eigen administratie. Vul nooit een BSN, naam, adres of "
-              "geboortedatum in; een referentie die op een BSN lijkt wordt geweigerd.",
+        "koppeling met de persoon in uw eigen administratie. Vul nooit een BSN, naam, adres of "
+        "geboortedatum in; een referentie die op een BSN lijkt wordt geweigerd.",
         "en": "Privacy: refer to participants by a pseudonym of your own (for example D-0001) and keep the "
-              "link to the person in your own records. Never enter a BSN, name, address or date of birth; "
-              "a reference that looks like a BSN is refused.",
+        "link to the person in your own records. Never enter a BSN, name, address or date of birth; "
+        "a reference that looks like a BSN is refused.",
     },
     "indicators_heading": {"nl": "Indicatoren in uw impactplan", "en": "Indicators in your impact plan"},
     "events_heading": {"nl": "Gebeurteniscodes", "en": "Event codes"},
@@ -306,10 +305,10 @@ TEXTS: dict[str, dict[str, str]] = {
     "type_decimal": {"nl": "getal", "en": "number"},
     "type_percentage": {"nl": "percentage 0-100", "en": "percentage 0-100"},
     "dv_integer": {
-        "nl": "Vul een heel getal in{sign}.",
+        "nl": "Vul een heel getal{sign} in.",
         "en": "Enter a whole number{sign}.",
     },
-    "dv_decimal": {"nl": "Vul een getal in{sign}.", "en": "Enter a number{sign}."},
+    "dv_decimal": {"nl": "Vul een getal{sign} in.", "en": "Enter a number{sign}."},
     "dv_percentage": {
         "nl": "Vul een percentage in tussen 0 en 100 (45 voor 45%).",
         "en": "Enter a percentage between 0 and 100 (45 for 45%).",

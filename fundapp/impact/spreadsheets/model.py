@@ -99,9 +99,7 @@ class SpreadsheetInvalid(Exception):
 
     def __init__(self, problems: list[CellProblem]):
         self.problems = list(problems)
-        summary = "; ".join(
-            f"{p.sheet}!{p.cell}: {p.message}" if p.sheet else p.message for p in self.problems[:5]
-        )
+        summary = "; ".join(f"{p.sheet}!{p.cell}: {p.message}" if p.sheet else p.message for p in self.problems[:5])
         more = f" (+{len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"{len(self.problems)} problem(s): {summary}{more}")
 

@@ -11,12 +11,12 @@ import io
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
-from . import layout as L
+from . import layout
 from .cells import CellRejected, read_text
 from .container import ContainerRefused, inspect_container
 from .identity import TemplateIdentity, signature_is_valid
 from .messages import quote
-from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, TemplateContext
+from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, SpreadsheetInvalid, TemplateContext
 from .problems import Problems
 from .sheets import header_is_intact, read_kpi_rows, read_participant_rows, report_sheet_facts
 
@@ -35,15 +35,13 @@ def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits(
     except ContainerRefused as refused:
         for key, values in refused.problems:
             problems.add("", "", key, **values)
-        problems.raise_if_any([])
-        raise  # unreachable: a refusal always carries a problem
+        raise SpreadsheetInvalid(problems.sorted([])) from None
     order = container.sheet_names
     try:
         workbook = CalamineWorkbook.from_object(io.BytesIO(data))
     except READ_ERRORS:
         problems.add("", "", "corrupt_zip")
-        problems.raise_if_any(order)
-        raise
+        raise SpreadsheetInvalid(problems.sorted(order)) from None
     with workbook:
         identity = _checked_identity(workbook, order, ctx, problems)
         problems.raise_if_any(order)  # another investee's or period's file: its cells mean nothing here
@@ -55,11 +53,11 @@ def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits(
     values, participants = [], []
     if kpi_name and kpi_rows is not None:
         report_sheet_facts(kpi_name, container.facts[kpi_name], problems)
-        if header_is_intact(kpi_rows, kpi_name, L.KPI_HEADERS, problems):
+        if header_is_intact(kpi_rows, kpi_name, layout.KPI_HEADERS, problems):
             values = read_kpi_rows(kpi_rows, kpi_name, container.facts[kpi_name], ctx, limits, problems)
     if participants_name and participant_rows is not None:
         report_sheet_facts(participants_name, container.facts[participants_name], problems)
-        if header_is_intact(participant_rows, participants_name, L.PARTICIPANT_HEADERS, problems):
+        if header_is_intact(participant_rows, participants_name, layout.PARTICIPANT_HEADERS, problems):
             participants = read_participant_rows(participant_rows, participants_name, ctx, limits, problems)
     problems.raise_if_any(order)
     return ParsedSubmission(
@@ -73,10 +71,10 @@ def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits(
 
 def _sheet_name(order: list[str], role: str, ctx: TemplateContext, problems: Problems) -> str | None:
     """The workbook's name for a data sheet (Dutch or English), or None with a 'missing sheet' problem."""
-    for name in L.sheet_names_for(role):
+    for name in layout.sheet_names_for(role):
         if name in order:
             return name
-    problems.add("", "", "missing_sheet", name=L.SHEET_NAMES[role][ctx.language])
+    problems.add("", "", "missing_sheet", name=layout.SHEET_NAMES[role][ctx.language])
     return None
 
 
@@ -87,7 +85,7 @@ def _sheet_rows(workbook: CalamineWorkbook, name: str | None, limits: Limits, pr
     try:
         sheet = workbook.get_sheet_by_name(name)
         last_row = _last_row(sheet)
-        if last_row - L.HEADER_ROW > limits.max_rows:
+        if last_row - layout.HEADER_ROW > limits.max_rows:
             problems.add(name, "", "too_many_rows", max_rows=limits.max_rows, last_row=last_row)
             return None
         return sheet.to_python(skip_empty_area=False)
@@ -101,14 +99,15 @@ def _last_row(sheet: CalamineSheet) -> int:
     return end[0] + 1 if end is not None else 0
 
 
-def _checked_identity(workbook: CalamineWorkbook, order: list[str], ctx: TemplateContext,
-                      problems: Problems) -> TemplateIdentity | None:
+def _checked_identity(
+    workbook: CalamineWorkbook, order: list[str], ctx: TemplateContext, problems: Problems
+) -> TemplateIdentity | None:
     """The template's identity if it is this investee's and period's, signed by us; else problems."""
-    if L.IDENTITY_SHEET not in order:
+    if layout.IDENTITY_SHEET not in order:
         problems.add("", "", "identity_missing")
         return None
     try:
-        rows = workbook.get_sheet_by_name(L.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
+        rows = workbook.get_sheet_by_name(layout.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
     except READ_ERRORS:
         problems.add("", "", "corrupt_zip")
         return None
@@ -121,8 +120,7 @@ def _checked_identity(workbook: CalamineWorkbook, order: list[str], ctx: Templat
     )
     if identity.template_version != TEMPLATE_VERSION:
         # Another version may sign and lay out differently: nothing more can be said.
-        problems.add("", "", "version_wrong", found=quote(identity.template_version or "-"),
-                     expected=TEMPLATE_VERSION)
+        problems.add("", "", "version_wrong", found=quote(identity.template_version or "-"), expected=TEMPLATE_VERSION)
         return None
     if not signature_is_valid(identity, fields.get("signature", ""), ctx.secret):
         problems.add("", "", "bad_signature")
@@ -143,6 +141,6 @@ def _identity_fields(rows: Rows) -> dict[str, str]:
             value = read_text(row[1], 200)
         except CellRejected:
             continue
-        if key in L.IDENTITY_KEYS and key not in fields:
+        if key in layout.IDENTITY_KEYS and key not in fields:
             fields[key] = value or ""
     return fields

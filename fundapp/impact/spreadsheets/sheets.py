@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from . import layout as L
+from . import layout
 from .bsn import looks_like_bsn
 from .cells import CellRejected, decimals_of, is_blank, is_whole, read_date, read_number, read_text
 from .container import SheetFacts
@@ -24,7 +24,7 @@ Row = Sequence[object]
 class _Cell:
     """One cell of the row being read: its value, its reference, and reporting a problem on it."""
 
-    __slots__ = ("sheet", "row", "problems", "flagged")
+    __slots__ = ("flagged", "problems", "row", "sheet")
 
     def __init__(self, sheet: str, row: int, problems: Problems):
         self.sheet, self.row, self.problems = sheet, row, problems
@@ -32,7 +32,7 @@ class _Cell:
         self.flagged = problems.row_has_any(sheet, row)
 
     def ref(self, column: int) -> str:
-        return L.cell_ref(column, self.row)
+        return layout.cell_ref(column, self.row)
 
     def fail(self, column: int, key: str, **values: object) -> None:
         self.problems.add(self.sheet, self.ref(column), key, **values)
@@ -67,22 +67,27 @@ def report_sheet_facts(sheet: str, facts: SheetFacts, problems: Problems) -> Non
         problems.add(sheet, ref, "error_value")
     for merged in facts.merged_ranges:
         first, _, last = merged.partition(":")
-        last_position = L.split_cell_ref(last or first)
-        if last_position and last_position[0] >= L.FIRST_DATA_ROW:
+        last_position = layout.split_cell_ref(last or first)
+        if last_position and last_position[0] >= layout.FIRST_DATA_ROW:
             problems.add(sheet, first, "merged", range=merged)
 
 
-def header_is_intact(rows: list[list[object]], sheet: str, headers: dict[str, tuple[str, ...]],
-                     problems: Problems) -> bool:
+def header_is_intact(
+    rows: list[list[object]], sheet: str, headers: dict[str, tuple[str, ...]], problems: Problems
+) -> bool:
     """The header row as the template wrote it (in either language): else the columns cannot be trusted."""
-    found = rows[L.HEADER_ROW - 1] if len(rows) >= L.HEADER_ROW else []
+    found = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
     intact = True
-    for column, (dutch, english) in enumerate(zip(headers["nl"], headers["en"])):
+    for column, (dutch, english) in enumerate(zip(headers["nl"], headers["en"], strict=True)):
         value = _value(found, column)
         text = value.strip().casefold() if isinstance(value, str) else None
         if text not in (dutch.casefold(), english.casefold()):
-            problems.add(sheet, L.cell_ref(column, L.HEADER_ROW), "header_changed",
-                         expected=dutch if problems.language == "nl" else english)
+            problems.add(
+                sheet,
+                layout.cell_ref(column, layout.HEADER_ROW),
+                "header_changed",
+                expected=dutch if problems.language == "nl" else english,
+            )
             intact = False
     return intact
 
@@ -131,10 +136,14 @@ def _date(row: Row, column: int, cell: _Cell) -> date | None:
     except CellRejected as rejected:
         cell.fail(column, rejected.key, **rejected.values)
         return None
-    if not L.EARLIEST_DATE <= day <= L.LATEST_DATE:
+    if not layout.EARLIEST_DATE <= day <= layout.LATEST_DATE:
         language = cell.problems.language
-        cell.fail(column, "date_implausible", earliest=format_date(L.EARLIEST_DATE, language),
-                  latest=format_date(L.LATEST_DATE, language))
+        cell.fail(
+            column,
+            "date_implausible",
+            earliest=format_date(layout.EARLIEST_DATE, language),
+            latest=format_date(layout.LATEST_DATE, language),
+        )
         return None
     return day
 
@@ -142,23 +151,24 @@ def _date(row: Row, column: int, cell: _Cell) -> date | None:
 # --- KPI --------------------------------------------------------------------------
 
 
-def read_kpi_rows(rows: list[list[object]], sheet: str, facts: SheetFacts, ctx: TemplateContext,
-                  limits: Limits, problems: Problems) -> list[KpiValue]:
-    rows = _padded(rows, L.KPI_WIDTH)
+def read_kpi_rows(
+    rows: list[list[object]], sheet: str, facts: SheetFacts, ctx: TemplateContext, limits: Limits, problems: Problems
+) -> list[KpiValue]:
+    rows = _padded(rows, layout.KPI_WIDTH)
     plan = {indicator.code: indicator for indicator in ctx.indicators}
     seen: dict[str, int] = {}
     values: list[KpiValue] = []
-    for index in range(L.FIRST_DATA_ROW - 1, len(rows)):
+    for index in range(layout.FIRST_DATA_ROW - 1, len(rows)):
         row = rows[index]
         if _is_blank_row(row):
             continue
         cell = _Cell(sheet, index + 1, problems)
-        _check_outside_columns(row, L.KPI_WIDTH, cell)
+        _check_outside_columns(row, layout.KPI_WIDTH, cell)
         indicator = _planned_indicator(row, cell, plan, ctx, seen, limits)
         if indicator is None:
             continue
         value = _kpi_value(row, cell, indicator, facts)
-        comment = _text(row, L.KPI_COMMENT, cell, limits, line_breaks=True)
+        comment = _text(row, layout.KPI_COMMENT, cell, limits, line_breaks=True)
         if value is not None:
             values.append(KpiValue(indicator.code, value, comment, cell.row))
     for indicator in ctx.indicators:
@@ -167,22 +177,23 @@ def read_kpi_rows(rows: list[list[object]], sheet: str, facts: SheetFacts, ctx: 
     return values
 
 
-def _planned_indicator(row: Row, cell: _Cell, plan: dict[str, PlannedIndicator], ctx: TemplateContext,
-                       seen: dict[str, int], limits: Limits) -> PlannedIndicator | None:
+def _planned_indicator(
+    row: Row, cell: _Cell, plan: dict[str, PlannedIndicator], ctx: TemplateContext, seen: dict[str, int], limits: Limits
+) -> PlannedIndicator | None:
     """The plan's indicator this row reports on, or None (with the problem reported)."""
-    code = _text(row, L.KPI_CODE, cell, limits)
+    code = _text(row, layout.KPI_CODE, cell, limits)
     if code is None:
-        if not cell.already_reported(L.KPI_CODE):
-            cell.fail(L.KPI_CODE, "code_missing")
+        if not cell.already_reported(layout.KPI_CODE):
+            cell.fail(layout.KPI_CODE, "code_missing")
         return None
     if code not in ctx.known_indicator_codes and code not in plan:
-        cell.fail(L.KPI_CODE, "unknown_indicator", code=quote(code))
+        cell.fail(layout.KPI_CODE, "unknown_indicator", code=quote(code))
         return None
     if code not in plan:
-        cell.fail(L.KPI_CODE, "not_in_plan", code=quote(code))
+        cell.fail(layout.KPI_CODE, "not_in_plan", code=quote(code))
         return None
     if code in seen:
-        cell.fail(L.KPI_CODE, "duplicate_indicator", code=quote(code), row=seen[code])
+        cell.fail(layout.KPI_CODE, "duplicate_indicator", code=quote(code), row=seen[code])
         return None
     seen[code] = cell.row
     return plan[code]
@@ -190,7 +201,7 @@ def _planned_indicator(row: Row, cell: _Cell, plan: dict[str, PlannedIndicator],
 
 def _kpi_value(row: Row, cell: _Cell, indicator: PlannedIndicator, facts: SheetFacts) -> Decimal | None:
     """The reported value, checked against the indicator's kind; None when a problem was reported."""
-    column = L.KPI_VALUE
+    column = layout.KPI_VALUE
     raw = row[column]
     if cell.already_reported(column):
         return None
@@ -210,7 +221,7 @@ def _kpi_value(row: Row, cell: _Cell, indicator: PlannedIndicator, facts: SheetF
 
 
 def _value_problem(value: Decimal, indicator: PlannedIndicator) -> tuple[str, dict[str, object]] | None:
-    if abs(value) >= L.MAX_ABS_VALUE:
+    if abs(value) >= layout.MAX_ABS_VALUE:
         return ("too_large", {})
     if indicator.value_type == "percentage":
         if not 0 <= value <= 100:
@@ -219,8 +230,8 @@ def _value_problem(value: Decimal, indicator: PlannedIndicator) -> tuple[str, di
         return ("negative", {})
     if indicator.value_type == "integer" and not is_whole(value):
         return ("not_whole", {})
-    if decimals_of(value) > L.MAX_VALUE_DECIMALS:
-        return ("too_many_decimals", {"max": L.MAX_VALUE_DECIMALS})
+    if decimals_of(value) > layout.MAX_VALUE_DECIMALS:
+        return ("too_many_decimals", {"max": layout.MAX_VALUE_DECIMALS})
     return None
 
 
@@ -238,19 +249,20 @@ class _Lookups:
         self.events = {code.casefold(): code for code, _ in ctx.outcome_codes}
 
 
-def read_participant_rows(rows: list[list[object]], sheet: str, ctx: TemplateContext, limits: Limits,
-                          problems: Problems) -> list[ParticipantRow]:
-    rows = _padded(rows, L.P_WIDTH)
+def read_participant_rows(
+    rows: list[list[object]], sheet: str, ctx: TemplateContext, limits: Limits, problems: Problems
+) -> list[ParticipantRow]:
+    rows = _padded(rows, layout.P_WIDTH)
     lookups = _Lookups(ctx)
     references: dict[str, int] = {}
     participants: list[ParticipantRow] = []
-    for index in range(L.FIRST_DATA_ROW - 1, len(rows)):
+    for index in range(layout.FIRST_DATA_ROW - 1, len(rows)):
         row = rows[index]
         if _is_blank_row(row):
             continue
         cell = _Cell(sheet, index + 1, problems)
         problems_before = len(problems)
-        _check_outside_columns(row, L.P_WIDTH, cell)
+        _check_outside_columns(row, layout.P_WIDTH, cell)
         reference = _reference(row, cell, references, limits)
         start = _start_date(row, cell, ctx)
         benefit = _benefit(row, cell, lookups, limits)
@@ -263,72 +275,73 @@ def read_participant_rows(rows: list[list[object]], sheet: str, ctx: TemplateCon
 
 
 def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> str | None:
-    reference = _text(row, L.P_REFERENCE, cell, limits)
+    reference = _text(row, layout.P_REFERENCE, cell, limits)
     if reference is None:
-        if not cell.already_reported(L.P_REFERENCE):
-            cell.fail(L.P_REFERENCE, "reference_missing")
+        if not cell.already_reported(layout.P_REFERENCE):
+            cell.fail(layout.P_REFERENCE, "reference_missing")
         return None
     if looks_like_bsn(reference):
-        cell.fail(L.P_REFERENCE, "reference_bsn")
+        cell.fail(layout.P_REFERENCE, "reference_bsn")
         return None
     key = reference.casefold()  # "D-001" and "d-001" are one participant
     if key in seen:
-        cell.fail(L.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[key])
+        cell.fail(layout.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[key])
         return None
     seen[key] = cell.row
     return reference
 
 
 def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
-    start = _date(row, L.P_START_DATE, cell)
+    start = _date(row, layout.P_START_DATE, cell)
     if start is None:
-        if is_blank(row[L.P_START_DATE]):
-            cell.fail(L.P_START_DATE, "start_date_required")
+        if is_blank(row[layout.P_START_DATE]):
+            cell.fail(layout.P_START_DATE, "start_date_required")
         return None
     if start > ctx.period_end:
-        cell.fail(L.P_START_DATE, "start_after_period", end=format_date(ctx.period_end, ctx.language))
+        cell.fail(layout.P_START_DATE, "start_after_period", end=format_date(ctx.period_end, ctx.language))
         return None
     return start
 
 
 def _benefit(row: Row, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | None:
-    benefit = _text(row, L.P_BENEFIT, cell, limits)
+    benefit = _text(row, layout.P_BENEFIT, cell, limits)
     if benefit is None:
         return None
     code = lookups.benefits.get(benefit.casefold())
     if code is None:
-        cell.fail(L.P_BENEFIT, "unknown_benefit", text=quote(benefit))
+        cell.fail(layout.P_BENEFIT, "unknown_benefit", text=quote(benefit))
     return code
 
 
 def _months(row: Row, cell: _Cell) -> int | None:
-    months = _number(row, L.P_MONTHS, cell)
+    months = _number(row, layout.P_MONTHS, cell)
     if months is None:
         return None
-    if not is_whole(months) or not 0 <= months <= L.MAX_MONTHS_ON_BENEFIT:
-        cell.fail(L.P_MONTHS, "months_invalid", max=L.MAX_MONTHS_ON_BENEFIT)
+    if not is_whole(months) or not 0 <= months <= layout.MAX_MONTHS_ON_BENEFIT:
+        cell.fail(layout.P_MONTHS, "months_invalid", max=layout.MAX_MONTHS_ON_BENEFIT)
         return None
     return int(months)
 
 
 def _hours(row: Row, cell: _Cell) -> Decimal | None:
-    hours = _number(row, L.P_HOURS, cell)
+    hours = _number(row, layout.P_HOURS, cell)
     if hours is None:
         return None
-    if not 0 <= hours <= L.MAX_HOURS_PER_WEEK:
-        cell.fail(L.P_HOURS, "hours_range", max=L.MAX_HOURS_PER_WEEK)
+    if not 0 <= hours <= layout.MAX_HOURS_PER_WEEK:
+        cell.fail(layout.P_HOURS, "hours_range", max=layout.MAX_HOURS_PER_WEEK)
         return None
-    if decimals_of(hours) > L.MAX_HOURS_DECIMALS:
-        cell.fail(L.P_HOURS, "too_many_decimals", max=L.MAX_HOURS_DECIMALS)
+    if decimals_of(hours) > layout.MAX_HOURS_DECIMALS:
+        cell.fail(layout.P_HOURS, "too_many_decimals", max=layout.MAX_HOURS_DECIMALS)
         return None
     return abs(hours) if hours == 0 else hours
 
 
-def _events(row: Row, cell: _Cell, start: date | None, ctx: TemplateContext, lookups: _Lookups,
-            limits: Limits) -> list[tuple[str, date]]:
+def _events(
+    row: Row, cell: _Cell, start: date | None, ctx: TemplateContext, lookups: _Lookups, limits: Limits
+) -> list[tuple[str, date]]:
     events: list[tuple[str, date]] = []
-    for pair in range(L.EVENT_PAIRS):
-        code_column = L.P_FIRST_EVENT + 2 * pair
+    for pair in range(layout.EVENT_PAIRS):
+        code_column = layout.P_FIRST_EVENT + 2 * pair
         date_column = code_column + 1
         raw_code, raw_date = row[code_column], row[date_column]
         if raw_code == "" and raw_date == "":  # calamine's empty cell: the common case, decided fast
@@ -363,8 +376,12 @@ def _event_date(row: Row, column: int, cell: _Cell, start: date | None, ctx: Tem
         return None
     language = ctx.language
     if not ctx.period_start <= when <= ctx.period_end:
-        cell.fail(column, "event_outside_period", start=format_date(ctx.period_start, language),
-                  end=format_date(ctx.period_end, language))
+        cell.fail(
+            column,
+            "event_outside_period",
+            start=format_date(ctx.period_start, language),
+            end=format_date(ctx.period_end, language),
+        )
         return None
     if start is not None and when < start:
         cell.fail(column, "event_before_start", start=format_date(start, language))

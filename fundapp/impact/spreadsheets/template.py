@@ -12,7 +12,7 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import layout as L
+from . import layout
 from .identity import TemplateIdentity
 from .messages import format_date, text
 from .model import TEMPLATE_VERSION, PlannedIndicator, TemplateContext
@@ -34,12 +34,12 @@ def build_template(ctx: TemplateContext) -> bytes:
     workbook = Workbook()
     language = ctx.language
     _write_instructions(workbook.active, ctx)
-    _write_kpi_sheet(workbook.create_sheet(L.SHEET_NAMES["kpi"][language]), ctx)
-    participants = workbook.create_sheet(L.SHEET_NAMES["participants"][language])
-    lists = workbook.create_sheet(L.SHEET_NAMES["lists"][language])
+    _write_kpi_sheet(workbook.create_sheet(layout.SHEET_NAMES["kpi"][language]), ctx)
+    participants = workbook.create_sheet(layout.SHEET_NAMES["participants"][language])
+    lists = workbook.create_sheet(layout.SHEET_NAMES["lists"][language])
     benefit_range, event_range = _write_lists(lists, ctx)
     _write_participants_sheet(participants, ctx, benefit_range, event_range)
-    _write_identity(workbook.create_sheet(L.IDENTITY_SHEET), ctx)
+    _write_identity(workbook.create_sheet(layout.IDENTITY_SHEET), ctx)
     workbook.properties.creator = "fundapp"
     workbook.properties.title = text("kpi_title", language, period=ctx.period, investee=ctx.investee_name)
     buffer = io.BytesIO()
@@ -52,7 +52,7 @@ def build_template(ctx: TemplateContext) -> bytes:
 
 def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
     language = ctx.language
-    sheet.title = L.SHEET_NAMES["instructions"][language]
+    sheet.title = layout.SHEET_NAMES["instructions"][language]
     sheet["A1"] = text("instructions_title", language)
     sheet["A1"].font = TITLE_FONT
     facts = [
@@ -72,22 +72,29 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         sheet.row_dimensions[row].height = 95 if key == "steps" else 60
         row += 2
-    indicator_rows = [
-        (i.code, i.name, i.unit, text(f"type_{i.value_type}", language)) for i in ctx.indicators
-    ]
-    row = _write_code_table(sheet, row, text("indicators_heading", language),
-                            ("col_code", "col_name", "col_unit", "col_type"), indicator_rows, language)
-    row = _write_code_table(sheet, row, text("events_heading", language), ("col_code", "col_name"),
-                            list(ctx.outcome_codes), language)
-    _write_code_table(sheet, row, text("benefits_heading", language), ("col_code", "col_name"),
-                      list(ctx.benefit_types), language)
-    for column, width in zip("ABCD", (24, 60, 16, 20)):
+    indicator_rows = [(i.code, i.name, i.unit, text(f"type_{i.value_type}", language)) for i in ctx.indicators]
+    row = _write_code_table(
+        sheet,
+        row,
+        text("indicators_heading", language),
+        ("col_code", "col_name", "col_unit", "col_type"),
+        indicator_rows,
+        language,
+    )
+    row = _write_code_table(
+        sheet, row, text("events_heading", language), ("col_code", "col_name"), list(ctx.outcome_codes), language
+    )
+    _write_code_table(
+        sheet, row, text("benefits_heading", language), ("col_code", "col_name"), list(ctx.benefit_types), language
+    )
+    for column, width in zip("ABCD", (24, 60, 16, 20), strict=True):
         sheet.column_dimensions[column].width = width
     sheet.protection.sheet = True
 
 
-def _write_code_table(sheet: Worksheet, row: int, heading: str, column_keys: tuple[str, ...],
-                      rows: list[tuple[str, ...]], language: str) -> int:
+def _write_code_table(
+    sheet: Worksheet, row: int, heading: str, column_keys: tuple[str, ...], rows: list[tuple[str, ...]], language: str
+) -> int:
     """A heading, a header row and the rows; returns the next free row (after a blank one)."""
     sheet.cell(row, 1, heading).font = Font(bold=True, size=12)
     row += 1
@@ -112,16 +119,25 @@ def _style_header(cell) -> None:  # type: ignore[no-untyped-def]
 
 
 def _write_title_block(sheet: Worksheet, title: str, ctx: TemplateContext, hint: str) -> None:
-    sheet.cell(L.TITLE_ROW, 1, title).font = TITLE_FONT
-    sheet.cell(L.SUBTITLE_ROW, 1, text("period_line", ctx.language, start=format_date(ctx.period_start, ctx.language),
-                                       end=format_date(ctx.period_end, ctx.language), kvk=ctx.kvk_number))
-    sheet.cell(L.HINT_ROW, 1, hint).font = SUBTLE_FONT
+    sheet.cell(layout.TITLE_ROW, 1, title).font = TITLE_FONT
+    sheet.cell(
+        layout.SUBTITLE_ROW,
+        1,
+        text(
+            "period_line",
+            ctx.language,
+            start=format_date(ctx.period_start, ctx.language),
+            end=format_date(ctx.period_end, ctx.language),
+            kvk=ctx.kvk_number,
+        ),
+    )
+    sheet.cell(layout.HINT_ROW, 1, hint).font = SUBTLE_FONT
 
 
 def _write_header(sheet: Worksheet, headers: tuple[str, ...]) -> None:
     for column, header in enumerate(headers, start=1):
-        _style_header(sheet.cell(L.HEADER_ROW, column, header))
-    sheet.row_dimensions[L.HEADER_ROW].height = 32
+        _style_header(sheet.cell(layout.HEADER_ROW, column, header))
+    sheet.row_dimensions[layout.HEADER_ROW].height = 32
 
 
 # --- KPI --------------------------------------------------------------------------
@@ -129,20 +145,28 @@ def _write_header(sheet: Worksheet, headers: tuple[str, ...]) -> None:
 
 def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
     language = ctx.language
-    _write_title_block(sheet, text("kpi_title", language, period=ctx.period, investee=ctx.investee_name),
-                       ctx, text("kpi_hint", language))
-    _write_header(sheet, L.KPI_HEADERS[language])
+    _write_title_block(
+        sheet,
+        text("kpi_title", language, period=ctx.period, investee=ctx.investee_name),
+        ctx,
+        text("kpi_hint", language),
+    )
+    _write_header(sheet, layout.KPI_HEADERS[language])
     validations: dict[tuple[str, bool], DataValidation] = {}
     for offset, indicator in enumerate(ctx.indicators):
-        row = L.FIRST_DATA_ROW + offset
-        for column, value in ((L.KPI_CODE, indicator.code), (L.KPI_NAME, indicator.name),
-                              (L.KPI_UNIT, indicator.unit), (L.KPI_BASELINE, indicator.baseline),
-                              (L.KPI_TARGET, indicator.target)):
+        row = layout.FIRST_DATA_ROW + offset
+        for column, value in (
+            (layout.KPI_CODE, indicator.code),
+            (layout.KPI_NAME, indicator.name),
+            (layout.KPI_UNIT, indicator.unit),
+            (layout.KPI_BASELINE, indicator.baseline),
+            (layout.KPI_TARGET, indicator.target),
+        ):
             cell = sheet.cell(row, column + 1, value)
             cell.border = THIN_BORDER
-        value_cell = sheet.cell(row, L.KPI_VALUE + 1)
+        value_cell = sheet.cell(row, layout.KPI_VALUE + 1)
         value_cell.number_format = VALUE_NUMBER_FORMATS[indicator.value_type]
-        comment_cell = sheet.cell(row, L.KPI_COMMENT + 1)
+        comment_cell = sheet.cell(row, layout.KPI_COMMENT + 1)
         comment_cell.alignment = Alignment(wrap_text=True, vertical="top")
         for cell in (value_cell, comment_cell):
             cell.fill = INPUT_FILL
@@ -154,9 +178,9 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
         validations[key].add(value_cell.coordinate)
     for validation in validations.values():
         sheet.add_data_validation(validation)
-    for column, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50)):
+    for column, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50), strict=True):
         sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = f"A{L.FIRST_DATA_ROW}"
+    sheet.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     # Protection guides the investee to the yellow cells; it is not security (no password).
     sheet.protection.sheet = True
     sheet.protection.formatColumns = False
@@ -170,10 +194,12 @@ def _value_validation(indicator: PlannedIndicator, language: str) -> DataValidat
         validation = DataValidation(type="decimal", operator="between", formula1="0", formula2="100")
         prompt = text("dv_percentage", language)
     else:
-        lowest = -L.MAX_ABS_VALUE if indicator.allow_negative else 0
+        lowest = -layout.MAX_ABS_VALUE if indicator.allow_negative else 0
         validation = DataValidation(
             type="whole" if indicator.value_type == "integer" else "decimal",
-            operator="between", formula1=str(lowest), formula2=str(L.MAX_ABS_VALUE),
+            operator="between",
+            formula1=str(lowest),
+            formula2=str(layout.MAX_ABS_VALUE),
         )
         prompt = text(f"dv_{indicator.value_type}", language, sign=sign)
     return _with_messages(validation, text("dv_title_value", language), prompt, language)
@@ -194,15 +220,20 @@ def _with_messages(validation: DataValidation, title: str, prompt: str, language
 # --- Participants -----------------------------------------------------------------
 
 
-def _write_participants_sheet(sheet: Worksheet, ctx: TemplateContext, benefit_range: str | None,
-                              event_range: str | None) -> None:
+def _write_participants_sheet(
+    sheet: Worksheet, ctx: TemplateContext, benefit_range: str | None, event_range: str | None
+) -> None:
     language = ctx.language
-    _write_title_block(sheet, text("participants_title", language, period=ctx.period,
-                                   investee=ctx.investee_name), ctx, text("participants_hint", language))
-    _write_header(sheet, L.PARTICIPANT_HEADERS[language])
-    first, last = L.FIRST_DATA_ROW, L.FIRST_DATA_ROW + L.TEMPLATE_PARTICIPANT_ROWS - 1
-    date_columns = {L.P_START_DATE} | {L.P_FIRST_EVENT + 2 * k + 1 for k in range(L.EVENT_PAIRS)}
-    widths = [16, 13, 24, 12, 10] + [14, 13] * L.EVENT_PAIRS
+    _write_title_block(
+        sheet,
+        text("participants_title", language, period=ctx.period, investee=ctx.investee_name),
+        ctx,
+        text("participants_hint", language),
+    )
+    _write_header(sheet, layout.PARTICIPANT_HEADERS[language])
+    first, last = layout.FIRST_DATA_ROW, layout.FIRST_DATA_ROW + layout.TEMPLATE_PARTICIPANT_ROWS - 1
+    date_columns = {layout.P_START_DATE} | {layout.P_FIRST_EVENT + 2 * k + 1 for k in range(layout.EVENT_PAIRS)}
+    widths = [16, 13, 24, 12, 10] + [14, 13] * layout.EVENT_PAIRS
     # Column styles, not cell styles: every row is yellow and date-formatted, also the
     # rows an investee pastes beyond the validated block, and the file stays small.
     for column, width in enumerate(widths):
@@ -211,13 +242,13 @@ def _write_participants_sheet(sheet: Worksheet, ctx: TemplateContext, benefit_ra
         dimension.fill = INPUT_FILL
         if column in date_columns:
             dimension.number_format = DATE_NUMBER_FORMATS[language]
-    for row in range(L.TITLE_ROW, L.HEADER_ROW):  # the title block keeps a plain background
-        for column in range(1, L.P_WIDTH + 1):
+    for row in range(layout.TITLE_ROW, layout.HEADER_ROW):  # the title block keeps a plain background
+        for column in range(1, layout.P_WIDTH + 1):
             sheet.cell(row, column).fill = PLAIN_FILL
     for validation in _participant_validations(ctx, benefit_range, event_range, first, last):
         sheet.add_data_validation(validation)
     # Not protected: investees paste and sort many rows here, which protection would block.
-    sheet.freeze_panes = f"B{L.FIRST_DATA_ROW}"
+    sheet.freeze_panes = f"B{layout.FIRST_DATA_ROW}"
 
 
 def _column_range(column: int, first: int, last: int) -> str:
@@ -226,41 +257,67 @@ def _column_range(column: int, first: int, last: int) -> str:
 
 
 def _date_validation(earliest: date, latest: date) -> DataValidation:
-    return DataValidation(type="date", operator="between", formula1=str(int(to_excel(earliest))),
-                          formula2=str(int(to_excel(latest))))
+    return DataValidation(
+        type="date", operator="between", formula1=str(int(to_excel(earliest))), formula2=str(int(to_excel(latest)))
+    )
 
 
-def _participant_validations(ctx: TemplateContext, benefit_range: str | None, event_range: str | None,
-                             first: int, last: int) -> list[DataValidation]:
+def _pair_title(first_pair_header: str) -> str:
+    """ "Gebeurtenis datum" from "Gebeurtenis 1 datum": one validation serves all six pairs."""
+    return first_pair_header.replace(" 1 ", " ")
+
+
+def _participant_validations(
+    ctx: TemplateContext, benefit_range: str | None, event_range: str | None, first: int, last: int
+) -> list[DataValidation]:
     language = ctx.language
     start, end = format_date(ctx.period_start, language), format_date(ctx.period_end, language)
-    headers = L.PARTICIPANT_HEADERS[language]
+    headers = layout.PARTICIPANT_HEADERS[language]
 
     def titled(validation: DataValidation, column: int, prompt: str) -> DataValidation:
         validation.add(_column_range(column, first, last))
         return _with_messages(validation, headers[column], prompt, language)
 
     validations = [
-        titled(DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500"),
-               L.P_REFERENCE, text("dv_reference", language)),
-        titled(_date_validation(L.EARLIEST_DATE, ctx.period_end), L.P_START_DATE,
-               text("dv_start_date", language, end=end)),
-        titled(DataValidation(type="whole", operator="between", formula1="0",
-                              formula2=str(L.MAX_MONTHS_ON_BENEFIT)), L.P_MONTHS, text("dv_months", language)),
-        titled(DataValidation(type="decimal", operator="between", formula1="0",
-                              formula2=str(L.MAX_HOURS_PER_WEEK)), L.P_HOURS, text("dv_hours", language)),
+        titled(
+            DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500"),
+            layout.P_REFERENCE,
+            text("dv_reference", language),
+        ),
+        titled(
+            _date_validation(layout.EARLIEST_DATE, ctx.period_end),
+            layout.P_START_DATE,
+            text("dv_start_date", language, end=end),
+        ),
+        titled(
+            DataValidation(type="whole", operator="between", formula1="0", formula2=str(layout.MAX_MONTHS_ON_BENEFIT)),
+            layout.P_MONTHS,
+            text("dv_months", language),
+        ),
+        titled(
+            DataValidation(type="decimal", operator="between", formula1="0", formula2=str(layout.MAX_HOURS_PER_WEEK)),
+            layout.P_HOURS,
+            text("dv_hours", language),
+        ),
     ]
     if benefit_range:
-        validations.append(titled(DataValidation(type="list", formula1=benefit_range), L.P_BENEFIT,
-                                  text("dv_benefit", language)))
+        validations.append(
+            titled(DataValidation(type="list", formula1=benefit_range), layout.P_BENEFIT, text("dv_benefit", language))
+        )
     event_dates = _date_validation(ctx.period_start, ctx.period_end)
-    _with_messages(event_dates, headers[L.P_FIRST_EVENT + 1], text("dv_event_date", language, start=start, end=end),
-                   language)
+    _with_messages(
+        event_dates,
+        _pair_title(headers[layout.P_FIRST_EVENT + 1]),
+        text("dv_event_date", language, start=start, end=end),
+        language,
+    )
     event_codes = DataValidation(type="list", formula1=event_range) if event_range else None
     if event_codes is not None:
-        _with_messages(event_codes, headers[L.P_FIRST_EVENT], text("dv_event_code", language), language)
-    for pair in range(L.EVENT_PAIRS):
-        code_column = L.P_FIRST_EVENT + 2 * pair
+        _with_messages(
+            event_codes, _pair_title(headers[layout.P_FIRST_EVENT]), text("dv_event_code", language), language
+        )
+    for pair in range(layout.EVENT_PAIRS):
+        code_column = layout.P_FIRST_EVENT + 2 * pair
         event_dates.add(_column_range(code_column + 1, first, last))
         if event_codes is not None:
             event_codes.add(_column_range(code_column, first, last))
