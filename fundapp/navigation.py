@@ -34,6 +34,19 @@ NAV: list[NavEntry] = [
     NavEntry("funds.index", _l("Funds"), _manager_or_admin),
     NavEntry("investees.index", _l("Investees"), _investee_like),
     NavEntry("payers.index", _l("Outcome payers"), lambda s: s.is_admin or s.is_payer_officer),
+    NavEntry(
+        "loans.loan_book",
+        _l("Loan book"),
+        lambda s: len(s.fund_ids) == 1,
+        lambda s: {"fund_id": next(iter(s.fund_ids))},
+    ),
+    NavEntry(
+        "loans.investee_loans",
+        _l("My loans"),
+        lambda s: len(s.investee_ids) == 1 and not s.is_admin,
+        lambda s: {"investee_id": next(iter(s.investee_ids))},
+    ),
+    NavEntry("loans.preview", _l("Schedule calculator"), _manager_or_admin),
 ]
 
 

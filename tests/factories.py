@@ -89,6 +89,40 @@ def make_user(session: Session, role: Role | str, target_id: int | None = None, 
     return create_user(session, ACTOR, email, PASSWORD, role, target_id)
 
 
+def loan_terms(**overrides: Any) -> dict[str, Any]:
+    from datetime import date
+
+    from fundapp.loans.schedule import Amortization, DayCount, Frequency
+
+    data = {
+        "principal": Decimal("10000.00"),
+        "annual_rate": Decimal("6"),
+        "disbursement_date": date(2024, 1, 15),
+        "first_due_date": None,
+        "number_of_installments": 24,
+        "frequency": Frequency.MONTHLY,
+        "amortization": Amortization.ANNUITY,
+        "grace_periods": 0,
+        "day_count": DayCount.THIRTY_360,
+        "installment_multiple": Decimal("0.01"),
+    }
+    data.update(overrides)
+    return data
+
+
+def make_loan(session: Session, investee: Investee, status: str = "active", **overrides: Any) -> Any:
+    """A loan through the services: draft, approved, or active (disbursed in full on its disbursement date)."""
+    from fundapp.loans import services as loan_services
+
+    terms = loan_terms(**overrides)
+    loan = loan_services.create_loan(session, ACTOR, investee, {"purpose": "", "subordinated": False, **terms})
+    if status in ("approved", "active"):
+        loan_services.approve(session, ACTOR, loan)
+    if status == "active":
+        loan_services.disburse(session, ACTOR, loan, terms["disbursement_date"], terms["principal"])
+    return loan
+
+
 @dataclass
 class World:
     """Two of everything, so each test can check that A never sees B."""
@@ -100,6 +134,8 @@ class World:
     payer_a: OutcomePayer
     payer_b: OutcomePayer
     users: dict[str, User] = field(default_factory=dict)
+    loan_a: Any = None
+    repayment_a: Any = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -116,6 +152,15 @@ def make_world(session: Session) -> World:
         make_payer(session, name="Provincie B", kind=PayerKind.PROVINCE),
     )
     world = World(fund_a, fund_b, investee_a, investee_b, payer_a, payer_b)
+    from datetime import date
+
+    from fundapp.loans import services as loan_services
+
+    world.loan_a = make_loan(session, investee_a)
+    make_loan(session, investee_b)
+    world.repayment_a = loan_services.record_repayment(
+        session, ACTOR, world.loan_a, date(2024, 2, 15), Decimal("443.21"), "bank 1"
+    )
     world.users = {
         "admin": make_user(session, Role.ADMIN),
         "manager_a": make_user(session, Role.FUND_MANAGER, fund_a.id),

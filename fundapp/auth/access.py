@@ -70,8 +70,9 @@ def current_actor() -> User | None:
     return current_user if current_user.is_authenticated else None
 
 
-def access(rule: str, obj: tuple[type, str, str] | None = None,
-           check: Callable[[Scope], bool] | None = None) -> Callable[[F], F]:
+def access(
+    rule: str, obj: tuple[type, str, str] | None = None, check: Callable[[Scope], bool] | None = None
+) -> Callable[[F], F]:
     """Declare and enforce who may call a route: 'public', 'login' or 'admin'.
 
     ``obj=(Model, "route_arg", "action")`` loads and authorizes the route's object

@@ -225,3 +225,33 @@ def _label_view(scope: Scope, label: Any) -> bool:
 @rule("Label", "edit")
 def _label_edit(scope: Scope, label: Any) -> bool:
     return can(scope, "edit", label.investee)
+
+
+@rule("Loan", "view")
+def _loan_view(scope: Scope, loan: Any) -> bool:
+    return loan.fund_id in scope.fund_ids or loan.investee_id in scope.investee_ids
+
+
+@rule("Loan", "edit")
+def _loan_edit(scope: Scope, loan: Any) -> bool:
+    return loan.fund_id in scope.fund_ids
+
+
+@rule("LoanEvent", "view")
+def _loan_event_view(scope: Scope, event: Any) -> bool:
+    return _loan_view(scope, event.loan)
+
+
+@rule("LoanEvent", "edit")
+def _loan_event_edit(scope: Scope, event: Any) -> bool:
+    return _loan_edit(scope, event.loan)
+
+
+def visible_loans(scope: Scope) -> ColumnElement[bool]:
+    from sqlalchemy import or_
+
+    from fundapp.loans.models import Loan
+
+    if scope.is_admin:
+        return true()
+    return or_(_ids_clause(Loan.fund_id, scope.fund_ids), _ids_clause(Loan.investee_id, scope.investee_ids))

@@ -26,6 +26,7 @@ INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a"})
 PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
+MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
 # logged-in role but filtered by scope (their content is tested elsewhere).
@@ -84,6 +85,35 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_payers.create_payer": ADMIN,
     "api_payers.get_payer": PAYER_A,
     "api_payers.update_payer": PAYER_A,
+    # loans: the fund's managers do everything, the investee reads its own loans
+    "loans.loan_book": FUND_A,
+    "loans.detail": MANAGERS_A_OR_MEMBER,
+    "loans.create": MANAGERS,
+    "loans.edit": FUND_A,
+    "loans.approve": FUND_A,
+    "loans.disburse": FUND_A,
+    "loans.repay": FUND_A,
+    "loans.recover": FUND_A,
+    "loans.write_off": FUND_A,
+    "loans.restructure": FUND_A,
+    "loans.reverse": FUND_A,
+    "loans.preview": LOGGED_IN,
+    "loans.investee_loans": INVESTEE_A_VIEW,
+    "api_loans.schedule_preview": LOGGED_IN,
+    "api_loans.list_loans": LOGGED_IN,
+    "api_loans.create_loan": MANAGERS,
+    "api_loans.get_loan": MANAGERS_A_OR_MEMBER,
+    "api_loans.update_loan": FUND_A,
+    "api_loans.approve_loan": FUND_A,
+    "api_loans.disburse": FUND_A,
+    "api_loans.list_repayments": MANAGERS_A_OR_MEMBER,
+    "api_loans.record_repayment": FUND_A,
+    "api_loans.reverse_event": FUND_A,
+    "api_loans.write_off": FUND_A,
+    "api_loans.record_recovery": FUND_A,
+    "api_loans.restructure": FUND_A,
+    "api_loans.schedule_export": MANAGERS_A_OR_MEMBER,
+    "api_loans.fund_portfolio": FUND_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
@@ -104,6 +134,8 @@ def _arguments(world: Any, tokens: dict[str, Any]) -> dict[str, Any]:
         "source_id": world.fund_a.capital_sources[0].id,
         "token_id": tokens["manager_a"].id,
         "lang": "en",
+        "loan_id": world.loan_a.id,
+        "event_id": world.repayment_a.id,
     }
 
 
@@ -135,7 +167,9 @@ def test_every_api_operation_in_the_openapi_document_is_a_route_in_the_walk(app,
     for _endpoint, method, rule in _routes(app):
         path = rule.rule
         for argument in rule.arguments:
-            path = path.replace(f"<int:{argument}>", "{" + argument + "}").replace(f"<{argument}>", "{" + argument + "}")
+            path = path.replace(f"<int:{argument}>", "{" + argument + "}").replace(
+                f"<{argument}>", "{" + argument + "}"
+            )
         walked.add((method.lower(), path))
     documented = {(method, path) for path, ops in spec["paths"].items() for method in ops if method != "parameters"}
     assert documented, "the OpenAPI document lists no operations"

@@ -1,0 +1,204 @@
+"""The bridge between stored loans and the pure servicing engine: replay a loan's events and store the result."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import delete, insert
+from sqlalchemy.orm import Session
+
+from fundapp.errors import ValidationFailed
+from fundapp.loans import servicing
+from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment, LoanStatus
+from fundapp.loans.schedule import LoanTerms, Schedule, TermsErrors, build_schedule
+from fundapp.money import ZERO
+
+
+def terms_of(loan: Loan, **overrides: Any) -> LoanTerms:
+    values = {
+        "principal": loan.principal,
+        "annual_rate": loan.annual_rate,
+        "disbursement_date": loan.disbursement_date,
+        "number_of_installments": loan.number_of_installments,
+        "frequency": loan.frequency,
+        "amortization": loan.amortization,
+        "grace_periods": loan.grace_periods,
+        "day_count": loan.day_count,
+        "installment_multiple": loan.installment_multiple,
+        "first_due_date": loan.first_due_date,
+    }
+    values.update(overrides)
+    return LoanTerms(**values)
+
+
+def planned_schedule(loan: Loan) -> Schedule:
+    """The schedule the terms give before anything was disbursed (draft and approved loans)."""
+    return build_schedule(terms_of(loan))
+
+
+def to_engine_event(event: LoanEvent) -> servicing.Event:
+    kind = event.kind
+    if kind == EventKind.DISBURSEMENT:
+        return servicing.Disbursement(event.on, event.amount, event.reference)
+    if kind == EventKind.REPAYMENT:
+        mode = event.prepayment or servicing.Prepayment.LOWER_INSTALLMENTS
+        return servicing.Payment(event.on, event.amount, event.reference, servicing.Prepayment(mode))
+    if kind == EventKind.WRITE_OFF:
+        return servicing.WriteOff(event.on, event.reason)
+    if kind == EventKind.RECOVERY:
+        return servicing.Recovery(event.on, event.amount, event.reference)
+    if kind == EventKind.RATE_CHANGE:
+        return servicing.RateChange(event.on, Decimal(event.terms["annual_rate"]))
+    if kind == EventKind.RESTRUCTURE:
+        return servicing.Restructure(event.on, **restructure_args(event.terms or {}))
+    raise ValueError(kind)
+
+
+def restructure_args(terms: dict[str, Any]) -> dict[str, Any]:
+    from fundapp.loans.schedule import Amortization, DayCount, Frequency
+
+    args: dict[str, Any] = {"number_of_installments": int(terms["number_of_installments"])}
+    converters = {
+        "annual_rate": Decimal,
+        "frequency": Frequency,
+        "amortization": Amortization,
+        "day_count": DayCount,
+        "installment_multiple": Decimal,
+        "first_due_date": date.fromisoformat,
+        "grace_periods": int,
+    }
+    for key, convert in converters.items():
+        if terms.get(key) not in (None, ""):
+            args[key] = convert(terms[key])
+    return args
+
+
+def live_events(loan: Loan) -> list[LoanEvent]:
+    return [e for e in loan.events if e.reversed_at is None]
+
+
+def replay_loan(loan: Loan, events: list[LoanEvent] | None = None, until: date | None = None) -> servicing.LoanPosition:
+    events = live_events(loan) if events is None else events
+    try:
+        return servicing.replay(terms_of(loan), [to_engine_event(e) for e in events], until=until)
+    except TermsErrors as exc:
+        raise ValidationFailed(
+            "These terms do not give a schedule.", [{"field": e.field, "message": e.message} for e in exc.errors]
+        ) from exc
+    except servicing.ServicingError as exc:
+        raise ValidationFailed(str(exc), [{"field": "date", "message": str(exc)}]) from exc
+
+
+def _payment_events_in_engine_order(events: list[LoanEvent]) -> list[LoanEvent]:
+    payments = [e for e in events if e.kind == EventKind.REPAYMENT]
+    return sorted(payments, key=lambda e: (servicing.canonical_key(to_engine_event(e)), e.id))
+
+
+def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition:
+    """Replay the loan's live events and store the derived schedule, allocations and totals."""
+    events = live_events(loan)
+    if not any(e.kind == EventKind.DISBURSEMENT for e in events):
+        _clear(session, loan)
+        return None  # type: ignore[return-value]
+    position = replay_loan(loan, events)
+    _clear(session, loan)
+    session.flush()
+    session.execute(insert(LoanInstallment), [_installment_row(loan.id, i) for i in position.installments])
+    rows = _allocation_rows(loan.id, position, _payment_events_in_engine_order(events), events)
+    if rows:
+        session.execute(insert(LoanAllocation), rows)
+    _store_totals(loan, position)
+    session.expire(loan, ["installments"])
+    return position
+
+
+def _clear(session: Session, loan: Loan) -> None:
+    session.execute(delete(LoanAllocation).where(LoanAllocation.loan_id == loan.id))
+    session.execute(delete(LoanInstallment).where(LoanInstallment.loan_id == loan.id))
+
+
+def _installment_row(loan_id: int, inst: servicing.InstallmentState) -> dict[str, Any]:
+    return {
+        "loan_id": loan_id,
+        "number": inst.number,
+        "due_date": inst.due_date,
+        "principal_due": inst.principal_due,
+        "interest_due": inst.interest_due,
+        "principal_paid": inst.principal_paid,
+        "interest_paid": inst.interest_paid,
+        "balance": inst.balance,
+        "settled_on": inst.settled_on,
+        "settlement": inst.settlement.value if inst.settlement else None,
+    }
+
+
+def _allocation_rows(
+    loan_id: int, position: servicing.LoanPosition, payment_events: list[LoanEvent], events: list[LoanEvent]
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for outcome, event in zip(position.payments, payment_events, strict=True):
+        base = {"loan_id": loan_id, "event_id": event.id, "paid_on": outcome.date}
+        for allocation in outcome.allocations:
+            rows.append(
+                base
+                | {
+                    "kind": AllocationKind.INSTALLMENT.value,
+                    "installment_number": allocation.installment_number,
+                    "interest": allocation.interest,
+                    "principal": allocation.principal,
+                    "amount": allocation.interest + allocation.principal,
+                }
+            )
+        for kind, amount in (
+            (AllocationKind.PREPAYMENT, outcome.prepayment),
+            (AllocationKind.OVERPAYMENT, outcome.overpayment),
+            (AllocationKind.RECOVERY, outcome.recovery),
+        ):
+            if amount:
+                principal = amount if kind == AllocationKind.PREPAYMENT else ZERO
+                rows.append(
+                    base
+                    | {
+                        "kind": kind.value,
+                        "installment_number": None,
+                        "interest": ZERO,
+                        "principal": principal,
+                        "amount": amount,
+                    }
+                )
+    for event in events:
+        if event.kind == EventKind.RECOVERY:
+            rows.append(
+                {
+                    "loan_id": loan_id,
+                    "event_id": event.id,
+                    "paid_on": event.on,
+                    "kind": AllocationKind.RECOVERY.value,
+                    "installment_number": None,
+                    "interest": ZERO,
+                    "principal": ZERO,
+                    "amount": event.amount,
+                }
+            )
+    return rows
+
+
+def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:
+    loan.disbursed = position.disbursed
+    loan.principal_repaid = position.principal_repaid
+    loan.interest_received = position.interest_received
+    loan.written_off = position.principal_written_off
+    loan.recovered = position.recovered
+    loan.outstanding_principal = position.disbursed - position.principal_repaid - position.principal_written_off
+    loan.written_off_on = position.written_off_on
+    if position.is_written_off:
+        loan.status = LoanStatus.WRITTEN_OFF
+        loan.repaid_on = None
+    elif position.repaid_in_full:
+        loan.status = LoanStatus.REPAID
+        loan.repaid_on = max(i.settled_on for i in position.installments if i.settled_on)
+    else:
+        loan.status = LoanStatus.ACTIVE
+        loan.repaid_on = None

@@ -1,0 +1,192 @@
+"""Loans: terms and lifecycle, the events that happen to them, and the derived schedule and allocations.
+
+A loan's events (disbursements, repayments, write-off, recoveries, restructures,
+rate changes) are the record; the installments and allocations are derived by
+replaying them (fundapp/loans/servicing.py) and stored so that portfolio figures
+are aggregated in SQL.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from fundapp.auth.models import enum_column
+from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
+from fundapp.loans.schedule import Amortization, DayCount, Frequency
+from fundapp.loans.servicing import Prepayment
+
+
+class LoanStatus(str, enum.Enum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    ACTIVE = "active"
+    REPAID = "repaid"
+    WRITTEN_OFF = "written_off"
+
+
+class EventKind(str, enum.Enum):
+    DISBURSEMENT = "disbursement"
+    REPAYMENT = "repayment"
+    WRITE_OFF = "write_off"
+    RECOVERY = "recovery"
+    RESTRUCTURE = "restructure"
+    RATE_CHANGE = "rate_change"
+
+
+class AllocationKind(str, enum.Enum):
+    INSTALLMENT = "installment"
+    PREPAYMENT = "prepayment"
+    OVERPAYMENT = "overpayment"
+    RECOVERY = "recovery"
+
+
+class Loan(Base):
+    __tablename__ = "loans"
+    __table_args__ = (
+        UniqueConstraint("fund_id", "reference"),
+        CheckConstraint("principal > 0", name="principal_positive"),
+        CheckConstraint("number_of_installments BETWEEN 1 AND 600", name="installments_range"),
+        CheckConstraint("grace_periods >= 0", name="grace_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="RESTRICT"), index=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    reference: Mapped[str] = mapped_column(String(40))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    subordinated: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[LoanStatus] = mapped_column(enum_column(LoanStatus, "loan_status"), index=True)
+    # terms
+    principal: Mapped[Decimal] = mapped_column(Money())
+    annual_rate: Mapped[Decimal] = mapped_column(Rate())
+    disbursement_date: Mapped[date] = mapped_column(Date)
+    first_due_date: Mapped[date | None] = mapped_column(Date)
+    number_of_installments: Mapped[int] = mapped_column(Integer)
+    frequency: Mapped[Frequency] = mapped_column(enum_column(Frequency, "frequency"))
+    amortization: Mapped[Amortization] = mapped_column(enum_column(Amortization, "amortization"))
+    grace_periods: Mapped[int] = mapped_column(Integer, default=0)
+    day_count: Mapped[DayCount] = mapped_column(enum_column(DayCount, "day_count"))
+    installment_multiple: Mapped[Decimal] = mapped_column(Money())
+    # lifecycle
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # derived by the last replay, for lists (the loan book); the events are the record
+    disbursed: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    principal_repaid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    interest_received: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    written_off: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    recovered: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    outstanding_principal: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    written_off_on: Mapped[date | None] = mapped_column(Date)
+    repaid_on: Mapped[date | None] = mapped_column(Date)
+
+    fund = relationship("Fund")
+    investee = relationship("Investee")
+    events: Mapped[list[LoanEvent]] = relationship(
+        back_populates="loan", order_by="(LoanEvent.on, LoanEvent.id)", cascade="all, delete-orphan"
+    )
+    installments: Mapped[list[LoanInstallment]] = relationship(
+        order_by="LoanInstallment.number", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_tranched(self) -> bool:
+        return sum(1 for e in self.events if e.kind == EventKind.DISBURSEMENT and e.reversed_at is None) > 1
+
+    @property
+    def undisbursed(self) -> Decimal:
+        return self.principal - self.disbursed
+
+
+class LoanEvent(Base):
+    """Something that happened to a loan; never edited, only reversed (with a reason)."""
+
+    __tablename__ = "loan_events"
+    __table_args__ = (Index("ix_loan_events_loan_id_on", "loan_id", "on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, "loan_event_kind"))
+    on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal | None] = mapped_column(Money())
+    reference: Mapped[str] = mapped_column(String(120), default="")
+    prepayment: Mapped[Prepayment | None] = mapped_column(enum_column(Prepayment, "prepayment_mode"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    terms: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reversed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reversal_reason: Mapped[str] = mapped_column(Text, default="")
+
+    loan: Mapped[Loan] = relationship(back_populates="events")
+    allocations: Mapped[list[LoanAllocation]] = relationship(
+        order_by="(LoanAllocation.installment_number, LoanAllocation.id)", viewonly=True
+    )
+
+    @property
+    def is_reversed(self) -> bool:
+        return self.reversed_at is not None
+
+
+class LoanInstallment(Base):
+    """One installment of the schedule in force (derived)."""
+
+    __tablename__ = "loan_installments"
+    __table_args__ = (
+        UniqueConstraint("loan_id", "number"),
+        Index("ix_loan_installments_loan_id_due_date", "loan_id", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    due_date: Mapped[date] = mapped_column(Date)
+    principal_due: Mapped[Decimal] = mapped_column(Money())
+    interest_due: Mapped[Decimal] = mapped_column(Money())
+    principal_paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    interest_paid: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    balance: Mapped[Decimal] = mapped_column(Money())
+    settled_on: Mapped[date | None] = mapped_column(Date)
+    settlement: Mapped[str | None] = mapped_column(String(20))
+
+    @property
+    def total_due(self) -> Decimal:
+        return self.principal_due + self.interest_due
+
+    @property
+    def total_paid(self) -> Decimal:
+        return self.principal_paid + self.interest_paid
+
+    def state_on(self, day: date) -> str:
+        if self.settled_on is not None and self.settled_on <= day:
+            return "paid" if self.settlement == "paid" else (self.settlement or "paid")
+        if self.due_date < day:
+            return "overdue"
+        if self.due_date == day:
+            return "due"
+        return "future"
+
+
+class LoanAllocation(Base):
+    """Where (part of) a payment went: an installment's interest and principal, a prepayment, ... (derived)."""
+
+    __tablename__ = "loan_allocations"
+    __table_args__ = (Index("ix_loan_allocations_loan_id_paid_on", "loan_id", "paid_on"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    event_id: Mapped[int] = mapped_column(ForeignKey("loan_events.id", ondelete="CASCADE"), index=True)
+    paid_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[AllocationKind] = mapped_column(enum_column(AllocationKind, "allocation_kind"))
+    installment_number: Mapped[int | None] = mapped_column(Integer)
+    interest: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    principal: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    amount: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))

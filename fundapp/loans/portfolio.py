@@ -1,0 +1,269 @@
+"""The loan book as of a date, aggregated in SQL: a fixed number of queries whatever the number of loans.
+
+PAR_X = outstanding principal of loans more than X days past due ÷ outstanding
+principal of all active loans (by amount). The fund's XIRR takes the dated
+cash flows (disbursements out; interest, principal, recoveries in) and values
+what is still outstanding at par on the as-of date.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from fundapp.loans.arrears import xirr
+from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment
+from fundapp.money import ZERO
+
+BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
+RATIO = Decimal("0.000001")
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    fund_id: int
+    as_of: date
+    loans: int
+    active_loans: int
+    disbursed: Decimal
+    outstanding_principal: Decimal
+    principal_received: Decimal
+    interest_received: Decimal
+    recoveries: Decimal
+    written_off: Decimal
+    par30: Decimal
+    par90: Decimal
+    buckets: dict[str, dict[str, Any]] = field(default_factory=dict)
+    xirr: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class LoanArrears:
+    loan_id: int
+    outstanding: Decimal
+    oldest_unpaid_due: date | None
+    days_past_due: int
+    bucket: str
+
+
+def _sum(column: Any) -> Any:
+    return func.coalesce(func.sum(column), literal(0, type_=column.type))
+
+
+def _per_loan(fund_id: int, as_of: date) -> Any:
+    """One row per loan of the fund disbursed by the date: outstanding principal and oldest unpaid due date."""
+    disbursed = (
+        select(LoanEvent.loan_id, _sum(LoanEvent.amount).label("amount"))
+        .where(LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.reversed_at.is_(None), LoanEvent.on <= as_of)
+        .group_by(LoanEvent.loan_id)
+        .subquery()
+    )
+    repaid = (
+        select(LoanAllocation.loan_id, _sum(LoanAllocation.principal).label("amount"))
+        .where(LoanAllocation.paid_on <= as_of)
+        .group_by(LoanAllocation.loan_id)
+        .subquery()
+    )
+    oldest = (
+        select(LoanInstallment.loan_id, func.min(LoanInstallment.due_date).label("due"))
+        .where(
+            LoanInstallment.due_date < as_of,
+            or_(LoanInstallment.settled_on.is_(None), LoanInstallment.settled_on > as_of),
+        )
+        .group_by(LoanInstallment.loan_id)
+        .subquery()
+    )
+    written_off = case(
+        (and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of), Loan.written_off), else_=0
+    )
+    outstanding = disbursed.c.amount - func.coalesce(repaid.c.amount, 0) - written_off
+    return (
+        select(
+            Loan.id.label("loan_id"),
+            outstanding.label("outstanding"),
+            oldest.c.due.label("oldest_due"),
+            case((and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of), 1), else_=0).label("gone"),
+        )
+        .join(disbursed, disbursed.c.loan_id == Loan.id)
+        .outerjoin(repaid, repaid.c.loan_id == Loan.id)
+        .outerjoin(oldest, oldest.c.loan_id == Loan.id)
+        .where(Loan.fund_id == fund_id)
+        .subquery()
+    )
+
+
+def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
+    # Compare dates, not day counts: portable across SQLite and PostgreSQL.
+    return case(
+        (oldest_due.is_(None), "current"),
+        (oldest_due >= as_of - timedelta(days=30), "1-30"),
+        (oldest_due >= as_of - timedelta(days=60), "31-60"),
+        (oldest_due >= as_of - timedelta(days=90), "61-90"),
+        else_="90+",
+    )
+
+
+def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
+    per_loan = _per_loan(fund_id, as_of)
+    active = and_(per_loan.c.gone == 0, per_loan.c.outstanding > 0)
+    bucket = _bucket_expression(per_loan.c.oldest_due, as_of)
+    rows = session.execute(
+        select(bucket.label("bucket"), func.count(), func.sum(per_loan.c.outstanding)).where(active).group_by(bucket)
+    ).all()
+    buckets = {name: {"loans": 0, "outstanding": ZERO} for name in BUCKETS}
+    for name, count, amount in rows:
+        buckets[name] = {"loans": count, "outstanding": _money(amount)}
+    outstanding = sum((b["outstanding"] for b in buckets.values()), ZERO)
+    over30 = sum((buckets[b]["outstanding"] for b in ("31-60", "61-90", "90+")), ZERO)
+    over90 = buckets["90+"]["outstanding"]
+    totals = _totals(session, fund_id, as_of)
+    flows = _cashflows(session, fund_id, as_of)
+    if outstanding > 0:
+        flows.append((as_of, outstanding))
+    return Portfolio(
+        fund_id=fund_id,
+        as_of=as_of,
+        loans=totals["loans"],
+        active_loans=sum(b["loans"] for b in buckets.values()),
+        disbursed=totals["disbursed"],
+        outstanding_principal=outstanding,
+        principal_received=totals["principal"],
+        interest_received=totals["interest"],
+        recoveries=totals["recoveries"],
+        written_off=totals["written_off"],
+        par30=_ratio(over30, outstanding),
+        par90=_ratio(over90, outstanding),
+        buckets=buckets,
+        xirr=xirr(flows),
+    )
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal:
+    return (part / whole).quantize(RATIO, rounding=ROUND_HALF_UP) if whole else ZERO.quantize(RATIO)
+
+
+def _totals(session: Session, fund_id: int, as_of: date) -> dict[str, Any]:
+    loans = session.scalar(
+        select(func.count())
+        .select_from(Loan)
+        .where(Loan.fund_id == fund_id, Loan.disbursement_date <= as_of, Loan.disbursed > 0)
+    )
+    disbursed = session.scalar(
+        select(_sum(LoanEvent.amount))
+        .join(Loan, Loan.id == LoanEvent.loan_id)
+        .where(
+            Loan.fund_id == fund_id,
+            LoanEvent.kind == EventKind.DISBURSEMENT,
+            LoanEvent.reversed_at.is_(None),
+            LoanEvent.on <= as_of,
+        )
+    )
+    received = session.execute(
+        select(
+            _sum(LoanAllocation.principal),
+            _sum(LoanAllocation.interest),
+            _sum(case((LoanAllocation.kind == AllocationKind.RECOVERY, LoanAllocation.amount), else_=0)),
+        )
+        .join(Loan, Loan.id == LoanAllocation.loan_id)
+        .where(Loan.fund_id == fund_id, LoanAllocation.paid_on <= as_of)
+    ).one()
+    written_off = session.scalar(
+        select(_sum(Loan.written_off)).where(Loan.fund_id == fund_id, Loan.written_off_on <= as_of)
+    )
+    return {
+        "loans": loans or 0,
+        "disbursed": _money(disbursed),
+        "principal": _money(received[0]),
+        "interest": _money(received[1]),
+        "recoveries": _money(received[2]),
+        "written_off": _money(written_off),
+    }
+
+
+def _cashflows(session: Session, fund_id: int, as_of: date) -> list[tuple[date, Decimal]]:
+    """Dated net cash flows of the fund's lending, summed per day in SQL."""
+    out = session.execute(
+        select(LoanEvent.on, _sum(LoanEvent.amount))
+        .join(Loan, Loan.id == LoanEvent.loan_id)
+        .where(
+            Loan.fund_id == fund_id,
+            LoanEvent.kind == EventKind.DISBURSEMENT,
+            LoanEvent.reversed_at.is_(None),
+            LoanEvent.on <= as_of,
+        )
+        .group_by(LoanEvent.on)
+    ).all()
+    received = session.execute(
+        select(LoanAllocation.paid_on, _sum(LoanAllocation.amount))
+        .join(Loan, Loan.id == LoanAllocation.loan_id)
+        .where(
+            Loan.fund_id == fund_id, LoanAllocation.paid_on <= as_of, LoanAllocation.kind != AllocationKind.OVERPAYMENT
+        )
+        .group_by(LoanAllocation.paid_on)
+    ).all()
+    return [(day, -_money(amount)) for day, amount in out] + [(day, _money(amount)) for day, amount in received]
+
+
+def loan_arrears(session: Session, loan_ids: list[int], as_of: date) -> dict[int, LoanArrears]:
+    """Days past due and bucket per loan on a date (for the loan book), in two queries."""
+    if not loan_ids:
+        return {}
+    oldest = dict(
+        session.execute(
+            select(LoanInstallment.loan_id, func.min(LoanInstallment.due_date))
+            .where(
+                LoanInstallment.loan_id.in_(loan_ids),
+                LoanInstallment.due_date < as_of,
+                or_(LoanInstallment.settled_on.is_(None), LoanInstallment.settled_on > as_of),
+            )
+            .group_by(LoanInstallment.loan_id)
+        ).all()
+    )
+    result = {}
+    for loan_id in loan_ids:
+        due = oldest.get(loan_id)
+        days = (as_of - due).days if due else 0
+        result[loan_id] = LoanArrears(loan_id, ZERO, due, days, bucket_name(days))
+    return result
+
+
+def bucket_name(days: int) -> str:
+    from fundapp.loans.arrears import arrears_bucket
+
+    return arrears_bucket(days) or "current"
+
+
+def next_due(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tuple[date, Decimal]]:
+    """The next installment not yet settled, due on or after the date, per loan (one query)."""
+    if not loan_ids:
+        return {}
+    first = (
+        select(LoanInstallment.loan_id, func.min(LoanInstallment.due_date).label("due"))
+        .where(
+            LoanInstallment.loan_id.in_(loan_ids),
+            LoanInstallment.due_date >= as_of,
+            LoanInstallment.settled_on.is_(None),
+        )
+        .group_by(LoanInstallment.loan_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(
+            LoanInstallment.loan_id,
+            LoanInstallment.due_date,
+            LoanInstallment.principal_due
+            + LoanInstallment.interest_due
+            - LoanInstallment.principal_paid
+            - LoanInstallment.interest_paid,
+        ).join(first, and_(first.c.loan_id == LoanInstallment.loan_id, first.c.due == LoanInstallment.due_date))
+    ).all()
+    return {loan_id: (due, _money(amount)) for loan_id, due, amount in rows}

@@ -1,0 +1,262 @@
+"""Loans: the verbs. Each changes state through the one transition function, replays the loan and audits."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from fundapp import audit
+from fundapp.audit import to_jsonable
+from fundapp.db import utcnow
+from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
+from fundapp.investees.models import Investee
+from fundapp.loans import engine
+from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
+from fundapp.loans.schedule import TermsErrors, build_schedule
+
+# (status, action) -> next status. Anything not listed is an illegal move.
+TRANSITIONS: dict[tuple[LoanStatus, str], LoanStatus] = {
+    (LoanStatus.DRAFT, "edit"): LoanStatus.DRAFT,
+    (LoanStatus.DRAFT, "approve"): LoanStatus.APPROVED,
+    (LoanStatus.APPROVED, "disburse"): LoanStatus.ACTIVE,
+    (LoanStatus.ACTIVE, "disburse"): LoanStatus.ACTIVE,
+    (LoanStatus.ACTIVE, "repay"): LoanStatus.ACTIVE,
+    (LoanStatus.ACTIVE, "restructure"): LoanStatus.ACTIVE,
+    (LoanStatus.ACTIVE, "change_rate"): LoanStatus.ACTIVE,
+    (LoanStatus.ACTIVE, "write_off"): LoanStatus.WRITTEN_OFF,
+    (LoanStatus.ACTIVE, "reverse"): LoanStatus.ACTIVE,
+    (LoanStatus.REPAID, "reverse"): LoanStatus.ACTIVE,
+    (LoanStatus.WRITTEN_OFF, "recover"): LoanStatus.WRITTEN_OFF,
+    (LoanStatus.WRITTEN_OFF, "reverse"): LoanStatus.WRITTEN_OFF,
+}
+
+
+def next_status(current: LoanStatus, action: str) -> LoanStatus:
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        raise InvalidTransition(
+            f"A {current.value} loan cannot be {ACTION_WORDS.get(action, action)}.",
+            [{"field": "status", "message": f"{current.value} → {action} is not allowed"}],
+        ) from None
+
+
+ACTION_WORDS = {
+    "edit": "edited",
+    "approve": "approved",
+    "disburse": "disbursed",
+    "repay": "repaid",
+    "restructure": "restructured",
+    "change_rate": "given a new rate",
+    "write_off": "written off",
+    "reverse": "corrected",
+    "recover": "given a recovery",
+}
+
+TERM_FIELDS = (
+    "principal",
+    "annual_rate",
+    "disbursement_date",
+    "first_due_date",
+    "number_of_installments",
+    "frequency",
+    "amortization",
+    "grace_periods",
+    "day_count",
+    "installment_multiple",
+)
+
+
+def check_terms(data: dict[str, Any]) -> None:
+    """Refuse terms that give no schedule, naming each field."""
+    from fundapp.loans.schedule import LoanTerms
+
+    try:
+        build_schedule(LoanTerms(**{k: data[k] for k in TERM_FIELDS}))
+    except TermsErrors as exc:
+        raise ValidationFailed(
+            "These terms do not give a schedule.",
+            [{"field": API_FIELD.get(e.field, e.field), "message": e.message} for e in exc.errors],
+        ) from exc
+
+
+# The engine names fields as the public preview contract does; the stored model uses shorter names.
+API_FIELD = {"annual_interest_rate": "annual_rate", "grace_on_principal": "grace_periods"}
+
+
+def _next_reference(session: Session, fund_id: int, year: int) -> str:
+    count = session.scalar(select(func.count()).select_from(Loan).where(Loan.fund_id == fund_id)) or 0
+    return f"L{year}-{count + 1:04d}"
+
+
+def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> Loan:
+    data = dict(data)
+    check_terms(data)
+    reference = (data.pop("reference", None) or "").strip() or _next_reference(
+        session, investee.fund_id, data["disbursement_date"].year
+    )
+    if session.scalar(select(Loan.id).where(Loan.fund_id == investee.fund_id, Loan.reference == reference)):
+        raise Conflict(
+            "This fund already has a loan with this reference.", [{"field": "reference", "message": "already used"}]
+        )
+    loan = Loan(fund_id=investee.fund_id, investee_id=investee.id, reference=reference, status=LoanStatus.DRAFT, **data)
+    session.add(loan)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "loan.created",
+        loan,
+        {"investee_id": [None, investee.id], "reference": [None, reference], **{k: [None, v] for k, v in data.items()}},
+    )
+    return loan
+
+
+def update_draft(session: Session, actor: Any, loan: Loan, data: dict[str, Any]) -> Loan:
+    next_status(loan.status, "edit")
+    merged = {k: data.get(k, getattr(loan, k)) for k in TERM_FIELDS}
+    check_terms(merged)
+    changes = audit.apply_changes(loan, {k: v for k, v in data.items() if k != "reference"})
+    if changes:
+        session.flush()
+        audit.record(session, actor, "loan.updated", loan, changes)
+    return loan
+
+
+def approve(session: Session, actor: Any, loan: Loan) -> Loan:
+    loan.status = next_status(loan.status, "approve")
+    loan.approved_at = utcnow()
+    loan.approved_by_id = getattr(actor, "id", None)
+    session.flush()
+    audit.record(session, actor, "loan.approved", loan, {"status": ["draft", "approved"]})
+    return loan
+
+
+def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
+    event = LoanEvent(loan=loan, kind=kind, on=on, created_by_id=getattr(actor, "id", None), **fields)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def _apply(session: Session, actor: Any, loan: Loan, action: str, event: LoanEvent) -> Any:
+    """Replay with the new event; an event the loan cannot take is refused (and rolled back by the caller)."""
+    before = loan.status
+    position = engine.rebuild(session, loan)
+    audit.record(
+        session,
+        actor,
+        f"loan.{event.kind.value}",
+        loan,
+        {
+            "event_id": [None, event.id],
+            "on": [None, event.on],
+            "amount": [None, event.amount],
+            "reference": [None, event.reference],
+            "status": [before, loan.status],
+            "outstanding_principal": [None, loan.outstanding_principal],
+        },
+    )
+    return position
+
+
+def disburse(session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "") -> LoanEvent:
+    next_status(loan.status, "disburse")
+    if amount > loan.principal - loan.disbursed:
+        raise ValidationFailed.field(
+            "amount", f"Only {loan.principal - loan.disbursed} of the {loan.principal} is left to disburse."
+        )
+    if loan.disbursed == 0:
+        # The first disbursement starts the loan: the schedule is anchored on its date.
+        if loan.first_due_date is not None and loan.first_due_date <= on:
+            raise ValidationFailed.field("date", "The first disbursement must come before the first due date.")
+        loan.disbursement_date = on
+    event = _add_event(session, actor, loan, EventKind.DISBURSEMENT, on, amount=amount, reference=reference)
+    _apply(session, actor, loan, "disburse", event)
+    return event
+
+
+def record_repayment(
+    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "", prepayment: Any = None
+) -> LoanEvent:
+    next_status(loan.status, "repay")
+    if _first_disbursement(loan) and on < _first_disbursement(loan):
+        raise ValidationFailed.field("date", "A repayment cannot come before the loan was disbursed.")
+    event = _add_event(
+        session, actor, loan, EventKind.REPAYMENT, on, amount=amount, reference=reference, prepayment=prepayment
+    )
+    _apply(session, actor, loan, "repay", event)
+    return event
+
+
+def _first_disbursement(loan: Loan) -> date | None:
+    dates = [e.on for e in engine.live_events(loan) if e.kind == EventKind.DISBURSEMENT]
+    return min(dates) if dates else None
+
+
+def reverse_event(session: Session, actor: Any, event: LoanEvent, reason: str) -> LoanEvent:
+    """Undo a wrong repayment or recovery: the event stays, marked reversed with the reason; the loan is replayed."""
+    loan = event.loan
+    if event.kind not in (EventKind.REPAYMENT, EventKind.RECOVERY):
+        raise InvalidTransition("Only repayments and recoveries can be reversed.")
+    if event.reversed_at is not None:
+        raise Conflict("This payment was already reversed.")
+    if not reason.strip():
+        raise ValidationFailed.field("reason", "Give the reason for the reversal.")
+    before = loan.status
+    next_status(loan.status, "reverse")
+    event.reversed_at = utcnow()
+    event.reversed_by_id = getattr(actor, "id", None)
+    event.reversal_reason = reason.strip()
+    session.flush()
+    engine.rebuild(session, loan)
+    audit.record(
+        session,
+        actor,
+        "loan.event_reversed",
+        loan,
+        {"event_id": [None, event.id], "reason": [None, event.reversal_reason], "status": [before, loan.status]},
+    )
+    return event
+
+
+def write_off(session: Session, actor: Any, loan: Loan, on: date, reason: str) -> LoanEvent:
+    next_status(loan.status, "write_off")
+    if not reason.strip():
+        raise ValidationFailed.field("reason", "Give the reason for the write-off.")
+    event = _add_event(session, actor, loan, EventKind.WRITE_OFF, on, reason=reason.strip())
+    _apply(session, actor, loan, "write_off", event)
+    return event
+
+
+def record_recovery(
+    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = ""
+) -> LoanEvent:
+    next_status(loan.status, "recover")
+    if loan.written_off_on is not None and on < loan.written_off_on:
+        raise ValidationFailed.field("date", "A recovery comes after the write-off.")
+    event = _add_event(session, actor, loan, EventKind.RECOVERY, on, amount=amount, reference=reference)
+    _apply(session, actor, loan, "recover", event)
+    return event
+
+
+def restructure(session: Session, actor: Any, loan: Loan, on: date, terms: dict[str, Any], reason: str) -> LoanEvent:
+    next_status(loan.status, "restructure")
+    if not reason.strip():
+        raise ValidationFailed.field("reason", "Give the reason for the restructuring.")
+    event = _add_event(session, actor, loan, EventKind.RESTRUCTURE, on, terms=to_jsonable(terms), reason=reason.strip())
+    _apply(session, actor, loan, "restructure", event)
+    return event
+
+
+def change_rate(session: Session, actor: Any, loan: Loan, on: date, annual_rate: Decimal, reason: str) -> LoanEvent:
+    next_status(loan.status, "change_rate")
+    event = _add_event(
+        session, actor, loan, EventKind.RATE_CHANGE, on, terms={"annual_rate": str(annual_rate)}, reason=reason
+    )
+    _apply(session, actor, loan, "change_rate", event)
+    return event

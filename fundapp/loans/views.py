@@ -1,0 +1,512 @@
+"""Loan pages: the fund's loan book, a loan with its schedule and events, and the actions on it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.auth.access import access, current_actor, current_scope, managers_or_admin
+from fundapp.auth.policy import can, load, visible_investees
+from fundapp.db import get_session
+from fundapp.errors import NotFound
+from fundapp.funds.models import Fund
+from fundapp.investees.models import Investee
+from fundapp.labels import options
+from fundapp.listing import sort_by
+from fundapp.loans import portfolio as book
+from fundapp.loans import services
+from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
+from fundapp.loans.queries import load_for_detail, loan_view
+from fundapp.loans.schedule import Amortization, DayCount, Frequency, LoanTerms, TermsErrors, build_schedule
+from fundapp.loans.schemas import (
+    DisbursementSchema,
+    LoanCreateSchema,
+    LoanUpdateSchema,
+    ReasonSchema,
+    RepaymentSchema,
+    RestructureSchema,
+    TermsSchema,
+    WriteOffSchema,
+)
+from fundapp.loans.servicing import Prepayment
+from fundapp.web import done, handle_form, list_args, load_form
+
+bp = Blueprint("loans", __name__)
+SORTABLE = {
+    "reference": Loan.reference,
+    "outstanding": Loan.outstanding_principal,
+    "principal": Loan.principal,
+    "status": Loan.status,
+    "disbursed": Loan.disbursement_date,
+}
+
+
+def _as_of() -> date:
+    try:
+        return date.fromisoformat(request.args.get("as_of", ""))
+    except ValueError:
+        return date.today()
+
+
+@bp.get("/funds/<int:fund_id>/loans")
+@access("login", obj=(Fund, "fund_id", "view"))
+def loan_book(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope())
+    as_of = _as_of()
+    args = list_args("reference")
+    query = select(Loan).where(Loan.fund_id == fund.id)
+    status = request.args.get("status") or None
+    if status in {s.value for s in LoanStatus}:
+        query = query.where(Loan.status == LoanStatus(status))
+    investee_id = request.args.get("investee_id", type=int)
+    if investee_id:
+        query = query.where(Loan.investee_id == investee_id)
+    query, sort = sort_by(query, SORTABLE, args["sort"], "reference")
+    bucket = request.args.get("bucket") or None
+    loans = list(session.scalars(query))
+    ids = [loan.id for loan in loans]
+    arrears = book.loan_arrears(session, ids, as_of)
+    if bucket in book.BUCKETS:
+        loans = [loan for loan in loans if arrears[loan.id].bucket == bucket]
+    total = len(loans)
+    start = (args["page"] - 1) * args["page_size"]
+    shown = loans[start : start + args["page_size"]]
+    from fundapp.listing import Page
+
+    page = Page(shown, total, args["page"], args["page_size"])
+    investees = session.scalars(select(Investee).where(Investee.fund_id == fund.id).order_by(Investee.name)).all()
+    return render_template(
+        "loans/book.html",
+        fund=fund,
+        page=page,
+        sort=sort,
+        as_of=as_of,
+        arrears=arrears,
+        next_due=book.next_due(session, [loan.id for loan in shown], as_of),
+        summary=book.portfolio(session, fund.id, as_of),
+        investees=investees,
+        filters={"status": status, "investee_id": investee_id, "bucket": bucket},
+        statuses=list(LoanStatus),
+        buckets=book.BUCKETS,
+        can_edit=can(current_scope(), "edit", fund),
+    )
+
+
+def _loan(loan_id: int, action: str = "view") -> Loan:
+    session = get_session()
+    loan = load_for_detail(session, loan_id)
+    if loan is None:
+        raise NotFound("Not found, or not yours to see.")
+    return load(session, Loan, loan.id, current_scope(), action)
+
+
+@bp.get("/loans/<int:loan_id>")
+@access("login", obj=(Loan, "loan_id", "view"))
+def detail(loan_id: int) -> Any:
+    loan = _loan(loan_id)
+    view = loan_view(get_session(), loan, _as_of())
+    return render_template(
+        "loans/detail.html",
+        view=view,
+        loan=loan,
+        can_edit=can(current_scope(), "edit", loan),
+        EventKind=EventKind,
+        LoanStatus=LoanStatus,
+    )
+
+
+def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
+    fields: list[dict[str, Any]] = []
+    if include_investee is not None:
+        fields.append({"name": "investee_id", "label": _("Investee"), "required": True, "options": include_investee})
+        fields.append({"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")})
+    fields += [
+        {"name": "principal", "label": _("Principal (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
+        {
+            "name": "annual_interest_rate",
+            "label": _("Annual interest rate (%)"),
+            "required": True,
+            "attrs": {"inputmode": "decimal"},
+        },
+        {"name": "disbursement_date", "label": _("Disbursement date"), "type": "date", "required": True},
+        {
+            "name": "first_due_date",
+            "label": _("First due date"),
+            "type": "date",
+            "help": _("Leave empty: one period after disbursement."),
+        },
+        {
+            "name": "number_of_installments",
+            "label": _("Number of installments"),
+            "type": "number",
+            "required": True,
+            "attrs": {"min": "1", "max": "600"},
+        },
+        {"name": "frequency", "label": _("Frequency"), "required": True, "options": options(list(Frequency))},
+        {"name": "amortization", "label": _("Amortization"), "required": True, "options": options(list(Amortization))},
+        {
+            "name": "grace_on_principal",
+            "label": _("Grace on principal (installments)"),
+            "type": "number",
+            "help": _("Leading installments that pay interest only."),
+            "attrs": {"min": "0"},
+        },
+        {
+            "name": "day_count",
+            "label": _("Day count"),
+            "required": True,
+            "options": [(d.value, d.value) for d in DayCount],
+        },
+        {
+            "name": "installment_multiple",
+            "label": _("Round installments to a multiple of"),
+            "help": _("0.01 rounds to the cent; 1 or 5 give round installments."),
+        },
+    ]
+    if include_investee is not None:
+        fields += [
+            {"name": "purpose", "label": _("Purpose"), "type": "textarea"},
+            {"name": "subordinated", "label": _("Subordinated"), "type": "checkbox"},
+        ]
+    return fields
+
+
+DEFAULT_TERMS = {
+    "frequency": "monthly",
+    "amortization": "annuity",
+    "grace_on_principal": "0",
+    "day_count": "30/360",
+    "installment_multiple": "0.01",
+}
+
+
+@bp.route("/loans/new", methods=["GET", "POST"])
+@access("login", check=managers_or_admin)
+def create() -> Any:
+    session = get_session()
+    investees = session.scalars(select(Investee).where(visible_investees(current_scope())).order_by(Investee.name))
+    choices = [(i.id, i.name) for i in investees if can(current_scope(), "edit", i)]
+
+    def save(data: dict[str, Any]) -> Any:
+        investee = load(session, Investee, data.pop("investee_id"), current_scope(), "edit")
+        loan = services.create_loan(session, current_actor(), investee, data)
+        return done(_("Loan %(ref)s created as a draft.", ref=loan.reference), url_for("loans.detail", loan_id=loan.id))
+
+    values = {**DEFAULT_TERMS, "investee_id": request.args.get("investee_id", "")}
+    return handle_form(
+        LoanCreateSchema(),
+        values,
+        save,
+        "form_page.html",
+        title=_("New loan"),
+        fields=_term_fields(choices),
+        back=url_for("home.index"),
+        submit=_("Create draft loan"),
+    )
+
+
+def _loan_values(loan: Loan) -> dict[str, Any]:
+    return {
+        "principal": loan.principal,
+        "annual_interest_rate": loan.annual_rate,
+        "disbursement_date": loan.disbursement_date.isoformat(),
+        "first_due_date": loan.first_due_date.isoformat() if loan.first_due_date else "",
+        "number_of_installments": loan.number_of_installments,
+        "frequency": loan.frequency.value,
+        "amortization": loan.amortization.value,
+        "grace_on_principal": loan.grace_periods,
+        "day_count": loan.day_count.value,
+        "installment_multiple": loan.installment_multiple,
+    }
+
+
+@bp.route("/loans/<int:loan_id>/edit", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def edit(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+
+    def save(data: dict[str, Any]) -> Any:
+        services.update_draft(get_session(), current_actor(), loan, data)
+        return done(_("Loan terms saved."), url_for("loans.detail", loan_id=loan.id))
+
+    return handle_form(
+        LoanUpdateSchema(),
+        _loan_values(loan),
+        save,
+        "form_page.html",
+        title=_("Edit terms of %(ref)s", ref=loan.reference),
+        fields=_term_fields(),
+        back=url_for("loans.detail", loan_id=loan.id),
+    )
+
+
+@bp.route("/loans/<int:loan_id>/approve", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def approve(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    if request.method == "POST":
+        services.approve(get_session(), current_actor(), loan)
+        return done(_("Loan approved."), url_for("loans.detail", loan_id=loan.id))
+    return render_template(
+        "confirm.html",
+        title=_("Approve loan"),
+        button=_("Approve"),
+        button_class="primary",
+        question=_(
+            "Approve loan %(ref)s of %(amount)s to %(name)s? Its terms are fixed from then on.",
+            ref=loan.reference,
+            amount=_money(loan.principal),
+            name=loan.investee.name,
+        ),
+        action=url_for("loans.approve", loan_id=loan.id),
+        back=url_for("loans.detail", loan_id=loan.id),
+    )
+
+
+def _money(amount: Any) -> str:
+    from fundapp.i18n import money
+
+    return money(amount)
+
+
+def _event_form(
+    loan: Loan,
+    schema: Any,
+    title: str,
+    fields: list[dict[str, Any]],
+    action: Any,
+    message: str,
+    values: dict[str, Any] | None = None,
+    **extra: Any,
+) -> Any:
+    def save(data: dict[str, Any]) -> Any:
+        action(data)
+        return done(message, url_for("loans.detail", loan_id=loan.id))
+
+    return handle_form(
+        schema,
+        values or {"date": date.today().isoformat()},
+        save,
+        "form_page.html",
+        title=title,
+        fields=fields,
+        back=url_for("loans.detail", loan_id=loan.id),
+        back_label=loan.reference,
+        **extra,
+    )
+
+
+DATE_FIELD = {"name": "date", "type": "date", "required": True}
+
+
+@bp.route("/loans/<int:loan_id>/disburse", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def disburse(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    fields = [
+        {**DATE_FIELD, "label": _("Date")},
+        {
+            "name": "amount",
+            "label": _("Amount (EUR)"),
+            "required": True,
+            "attrs": {"inputmode": "decimal"},
+            "help": _("Still to disburse: %(amount)s", amount=_money(loan.undisbursed)),
+        },
+        {"name": "reference", "label": _("Reference")},
+    ]
+    return _event_form(
+        loan,
+        DisbursementSchema(),
+        _("Disburse %(ref)s", ref=loan.reference),
+        fields,
+        lambda d: services.disburse(get_session(), current_actor(), loan, d["date"], d["amount"], d["reference"]),
+        _("Disbursement recorded; the schedule was planned."),
+        {"date": date.today().isoformat(), "amount": loan.undisbursed},
+    )
+
+
+@bp.route("/loans/<int:loan_id>/repay", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def repay(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    fields = [
+        {**DATE_FIELD, "label": _("Date received")},
+        {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
+        {"name": "reference", "label": _("Reference (e.g. bank statement)")},
+        {
+            "name": "prepayment",
+            "label": _("If more is paid than is due"),
+            "required": True,
+            "options": options(list(Prepayment)),
+            "help": _("What remains after all due installments is a prepayment of principal."),
+        },
+    ]
+    return _event_form(
+        loan,
+        RepaymentSchema(),
+        _("Record a repayment on %(ref)s", ref=loan.reference),
+        fields,
+        lambda d: services.record_repayment(
+            get_session(), current_actor(), loan, d["date"], d["amount"], d["reference"], d["prepayment"]
+        ),
+        _("Repayment recorded."),
+        {"date": date.today().isoformat(), "prepayment": Prepayment.LOWER_INSTALLMENTS.value},
+    )
+
+
+@bp.route("/loans/<int:loan_id>/recover", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def recover(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    fields = [
+        {**DATE_FIELD, "label": _("Date received")},
+        {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
+        {"name": "reference", "label": _("Reference")},
+    ]
+    return _event_form(
+        loan,
+        DisbursementSchema(),
+        _("Record a recovery on %(ref)s", ref=loan.reference),
+        fields,
+        lambda d: services.record_recovery(
+            get_session(), current_actor(), loan, d["date"], d["amount"], d["reference"]
+        ),
+        _("Recovery recorded."),
+    )
+
+
+@bp.route("/loans/<int:loan_id>/write-off", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def write_off(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    fields = [
+        {**DATE_FIELD, "label": _("Date")},
+        {"name": "reason", "label": _("Reason"), "type": "textarea", "required": True},
+    ]
+    return _event_form(
+        loan,
+        WriteOffSchema(),
+        _("Write off %(ref)s", ref=loan.reference),
+        fields,
+        lambda d: services.write_off(get_session(), current_actor(), loan, d["date"], d["reason"]),
+        _("Loan written off."),
+        danger=True,
+        submit=_("Write off"),
+        warning=_(
+            "Writing off %(amount)s outstanding cannot be undone. Recoveries can be recorded afterwards.",
+            amount=_money(loan.outstanding_principal),
+        ),
+    )
+
+
+@bp.route("/loans/<int:loan_id>/restructure", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def restructure(loan_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    fields = [
+        {**DATE_FIELD, "label": _("From date")},
+        {"name": "number_of_installments", "label": _("Remaining installments"), "type": "number", "required": True},
+        {
+            "name": "annual_interest_rate",
+            "label": _("New annual interest rate (%)"),
+            "help": _("Leave empty to keep %(rate)s %%.", rate=loan.annual_rate.normalize()),
+        },
+        {"name": "frequency", "label": _("Frequency"), "options": options(list(Frequency))},
+        {"name": "amortization", "label": _("Amortization"), "options": options(list(Amortization))},
+        {"name": "grace_on_principal", "label": _("Grace on principal (installments)"), "type": "number"},
+        {"name": "first_due_date", "label": _("First new due date"), "type": "date"},
+        {"name": "reason", "label": _("Reason"), "type": "textarea", "required": True},
+    ]
+
+    def act(d: dict[str, Any]) -> Any:
+        on, reason = d.pop("date"), d.pop("reason")
+        return services.restructure(get_session(), current_actor(), loan, on, d, reason)
+
+    return _event_form(
+        loan,
+        RestructureSchema(),
+        _("Restructure %(ref)s", ref=loan.reference),
+        fields,
+        act,
+        _("Loan restructured; the earlier schedule stays in the history."),
+        {"date": date.today().isoformat(), "grace_on_principal": "0"},
+        intro=_("What is outstanding, with any arrears, is planned anew from this date."),
+    )
+
+
+@bp.route("/loans/<int:loan_id>/events/<int:event_id>/reverse", methods=["GET", "POST"])
+@access("login", obj=(Loan, "loan_id", "edit"))
+def reverse(loan_id: int, event_id: int) -> Any:
+    loan = _loan(loan_id, "edit")
+    event = load(get_session(), LoanEvent, event_id, current_scope(), "edit")
+    if event.loan_id != loan.id:
+        raise NotFound("This payment does not belong to this loan.")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = load_form(ReasonSchema())
+        errors = form.errors
+        if form.ok:
+            services.reverse_event(get_session(), current_actor(), event, form.data["reason"])
+            return done(
+                _("Payment reversed; the loan was recalculated without it."), url_for("loans.detail", loan_id=loan.id)
+            )
+    return render_template(
+        "confirm.html",
+        title=_("Reverse a payment"),
+        button=_("Reverse payment"),
+        reason_field=_("Reason"),
+        question=_(
+            "Reverse the %(kind)s of %(amount)s on %(date)s (%(ref)s)? It stays in the history, marked reversed.",
+            kind=str(options([event.kind])[0][1]),
+            amount=_money(event.amount),
+            date=event.on.isoformat(),
+            ref=event.reference or "–",
+        ),
+        warning="; ".join(m for ms in errors.values() for m in ms) or None,
+        action=url_for("loans.reverse", loan_id=loan.id, event_id=event.id),
+        back=url_for("loans.detail", loan_id=loan.id),
+    ), (422 if errors else 200)
+
+
+@bp.route("/loans/preview", methods=["GET", "POST"])
+@access("login")
+def preview() -> Any:
+    """A schedule calculator: weigh an offer before logging a loan. Writes nothing."""
+    schedule = None
+    errors: dict[str, list[str]] = {}
+    values: Any = {**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()}
+    if request.method == "POST":
+        form = load_form(TermsSchema())
+        values, errors = form.raw, form.errors
+        if form.ok:
+            try:
+                schedule = build_schedule(LoanTerms(**form.data))
+            except TermsErrors as exc:
+                errors = {e.field: [e.message] for e in exc.errors}
+    return render_template(
+        "loans/preview.html", schedule=schedule, values=values, errors=errors, fields=_term_fields()
+    ), (422 if errors else 200)
+
+
+@bp.get("/investees/<int:investee_id>/loans")
+@access("login", obj=(Investee, "investee_id", "view"))
+def investee_loans(investee_id: int) -> Any:
+    session = get_session()
+    investee = load(session, Investee, investee_id, current_scope())
+    loans = session.scalars(select(Loan).where(Loan.investee_id == investee.id).order_by(Loan.id)).all()
+    loans = [loan for loan in loans if can(current_scope(), "view", loan)]
+    as_of = date.today()
+    return render_template(
+        "loans/investee_loans.html",
+        investee=investee,
+        loans=loans,
+        as_of=as_of,
+        arrears=book.loan_arrears(session, [loan.id for loan in loans], as_of),
+        next_due=book.next_due(session, [loan.id for loan in loans], as_of),
+        can_create=can(current_scope(), "edit", investee),
+    )
