@@ -46,6 +46,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.auth import views as auth_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
+    from fundapp.impact import api as impact_api
+    from fundapp.impact import views as impact_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.loans import api as loans_api
@@ -56,8 +58,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(MoneyField, "string", "decimal")
     rest.register_field(PercentField, "string", "decimal")
-    for module in (auth_api, funds_api, investees_api, payer_api, loans_api):
+    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
-    for module in (home_views, auth_views, funds_views, investees_views, payer_views, loans_views):
+    for module in (home_views, auth_views, funds_views, investees_views, payer_views, loans_views, impact_views):
         app.register_blueprint(module.bp)

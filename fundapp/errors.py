@@ -121,8 +121,17 @@ _HTTP_CODES = {
 }
 
 
+# Endpoints that answer an over-large upload in their own terms (e.g. as a spreadsheet problem).
+TOO_LARGE_HANDLERS: list[Any] = []
+
+
 def _from_http_exception(exc: HTTPException) -> Response | tuple:
     status = exc.code or 500
+    if status == 413:
+        for handler in TOO_LARGE_HANDLERS:
+            replacement = handler()
+            if replacement is not None:
+                return error_response(replacement.status, replacement.code, replacement.message, replacement.details)
     data = getattr(exc, "data", None) or {}
     messages = data.get("messages") or data.get("errors")
     if status == 422 and messages:

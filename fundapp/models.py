@@ -3,6 +3,16 @@
 from fundapp.audit import AuditEntry  # noqa: F401
 from fundapp.auth.models import ApiToken, Membership, User  # noqa: F401
 from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
+from fundapp.impact.models import (  # noqa: F401
+    ImpactPlan,
+    Indicator,
+    Participant,
+    ParticipantEvent,
+    PlanIndicator,
+    PlanTarget,
+    Submission,
+    SubmissionValue,
+)
 from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401
 from fundapp.outcomes.models import OutcomePayer  # noqa: F401

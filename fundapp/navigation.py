@@ -46,6 +46,19 @@ NAV: list[NavEntry] = [
         lambda s: len(s.investee_ids) == 1 and not s.is_admin,
         lambda s: {"investee_id": next(iter(s.investee_ids))},
     ),
+    NavEntry(
+        "impact.reporting",
+        _l("Impact reporting"),
+        lambda s: len(s.fund_ids) == 1,
+        lambda s: {"fund_id": next(iter(s.fund_ids))},
+    ),
+    NavEntry(
+        "impact.investee_impact",
+        _l("My impact"),
+        lambda s: len(s.investee_ids) == 1 and not s.is_admin,
+        lambda s: {"investee_id": next(iter(s.investee_ids))},
+    ),
+    NavEntry("impact.indicators", _l("Indicators"), _manager_or_admin),
     NavEntry("loans.preview", _l("Schedule calculator"), _manager_or_admin),
 ]
 

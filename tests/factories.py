@@ -123,6 +123,81 @@ def make_loan(session: Session, investee: Investee, status: str = "active", **ov
     return loan
 
 
+def make_plan(
+    session: Session,
+    investee: Investee,
+    codes: tuple[str, ...] = ("LP-EMPLOYED-HEADCOUNT",),
+    first_period: str = "2026-Q1",
+    targets: dict[str, str] | None = None,
+) -> Any:
+    """An impact plan reporting quarterly with the given catalog indicators, baseline 10 and targets."""
+    from sqlalchemy import select
+
+    from fundapp.impact import plans
+    from fundapp.impact.models import Indicator
+    from fundapp.impact.periods import Frequency
+
+    plan = plans.save_plan(
+        session,
+        ACTOR,
+        investee,
+        {
+            "problem": "Long-term unemployment in the neighbourhood",
+            "activities": "Training on the job",
+            "outputs": "People in work",
+            "outcomes": "Lasting jobs",
+            "impact": "Fewer people on welfare",
+            "frequency": Frequency.QUARTERLY,
+            "first_period": first_period,
+            "due_days": 30,
+        },
+    )
+    for code in codes:
+        indicator = session.scalar(select(Indicator).where(Indicator.code == code))
+        item = plans.add_indicator(session, ACTOR, plan, indicator, Decimal("10"))
+        for period, target in (targets or {"2026-Q1": "12"}).items():
+            plans.set_target(session, ACTOR, item, period, Decimal(target))
+    return plan
+
+
+SECRET = "test-secret-key-that-is-long-enough-0123456789"
+
+
+def filled_workbook(
+    session: Session,
+    investee: Investee,
+    period: str = "2026-Q1",
+    values: dict[str, Any] | None = None,
+    participants: list[list[Any]] | None = None,
+    language: str = "nl",
+) -> bytes:
+    """The KPI template for the investee and period, filled in as an investee would (openpyxl)."""
+    from fundapp.impact import spreadsheets as sheets
+    from fundapp.impact.spreadsheets.filling import fill_workbook, open_workbook, workbook_bytes
+    from fundapp.impact.submissions import template_context
+
+    context = template_context(session, investee, period, SECRET, language)
+    workbook = open_workbook(sheets.build_template(context))
+    values = values if values is not None else {i.code: 14 for i in context.indicators}
+    fill_workbook(workbook, values=values, participants=participants or [])
+    return workbook_bytes(workbook)
+
+
+def make_submission(
+    session: Session, investee: Investee, period: str = "2026-Q1", status: str = "draft", **fill: Any
+) -> Any:
+    from fundapp.impact import spreadsheets as sheets
+    from fundapp.impact import submissions as subs
+
+    data = filled_workbook(session, investee, period, **fill)
+    submission = subs.upload(session, ACTOR, investee, period, data, "kpi.xlsx", SECRET, sheets.Limits())
+    if status in ("submitted", "approved"):
+        subs.submit(session, ACTOR, submission)
+    if status == "approved":
+        subs.approve(session, ACTOR, submission)
+    return submission
+
+
 @dataclass
 class World:
     """Two of everything, so each test can check that A never sees B."""
@@ -136,12 +211,13 @@ class World:
     users: dict[str, User] = field(default_factory=dict)
     loan_a: Any = None
     repayment_a: Any = None
+    submission_a: Any = None
 
     def user(self, role: str) -> User:
         return self.users[role]
 
 
-def make_world(session: Session) -> World:
+def make_world(session: Session, with_reports: bool = False) -> World:
     fund_a, fund_b = make_fund(session, name="Fund A"), make_fund(session, name="Fund B")
     make_capital_source(session, fund_a)
     make_capital_source(session, fund_b)
@@ -170,5 +246,21 @@ def make_world(session: Session) -> World:
         "member_a": make_user(session, Role.INVESTEE_MEMBER, investee_a.id),
         "member_b": make_user(session, Role.INVESTEE_MEMBER, investee_b.id),
     }
+    if with_reports:
+        add_reports(session, world)
     session.flush()
     return world
+
+
+def add_reports(session: Session, world: World) -> None:
+    """Impact plans for both investees and a draft KPI report (with a participant) for investee A."""
+    from datetime import date
+
+    make_plan(session, world.investee_a)
+    make_plan(session, world.investee_b)
+    world.submission_a = make_submission(
+        session,
+        world.investee_a,
+        participants=[["P-0001", date(2026, 1, 5), "bijstand", 14, 32, "LP-PLACEMENTS-STARTED", date(2026, 1, 5)]],
+    )
+    session.flush()

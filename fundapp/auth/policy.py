@@ -255,3 +255,43 @@ def visible_loans(scope: Scope) -> ColumnElement[bool]:
     if scope.is_admin:
         return true()
     return or_(_ids_clause(Loan.fund_id, scope.fund_ids), _ids_clause(Loan.investee_id, scope.investee_ids))
+
+
+@rule("Investee", "report")
+def _investee_report(scope: Scope, investee: Any) -> bool:
+    """Who may upload and submit the investee's KPI reports: its members and its fund's managers."""
+    return investee.id in scope.investee_ids or investee.fund_id in scope.fund_ids
+
+
+@rule("Submission", "view")
+def _submission_view(scope: Scope, submission: Any) -> bool:
+    return _investee_view(scope, submission.investee)
+
+
+@rule("Submission", "submit")
+def _submission_submit(scope: Scope, submission: Any) -> bool:
+    return _investee_report(scope, submission.investee)
+
+
+@rule("Submission", "review")
+def _submission_review(scope: Scope, submission: Any) -> bool:
+    return submission.investee.fund_id in scope.fund_ids
+
+
+@rule("Indicator", "view")
+def _indicator_view(scope: Scope, indicator: Any) -> bool:
+    return indicator.fund_id is None or indicator.fund_id in scope.fund_ids
+
+
+def can_see_participants(scope: Scope, investee: Any) -> bool:
+    """Participant rows are personal data: the investee, its fund's managers, officers of payers that contract it.
+
+    No administrator bypass: an administrator runs the system, not the programme.
+    """
+    if investee.id in scope.investee_ids or investee.fund_id in scope.fund_ids:
+        return True
+    if scope.payer_ids:
+        from fundapp.outcomes import links
+
+        return links.investee_contracted_by_payers(investee.id, scope.payer_ids)
+    return False

@@ -105,8 +105,10 @@ def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition:
     position = replay_loan(loan, events)
     _clear(session, loan)
     session.flush()
-    session.execute(insert(LoanInstallment), [_installment_row(loan.id, i) for i in position.installments])
-    rows = _allocation_rows(loan.id, position, _payment_events_in_engine_order(events), events)
+    session.execute(
+        insert(LoanInstallment), [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
+    )
+    rows = _allocation_rows(loan.id, loan.fund_id, position, _payment_events_in_engine_order(events), events)
     if rows:
         session.execute(insert(LoanAllocation), rows)
     _store_totals(loan, position)
@@ -119,9 +121,10 @@ def _clear(session: Session, loan: Loan) -> None:
     session.execute(delete(LoanInstallment).where(LoanInstallment.loan_id == loan.id))
 
 
-def _installment_row(loan_id: int, inst: servicing.InstallmentState) -> dict[str, Any]:
+def _installment_row(loan_id: int, fund_id: int, inst: servicing.InstallmentState) -> dict[str, Any]:
     return {
         "loan_id": loan_id,
+        "fund_id": fund_id,
         "number": inst.number,
         "due_date": inst.due_date,
         "principal_due": inst.principal_due,
@@ -135,11 +138,15 @@ def _installment_row(loan_id: int, inst: servicing.InstallmentState) -> dict[str
 
 
 def _allocation_rows(
-    loan_id: int, position: servicing.LoanPosition, payment_events: list[LoanEvent], events: list[LoanEvent]
+    loan_id: int,
+    fund_id: int,
+    position: servicing.LoanPosition,
+    payment_events: list[LoanEvent],
+    events: list[LoanEvent],
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for outcome, event in zip(position.payments, payment_events, strict=True):
-        base = {"loan_id": loan_id, "event_id": event.id, "paid_on": outcome.date}
+        base = {"loan_id": loan_id, "fund_id": fund_id, "event_id": event.id, "paid_on": outcome.date}
         for allocation in outcome.allocations:
             rows.append(
                 base
@@ -173,6 +180,7 @@ def _allocation_rows(
             rows.append(
                 {
                     "loan_id": loan_id,
+                    "fund_id": fund_id,
                     "event_id": event.id,
                     "paid_on": event.on,
                     "kind": AllocationKind.RECOVERY.value,

@@ -109,10 +109,15 @@ class LoanEvent(Base):
     """Something that happened to a loan; never edited, only reversed (with a reason)."""
 
     __tablename__ = "loan_events"
-    __table_args__ = (Index("ix_loan_events_loan_id_on", "loan_id", "on"),)
+    __table_args__ = (
+        Index("ix_loan_events_loan_id_on", "loan_id", "on"),
+        Index("ix_loan_events_fund_kind_on", "fund_id", "kind", "on", "amount", "loan_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    # The loan's fund, repeated so that portfolio aggregates read one index, not a join.
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))
     kind: Mapped[EventKind] = mapped_column(enum_column(EventKind, "loan_event_kind"))
     on: Mapped[date] = mapped_column(Date)
     amount: Mapped[Decimal | None] = mapped_column(Money())
@@ -143,10 +148,12 @@ class LoanInstallment(Base):
     __table_args__ = (
         UniqueConstraint("loan_id", "number"),
         Index("ix_loan_installments_loan_id_due_date", "loan_id", "due_date"),
+        Index("ix_loan_installments_fund_settled", "fund_id", "settled_on", "due_date", "loan_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
     due_date: Mapped[date] = mapped_column(Date)
     principal_due: Mapped[Decimal] = mapped_column(Money())
@@ -179,10 +186,23 @@ class LoanAllocation(Base):
     """Where (part of) a payment went: an installment's interest and principal, a prepayment, ... (derived)."""
 
     __tablename__ = "loan_allocations"
-    __table_args__ = (Index("ix_loan_allocations_loan_id_paid_on", "loan_id", "paid_on"),)
+    __table_args__ = (
+        Index("ix_loan_allocations_loan_id_paid_on", "loan_id", "paid_on"),
+        Index(
+            "ix_loan_allocations_fund_paid_on",
+            "fund_id",
+            "paid_on",
+            "kind",
+            "principal",
+            "interest",
+            "amount",
+            "loan_id",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="CASCADE"))
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"))
     event_id: Mapped[int] = mapped_column(ForeignKey("loan_events.id", ondelete="CASCADE"), index=True)
     paid_on: Mapped[date] = mapped_column(Date)
     kind: Mapped[AllocationKind] = mapped_column(enum_column(AllocationKind, "allocation_kind"))

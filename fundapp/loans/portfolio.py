@@ -55,44 +55,61 @@ def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), literal(0, type_=column.type))
 
 
+def _started(fund_id: int, as_of: date) -> Any:
+    return and_(Loan.fund_id == fund_id, Loan.disbursed > 0, Loan.disbursement_date <= as_of)
+
+
 def _per_loan(fund_id: int, as_of: date) -> Any:
-    """One row per loan of the fund disbursed by the date: outstanding principal and oldest unpaid due date."""
-    disbursed = (
-        select(LoanEvent.loan_id, _sum(LoanEvent.amount).label("amount"))
-        .where(LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.reversed_at.is_(None), LoanEvent.on <= as_of)
-        .group_by(LoanEvent.loan_id)
+    """One row per loan of the fund disbursed by the date: outstanding principal then, and oldest unpaid due date.
+
+    The stored outstanding principal is today's; what happened after the date is
+    added back (principal repaid after it, a later write-off) or taken off (later
+    tranches). For a recent date that reads few rows.
+    """
+    repaid_later = (
+        select(LoanAllocation.loan_id, _sum(LoanAllocation.principal).label("amount"))
+        .where(LoanAllocation.fund_id == fund_id, LoanAllocation.paid_on > as_of)
+        .group_by(LoanAllocation.loan_id)
         .subquery()
     )
-    repaid = (
-        select(LoanAllocation.loan_id, _sum(LoanAllocation.principal).label("amount"))
-        .where(LoanAllocation.paid_on <= as_of)
-        .group_by(LoanAllocation.loan_id)
+    # Disbursements are never reversed (only repayments and recoveries are), so no reversal filter here.
+    disbursed_later = (
+        select(LoanEvent.loan_id, _sum(LoanEvent.amount).label("amount"))
+        .where(LoanEvent.fund_id == fund_id, LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.on > as_of)
+        .group_by(LoanEvent.loan_id)
         .subquery()
     )
     oldest = (
         select(LoanInstallment.loan_id, func.min(LoanInstallment.due_date).label("due"))
         .where(
+            LoanInstallment.fund_id == fund_id,
             LoanInstallment.due_date < as_of,
             or_(LoanInstallment.settled_on.is_(None), LoanInstallment.settled_on > as_of),
         )
         .group_by(LoanInstallment.loan_id)
         .subquery()
     )
-    written_off = case(
-        (and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of), Loan.written_off), else_=0
+    gone = and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of)
+    written_off_later = case(
+        (and_(Loan.written_off_on.is_not(None), Loan.written_off_on > as_of), Loan.written_off), else_=0
     )
-    outstanding = disbursed.c.amount - func.coalesce(repaid.c.amount, 0) - written_off
+    outstanding = (
+        Loan.outstanding_principal
+        + func.coalesce(repaid_later.c.amount, 0)
+        - func.coalesce(disbursed_later.c.amount, 0)
+        + written_off_later
+    )
     return (
         select(
             Loan.id.label("loan_id"),
             outstanding.label("outstanding"),
             oldest.c.due.label("oldest_due"),
-            case((and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of), 1), else_=0).label("gone"),
+            case((gone, 1), else_=0).label("gone"),
         )
-        .join(disbursed, disbursed.c.loan_id == Loan.id)
-        .outerjoin(repaid, repaid.c.loan_id == Loan.id)
+        .outerjoin(repaid_later, repaid_later.c.loan_id == Loan.id)
+        .outerjoin(disbursed_later, disbursed_later.c.loan_id == Loan.id)
         .outerjoin(oldest, oldest.c.loan_id == Loan.id)
-        .where(Loan.fund_id == fund_id)
+        .where(_started(fund_id, as_of))
         .subquery()
     )
 
@@ -109,6 +126,39 @@ def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
 
 
 def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
+    """Four queries, whatever the number of loans."""
+    buckets = _buckets(session, fund_id, as_of)
+    outstanding = sum((b["outstanding"] for b in buckets.values()), ZERO)
+    over30 = sum((buckets[b]["outstanding"] for b in ("31-60", "61-90", "90+")), ZERO)
+    received = _received_per_day(session, fund_id, as_of)
+    disbursed = _disbursed_per_day(session, fund_id, as_of)
+    loans, written_off = session.execute(
+        select(func.count(), _sum(case((Loan.written_off_on <= as_of, Loan.written_off), else_=0)))
+        .select_from(Loan)
+        .where(_started(fund_id, as_of))
+    ).one()
+    flows = [(day, -amount) for day, amount in disbursed] + [(day, row["cash"]) for day, row in received]
+    if outstanding > 0:
+        flows.append((as_of, outstanding))
+    return Portfolio(
+        fund_id=fund_id,
+        as_of=as_of,
+        loans=loans or 0,
+        active_loans=sum(b["loans"] for b in buckets.values()),
+        disbursed=sum((amount for _, amount in disbursed), ZERO),
+        outstanding_principal=outstanding,
+        principal_received=sum((row["principal"] for _, row in received), ZERO),
+        interest_received=sum((row["interest"] for _, row in received), ZERO),
+        recoveries=sum((row["recoveries"] for _, row in received), ZERO),
+        written_off=_money(written_off),
+        par30=_ratio(over30, outstanding),
+        par90=_ratio(buckets["90+"]["outstanding"], outstanding),
+        buckets=buckets,
+        xirr=xirr(flows),
+    )
+
+
+def _buckets(session: Session, fund_id: int, as_of: date) -> dict[str, dict[str, Any]]:
     per_loan = _per_loan(fund_id, as_of)
     active = and_(per_loan.c.gone == 0, per_loan.c.outstanding > 0)
     bucket = _bucket_expression(per_loan.c.oldest_due, as_of)
@@ -118,29 +168,7 @@ def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
     buckets = {name: {"loans": 0, "outstanding": ZERO} for name in BUCKETS}
     for name, count, amount in rows:
         buckets[name] = {"loans": count, "outstanding": _money(amount)}
-    outstanding = sum((b["outstanding"] for b in buckets.values()), ZERO)
-    over30 = sum((buckets[b]["outstanding"] for b in ("31-60", "61-90", "90+")), ZERO)
-    over90 = buckets["90+"]["outstanding"]
-    totals = _totals(session, fund_id, as_of)
-    flows = _cashflows(session, fund_id, as_of)
-    if outstanding > 0:
-        flows.append((as_of, outstanding))
-    return Portfolio(
-        fund_id=fund_id,
-        as_of=as_of,
-        loans=totals["loans"],
-        active_loans=sum(b["loans"] for b in buckets.values()),
-        disbursed=totals["disbursed"],
-        outstanding_principal=outstanding,
-        principal_received=totals["principal"],
-        interest_received=totals["interest"],
-        recoveries=totals["recoveries"],
-        written_off=totals["written_off"],
-        par30=_ratio(over30, outstanding),
-        par90=_ratio(over90, outstanding),
-        buckets=buckets,
-        xirr=xirr(flows),
-    )
+    return buckets
 
 
 def _money(value: Any) -> Decimal:
@@ -151,66 +179,34 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
     return (part / whole).quantize(RATIO, rounding=ROUND_HALF_UP) if whole else ZERO.quantize(RATIO)
 
 
-def _totals(session: Session, fund_id: int, as_of: date) -> dict[str, Any]:
-    loans = session.scalar(
-        select(func.count())
-        .select_from(Loan)
-        .where(Loan.fund_id == fund_id, Loan.disbursement_date <= as_of, Loan.disbursed > 0)
-    )
-    disbursed = session.scalar(
-        select(_sum(LoanEvent.amount))
-        .join(Loan, Loan.id == LoanEvent.loan_id)
-        .where(
-            Loan.fund_id == fund_id,
-            LoanEvent.kind == EventKind.DISBURSEMENT,
-            LoanEvent.reversed_at.is_(None),
-            LoanEvent.on <= as_of,
-        )
-    )
-    received = session.execute(
+def _received_per_day(session: Session, fund_id: int, as_of: date) -> list[tuple[date, dict[str, Decimal]]]:
+    """Principal, interest, recoveries and cash received per day up to the date (one indexed scan)."""
+    a = LoanAllocation
+    rows = session.execute(
         select(
-            _sum(LoanAllocation.principal),
-            _sum(LoanAllocation.interest),
-            _sum(case((LoanAllocation.kind == AllocationKind.RECOVERY, LoanAllocation.amount), else_=0)),
+            a.paid_on,
+            _sum(a.principal),
+            _sum(a.interest),
+            _sum(case((a.kind == AllocationKind.RECOVERY, a.amount), else_=0)),
+            # Overpayments are owed back to the investee: not the fund's income.
+            _sum(case((a.kind != AllocationKind.OVERPAYMENT, a.amount), else_=0)),
         )
-        .join(Loan, Loan.id == LoanAllocation.loan_id)
-        .where(Loan.fund_id == fund_id, LoanAllocation.paid_on <= as_of)
-    ).one()
-    written_off = session.scalar(
-        select(_sum(Loan.written_off)).where(Loan.fund_id == fund_id, Loan.written_off_on <= as_of)
-    )
-    return {
-        "loans": loans or 0,
-        "disbursed": _money(disbursed),
-        "principal": _money(received[0]),
-        "interest": _money(received[1]),
-        "recoveries": _money(received[2]),
-        "written_off": _money(written_off),
-    }
+        .where(a.fund_id == fund_id, a.paid_on <= as_of)
+        .group_by(a.paid_on)
+    ).all()
+    return [
+        (day, {"principal": _money(p), "interest": _money(i), "recoveries": _money(r), "cash": _money(c)})
+        for day, p, i, r, c in rows
+    ]
 
 
-def _cashflows(session: Session, fund_id: int, as_of: date) -> list[tuple[date, Decimal]]:
-    """Dated net cash flows of the fund's lending, summed per day in SQL."""
-    out = session.execute(
+def _disbursed_per_day(session: Session, fund_id: int, as_of: date) -> list[tuple[date, Decimal]]:
+    rows = session.execute(
         select(LoanEvent.on, _sum(LoanEvent.amount))
-        .join(Loan, Loan.id == LoanEvent.loan_id)
-        .where(
-            Loan.fund_id == fund_id,
-            LoanEvent.kind == EventKind.DISBURSEMENT,
-            LoanEvent.reversed_at.is_(None),
-            LoanEvent.on <= as_of,
-        )
+        .where(LoanEvent.fund_id == fund_id, LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.on <= as_of)
         .group_by(LoanEvent.on)
     ).all()
-    received = session.execute(
-        select(LoanAllocation.paid_on, _sum(LoanAllocation.amount))
-        .join(Loan, Loan.id == LoanAllocation.loan_id)
-        .where(
-            Loan.fund_id == fund_id, LoanAllocation.paid_on <= as_of, LoanAllocation.kind != AllocationKind.OVERPAYMENT
-        )
-        .group_by(LoanAllocation.paid_on)
-    ).all()
-    return [(day, -_money(amount)) for day, amount in out] + [(day, _money(amount)) for day, amount in received]
+    return [(day, _money(amount)) for day, amount in rows]
 
 
 def loan_arrears(session: Session, loan_ids: list[int], as_of: date) -> dict[int, LoanArrears]:

@@ -137,7 +137,9 @@ def approve(session: Session, actor: Any, loan: Loan) -> Loan:
 
 
 def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
-    event = LoanEvent(loan=loan, kind=kind, on=on, created_by_id=getattr(actor, "id", None), **fields)
+    event = LoanEvent(
+        loan=loan, fund_id=loan.fund_id, kind=kind, on=on, created_by_id=getattr(actor, "id", None), **fields
+    )
     session.add(event)
     session.flush()
     return event

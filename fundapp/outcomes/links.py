@@ -16,3 +16,7 @@ def provider_investee_ids_for_payers(payer_ids: frozenset[int]) -> Any:
 
 def investee_contracted_by_payers(investee_id: int, payer_ids: frozenset[int]) -> bool:
     return False
+
+
+def rate_card_codes_for_investee(session: Any, investee_id: int) -> list[tuple[str, str]]:
+    return []

@@ -27,6 +27,8 @@ PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
+REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI reports
+REVIEWERS_A = FUND_A
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
 # logged-in role but filtered by scope (their content is tested elsewhere).
@@ -114,12 +116,42 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_loans.restructure": FUND_A,
     "api_loans.schedule_export": MANAGERS_A_OR_MEMBER,
     "api_loans.fund_portfolio": FUND_A,
+    # impact
+    "impact.indicators": LOGGED_IN,
+    "impact.new_indicator": MANAGERS,
+    "impact.investee_impact": INVESTEE_A_VIEW,
+    "impact.edit_plan": FUND_A,
+    "impact.add_plan_indicator": FUND_A,
+    "impact.set_target": FUND_A,
+    "impact.template": REPORTERS_A,
+    "impact.upload": REPORTERS_A,
+    "impact.submission": INVESTEE_A_VIEW,
+    "impact.submit": REPORTERS_A,
+    "impact.approve": REVIEWERS_A,
+    "impact.return_report": REVIEWERS_A,
+    "impact.reporting": FUND_A,
+    "api_impact.list_indicators": LOGGED_IN,
+    "api_impact.create_indicator": MANAGERS,
+    "api_impact.get_plan": INVESTEE_A_VIEW,
+    "api_impact.save_plan": FUND_A,
+    "api_impact.add_plan_indicator": FUND_A,
+    "api_impact.kpi_template": REPORTERS_A,
+    "api_impact.list_submissions": INVESTEE_A_VIEW,
+    "api_impact.upload_submission": REPORTERS_A,
+    "api_impact.get_submission": INVESTEE_A_VIEW,
+    "api_impact.list_participants": INVESTEE_A_VIEW - {"admin"},
+    "api_impact.submit_submission": REPORTERS_A,
+    "api_impact.approve_submission": REVIEWERS_A,
+    "api_impact.return_submission": REVIEWERS_A,
+    "api_impact.reporting_status": FUND_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
 # user outside the rule would still be let in, are not in ACCESS twice: the
 # table above is the whole truth.
 DENIED = {401, 403, 404}
+# Reads that need a query argument to answer 200.
+QUERY = {"api_impact.kpi_template": "?period=2026-Q1", "impact.template": "?period=2026-Q1"}
 # Login endpoints answer 401 to the empty credentials this walk sends: that is not a refusal of the route.
 CREDENTIAL_ENDPOINTS = {"auth.login", "api_auth.create_token", "auth.logout"}
 
@@ -136,6 +168,8 @@ def _arguments(world: Any, tokens: dict[str, Any]) -> dict[str, Any]:
         "lang": "en",
         "loan_id": world.loan_a.id,
         "event_id": world.repayment_a.id,
+        "submission_id": world.submission_a.id,
+        "code": "LP-EMPLOYED-HEADCOUNT",
     }
 
 
@@ -216,13 +250,24 @@ def _denied(response: Any, is_api: bool) -> bool:
     return not is_api and response.status_code == 302 and "/login" in response.headers.get("Location", "")
 
 
-def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, world, db_session, role_clients):
+@pytest.fixture()
+def full_world(world, db_session):
+    from tests.factories import add_reports
+
+    add_reports(db_session, world)
+    db_session.flush()
+    return world
+
+
+def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, full_world, db_session, role_clients):
+    world = full_world
     clients, tokens, headers = role_clients
     arguments = _arguments(world, tokens)
     connection = db_session.connection()
     failures = []
     for endpoint, method, rule in _routes(app):
         url = rule.build({name: arguments[name] for name in rule.arguments}, append_unknown=False)[1]
+        url += QUERY.get(endpoint, "") if method == "GET" else ""
         is_api = rule.rule.startswith("/api/")
         for role in ROLES:
             allowed = role in ACCESS[endpoint]

@@ -22,7 +22,7 @@ from .model import (
     SpreadsheetInvalid,
     TemplateContext,
 )
-from .parse import parse_submission
+from .parse import parse_submission, read_period
 from .template import build_template
 
 __all__ = [
@@ -40,4 +40,5 @@ __all__ = [
     "looks_like_bsn",
     "mark_errors",
     "parse_submission",
+    "read_period",
 ]

@@ -144,3 +144,23 @@ def _identity_fields(rows: Rows) -> dict[str, str]:
         if key in layout.IDENTITY_KEYS and key not in fields:
             fields[key] = value or ""
     return fields
+
+
+def read_period(data: bytes, limits: Limits = Limits()) -> str | None:
+    """The period a workbook says it was made for, or None if it cannot safely be read (parse then says why).
+
+    Lets an upload name no period: the template knows its own. Nothing is
+    trusted here; parse_submission checks the signature afterwards.
+    """
+    try:
+        container = inspect_container(data, limits)
+    except ContainerRefused:
+        return None
+    if layout.IDENTITY_SHEET not in container.sheet_names:
+        return None
+    try:
+        with CalamineWorkbook.from_object(io.BytesIO(data)) as workbook:
+            rows = workbook.get_sheet_by_name(layout.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
+    except READ_ERRORS:
+        return None
+    return _identity_fields(rows).get("period") or None

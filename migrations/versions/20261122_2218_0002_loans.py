@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-22 22:09:25.196123
+Create Date: 2026-11-22 22:18:32.971949
 """
 
 from __future__ import annotations
@@ -65,6 +65,7 @@ def upgrade() -> None:
     op.create_table('loan_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('loan_id', sa.Integer(), nullable=False),
+    sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.Enum('disbursement', 'repayment', 'write_off', 'recovery', 'restructure', 'rate_change', name='loan_event_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
     sa.Column('on', sa.Date(), nullable=False),
     sa.Column('amount', fundapp.db.ExactDecimal(precision=18, scale=2), nullable=True),
@@ -78,16 +79,19 @@ def upgrade() -> None:
     sa.Column('reversed_by_id', sa.Integer(), nullable=True),
     sa.Column('reversal_reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_loan_events_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['fund_id'], ['funds.id'], name=op.f('fk_loan_events_fund_id_funds'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['loan_id'], ['loans.id'], name=op.f('fk_loan_events_loan_id_loans'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reversed_by_id'], ['users.id'], name=op.f('fk_loan_events_reversed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_events'))
     )
     with op.batch_alter_table('loan_events', schema=None) as batch_op:
+        batch_op.create_index('ix_loan_events_fund_kind_on', ['fund_id', 'kind', 'on', 'amount', 'loan_id'], unique=False)
         batch_op.create_index('ix_loan_events_loan_id_on', ['loan_id', 'on'], unique=False)
 
     op.create_table('loan_installments',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('loan_id', sa.Integer(), nullable=False),
+    sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('due_date', sa.Date(), nullable=False),
     sa.Column('principal_due', fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
@@ -97,16 +101,19 @@ def upgrade() -> None:
     sa.Column('balance', fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
     sa.Column('settled_on', sa.Date(), nullable=True),
     sa.Column('settlement', sa.String(length=20), nullable=True),
+    sa.ForeignKeyConstraint(['fund_id'], ['funds.id'], name=op.f('fk_loan_installments_fund_id_funds'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['loan_id'], ['loans.id'], name=op.f('fk_loan_installments_loan_id_loans'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_installments')),
     sa.UniqueConstraint('loan_id', 'number', name=op.f('uq_loan_installments_loan_id_number'))
     )
     with op.batch_alter_table('loan_installments', schema=None) as batch_op:
+        batch_op.create_index('ix_loan_installments_fund_settled', ['fund_id', 'settled_on', 'due_date', 'loan_id'], unique=False)
         batch_op.create_index('ix_loan_installments_loan_id_due_date', ['loan_id', 'due_date'], unique=False)
 
     op.create_table('loan_allocations',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('loan_id', sa.Integer(), nullable=False),
+    sa.Column('fund_id', sa.Integer(), nullable=False),
     sa.Column('event_id', sa.Integer(), nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=False),
     sa.Column('kind', sa.Enum('installment', 'prepayment', 'overpayment', 'recovery', name='allocation_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -115,11 +122,13 @@ def upgrade() -> None:
     sa.Column('principal', fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
     sa.Column('amount', fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
     sa.ForeignKeyConstraint(['event_id'], ['loan_events.id'], name=op.f('fk_loan_allocations_event_id_loan_events'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['fund_id'], ['funds.id'], name=op.f('fk_loan_allocations_fund_id_funds'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['loan_id'], ['loans.id'], name=op.f('fk_loan_allocations_loan_id_loans'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_loan_allocations'))
     )
     with op.batch_alter_table('loan_allocations', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_loan_allocations_event_id'), ['event_id'], unique=False)
+        batch_op.create_index('ix_loan_allocations_fund_paid_on', ['fund_id', 'paid_on', 'kind', 'principal', 'interest', 'amount', 'loan_id'], unique=False)
         batch_op.create_index('ix_loan_allocations_loan_id_paid_on', ['loan_id', 'paid_on'], unique=False)
 
 
@@ -127,15 +136,18 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table('loan_allocations', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_allocations_loan_id_paid_on')
+        batch_op.drop_index('ix_loan_allocations_fund_paid_on')
         batch_op.drop_index(batch_op.f('ix_loan_allocations_event_id'))
 
     op.drop_table('loan_allocations')
     with op.batch_alter_table('loan_installments', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_installments_loan_id_due_date')
+        batch_op.drop_index('ix_loan_installments_fund_settled')
 
     op.drop_table('loan_installments')
     with op.batch_alter_table('loan_events', schema=None) as batch_op:
         batch_op.drop_index('ix_loan_events_loan_id_on')
+        batch_op.drop_index('ix_loan_events_fund_kind_on')
 
     op.drop_table('loan_events')
     with op.batch_alter_table('loans', schema=None) as batch_op:

@@ -1,0 +1,307 @@
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask import current_app, request, send_file
+from flask_smorest.fields import Upload
+from sqlalchemy import or_, select
+
+from fundapp.api import make_blueprint
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import can_see_participants, load, visible_investees
+from fundapp.db import get_session
+from fundapp.errors import NotFound, ValidationFailed
+from fundapp.funds.models import Fund
+from fundapp.impact import catalog, plans
+from fundapp.impact import spreadsheets as sheets
+from fundapp.impact import submissions as subs
+from fundapp.impact.models import Indicator, Participant, ParticipantEvent, Submission
+from fundapp.impact.schemas import (
+    IndicatorCreateSchema,
+    IndicatorListArgsSchema,
+    IndicatorSchema,
+    ParticipantSchema,
+    PlanIndicatorAddSchema,
+    PlanSaveSchema,
+    PlanSchema,
+    ReportingStatusSchema,
+    ReturnSchema,
+    SubmissionSchema,
+    TemplateArgsSchema,
+    UploadSchema,
+)
+from fundapp.investees.models import Investee
+
+blp = make_blueprint("impact", "Impact: indicator catalog, impact plans, KPI templates and submissions")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class FileSchema(ma.Schema):
+    file = Upload(required=True, metadata={"description": "the filled-in KPI template (.xlsx)"})
+
+
+@blp.route("/indicators", methods=["GET"])
+@access("login")
+@blp.arguments(IndicatorListArgsSchema, location="query")
+@blp.response(200, IndicatorSchema(many=True))
+def list_indicators(args: dict[str, Any]) -> Any:
+    query = select(Indicator).where(Indicator.active.is_(True), catalog.visible_indicators(current_scope()))
+    if args["theme"]:
+        query = query.where(Indicator.theme_code == args["theme"])
+    if args["toc_level"]:
+        query = query.where(Indicator.toc_level == args["toc_level"])
+    if args["q"]:
+        pattern = f"%{args['q'].lower()}%"
+        query = query.where(
+            or_(Indicator.code.ilike(pattern), Indicator.name_nl.ilike(pattern), Indicator.name_en.ilike(pattern))
+        )
+    return list(get_session().scalars(query.order_by(Indicator.theme_code, Indicator.code)))
+
+
+@blp.route("/indicators", methods=["POST"])
+@access("login", check=lambda scope: scope.is_admin or scope.is_fund_manager)
+@blp.arguments(IndicatorCreateSchema)
+@blp.response(201, IndicatorSchema)
+def create_indicator(data: dict[str, Any]) -> Any:
+    """A fund's own indicator (fund_id), or, for an administrator, one for the shared catalog."""
+    return catalog.create_indicator(get_session(), current_actor(), current_scope(), data)
+
+
+@blp.route("/investees/<int:investee_id>/impact-plan", methods=["GET"])
+@access("login", obj=(Investee, "investee_id", "view"))
+@blp.response(200, PlanSchema)
+def get_plan(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope())
+    plan = plans.plan_of(get_session(), investee)
+    if plan is None:
+        raise NotFound("This investee has no impact plan yet.")
+    return plan
+
+
+@blp.route("/investees/<int:investee_id>/impact-plan", methods=["PUT"])
+@access("login", obj=(Investee, "investee_id", "edit"))
+@blp.arguments(PlanSaveSchema)
+@blp.response(200, PlanSchema)
+def save_plan(data: dict[str, Any], investee_id: int) -> Any:
+    """Create or update the theory of change and the reporting schedule."""
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+    return plans.save_plan(get_session(), current_actor(), investee, data)
+
+
+@blp.route("/investees/<int:investee_id>/impact-plan/indicators", methods=["POST"])
+@access("login", obj=(Investee, "investee_id", "edit"))
+@blp.arguments(PlanIndicatorAddSchema)
+@blp.response(201, PlanSchema)
+def add_plan_indicator(data: dict[str, Any], investee_id: int) -> Any:
+    """Add an indicator to the plan with its baseline and targets per period."""
+    session = get_session()
+    investee = load(session, Investee, investee_id, current_scope(), "edit")
+    plan = plans.plan_of(session, investee)
+    if plan is None:
+        raise ValidationFailed.field("indicator_code", "Save the impact plan (theory of change) first.")
+    indicator = session.scalar(select(Indicator).where(Indicator.code == data["indicator_code"].strip().upper()))
+    if indicator is None:
+        raise ValidationFailed.field("indicator_code", f"There is no indicator {data['indicator_code']}.")
+    item = plans.add_indicator(
+        session, current_actor(), plan, indicator, data["baseline"], data["baseline_note"], data["allow_negative"]
+    )
+    for period, target in sorted(data["targets"].items()):
+        plans.set_target(session, current_actor(), item, period, target)
+    return plan
+
+
+@blp.route("/investees/<int:investee_id>/kpi-template", methods=["GET"])
+@access("login", obj=(Investee, "investee_id", "report"))
+@blp.arguments(TemplateArgsSchema, location="query")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type=XLSX)
+def kpi_template(args: dict[str, Any], investee_id: int) -> Any:
+    """The KPI workbook made for this investee and period: fill it in and upload it."""
+    investee = load(get_session(), Investee, investee_id, current_scope(), "report")
+    context = subs.template_context(
+        get_session(), investee, args["period"], current_app.config["SECRET_KEY"], _language()
+    )
+    data = sheets.build_template(context)
+    return send_file(
+        io.BytesIO(data),
+        mimetype=XLSX,
+        as_attachment=True,
+        download_name=f"kpi-{investee.kvk_number}-{context.period}.xlsx",
+    )
+
+
+def _language() -> str:
+    from fundapp.i18n import locale_name
+
+    return locale_name()
+
+
+@blp.route("/investees/<int:investee_id>/kpi-submissions", methods=["GET"])
+@access("login", obj=(Investee, "investee_id", "view"))
+@blp.response(200, SubmissionSchema(many=True))
+def list_submissions(investee_id: int) -> Any:
+    return list(
+        get_session().scalars(
+            select(Submission)
+            .where(Submission.investee_id == investee_id)
+            .order_by(Submission.period, Submission.version)
+        )
+    )
+
+
+@blp.route("/investees/<int:investee_id>/kpi-submissions", methods=["POST"])
+@access("login", obj=(Investee, "investee_id", "report"))
+@blp.arguments(UploadSchema, location="query")
+@blp.arguments(FileSchema, location="files")
+@blp.response(201, SubmissionSchema)
+def upload_submission(args: dict[str, Any], files: dict[str, Any], investee_id: int) -> Any:
+    """Upload a filled-in KPI template. All or nothing: any problem answers 422 invalid_spreadsheet listing
+    every problem with its sheet and cell, and stores nothing."""
+    investee = load(get_session(), Investee, investee_id, current_scope(), "report")
+    upload = files["file"]
+    data = upload.read(current_app.config["MAX_UPLOAD_BYTES"] + 1)
+    return store_upload(investee, args.get("period"), data, upload.filename or "upload.xlsx")
+
+
+def store_upload(investee: Investee, period: str | None, data: bytes, file_name: str) -> Submission:
+    limits = upload_limits()
+    try:
+        return subs.upload(
+            get_session(),
+            current_actor(),
+            investee,
+            period,
+            data,
+            file_name,
+            current_app.config["SECRET_KEY"],
+            limits,
+            _language(),
+        )
+    except sheets.SpreadsheetInvalid as exc:
+        raise invalid_spreadsheet(exc.problems) from exc
+
+
+def upload_limits() -> sheets.Limits:
+    return sheets.Limits(
+        max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
+        max_uncompressed_bytes=current_app.config["MAX_UNCOMPRESSED_UPLOAD_BYTES"],
+    )
+
+
+def invalid_spreadsheet(problems: list[Any]) -> ValidationFailed:
+    return ValidationFailed(
+        "The spreadsheet has problems; nothing was stored. Correct them and upload it again.",
+        [{"sheet": p.sheet, "cell": p.cell, "message": p.message} for p in problems],
+        code="invalid_spreadsheet",
+    )
+
+
+@blp.route("/kpi-submissions/<int:submission_id>", methods=["GET"])
+@access("login", obj=(Submission, "submission_id", "view"))
+@blp.response(200, SubmissionSchema)
+def get_submission(submission_id: int) -> Any:
+    return load(get_session(), Submission, submission_id, current_scope())
+
+
+@blp.route("/kpi-submissions/<int:submission_id>/participants", methods=["GET"])
+@access("login", obj=(Submission, "submission_id", "view"))
+@blp.response(200, ParticipantSchema(many=True))
+def list_participants(submission_id: int) -> Any:
+    """Participant rows: personal data, visible to the investee, its fund's managers and contracting payers only."""
+    session = get_session()
+    submission = load(session, Submission, submission_id, current_scope())
+    if not can_see_participants(current_scope(), submission.investee):
+        raise NotFound("Not found, or not yours to see.")
+    return participant_rows(session, submission)
+
+
+def participant_rows(session: Any, submission: Submission) -> list[dict[str, Any]]:
+    events: dict[str, list[dict[str, Any]]] = {}
+    for event in session.scalars(
+        select(ParticipantEvent)
+        .where(ParticipantEvent.submission_id == submission.id)
+        .order_by(ParticipantEvent.achieved_on, ParticipantEvent.code)
+    ):
+        events.setdefault(event.reference, []).append({"code": event.code, "date": event.achieved_on.isoformat()})
+    rows = session.scalars(
+        select(Participant).where(Participant.submission_id == submission.id).order_by(Participant.row)
+    )
+    return [
+        {
+            "reference": p.reference,
+            "start_date": p.start_date,
+            "benefit_type": p.benefit_type,
+            "months_on_benefit": p.months_on_benefit,
+            "hours_per_week": p.hours_per_week,
+            "events": events.get(p.reference, []),
+        }
+        for p in rows
+    ]
+
+
+@blp.route("/kpi-submissions/<int:submission_id>/submit", methods=["POST"])
+@access("login", obj=(Submission, "submission_id", "submit"))
+@blp.response(200, SubmissionSchema)
+def submit_submission(submission_id: int) -> Any:
+    """Submit a draft for review; it is then locked for the investee."""
+    submission = load(get_session(), Submission, submission_id, current_scope(), "submit")
+    return subs.submit(get_session(), current_actor(), submission)
+
+
+@blp.route("/kpi-submissions/<int:submission_id>/approve", methods=["POST"])
+@access("login", obj=(Submission, "submission_id", "review"))
+@blp.response(200, SubmissionSchema)
+def approve_submission(submission_id: int) -> Any:
+    submission = load(get_session(), Submission, submission_id, current_scope(), "review")
+    return subs.approve(get_session(), current_actor(), submission)
+
+
+@blp.route("/kpi-submissions/<int:submission_id>/return", methods=["POST"])
+@access("login", obj=(Submission, "submission_id", "review"))
+@blp.arguments(ReturnSchema)
+@blp.response(200, SubmissionSchema)
+def return_submission(data: dict[str, Any], submission_id: int) -> Any:
+    """Return a submitted report to the investee with the reason; they upload a corrected version."""
+    submission = load(get_session(), Submission, submission_id, current_scope(), "review")
+    return subs.return_for_correction(get_session(), current_actor(), submission, data["reason"])
+
+
+@blp.route("/funds/<int:fund_id>/reporting-status", methods=["GET"])
+@access("login", obj=(Fund, "fund_id", "view"))
+@blp.response(200, ReportingStatusSchema(many=True))
+def reporting_status(fund_id: int) -> Any:
+    """Per investee of the fund: each reporting period due, overdue or awaiting review."""
+    session = get_session()
+    investees = list(
+        session.scalars(
+            select(Investee)
+            .where(Investee.fund_id == fund_id, visible_investees(current_scope()))
+            .order_by(Investee.name)
+        )
+    )
+    return plans.reporting_status(session, investees, date.today())
+
+
+UPLOAD_ENDPOINTS = {"api_impact.upload_submission", "impact.upload"}
+
+
+def _register_too_large() -> None:
+    from fundapp.errors import TOO_LARGE_HANDLERS
+
+    if too_large_as_spreadsheet_problem not in TOO_LARGE_HANDLERS:
+        TOO_LARGE_HANDLERS.append(too_large_as_spreadsheet_problem)
+
+
+def too_large_as_spreadsheet_problem() -> Any:
+    """An upload over the limit on a KPI endpoint answers like any other spreadsheet problem."""
+    limit_mb = current_app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024)
+    if request.endpoint in UPLOAD_ENDPOINTS:
+        return invalid_spreadsheet(
+            [sheets.CellProblem("", "", f"The file is larger than the limit of {limit_mb:.0f} MB.")]
+        )
+    return None
+
+
+_register_too_large()
