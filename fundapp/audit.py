@@ -160,8 +160,20 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
     checked = 0
     last_id = 0
     while True:
-        rows = session.scalars(
-            select(AuditEntry).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
+        columns = (
+            AuditEntry.id,
+            AuditEntry.prev_hash,
+            AuditEntry.at,
+            AuditEntry.actor,
+            AuditEntry.action,
+            AuditEntry.entity_type,
+            AuditEntry.entity_id,
+            AuditEntry.changes,
+            AuditEntry.hash,
+        )
+        # Plain rows, not ORM objects: the caller's session is left exactly as it was.
+        rows = session.execute(
+            select(*columns).where(AuditEntry.id > last_id).order_by(AuditEntry.id).limit(batch)
         ).all()
         if not rows:
             return ChainReport(checked, None, None)
@@ -178,7 +190,6 @@ def verify_chain(session: Session, batch: int = 5000) -> ChainReport:
             prev = entry.hash
             checked += 1
             last_id = entry.id
-        session.expunge_all()
 
 
 @event.listens_for(Session, "before_flush")

@@ -148,7 +148,14 @@ def _from_http_exception(exc: HTTPException) -> Response | tuple:
         original = getattr(exc, "original_exception", None)
         if original is not None:
             return _from_unexpected(original)
-    return error_response(status, _HTTP_CODES.get(status, "error"), message)
+    response = error_response(status, _HTTP_CODES.get(status, "error"), message)
+    allowed = getattr(exc, "valid_methods", None)
+    if allowed:
+        # HTTP requires a 405 to say which methods the resource does allow.
+        if isinstance(response, tuple):
+            return response[0], response[1], {"Allow": ", ".join(allowed)}
+        response.headers["Allow"] = ", ".join(allowed)
+    return response
 
 
 def _from_unexpected(exc: BaseException) -> Response | tuple:

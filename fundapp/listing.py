@@ -33,8 +33,10 @@ class Page:
 def search_clause(columns: list[Any], q: str | None) -> Any:
     if not q:
         return None
-    pattern = f"%{q.strip().lower()}%"
-    return or_(*[func.lower(column).like(pattern) for column in columns])
+    # The user's text is literal: % and _ are not wildcards.
+    literal_text = q.strip().lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{literal_text}%"
+    return or_(*[func.lower(column).like(pattern, escape="\\") for column in columns])
 
 
 def paginate(session: Session, query: Select, page: int, page_size: int) -> Page:

@@ -59,4 +59,5 @@ def money_str(amount: Decimal | None) -> str | None:
     """The API form of an amount: a plain decimal string with two decimals."""
     if amount is None:
         return None
-    return f"{round_cent(amount):f}"
+    rounded = round_cent(amount)
+    return f"{(rounded if rounded != 0 else ZERO):f}"  # never "-0.00"

@@ -12,7 +12,7 @@ from flask import Request
 from fundapp.errors import ValidationFailed
 from fundapp.money import MoneyError, to_decimal
 
-KVK_RE = re.compile(r"^\d{8}$")
+KVK_RE = re.compile(r"^[0-9]{8}$", re.ASCII)
 
 
 def normalize_kvk(value: str) -> str:
@@ -127,6 +127,10 @@ def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
             # An empty optional field means "no value": None where allowed, else the default.
             if field.allow_none:
                 data[key] = None
+            continue
+        if isinstance(field, ma.fields.Integer) and value.strip().lstrip("-").isdigit():
+            # A form posts text; the API's strict integers take the number it means.
+            data[key] = int(value.strip())
             continue
         data[key] = value
     return data

@@ -73,9 +73,8 @@ def add_membership(session: Session, actor: audit.Actor, user: User, role: Role,
         if target_id is None:
             raise ValidationFailed.field(field, f"A {role.value} needs a {field.removesuffix('_id')}.")
         _check_target_exists(session, field, target_id)
-    membership = Membership(user_id=user.id, role=role, **({field: target_id} if field else {}))
+    membership = Membership(user=user, role=role, **({field: target_id} if field else {}))
     session.add(membership)
-    user.memberships.append(membership)
     session.flush()
     audit.record(
         session,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.errors import Conflict
+from fundapp.errors import Conflict, ValidationFailed
 from fundapp.funds.models import CapitalSource, Fund
 
 
@@ -42,7 +43,7 @@ def update_fund(session: Session, actor: Any, fund: Fund, data: dict[str, Any]) 
 def add_capital_source(session: Session, actor: Any, fund: Fund, data: dict[str, Any]) -> CapitalSource:
     data = dict(data)
     if data.get("paid_in") is None:
-        data["paid_in"] = 0
+        data["paid_in"] = Decimal("0.00")
     source = CapitalSource(fund=fund, **data)
     session.add(source)
     session.flush()
@@ -59,7 +60,11 @@ def add_capital_source(session: Session, actor: Any, fund: Fund, data: dict[str,
 def update_capital_source(session: Session, actor: Any, source: CapitalSource, data: dict[str, Any]) -> CapitalSource:
     data = dict(data)
     if "paid_in" in data and data["paid_in"] is None:
-        data["paid_in"] = 0
+        data["paid_in"] = Decimal("0.00")
+    committed = data.get("committed", source.committed)
+    paid_in = data.get("paid_in", source.paid_in)
+    if paid_in > committed:
+        raise ValidationFailed.field("paid_in", "Paid in cannot exceed the commitment.")
     changes = audit.apply_changes(source, data)
     if changes:
         session.flush()

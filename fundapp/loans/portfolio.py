@@ -114,6 +114,13 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
     )
 
 
+def outstanding_on(session: Session, fund_id: int, as_of: date) -> dict[int, Decimal]:
+    """Each started loan's outstanding principal on the date (one query)."""
+    per_loan = _per_loan(fund_id, as_of)
+    rows = session.execute(select(per_loan.c.loan_id, per_loan.c.outstanding, per_loan.c.gone)).all()
+    return {loan_id: (ZERO if gone else _money(amount)) for loan_id, amount, gone in rows}
+
+
 def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
     # Compare dates, not day counts: portable across SQLite and PostgreSQL.
     return case(
@@ -239,7 +246,7 @@ def bucket_name(days: int) -> str:
 
 
 def next_due(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tuple[date, Decimal]]:
-    """The next installment not yet settled, due on or after the date, per loan (one query)."""
+    """The next installment not settled on the date, due on or after it, and what was still to pay then (one query)."""
     if not loan_ids:
         return {}
     first = (
@@ -247,19 +254,30 @@ def next_due(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tu
         .where(
             LoanInstallment.loan_id.in_(loan_ids),
             LoanInstallment.due_date >= as_of,
-            LoanInstallment.settled_on.is_(None),
+            or_(LoanInstallment.settled_on.is_(None), LoanInstallment.settled_on > as_of),
         )
         .group_by(LoanInstallment.loan_id)
+        .subquery()
+    )
+    paid = (
+        select(LoanAllocation.loan_id, LoanAllocation.installment_number, _sum(LoanAllocation.amount).label("amount"))
+        .where(
+            LoanAllocation.loan_id.in_(loan_ids),
+            LoanAllocation.paid_on <= as_of,
+            LoanAllocation.installment_number.is_not(None),
+        )
+        .group_by(LoanAllocation.loan_id, LoanAllocation.installment_number)
         .subquery()
     )
     rows = session.execute(
         select(
             LoanInstallment.loan_id,
             LoanInstallment.due_date,
-            LoanInstallment.principal_due
-            + LoanInstallment.interest_due
-            - LoanInstallment.principal_paid
-            - LoanInstallment.interest_paid,
-        ).join(first, and_(first.c.loan_id == LoanInstallment.loan_id, first.c.due == LoanInstallment.due_date))
+            LoanInstallment.principal_due + LoanInstallment.interest_due - func.coalesce(paid.c.amount, 0),
+        )
+        .join(first, and_(first.c.loan_id == LoanInstallment.loan_id, first.c.due == LoanInstallment.due_date))
+        .outerjoin(
+            paid, and_(paid.c.loan_id == LoanInstallment.loan_id, paid.c.installment_number == LoanInstallment.number)
+        )
     ).all()
     return {loan_id: (due, _money(amount)) for loan_id, due, amount in rows}

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from fundapp.loans import engine
 from fundapp.loans.arrears import arrears_bucket
-from fundapp.loans.models import Loan, LoanEvent, LoanInstallment, LoanStatus
+from fundapp.loans.models import Loan, LoanEvent, LoanStatus
 from fundapp.loans.schedule import Schedule
 from fundapp.money import ZERO
 
@@ -42,11 +42,11 @@ class ScheduleLine:
         return self.total_due - self.total_paid
 
 
-def schedule_lines(loan: Loan, as_of: date) -> list[ScheduleLine]:
-    """The schedule in force with what is paid, due and overdue on the date (the plan for undisbursed loans)."""
-    if loan.status in (LoanStatus.DRAFT, LoanStatus.APPROVED):
+def schedule_lines(loan: Loan, as_of: date, position: Any = None) -> list[ScheduleLine]:
+    """The schedule as it stood on the date, with what was paid, due and overdue then (the plan if undisbursed)."""
+    if position is None:
         return _planned_lines(engine.planned_schedule(loan))
-    return [_line(i, as_of) for i in loan.installments]
+    return [_line(i, as_of) for i in position.installments]
 
 
 def _planned_lines(schedule: Schedule) -> list[ScheduleLine]:
@@ -56,9 +56,7 @@ def _planned_lines(schedule: Schedule) -> list[ScheduleLine]:
     ]
 
 
-def _line(inst: LoanInstallment, as_of: date) -> ScheduleLine:
-    # What was paid by the date: the stored figures are as of today; a settled-later installment is open then.
-    paid_by_then = inst.settled_on is not None and inst.settled_on <= as_of
+def _line(inst: Any, as_of: date) -> ScheduleLine:
     return ScheduleLine(
         inst.number,
         inst.due_date,
@@ -67,9 +65,17 @@ def _line(inst: LoanInstallment, as_of: date) -> ScheduleLine:
         inst.principal_paid,
         inst.interest_paid,
         inst.balance,
-        inst.settled_on if paid_by_then else None,
-        inst.state_on(as_of),
+        inst.settled_on,
+        _state(inst, as_of),
     )
+
+
+def _state(inst: Any, day: date) -> str:
+    if inst.settled_on is not None and inst.settled_on <= day:
+        return inst.settlement.value if inst.settlement and inst.settlement.value != "paid" else "paid"
+    if inst.due_date < day:
+        return "overdue"
+    return "due" if inst.due_date == day else "future"
 
 
 @dataclass
@@ -88,26 +94,24 @@ class LoanView:
         return getattr(self.loan, name)
 
 
+def position_on(loan: Loan, as_of: date) -> Any:
+    """The loan replayed with the events dated up to the date; None before its first disbursement."""
+    if loan.status in (LoanStatus.DRAFT, LoanStatus.APPROVED):
+        return None
+    first = min((e.on for e in engine.live_events(loan) if e.kind.value == "disbursement"), default=None)
+    if first is None or first > as_of:
+        return None
+    return engine.replay_loan(loan, until=as_of)
+
+
 def loan_view(session: Session, loan: Loan, as_of: date) -> LoanView:
-    lines = schedule_lines(loan, as_of)
-    overdue = [line for line in lines if line.due_date < as_of and line.state == "overdue"]
-    days = (as_of - min(line.due_date for line in overdue)).days if overdue else 0
-    owed = sum((_unpaid_on(session, loan, line, as_of) for line in overdue), ZERO)
+    from fundapp.loans.arrears import amount_overdue, days_past_due
+
+    position = position_on(loan, as_of)
+    lines = schedule_lines(loan, as_of, position)
+    days = days_past_due(position, as_of) if position else 0
+    owed = amount_overdue(position, as_of) if position else ZERO
     return LoanView(loan, as_of, lines, days, arrears_bucket(days) or "current", owed, list(loan.events))
-
-
-def _unpaid_on(session: Session, loan: Loan, line: ScheduleLine, as_of: date) -> Decimal:
-    paid = sum(
-        (
-            a.amount
-            for e in loan.events
-            if e.reversed_at is None
-            for a in e.allocations
-            if a.installment_number == line.number and a.paid_on <= as_of
-        ),
-        ZERO,
-    )
-    return line.total_due - paid
 
 
 def load_for_detail(session: Session, loan_id: int) -> Loan | None:

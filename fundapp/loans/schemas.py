@@ -200,7 +200,7 @@ class RestructureSchema(ma.Schema):
     frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
     amortization = ma.fields.Enum(Amortization, by_value=True, load_default=None, allow_none=True)
     grace_periods = ma.fields.Integer(
-        load_default=0, data_key="grace_on_principal", validate=ma.validate.Range(min=0, max=599)
+        load_default=0, strict=True, data_key="grace_on_principal", validate=ma.validate.Range(min=0, max=599)
     )
     first_due_date = ma.fields.Date(load_default=None, allow_none=True)
 

@@ -80,17 +80,17 @@ def check_terms(data: dict[str, Any]) -> None:
     except TermsErrors as exc:
         raise ValidationFailed(
             "These terms do not give a schedule.",
-            [{"field": API_FIELD.get(e.field, e.field), "message": e.message} for e in exc.errors],
+            [{"field": e.field, "message": e.message} for e in exc.errors],
         ) from exc
 
 
-# The engine names fields as the public preview contract does; the stored model uses shorter names.
-API_FIELD = {"annual_interest_rate": "annual_rate", "grace_on_principal": "grace_periods"}
-
-
 def _next_reference(session: Session, fund_id: int, year: int) -> str:
-    count = session.scalar(select(func.count()).select_from(Loan).where(Loan.fund_id == fund_id)) or 0
-    return f"L{year}-{count + 1:04d}"
+    """The next free L<year>-<number> of the fund (references typed by hand are skipped, never reused)."""
+    taken = set(session.scalars(select(Loan.reference).where(Loan.fund_id == fund_id)))
+    number = (session.scalar(select(func.count()).select_from(Loan).where(Loan.fund_id == fund_id)) or 0) + 1
+    while f"L{year}-{number:04d}" in taken:
+        number += 1
+    return f"L{year}-{number:04d}"
 
 
 def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> Loan:

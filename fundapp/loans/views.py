@@ -33,6 +33,7 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
+from fundapp.money import ZERO
 from fundapp.web import done, handle_form, list_args, load_form
 
 bp = Blueprint("loans", __name__)
@@ -71,8 +72,12 @@ def loan_book(fund_id: int) -> Any:
     loans = list(session.scalars(query))
     ids = [loan.id for loan in loans]
     arrears = book.loan_arrears(session, ids, as_of)
+    outstanding = book.outstanding_on(session, fund.id, as_of)
     if bucket in book.BUCKETS:
         loans = [loan for loan in loans if arrears[loan.id].bucket == bucket]
+    if sort.lstrip("-") == "outstanding":
+        # Sorted by the outstanding on the date shown, not today's.
+        loans.sort(key=lambda loan: outstanding.get(loan.id, ZERO), reverse=sort.startswith("-"))
     total = len(loans)
     start = (args["page"] - 1) * args["page_size"]
     shown = loans[start : start + args["page_size"]]
@@ -86,6 +91,7 @@ def loan_book(fund_id: int) -> Any:
         page=page,
         sort=sort,
         as_of=as_of,
+        outstanding=outstanding,
         arrears=arrears,
         next_due=book.next_due(session, [loan.id for loan in shown], as_of),
         summary=book.portfolio(session, fund.id, as_of),

@@ -7,11 +7,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import literal, select
+from sqlalchemy import select
 
 
 def provider_investee_ids_for_payers(payer_ids: frozenset[int]) -> Any:
-    return select(literal(None)).where(literal(False))
+    from sqlalchemy import false
+
+    from fundapp.investees.models import Investee
+
+    return select(Investee.id).where(false())
 
 
 def investee_contracted_by_payers(investee_id: int, payer_ids: frozenset[int]) -> bool:

@@ -12,13 +12,19 @@ class PayerCreateSchema(ma.Schema):
     name = TrimmedString(required=True, validate=Length(min=2, max=200))
     kind = ma.fields.Enum(PayerKind, by_value=True, required=True)
     region = TrimmedString(load_default="", validate=Length(max=120))
-    contact_email = ma.fields.Email(load_default="", validate=Length(max=255))
+    contact_email = TrimmedString(load_default="", allow_none=True, validate=Length(max=255))
     description = TrimmedString(load_default="", validate=Length(max=5000))
 
-    @ma.pre_load
-    def _empty_email(self, data, **_kwargs):
-        if isinstance(data, dict) and data.get("contact_email") in (None,):
-            data = {**data, "contact_email": ""}
+    @ma.validates("contact_email")
+    def _email_or_empty(self, value, **_kwargs):
+        # Optional: empty means "no contact address"; anything else must be an email address.
+        if value:
+            ma.validate.Email(error="Enter a valid email address.")(value)
+
+    @ma.post_load
+    def _none_is_empty(self, data, **_kwargs):
+        if "contact_email" in data and data["contact_email"] is None:
+            data["contact_email"] = ""
         return data
 
 

@@ -1,0 +1,191 @@
+"""One error format: a JSON envelope under /api/v1 (and for clients that ask for JSON), a page for browsers."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from fundapp.auth.access import access
+from tests.conftest import test_config
+from tests.factories import PASSWORD
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def _envelope(response) -> dict:
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert set(body) == {"error"}
+    assert set(body["error"]) == {"code", "message", "details"}
+    assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+    return body["error"]
+
+
+def test_an_unknown_page_gives_a_browser_an_html_404_page(client):
+    client.set_cookie("fundapp_lang", "en")
+    response = client.get("/no-such-page", headers=HTML)
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert "<h1>Not found</h1>" in page
+    assert 'href="/"' in page  # a way back
+
+
+def test_an_unknown_api_url_gives_the_json_envelope(client):
+    response = client.get("/api/v1/no-such-thing", headers=HTML)
+    assert response.status_code == 404
+    error = _envelope(response)
+    assert (error["code"], error["details"]) == ("not_found", [])
+
+
+def test_a_client_asking_for_json_gets_json_outside_the_api_too(client):
+    response = client.get("/no-such-page", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert _envelope(response)["code"] == "not_found"
+
+
+def test_an_unknown_object_id_under_the_api_is_a_json_404(client, world, api_headers):
+    response = client.get("/api/v1/investees/999999", headers=api_headers(world.user("admin")))
+    assert response.status_code == 404
+    assert _envelope(response)["code"] == "not_found"
+
+
+def test_a_wrong_method_under_the_api_is_a_json_405(client, world, api_headers):
+    response = client.post(f"/api/v1/funds/{world.fund_a.id}", json={}, headers=api_headers(world.user("admin")))
+    assert response.status_code == 405
+    assert _envelope(response)["code"] == "method_not_allowed"
+
+
+def test_a_405_says_which_methods_are_allowed(client, world, api_headers):
+    response = client.post(f"/api/v1/funds/{world.fund_a.id}", json={}, headers=api_headers(world.user("admin")))
+    assert response.status_code == 405
+    assert set(response.headers.get("Allow", "").replace(" ", "").split(",")) >= {"GET", "PATCH"}
+
+
+def test_a_wrong_method_on_a_page_is_an_html_405(client):
+    response = client.put("/login", headers=HTML)
+    assert response.status_code == 405
+    assert response.mimetype == "text/html"
+    assert client.get("/logout", headers=HTML).status_code == 405  # logging out is a POST
+
+
+def test_a_422_from_the_api_lists_details_with_field_and_message(client, world, api_headers):
+    response = client.post(
+        "/api/v1/investees",
+        json={"fund_id": world.fund_a.id, "name": "X", "kvk_number": "123", "legal_form": "bv"},
+        headers=api_headers(world.user("admin")),
+    )
+    assert response.status_code == 422
+    error = _envelope(response)
+    assert error["code"] == "validation_failed"
+    assert {d["field"] for d in error["details"]} == {"name", "kvk_number", "municipality"}
+    assert all(set(d) == {"field", "message"} and d["message"] for d in error["details"])
+
+
+def test_a_body_that_is_not_json_gets_a_json_400(client, world, api_headers):
+    headers = {**api_headers(world.user("admin")), "Content-Type": "application/json"}
+    response = client.post("/api/v1/funds", data="{not json", headers=headers)
+    assert response.status_code == 400
+    assert _envelope(response)["code"] == "bad_request"
+
+
+def test_a_json_array_instead_of_an_object_gets_422(client, world, api_headers):
+    response = client.post("/api/v1/funds", json=["Fund C"], headers=api_headers(world.user("admin")))
+    assert response.status_code == 422
+    assert _envelope(response)["details"] == [{"field": "_schema", "message": "Invalid input type."}]
+
+
+@pytest.mark.parametrize("path", ["/funds/", "/investees/?q=kring&page=2", "/payers/", "/account/tokens", "/"])
+def test_a_browser_on_a_login_only_page_is_sent_to_login_with_next(client, path):
+    response = client.get(path, headers=HTML)
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    if path != "/":
+        assert parse_qs(location.query)["next"] == [path]
+
+
+def test_logging_in_from_the_redirect_returns_to_the_page_asked_for(client, world):
+    redirect = client.get("/investees/?q=investee", headers=HTML).headers["Location"]
+    response = client.post(redirect, data={"email": world.user("admin").email, "password": PASSWORD})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/investees/?q=investee"
+    assert "Investee A" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("get", "/api/v1/funds"), ("get", "/api/v1/me"), ("post", "/api/v1/funds"), ("patch", "/api/v1/investees/1")],
+)
+def test_the_api_without_a_token_answers_401_json(client, method, path):
+    response = getattr(client, method)(path, json={} if method != "get" else None, headers=HTML)
+    assert response.status_code == 401
+    assert _envelope(response)["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("header", ["Bearer", "Bearer ", "Bearer fa_unknown", "Bearer not-a-fundapp-token"])
+def test_the_api_with_a_bad_token_answers_401_json(client, header):
+    response = client.get("/api/v1/funds", headers={"Authorization": header})
+    assert response.status_code == 401
+    assert _envelope(response)["code"] == "unauthorized"
+
+
+def test_a_browser_without_permission_gets_a_403_page(world, login_as):
+    client = login_as(world.user("member_a"))
+    client.set_cookie("fundapp_lang", "en")
+    response = client.get("/funds/new", headers=HTML)
+    assert response.status_code == 403
+    assert response.mimetype == "text/html"
+    assert "<h1>Not allowed</h1>" in response.get_data(as_text=True)
+
+
+# --- unexpected errors, on an app of their own with an extra route ---------------------------
+
+
+@pytest.fixture()
+def failing_app():
+    from fundapp import create_app
+
+    application = create_app(test_config(TESTING=False))
+
+    @application.get("/api/v1/boom")
+    @access("public")
+    def api_boom():
+        raise RuntimeError("secret internal detail")
+
+    @application.get("/boom")
+    @access("public")
+    def page_boom():
+        raise RuntimeError("secret internal detail")
+
+    @application.get("/api/v1/db-down")
+    @access("public")
+    def db_down():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    yield application
+    application.extensions["fundapp.db"].engine.dispose()
+
+
+def test_an_unexpected_error_is_a_500_that_reveals_nothing(failing_app):
+    client = failing_app.test_client()
+    api = client.get("/api/v1/boom")
+    assert api.status_code == 500
+    error = _envelope(api)
+    assert error["code"] == "internal_error"
+    assert "secret" not in api.get_data(as_text=True)
+    page = client.get("/boom", headers=HTML)
+    assert page.status_code == 500
+    assert page.mimetype == "text/html"
+    assert "secret" not in page.get_data(as_text=True)
+
+
+def test_a_database_that_cannot_be_reached_is_a_503_saying_nothing_changed(failing_app):
+    response = failing_app.test_client().get("/api/v1/db-down")
+    assert response.status_code == 503
+    error = _envelope(response)
+    assert error["code"] == "service_unavailable"
+    assert "Nothing was changed" in error["message"]
+    assert "connection refused" not in response.get_data(as_text=True)
