@@ -52,13 +52,13 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.investees import views as investees_views
     from fundapp.loans import api as loans_api
     from fundapp.loans import views as loans_views
-    from fundapp.outcomes import payer_api, payer_views
+    from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
     from fundapp.security import csrf
     from fundapp.validation import MoneyField, PercentField
 
     rest.register_field(MoneyField, "string", "decimal")
     rest.register_field(PercentField, "string", "decimal")
-    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api):
+    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (home_views, auth_views, funds_views, investees_views, payer_views, loans_views, impact_views):

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 
@@ -161,6 +162,8 @@ def _from_http_exception(exc: HTTPException) -> Response | tuple:
 def _from_unexpected(exc: BaseException) -> Response | tuple:
     if isinstance(exc, AppError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
+    if isinstance(exc, StaleDataError):
+        return error_response(409, "conflict", "Someone else changed this at the same moment. Reload and try again.")
     if isinstance(exc, IntegrityError):
         return error_response(409, "conflict", "This conflicts with data that already exists.")
     if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
@@ -183,6 +186,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def _integrity_error(exc: IntegrityError) -> Any:
+        return _from_unexpected(exc)
+
+    @app.errorhandler(StaleDataError)
+    def _stale(exc: StaleDataError) -> Any:
         return _from_unexpected(exc)
 
     @app.errorhandler(OperationalError)

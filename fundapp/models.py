@@ -15,4 +15,16 @@ from fundapp.impact.models import (  # noqa: F401
 )
 from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401
-from fundapp.outcomes.models import OutcomePayer  # noqa: F401
+from fundapp.outcomes.models import (  # noqa: F401
+    Claim,
+    ClaimApproval,
+    ClaimLine,
+    ClaimPayerSplit,
+    ContractPayer,
+    ContractProvider,
+    OutcomeContract,
+    OutcomePayer,
+    OutcomeResult,
+    RateCard,
+    RateItemRow,
+)

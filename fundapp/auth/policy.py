@@ -295,3 +295,124 @@ def can_see_participants(scope: Scope, investee: Any) -> bool:
 
         return links.investee_contracted_by_payers(investee.id, scope.payer_ids)
     return False
+
+
+# --- result financing ---------------------------------------------------------------------
+
+
+def _contract_payers(contract: Any) -> set[int]:
+    return {p.payer_id for p in contract.payers}
+
+
+def _contract_provider_funds(contract: Any) -> set[int]:
+    return {p.investee.fund_id for p in contract.providers}
+
+
+@rule("OutcomeContract", "view")
+def _contract_view(scope: Scope, contract: Any) -> bool:
+    return bool(
+        _contract_payers(contract) & scope.payer_ids
+        or _contract_provider_funds(contract) & scope.fund_ids
+        or contract.provider_ids & scope.investee_ids
+    )
+
+
+@rule("OutcomeContract", "edit")
+def _contract_edit(scope: Scope, contract: Any) -> bool:
+    return bool(_contract_payers(contract) & scope.payer_ids)
+
+
+@rule("OutcomeContract", "claim")
+def _contract_claim(scope: Scope, contract: Any) -> bool:
+    """Providers' side: the managers of their funds and the investees themselves compute and submit claims."""
+    return bool(_contract_provider_funds(contract) & scope.fund_ids or contract.provider_ids & scope.investee_ids)
+
+
+@rule("RateCard", "view")
+def _rate_card_view(scope: Scope, card: Any) -> bool:
+    return card.payer_id in scope.payer_ids
+
+
+@rule("RateCard", "edit")
+def _rate_card_edit(scope: Scope, card: Any) -> bool:
+    return card.payer_id in scope.payer_ids
+
+
+@rule("OutcomeResult", "view")
+def _result_view(scope: Scope, result: Any) -> bool:
+    return _contract_view(scope, result.contract) and (
+        bool(_contract_payers(result.contract) & scope.payer_ids)
+        or result.investee.fund_id in scope.fund_ids
+        or result.investee_id in scope.investee_ids
+    )
+
+
+@rule("OutcomeResult", "verify")
+def _result_verify(scope: Scope, result: Any) -> bool:
+    return result.investee.fund_id in scope.fund_ids
+
+
+@rule("Claim", "view")
+def _claim_view(scope: Scope, claim: Any) -> bool:
+    return (
+        bool(_contract_payers(claim.contract) & scope.payer_ids)
+        or claim.investee.fund_id in scope.fund_ids
+        or claim.investee_id in scope.investee_ids
+    )
+
+
+@rule("Claim", "submit")
+def _claim_submit(scope: Scope, claim: Any) -> bool:
+    return claim.investee.fund_id in scope.fund_ids or claim.investee_id in scope.investee_ids
+
+
+@rule("Claim", "decide")
+def _claim_decide(scope: Scope, claim: Any) -> bool:
+    return bool(_contract_payers(claim.contract) & scope.payer_ids)
+
+
+def visible_contracts(scope: Scope) -> ColumnElement[bool]:
+    from sqlalchemy import or_
+
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import ContractPayer, ContractProvider, OutcomeContract
+
+    if scope.is_admin:
+        return true()
+    by_payer = select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
+    by_provider = (
+        select(ContractProvider.contract_id)
+        .join(Investee, Investee.id == ContractProvider.investee_id)
+        .where(or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids))))
+    )
+    return or_(OutcomeContract.id.in_(by_payer), OutcomeContract.id.in_(by_provider))
+
+
+def visible_claims(scope: Scope) -> ColumnElement[bool]:
+    from sqlalchemy import or_
+
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import Claim, ContractPayer
+
+    if scope.is_admin:
+        return true()
+    by_payer = select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
+    by_provider = select(Investee.id).where(
+        or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids)))
+    )
+    return or_(Claim.contract_id.in_(by_payer), Claim.investee_id.in_(by_provider))
+
+
+def visible_results(scope: Scope) -> ColumnElement[bool]:
+    from sqlalchemy import or_
+
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import ContractPayer, OutcomeResult
+
+    if scope.is_admin:
+        return true()
+    by_payer = select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
+    by_provider = select(Investee.id).where(
+        or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids)))
+    )
+    return or_(OutcomeResult.contract_id.in_(by_payer), OutcomeResult.investee_id.in_(by_provider))

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Integer, String, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.auth.models import enum_column
-from fundapp.db import Base, UTCDateTime, utcnow
+from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
 
 
 class PayerKind(str, enum.Enum):
@@ -29,3 +31,285 @@ class OutcomePayer(Base):
     contact_email: Mapped[str] = mapped_column(String(255), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class ContractStatus(str, enum.Enum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class ResultStatus(str, enum.Enum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class ClaimStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PARTLY_APPROVED = "partly_approved"
+    REJECTED = "rejected"
+    PAID = "paid"
+
+
+class LineStatus(str, enum.Enum):
+    OPEN = "open"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class RateCard(Base):
+    """A reusable rate card a payer applies to several contracts (each contract keeps its own copy)."""
+
+    __tablename__ = "rate_cards"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    payer = relationship("OutcomePayer")
+    items: Mapped[list[RateItemRow]] = relationship(
+        primaryjoin="RateCard.id == RateItemRow.rate_card_id",
+        cascade="all, delete-orphan",
+        order_by="RateItemRow.position",
+        lazy="selectin",
+    )
+
+
+class RateItemRow(Base):
+    """An item of a rate card or of a contract (exactly one of the two owns it)."""
+
+    __tablename__ = "rate_items"
+    __table_args__ = (
+        CheckConstraint("(rate_card_id IS NULL) <> (contract_id IS NULL)", name="one_owner"),
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        UniqueConstraint("rate_card_id", "code"),
+        UniqueConstraint("contract_id", "code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rate_card_id: Mapped[int | None] = mapped_column(ForeignKey("rate_cards.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    code: Mapped[str] = mapped_column(String(40))
+    name: Mapped[str] = mapped_column(String(200))
+    price: Mapped[Decimal] = mapped_column(Money())
+    price_bands: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    prerequisite: Mapped[str | None] = mapped_column(String(40))
+    max_units: Mapped[int | None] = mapped_column(Integer)
+    max_amount: Mapped[Decimal | None] = mapped_column(Money())
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    indicator_code: Mapped[str | None] = mapped_column(String(40))
+
+
+class OutcomeContract(Base):
+    __tablename__ = "outcome_contracts"
+    __table_args__ = (
+        # Checks compare with zero only: on SQLite exact decimals are stored as scaled integers.
+        CheckConstraint("deadweight_percent >= 0", name="deadweight_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[ContractStatus] = mapped_column(enum_column(ContractStatus, "contract_status"), index=True)
+    currency: Mapped[str] = mapped_column(String(3), default="EUR")
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date] = mapped_column(Date)
+    participant_cap: Mapped[Decimal | None] = mapped_column(Money())
+    contract_cap: Mapped[Decimal | None] = mapped_column(Money())
+    deadweight_percent: Mapped[Decimal] = mapped_column(Rate(), default=Decimal("0"))
+    rate_card_id: Mapped[int | None] = mapped_column(ForeignKey("rate_cards.id", ondelete="SET NULL"))
+    # A social impact bond: the investor pre-finances the providers and is repaid from outcome payments.
+    investor_name: Mapped[str] = mapped_column(String(200), default="")
+    investor_capital: Mapped[Decimal | None] = mapped_column(Money())
+    investor_max_return_percent: Mapped[Decimal | None] = mapped_column(Rate())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    items: Mapped[list[RateItemRow]] = relationship(
+        primaryjoin="OutcomeContract.id == RateItemRow.contract_id",
+        cascade="all, delete-orphan",
+        order_by="RateItemRow.position",
+        lazy="selectin",
+    )
+    payers: Mapped[list[ContractPayer]] = relationship(
+        cascade="all, delete-orphan", order_by="ContractPayer.id", lazy="selectin"
+    )
+    providers: Mapped[list[ContractProvider]] = relationship(
+        cascade="all, delete-orphan", order_by="ContractProvider.id", lazy="selectin"
+    )
+
+    @property
+    def payer_ids(self) -> set[int]:
+        return {p.payer_id for p in self.payers}
+
+    @property
+    def provider_ids(self) -> set[int]:
+        return {p.investee_id for p in self.providers}
+
+
+class ContractPayer(Base):
+    __tablename__ = "contract_payers"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "payer_id"),
+        CheckConstraint("share_percent > 0", name="share_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"), index=True)
+    share_percent: Mapped[Decimal] = mapped_column(Rate())
+    commitment: Mapped[Decimal | None] = mapped_column(Money())
+
+    payer = relationship("OutcomePayer", lazy="joined")
+
+
+class ContractProvider(Base):
+    __tablename__ = "contract_providers"
+    __table_args__ = (UniqueConstraint("contract_id", "investee_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+
+    investee = relationship("Investee", lazy="joined")
+
+
+class OutcomeResult(Base):
+    """A result to pay for: one participant achieving an item, or a cohort's number of units."""
+
+    __tablename__ = "outcome_results"
+    __table_args__ = (
+        CheckConstraint("units >= 1", name="units_positive"),
+        Index("ix_outcome_results_contract_status", "contract_id", "status", "claim_line_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"))
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    item_code: Mapped[str] = mapped_column(String(40))
+    participant: Mapped[str | None] = mapped_column(String(64))
+    achieved_on: Mapped[date] = mapped_column(Date)
+    period: Mapped[str | None] = mapped_column(String(7))
+    months_on_benefit: Mapped[int | None] = mapped_column(Integer)
+    units: Mapped[int] = mapped_column(Integer, default=1)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    source_submission_id: Mapped[int | None] = mapped_column(ForeignKey("kpi_submissions.id", ondelete="SET NULL"))
+    status: Mapped[ResultStatus] = mapped_column(enum_column(ResultStatus, "result_status"))
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    claim_line_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "claim_lines.id", ondelete="SET NULL", use_alter=True, name="fk_outcome_results_claim_line_id_claim_lines"
+        )
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contract = relationship("OutcomeContract")
+    investee = relationship("Investee")
+
+    @property
+    def is_cohort(self) -> bool:
+        return self.participant is None
+
+
+class Claim(Base):
+    __tablename__ = "claims"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    period: Mapped[str] = mapped_column(String(7))
+    status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"), index=True)
+    total_gross: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    total_deadweight: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    total_payable: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    approved_amount: Mapped[Decimal | None] = mapped_column(Money())
+    corrects_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payment_reference: Mapped[str] = mapped_column(String(120), default="")
+    # Optimistic lock: two officers deciding at once cannot both succeed.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    contract = relationship("OutcomeContract")
+    investee = relationship("Investee")
+    lines: Mapped[list[ClaimLine]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimLine.position", lazy="selectin"
+    )
+    approvals: Mapped[list[ClaimApproval]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimApproval.id", lazy="selectin"
+    )
+    splits: Mapped[list[ClaimPayerSplit]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimPayerSplit.id", lazy="selectin"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class ClaimLine(Base):
+    __tablename__ = "claim_lines"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    result_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_results.id", ondelete="SET NULL"))
+    corrects_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id", ondelete="RESTRICT"))
+    item_code: Mapped[str] = mapped_column(String(40))
+    participant: Mapped[str | None] = mapped_column(String(64))
+    achieved_on: Mapped[date | None] = mapped_column(Date)
+    units: Mapped[int] = mapped_column(Integer)
+    units_paid: Mapped[int] = mapped_column(Integer)
+    price: Mapped[Decimal] = mapped_column(Money())
+    band: Mapped[str | None] = mapped_column(String(20))
+    gross: Mapped[Decimal] = mapped_column(Money())
+    deadweight: Mapped[Decimal] = mapped_column(Money())
+    deductions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    capped_by: Mapped[str | None] = mapped_column(String(40))
+    payable: Mapped[Decimal] = mapped_column(Money())
+    by_payer: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    status: Mapped[LineStatus] = mapped_column(enum_column(LineStatus, "claim_line_status"))
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClaimApproval(Base):
+    """An officer's signature on a claim; above the threshold two different officers sign."""
+
+    __tablename__ = "claim_approvals"
+    __table_args__ = (UniqueConstraint("claim_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"))
+    payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"))
+    approved_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    user = relationship("User", lazy="joined")
+
+
+class ClaimPayerSplit(Base):
+    """Each payer's part of a claim (by share), and its payment."""
+
+    __tablename__ = "claim_payer_splits"
+    __table_args__ = (UniqueConstraint("claim_id", "payer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"), index=True)
+    amount: Mapped[Decimal] = mapped_column(Money())
+    paid_on: Mapped[date | None] = mapped_column(Date)
+    payment_reference: Mapped[str] = mapped_column(String(120), default="")
+
+    payer = relationship("OutcomePayer", lazy="joined")

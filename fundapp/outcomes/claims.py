@@ -1,0 +1,399 @@
+"""Claims: computed by the pricing engine from verified, unclaimed results; decided by the payers' officers; paid.
+
+A claim moves draft → submitted → approved / partly approved / rejected → paid.
+Above the dual-approval amount two different officers sign. Approved claims
+never change: a correction is a new claim with negative lines.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundapp import audit
+from fundapp.db import utcnow
+from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from fundapp.impact.periods import Period, PeriodError
+from fundapp.money import ZERO
+from fundapp.outcomes import pricing
+from fundapp.outcomes.models import (
+    Claim,
+    ClaimApproval,
+    ClaimLine,
+    ClaimPayerSplit,
+    ClaimStatus,
+    ContractStatus,
+    LineStatus,
+    OutcomeContract,
+    OutcomeResult,
+    ResultStatus,
+)
+from fundapp.outcomes.terms import contract_terms, engine_result, rule_errors
+
+DEFAULT_DUAL_APPROVAL_ABOVE = Decimal("25000.00")
+
+TRANSITIONS = {
+    (ClaimStatus.DRAFT, "submit"): ClaimStatus.SUBMITTED,
+    (ClaimStatus.SUBMITTED, "approve"): ClaimStatus.APPROVED,
+    (ClaimStatus.SUBMITTED, "approve_partly"): ClaimStatus.PARTLY_APPROVED,
+    (ClaimStatus.SUBMITTED, "reject"): ClaimStatus.REJECTED,
+    (ClaimStatus.SUBMITTED, "decide_line"): ClaimStatus.SUBMITTED,
+    (ClaimStatus.SUBMITTED, "sign"): ClaimStatus.SUBMITTED,
+    (ClaimStatus.APPROVED, "pay"): ClaimStatus.PAID,
+    (ClaimStatus.PARTLY_APPROVED, "pay"): ClaimStatus.PAID,
+}
+# Claims whose lines use up caps: what the payer has been asked for or has agreed to pay.
+COUNTING = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
+
+
+def next_status(current: ClaimStatus, action: str) -> ClaimStatus:
+    try:
+        return TRANSITIONS[(current, action)]
+    except KeyError:
+        if action == "pay" and current == ClaimStatus.PAID:
+            raise Conflict("This claim has already been paid.") from None
+        raise InvalidTransition(f"A {current.value} claim cannot be {action.replace('_', ' ')}d.") from None
+
+
+def dual_approval_threshold() -> Decimal:
+    if has_app_context():
+        return Decimal(current_app.config.get("CLAIM_DUAL_APPROVAL_ABOVE", DEFAULT_DUAL_APPROVAL_ABOVE))
+    return DEFAULT_DUAL_APPROVAL_ABOVE
+
+
+def approvals_needed(claim: Claim) -> int:
+    return 2 if abs(_approvable_amount(claim)) > dual_approval_threshold() else 1
+
+
+def _approvable_amount(claim: Claim) -> Decimal:
+    return sum((line.payable for line in claim.lines if line.status != LineStatus.REJECTED), ZERO)
+
+
+def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: int | None = None) -> pricing.PriorUsage:
+    """What earlier claims of the contract (submitted and later, all providers) already used."""
+    query = (
+        select(ClaimLine)
+        .join(Claim, Claim.id == ClaimLine.claim_id)
+        .where(Claim.contract_id == contract.id, Claim.status.in_(COUNTING), ClaimLine.status != LineStatus.REJECTED)
+    )
+    if exclude_claim_id is not None:
+        query = query.where(Claim.id != exclude_claim_id)
+    participant_paid: dict[str, Decimal] = {}
+    item_units: dict[str, int] = {}
+    item_amount: dict[str, Decimal] = {}
+    payer_paid: dict[str, Decimal] = {}
+    paid_results: dict[tuple[str, str], date] = {}
+    contract_paid = ZERO
+    for line in session.scalars(query):
+        if line.participant:
+            participant_paid[line.participant] = participant_paid.get(line.participant, ZERO) + line.payable
+            if line.payable >= 0 and line.corrects_line_id is None and line.capped_by not in pricing_refusals():
+                paid_results.setdefault((line.participant, line.item_code), line.achieved_on)
+            elif line.corrects_line_id is not None:
+                paid_results.pop((line.participant, line.item_code), None)
+        item_units[line.item_code] = item_units.get(line.item_code, 0) + line.units_paid
+        item_amount[line.item_code] = item_amount.get(line.item_code, ZERO) + line.payable
+        contract_paid += line.payable
+        for payer, amount in line.by_payer or []:
+            payer_paid[payer] = payer_paid.get(payer, ZERO) + Decimal(amount)
+    return pricing.PriorUsage(participant_paid, item_units, item_amount, contract_paid, payer_paid, paid_results)
+
+
+def pricing_refusals() -> set[str]:
+    return {"duplicate", "prerequisite_missing"}
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise ValidationFailed.field("period", str(exc)) from exc
+
+
+def compute_claim(session: Session, actor: Any, contract: OutcomeContract, investee_id: int, period_text: str) -> Claim:
+    """A draft claim of the provider's verified, unclaimed results achieved in the period."""
+    if contract.status == ContractStatus.DRAFT:
+        raise InvalidTransition("A draft contract has no claims; simulate it instead.")
+    if investee_id not in contract.provider_ids:
+        raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
+    period = _period(period_text)
+    results = list(
+        session.scalars(
+            select(OutcomeResult)
+            .where(
+                OutcomeResult.contract_id == contract.id,
+                OutcomeResult.investee_id == investee_id,
+                OutcomeResult.status == ResultStatus.VERIFIED,
+                OutcomeResult.claim_line_id.is_(None),
+                OutcomeResult.achieved_on >= period.start,
+                OutcomeResult.achieved_on <= period.end,
+            )
+            .with_for_update()
+        )
+    )
+    if not results:
+        raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
+    try:
+        priced = pricing.compute_claim(
+            contract_terms(contract), [engine_result(r) for r in results], prior_usage(session, contract)
+        )
+    except pricing.ContractRuleError as exc:
+        raise rule_errors(exc) from exc
+    claim = Claim(
+        contract_id=contract.id,
+        investee_id=investee_id,
+        period=str(period),
+        status=ClaimStatus.DRAFT,
+        total_gross=priced.total_gross,
+        total_deadweight=priced.total_deadweight,
+        total_payable=priced.total_payable,
+        created_by_id=getattr(actor, "id", None),
+    )
+    by_id = {str(r.id): r for r in results}
+    claim.lines = [_line(position, line, by_id[line.result_key]) for position, line in enumerate(priced.lines)]
+    session.add(claim)
+    session.flush()
+    for line in claim.lines:
+        by_id[str(line.result_id)].claim_line_id = line.id
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.computed",
+        claim,
+        {
+            "contract_id": [None, contract.id],
+            "period": [None, claim.period],
+            "lines": [None, len(claim.lines)],
+            "total_payable": [None, claim.total_payable],
+        },
+    )
+    return claim
+
+
+def _line(position: int, line: pricing.ClaimLine, result: OutcomeResult) -> ClaimLine:
+    return ClaimLine(
+        position=position,
+        result_id=result.id,
+        item_code=line.item,
+        participant=line.participant,
+        achieved_on=line.achieved_on,
+        units=line.units,
+        units_paid=line.units_paid,
+        price=line.price,
+        band=line.band,
+        gross=line.gross,
+        deadweight=line.deadweight,
+        deductions=[[reason, str(amount)] for reason, amount in line.deductions],
+        capped_by=line.capped_by,
+        payable=line.payable,
+        by_payer=[[payer, str(amount)] for payer, amount in line.by_payer],
+        status=LineStatus.OPEN,
+    )
+
+
+def discard_draft(session: Session, actor: Any, claim: Claim) -> None:
+    if claim.status != ClaimStatus.DRAFT:
+        raise InvalidTransition("Only a draft claim can be discarded.")
+    _release_results(session, claim, [line.id for line in claim.lines])
+    audit.record(session, actor, "claim.discarded", claim, {"status": ["draft", None]})
+    session.delete(claim)
+    session.flush()
+
+
+def _release_results(session: Session, claim: Claim, line_ids: list[int], reject_reason: str | None = None) -> None:
+    for result in session.scalars(select(OutcomeResult).where(OutcomeResult.claim_line_id.in_(line_ids))):
+        result.claim_line_id = None
+        if reject_reason is not None:
+            result.status = ResultStatus.REJECTED
+            result.rejection_reason = reject_reason
+
+
+def submit(session: Session, actor: Any, claim: Claim) -> Claim:
+    claim.status = next_status(claim.status, "submit")
+    claim.submitted_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.submitted",
+        claim,
+        {"status": ["draft", "submitted"], "total_payable": [None, claim.total_payable]},
+    )
+    return claim
+
+
+def _officer_payer(claim: Claim, scope: Any) -> int:
+    payers = [p.payer_id for p in claim.contract.payers if p.payer_id in scope.payer_ids]
+    if not payers:
+        raise Forbidden("Only an officer of a payer of this contract decides on its claims.")
+    return payers[0]
+
+
+def reject_line(session: Session, actor: Any, scope: Any, claim: Claim, line: ClaimLine, reason: str) -> Claim:
+    next_status(claim.status, "decide_line")
+    _officer_payer(claim, scope)
+    if claim.approvals:
+        raise Conflict("An officer has already signed this claim; lines cannot change now.")
+    if line.status == LineStatus.REJECTED:
+        raise Conflict("This line is already rejected.")
+    line.status = LineStatus.REJECTED
+    line.rejection_reason = reason
+    claim.decided_at = utcnow()  # touches the claim, so its version guards against concurrent decisions
+    session.flush()
+    audit.record(session, actor, "claim.line_rejected", claim, {"line_id": [None, line.id], "reason": [None, reason]})
+    return claim
+
+
+def approve(session: Session, actor: Any, scope: Any, claim: Claim) -> Claim:
+    """An officer's signature; the claim is approved once enough different officers have signed."""
+    next_status(claim.status, "sign")
+    payer_id = _officer_payer(claim, scope)
+    if any(a.user_id == actor.id for a in claim.approvals):
+        raise Conflict("You have already signed this claim; a second, different officer must co-sign.")
+    claim.approvals.append(ClaimApproval(user_id=actor.id, payer_id=payer_id))
+    needed = approvals_needed(claim)
+    before = claim.status
+    if len(claim.approvals) >= needed:
+        _finish_approval(session, claim)
+    claim.decided_at = utcnow()
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.signed",
+        claim,
+        {
+            "status": [before, claim.status],
+            "signatures": [len(claim.approvals) - 1, len(claim.approvals)],
+            "needed": [None, needed],
+        },
+    )
+    return claim
+
+
+def _finish_approval(session: Session, claim: Claim) -> None:
+    rejected = [line for line in claim.lines if line.status == LineStatus.REJECTED]
+    for line in claim.lines:
+        if line.status == LineStatus.OPEN:
+            line.status = LineStatus.APPROVED
+    claim.status = next_status(claim.status, "approve_partly" if rejected else "approve")
+    claim.approved_amount = _approvable_amount(claim)
+    _release_results(session, claim, [line.id for line in rejected], reject_reason="rejected in the claim by the payer")
+    claim.splits = _splits(claim)
+
+
+def _splits(claim: Claim) -> list[ClaimPayerSplit]:
+    totals: dict[int, Decimal] = {p.payer_id: ZERO for p in claim.contract.payers}
+    for line in claim.lines:
+        if line.status == LineStatus.APPROVED:
+            for payer, amount in line.by_payer or []:
+                totals[int(payer)] = totals.get(int(payer), ZERO) + Decimal(amount)
+    return [ClaimPayerSplit(payer_id=payer_id, amount=amount) for payer_id, amount in totals.items()]
+
+
+def reject(session: Session, actor: Any, scope: Any, claim: Claim, reason: str) -> Claim:
+    next_status(claim.status, "reject")
+    _officer_payer(claim, scope)
+    claim.status = ClaimStatus.REJECTED
+    claim.rejection_reason = reason
+    claim.decided_at = utcnow()
+    for line in claim.lines:
+        line.status = LineStatus.REJECTED
+    _release_results(session, claim, [line.id for line in claim.lines])
+    session.flush()
+    audit.record(
+        session, actor, "claim.rejected", claim, {"status": ["submitted", "rejected"], "reason": [None, reason]}
+    )
+    return claim
+
+
+def record_payment(session: Session, actor: Any, scope: Any, claim: Claim, paid_on: date, reference: str) -> Claim:
+    """The payers paid their parts; recorded once (a second attempt is a 409)."""
+    before = claim.status
+    claim.status = next_status(claim.status, "pay")
+    _officer_payer(claim, scope)
+    claim.paid_on = paid_on
+    claim.payment_reference = reference
+    for split in claim.splits:
+        split.paid_on = paid_on
+        split.payment_reference = reference
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.paid",
+        claim,
+        {
+            "status": [before, "paid"],
+            "paid_on": [None, paid_on],
+            "reference": [None, reference],
+            "amount": [None, claim.approved_amount],
+        },
+    )
+    return claim
+
+
+def correct(session: Session, actor: Any, claim: Claim, line_ids: list[int], reason: str) -> Claim:
+    """A new draft claim with negative lines that take back approved lines of an approved or paid claim."""
+    if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID):
+        raise InvalidTransition(
+            "Only an approved or paid claim is corrected; change a draft or reject a submitted one."
+        )
+    lines = [line for line in claim.lines if line.id in set(line_ids)]
+    if len(lines) != len(set(line_ids)) or any(line.status != LineStatus.APPROVED for line in lines):
+        raise ValidationFailed.field("line_ids", "Choose approved lines of this claim.")
+    already = set(session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids))))
+    if already:
+        raise Conflict(
+            "Some of these lines were already corrected.", [{"field": "line_ids", "message": str(sorted(already))}]
+        )
+    correction = Claim(
+        contract_id=claim.contract_id,
+        investee_id=claim.investee_id,
+        period=claim.period,
+        status=ClaimStatus.DRAFT,
+        corrects_claim_id=claim.id,
+        note=reason,
+        created_by_id=getattr(actor, "id", None),
+    )
+    correction.lines = [
+        ClaimLine(
+            position=i,
+            result_id=None,
+            corrects_line_id=line.id,
+            item_code=line.item_code,
+            participant=line.participant,
+            achieved_on=line.achieved_on,
+            units=-line.units,
+            units_paid=-line.units_paid,
+            price=line.price,
+            band=line.band,
+            gross=-line.gross,
+            deadweight=-line.deadweight,
+            deductions=[["correction", reason]],
+            capped_by=None,
+            payable=-line.payable,
+            by_payer=[[p, str(-Decimal(a))] for p, a in line.by_payer or []],
+            status=LineStatus.OPEN,
+        )
+        for i, line in enumerate(lines)
+    ]
+    correction.total_gross = sum((line.gross for line in correction.lines), ZERO)
+    correction.total_deadweight = sum((line.deadweight for line in correction.lines), ZERO)
+    correction.total_payable = sum((line.payable for line in correction.lines), ZERO)
+    session.add(correction)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.correction_drafted",
+        correction,
+        {"corrects_claim_id": [None, claim.id], "lines": [None, line_ids], "reason": [None, reason]},
+    )
+    return correction

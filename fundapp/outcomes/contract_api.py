@@ -1,0 +1,373 @@
+from __future__ import annotations
+
+from typing import Any
+
+import marshmallow as ma
+from sqlalchemy import select
+
+from fundapp.api import make_blueprint
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import load, visible_claims, visible_contracts
+from fundapp.db import get_session
+from fundapp.errors import NotFound, ValidationFailed
+from fundapp.outcomes import budget as budgets
+from fundapp.outcomes import claims, contracts, pricing, results
+from fundapp.outcomes.contract_schemas import (
+    ClaimCreateSchema,
+    ClaimSchema,
+    ContractCreateSchema,
+    ContractSchema,
+    CorrectionSchema,
+    DecisionReasonSchema,
+    PaymentSchema,
+    RateCardCreateSchema,
+    RateCardSchema,
+    ResultCreateSchema,
+    ResultSchema,
+    SimulationResultSchema,
+    SimulationSchema,
+)
+from fundapp.outcomes.models import Claim, ClaimStatus, OutcomeContract, OutcomeResult, RateCard
+from fundapp.outcomes.terms import rule_errors
+from fundapp.validation import MoneyField
+
+blp = make_blueprint("outcomes", "Result financing: contracts, rate cards, results, claims, payments, simulation")
+
+
+def _officer_or_admin(scope: Any) -> bool:
+    return scope.is_admin or scope.is_payer_officer
+
+
+@blp.route("/outcome-contracts/simulate", methods=["POST"])
+@access("login")
+@blp.arguments(SimulationSchema)
+@blp.response(200, SimulationResultSchema)
+def simulate(data: dict[str, Any]) -> Any:
+    """What-if: the payments a draft contract would make for expected results. Writes nothing."""
+    terms = pricing.ContractTerms(
+        items=tuple(
+            pricing.RateItem(
+                code=i["code"],
+                name=i["name"],
+                price=i["price"],
+                price_bands=tuple(
+                    pricing.PriceBand(b["min_months"], b.get("max_months"), b["price"])
+                    for b in i.get("price_bands") or []
+                ),
+                prerequisite=i.get("prerequisite"),
+                max_units=i.get("max_units"),
+                max_amount=i.get("max_amount"),
+            )
+            for i in data["items"]
+        ),
+        payers=tuple(pricing.Payer(p["name"], p["share_percent"], p.get("commitment")) for p in data["payers"]),
+        participant_cap=data["participant_cap"],
+        contract_cap=data["contract_cap"],
+        deadweight_percent=data["deadweight_percent"],
+        currency=data["currency"],
+    )
+    expected = [
+        pricing.Result(
+            item=r["item"],
+            participant=r.get("participant") or None,
+            achieved_on=r.get("achieved_on"),
+            months_on_benefit=r.get("months_on_benefit"),
+            units=1 if r.get("participant") else r["units"],
+            key=str(index),
+        )
+        for index, r in enumerate(data["results"])
+    ]
+    try:
+        claim = pricing.simulate(terms, expected)
+    except pricing.ContractRuleError as exc:
+        raise rule_errors(exc, "This draft contract breaks the rules.") from exc
+    return {
+        "lines": [
+            {
+                "item": line.item,
+                "participant": line.participant,
+                "units": line.units,
+                "price": line.price,
+                "gross": line.gross,
+                "deadweight": line.deadweight,
+                "payable": line.payable,
+                "capped_by": line.capped_by,
+            }
+            for line in claim.lines
+        ],
+        "total_gross": claim.total_gross,
+        "total_payable": claim.total_payable,
+        "by_payer": [{"name": name, "amount": amount} for name, amount in claim.by_payer],
+    }
+
+
+@blp.route("/rate-cards", methods=["GET"])
+@access("login")
+@blp.response(200, RateCardSchema(many=True))
+def list_rate_cards() -> Any:
+    scope = current_scope()
+    query = select(RateCard).order_by(RateCard.name)
+    if not scope.is_admin:
+        query = query.where(RateCard.payer_id.in_(sorted(scope.payer_ids)))
+    return list(get_session().scalars(query))
+
+
+@blp.route("/rate-cards", methods=["POST"])
+@access("login", check=_officer_or_admin)
+@blp.arguments(RateCardCreateSchema)
+@blp.response(201, RateCardSchema)
+def create_rate_card(data: dict[str, Any]) -> Any:
+    """A reusable rate card of your municipality or province, to apply to several contracts."""
+    return contracts.create_rate_card(get_session(), current_actor(), current_scope(), data)
+
+
+@blp.route("/rate-cards/<int:card_id>", methods=["GET"])
+@access("login", obj=(RateCard, "card_id", "view"))
+@blp.response(200, RateCardSchema)
+def get_rate_card(card_id: int) -> Any:
+    return load(get_session(), RateCard, card_id, current_scope())
+
+
+@blp.route("/outcome-contracts", methods=["GET"])
+@access("login")
+@blp.response(200, ContractSchema(many=True))
+def list_contracts() -> Any:
+    return list(
+        get_session().scalars(
+            select(OutcomeContract).where(visible_contracts(current_scope())).order_by(OutcomeContract.valid_from)
+        )
+    )
+
+
+@blp.route("/outcome-contracts", methods=["POST"])
+@access("login", check=_officer_or_admin)
+@blp.arguments(ContractCreateSchema)
+@blp.response(201, ContractSchema)
+def create_contract(data: dict[str, Any]) -> Any:
+    """A draft contract: payers with shares and commitments, providers, caps, deadweight and its rate card."""
+    return contracts.create_contract(get_session(), current_actor(), current_scope(), data)
+
+
+@blp.route("/outcome-contracts/<int:contract_id>", methods=["GET"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200, ContractSchema)
+def get_contract(contract_id: int) -> Any:
+    return load(get_session(), OutcomeContract, contract_id, current_scope())
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/activate", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "edit"))
+@blp.response(200, ContractSchema)
+def activate_contract(contract_id: int) -> Any:
+    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "edit")
+    return contracts.change_status(get_session(), current_actor(), contract, "activate")
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/close", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "edit"))
+@blp.response(200, ContractSchema)
+def close_contract(contract_id: int) -> Any:
+    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "edit")
+    return contracts.change_status(get_session(), current_actor(), contract, "close")
+
+
+class BudgetRowSchema(ma.Schema):
+    name = ma.fields.String()
+    payer_id = ma.fields.Integer(allow_none=True)
+    committed = MoneyField(allow_none=True)
+    claimed = MoneyField()
+    approved = MoneyField()
+    paid = MoneyField()
+    remaining = MoneyField(allow_none=True, min_value=None)
+
+
+class InvestorSchema(ma.Schema):
+    name = ma.fields.String()
+    capital = MoneyField()
+    max_repayment = MoneyField()
+    repaid = MoneyField()
+    outstanding = MoneyField()
+    return_amount = MoneyField()
+
+
+class BudgetSchema(ma.Schema):
+    contract = ma.fields.Nested(BudgetRowSchema)
+    payers = ma.fields.List(ma.fields.Nested(BudgetRowSchema))
+    investor = ma.fields.Nested(InvestorSchema, allow_none=True)
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/budget", methods=["GET"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200, BudgetSchema)
+def contract_budget(contract_id: int) -> Any:
+    """Committed, claimed, approved, paid and remaining, for the contract and per payer; the SIB investor."""
+    return budgets.budget(get_session(), load(get_session(), OutcomeContract, contract_id, current_scope()))
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/indigo", methods=["GET"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200)
+def indigo_export(contract_id: int) -> Any:
+    """The contract, its rate card, results and payments as open data (INDIGO-style JSON)."""
+    from fundapp.outcomes.indigo import export
+
+    return export(get_session(), load(get_session(), OutcomeContract, contract_id, current_scope()))
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/results", methods=["GET"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200, ResultSchema(many=True))
+def list_results(contract_id: int) -> Any:
+    from fundapp.auth.policy import visible_results
+
+    return list(
+        get_session().scalars(
+            select(OutcomeResult)
+            .where(OutcomeResult.contract_id == contract_id, visible_results(current_scope()))
+            .order_by(OutcomeResult.achieved_on, OutcomeResult.id)
+        )
+    )
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/results", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "claim"))
+@blp.arguments(ResultCreateSchema)
+@blp.response(201, ResultSchema)
+def record_result(data: dict[str, Any], contract_id: int) -> Any:
+    """A participant result (participant, achieved_on) or a cohort result (period, units), awaiting verification."""
+    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
+    scope = current_scope()
+    if not (scope.is_admin or _provider_is_mine(scope, contract, data["investee_id"])):
+        raise ValidationFailed.field("investee_id", "You can enter results only for your own enterprise or fund.")
+    return results.record_result(get_session(), current_actor(), contract, data)
+
+
+def _provider_is_mine(scope: Any, contract: OutcomeContract, investee_id: int) -> bool:
+    provider = next((p for p in contract.providers if p.investee_id == investee_id), None)
+    return provider is not None and (investee_id in scope.investee_ids or provider.investee.fund_id in scope.fund_ids)
+
+
+@blp.route("/outcome-results/<int:result_id>/verify", methods=["POST"])
+@access("login", obj=(OutcomeResult, "result_id", "verify"))
+@blp.response(200, ResultSchema)
+def verify_result(result_id: int) -> Any:
+    result = load(get_session(), OutcomeResult, result_id, current_scope(), "verify")
+    return results.verify(get_session(), current_actor(), result)
+
+
+@blp.route("/outcome-results/<int:result_id>/reject", methods=["POST"])
+@access("login", obj=(OutcomeResult, "result_id", "verify"))
+@blp.arguments(DecisionReasonSchema)
+@blp.response(200, ResultSchema)
+def reject_result(data: dict[str, Any], result_id: int) -> Any:
+    result = load(get_session(), OutcomeResult, result_id, current_scope(), "verify")
+    return results.reject(get_session(), current_actor(), result, data["reason"])
+
+
+class ClaimListArgs(ma.Schema):
+    status = ma.fields.Enum(ClaimStatus, by_value=True, load_default=None)
+    contract_id = ma.fields.Integer(load_default=None)
+
+
+@blp.route("/claims", methods=["GET"])
+@access("login")
+@blp.arguments(ClaimListArgs, location="query")
+@blp.response(200, ClaimSchema(many=True))
+def list_claims(args: dict[str, Any]) -> Any:
+    query = select(Claim).where(visible_claims(current_scope())).order_by(Claim.id.desc())
+    if args["status"]:
+        query = query.where(Claim.status == args["status"])
+    if args["contract_id"]:
+        query = query.where(Claim.contract_id == args["contract_id"])
+    return list(get_session().scalars(query))
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/claims", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "claim"))
+@blp.arguments(ClaimCreateSchema)
+@blp.response(201, ClaimSchema)
+def compute_claim(data: dict[str, Any], contract_id: int) -> Any:
+    """A draft claim computed from the provider's verified, unclaimed results of the period."""
+    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
+    scope = current_scope()
+    if not (scope.is_admin or _provider_is_mine(scope, contract, data["investee_id"])):
+        raise ValidationFailed.field("investee_id", "You can claim only for your own enterprise or fund.")
+    return claims.compute_claim(get_session(), current_actor(), contract, data["investee_id"], data["period"])
+
+
+@blp.route("/claims/<int:claim_id>", methods=["GET"])
+@access("login", obj=(Claim, "claim_id", "view"))
+@blp.response(200, ClaimSchema)
+def get_claim(claim_id: int) -> Any:
+    return load(get_session(), Claim, claim_id, current_scope())
+
+
+@blp.route("/claims/<int:claim_id>", methods=["DELETE"])
+@access("login", obj=(Claim, "claim_id", "submit"))
+@blp.response(204)
+def discard_claim(claim_id: int) -> Any:
+    claims.discard_draft(
+        get_session(), current_actor(), load(get_session(), Claim, claim_id, current_scope(), "submit")
+    )
+    return None
+
+
+@blp.route("/claims/<int:claim_id>/submit", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "submit"))
+@blp.response(200, ClaimSchema)
+def submit_claim(claim_id: int) -> Any:
+    return claims.submit(
+        get_session(), current_actor(), load(get_session(), Claim, claim_id, current_scope(), "submit")
+    )
+
+
+@blp.route("/claims/<int:claim_id>/lines/<int:line_id>/reject", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "decide"))
+@blp.arguments(DecisionReasonSchema)
+@blp.response(200, ClaimSchema)
+def reject_claim_line(data: dict[str, Any], claim_id: int, line_id: int) -> Any:
+    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
+    line = next((line for line in claim.lines if line.id == line_id), None)
+    if line is None:
+        raise NotFound("This line is not part of the claim.")
+    return claims.reject_line(get_session(), current_actor(), current_scope(), claim, line, data["reason"])
+
+
+@blp.route("/claims/<int:claim_id>/approve", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "decide"))
+@blp.response(200, ClaimSchema)
+def approve_claim(claim_id: int) -> Any:
+    """Sign the claim; above the dual-approval amount a second, different officer co-signs."""
+    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
+    return claims.approve(get_session(), current_actor(), current_scope(), claim)
+
+
+@blp.route("/claims/<int:claim_id>/reject", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "decide"))
+@blp.arguments(DecisionReasonSchema)
+@blp.response(200, ClaimSchema)
+def reject_claim(data: dict[str, Any], claim_id: int) -> Any:
+    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
+    return claims.reject(get_session(), current_actor(), current_scope(), claim, data["reason"])
+
+
+@blp.route("/claims/<int:claim_id>/payment", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "decide"))
+@blp.arguments(PaymentSchema)
+@blp.response(200, ClaimSchema)
+def record_payment(data: dict[str, Any], claim_id: int) -> Any:
+    """Record that the claim was paid (date, reference); a second payment of the same claim is a 409."""
+    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
+    return claims.record_payment(
+        get_session(), current_actor(), current_scope(), claim, data["paid_on"], data["reference"]
+    )
+
+
+@blp.route("/claims/<int:claim_id>/corrections", methods=["POST"])
+@access("login", obj=(Claim, "claim_id", "submit"))
+@blp.arguments(CorrectionSchema)
+@blp.response(201, ClaimSchema)
+def correct_claim(data: dict[str, Any], claim_id: int) -> Any:
+    """A new claim with negative lines that takes back approved lines (approved claims never change)."""
+    claim = load(get_session(), Claim, claim_id, current_scope(), "submit")
+    return claims.correct(get_session(), current_actor(), claim, data["line_ids"], data["reason"])

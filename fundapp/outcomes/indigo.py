@@ -1,0 +1,163 @@
+"""Open data: a contract as INDIGO-style JSON (the Government Outcomes Lab's impact-bond data standard).
+
+Field names follow the INDIGO project schema (name, stage_development, dates,
+overall_project_finance, outcome_payers, service_providers, investors,
+outcome_metrics, outcome_pricings, results, outcome_payments); each value is
+wrapped as {"value": ..., "status": "PUBLIC"} as INDIGO does. Participant
+references are never published: results are counts per metric and period.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundapp.outcomes.budget import budget
+from fundapp.outcomes.models import Claim, ClaimStatus, ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
+
+STAGES = {
+    ContractStatus.DRAFT: "Late-stage design",
+    ContractStatus.ACTIVE: "Implementation",
+    ContractStatus.CLOSED: "Complete",
+}
+
+
+def _v(value: Any) -> dict[str, Any]:
+    return {"value": value, "status": "PUBLIC"}
+
+
+def _amount(value: Any) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def export(session: Session, contract: OutcomeContract) -> dict[str, Any]:
+    money = budget(session, contract)
+    return {
+        "id": f"NL-FUNDAPP-{contract.reference}",
+        "name": _v(contract.name),
+        "stage_development": _v(STAGES[contract.status]),
+        "dates": {
+            "start_date_of_service_provision": _v(contract.valid_from.isoformat()),
+            "anticipated_end_date_of_service_provision": _v(contract.valid_until.isoformat()),
+        },
+        "jurisdiction": {"jurisdiction": _v("NL")},
+        "overall_project_finance": {
+            "maximum_potential_outcome_payment_v2": {
+                "currency": _v(contract.currency),
+                "amount": _v(_amount(contract.contract_cap)),
+            },
+            "total_outcome_payments_made": {
+                "currency": _v(contract.currency),
+                "amount": _v(_amount(money.contract.paid)),
+            },
+            "total_investment_commitment": {
+                "currency": _v(contract.currency),
+                "amount": {"exact": _v(_amount(contract.investor_capital))},
+            },
+            "maximum_potential_return": _v(
+                None
+                if contract.investor_max_return_percent is None
+                else f"{contract.investor_max_return_percent.normalize()}"
+            ),
+        },
+        "purpose_and_classifications": {"intervention": _v(contract.description or contract.name)},
+        "outcome_payers": [
+            {
+                "organisation_id": _v(f"NL-FUNDAPP-PAYER-{p.payer_id}"),
+                "name": _v(p.payer.name),
+                "share_percent": _v(f"{p.share_percent.normalize()}"),
+                "maximum_potential_outcome_payment": {
+                    "currency": _v(contract.currency),
+                    "amount": _v(_amount(p.commitment)),
+                },
+            }
+            for p in contract.payers
+        ],
+        "service_providers": [
+            {"organisation_id": _v(f"NL-KVK-{p.investee.kvk_number}"), "name": _v(p.investee.name)}
+            for p in contract.providers
+        ],
+        "investors": (
+            [
+                {
+                    "name": _v(contract.investor_name),
+                    "investment_committed": {
+                        "currency": _v(contract.currency),
+                        "amount": {"exact": _v(_amount(contract.investor_capital))},
+                    },
+                }
+            ]
+            if contract.investor_name
+            else []
+        ),
+        "outcome_metrics": [
+            {
+                "id": item.code,
+                "definition": _v(item.name),
+                "outcome_validation_method": _v(item.evidence or None),
+                "indicator_code": _v(item.indicator_code),
+            }
+            for item in contract.items
+        ],
+        "outcome_pricings": [_pricing(contract, item) for item in contract.items],
+        "results": _results(session, contract),
+        "outcome_payments": _payments(session, contract),
+    }
+
+
+def _pricing(contract: OutcomeContract, item: Any) -> dict[str, Any]:
+    bands = "; ".join(
+        f"{b['min_months']}-{b.get('max_months') if b.get('max_months') is not None else ''} months "
+        f"on benefit: {b['price']}"
+        for b in item.price_bands or []
+    )
+    caps = []
+    if item.max_units is not None:
+        caps.append(f"at most {item.max_units} units")
+    if item.max_amount is not None:
+        caps.append(f"at most {item.max_amount:.2f}")
+    if item.prerequisite:
+        caps.append(f"only after {item.prerequisite}")
+    return {
+        "outcome_metric_id": _v(item.code),
+        "currency": _v(contract.currency),
+        "price_per_unit": {"amount": _v(_amount(item.price))},
+        "price_description": _v("; ".join(x for x in [bands, ", ".join(caps)] if x) or None),
+    }
+
+
+def _results(session: Session, contract: OutcomeContract) -> list[dict[str, Any]]:
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    for result in session.scalars(
+        select(OutcomeResult).where(
+            OutcomeResult.contract_id == contract.id, OutcomeResult.status == ResultStatus.VERIFIED
+        )
+    ):
+        counts[(result.item_code, f"{result.achieved_on.year}-Q{(result.achieved_on.month - 1) // 3 + 1}")] += (
+            result.units
+        )
+    return [
+        {"outcome_metric_id": _v(code), "period": _v(period), "achieved_number": _v(number)}
+        for (code, period), number in sorted(counts.items())
+    ]
+
+
+def _payments(session: Session, contract: OutcomeContract) -> list[dict[str, Any]]:
+    rows = []
+    for claim in session.scalars(
+        select(Claim).where(Claim.contract_id == contract.id, Claim.status == ClaimStatus.PAID).order_by(Claim.paid_on)
+    ):
+        for split in claim.splits:
+            rows.append(
+                {
+                    "outcome_payer_id": _v(f"NL-FUNDAPP-PAYER-{split.payer_id}"),
+                    "date": _v(claim.paid_on.isoformat() if claim.paid_on else None),
+                    "period": _v(claim.period),
+                    "currency": _v(contract.currency),
+                    "amount": _v(_amount(split.amount)),
+                }
+            )
+    return rows

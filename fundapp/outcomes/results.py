@@ -1,0 +1,233 @@
+"""Results to pay for: entered by hand or through the API, or taken from approved KPI reports; then verified."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session
+
+from fundapp import audit
+from fundapp.db import utcnow
+from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
+from fundapp.impact.periods import Period, PeriodError
+from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
+
+
+def _item(contract: OutcomeContract, code: str) -> Any:
+    row = next((r for r in contract.items if r.code == code), None)
+    if row is None:
+        raise ValidationFailed.field("item", f"The contract has no rate-card item {code}.")
+    return row
+
+
+def record_result(session: Session, actor: Any, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
+    if contract.status != ContractStatus.ACTIVE:
+        raise InvalidTransition("Results are recorded under an active contract.")
+    if data["investee_id"] not in contract.provider_ids:
+        raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
+    _item(contract, data["item"])
+    if data.get("participant"):
+        result = _participant_result(contract, data)
+    else:
+        result = _cohort_result(contract, data)
+    _refuse_duplicate(session, result)
+    session.add(result)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "result.recorded",
+        result,
+        {
+            "contract_id": [None, contract.id],
+            "item": [None, result.item_code],
+            "participant": [None, result.participant],
+            "achieved_on": [None, result.achieved_on],
+            "units": [None, result.units],
+            "evidence": [None, result.evidence],
+        },
+    )
+    return result
+
+
+def _participant_result(contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
+    from fundapp.impact.spreadsheets import looks_like_bsn
+
+    if data.get("units") not in (None, 1):
+        raise ValidationFailed.field("units", "A participant result is one unit.")
+    if looks_like_bsn(data["participant"]):
+        raise ValidationFailed.field("participant", "This looks like a BSN: use a pseudonymous reference.")
+    if data.get("achieved_on") is None:
+        raise ValidationFailed.field("achieved_on", "Give the date the result was achieved.")
+    _within(contract, data["achieved_on"])
+    return OutcomeResult(
+        contract_id=contract.id,
+        investee_id=data["investee_id"],
+        item_code=data["item"],
+        participant=data["participant"],
+        achieved_on=data["achieved_on"],
+        months_on_benefit=data.get("months_on_benefit"),
+        units=1,
+        evidence=data["evidence"],
+        status=ResultStatus.PENDING,
+    )
+
+
+def _cohort_result(contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
+    if not data.get("units"):
+        raise ValidationFailed.field("units", "A cohort result gives a number of units (or name a participant).")
+    try:
+        period = Period.parse(data.get("period") or "")
+    except PeriodError as exc:
+        raise ValidationFailed.field("period", str(exc)) from exc
+    # A cohort result counts as achieved on its period's last day.
+    _within(contract, period.end)
+    return OutcomeResult(
+        contract_id=contract.id,
+        investee_id=data["investee_id"],
+        item_code=data["item"],
+        participant=None,
+        achieved_on=period.end,
+        period=str(period),
+        months_on_benefit=data.get("months_on_benefit"),
+        units=data["units"],
+        evidence=data["evidence"],
+        status=ResultStatus.PENDING,
+    )
+
+
+def _within(contract: OutcomeContract, day: Any) -> None:
+    if not (contract.valid_from <= day <= contract.valid_until):
+        raise ValidationFailed.field(
+            "achieved_on", f"The contract runs from {contract.valid_from} to {contract.valid_until}."
+        )
+
+
+def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
+    if result.participant is None:
+        return
+    same = session.scalar(
+        select(OutcomeResult.id).where(
+            OutcomeResult.contract_id == result.contract_id,
+            OutcomeResult.item_code == result.item_code,
+            OutcomeResult.participant == result.participant,
+            OutcomeResult.status != ResultStatus.REJECTED,
+        )
+    )
+    if same:
+        raise Conflict(
+            "This participant already has this result under the contract.",
+            [{"field": "participant", "message": f"result {same} already exists"}],
+        )
+
+
+def verify(session: Session, actor: Any, result: OutcomeResult) -> OutcomeResult:
+    if result.status != ResultStatus.PENDING:
+        raise InvalidTransition(f"A {result.status.value} result cannot be verified.")
+    result.status = ResultStatus.VERIFIED
+    result.verified_by_id = getattr(actor, "id", None)
+    result.verified_at = utcnow()
+    session.flush()
+    audit.record(session, actor, "result.verified", result, {"status": ["pending", "verified"]})
+    return result
+
+
+def reject(session: Session, actor: Any, result: OutcomeResult, reason: str) -> OutcomeResult:
+    if result.status != ResultStatus.PENDING:
+        raise InvalidTransition(f"A {result.status.value} result cannot be rejected.")
+    result.status = ResultStatus.REJECTED
+    result.rejection_reason = reason
+    result.verified_by_id = getattr(actor, "id", None)
+    result.verified_at = utcnow()
+    session.flush()
+    audit.record(
+        session, actor, "result.rejected", result, {"status": ["pending", "rejected"], "reason": [None, reason]}
+    )
+    return result
+
+
+def results_from_submission(session: Session, actor: Any, submission: Any) -> list[OutcomeResult]:
+    """An approved KPI report's outcome events become results of the contracts the investee provides under."""
+    from fundapp.impact.models import Participant, ParticipantEvent
+    from fundapp.outcomes.models import ContractProvider
+
+    contracts = list(
+        session.scalars(
+            select(OutcomeContract)
+            .join(ContractProvider, ContractProvider.contract_id == OutcomeContract.id)
+            .where(
+                ContractProvider.investee_id == submission.investee_id, OutcomeContract.status == ContractStatus.ACTIVE
+            )
+        )
+    )
+    if not contracts:
+        return []
+    codes = {row.code for c in contracts for row in c.items}
+    rows = session.execute(
+        select(
+            ParticipantEvent.code,
+            ParticipantEvent.achieved_on,
+            Participant.reference,
+            Participant.months_on_benefit,
+            Participant.row,
+        )
+        .join(
+            Participant,
+            and_(
+                Participant.submission_id == ParticipantEvent.submission_id,
+                Participant.reference == ParticipantEvent.reference,
+            ),
+        )
+        .where(ParticipantEvent.submission_id == submission.id, ParticipantEvent.code.in_(sorted(codes)))
+    ).all()
+    existing = {
+        (r.contract_id, r.item_code, r.participant)
+        for r in session.scalars(
+            select(OutcomeResult).where(
+                OutcomeResult.contract_id.in_([c.id for c in contracts]), OutcomeResult.status != ResultStatus.REJECTED
+            )
+        )
+    }
+    created = []
+    for contract in contracts:
+        contract_codes = {row.code for row in contract.items}
+        for code, achieved_on, reference, months, row in rows:
+            key = (contract.id, code, reference)
+            if (
+                code not in contract_codes
+                or key in existing
+                or not (contract.valid_from <= achieved_on <= contract.valid_until)
+            ):
+                continue
+            existing.add(key)
+            result = OutcomeResult(
+                contract_id=contract.id,
+                investee_id=submission.investee_id,
+                item_code=code,
+                participant=reference,
+                achieved_on=achieved_on,
+                months_on_benefit=months,
+                units=1,
+                evidence=f"KPI report {submission.period} v{submission.version}, row {row}",
+                source_submission_id=submission.id,
+                status=ResultStatus.PENDING,
+            )
+            session.add(result)
+            created.append(result)
+    if created:
+        session.flush()
+        audit.record(
+            session, actor, "results.from_kpi_report", submission, {"results": [None, [r.id for r in created]]}
+        )
+    return created
+
+
+def _register() -> None:
+    from fundapp.impact import hooks
+
+    if results_from_submission not in hooks.ON_APPROVED:
+        hooks.ON_APPROVED.append(results_from_submission)
+
+
+_register()
