@@ -27,10 +27,7 @@ def record_result(session: Session, actor: Any, contract: OutcomeContract, data:
     if data["investee_id"] not in contract.provider_ids:
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     _item(contract, data["item"])
-    if data.get("participant"):
-        result = _participant_result(contract, data)
-    else:
-        result = _cohort_result(contract, data)
+    result = _participant_result(contract, data) if data.get("participant") else _cohort_result(contract, data)
     _refuse_duplicate(session, result)
     session.add(result)
     session.flush()

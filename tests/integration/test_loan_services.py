@@ -874,3 +874,30 @@ def test_another_funds_manager_cannot_see_the_loan_or_its_arrears(client, world,
         f"/api/v1/loans/{world.loan_a.id}?as_of=2024-04-01", headers=api_headers(world.user("manager_b"))
     )
     _error(response, 404, "not_found")
+
+
+def test_the_loan_on_a_date_before_its_restructure_and_write_off_shows_the_plan_and_arrears_of_then(api, world):
+    loan_id = world.loan_a.id
+    body = {"date": "2024-06-01", "number_of_installments": 12, "reason": "Lost its biggest client"}
+    assert api.post(f"/loans/{loan_id}/restructure", body).status_code == 201
+    assert api.post(f"/loans/{loan_id}/write-off", {"date": "2024-09-10", "reason": "Bankrupt"}).status_code == 201
+
+    before_restructure = api.get(f"/loans/{loan_id}?as_of=2024-05-20").get_json()
+    assert len(before_restructure["schedule"]) == 24  # the original plan
+    assert before_restructure["schedule"][-1]["due_date"] == "2026-01-15"
+    assert (before_restructure["days_past_due"], before_restructure["arrears_bucket"]) == (66, "61-90")
+    assert before_restructure["amount_overdue"] == "1329.63"  # installments 2, 3 and 4
+
+    restructured = api.get(f"/loans/{loan_id}?as_of=2024-06-20").get_json()
+    assert len(restructured["schedule"]) == 4 + 12
+    assert [line["state"] for line in restructured["schedule"][:5]] == ["paid"] + ["restructured"] * 3 + ["future"]
+    assert (restructured["days_past_due"], restructured["amount_overdue"]) == (0, "0.00")
+
+    before_write_off = api.get(f"/loans/{loan_id}?as_of=2024-09-09").get_json()
+    assert (before_write_off["days_past_due"], before_write_off["arrears_bucket"]) == (70, "61-90")  # 2024-07-01 unpaid
+    after_write_off = api.get(f"/loans/{loan_id}?as_of=2024-09-10").get_json()
+    assert (after_write_off["days_past_due"], after_write_off["amount_overdue"], after_write_off["status"]) == (
+        0,
+        "0.00",
+        "written_off",
+    )

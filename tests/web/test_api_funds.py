@@ -361,6 +361,17 @@ def test_a_patch_cannot_make_paid_in_exceed_the_commitment(client, db_session, w
     assert db_session.get(CapitalSource, source.id).paid_in == Decimal("250000.00")
 
 
+def test_a_patch_cannot_lower_the_commitment_below_what_was_paid_in(client, db_session, world, as_manager_a):
+    source = world.fund_a.capital_sources[0]
+    before = _counts(db_session)
+    response = client.patch(f"/api/v1/capital-sources/{source.id}", json={"committed": "100.00"}, headers=as_manager_a)
+    assert response.status_code == 422
+    assert _fields(response) == {"paid_in"}
+    db_session.expire_all()
+    assert db_session.get(CapitalSource, source.id).committed == Decimal("1000000.00")
+    assert _counts(db_session) == before
+
+
 def test_capital_source_totals_on_the_api_are_exact_over_many_sources(client, db_session, world, as_admin):
     fund = make_fund(db_session, name="Many Small Sources")
     for _ in range(30):

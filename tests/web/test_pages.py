@@ -180,6 +180,16 @@ def test_a_payer_officer_lists_only_their_payer(world, login_as):
     assert _linked(_text(client.get("/payers/")), "/payers") == ["Provincie B"]
 
 
+def test_the_dashboard_counts_only_what_the_user_may_see(db_session, world, more_investees, login_as):
+    client = login_as(world.user("manager_b"))
+    page = _text(client.get("/"))
+    figures = re.findall(r'<div class="figure">(\d+)</div><a href="(/[a-z]+/)">', page)
+    assert figures == [("1", "/funds/"), ("1", "/investees/")]
+    admin = login_as(world.user("admin"))
+    figures = re.findall(r'<div class="figure">(\d+)</div><a href="(/[a-z]+/)">', _text(admin.get("/")))
+    assert figures == [("2", "/funds/"), ("8", "/investees/"), ("2", "/payers/")]
+
+
 # --- detail pages -------------------------------------------------------------------------
 
 

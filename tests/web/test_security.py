@@ -64,6 +64,17 @@ def test_the_language_cookie_is_httponly_and_samesite_lax(client):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_the_language_switch_returns_only_to_pages_of_this_site(client):
+    home = client.get("/language/en", headers={"Referer": "http://localhost/funds/?q=x"})
+    assert (home.status_code, home.headers["Location"]) == (303, "http://localhost/funds/?q=x")
+    for referer in ("https://evil.example/", "http://localhost.evil.example/", "http://evil.example/http://localhost/"):
+        response = client.get("/language/nl", headers={"Referer": referer})
+        assert response.status_code == 303
+        assert urlsplit(response.headers["Location"]).netloc in ("", "localhost"), referer
+    ignored = client.get("/language/de")
+    assert not any(c.startswith("fundapp_lang=de") for c in ignored.headers.getlist("Set-Cookie"))
+
+
 def test_logging_out_ends_the_session(world, login_as):
     client = login_as(world.user("admin"))
     assert client.get("/funds/").status_code == 200
