@@ -132,8 +132,10 @@ class LoanEvent(Base):
     reversal_reason: Mapped[str] = mapped_column(Text, default="")
 
     loan: Mapped[Loan] = relationship(back_populates="events")
+    # Installments in order, then a prepayment or overpayment (no installment) last: the same on every database.
     allocations: Mapped[list[LoanAllocation]] = relationship(
-        order_by="(LoanAllocation.installment_number, LoanAllocation.id)", viewonly=True
+        order_by="(LoanAllocation.installment_number.is_(None), LoanAllocation.installment_number, LoanAllocation.id)",
+        viewonly=True,
     )
 
     @property

@@ -40,7 +40,7 @@ def next_status(current: LoanStatus, action: str) -> LoanStatus:
         return TRANSITIONS[(current, action)]
     except KeyError:
         raise InvalidTransition(
-            f"A {current.value} loan cannot be {ACTION_WORDS.get(action, action)}.",
+            f"This loan is {current.value.replace('_', ' ')} and cannot be {ACTION_WORDS.get(action, action)}.",
             [{"field": "status", "message": f"{current.value} → {action} is not allowed"}],
         ) from None
 
@@ -186,6 +186,7 @@ def record_repayment(
     session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "", prepayment: Any = None
 ) -> LoanEvent:
     next_status(loan.status, "repay")
+    _not_in_future(on)
     if _first_disbursement(loan) and on < _first_disbursement(loan):
         raise ValidationFailed.field("date", "A repayment cannot come before the loan was disbursed.")
     event = _add_event(
@@ -193,6 +194,11 @@ def record_repayment(
     )
     _apply(session, actor, loan, "repay", event)
     return event
+
+
+def _not_in_future(on: date) -> None:
+    if on > date.today():
+        raise ValidationFailed.field("date", "Money cannot be received on a date still to come.")
 
 
 def _first_disbursement(loan: Loan) -> date | None:
@@ -239,6 +245,7 @@ def record_recovery(
     session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = ""
 ) -> LoanEvent:
     next_status(loan.status, "recover")
+    _not_in_future(on)
     if loan.written_off_on is not None and on < loan.written_off_on:
         raise ValidationFailed.field("date", "A recovery comes after the write-off.")
     event = _add_event(session, actor, loan, EventKind.RECOVERY, on, amount=amount, reference=reference)
