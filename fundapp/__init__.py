@@ -53,6 +53,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.loans import api as loans_api
     from fundapp.loans import views as loans_views
     from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
+    from fundapp.outcomes import views as outcome_views
     from fundapp.security import csrf
     from fundapp.validation import MoneyField, PercentField
 
@@ -61,5 +62,14 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
-    for module in (home_views, auth_views, funds_views, investees_views, payer_views, loans_views, impact_views):
+    for module in (
+        home_views,
+        auth_views,
+        funds_views,
+        investees_views,
+        payer_views,
+        loans_views,
+        impact_views,
+        outcome_views,
+    ):
         app.register_blueprint(module.bp)

@@ -66,9 +66,7 @@ def entry_hash(
 
 
 def _last_hash(session: Session) -> str:
-    cached = session.info.get("audit_last_hash")
-    if cached:
-        return cached
+    # Always read the chain's head (no cache): a rolled-back savepoint must not leave a stale head behind.
     if session.get_bind().dialect.name == "postgresql":
         # Serialise writers so that the chain stays a chain under concurrency.
         session.execute(text("SELECT pg_advisory_xact_lock(724100)"))
@@ -129,7 +127,7 @@ def record(
         hash=digest,
     )
     session.add(entry)
-    session.info["audit_last_hash"] = digest
+    session.flush()
     return entry
 
 
@@ -197,13 +195,3 @@ def _append_only(session: Session, _ctx: Any, _instances: Any) -> None:
     for obj in list(session.dirty) + list(session.deleted):
         if isinstance(obj, AuditEntry) and (obj in session.deleted or session.is_modified(obj)):
             raise RuntimeError("the audit trail is append-only")
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_cached_hash(session: Session) -> None:
-    session.info.pop("audit_last_hash", None)
-
-
-@event.listens_for(Session, "after_commit")
-def _forget_cached_hash_after_commit(session: Session) -> None:
-    session.info.pop("audit_last_hash", None)

@@ -58,6 +58,9 @@ NAV: list[NavEntry] = [
         lambda s: len(s.investee_ids) == 1 and not s.is_admin,
         lambda s: {"investee_id": next(iter(s.investee_ids))},
     ),
+    NavEntry("outcomes.contract_list", _l("Contracts"), lambda s: True),
+    NavEntry("outcomes.claim_list", _l("Claims"), lambda s: True),
+    NavEntry("outcomes.result_list", _l("Results"), lambda s: s.is_admin or s.is_fund_manager),
     NavEntry("impact.indicators", _l("Indicators"), _manager_or_admin),
     NavEntry("loans.preview", _l("Schedule calculator"), _manager_or_admin),
 ]
@@ -169,3 +172,4 @@ def init_app(app: Flask) -> None:
         today=date.today,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["zip"] = lambda first, second: zip(first, second, strict=False)

@@ -104,6 +104,30 @@ def load_or_fail(schema: ma.Schema, data: Any, partial: bool = False) -> dict[st
         raise ValidationFailed.from_messages(exc.messages) from exc
 
 
+DUTCH_AMOUNT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+
+
+def normalize_form_amount(text: str, locale: str) -> str:
+    """What a person typed into an amount field, as a plain decimal: 1.250.000,00 (nl) or 1,250,000.00 (en)."""
+    text = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
+    if locale == "nl":
+        if DUTCH_AMOUNT.match(text):
+            return text.replace(".", "").replace(",", ".")
+        if text.count(",") == 1 and "." not in text:
+            return text.replace(",", ".")
+        return text
+    return text.replace(",", "") if re.match(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$", text) else text
+
+
+def _form_locale() -> str:
+    try:
+        from fundapp.i18n import locale_name
+
+        return locale_name()
+    except RuntimeError:
+        return "nl"
+
+
 def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
     """An HTML form post as the dict the schema loads: lists for list fields, empty optional fields dropped."""
     data: dict[str, Any] = {}
@@ -127,6 +151,9 @@ def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
             # An empty optional field means "no value": None where allowed, else the default.
             if field.allow_none:
                 data[key] = None
+            continue
+        if isinstance(field, MoneyField):
+            data[key] = normalize_form_amount(value, _form_locale())
             continue
         if isinstance(field, ma.fields.Integer) and value.strip().lstrip("-").isdigit():
             # A form posts text; the API's strict integers take the number it means.

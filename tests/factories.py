@@ -212,6 +212,10 @@ class World:
     loan_a: Any = None
     repayment_a: Any = None
     submission_a: Any = None
+    contract_a: Any = None
+    rate_card_a: Any = None
+    result_a: Any = None
+    claim_a: Any = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -262,5 +266,104 @@ def add_reports(session: Session, world: World) -> None:
         session,
         world.investee_a,
         participants=[["P-0001", date(2026, 1, 5), "bijstand", 14, 32, "LP-PLACEMENTS-STARTED", date(2026, 1, 5)]],
+    )
+    session.flush()
+
+
+def make_contract(
+    session: Session,
+    payer: OutcomePayer,
+    providers: list[Investee],
+    reference: str | None = None,
+    items: list[dict[str, Any]] | None = None,
+    activate: bool = True,
+    **terms: Any,
+) -> Any:
+    """An outcome contract of one payer (100 %) through the services, active unless asked otherwise."""
+    from datetime import date
+
+    from fundapp.outcomes import contracts
+
+    data = {
+        "name": f"Werk {_n()}",
+        "reference": reference or f"RF-{_n()}",
+        "description": "",
+        "currency": "EUR",
+        "valid_from": date(2026, 1, 1),
+        "valid_until": date(2027, 12, 31),
+        "participant_cap": None,
+        "contract_cap": Decimal("100000.00"),
+        "deadweight_percent": Decimal("0"),
+        "payers": [{"payer_id": payer.id, "share_percent": Decimal("100"), "commitment": None}],
+        "providers": [i.id for i in providers],
+        "rate_card_id": None,
+        "items": items
+        or [
+            {"code": "JOB-START", "name": "Started paid work", "price": Decimal("1000.00")},
+            {
+                "code": "JOB-6M",
+                "name": "Six months in paid work",
+                "price": Decimal("3000.00"),
+                "prerequisite": "JOB-START",
+            },
+        ],
+        "investor_name": "",
+        "investor_capital": None,
+        "investor_max_return_percent": None,
+    }
+    data.update(terms)
+    contract = contracts.create_contract(session, ACTOR, ADMIN_SCOPE, data)
+    if activate:
+        contracts.change_status(session, ACTOR, contract, "activate")
+    return contract
+
+
+def add_outcomes(session: Session, world: World) -> None:
+    """Payer A contracts investee A: a rate card, an active contract, a verified result and a submitted claim."""
+    from datetime import date
+
+    from fundapp.outcomes import claims, contracts, results
+
+    world.rate_card_a = contracts.create_rate_card(
+        session,
+        ACTOR,
+        ADMIN_SCOPE,
+        {
+            "payer_id": world.payer_a.id,
+            "name": "Werk en inkomen",
+            "description": "",
+            "items": [{"code": "JOB-START", "name": "Started paid work", "price": Decimal("1000.00")}],
+        },
+    )
+    world.contract_a = make_contract(session, world.payer_a, [world.investee_a], reference="RF-A")
+    make_contract(session, world.payer_b, [world.investee_b], reference="RF-B")
+    first = results.record_result(
+        session,
+        ACTOR,
+        world.contract_a,
+        {
+            "investee_id": world.investee_a.id,
+            "item": "JOB-START",
+            "participant": "P-0001",
+            "achieved_on": date(2026, 2, 1),
+            "months_on_benefit": 14,
+            "evidence": "payroll",
+        },
+    )
+    results.verify(session, ACTOR, first)
+    world.claim_a = claims.compute_claim(session, ACTOR, world.contract_a, world.investee_a.id, "2026-Q1")
+    claims.submit(session, ACTOR, world.claim_a)
+    world.result_a = results.record_result(
+        session,
+        ACTOR,
+        world.contract_a,
+        {
+            "investee_id": world.investee_a.id,
+            "item": "JOB-6M",
+            "participant": "P-0001",
+            "achieved_on": date(2026, 8, 1),
+            "months_on_benefit": 14,
+            "evidence": "payroll",
+        },
     )
     session.flush()

@@ -59,8 +59,45 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
+COMMON_WORDS = frozenset(
+    {
+        "welkom",
+        "wachtwoord",
+        "password",
+        "qwerty",
+        "azerty",
+        "letmein",
+        "admin",
+        "fundapp",
+        "geheim",
+        "voetbal",
+        "zomer",
+        "winter",
+        "lente",
+        "herfst",
+        "januari",
+        "rotterdam",
+        "amsterdam",
+        "utrecht",
+        "denhaag",
+        "iloveyou",
+        "monkey",
+        "dragon",
+        "sunshine",
+    }
+)
+
+
+def _is_word_plus_decoration(password: str) -> bool:
+    """ "Welkom2025!" and "wachtwoord123": a common word with digits and signs around it."""
+    core = "".join(ch for ch in password.lower() if ch.isalpha())
+    return core in COMMON_WORDS
+
+
 def password_problems(password: str, email: str = "", min_length: int = 10) -> list[str]:
     problems = []
+    if _is_word_plus_decoration(password):
+        problems.append("This is a common word with a few digits or signs added; choose a passphrase.")
     if len(password) < min_length:
         problems.append(f"Use at least {min_length} characters.")
     if password.lower() in COMMON_PASSWORDS:

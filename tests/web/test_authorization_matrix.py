@@ -22,11 +22,17 @@ LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 FUND_A = frozenset({"admin", "manager_a"})
-INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a"})
+# In the walk, payer A contracts investee A: its officers may then see the investee (not its loans' details).
+INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a", "officer_a"})
 PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
+OFFICERS = frozenset({"admin", "officer_a", "officer_b"})
+CONTRACT_A_VIEW = frozenset({"admin", "officer_a", "manager_a", "member_a"})
+PROVIDER_A = frozenset({"admin", "manager_a", "member_a"})
+# Deciding on public money is for the payer's officers only: an administrator is not one.
+DECIDERS_A = frozenset({"officer_a"})
 REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI reports
 REVIEWERS_A = FUND_A
 
@@ -144,6 +150,51 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_impact.approve_submission": REVIEWERS_A,
     "api_impact.return_submission": REVIEWERS_A,
     "api_impact.reporting_status": FUND_A,
+    # result financing: payer A contracts investee A
+    "outcomes.contract_list": LOGGED_IN,
+    "outcomes.new_contract": OFFICERS,
+    "outcomes.rate_cards": OFFICERS,
+    "outcomes.contract_detail": CONTRACT_A_VIEW,
+    "outcomes.contract_status": PAYER_A,
+    "outcomes.simulate": CONTRACT_A_VIEW,
+    "outcomes.new_result": PROVIDER_A,
+    "outcomes.result_list": LOGGED_IN,
+    "outcomes.verify_result": FUND_A,
+    "outcomes.reject_result": FUND_A,
+    "outcomes.claim_list": LOGGED_IN,
+    "outcomes.new_claim": PROVIDER_A,
+    "outcomes.claim_detail": CONTRACT_A_VIEW,
+    "outcomes.submit_claim": PROVIDER_A,
+    "outcomes.discard_claim": PROVIDER_A,
+    "outcomes.reject_line": DECIDERS_A,
+    "outcomes.approve_claim": DECIDERS_A,
+    "outcomes.reject_claim": DECIDERS_A,
+    "outcomes.record_payment": DECIDERS_A,
+    "api_outcomes.simulate": LOGGED_IN,
+    "api_outcomes.list_rate_cards": LOGGED_IN,
+    "api_outcomes.create_rate_card": OFFICERS,
+    "api_outcomes.get_rate_card": PAYER_A,
+    "api_outcomes.list_contracts": LOGGED_IN,
+    "api_outcomes.create_contract": OFFICERS,
+    "api_outcomes.get_contract": CONTRACT_A_VIEW,
+    "api_outcomes.activate_contract": PAYER_A,
+    "api_outcomes.close_contract": PAYER_A,
+    "api_outcomes.contract_budget": CONTRACT_A_VIEW,
+    "api_outcomes.indigo_export": CONTRACT_A_VIEW,
+    "api_outcomes.list_results": CONTRACT_A_VIEW,
+    "api_outcomes.record_result": PROVIDER_A,
+    "api_outcomes.verify_result": FUND_A,
+    "api_outcomes.reject_result": FUND_A,
+    "api_outcomes.list_claims": LOGGED_IN,
+    "api_outcomes.compute_claim": PROVIDER_A,
+    "api_outcomes.get_claim": CONTRACT_A_VIEW,
+    "api_outcomes.discard_claim": PROVIDER_A,
+    "api_outcomes.submit_claim": PROVIDER_A,
+    "api_outcomes.reject_claim_line": DECIDERS_A,
+    "api_outcomes.approve_claim": DECIDERS_A,
+    "api_outcomes.reject_claim": DECIDERS_A,
+    "api_outcomes.record_payment": DECIDERS_A,
+    "api_outcomes.correct_claim": PROVIDER_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
@@ -170,6 +221,12 @@ def _arguments(world: Any, tokens: dict[str, Any]) -> dict[str, Any]:
         "event_id": world.repayment_a.id,
         "submission_id": world.submission_a.id,
         "code": "LP-EMPLOYED-HEADCOUNT",
+        "contract_id": world.contract_a.id,
+        "card_id": world.rate_card_a.id,
+        "result_id": world.result_a.id,
+        "claim_id": world.claim_a.id,
+        "line_id": world.claim_a.lines[0].id,
+        "action": "close",
     }
 
 
@@ -252,8 +309,9 @@ def _denied(response: Any, is_api: bool) -> bool:
 
 @pytest.fixture()
 def full_world(world, db_session):
-    from tests.factories import add_reports
+    from tests.factories import add_outcomes, add_reports
 
+    add_outcomes(db_session, world)
     add_reports(db_session, world)
     db_session.flush()
     return world
