@@ -51,6 +51,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.loans import api as loans_api
+    from fundapp.loans import impact_link  # noqa: F401 - registers the impact-linked discount
     from fundapp.loans import views as loans_views
     from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
     from fundapp.outcomes import views as outcome_views

@@ -268,7 +268,7 @@ def load_demo(session: Session) -> str:
     ]
     for email, role, target, name in users:
         create_user(session, ACTOR, email, DEMO_PASSWORD, role, target, name=name)
-    from fundapp import demo_extensions
+    from fundapp import demo_extensions, demo_world  # noqa: F401 - demo_world registers the extensions
 
     extra = demo_extensions.run_all(session, funds=funds, investees=investees, payers=payers)
     return (

@@ -86,6 +86,12 @@ class Loan(Base):
     outstanding_principal: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     written_off_on: Mapped[date | None] = mapped_column(Date)
     repaid_on: Mapped[date | None] = mapped_column(Date)
+    # Impact-linked interest: a discount in percentage points once a named indicator meets its target.
+    impact_discount_points: Mapped[Decimal | None] = mapped_column(Rate())
+    impact_indicator_code: Mapped[str | None] = mapped_column(String(40))
+    impact_discount_applied_on: Mapped[date | None] = mapped_column(Date)
+    impact_discount_period: Mapped[str | None] = mapped_column(String(7))
+    impact_discount_saving: Mapped[Decimal | None] = mapped_column(Money())
 
     fund = relationship("Fund")
     investee = relationship("Investee")

@@ -74,14 +74,27 @@ class SchedulePreviewSchema(ma.Schema):
     total_interest = MoneyField(required=True)
 
 
-class LoanCreateSchema(TermsSchema):
+class ImpactDiscountMixin(ma.Schema):
+    impact_discount_points = RateField(load_default=None, allow_none=True, max_value=Decimal("20"))
+    impact_indicator_code = TrimmedString(load_default=None, allow_none=True, validate=Length(max=40))
+
+    @ma.validates_schema
+    def _both_or_neither(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        points, code = data.get("impact_discount_points"), data.get("impact_indicator_code")
+        if points and not code:
+            raise ma.ValidationError("Name the indicator whose target earns the discount.", "impact_indicator_code")
+        if code and not points:
+            raise ma.ValidationError("Give the discount in percentage points.", "impact_discount_points")
+
+
+class LoanCreateSchema(TermsSchema, ImpactDiscountMixin):
     investee_id = ma.fields.Integer(required=True, strict=False)
     reference = TrimmedString(load_default=None, allow_none=True, validate=Length(max=40))
     purpose = TrimmedString(load_default="", validate=Length(max=2000))
     subordinated = ma.fields.Boolean(load_default=False)
 
 
-class LoanUpdateSchema(TermsSchema):
+class LoanUpdateSchema(TermsSchema, ImpactDiscountMixin):
     purpose = TrimmedString(validate=Length(max=2000))
     subordinated = ma.fields.Boolean()
 
@@ -116,6 +129,11 @@ class LoanSchema(ma.Schema):
     repaid_on = ma.fields.Date(allow_none=True)
     approved_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
+    impact_discount_points = PercentField(allow_none=True, min_value=None, max_value=None)
+    impact_indicator_code = ma.fields.String(allow_none=True)
+    impact_discount_applied_on = ma.fields.Date(allow_none=True)
+    impact_discount_period = ma.fields.String(allow_none=True)
+    impact_discount_saving = MoneyField(allow_none=True)
 
 
 class ScheduleLineSchema(ma.Schema):

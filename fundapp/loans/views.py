@@ -178,6 +178,16 @@ def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[
         fields += [
             {"name": "purpose", "label": _("Purpose"), "type": "textarea"},
             {"name": "subordinated", "label": _("Subordinated"), "type": "checkbox"},
+            {
+                "name": "impact_discount_points",
+                "label": _("Impact-linked discount (percentage points)"),
+                "help": _("Optional: the rate drops by this much once the indicator below meets its target."),
+            },
+            {
+                "name": "impact_indicator_code",
+                "label": _("Indicator that earns the discount"),
+                "help": _("An indicator code of the investee's impact plan, e.g. LP-EMPLOYED-HEADCOUNT."),
+            },
         ]
     return fields
 
