@@ -26,7 +26,7 @@ VALID_FROM = date(2026, 1, 1)
 VALID_UNTIL = date(2027, 12, 31)
 
 
-def D(text: str | int) -> Decimal:  # noqa: N802 - reads like a literal
+def D(text: str | int) -> Decimal:
     return Decimal(str(text))
 
 

@@ -149,9 +149,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _touch_token(response: Any) -> Any:
         token = g.get("api_token")
+        if token is None or response.status_code >= 400:
+            return response  # a failed request's session may be unusable; it is rolled back anyway
         now = utcnow()
-        stale = token is not None and (token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY)
-        if stale and response.status_code < 400:
+        if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
             token.last_used_at = now
         return response
 

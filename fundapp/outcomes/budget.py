@@ -60,7 +60,8 @@ class Budget:
 
 def budget(session: Session, contract: OutcomeContract) -> Budget:
     claims = list(session.scalars(select(Claim).where(Claim.contract_id == contract.id, Claim.status.in_(CLAIMED))))
-    claimed = sum((c.total_payable for c in claims), ZERO)
+    # What was asked for: the lines not rejected by the payer (the same basis as each payer's row).
+    claimed = sum((line.payable for c in claims for line in c.lines if line.status != LineStatus.REJECTED), ZERO)
     approved = sum((c.approved_amount or ZERO for c in claims if c.status in APPROVED), ZERO)
     paid = sum((c.approved_amount or ZERO for c in claims if c.status == ClaimStatus.PAID), ZERO)
     commitments = [p.commitment for p in contract.payers]

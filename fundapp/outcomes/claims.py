@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import select
+from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -33,7 +33,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
-from fundapp.outcomes.terms import contract_terms, engine_result, rule_errors
+from fundapp.outcomes.terms import contract_terms, rule_errors
 
 DEFAULT_DUAL_APPROVAL_ABOVE = Decimal("25000.00")
 
@@ -67,6 +67,9 @@ def dual_approval_threshold() -> Decimal:
 
 
 def approvals_needed(claim: Claim) -> int:
+    """Fixed when the claim is submitted, so a later change of the threshold does not change old claims."""
+    if claim.approvals_required:
+        return claim.approvals_required
     return 2 if abs(_approvable_amount(claim)) > dual_approval_threshold() else 1
 
 
@@ -77,7 +80,7 @@ def _approvable_amount(claim: Claim) -> Decimal:
 def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: int | None = None) -> pricing.PriorUsage:
     """What earlier claims of the contract (submitted and later, all providers) already used."""
     query = (
-        select(ClaimLine)
+        select(ClaimLine, Claim.investee_id)
         .join(Claim, Claim.id == ClaimLine.claim_id)
         .where(Claim.contract_id == contract.id, Claim.status.in_(COUNTING), ClaimLine.status != LineStatus.REJECTED)
     )
@@ -89,13 +92,14 @@ def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: i
     payer_paid: dict[str, Decimal] = {}
     paid_results: dict[tuple[str, str], date] = {}
     contract_paid = ZERO
-    for line in session.scalars(query):
-        if line.participant:
-            participant_paid[line.participant] = participant_paid.get(line.participant, ZERO) + line.payable
+    for line, investee_id in session.execute(query):
+        who = _key(investee_id, line.participant)
+        if who:
+            participant_paid[who] = participant_paid.get(who, ZERO) + line.payable
             if line.payable >= 0 and line.corrects_line_id is None and line.capped_by not in pricing_refusals():
-                paid_results.setdefault((line.participant, line.item_code), line.achieved_on)
+                paid_results.setdefault((who, line.item_code), line.achieved_on)
             elif line.corrects_line_id is not None:
-                paid_results.pop((line.participant, line.item_code), None)
+                paid_results.pop((who, line.item_code), None)
         item_units[line.item_code] = item_units.get(line.item_code, 0) + line.units_paid
         item_amount[line.item_code] = item_amount.get(line.item_code, ZERO) + line.payable
         contract_paid += line.payable
@@ -115,6 +119,15 @@ def _period(text: str) -> Period:
         raise ValidationFailed.field("period", str(exc)) from exc
 
 
+def _key(investee_id: int, participant: str | None) -> str | None:
+    """Each provider chooses its own participant references: the engine sees them per provider."""
+    return None if participant is None else f"{investee_id}/{participant}"
+
+
+def _plain(participant: str | None) -> str | None:
+    return None if participant is None else participant.split("/", 1)[1]
+
+
 def compute_claim(session: Session, actor: Any, contract: OutcomeContract, investee_id: int, period_text: str) -> Claim:
     """A draft claim of the provider's verified, unclaimed results achieved in the period."""
     if contract.status == ContractStatus.DRAFT:
@@ -122,45 +135,31 @@ def compute_claim(session: Session, actor: Any, contract: OutcomeContract, inves
     if investee_id not in contract.provider_ids:
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     period = _period(period_text)
-    results = list(
-        session.scalars(
-            select(OutcomeResult)
-            .where(
-                OutcomeResult.contract_id == contract.id,
-                OutcomeResult.investee_id == investee_id,
-                OutcomeResult.status == ResultStatus.VERIFIED,
-                OutcomeResult.claim_line_id.is_(None),
-                OutcomeResult.achieved_on >= period.start,
-                OutcomeResult.achieved_on <= period.end,
-            )
-            .with_for_update()
+    r = OutcomeResult
+    ids = session.scalars(
+        select(r.id)
+        .where(
+            r.contract_id == contract.id,
+            r.investee_id == investee_id,
+            r.status == ResultStatus.VERIFIED,
+            r.claim_line_id.is_(None),
+            r.achieved_on >= period.start,
+            r.achieved_on <= period.end,
         )
-    )
-    if not results:
+        .with_for_update()
+    ).all()
+    if not ids:
         raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
-    try:
-        priced = pricing.compute_claim(
-            contract_terms(contract), [engine_result(r) for r in results], prior_usage(session, contract)
-        )
-    except pricing.ContractRuleError as exc:
-        raise rule_errors(exc) from exc
     claim = Claim(
         contract_id=contract.id,
         investee_id=investee_id,
         period=str(period),
         status=ClaimStatus.DRAFT,
-        total_gross=priced.total_gross,
-        total_deadweight=priced.total_deadweight,
-        total_payable=priced.total_payable,
         created_by_id=getattr(actor, "id", None),
     )
-    by_id = {str(r.id): r for r in results}
-    claim.lines = [_line(position, line, by_id[line.result_key]) for position, line in enumerate(priced.lines)]
     session.add(claim)
     session.flush()
-    for line in claim.lines:
-        by_id[str(line.result_id)].claim_line_id = line.id
-    session.flush()
+    _price(session, claim, contract, list(ids))
     audit.record(
         session,
         actor,
@@ -169,32 +168,99 @@ def compute_claim(session: Session, actor: Any, contract: OutcomeContract, inves
         {
             "contract_id": [None, contract.id],
             "period": [None, claim.period],
-            "lines": [None, len(claim.lines)],
+            "results": [None, len(ids)],
             "total_payable": [None, claim.total_payable],
         },
     )
     return claim
 
 
-def _line(position: int, line: pricing.ClaimLine, result: OutcomeResult) -> ClaimLine:
-    return ClaimLine(
-        position=position,
-        result_id=result.id,
-        item_code=line.item,
-        participant=line.participant,
-        achieved_on=line.achieved_on,
-        units=line.units,
-        units_paid=line.units_paid,
-        price=line.price,
-        band=line.band,
-        gross=line.gross,
-        deadweight=line.deadweight,
-        deductions=[[reason, str(amount)] for reason, amount in line.deductions],
-        capped_by=line.capped_by,
-        payable=line.payable,
-        by_payer=[[payer, str(amount)] for payer, amount in line.by_payer],
-        status=LineStatus.OPEN,
+def _price(session: Session, claim: Claim, contract: OutcomeContract, result_ids: list[int]) -> None:
+    """Price the results with what other claims already use, and store the lines (in bulk: there may be many)."""
+    r = OutcomeResult
+    rows = (
+        session.execute(
+            select(r.id, r.item_code, r.participant, r.achieved_on, r.months_on_benefit, r.units).where(
+                r.id.in_(result_ids)
+            )
+        ).all()
+        if len(result_ids) <= 30_000
+        else _rows_in_chunks(session, result_ids)
     )
+    expected = [
+        pricing.Result(
+            item=item,
+            participant=_key(claim.investee_id, who),
+            achieved_on=on,
+            months_on_benefit=months,
+            units=units,
+            key=str(result_id),
+        )
+        for result_id, item, who, on, months, units in rows
+    ]
+    try:
+        priced = pricing.compute_claim(contract_terms(contract), expected, prior_usage(session, contract, claim.id))
+    except pricing.ContractRuleError as exc:
+        raise rule_errors(exc) from exc
+    claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
+    claim.total_payable = priced.total_payable
+    session.execute(insert(ClaimLine), [_line_row(claim.id, n, line) for n, line in enumerate(priced.lines)])
+    line_of_result = dict(
+        session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
+    )
+    table = OutcomeResult.__table__
+    session.execute(
+        update(table).where(table.c.id == bindparam("result_id")).values(claim_line_id=bindparam("line_id")),
+        [{"result_id": result_id, "line_id": line_id} for result_id, line_id in line_of_result.items()],
+    )
+    session.expire(claim, ["lines"])
+
+
+def _rows_in_chunks(session: Session, result_ids: list[int]) -> list[Any]:
+    r = OutcomeResult
+    rows: list[Any] = []
+    for start in range(0, len(result_ids), 30_000):
+        chunk = result_ids[start : start + 30_000]
+        rows += session.execute(
+            select(r.id, r.item_code, r.participant, r.achieved_on, r.months_on_benefit, r.units).where(r.id.in_(chunk))
+        ).all()
+    return rows
+
+
+def _line_row(claim_id: int, position: int, line: pricing.ClaimLine) -> dict[str, Any]:
+    return {
+        "claim_id": claim_id,
+        "position": position,
+        "result_id": int(line.result_key),
+        "corrects_line_id": None,
+        "item_code": line.item,
+        "participant": _plain(line.participant),
+        "achieved_on": line.achieved_on,
+        "units": line.units,
+        "units_paid": line.units_paid,
+        "price": line.price,
+        "band": line.band,
+        "gross": line.gross,
+        "deadweight": line.deadweight,
+        "deductions": [[reason, str(amount)] for reason, amount in line.deductions],
+        "capped_by": line.capped_by,
+        "payable": line.payable,
+        "by_payer": [[payer, str(amount)] for payer, amount in line.by_payer],
+        "status": LineStatus.OPEN.value,
+        "rejection_reason": "",
+    }
+
+
+def _reprice(session: Session, claim: Claim) -> None:
+    """Price a draft again against the caps as they stand now (another claim may have used them since)."""
+    result_ids = [line.result_id for line in claim.lines if line.result_id is not None]
+    if not result_ids:
+        return
+    table = OutcomeResult.__table__
+    session.execute(update(table).where(table.c.id.in_(result_ids)).values(claim_line_id=None))
+    session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
+    session.expire(claim, ["lines"])
+    _price(session, claim, claim.contract, result_ids)
 
 
 def discard_draft(session: Session, actor: Any, claim: Claim) -> None:
@@ -215,8 +281,15 @@ def _release_results(session: Session, claim: Claim, line_ids: list[int], reject
 
 
 def submit(session: Session, actor: Any, claim: Claim) -> Claim:
-    claim.status = next_status(claim.status, "submit")
+    next_status(claim.status, "submit")
+    if claim.corrects_claim_id is None:
+        # Caps count submitted claims: price again, in case another claim was submitted since this one was drafted.
+        _reprice(session, claim)
+    claim.status = ClaimStatus.SUBMITTED
     claim.submitted_at = utcnow()
+    if has_app_context():
+        # The threshold in force when the claim reaches the payer decides how many officers sign it.
+        claim.approvals_required = 2 if abs(claim.total_payable) > dual_approval_threshold() else 1
     session.flush()
     audit.record(
         session,
@@ -279,6 +352,8 @@ def approve(session: Session, actor: Any, scope: Any, claim: Claim) -> Claim:
 
 def _finish_approval(session: Session, claim: Claim) -> None:
     rejected = [line for line in claim.lines if line.status == LineStatus.REJECTED]
+    if len(rejected) == len(claim.lines):
+        raise InvalidTransition("Every line is rejected: reject the claim instead of approving it.")
     for line in claim.lines:
         if line.status == LineStatus.OPEN:
             line.status = LineStatus.APPROVED
@@ -318,6 +393,8 @@ def record_payment(session: Session, actor: Any, scope: Any, claim: Claim, paid_
     before = claim.status
     claim.status = next_status(claim.status, "pay")
     _officer_payer(claim, scope)
+    if paid_on > date.today():
+        raise ValidationFailed.field("paid_on", "A payment is recorded once it has been made, not in advance.")
     claim.paid_on = paid_on
     claim.payment_reference = reference
     for split in claim.splits:

@@ -364,10 +364,17 @@ def record_payment(data: dict[str, Any], claim_id: int) -> Any:
 
 
 @blp.route("/claims/<int:claim_id>/corrections", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "submit"))
+@access("login", obj=(Claim, "claim_id", "view"))
 @blp.arguments(CorrectionSchema)
 @blp.response(201, ClaimSchema)
 def correct_claim(data: dict[str, Any], claim_id: int) -> Any:
     """A new claim with negative lines that takes back approved lines (approved claims never change)."""
-    claim = load(get_session(), Claim, claim_id, current_scope(), "submit")
+    claim = load(get_session(), Claim, claim_id, current_scope(), "view")
+    scope = current_scope()
+    from fundapp.auth.policy import can
+
+    if not (can(scope, "submit", claim) or can(scope, "decide", claim)):
+        from fundapp.errors import Forbidden
+
+        raise Forbidden("Only the provider's side or the payer's officers start a correction.")
     return claims.correct(get_session(), current_actor(), claim, data["line_ids"], data["reason"])

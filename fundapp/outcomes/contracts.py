@@ -79,6 +79,7 @@ def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, 
     payers = data.pop("payers")
     providers = data.pop("providers")
     items = data.pop("items")
+    _refuse_repeats(payers, providers)
     if not scope.is_admin and not any(p["payer_id"] in scope.payer_ids for p in payers):
         raise Forbidden(
             "A contract you set up includes your own municipality or province as a payer.",
@@ -113,6 +114,22 @@ def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, 
         },
     )
     return contract
+
+
+def _refuse_repeats(payers: list[dict[str, Any]], providers: list[int]) -> None:
+    details = []
+    seen_payers: set[int] = set()
+    for index, payer in enumerate(payers):
+        if payer["payer_id"] in seen_payers:
+            details.append({"field": f"payers[{index}].payer_id", "message": "This payer is listed twice."})
+        seen_payers.add(payer["payer_id"])
+    seen: set[int] = set()
+    for index, investee_id in enumerate(providers):
+        if investee_id in seen:
+            details.append({"field": f"providers[{index}]", "message": "This provider is listed twice."})
+        seen.add(investee_id)
+    if details:
+        raise ValidationFailed("A payer or provider appears twice.", details)
 
 
 def _copy_item(row: RateItemRow) -> RateItemRow:

@@ -241,6 +241,7 @@ class Claim(Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str] = mapped_column(String(120), default="")
+    approvals_required: Mapped[int | None] = mapped_column(Integer)
     # Optimistic lock: two officers deciding at once cannot both succeed.
     version: Mapped[int] = mapped_column(Integer, default=1)
 

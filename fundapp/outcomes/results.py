@@ -107,6 +107,7 @@ def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
     same = session.scalar(
         select(OutcomeResult.id).where(
             OutcomeResult.contract_id == result.contract_id,
+            OutcomeResult.investee_id == result.investee_id,
             OutcomeResult.item_code == result.item_code,
             OutcomeResult.participant == result.participant,
             OutcomeResult.status != ResultStatus.REJECTED,
@@ -182,12 +183,16 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
         (r.contract_id, r.item_code, r.participant)
         for r in session.scalars(
             select(OutcomeResult).where(
-                OutcomeResult.contract_id.in_([c.id for c in contracts]), OutcomeResult.status != ResultStatus.REJECTED
+                OutcomeResult.contract_id.in_([c.id for c in contracts]),
+                OutcomeResult.investee_id == submission.investee_id,
+                OutcomeResult.status != ResultStatus.REJECTED,
             )
         )
     }
     created = []
-    for contract in contracts:
+    paid_once: set[tuple[Any, ...]] = set()
+    # One achievement is paid once: under the first contract (by start) that pays for it on that date.
+    for contract in sorted(contracts, key=lambda c: (c.valid_from, c.id)):
         contract_codes = {row.code for row in contract.items}
         for code, achieved_on, reference, months, row in rows:
             key = (contract.id, code, reference)
@@ -197,6 +202,9 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
                 or not (contract.valid_from <= achieved_on <= contract.valid_until)
             ):
                 continue
+            if (code, achieved_on, reference) in paid_once:
+                continue
+            paid_once.add((code, achieved_on, reference))
             existing.add(key)
             result = OutcomeResult(
                 contract_id=contract.id,

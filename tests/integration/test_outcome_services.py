@@ -297,11 +297,6 @@ def test_a_participant_has_each_result_once_but_may_be_entered_again_after_a_rej
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: participant references are chosen by each investee, but duplicates are refused across all "
-    "providers of a contract, so provider B's P-0001 (another person) is refused because provider A has a P-0001",
-    strict=True,
-)
 def test_two_providers_of_one_contract_may_each_have_their_own_participant_with_the_same_reference(db_session, world):
     contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a, world.investee_b])
     make_result(db_session, contract, world.investee_a, participant="P-0001", achieved_on=date(2026, 2, 1))
@@ -343,7 +338,7 @@ def test_a_corrected_kpi_report_does_not_enter_the_same_result_twice(db_session,
     second = make_submission(
         db_session,
         world.investee_a,
-        participants=rows + [["R-0009", date(2026, 1, 5), "WW", 2, 20, "JOB6", date(2026, 3, 1)]],
+        participants=[*rows, ["R-0009", date(2026, 1, 5), "WW", 2, 20, "JOB6", date(2026, 3, 1)]],
         status="approved",
     )
     found = db_session.scalars(select(OutcomeResult).order_by(OutcomeResult.id)).all()
@@ -396,18 +391,18 @@ def test_a_claim_prices_verified_unclaimed_results_of_the_period_in_order_and_ma
     assert stored.status == ClaimStatus.DRAFT and stored.period == "2026-Q1"
     lines = [
         (
-            l.result_id,
-            l.participant,
-            l.band,
-            l.price,
-            l.units,
-            l.gross,
-            l.deadweight,
-            l.payable,
-            l.capped_by,
-            l.by_payer,
+            ln.result_id,
+            ln.participant,
+            ln.band,
+            ln.price,
+            ln.units,
+            ln.gross,
+            ln.deadweight,
+            ln.payable,
+            ln.capped_by,
+            ln.by_payer,
         )
-        for l in stored.lines
+        for ln in stored.lines
     ]
     assert lines == [
         (
@@ -480,7 +475,7 @@ def test_discarding_a_draft_claim_releases_its_results(db_session, world, shared
     assert _count(db_session, Claim) == 0 and _count(db_session, ClaimLine) == 0
     assert _fresh(db_session, OutcomeResult, result.id).claim_line_id is None
     again = make_claim(db_session, shared, world.investee_a, submit=False)
-    assert [l.result_id for l in again.lines] == [result.id]
+    assert [ln.result_id for ln in again.lines] == [result.id]
 
 
 def test_the_worked_example_across_two_claims_the_participant_cap_used_in_q1_binds_in_q2(db_session, world):
@@ -546,12 +541,6 @@ def test_a_payers_commitment_caps_only_its_own_part(db_session, world):
     assert line.by_payer == [[str(world.payer_a.id), "1000.00"], [str(world.payer_b.id), "1600.00"]]
 
 
-@pytest.mark.xfail(
-    reason="BUG: caps count only submitted and later claims, and nothing re-checks them when a claim is submitted "
-    "or approved, so two claims computed before either is submitted both use the same room and together pay "
-    "more than the contract cap",
-    strict=True,
-)
 def test_two_claims_computed_before_either_is_submitted_never_pay_more_than_the_contract_cap(db_session, world):
     officer = world.user("officer_a")
     contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a], contract_cap="6000.00")
@@ -589,7 +578,7 @@ def test_an_approved_claim_is_split_per_payer_exactly_and_paid_once(db_session, 
         (world.payer_b.id, D("666.69")),
     ]
     assert sum(s.amount for s in stored.splits) == stored.approved_amount
-    assert all(l.status == LineStatus.APPROVED for l in stored.lines)
+    assert all(ln.status == LineStatus.APPROVED for ln in stored.lines)
     assert [(a.user_id, a.payer_id) for a in stored.approvals] == [(officer.id, world.payer_a.id)]
     claims.record_payment(db_session, officer, _scope(officer), stored, date(2026, 5, 1), "BANK-1")
     with pytest.raises(Conflict):
@@ -635,7 +624,7 @@ def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected
     stored = _fresh(db_session, Claim, claim.id)
     assert stored.status == ClaimStatus.PARTLY_APPROVED
     assert (stored.total_payable, stored.approved_amount) == (D("8000.00"), D("4000.00"))
-    assert [(l.status, l.rejection_reason) for l in stored.lines] == [
+    assert [(ln.status, ln.rejection_reason) for ln in stored.lines] == [
         (LineStatus.APPROVED, ""),
         (LineStatus.REJECTED, "no contract of employment"),
     ]
@@ -681,7 +670,7 @@ def test_a_rejected_claim_releases_its_results_to_be_claimed_again(db_session, w
         "wrong period",
         None,
     )
-    assert all(l.status == LineStatus.REJECTED for l in stored.lines)
+    assert all(ln.status == LineStatus.REJECTED for ln in stored.lines)
     released = _fresh(db_session, OutcomeResult, result.id)
     assert (released.status, released.claim_line_id) == (ResultStatus.VERIFIED, None)
     again = make_claim(db_session, shared, world.investee_a, submit=False)
@@ -699,7 +688,7 @@ def test_a_correction_is_a_new_draft_with_negative_lines_and_the_approved_claim_
     make_result(db_session, shared, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
     make_result(db_session, shared, world.investee_a, participant="P-2", achieved_on=date(2026, 2, 2))
     claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer], pay_by=officer)
-    before = [(l.id, l.payable, l.status) for l in claim.lines]
+    before = [(ln.id, ln.payable, ln.status) for ln in claim.lines]
     correction = claims.correct(
         db_session, world.user("manager_a"), claim, [claim.lines[1].id], "P-2 left after a week"
     )
@@ -723,7 +712,7 @@ def test_a_correction_is_a_new_draft_with_negative_lines_and_the_approved_claim_
     assert stored.total_payable == D("-4000.00")
     original = _fresh(db_session, Claim, claim.id)
     assert original.status == ClaimStatus.PAID and original.approved_amount == D("8000.00")
-    assert [(l.id, l.payable, l.status) for l in original.lines] == before
+    assert [(ln.id, ln.payable, ln.status) for ln in original.lines] == before
     with pytest.raises(Conflict):
         claims.correct(db_session, ACTOR, original, [original.lines[1].id], "again")
     with pytest.raises(ValidationFailed):
@@ -786,11 +775,6 @@ def test_the_budget_shows_committed_claimed_approved_paid_and_remaining_per_cont
     assert money.investor is None
 
 
-@pytest.mark.xfail(
-    reason="BUG: the contract's 'claimed' sums claims' total_payable including lines the payer rejected, while each "
-    "payer's 'claimed' leaves them out, so the payers' claimed amounts do not add up to the contract's",
-    strict=True,
-)
 def test_the_payers_claimed_amounts_add_up_to_the_contracts_after_a_partly_approved_claim(db_session, world, shared):
     officer = world.user("officer_a")
     make_result(db_session, shared, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))

@@ -187,7 +187,7 @@ def test_the_simulation_prices_by_months_on_benefit_with_inclusive_bands(api):
     response = _simulate(api, _sim([_item("JOB6", "4500.00", price_bands=bands)], results))
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
-    assert [(l["participant"], l["price"], l["payable"]) for l in body["lines"]] == [
+    assert [(ln["participant"], ln["price"], ln["payable"]) for ln in body["lines"]] == [
         ("R-11", "3000.00", "3000.00"),
         ("R-12", "4000.00", "4000.00"),
         ("R-36", "6000.00", "6000.00"),
@@ -204,7 +204,7 @@ def test_the_simulation_shows_the_contract_cap_binding(api):
     )
     body = _simulate(api, payload).get_json()
     # undated cohort results are ordered by units: the 2 units come first
-    assert [(l["units"], l["gross"], l["payable"], l["capped_by"]) for l in body["lines"]] == [
+    assert [(ln["units"], ln["gross"], ln["payable"], ln["capped_by"]) for ln in body["lines"]] == [
         (2, "8000.00", "8000.00", None),
         (12, "48000.00", "42000.00", "contract_cap"),
     ]
@@ -221,7 +221,7 @@ def test_the_simulation_reproduces_the_domains_worked_example(api):
         participant_cap="3500.00",
     )
     body = _simulate(api, payload).get_json()
-    assert [(l["item"], l["gross"], l["payable"], l["capped_by"]) for l in body["lines"]] == [
+    assert [(ln["item"], ln["gross"], ln["payable"], ln["capped_by"]) for ln in body["lines"]] == [
         ("A", "1000.00", "1000.00", None),
         ("B", "3000.00", "2500.00", "participant_cap"),
     ]
@@ -367,20 +367,27 @@ def test_a_duplicate_contract_reference_is_a_conflict(api, world, db_session):
     [
         ({"valid_until": "2025-12-31"}, ["valid_until"]),
         ({"items": None}, ["items"]),
-        ({"payers": [{"payer_id": 1, "share_percent": "60", "commitment": None}]}, ["payers"]),
+        ({"payers": "payer A at 60 % alone"}, ["payers"]),
         ({"participant_cap": 6000.0}, ["participant_cap"]),
         ({"providers": [999999]}, ["providers[0]"]),
     ],
 )
 def test_contract_terms_that_break_the_rules_get_422_and_store_nothing(api, world, db_session, change, fields):
+    if "payers" in change:  # shares that do not sum to 100
+        change = {"payers": [{"payer_id": world.payer_a.id, "share_percent": "60", "commitment": None}]}
     body = _contract_body(world, **change)
-    if change.get("payers"):
-        body["payers"] = [{"payer_id": world.payer_a.id, "share_percent": "60", "commitment": None}]
     before = _counts(db_session)
     response = api["officer_a"].post("/outcome-contracts", body)
     assert response.status_code == 422, response.get_json()
     assert _fields(response) == fields
     assert _counts(db_session) == before
+
+
+def test_a_contract_naming_the_same_provider_twice_is_refused_naming_the_field(api, world):
+    body = _contract_body(world, providers=[world.investee_a.id, world.investee_a.id])
+    response = api["officer_a"].post("/outcome-contracts", body)
+    assert response.status_code == 422
+    assert _fields(response) == ["providers[1]"]
 
 
 def test_a_contract_from_a_rate_card_copies_its_items_and_keeps_them_when_the_card_changes(api, world, db_session):
@@ -645,7 +652,7 @@ def test_a_claim_is_computed_submitted_approved_split_per_payer_and_paid_once(ap
         "status": "open",
     }
     assert line["by_payer"] == [[str(world.payer_a.id), "2400.00"], [str(world.payer_b.id), "1600.00"]]
-    assert [l["result_id"] for l in claim["lines"]] == [r1.id, r2.id]
+    assert [ln["result_id"] for ln in claim["lines"]] == [r1.id, r2.id]
     assert _fresh(db_session, OutcomeResult, r1.id).claim_line_id == line["id"]
 
     assert api["officer_a"].post(f"/claims/{claim['id']}/approve").status_code == 409  # a draft is not decided
@@ -694,6 +701,98 @@ def test_a_claim_is_computed_submitted_approved_split_per_payer_and_paid_once(ap
     assert _counts(db_session) == before
 
 
+def test_each_claim_line_explains_band_deadweight_and_the_cap_that_bound(api, world, db_session):
+    contract = make_contract(
+        db_session,
+        [(world.payer_a, "60", None), (world.payer_b, "40", None)],
+        [world.investee_a],
+        [
+            item(
+                "JOB6",
+                "4000.00",
+                price_bands=[
+                    {"min_months": 0, "max_months": 11, "price": "3000.00"},
+                    {"min_months": 12, "max_months": 35, "price": "4000.00"},
+                    {"min_months": 36, "max_months": None, "price": "6000.00"},
+                ],
+            )
+        ],
+        deadweight_percent="10",
+        contract_cap="8200.00",
+    )
+    for ref, months, day in (("R-11", 11, 1), ("R-36", 36, 2), ("R-12", 12, 3)):
+        make_result(
+            db_session,
+            contract,
+            world.investee_a,
+            participant=ref,
+            achieved_on=date(2026, 2, day),
+            months_on_benefit=months,
+        )
+    response = _claim(api, contract, world)
+    assert response.status_code == 201, response.get_json()
+    lines = [
+        {
+            k: ln[k]
+            for k in (
+                "participant",
+                "band",
+                "price",
+                "units",
+                "gross",
+                "deadweight",
+                "deductions",
+                "capped_by",
+                "payable",
+            )
+        }
+        for ln in response.get_json()["lines"]
+    ]
+    assert lines == [
+        {
+            "participant": "R-11",
+            "band": "0-11",
+            "price": "3000.00",
+            "units": 1,
+            "gross": "3000.00",
+            "deadweight": "300.00",
+            "deductions": [["deadweight", "300.00"]],
+            "capped_by": None,
+            "payable": "2700.00",
+        },
+        {
+            "participant": "R-36",
+            "band": "36+",
+            "price": "6000.00",
+            "units": 1,
+            "gross": "6000.00",
+            "deadweight": "600.00",
+            "deductions": [["deadweight", "600.00"]],
+            "capped_by": None,
+            "payable": "5400.00",
+        },
+        {
+            "participant": "R-12",
+            "band": "12-35",
+            "price": "4000.00",
+            "units": 1,
+            "gross": "4000.00",
+            "deadweight": "400.00",
+            "deductions": [["deadweight", "400.00"], ["contract_cap", "3500.00"]],
+            "capped_by": "contract_cap",
+            "payable": "100.00",
+        },
+    ]
+    body = response.get_json()
+    assert (body["total_gross"], body["total_deadweight"], body["total_payable"]) == ("13000.00", "1300.00", "8200.00")
+    stored = _fresh(db_session, Claim, body["id"])
+    assert [(ln.band, ln.payable, ln.capped_by) for ln in stored.lines] == [
+        ("0-11", D("2700.00"), None),
+        ("36+", D("5400.00"), None),
+        ("12-35", D("100.00"), "contract_cap"),
+    ]
+
+
 def test_a_line_rejected_with_a_reason_makes_the_claim_partly_approved(api, world, db_session, contract):
     make_result(db_session, contract, world.investee_a, participant="R-1", achieved_on=date(2026, 2, 1))
     dropped = make_result(db_session, contract, world.investee_a, participant="R-2", achieved_on=date(2026, 2, 2))
@@ -705,7 +804,7 @@ def test_a_line_rejected_with_a_reason_makes_the_claim_partly_approved(api, worl
     assert no_reason.status_code == 422 and _fields(no_reason) == ["reason"]
     rejected = api["officer_a"].post(f"/claims/{claim.id}/lines/{line_id}/reject", {"reason": "no employment contract"})
     assert rejected.status_code == 200
-    assert [l["status"] for l in rejected.get_json()["lines"]] == ["open", "rejected"]
+    assert [ln["status"] for ln in rejected.get_json()["lines"]] == ["open", "rejected"]
     assert rejected.get_json()["status"] == "submitted"
 
     approved = api["officer_a"].post(f"/claims/{claim.id}/approve").get_json()
@@ -714,7 +813,7 @@ def test_a_line_rejected_with_a_reason_makes_the_claim_partly_approved(api, worl
         "8000.00",
         "4000.00",
     )
-    assert [(l["status"], l["rejection_reason"]) for l in approved["lines"]] == [
+    assert [(ln["status"], ln["rejection_reason"]) for ln in approved["lines"]] == [
         ("approved", ""),
         ("rejected", "no employment contract"),
     ]
@@ -736,7 +835,7 @@ def test_a_rejected_claim_releases_its_results_which_can_be_claimed_again(api, w
     assert (stored.status, stored.claim_line_id) == (ResultStatus.VERIFIED, None)
     again = _claim(api, contract, world)
     assert again.status_code == 201
-    assert [l["result_id"] for l in again.get_json()["lines"]] == [result.id]
+    assert [ln["result_id"] for ln in again.get_json()["lines"]] == [result.id]
     assert _fresh(db_session, Claim, claim.id).status == ClaimStatus.REJECTED
 
 
@@ -806,7 +905,7 @@ def test_a_correction_is_a_new_draft_claim_with_negative_lines_and_the_original_
         "2026-Q1",
         "-4000.00",
     )
-    assert [(l["participant"], l["units"], l["gross"], l["payable"], l["result_id"]) for l in body["lines"]] == [
+    assert [(ln["participant"], ln["units"], ln["gross"], ln["payable"], ln["result_id"]) for ln in body["lines"]] == [
         ("R-2", -1, "-4000.00", "-4000.00", None)
     ]
     assert body["lines"][0]["by_payer"] == [[str(world.payer_a.id), "-2400.00"], [str(world.payer_b.id), "-1600.00"]]
@@ -814,9 +913,12 @@ def test_a_correction_is_a_new_draft_claim_with_negative_lines_and_the_original_
     assert _fresh(db_session, Claim, body["id"]).lines[0].corrects_line_id == line_id
     twice = api["manager_a"].post(f"/claims/{claim.id}/corrections", {"line_ids": [line_id], "reason": "again"})
     assert twice.status_code == 409
+    # The payer's officers may start a correction too (to get money back), and are told it was corrected already.
+    again = api["officer_a"].post(f"/claims/{claim.id}/corrections", {"line_ids": [line_id], "reason": "paid twice"})
+    assert again.status_code == 409
     assert (
-        api["officer_a"].post(f"/claims/{claim.id}/corrections", {"line_ids": [line_id], "reason": "x"}).status_code
-        == 403
+        api["member_b"].post(f"/claims/{claim.id}/corrections", {"line_ids": [line_id], "reason": "mine"}).status_code
+        == 404
     )
 
 

@@ -194,7 +194,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_outcomes.approve_claim": DECIDERS_A,
     "api_outcomes.reject_claim": DECIDERS_A,
     "api_outcomes.record_payment": DECIDERS_A,
-    "api_outcomes.correct_claim": PROVIDER_A,
+    "api_outcomes.correct_claim": PROVIDER_A | DECIDERS_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in

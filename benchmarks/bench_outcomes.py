@@ -1,0 +1,186 @@
+"""Result financing at scale: a contract with 20 rate-card items and 100,000 verified participant results.
+
+    python benchmarks/bench_outcomes.py [--results 100000]
+
+Prints the time to simulate (the pure engine) and to compute the claim through
+the service on SQLite (load the verified, unclaimed results, price them, store
+the claim lines and mark the results claimed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sqlalchemy import insert
+
+from benchmarks._common import fresh_database, sqlite_url
+
+ITEMS = 20
+
+
+def rate_items() -> list[dict]:
+    items = []
+    for n in range(ITEMS):
+        item = {"code": f"I{n:02d}", "name": f"Outcome {n}", "price": Decimal(500 + 250 * n)}
+        if n % 4 == 1:
+            item["prerequisite"] = f"I{n - 1:02d}"
+        if n % 5 == 0:
+            item["price_bands"] = [
+                {"min_months": 0, "max_months": 11, "price": "800.00"},
+                {"min_months": 12, "max_months": 35, "price": "1200.00"},
+                {"min_months": 36, "max_months": None, "price": "2000.00"},
+            ]
+        if n % 7 == 3:
+            item["max_units"] = 2000
+        items.append(item)
+    return items
+
+
+def results_rows(count: int, seed: int = 3) -> list[tuple[str, str, date, int]]:
+    rng = random.Random(seed)
+    rows = []
+    people = count // 4
+    start = date(2026, 1, 1)
+    for _n in range(count):
+        person = f"P-{rng.randrange(people):06d}"
+        rows.append(
+            (f"I{rng.randrange(ITEMS):02d}", person, start + timedelta(days=rng.randrange(90)), rng.randrange(60))
+        )
+    return rows
+
+
+def bench_simulate(rows: list) -> float:
+    from fundapp.outcomes import pricing
+
+    terms = pricing.ContractTerms(
+        items=tuple(
+            pricing.RateItem(
+                code=i["code"],
+                name=i["name"],
+                price=i["price"],
+                price_bands=tuple(
+                    pricing.PriceBand(b["min_months"], b["max_months"], Decimal(b["price"]))
+                    for b in i.get("price_bands", [])
+                ),
+                prerequisite=i.get("prerequisite"),
+                max_units=i.get("max_units"),
+            )
+            for i in rate_items()
+        ),
+        payers=(pricing.Payer("Gemeente", Decimal("70")), pricing.Payer("Provincie", Decimal("30"))),
+        participant_cap=Decimal("12000.00"),
+        contract_cap=Decimal("400000000.00"),
+        deadweight_percent=Decimal("10"),
+    )
+    results = [
+        pricing.Result(item=code, participant=p, achieved_on=d, months_on_benefit=m, key=str(k))
+        for k, (code, p, d, m) in enumerate(rows)
+    ]
+    begin = time.perf_counter()
+    claim = pricing.simulate(terms, results)
+    elapsed = time.perf_counter() - begin
+    print(
+        f"simulate: {len(results):,} results in {elapsed:.2f} s ({len(results) / elapsed:,.0f} results/s); "
+        f"payable {claim.total_payable:,}"
+    )
+    return elapsed
+
+
+def bench_claim(rows: list) -> float:
+    from fundapp import create_app
+    from fundapp.audit import Actor
+    from fundapp.auth.policy import Scope
+    from fundapp.db import session_scope
+    from fundapp.funds.models import Fund
+    from fundapp.investees.models import Investee, LegalForm
+    from fundapp.outcomes import claims, contracts
+    from fundapp.outcomes.models import OutcomePayer, OutcomeResult, PayerKind, ResultStatus
+
+    url = fresh_database(sqlite_url("outcomes"))
+    app = create_app({"DATABASE_URL": url})
+    actor = Actor.system("bench")
+    with app.app_context():
+        with session_scope(app) as session:
+            fund = Fund(name="Bench", region="R", description="", currency="EUR")
+            payer = OutcomePayer(name="Gemeente Bench", kind=PayerKind.MUNICIPALITY)
+            session.add_all([fund, payer])
+            session.flush()
+            investee = Investee(
+                fund_id=fund.id, name="Bench BV", kvk_number="12345678", legal_form=LegalForm.BV, municipality="R"
+            )
+            session.add(investee)
+            session.flush()
+            contract = contracts.create_contract(
+                session,
+                actor,
+                Scope(user_id=0, is_admin=True),
+                {
+                    "name": "Bench",
+                    "reference": "B-1",
+                    "description": "",
+                    "currency": "EUR",
+                    "valid_from": date(2026, 1, 1),
+                    "valid_until": date(2027, 12, 31),
+                    "participant_cap": Decimal("12000.00"),
+                    "contract_cap": Decimal("400000000.00"),
+                    "deadweight_percent": Decimal("10"),
+                    "rate_card_id": None,
+                    "payers": [{"payer_id": payer.id, "share_percent": Decimal("100"), "commitment": None}],
+                    "providers": [investee.id],
+                    "items": rate_items(),
+                    "investor_name": "",
+                    "investor_capital": None,
+                    "investor_max_return_percent": None,
+                },
+            )
+            contracts.change_status(session, actor, contract, "activate")
+            session.execute(
+                insert(OutcomeResult),
+                [
+                    {
+                        "contract_id": contract.id,
+                        "investee_id": investee.id,
+                        "item_code": code,
+                        "participant": p,
+                        "achieved_on": d,
+                        "months_on_benefit": m,
+                        "units": 1,
+                        "evidence": "bench",
+                        "status": ResultStatus.VERIFIED.value,
+                        "rejection_reason": "",
+                    }
+                    for code, p, d, m in rows
+                ],
+            )
+            ids = (contract.id, investee.id)
+        with session_scope(app) as session:
+            from fundapp.outcomes.models import OutcomeContract
+
+            contract = session.get(OutcomeContract, ids[0])
+            begin = time.perf_counter()
+            claim = claims.compute_claim(session, actor, contract, ids[1], "2026-Q1")
+            elapsed = time.perf_counter() - begin
+            lines = len(claim.lines)
+    print(f"compute claim (SQLite, load + price + store {lines:,} lines): {elapsed:.2f} s")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--results", type=int, default=100_000)
+    args = parser.parse_args()
+    rows = results_rows(args.results)
+    bench_simulate(rows)
+    bench_claim(rows)
+
+
+if __name__ == "__main__":
+    main()

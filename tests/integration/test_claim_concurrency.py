@@ -1,0 +1,254 @@
+"""Two officers deciding on the same claim at the same moment: exactly one wins, the other gets a 409.
+
+PostgreSQL only (SQLite serialises writers, so there is no race to lose). The usual fixtures run each test
+inside one rolled-back transaction, where two requests cannot race, so this module builds its own app on a
+database of its own (created and migrated here, dropped at the end), commits its data through
+``fundapp.db.session_scope`` and sends the two requests from two threads that a ``threading.Barrier`` releases
+together. Each race is run several times, so that a pass is not luck.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+from fundapp.audit import AuditEntry, verify_chain
+from fundapp.auth.models import Role
+from fundapp.outcomes.models import Claim, ClaimApproval, ClaimPayerSplit, ClaimStatus
+from tests.conftest import test_config, test_database_url
+
+URL = test_database_url()
+ROUNDS = 5
+
+pytestmark = pytest.mark.skipif(
+    not URL.startswith("postgresql"), reason="the race needs PostgreSQL (set FUNDAPP_TEST_DATABASE_URL)"
+)
+
+
+def _admin_engine(url: str) -> Any:
+    parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    return parsed, create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def _drop_database(url: str) -> None:
+    parsed, admin = _admin_engine(url)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _create_database(url: str) -> None:
+    _drop_database(url)
+    parsed, admin = _admin_engine(url)
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+    admin.dispose()
+
+
+@dataclass
+class Race:
+    app: Any
+    contract_id: int
+    investee_id: int
+    payer_id: int
+    officers: list[str]  # API tokens of two officers of the contract's payer
+    providers: list[str]  # API tokens of the provider's fund manager and of a member of the provider
+
+
+@pytest.fixture(scope="module")
+def race() -> Iterator[Race]:
+    """A committed world on a database of its own: a contract of payer A for investee A, and two officers of A."""
+    from fundapp import create_app, migrate
+    from fundapp.auth.passwords import use_fast_hashing_for_tests
+    from fundapp.auth.services import issue_token
+    from fundapp.db import session_scope
+    from tests.factories import make_user, make_world
+    from tests.outcome_factories import make_contract
+
+    use_fast_hashing_for_tests()
+    url = f"{URL}_race"
+    _create_database(url)
+    app = None
+    try:
+        migrate.upgrade(url)
+        # PROPAGATE_EXCEPTIONS off: a crash answers 500 as in production instead of raising in the thread.
+        app = create_app(test_config(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False))
+        with session_scope(app) as session:
+            world = make_world(session)
+            second = make_user(session, Role.PAYER_OFFICER, world.payer_a.id)
+            contract = make_contract(session, [(world.payer_a, "100", None)], [world.investee_a])
+            officers = [issue_token(session, u, "race")[1] for u in (world.user("officer_a"), second)]
+            providers = [issue_token(session, world.user(r), "race")[1] for r in ("manager_a", "member_a")]
+            data = Race(app, contract.id, world.investee_a.id, world.payer_a.id, officers, providers)
+        yield data
+    finally:
+        if app is not None:
+            app.extensions["fundapp.db"].engine.dispose()
+        _drop_database(url)
+
+
+def _verified_result(race: Race, n: int, achieved_on: date = date(2026, 2, 1)) -> int:
+    from fundapp.db import session_scope
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import OutcomeContract
+    from tests.outcome_factories import make_result
+
+    with session_scope(race.app) as session:
+        contract = session.get(OutcomeContract, race.contract_id)
+        investee = session.get(Investee, race.investee_id)
+        return make_result(session, contract, investee, participant=f"RACE-{n:03d}", achieved_on=achieved_on).id
+
+
+def _submitted_claim(race: Race, n: int) -> int:
+    """A new submitted claim of one verified result (4,000.00: one signature is enough), committed."""
+    from fundapp.db import session_scope
+    from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import OutcomeContract
+    from tests.outcome_factories import make_claim
+
+    _verified_result(race, n)
+    with session_scope(race.app) as session:
+        contract = session.get(OutcomeContract, race.contract_id)
+        claim = make_claim(session, contract, session.get(Investee, race.investee_id), "2026-Q1")
+        assert claim.status == ClaimStatus.SUBMITTED and claim.total_payable == Decimal("4000.00")
+        return claim.id
+
+
+def _at_once(race: Race, tokens: list[str], path: str, bodies: list[dict[str, Any] | None]) -> list[tuple[int, Any]]:
+    """POST /api/v1<path> from one thread per token, released together by a barrier."""
+    barrier = threading.Barrier(len(tokens))
+    answers: list[Any] = [None] * len(tokens)
+
+    def run(i: int) -> None:
+        client = race.app.test_client()
+        headers = {"Authorization": f"Bearer {tokens[i]}"}
+        warm = client.get(f"/api/v1/outcome-contracts/{race.contract_id}", headers=headers)  # token touched
+        assert warm.status_code == 200
+        barrier.wait(timeout=30)
+        response = client.post(f"/api/v1{path}", json=bodies[i] or {}, headers=headers)
+        answers[i] = (response.status_code, response.get_json())
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tokens))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(a is not None for a in answers), answers
+    return answers
+
+
+def _stored(race: Race, claim_id: int) -> dict[str, Any]:
+    from fundapp.db import session_scope
+
+    with session_scope(race.app) as session:
+        claim = session.get(Claim, claim_id)
+        entries = session.scalars(
+            select(AuditEntry.action).where(AuditEntry.entity_type == "Claim", AuditEntry.entity_id == str(claim_id))
+        ).all()
+        return {
+            "status": claim.status,
+            "approvals": session.scalar(
+                select(func.count()).select_from(ClaimApproval).where(ClaimApproval.claim_id == claim_id)
+            ),
+            "splits": [
+                (s.payer_id, s.amount, s.paid_on, s.payment_reference)
+                for s in session.scalars(select(ClaimPayerSplit).where(ClaimPayerSplit.claim_id == claim_id))
+            ],
+            "payment_reference": claim.payment_reference,
+            "audit": sorted(entries),
+            "chain_ok": verify_chain(session).ok,
+        }
+
+
+def _winner(answers: list[tuple[int, Any]], loser_status: int | None = 409) -> int:
+    """Exactly one 200; the other answer is loser_status (or, with None, any refusal that changed nothing)."""
+    statuses = [status for status, _body in answers]
+    assert statuses.count(200) == 1, answers
+    loser = next(status for status in statuses if status != 200)
+    if loser_status is None:
+        assert loser >= 400, answers
+    else:
+        assert loser == loser_status, answers
+        assert next(b for s, b in answers if s != 200)["error"]["code"] in {"conflict", "invalid_transition"}
+    return statuses.index(200)
+
+
+def _race_approvals(race: Race, first: int, loser_status: int | None) -> None:
+    for n in range(first, first + ROUNDS):
+        claim_id = _submitted_claim(race, n)
+        answers = _at_once(race, race.officers, f"/claims/{claim_id}/approve", [None, None])
+        winner = _winner(answers, loser_status)
+        assert answers[winner][1]["status"] == "approved"
+        stored = _stored(race, claim_id)
+        assert stored["status"] == ClaimStatus.APPROVED, (n, stored)
+        assert stored["approvals"] == 1, (n, stored)
+        assert stored["splits"] == [(race.payer_id, Decimal("4000.00"), None, "")], (n, stored)
+        assert stored["audit"] == ["claim.computed", "claim.signed", "claim.submitted"], (n, stored)
+        assert stored["chain_ok"]
+
+
+def _race_payments(race: Race, first: int, loser_status: int | None) -> None:
+    for n in range(first, first + ROUNDS):
+        claim_id = _submitted_claim(race, n)
+        approved = race.app.test_client().post(
+            f"/api/v1/claims/{claim_id}/approve", headers={"Authorization": f"Bearer {race.officers[0]}"}
+        )
+        assert approved.status_code == 200
+        bodies = [
+            {"paid_on": "2026-05-01", "reference": f"BANK-{n}-first"},
+            {"paid_on": "2026-05-02", "reference": f"BANK-{n}-second"},
+        ]
+        answers = _at_once(race, race.officers, f"/claims/{claim_id}/payment", bodies)
+        winner = _winner(answers, loser_status)
+        reference, paid_on = bodies[winner]["reference"], date.fromisoformat(bodies[winner]["paid_on"])
+        stored = _stored(race, claim_id)
+        assert stored["status"] == ClaimStatus.PAID, (n, stored)
+        assert stored["payment_reference"] == reference
+        assert stored["splits"] == [(race.payer_id, Decimal("4000.00"), paid_on, reference)], (n, stored)
+        assert stored["audit"].count("claim.paid") == 1, (n, stored)
+        assert stored["chain_ok"]
+
+
+def test_two_officers_approving_the_same_claim_at_once_store_exactly_one_approval(race):
+    _race_approvals(race, 0, loser_status=None)
+
+
+def test_two_payments_of_the_same_claim_at_once_record_exactly_one_payment(race):
+    _race_payments(race, 100, loser_status=None)
+
+
+def test_the_officer_who_loses_an_approval_race_is_told_409(race):
+    _race_approvals(race, 200, loser_status=409)
+
+
+def test_the_officer_who_loses_a_payment_race_is_told_409(race):
+    _race_payments(race, 300, loser_status=409)
+
+
+def test_two_claims_computed_at_once_from_the_same_results_claim_each_result_once(race):
+    from fundapp.db import session_scope
+    from fundapp.outcomes.models import ClaimLine, OutcomeResult
+
+    body = {"investee_id": race.investee_id, "period": "2026-Q2"}
+    for n in range(400, 400 + ROUNDS):
+        result_ids = [_verified_result(race, n * 10 + k, date(2026, 5, 1)) for k in range(3)]
+        path = f"/outcome-contracts/{race.contract_id}/claims"
+        answers = _at_once(race, race.providers, path, [body, body])
+        assert sorted(status for status, _ in answers) == [201, 422], answers
+        created = next(b for s, b in answers if s == 201)
+        refused = next(b for s, b in answers if s == 422)
+        assert [d["field"] for d in refused["error"]["details"]] == ["period"]
+        assert sorted(line["result_id"] for line in created["lines"]) == sorted(result_ids)
+        with session_scope(race.app) as session:
+            lines = session.scalars(select(ClaimLine).where(ClaimLine.result_id.in_(result_ids))).all()
+            assert {line.claim_id for line in lines} == {created["id"]} and len(lines) == 3
+            claimed = session.scalars(select(OutcomeResult.claim_line_id).where(OutcomeResult.id.in_(result_ids)))
+            assert sorted(claimed) == sorted(line.id for line in lines)
