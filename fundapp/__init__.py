@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings = load_config(config)
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024
+    app.url_map.converters["int"] = _database_int()
 
     from fundapp import api, cli, db, errors, i18n, models, navigation, security  # noqa: F401 - models: tables
     from fundapp.auth import access
@@ -38,6 +39,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app, rest)
     cli.init_app(app)
     return app
+
+
+def _database_int() -> type:
+    from werkzeug.routing import IntegerConverter
+
+    class DatabaseInt(IntegerConverter):
+        """Ids in URLs fit a database integer; anything bigger is simply not found (404)."""
+
+        def __init__(self, map, *args, **kwargs) -> None:
+            kwargs.setdefault("max", 2**31 - 1)
+            super().__init__(map, *args, **kwargs)
+
+    return DatabaseInt
 
 
 def _register_blueprints(app: Flask, rest: Any) -> None:
@@ -55,12 +69,14 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.loans import views as loans_views
     from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
     from fundapp.outcomes import views as outcome_views
+    from fundapp.reports import api as reports_api
+    from fundapp.reports import views as reports_views
     from fundapp.security import csrf
     from fundapp.validation import MoneyField, PercentField
 
     rest.register_field(MoneyField, "string", "decimal")
     rest.register_field(PercentField, "string", "decimal")
-    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api):
+    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -72,5 +88,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         loans_views,
         impact_views,
         outcome_views,
+        reports_views,
     ):
         app.register_blueprint(module.bp)

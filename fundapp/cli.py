@@ -12,6 +12,36 @@ db_cli = AppGroup("db", help="Database migrations (Alembic).")
 users_cli = AppGroup("users", help="Users and their roles.")
 demo_cli = AppGroup("demo", help="Demo data.")
 audit_cli = AppGroup("audit", help="The audit trail.")
+backup_cli = AppGroup("backup", help="Backup and restore of the whole database (SQLite and PostgreSQL alike).")
+
+
+@backup_cli.command("create")
+@click.argument("file", type=click.Path(dir_okay=False, writable=True))
+def backup_create(file: str) -> None:
+    """Write the whole database to FILE (gzipped JSON lines)."""
+    from fundapp import backup
+    from fundapp.db import get_db
+
+    engine = get_db().engine
+    with open(file, "wb") as out, engine.connect() as connection, connection.begin():
+        counts = backup.create(connection, out)
+    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {file}.")
+
+
+@backup_cli.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def backup_restore(file: str) -> None:
+    """Load FILE into this (empty, migrated) database, in one transaction."""
+    from fundapp import backup
+    from fundapp.db import get_db
+
+    engine = get_db().engine
+    try:
+        with open(file, "rb") as source, engine.connect() as connection, connection.begin():
+            counts = backup.restore(connection, source)
+    except backup.BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {file}.")
 
 
 @db_cli.command("upgrade")
@@ -147,5 +177,5 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, users_cli, demo_cli, audit_cli):
+    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli):
         app.cli.add_command(group)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -164,6 +164,13 @@ def _from_unexpected(exc: BaseException) -> Response | tuple:
         return error_response(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, StaleDataError):
         return error_response(409, "conflict", "Someone else changed this at the same moment. Reload and try again.")
+    if isinstance(exc, OverflowError) or (isinstance(exc, DataError) and "out of range" in str(exc)):
+        return error_response(
+            422,
+            "validation_failed",
+            "A number in the request is too large.",
+            [{"field": "_schema", "message": "number out of range"}],
+        )
     if isinstance(exc, IntegrityError):
         return error_response(409, "conflict", "This conflicts with data that already exists.")
     if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
@@ -186,6 +193,14 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(IntegrityError)
     def _integrity_error(exc: IntegrityError) -> Any:
+        return _from_unexpected(exc)
+
+    @app.errorhandler(OverflowError)
+    def _overflow(exc: OverflowError) -> Any:
+        return _from_unexpected(exc)
+
+    @app.errorhandler(DataError)
+    def _data_error(exc: DataError) -> Any:
         return _from_unexpected(exc)
 
     @app.errorhandler(StaleDataError)
