@@ -21,6 +21,10 @@ def login_policy() -> services.LoginPolicy:
 
 
 def authenticate_or_count(email: str, password: str) -> Any:
+    from flask import request
+
+    address = request.remote_addr or "unknown"
+    services.check_address(get_session(), address)
     try:
         return services.authenticate(get_session(), email, password)
     except services.AccountLocked:
@@ -29,6 +33,7 @@ def authenticate_or_count(email: str, password: str) -> Any:
         # The failing request rolls back; the failed attempt is counted on its own.
         with session_scope() as session:
             services.note_failed_login(session, email, login_policy())
+            services.note_failed_address(session, address)
         raise
 
 

@@ -132,6 +132,42 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     return user
 
 
+ADDRESS_WINDOW = timedelta(minutes=15)
+ADDRESS_MAX_FAILURES = 20
+
+
+class TooManyAttempts(Unauthorized):
+    status = 429
+    code = "too_many_attempts"
+
+
+def check_address(session: Session, address: str, now: datetime | None = None) -> None:
+    """Throttle an address that failed to log in too often lately, whichever accounts it tried."""
+    from fundapp.auth.models import LoginFailure
+
+    now = now or utcnow()
+    recent = (
+        session.scalar(
+            select(func.count())
+            .select_from(LoginFailure)
+            .where(LoginFailure.address == address, LoginFailure.at > now - ADDRESS_WINDOW)
+        )
+        or 0
+    )
+    if recent >= ADDRESS_MAX_FAILURES:
+        raise TooManyAttempts("Too many failed logins from your network. Wait a quarter of an hour and try again.")
+
+
+def note_failed_address(session: Session, address: str, now: datetime | None = None) -> None:
+    from sqlalchemy import delete
+
+    from fundapp.auth.models import LoginFailure
+
+    now = now or utcnow()
+    session.add(LoginFailure(address=address[:64], at=now))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+
+
 def note_failed_login(session: Session, email: str, policy: LoginPolicy, now: datetime | None = None) -> None:
     now = now or utcnow()
     user = find_user(session, email)
