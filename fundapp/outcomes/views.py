@@ -457,7 +457,8 @@ def claim_list() -> Any:
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
     rows = session.scalars(query.limit(300)).all()
-    contract_budgets = {c.contract_id: budgets.budget(session, c.contract) for c in rows}
+    contracts_shown = {c.contract_id: c.contract for c in rows}
+    contract_budgets = {cid: budgets.budget(session, contract) for cid, contract in contracts_shown.items()}
     return render_template(
         "outcomes/claims.html", claims=rows, status=status, budgets=contract_budgets, statuses=list(ClaimStatus)
     )
