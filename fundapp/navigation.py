@@ -61,6 +61,7 @@ NAV: list[NavEntry] = [
     NavEntry("outcomes.contract_list", _l("Contracts"), lambda s: True),
     NavEntry("outcomes.claim_list", _l("Claims"), lambda s: True),
     NavEntry("outcomes.result_list", _l("Results"), lambda s: s.is_admin or s.is_fund_manager),
+    NavEntry("reports.index", _l("Reports"), lambda s: True),
     NavEntry("impact.indicators", _l("Indicators"), _manager_or_admin),
     NavEntry("loans.preview", _l("Schedule calculator"), _manager_or_admin),
 ]
@@ -82,8 +83,11 @@ def nav_items() -> list[dict[str, Any]]:
         if not entry.visible(scope):
             continue
         url = url_for(entry.endpoint, **(entry.url_kwargs(scope) if entry.url_kwargs else {}))
-        current = request.path == url or (url != "/" and request.path.startswith(url))
-        items.append({"url": url, "label": str(entry.label), "active": current})
+        items.append({"url": url, "label": str(entry.label), "active": False})
+    # One current page: the entry whose address is the longest prefix of the path.
+    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items
 
 

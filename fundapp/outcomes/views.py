@@ -390,7 +390,7 @@ def result_list() -> Any:
     """The results to verify (fund managers), or all results the user may see."""
     session = get_session()
     scope = current_scope()
-    status = request.args.get("status") or ("pending" if scope.is_fund_manager else None)
+    status = request.args.get("status", "pending" if scope.is_fund_manager else "") or None
     query = select(OutcomeResult).where(visible_results(scope)).order_by(OutcomeResult.achieved_on, OutcomeResult.id)
     if status in {s.value for s in ResultStatus}:
         query = query.where(OutcomeResult.status == ResultStatus(status))
@@ -452,7 +452,8 @@ def _reason_confirm(title: str, button: str, back: str, question: str, act: Any,
 def claim_list() -> Any:
     session = get_session()
     scope = current_scope()
-    status = request.args.get("status") or ("submitted" if scope.is_payer_officer else None)
+    # No status asked for: an officer starts with what awaits them; "All" (status=) shows everything.
+    status = request.args.get("status", "submitted" if scope.is_payer_officer else "") or None
     query = select(Claim).where(visible_claims(scope)).order_by(Claim.id.desc())
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
