@@ -515,10 +515,16 @@ def claim_detail(claim_id: int) -> Any:
     claim = load(session, Claim, claim_id, current_scope())
     scope = current_scope()
     payer_names = {str(p.payer_id): p.payer.name for p in claim.contract.payers}
+    payer_totals: dict[str, Decimal] = {}
+    for line in claim.lines:
+        if line.status.value != "rejected":
+            for payer, amount in line.by_payer or []:
+                payer_totals[payer] = payer_totals.get(payer, Decimal("0")) + Decimal(amount)
     return render_template(
         "outcomes/claim.html",
         claim=claim,
         payer_names=payer_names,
+        payer_totals=payer_totals,
         budget=budgets.budget(session, claim.contract),
         needed=claims.approvals_needed(claim),
         can_decide=can(scope, "decide", claim),
