@@ -325,7 +325,8 @@ def main() -> None:
         small = build_fund(url, 100, seed=11)
         print(
             f"{name}: stored {args.loans:,} loans with 5 years of monthly repayments in {time.perf_counter() - begin:.1f} s"
-        )        analyze(url)
+        )
+        analyze(url)
 
         seconds, big_queries, small_queries, result = measure_portfolio(url, fund_id, small)
         print(
