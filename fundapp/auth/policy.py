@@ -394,31 +394,38 @@ def visible_contracts(scope: Scope) -> ColumnElement[bool]:
     return or_(OutcomeContract.id.in_(by_payer), OutcomeContract.id.in_(by_provider))
 
 
-def visible_claims(scope: Scope) -> ColumnElement[bool]:
+def _payers_contracts(scope: Scope) -> Any:
+    from fundapp.outcomes.models import ContractPayer
+
+    return select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
+
+
+def _own_investees(scope: Scope) -> Any:
     from sqlalchemy import or_
 
     from fundapp.investees.models import Investee
-    from fundapp.outcomes.models import Claim, ContractPayer
+
+    return select(Investee.id).where(
+        or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids)))
+    )
+
+
+def _contract_or_provider(scope: Scope, model: Any) -> ColumnElement[bool]:
+    """Rows of a payer's contracts, or of the user's own investees (as provider)."""
+    from sqlalchemy import or_
 
     if scope.is_admin:
         return true()
-    by_payer = select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
-    by_provider = select(Investee.id).where(
-        or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids)))
-    )
-    return or_(Claim.contract_id.in_(by_payer), Claim.investee_id.in_(by_provider))
+    return or_(model.contract_id.in_(_payers_contracts(scope)), model.investee_id.in_(_own_investees(scope)))
+
+
+def visible_claims(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.outcomes.models import Claim
+
+    return _contract_or_provider(scope, Claim)
 
 
 def visible_results(scope: Scope) -> ColumnElement[bool]:
-    from sqlalchemy import or_
+    from fundapp.outcomes.models import OutcomeResult
 
-    from fundapp.investees.models import Investee
-    from fundapp.outcomes.models import ContractPayer, OutcomeResult
-
-    if scope.is_admin:
-        return true()
-    by_payer = select(ContractPayer.contract_id).where(ContractPayer.payer_id.in_(sorted(scope.payer_ids)))
-    by_provider = select(Investee.id).where(
-        or_(Investee.fund_id.in_(sorted(scope.fund_ids)), Investee.id.in_(sorted(scope.investee_ids)))
-    )
-    return or_(OutcomeResult.contract_id.in_(by_payer), OutcomeResult.investee_id.in_(by_provider))
+    return _contract_or_provider(scope, OutcomeResult)

@@ -327,17 +327,22 @@ def simulate(contract_id: int) -> Any:
     ), (422 if errors else 200)
 
 
+def _my_providers(contract: OutcomeContract, scope: Any) -> list[tuple[int, str]]:
+    """The contract's providers the user acts for: their own enterprise, or their fund's."""
+    return [
+        (p.investee_id, p.investee.name)
+        for p in contract.providers
+        if scope.is_admin or p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids
+    ]
+
+
 @bp.route("/contracts/<int:contract_id>/results/new", methods=["GET", "POST"])
 @access("login", obj=(OutcomeContract, "contract_id", "claim"))
 def new_result(contract_id: int) -> Any:
     session = get_session()
     contract = load(session, OutcomeContract, contract_id, current_scope(), "claim")
     scope = current_scope()
-    providers = [
-        (p.investee_id, p.investee.name)
-        for p in contract.providers
-        if scope.is_admin or p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids
-    ]
+    providers = _my_providers(contract, scope)
     fields = [
         {"name": "investee_id", "label": _("Provider"), "required": True, "options": providers},
         {
@@ -471,11 +476,7 @@ def new_claim(contract_id: int) -> Any:
     session = get_session()
     contract = load(session, OutcomeContract, contract_id, current_scope(), "claim")
     scope = current_scope()
-    providers = [
-        (p.investee_id, p.investee.name)
-        for p in contract.providers
-        if scope.is_admin or p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids
-    ]
+    providers = _my_providers(contract, scope)
     fields = [
         {"name": "investee_id", "label": _("Provider"), "required": True, "options": providers},
         {"name": "period", "label": _("Period"), "required": True, "help": _("e.g. 2026-Q1, 2026-H1 or 2026")},
