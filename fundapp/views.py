@@ -21,16 +21,51 @@ bp = Blueprint("home", __name__)
 @bp.get("/")
 @access("public")
 def index() -> Any:
+    """Each role's dashboard: portfolio and impact for managers, claims and budget for officers, what is due for
+    investees, counts for administrators; a fixed number of queries per panel (fundapp/reports/dashboards.py)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    from datetime import date
+
+    from fundapp.i18n import locale_name
+    from fundapp.reports import dashboards, texts
+
     scope = current_scope()
     session = get_session()
+    today, locale, words = date.today(), locale_name(), _chart_words()
     counts = {
         "funds": session.scalar(select(func.count()).select_from(Fund).where(visible_funds(scope))),
         "investees": session.scalar(select(func.count()).select_from(Investee).where(visible_investees(scope))),
         "payers": session.scalar(select(func.count()).select_from(OutcomePayer).where(visible_payers(scope))),
     }
-    return render_template("home.html", counts=counts, scope=scope)
+    return render_template(
+        "home.html",
+        counts=counts,
+        scope=scope,
+        admin=dashboards.admin_counts(session) if scope.is_admin else None,
+        funds=dashboards.fund_panels(session, scope, today, words, locale),
+        payers=dashboards.payer_panels(session, scope, words, locale),
+        investees=dashboards.investee_panels(session, scope, today, words, locale),
+        t=texts,
+    )
+
+
+def _chart_words() -> dict[str, Any]:
+    from flask_babel import gettext as _
+
+    from fundapp.reports import texts
+
+    return {
+        "names": texts.chart_names(),
+        "bucket": texts.bucket,
+        "buckets": _("Outstanding by days past due"),
+        "outstanding": _("Outstanding"),
+        "budget": _("Budget use"),
+        "approved": _("Approved"),
+        "paid": _("Paid"),
+        "remaining": _("Remaining"),
+        "achieved": _("Actual as % of target"),
+    }
 
 
 @bp.get("/language/<lang>")

@@ -195,6 +195,15 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_outcomes.reject_claim": DECIDERS_A,
     "api_outcomes.record_payment": DECIDERS_A,
     "api_outcomes.correct_claim": PROVIDER_A | DECIDERS_A,
+    # reports: the investee's for who may see the investee, the fund's for its managers, the payer's for its officers
+    "reports.stylesheet": EVERYONE,
+    "reports.index": LOGGED_IN,
+    "reports.investee": INVESTEE_A_VIEW,
+    "reports.fund": FUND_A,
+    "reports.payer": PAYER_A,
+    "api_reports.investee_impact_report": INVESTEE_A_VIEW,
+    "api_reports.fund_report": FUND_A,
+    "api_reports.payer_report": PAYER_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in

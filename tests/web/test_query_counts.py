@@ -16,7 +16,7 @@ from tests.factories import ACTOR, make_investee, make_loan
 def counting(engine):
     statements: list[str] = []
 
-    def count(_conn, _cursor, statement, *_args):  # noqa: ANN001
+    def count(_conn, _cursor, statement, *_args):
         statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", count)

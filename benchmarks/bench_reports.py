@@ -1,0 +1,239 @@
+"""The fund report at scale: 1,000 investees, 20 quarters of 10 indicators (200,000 approved KPI values).
+
+    python benchmarks/bench_reports.py [--investees 1000] [--quarters 20] [--period 2026]
+
+Fills a fresh SQLite database in bulk (investees, impact plans, approved reports and
+their values; a loan per 20 investees), then prints the time to build the fund
+report's workbook and its PDF for the period (the report reads the values of the
+period's quarters and rolls them up by each indicator's rule), beside the time
+openpyxl in write-only mode takes merely to write the same cells.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import time
+from datetime import date
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from sqlalchemy import insert, select
+
+from benchmarks._common import counted_queries, fresh_database, sqlite_url
+
+CODES = (
+    "LP-EMPLOYED-HEADCOUNT",
+    "LP-EMPLOYED-FTE",
+    "LP-HOURS-WORKED",
+    "LP-PLACEMENTS-STARTED",
+    "LP-RETAINED-6M",
+    "LP-PLACEMENT-RATE",
+    "CE-MATERIAL-REUSED-KG",
+    "CE-CO2-AVOIDED",
+    "VC-LOCAL-SPEND-EUR",
+    "VC-LOCAL-SPEND-SHARE",
+)
+MUNICIPALITIES = (
+    "Rotterdam",
+    "Schiedam",
+    "Vlaardingen",
+    "Capelle aan den IJssel",
+    "Barendrecht",
+    "Ridderkerk",
+    "Maassluis",
+    "Lansingerland",
+    "Albrandswaard",
+    "Krimpen aan den IJssel",
+)
+CHUNK = 20_000
+
+
+def _quarters(count: int, last_year: int) -> list[str]:
+    labels = [f"{year}-Q{q}" for year in range(last_year - count // 4 + 1, last_year + 1) for q in range(1, 5)]
+    return labels[-count:]
+
+
+def fill(session: object, investees: int, quarters: int, last_year: int) -> int:
+    """The fund and its data, inserted in bulk (the services would take minutes for 200,000 values)."""
+    from fundapp.audit import Actor
+    from fundapp.funds import services as funds
+    from fundapp.funds.models import CapitalSourceKind
+    from fundapp.impact.models import ImpactPlan, Indicator, PlanIndicator, Submission, SubmissionValue
+    from fundapp.investees.models import Investee, investee_themes
+
+    actor = Actor.system("bench")
+    fund = funds.create_fund(session, actor, {"name": "Bench Fund", "region": "Rijnmond", "currency": "EUR"})
+    for n, kind in enumerate((CapitalSourceKind.MUNICIPALITY, CapitalSourceKind.FOUNDATION, CapitalSourceKind.BANK)):
+        funds.add_capital_source(
+            session,
+            actor,
+            fund,
+            {"name": f"Financier {n}", "kind": kind, "committed": Decimal("2500000.00"), "paid_in": Decimal("1000000")},
+        )
+    session.execute(
+        insert(Investee),
+        [
+            {
+                "id": i,
+                "fund_id": fund.id,
+                "name": f"Onderneming {i:04d}",
+                "kvk_number": f"{80000000 + i:08d}",
+                "legal_form": "bv",
+                "municipality": MUNICIPALITIES[i % len(MUNICIPALITIES)],
+                "region": "Rijnmond",
+            }
+            for i in range(1, investees + 1)
+        ],
+    )
+    themes = ("arbeidsparticipatie", "circulaire_economie")
+    session.execute(
+        insert(investee_themes), [{"investee_id": i, "theme_code": themes[i % 2]} for i in range(1, investees + 1)]
+    )
+    ids = dict(session.execute(select(Indicator.code, Indicator.id).where(Indicator.code.in_(CODES))).all())
+    labels = _quarters(quarters, last_year)
+    session.execute(
+        insert(ImpactPlan),
+        [
+            {"id": i, "investee_id": i, "frequency": "quarterly", "first_period": labels[0], "due_days": 30}
+            for i in range(1, investees + 1)
+        ],
+    )
+    session.execute(
+        insert(PlanIndicator),
+        [
+            {"plan_id": i, "indicator_id": ids[code], "position": p, "baseline": Decimal(10)}
+            for i in range(1, investees + 1)
+            for p, code in enumerate(CODES)
+        ],
+    )
+    submissions = [
+        {"id": n, "investee_id": i, "period": label, "version": 1, "status": "approved", "participant_count": 0}
+        for n, (i, label) in enumerate(((i, label) for i in range(1, investees + 1) for label in labels), start=1)
+    ]
+    _bulk(session, Submission, submissions)
+    values = [
+        {
+            "submission_id": row["id"],
+            "indicator_id": ids[code],
+            "value": Decimal((row["id"] * 7 + p * 13) % 97) + Decimal("0.5") * (p % 2),
+            "row": p,
+        }
+        for row in submissions
+        for p, code in enumerate(CODES)
+    ]
+    _bulk(session, SubmissionValue, values)
+    _loans(session, fund, investees)
+    return fund.id
+
+
+def _bulk(session: object, model: object, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(model), rows[start : start + CHUNK])
+
+
+def _loans(session: object, fund: object, investees: int) -> None:
+    """A loan for every twentieth investee, through the services (its schedule is derived)."""
+    from fundapp.audit import Actor
+    from fundapp.investees.models import Investee
+    from fundapp.loans import services as loans
+    from fundapp.loans.schedule import Amortization, DayCount, Frequency
+
+    actor = Actor.system("bench")
+    for i in range(1, investees + 1, 20):
+        terms = {
+            "purpose": "",
+            "subordinated": False,
+            "principal": Decimal("50000.00"),
+            "annual_rate": Decimal("4"),
+            "disbursement_date": date(2024, 1, 15),
+            "first_due_date": None,
+            "number_of_installments": 60,
+            "frequency": Frequency.MONTHLY,
+            "amortization": Amortization.ANNUITY,
+            "grace_periods": 0,
+            "day_count": DayCount.THIRTY_360,
+            "installment_multiple": Decimal("0.01"),
+        }
+        loan = loans.create_loan(session, actor, session.get(Investee, i), terms)
+        loans.approve(session, actor, loan)
+        loans.disburse(session, actor, loan, terms["disbursement_date"], terms["principal"])
+
+
+def write_only_seconds(workbook_bytes: bytes) -> tuple[float, int]:
+    """The same cells (values and number formats) written by openpyxl in write-only mode, and saved."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    source = load_workbook(io.BytesIO(workbook_bytes))
+    sheets = [
+        (sheet.title, [[(c.value, c.number_format) for c in row] for row in sheet.iter_rows()])
+        for sheet in source.worksheets
+    ]
+    cells = sum(len(row) for _title, rows in sheets for row in rows)
+    started = time.perf_counter()
+    target = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = target.create_sheet(title)
+        for row in rows:
+            out = []
+            for value, number_format in row:
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = number_format
+                out.append(cell)
+            sheet.append(out)
+    target.save(io.BytesIO())
+    return time.perf_counter() - started, cells
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--investees", type=int, default=1000)
+    parser.add_argument("--quarters", type=int, default=20)
+    parser.add_argument("--period", default="2026", help="the report's period (default 2026: its four quarters)")
+    args = parser.parse_args()
+
+    from fundapp import create_app
+    from fundapp.db import get_session, session_scope
+    from fundapp.funds.models import Fund
+    from fundapp.reports import documents
+
+    url = fresh_database(sqlite_url("reports"))
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789"})
+    started = time.perf_counter()
+    with session_scope(app) as session:
+        fund_id = fill(session, args.investees, args.quarters, int(args.period[:4]))
+    values = args.investees * args.quarters * len(CODES)
+    print(
+        f"filled: {args.investees:,} investees, {args.quarters} quarters x {len(CODES)} indicators "
+        f"= {values:,} approved values, in {time.perf_counter() - started:.1f} s"
+    )
+    engine = app.extensions["fundapp.db"].engine
+    with app.test_request_context(f"/?period={args.period}&lang=en"):
+        fund = get_session().get(Fund, fund_id)
+        documents.fund_document(fund, args.period, "xlsx")  # warm up: imports, first connection
+        with counted_queries(engine) as statements:
+            started = time.perf_counter()
+            workbook = documents.fund_document(fund, args.period, "xlsx")
+            workbook.direct_passthrough = False
+            data = workbook.get_data()
+            xlsx_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        pdf = documents.fund_document(fund, args.period, "pdf")
+        pdf.direct_passthrough = False
+        pdf_bytes = pdf.get_data()
+        pdf_seconds = time.perf_counter() - started
+    plain_seconds, cells = write_only_seconds(data)
+    print(
+        f"fund workbook (query, roll up, write, save):  {xlsx_seconds:7.2f} s  {len(data) / 1e3:,.0f} kB, "
+        f"{cells:,} cells, {len(statements)} queries"
+    )
+    print(f"fund PDF (query, roll up, charts, WeasyPrint): {pdf_seconds:7.2f} s  {len(pdf_bytes) / 1e3:,.0f} kB")
+    print(f"openpyxl write-only, the same cells only:      {plain_seconds:7.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,309 @@
+"""The home page's panels per role: a fixed number of queries per panel, whatever the number of rows behind it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from sqlalchemy import case, func, literal, select
+from sqlalchemy.orm import Session
+
+from fundapp.auth.models import User
+from fundapp.auth.policy import Scope
+from fundapp.funds.models import Fund
+from fundapp.impact import plans
+from fundapp.impact.models import Submission, SubmissionStatus
+from fundapp.impact.periods import Frequency, Period
+from fundapp.investees.models import Investee
+from fundapp.loans import portfolio as book
+from fundapp.loans.models import Loan, LoanStatus
+from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract, OutcomePayer
+from fundapp.reports import charts, frames, queries
+from fundapp.reports.periods import trend_window
+
+ATTENTION = ("overdue", "due", "returned", "draft", "awaiting_review")
+APPROVED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class KeyTrend:
+    name: str
+    unit: str
+    periods: list[str]
+    values: list[Decimal | None]
+    chart: charts.Chart
+
+
+@dataclass
+class FundPanel:
+    fund: Fund
+    portfolio: book.Portfolio
+    buckets_chart: charts.Chart
+    reporting: dict[str, int]
+    key: KeyTrend | None
+
+
+def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
+    funds = session.scalars(select(Fund).where(Fund.id.in_(sorted(scope.fund_ids))).order_by(Fund.name)).all()
+    return [_fund_panel(session, fund, today, words, locale) for fund in funds]
+
+
+def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any], locale: str) -> FundPanel:
+    position = book.portfolio(session, fund.id, today)
+    investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund.id)).all()
+    counts: dict[str, int] = {}
+    for row in plans.reporting_status(session, list(investees), today):  # type: ignore[arg-type]
+        counts[row.state] = counts.get(row.state, 0) + 1
+    chart = charts.bar_chart(
+        words["buckets"],
+        [words["bucket"](b) for b in book.BUCKETS],
+        [(words["outstanding"], [position.buckets[b]["outstanding"] for b in book.BUCKETS])],
+        locale,
+        width=4.6,
+        height=2.3,
+    )
+    return FundPanel(fund, position, chart, counts, _key_trend(session, fund.id, today, words, locale))
+
+
+def _key_trend(session: Session, fund_id: int, today: date, words: dict[str, Any], locale: str) -> KeyTrend | None:
+    """The indicator most of the fund's investees report, over the last eight quarters, added up by its rule."""
+    window = [str(p) for p in trend_window(Period.containing(today, Frequency.QUARTERLY), Frequency.QUARTERLY)]
+    frame = frames.values_frame(queries.kpi_rows(session, queries.fund_investee_ids(fund_id), window))
+    if frame.empty:
+        return None
+    reach = frame.groupby("indicator_id")["investee_id"].nunique()
+    top = int(sorted(reach.items(), key=lambda pair: (-pair[1], pair[0]))[0][0])
+    indicator = queries.indicators(session, [top])[top]
+    series = frames.per_period(frame[frame["indicator_id"] == top], {top: indicator.aggregation.value})
+    values = [series.get((top, label)) for label in window]
+    name = indicator.name(locale)
+    chart = charts.trend_chart(
+        f"{name} ({indicator.unit})", window, values, [None] * len(window), None, words["names"], locale
+    )
+    return KeyTrend(name, indicator.unit, window, values, chart)
+
+
+@dataclass
+class AwaitingClaim:
+    claim_id: int
+    period: str
+    amount: Decimal
+    contract: str
+    investee: str
+    remaining: Decimal | None  # the payer's budget left on that contract
+
+
+@dataclass
+class PayerBudget:
+    contract_id: int
+    reference: str
+    committed: Decimal | None
+    approved: Decimal = ZERO
+    paid: Decimal = ZERO
+
+    @property
+    def remaining(self) -> Decimal | None:
+        return None if self.committed is None else self.committed - self.approved
+
+
+@dataclass
+class PayerPanel:
+    payer: OutcomePayer
+    awaiting: list[AwaitingClaim]
+    budgets: list[PayerBudget]
+    chart: charts.Chart | None
+
+
+def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: str) -> list[PayerPanel]:
+    payers = session.scalars(
+        select(OutcomePayer).where(OutcomePayer.id.in_(sorted(scope.payer_ids))).order_by(OutcomePayer.name)
+    ).all()
+    return [_payer_panel(session, payer, words, locale) for payer in payers]
+
+
+def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], locale: str) -> PayerPanel:
+    budgets = _payer_budgets(session, payer.id)
+    by_contract = {b.contract_id: b for b in budgets}
+    contract_ids = select(ContractPayer.contract_id).where(ContractPayer.payer_id == payer.id)
+    rows = session.execute(
+        select(Claim.id, Claim.period, Claim.total_payable, OutcomeContract.reference, Investee.name, Claim.contract_id)
+        .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
+        .join(Investee, Investee.id == Claim.investee_id)
+        .where(Claim.status == ClaimStatus.SUBMITTED, Claim.contract_id.in_(contract_ids))
+        .order_by(Claim.submitted_at, Claim.id)
+    ).all()
+    awaiting = [
+        AwaitingClaim(cid, period, amount, ref, name, by_contract[c].remaining if c in by_contract else None)
+        for cid, period, amount, ref, name, c in rows
+    ]
+    chart = None
+    if budgets:
+        chart = charts.bar_chart(
+            words["budget"],
+            [b.reference for b in budgets],
+            [
+                (words["approved"], [b.approved for b in budgets]),
+                (words["paid"], [b.paid for b in budgets]),
+                (words["remaining"], [max(b.remaining or ZERO, ZERO) for b in budgets]),
+            ],
+            locale,
+            width=4.6,
+            height=2.3,
+        )
+    return PayerPanel(payer, awaiting, budgets, chart)
+
+
+def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
+    """The payer's part of each contract: its commitment (or its share of the cap), approved and paid (two queries)."""
+    money = ClaimPayerSplit.amount.type  # SQLite keeps cents: every sum is read back through the money type
+    contracts = session.execute(
+        select(
+            ContractPayer.contract_id,
+            OutcomeContract.reference,
+            ContractPayer.commitment,
+            OutcomeContract.contract_cap,
+            ContractPayer.share_percent,
+        )
+        .join(OutcomeContract, OutcomeContract.id == ContractPayer.contract_id)
+        .where(ContractPayer.payer_id == payer_id)
+        .order_by(OutcomeContract.reference)
+    ).all()
+    budgets = {
+        cid: PayerBudget(cid, ref, commitment if commitment is not None else _share(cap, share))
+        for cid, ref, commitment, cap, share in contracts
+    }
+    sums = session.execute(
+        select(
+            Claim.contract_id,
+            func.sum(ClaimPayerSplit.amount),
+            func.sum(
+                case((ClaimPayerSplit.paid_on.is_not(None), ClaimPayerSplit.amount), else_=literal(0, type_=money)),
+                type_=money,
+            ),
+        )
+        .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
+        .where(ClaimPayerSplit.payer_id == payer_id, Claim.status.in_(APPROVED))
+        .group_by(Claim.contract_id)
+    ).all()
+    for contract_id, approved, paid in sums:
+        if contract_id in budgets:
+            budgets[contract_id].approved = _money(approved)
+            budgets[contract_id].paid = _money(paid)
+    return list(budgets.values())
+
+
+def _share(cap: Decimal | None, share: Decimal) -> Decimal | None:
+    return None if cap is None else (cap * share / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("0.01"))
+
+
+@dataclass
+class TargetLine:
+    name: str
+    unit: str
+    actual: Decimal | None
+    target: Decimal | None
+
+    @property
+    def achieved(self) -> Decimal | None:
+        if self.actual is None or not self.target:
+            return None
+        return (self.actual / self.target * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class InvesteePanel:
+    investee: Investee
+    due: list[plans.ReportingDue]
+    installments: list[tuple[str, date, Decimal]]
+    period: str | None
+    targets: list[TargetLine]
+    chart: charts.Chart | None
+    claims: list[queries.ClaimRow] = field(default_factory=list)
+
+
+def investee_panels(
+    session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str
+) -> list[InvesteePanel]:
+    investees = session.scalars(
+        select(Investee).where(Investee.id.in_(sorted(scope.investee_ids))).order_by(Investee.name)
+    ).all()
+    return [_investee_panel(session, investee, today, words, locale) for investee in investees]
+
+
+def _investee_panel(
+    session: Session, investee: Investee, today: date, words: dict[str, Any], locale: str
+) -> InvesteePanel:
+    due = [row for row in plans.reporting_status(session, [investee], today) if row.state in ATTENTION]
+    loans = session.execute(
+        select(Loan.id, Loan.reference).where(Loan.investee_id == investee.id, Loan.status == LoanStatus.ACTIVE)
+    ).all()
+    next_due = book.next_due(session, [loan_id for loan_id, _ in loans], today)
+    installments = [(ref, *next_due[loan_id]) for loan_id, ref in loans if loan_id in next_due]
+    period, targets = _latest_targets(session, investee, today, locale)
+    chart = None
+    shown = [line for line in targets if line.achieved is not None]
+    if shown:
+        chart = charts.bar_chart(
+            words["achieved"],
+            [line.name for line in shown],
+            [(words["achieved"], [line.achieved for line in shown])],
+            locale,
+            width=4.6,
+            height=2.6,
+        )
+    claims = queries.claim_rows(session, (Claim.investee_id == investee.id) & (Claim.status != ClaimStatus.DRAFT), 10)
+    return InvesteePanel(investee, due, installments, period, targets, chart, claims)
+
+
+def _latest_targets(
+    session: Session, investee: Investee, today: date, locale: str
+) -> tuple[str | None, list[TargetLine]]:
+    """The latest approved period: each planned indicator's value beside its target."""
+    plan = plans.plan_of(session, investee)
+    if plan is None:
+        return None, []
+    window = [str(p) for p in trend_window(Period.containing(today, plan.frequency), plan.frequency, 4)]
+    rows = queries.kpi_rows(session, [investee.id], window)
+    if not rows:
+        return None, []
+    latest = max((row[1] for row in rows), key=lambda label: Period.parse(label).start)
+    values = {indicator_id: value for _i, label, indicator_id, value in rows if label == latest}
+    return latest, [
+        TargetLine(
+            item.indicator.name(locale), item.indicator.unit, values.get(item.indicator_id), item.target_for(latest)
+        )
+        for item in plan.indicators
+    ]
+
+
+@dataclass
+class AdminCounts:
+    figures: dict[str, int]
+
+
+def admin_counts(session: Session) -> AdminCounts:
+    """Everything in the installation, in one query."""
+
+    def count(model: Any, *where: Any) -> Any:
+        return select(func.count()).select_from(model).where(*where).scalar_subquery()
+
+    row = session.execute(
+        select(
+            count(Fund),
+            count(Investee),
+            count(OutcomePayer),
+            count(User),
+            count(Loan, Loan.status == LoanStatus.ACTIVE),
+            count(Submission, Submission.status == SubmissionStatus.SUBMITTED),
+            count(Claim, Claim.status == ClaimStatus.SUBMITTED),
+        )
+    ).one()
+    keys = ("funds", "investees", "payers", "users", "active_loans", "reports_awaiting_review", "claims_awaiting")
+    return AdminCounts(dict(zip(keys, (int(v or 0) for v in row), strict=True)))

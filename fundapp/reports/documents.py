@@ -1,0 +1,154 @@
+"""One report, three forms: the HTML document, the PDF printed from it, and the workbook. Shared by page and API."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from typing import Any
+
+from flask import Response, render_template, send_file
+from werkzeug.utils import secure_filename
+
+from fundapp.db import get_session
+from fundapp.errors import ValidationFailed
+from fundapp.funds.models import Fund
+from fundapp.i18n import locale_name
+from fundapp.impact.periods import Period
+from fundapp.investees.models import Investee
+from fundapp.outcomes.models import OutcomePayer
+from fundapp.reports import fund_report, investee_report, payer_report, texts
+from fundapp.reports.pdf import html_to_pdf
+from fundapp.reports.periods import report_period
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+INVESTEE_FORMATS = ("html", "pdf", "xlsx")
+FILE_FORMATS = ("pdf", "xlsx")
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    if fmt not in allowed:
+        raise ValidationFailed.field("format", f"Choose one of: {', '.join(allowed)}.")
+    return fmt
+
+
+def investee_document(investee: Investee, period_text: str | None, fmt: str) -> Response:
+    period = report_period(period_text)
+    report = investee_report.build(
+        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), with_charts=fmt != "xlsx"
+    )
+    name = f"impact-report-{_slug(investee.name, investee.id)}-{period}"
+    if fmt == "xlsx":
+        from fundapp.reports.excel_investee import workbook
+
+        return _file(workbook(report), f"{name}.xlsx", XLSX)
+    html = render_template("reports/investee.html", r=report, t=texts, for_print=True)
+    if fmt == "pdf":
+        return _file(io.BytesIO(html_to_pdf(html)), f"{name}.pdf", PDF)
+    return Response(html, mimetype="text/html")
+
+
+def investee_page(investee: Investee, period_text: str | None) -> str:
+    period = report_period(period_text)
+    report = investee_report.build(get_session(), investee, period, locale_name(), texts.chart_names(), date.today())
+    return render_template("reports/investee.html", r=report, t=texts, for_print=False)
+
+
+def fund_report_of(fund: Fund, period: Period) -> fund_report.FundReport:
+    return fund_report.build(get_session(), fund, period, locale_name(), date.today())
+
+
+def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
+    period = report_period(period_text)
+    report = fund_report_of(fund, period)
+    name = f"fund-report-{_slug(fund.name, fund.id)}-{period}"
+    if fmt == "xlsx":
+        from fundapp.reports.excel_fund import workbook
+
+        return _file(workbook(report), f"{name}.xlsx", XLSX)
+    html = render_template("reports/fund.html", r=report, t=texts, for_print=True, charts=_fund_charts(report))
+    if fmt == "pdf":
+        return _file(io.BytesIO(html_to_pdf(html)), f"{name}.pdf", PDF)
+    return Response(html, mimetype="text/html")
+
+
+def fund_page(fund: Fund, period_text: str | None) -> str:
+    report = fund_report_of(fund, report_period(period_text))
+    return render_template("reports/fund.html", r=report, t=texts, for_print=False, charts=_fund_charts(report))
+
+
+def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
+    from flask_babel import gettext as _
+
+    from fundapp.loans.portfolio import BUCKETS
+    from fundapp.reports import charts
+
+    locale = report.locale
+    sources = report.sources
+    buckets = report.portfolio.buckets
+    return {
+        "sources": charts.bar_chart(
+            _("Capital: committed and paid in"),
+            [s.name for s in sources],
+            [(_("Committed"), [s.committed for s in sources]), (_("Paid in"), [s.paid_in for s in sources])],
+            locale,
+        )
+        if sources
+        else None,
+        "buckets": charts.bar_chart(
+            _("Outstanding by days past due"),
+            [texts.bucket(b) for b in BUCKETS],
+            [(_("Outstanding"), [buckets[b]["outstanding"] for b in BUCKETS])],
+            locale,
+        ),
+    }
+
+
+def payer_document(payer: OutcomePayer, period_text: str | None, fmt: str) -> Response:
+    period = report_period(period_text)
+    report = payer_report.build(get_session(), payer, period, locale_name(), date.today())
+    name = f"municipal-report-{_slug(payer.name, payer.id)}-{period}"
+    if fmt == "xlsx":
+        from fundapp.reports.excel_payer import workbook
+
+        return _file(workbook(report), f"{name}.xlsx", XLSX)
+    html = render_template("reports/payer.html", r=report, t=texts, for_print=True, charts=_payer_charts(report))
+    if fmt == "pdf":
+        return _file(io.BytesIO(html_to_pdf(html)), f"{name}.pdf", PDF)
+    return Response(html, mimetype="text/html")
+
+
+def payer_page(payer: OutcomePayer, period_text: str | None) -> str:
+    report = payer_report.build(get_session(), payer, report_period(period_text), locale_name(), date.today())
+    return render_template("reports/payer.html", r=report, t=texts, for_print=False, charts=_payer_charts(report))
+
+
+def _payer_charts(report: payer_report.PayerReport) -> dict[str, Any]:
+    from flask_babel import gettext as _
+
+    from fundapp.reports import charts
+
+    rows = report.budgets
+    if not rows:
+        return {"budget": None}
+    zero = 0
+    return {
+        "budget": charts.bar_chart(
+            _("Budget use"),
+            [b.contract for b in rows],
+            [
+                (_("Approved"), [b.row.approved for b in rows]),
+                (_("Paid"), [b.row.paid for b in rows]),
+                (_("Remaining"), [b.row.remaining if b.row.remaining is not None else zero for b in rows]),
+            ],
+            report.locale,
+        )
+    }
+
+
+def _slug(name: str, fallback: int) -> str:
+    return secure_filename(name).lower()[:60] or str(fallback)
+
+
+def _file(data: io.BytesIO, name: str, mimetype: str) -> Response:
+    return send_file(data, mimetype=mimetype, as_attachment=True, download_name=name)

@@ -1,0 +1,288 @@
+"""The fund report as a workbook for the finance team: one sheet per part, frozen headers, totals, native charts."""
+
+from __future__ import annotations
+
+import io
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+
+from fundapp.i18n import date_filter
+from fundapp.labels import label
+from fundapp.loans.portfolio import BUCKETS
+from fundapp.reports import texts
+from fundapp.reports.excel import (
+    INTEGER,
+    MONEY,
+    RATIO,
+    Column,
+    add_sheet,
+    bar_chart,
+    date_format,
+    facts,
+    finish,
+    generated_line,
+    line_chart,
+    new_workbook,
+    value_format,
+    write_table,
+)
+from fundapp.reports.fund_report import FundReport, Group
+
+
+def workbook(report: FundReport) -> io.BytesIO:
+    book = new_workbook()
+    heading = _heading(report)
+    _summary(book, report, heading)
+    _sources(book, report, heading)
+    _loan_book(book, report, heading)
+    _loans(book, report, heading)
+    _write_offs(book, report, heading)
+    _impact(book, report, heading)
+    _by_investee(book, report, heading)
+    _groups(book, _("Themes"), _("Theme"), report.themes, heading)
+    _groups(book, _("SDGs"), _("SDG"), report.sdgs, heading)
+    _groups(book, _("Municipalities"), _("Municipality"), report.municipalities, heading)
+    _by_period(book, report, heading)
+    _payments(book, report, heading)
+    return finish(book)
+
+
+def _heading(report: FundReport) -> list[str]:
+    period = report.period
+    return [
+        _("Fund report %(name)s", name=report.fund.name),
+        _(
+            "%(period)s (%(start)s – %(end)s)",
+            period=str(period),
+            start=date_filter(period.start),
+            end=date_filter(period.end),
+        ),
+        generated_line(report),
+    ]
+
+
+def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Summary"), heading)
+    p = report.portfolio
+    facts(
+        sheet,
+        row,
+        [
+            (_("Fund"), report.fund.name, None),
+            (_("Region"), report.fund.region, None),
+            (_("Investees"), report.investee_count, INTEGER),
+            (_("Committed capital"), report.fund.total_committed, MONEY),
+            (_("Paid-in capital"), report.fund.total_paid_in, MONEY),
+            (_("Loan book as of"), report.as_of, date_format(report.locale)),
+            (_("Outstanding principal"), p.outstanding_principal, MONEY),
+            (_("PAR30"), p.par30, RATIO),
+            (_("PAR90"), p.par90, RATIO),
+            (_("XIRR"), p.xirr, RATIO),
+            (_("Outcome payments received"), report.payments_total, MONEY),
+        ],
+    )
+
+
+def _sources(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Capital sources"), heading)
+    columns = [
+        Column(_("Financier"), 36),
+        Column(_("Kind"), 22),
+        Column(_("Committed"), 16, MONEY, total=True),
+        Column(_("Paid in"), 16, MONEY, total=True),
+        Column(_("Expected return (%)"), 12, "0.00"),
+        Column(_("Term (years)"), 10, INTEGER),
+    ]
+    rows = [
+        (s.name, label(s.kind), s.committed, s.paid_in, s.expected_return_percent, s.term_years) for s in report.sources
+    ]
+    header, last = write_table(sheet, row, columns, rows, total_label=_("Total"))
+    if rows:
+        bar_chart(sheet, _("Capital: committed and paid in"), header, last, 1, [3, 4], f"H{row}")
+
+
+def _loan_book(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Loan book"), heading)
+    p = report.portfolio
+    row = facts(
+        sheet,
+        row,
+        [
+            (_("As of"), p.as_of, date_format(report.locale)),
+            (_("Loans"), p.loans, INTEGER),
+            (_("Active loans"), p.active_loans, INTEGER),
+            (_("Disbursed"), p.disbursed, MONEY),
+            (_("Outstanding principal"), p.outstanding_principal, MONEY),
+            (_("Principal repaid"), p.principal_received, MONEY),
+            (_("Interest received"), p.interest_received, MONEY),
+            (_("Recoveries"), p.recoveries, MONEY),
+            (_("Written off"), p.written_off, MONEY),
+            (_("PAR30"), p.par30, RATIO),
+            (_("PAR90"), p.par90, RATIO),
+            (_("XIRR"), p.xirr, RATIO),
+        ],
+    )
+    columns = [
+        Column(_("Days past due"), 28),
+        Column(_("Loans"), 10, INTEGER, total=True),
+        Column(_("Outstanding"), 16, MONEY, total=True),
+    ]
+    rows = [(texts.bucket(name), p.buckets[name]["loans"], p.buckets[name]["outstanding"]) for name in BUCKETS]
+    header, last = write_table(sheet, row, columns, rows, total_label=_("Total"))
+    bar_chart(sheet, _("Outstanding by days past due"), header, last, 1, [3], f"E{row}")
+
+
+def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Loans"), heading)
+    day = date_format(report.locale)
+    columns = [
+        Column(_("Loan"), 16),
+        Column(_("Investee"), 32),
+        Column(_("Municipality"), 16),
+        Column(_("Status"), 12),
+        Column(_("Principal"), 14, MONEY, total=True),
+        Column(_("Outstanding"), 14, MONEY, total=True),
+        Column(_("Days past due"), 10, INTEGER),
+        Column(_("Arrears"), 12),
+        Column(_("Written off"), 14, MONEY, total=True),
+        Column(_("Written off on"), 12, day),
+    ]
+    rows = [
+        (
+            loan.reference,
+            loan.investee,
+            loan.municipality,
+            label(loan.status),
+            loan.principal,
+            loan.outstanding,
+            loan.days_past_due,
+            texts.bucket(loan.bucket),
+            loan.written_off,
+            loan.written_off_on,
+        )
+        for loan in report.loans
+    ]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _write_offs(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Write-offs"), heading)
+    columns = [
+        Column(_("Loan"), 16),
+        Column(_("Investee"), 32),
+        Column(_("Written off on"), 14, date_format(report.locale)),
+        Column(_("Written off"), 16, MONEY, total=True),
+    ]
+    rows = [(w.reference, w.investee, w.written_off_on, w.written_off) for w in report.write_offs]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _impact(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Impact"), heading)
+    themes = {group.key: group.name for group in report.themes}
+    columns = [
+        Column(_("Theme"), 22),
+        Column(_("Level"), 10),
+        Column(_("Code"), 24),
+        Column(_("Indicator"), 44),
+        Column(_("Unit"), 9),
+        Column(_("Aggregation"), 13),
+        Column(_("Investees"), 10, INTEGER),
+        Column(_("Value"), 14),
+        Column(_("Target"), 14),
+    ]
+    rows = [
+        (
+            themes.get(line.theme_code, line.theme_code),
+            texts.level(line.level),
+            line.code,
+            line.name,
+            line.unit,
+            texts.rule(line.rule),
+            line.investees,
+            line.value,
+            line.target,
+        )
+        for line in report.impact
+    ]
+    formats = [[None] * 7 + [value_format(line.unit)] * 2 for line in report.impact]
+    write_table(sheet, row, columns, rows, formats=formats)
+
+
+def _by_investee(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    """Each investee's own figure per indicator over the period (its periods combined by the rule)."""
+    sheet, row = add_sheet(book, f"{_('Impact')} – {_('Investees')}", heading)
+    lines = report.impact
+    columns = [Column(_("Investee"), 32), Column(_("Municipality"), 18)] + [
+        Column(f"{line.name} ({line.unit})", 16, value_format(line.unit)) for line in lines
+    ]
+    values = report.by_investee
+    rows = [
+        [investee.name, investee.municipality] + [values.get((investee.id, line.indicator_id)) for line in lines]
+        for investee in report.investees
+    ]
+    header, _last = write_table(sheet, row, columns, rows)
+    sheet.freeze_panes = sheet.cell(row=header + 1, column=2)  # names stay in view while scrolling right
+
+
+def _groups(book: Workbook, title: str, key_title: str, groups: list[Group], heading: list[str]) -> None:
+    """A rollup in long form: one row per group and indicator (units differ, so indicators are not added)."""
+    sheet, row = add_sheet(book, title, heading)
+    columns = [
+        Column(key_title, 30),
+        Column(_("Investees"), 10, INTEGER),
+        Column(_("Indicator"), 44),
+        Column(_("Unit"), 9),
+        Column(_("Aggregation"), 13),
+        Column(_("Value"), 14),
+        Column(_("Investees reporting"), 12, INTEGER),
+    ]
+    rows, formats = [], []
+    for group in groups:
+        name = f"{group.key}. {group.name}" if group.key.isdigit() else group.name
+        for line in group.lines or [None]:
+            if line is None:
+                rows.append((name, group.investees, "", "", "", None, None))
+                formats.append([])
+                continue
+            rows.append(
+                (name, group.investees, line.name, line.unit, texts.rule(line.rule), line.value, line.investees)
+            )
+            formats.append([None] * 5 + [value_format(line.unit)])
+    write_table(sheet, row, columns, rows, formats=formats)
+
+
+def _by_period(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    """Indicators per period (rows: periods); a line chart of the indicator most investees report."""
+    sheet, row = add_sheet(book, _("Impact by period"), heading)
+    lines = report.impact
+    columns = [Column(_("Period"), 12)] + [
+        Column(f"{line.name} ({line.unit})", 18, value_format(line.unit)) for line in lines
+    ]
+    rows = [
+        [label_] + [report.by_period.get((line.indicator_id, label_)) for line in lines] for label_ in report.periods
+    ]
+    header, last = write_table(sheet, row, columns, rows)
+    if lines and rows:
+        key = max(range(len(lines)), key=lambda i: (lines[i].investees, -i))
+        line_chart(sheet, columns[key + 1].title, header, last, 1, [key + 2], f"B{last + 3}")
+
+
+def _payments(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Outcome payments"), heading)
+    columns = [
+        Column(_("Investee"), 30),
+        Column(_("Contract"), 30),
+        Column(_("Reference"), 14),
+        Column(_("Payers"), 28),
+        Column(_("Claim period"), 12),
+        Column(_("Amount"), 14, MONEY, total=True),
+        Column(_("Paid on"), 12, date_format(report.locale)),
+        Column(_("Payment reference"), 18),
+    ]
+    rows = [
+        (p.investee, p.contract, p.reference, p.payers, p.period, p.amount, p.paid_on, p.payment_reference)
+        for p in report.payments
+    ]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))

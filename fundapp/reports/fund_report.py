@@ -1,0 +1,205 @@
+"""The fund report for a period: capital, the loan book as of the period's end, impact rolled up, outcome payments."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundapp.funds.models import Fund
+from fundapp.impact.periods import Period
+from fundapp.investees.models import Theme
+from fundapp.loans import portfolio as book
+from fundapp.reports import frames, queries
+from fundapp.reports.investee_report import sdg_name
+from fundapp.reports.periods import as_of, covered_labels
+
+ZERO = Decimal("0.00")
+
+
+@dataclass
+class ImpactLine:
+    """One indicator across the fund's investees by its aggregation rule."""
+
+    indicator_id: int
+    code: str
+    name: str
+    unit: str
+    level: str
+    rule: str
+    theme_code: str
+    sdgs: list[int]
+    value: Decimal
+    target: Decimal | None
+    investees: int
+
+
+@dataclass
+class Group:
+    """Indicator lines under a heading (a theme, an SDG or a municipality) and the investees it concerns."""
+
+    key: str
+    name: str
+    investees: int
+    lines: list[ImpactLine] = field(default_factory=list)
+
+
+@dataclass
+class FundReport:
+    fund: Fund
+    period: Period
+    as_of: date
+    generated_on: date
+    locale: str
+    portfolio: book.Portfolio
+    loans: list[queries.LoanRow]
+    investees: list[queries.InvesteeInfo]
+    periods: list[str]
+    impact: list[ImpactLine]
+    themes: list[Group]
+    sdgs: list[Group]
+    municipalities: list[Group]
+    by_period: dict[tuple[int, str], Decimal]
+    by_investee: dict[tuple[int, int], Decimal]
+    payments: list[queries.ClaimRow]
+
+    @property
+    def investee_count(self) -> int:
+        return len(self.investees)
+
+    @property
+    def sources(self) -> list:
+        return list(self.fund.capital_sources)
+
+    @property
+    def write_offs(self) -> list[queries.LoanRow]:
+        return [loan for loan in self.loans if loan.written_off_on is not None]
+
+    @property
+    def payments_total(self) -> Decimal:
+        return sum((p.amount for p in self.payments), ZERO)
+
+
+def build(session: Session, fund: Fund, period: Period, locale: str, today: date) -> FundReport:
+    """All parts in a fixed number of queries, whatever the number of investees, loans or values."""
+    day = as_of(period, today)
+    investees = queries.fund_investees(session, fund.id)
+    labels = covered_labels(period)
+    ids = queries.fund_investee_ids(fund.id)
+    extra = {i.id: {"municipality": i.municipality} for i in investees}
+    frame = frames.values_frame(queries.kpi_rows(session, ids, labels), extra)
+    target_frame = frames.values_frame(queries.target_rows(session, ids, labels), extra)
+    catalog = queries.indicators(session, set(frame["indicator_id"]) | set(target_frame["indicator_id"]))
+    rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
+    impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
+    return FundReport(
+        fund=fund,
+        period=period,
+        as_of=day,
+        generated_on=today,
+        locale=locale,
+        portfolio=book.portfolio(session, fund.id, day),
+        loans=queries.loan_rows(session, fund.id, day),
+        investees=investees,
+        periods=_ordered(set(frame["period"])),
+        impact=impact,
+        themes=_themes(session, impact, investees, locale),
+        sdgs=_sdgs(impact, investees, locale),
+        municipalities=_municipalities(frames.grouped_totals(frame, rules, "municipality"), impact, investees),
+        by_period=frames.per_period(frame, rules),
+        by_investee=frames.per_investee(frame, rules),
+        payments=queries.fund_payments(session, fund.id, period.start, period.end),
+    )
+
+
+def _ordered(labels: set[str]) -> list[str]:
+    parsed = sorted((Period.parse(label) for label in labels), key=lambda p: (p.start, p.end))
+    return [str(p) for p in parsed]
+
+
+def _impact_lines(
+    catalog: dict, actual: dict[int, tuple[Decimal, int]], target: dict[int, tuple[Decimal, int]], locale: str
+) -> list[ImpactLine]:
+    lines = []
+    for indicator_id, indicator in catalog.items():
+        if indicator_id not in actual and indicator_id not in target:
+            continue
+        value, count = actual.get(indicator_id, (ZERO, 0))
+        lines.append(
+            ImpactLine(
+                indicator_id=indicator_id,
+                code=indicator.code,
+                name=indicator.name(locale),
+                unit=indicator.unit,
+                level=indicator.toc_level.value,
+                rule=indicator.aggregation.value,
+                theme_code=indicator.theme_code,
+                sdgs=indicator.sdgs,
+                value=value,
+                target=target.get(indicator_id, (None, 0))[0],
+                investees=count,
+            )
+        )
+    levels = {"output": 0, "outcome": 1, "impact": 2}
+    return sorted(lines, key=lambda line: (line.theme_code, levels.get(line.level, 3), line.code))
+
+
+def _themes(
+    session: Session, impact: list[ImpactLine], investees: list[queries.InvesteeInfo], locale: str
+) -> list[Group]:
+    names = {t.code: (t.name_nl if locale == "nl" else t.name_en) for t in session.scalars(select(Theme))}
+    codes = sorted({line.theme_code for line in impact} | {code for i in investees for code in i.themes})
+    return [
+        Group(
+            code,
+            names.get(code, code),
+            sum(1 for i in investees if code in i.themes),
+            [line for line in impact if line.theme_code == code],
+        )
+        for code in codes
+    ]
+
+
+def _sdgs(impact: list[ImpactLine], investees: list[queries.InvesteeInfo], locale: str) -> list[Group]:
+    numbers = sorted({n for line in impact for n in line.sdgs} | {n for i in investees for n in i.sdgs})
+    return [
+        Group(
+            str(n),
+            sdg_name(n, locale),
+            sum(1 for i in investees if n in i.sdgs),
+            [line for line in impact if n in line.sdgs],
+        )
+        for n in numbers
+    ]
+
+
+def _municipalities(
+    rows: list[tuple[str, int, Decimal, int]], impact: list[ImpactLine], investees: list[queries.InvesteeInfo]
+) -> list[Group]:
+    by_id = {line.indicator_id: line for line in impact}
+    groups: dict[str, Group] = {}
+    for municipality, indicator_id, value, count in rows:
+        group = groups.setdefault(
+            municipality,
+            Group(municipality, municipality, sum(1 for i in investees if i.municipality == municipality)),
+        )
+        line = by_id[indicator_id]
+        group.lines.append(
+            ImpactLine(
+                indicator_id,
+                line.code,
+                line.name,
+                line.unit,
+                line.level,
+                line.rule,
+                line.theme_code,
+                line.sdgs,
+                value,
+                None,
+                count,
+            )
+        )
+    return [groups[name] for name in sorted(groups)]

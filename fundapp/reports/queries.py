@@ -1,0 +1,294 @@
+"""The rows reports are made of, read in a fixed number of queries whatever the number of investees or values.
+
+Every KPI figure comes from the latest approved version of an investee's
+report for a period: a correction that is approved later replaces the earlier
+approval, which stays in the database with status ``approved``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from fundapp.impact.models import (
+    ImpactPlan,
+    Indicator,
+    Participant,
+    PlanIndicator,
+    PlanTarget,
+    Submission,
+    SubmissionStatus,
+    SubmissionValue,
+)
+from fundapp.investees.models import Investee, InvesteeSdg, investee_themes
+from fundapp.loans import portfolio as book
+from fundapp.loans.models import Loan
+from fundapp.outcomes.models import Claim, ClaimStatus, ContractPayer, OutcomeContract, OutcomePayer
+
+EARNED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
+
+
+def _latest_approved(investee_ids: Any, labels: list[str]) -> Any:
+    """(id, investee_id, period) of the latest approved version per investee and period."""
+    newest = (
+        select(Submission.investee_id, Submission.period, func.max(Submission.version).label("version"))
+        .where(
+            Submission.status == SubmissionStatus.APPROVED,
+            Submission.investee_id.in_(investee_ids),
+            Submission.period.in_(labels),
+        )
+        .group_by(Submission.investee_id, Submission.period)
+        .subquery()
+    )
+    return (
+        select(Submission.id, Submission.investee_id, Submission.period)
+        .join(
+            newest,
+            and_(
+                newest.c.investee_id == Submission.investee_id,
+                newest.c.period == Submission.period,
+                newest.c.version == Submission.version,
+            ),
+        )
+        .subquery()
+    )
+
+
+def kpi_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:
+    """(investee_id, period, indicator_id, value) of the approved reports of those periods (one query)."""
+    approved = _latest_approved(investee_ids, labels)
+    rows = session.execute(
+        select(approved.c.investee_id, approved.c.period, SubmissionValue.indicator_id, SubmissionValue.value).join(
+            SubmissionValue, SubmissionValue.submission_id == approved.c.id
+        )
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+def target_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:
+    """(investee_id, period, indicator_id, target) of the plans, for those periods (one query)."""
+    rows = session.execute(
+        select(ImpactPlan.investee_id, PlanTarget.period, PlanIndicator.indicator_id, PlanTarget.target)
+        .join(PlanIndicator, PlanIndicator.id == PlanTarget.plan_indicator_id)
+        .join(ImpactPlan, ImpactPlan.id == PlanIndicator.plan_id)
+        .where(ImpactPlan.investee_id.in_(investee_ids), PlanTarget.period.in_(labels))
+    ).all()
+    return [tuple(row) for row in rows]  # type: ignore[misc]
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    investee_id: int
+    period: str
+    reference: str
+    start_date: date
+    benefit_type: str | None
+    hours_per_week: Decimal | None
+
+
+def participant_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[ParticipantRow]:
+    """The participant rows of the approved reports of those periods (one query)."""
+    approved = _latest_approved(investee_ids, labels)
+    rows = session.execute(
+        select(
+            approved.c.investee_id,
+            approved.c.period,
+            Participant.reference,
+            Participant.start_date,
+            Participant.benefit_type,
+            Participant.hours_per_week,
+        ).join(Participant, Participant.submission_id == approved.c.id)
+    ).all()
+    return [ParticipantRow(*row) for row in rows]
+
+
+def indicators(session: Session, ids: Iterable[int]) -> dict[int, Indicator]:
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return {i.id: i for i in session.scalars(select(Indicator).where(Indicator.id.in_(wanted)))}
+
+
+@dataclass(frozen=True)
+class InvesteeInfo:
+    id: int
+    name: str
+    municipality: str
+    themes: frozenset[str]
+    sdgs: frozenset[int]
+
+
+def fund_investees(session: Session, fund_id: int) -> list[InvesteeInfo]:
+    """The fund's investees with their themes and SDGs, as plain rows (three queries, no objects to build)."""
+    ids = fund_investee_ids(fund_id)
+    themes: dict[int, set[str]] = {}
+    for investee_id, code in session.execute(
+        select(investee_themes.c.investee_id, investee_themes.c.theme_code).where(
+            investee_themes.c.investee_id.in_(ids)
+        )
+    ):
+        themes.setdefault(investee_id, set()).add(code)
+    sdgs: dict[int, set[int]] = {}
+    for investee_id, sdg in session.execute(
+        select(InvesteeSdg.investee_id, InvesteeSdg.sdg).where(InvesteeSdg.investee_id.in_(ids))
+    ):
+        sdgs.setdefault(investee_id, set()).add(sdg)
+    rows = session.execute(
+        select(Investee.id, Investee.name, Investee.municipality)
+        .where(Investee.fund_id == fund_id)
+        .order_by(Investee.name, Investee.id)
+    ).all()
+    return [
+        InvesteeInfo(i, name, municipality or "–", frozenset(themes.get(i, ())), frozenset(sdgs.get(i, ())))
+        for i, name, municipality in rows
+    ]
+
+
+def fund_investee_ids(fund_id: int) -> Any:
+    return select(Investee.id).where(Investee.fund_id == fund_id)
+
+
+@dataclass(frozen=True)
+class ClaimRow:
+    claim_id: int
+    investee: str
+    contract: str
+    reference: str
+    payers: str
+    period: str
+    status: str
+    amount: Decimal
+    paid_on: date | None
+    payment_reference: str
+
+
+def claim_rows(session: Session, clause: Any, latest: int | None = None) -> list[ClaimRow]:
+    """Claims with their contract, investee and payers (two queries); ``latest``: only the newest so many."""
+    query = (
+        select(
+            Claim.id,
+            Investee.name,
+            OutcomeContract.name,
+            OutcomeContract.reference,
+            OutcomeContract.id,
+            Claim.period,
+            Claim.status,
+            Claim.approved_amount,
+            Claim.paid_on,
+            Claim.payment_reference,
+        )
+        .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
+        .join(Investee, Investee.id == Claim.investee_id)
+        .where(clause)
+        .order_by(Claim.period, OutcomeContract.reference, Claim.id)
+    )
+    if latest is not None:
+        query = query.order_by(None).order_by(Claim.id.desc()).limit(latest)
+    rows = session.execute(query).all()
+    payers = _payer_names(session, {row[4] for row in rows})
+    return [
+        ClaimRow(
+            cid,
+            inv,
+            name,
+            ref,
+            payers.get(contract_id, ""),
+            period,
+            status.value,
+            amount or Decimal("0.00"),
+            paid,
+            pref,
+        )
+        for cid, inv, name, ref, contract_id, period, status, amount, paid, pref in rows
+    ]
+
+
+def _payer_names(session: Session, contract_ids: set[int]) -> dict[int, str]:
+    if not contract_ids:
+        return {}
+    names: dict[int, list[str]] = {}
+    for contract_id, name in session.execute(
+        select(ContractPayer.contract_id, OutcomePayer.name)
+        .join(OutcomePayer, OutcomePayer.id == ContractPayer.payer_id)
+        .where(ContractPayer.contract_id.in_(sorted(contract_ids)))
+        .order_by(ContractPayer.id)
+    ):
+        names.setdefault(contract_id, []).append(name)
+    return {contract_id: ", ".join(found) for contract_id, found in names.items()}
+
+
+def investee_claims(session: Session, investee_id: int, labels: list[str]) -> list[ClaimRow]:
+    """Outcome payments earned: the investee's approved or paid claims for periods inside the report period."""
+    return claim_rows(
+        session, and_(Claim.investee_id == investee_id, Claim.status.in_(EARNED), Claim.period.in_(labels))
+    )
+
+
+def fund_payments(session: Session, fund_id: int, start: date, end: date) -> list[ClaimRow]:
+    """Outcome payments received by the fund's investees: claims paid within the dates."""
+    return claim_rows(
+        session,
+        and_(
+            Claim.investee_id.in_(fund_investee_ids(fund_id)),
+            Claim.status == ClaimStatus.PAID,
+            Claim.paid_on >= start,
+            Claim.paid_on <= end,
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class LoanRow:
+    loan_id: int
+    reference: str
+    investee: str
+    municipality: str
+    status: str
+    principal: Decimal
+    outstanding: Decimal
+    days_past_due: int
+    bucket: str
+    written_off: Decimal
+    written_off_on: date | None
+
+
+def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
+    """The fund's loans (or one investee's) as of the date: outstanding, days past due (three queries)."""
+    query = (
+        select(Loan, Investee.name, Investee.municipality)
+        .join(Investee, Investee.id == Loan.investee_id)
+        .where(Loan.fund_id == fund_id)
+        .order_by(Investee.name, Loan.reference)
+    )
+    if investee_id is not None:
+        query = query.where(Loan.investee_id == investee_id)
+    loans = session.execute(query).all()
+    outstanding = book.outstanding_on(session, fund_id, as_of)
+    arrears = book.loan_arrears(session, [loan.id for loan, _n, _m in loans if loan.id in outstanding], as_of)
+    return [_loan_row(loan, name, municipality, outstanding, arrears, as_of) for loan, name, municipality in loans]
+
+
+def _loan_row(loan: Loan, name: str, municipality: str, outstanding: dict, arrears: dict, as_of: date) -> LoanRow:
+    zero = Decimal("0.00")
+    amount = outstanding.get(loan.id, zero)
+    gone = loan.written_off_on is not None and loan.written_off_on <= as_of
+    days = arrears[loan.id].days_past_due if loan.id in arrears and not gone and amount > 0 else 0
+    return LoanRow(
+        loan_id=loan.id,
+        reference=loan.reference,
+        investee=name,
+        municipality=municipality,
+        status=loan.status.value,
+        principal=loan.principal,
+        outstanding=amount,
+        days_past_due=days,
+        bucket=book.bucket_name(days),
+        written_off=loan.written_off if gone else zero,
+        written_off_on=loan.written_off_on if gone else None,
+    )
