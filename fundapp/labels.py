@@ -88,7 +88,7 @@ LABELS: dict[str, Any] = {
     "superseded": _l("superseded"),
     "not_due_yet": _l("not due yet"),
     "awaiting_review": _l("awaiting review"),
-    "changed_much": _l("more than 50 % different from the previous period"),
+    "changed_much": _l("more than half above or below the previous period"),
     "from_zero": _l("was zero in the previous period"),
     "far_below_target": _l("far below the target"),
     "far_above_target": _l("far above the target"),

@@ -64,7 +64,7 @@ def _chart_words() -> dict[str, Any]:
         "approved": _("Approved"),
         "paid": _("Paid"),
         "remaining": _("Remaining"),
-        "achieved": _("Actual as % of target"),
+        "achieved": _("Actual as a percentage of target"),
     }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import delete, func, select, text
 from fundapp import audit
 from fundapp.audit import AuditEntry
 from fundapp.auth import services
-from fundapp.auth.models import ApiToken, Membership, Role, User
+from fundapp.auth.models import ApiToken, LoginFailure, Membership, Role, User
 from fundapp.db import session_scope, utcnow
 from fundapp.errors import Conflict, NotFound, ValidationFailed
 from tests.factories import ACTOR, PASSWORD, make_user
@@ -37,6 +37,7 @@ def committed_user(app):
     email = f"lockout.{uuid.uuid4().hex[:10]}@test.example"
     with database.engine.connect() as conn:
         first_new_entry = (conn.execute(select(func.max(AuditEntry.id))).scalar() or 0) + 1
+        first_new_failure = (conn.execute(select(func.max(LoginFailure.id))).scalar() or 0) + 1
     with session_scope(app) as session:
         user = services.create_user(session, ACTOR, email, PASSWORD, Role.ADMIN)
         user_id = user.id
@@ -45,6 +46,7 @@ def committed_user(app):
     finally:
         with database.engine.begin() as conn:
             conn.execute(delete(AuditEntry).where(AuditEntry.id >= first_new_entry))
+            conn.execute(delete(LoginFailure).where(LoginFailure.id >= first_new_failure))
             conn.execute(delete(ApiToken).where(ApiToken.user_id == user_id))
             conn.execute(delete(Membership).where(Membership.user_id == user_id))
             conn.execute(delete(User).where(User.id == user_id))

@@ -16,19 +16,26 @@ def _fail_from(db_session, address: str, times: int, ago: timedelta = timedelta(
     db_session.flush()
 
 
+ADDRESS = {"REMOTE_ADDR": "198.51.100.23"}  # a documentation address no other test logs in from
+
+
 def test_an_address_with_twenty_recent_failures_is_told_to_wait_even_with_the_right_password(client, world, db_session):
-    _fail_from(db_session, "127.0.0.1", services.ADDRESS_MAX_FAILURES)
-    response = client.post("/api/v1/auth/tokens", json={"email": world.user("admin").email, "password": PASSWORD})
+    _fail_from(db_session, ADDRESS["REMOTE_ADDR"], services.ADDRESS_MAX_FAILURES)
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": world.user("admin").email, "password": PASSWORD}, environ_base=ADDRESS
+    )
     assert response.status_code == 429
     assert response.get_json()["error"]["code"] == "too_many_attempts"
-    page = client.post("/login", data={"email": world.user("admin").email, "password": PASSWORD})
+    page = client.post("/login", data={"email": world.user("admin").email, "password": PASSWORD}, environ_base=ADDRESS)
     assert page.status_code == 401 and "quarter of an hour" in page.get_data(as_text=True)
 
 
 def test_failures_older_than_the_window_or_from_another_address_do_not_count(client, world, db_session):
-    _fail_from(db_session, "127.0.0.1", services.ADDRESS_MAX_FAILURES, ago=timedelta(minutes=20))
+    _fail_from(db_session, ADDRESS["REMOTE_ADDR"], services.ADDRESS_MAX_FAILURES, ago=timedelta(minutes=20))
     _fail_from(db_session, "10.0.0.9", services.ADDRESS_MAX_FAILURES)
-    response = client.post("/api/v1/auth/tokens", json={"email": world.user("admin").email, "password": PASSWORD})
+    response = client.post(
+        "/api/v1/auth/tokens", json={"email": world.user("admin").email, "password": PASSWORD}, environ_base=ADDRESS
+    )
     assert response.status_code == 201
 
 
@@ -38,5 +45,6 @@ def test_a_failed_login_is_noted_for_its_address_and_old_notes_are_cleared(db_se
     _fail_from(db_session, "192.0.2.1", 3, ago=timedelta(days=2))
     services.note_failed_address(db_session, "192.0.2.7")
     db_session.flush()
-    rows = db_session.execute(select(LoginFailure.address, func.count()).group_by(LoginFailure.address)).all()
-    assert dict(rows) == {"192.0.2.7": 1}
+    rows = dict(db_session.execute(select(LoginFailure.address, func.count()).group_by(LoginFailure.address)).all())
+    assert rows.get("192.0.2.7") == 1
+    assert "192.0.2.1" not in rows
