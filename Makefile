@@ -40,6 +40,6 @@ clean:
 
 # Extract UI strings, merge them into the Dutch catalog and compile it (commit the .po and .mo).
 translations: install
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext --no-location --sort-output -o fundapp/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k ValidationFailed:1 -k field:2 -k Conflict:1 -k Forbidden:1 -k NotFound:1 -k InvalidTransition:1 -k Unauthorized:1 -k LoginFailed:1 -k AccountLocked:1 -k TooManyAttempts:1 -k ValidationError:1 -k AppError:1 --no-location --sort-output -o fundapp/translations/messages.pot .
 	$(BIN)/pybabel update -i fundapp/translations/messages.pot -d fundapp/translations -l nl --no-fuzzy-matching
 	$(BIN)/pybabel compile -d fundapp/translations -l nl

@@ -69,11 +69,22 @@ def date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
     return format_date(value, fmt)
 
 
+def translate(message: Any) -> str:
+    """A message made elsewhere (a service's error) in the reader's language, when the catalog knows it.
+
+    Plain gettext, no %-formatting: a message that holds a '%' is shown as it is.
+    """
+    from flask_babel import gettext
+
+    text = str(message)
+    return gettext(text) if text else text
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "nl")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_filter)
+    app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_filter, translate=translate)
 
     @app.after_request
     def _remember_language(response: Any) -> Any:

@@ -23,8 +23,25 @@ ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "fundapp" / "translations"
 PO = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.po"
 MO = TRANSLATIONS / "nl" / "LC_MESSAGES" / "messages.mo"
-# The keywords of the Makefile's `pybabel extract -k _l -k N_ -k lazy_gettext`, on top of babel's defaults.
-EXTRA_KEYWORDS = ["_l", "N_", "lazy_gettext"]
+# The keywords of the Makefile's `pybabel extract -k ...`, on top of babel's defaults.
+EXTRA_KEYWORDS = [
+    "_l",
+    "N_",
+    "lazy_gettext",
+    # The messages of the errors a user sees, raised in English in the services and schemas.
+    "ValidationFailed:1",
+    "field:2",
+    "Conflict:1",
+    "Forbidden:1",
+    "NotFound:1",
+    "InvalidTransition:1",
+    "Unauthorized:1",
+    "LoginFailed:1",
+    "AccountLocked:1",
+    "TooManyAttempts:1",
+    "ValidationError:1",
+    "AppError:1",
+]
 
 # A printf placeholder (%(name)s, %s, %%) or a lone percent sign, as Python's and Jinja's `%` formatting see it.
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]?\d*(?:\.\d+)?[a-zA-Z%]|%")
