@@ -62,7 +62,7 @@ class TemplateContext:
     outcome_codes: tuple[tuple[str, str], ...]
     benefit_types: tuple[tuple[str, str], ...] = DEFAULT_BENEFIT_TYPES
     language: str = "nl"
-    secret: bytes = field(default=bytes(), repr=False)
+    secret: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         if self.language not in ("nl", "en"):
