@@ -35,6 +35,10 @@ class KvkNumber(ma.fields.String):
         return text
 
 
+# Whole sentences (not f-strings), so that the pages can show them in the reader's language.
+DECIMALS_MESSAGES = {2: "Use at most two decimals.", 4: "Use at most 4 decimals.", 6: "Use at most six decimals."}
+
+
 class MoneyField(ma.fields.Field):
     """Money as a decimal string in and out ("1234.50"); floats are refused."""
 
@@ -65,12 +69,19 @@ class MoneyField(ma.fields.Field):
         except MoneyError as exc:
             raise ma.ValidationError("Enter an amount such as 1234.50.") from exc
         if amount.as_tuple().exponent < -self.places:  # type: ignore[operator]
-            raise ma.ValidationError(f"Use at most {self.places} decimals.")
+            raise ma.ValidationError(DECIMALS_MESSAGES.get(self.places, "Use fewer decimals."))
         if self.min_value is not None and amount < self.min_value:
-            raise ma.ValidationError(f"Must be at least {self.min_value}.")
+            raise ma.ValidationError(self._too_small_message())
         if self.max_value is not None and amount > self.max_value:
             raise ma.ValidationError("This amount is too large.")
         return amount
+
+    def _too_small_message(self) -> str:
+        if self.min_value == 0:
+            return "Must not be negative."
+        if self.min_value == Decimal("0.01"):
+            return "Must be more than zero."
+        return "This amount is too small."
 
     def _jsonschema_type_mapping(self) -> dict[str, Any]:
         return {"type": "string"}

@@ -19,7 +19,9 @@ class LabelCreateSchema(ma.Schema):
     @ma.validates_schema
     def _pso_needs_level(self, data, **_kwargs):
         if data.get("kind") == LabelKind.PSO and data.get("level") not in PSO_LEVELS:
-            raise ma.ValidationError(f"A PSO label needs a level: one of {', '.join(PSO_LEVELS)}.", "level")
+            raise ma.ValidationError(
+                "A PSO label needs its level (aspirant, basistrede, trede 1–3 or PSO 30+).", "level"
+            )
 
 
 class LabelSchema(ma.Schema):

@@ -399,7 +399,7 @@ def test_the_schedule_calculator_shows_a_bad_term_beside_its_field_and_writes_no
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="f-principal-error"' in html and 'id="f-day_count-error"' in html
-    assert "Use at most 2 decimals." in _page(response).text
+    assert "Use at most two decimals." in _page(response).text
     assert 'value="10000.001"' in html  # what was typed is kept
     assert _counts(db_session) == before
 

@@ -416,7 +416,7 @@ def test_a_capital_source_form_reads_a_decimal_comma_and_refuses_three_decimals(
     bad = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data=form)
     assert bad.status_code == 422
     assert _input_value(_text(bad), "committed") == "1250,505"
-    assert _field_error(_text(bad), "committed") == "Use at most 2 decimals."
+    assert _field_error(_text(bad), "committed") == "Use at most two decimals."
     assert _counts(db_session) == before
     good = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data={**form, "committed": "1250,50"})
     assert good.status_code == 303
@@ -448,7 +448,7 @@ def test_a_pso_label_form_without_a_level_shows_the_error_beside_level(db_sessio
         data={"kind": "pso", "level": "", "reference": "", "valid_until": ""},
     )
     assert response.status_code == 422
-    assert _field_error(_text(response), "level").startswith("A PSO label needs a level")
+    assert _field_error(_text(response), "level").startswith("Een PSO-keurmerk heeft een trede nodig")
     assert _counts(db_session) == before
 
 

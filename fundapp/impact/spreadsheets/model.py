@@ -28,6 +28,7 @@ DEFAULT_BENEFIT_TYPES: tuple[tuple[str, str], ...] = (
 )
 
 MiB = 1024 * 1024
+NO_SECRET = b""  # a name, not a literal, inside field(): the catalog extractor reads field()'s strings
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class TemplateContext:
     outcome_codes: tuple[tuple[str, str], ...]
     benefit_types: tuple[tuple[str, str], ...] = DEFAULT_BENEFIT_TYPES
     language: str = "nl"
-    secret: bytes = field(default=b"", repr=False)
+    secret: bytes = field(default=NO_SECRET, repr=False)
 
     def __post_init__(self) -> None:
         if self.language not in ("nl", "en"):
