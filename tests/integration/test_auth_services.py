@@ -70,7 +70,7 @@ def _entries(app, action: str, entity_id: int) -> int:
 def test_failed_logins_on_the_login_page_are_counted_although_the_request_fails(app, committed_user):
     client = app.test_client()
     for attempt in (1, 2):
-        response = client.post("/login", data={"email": committed_user.email, "password": WRONG})
+        response = client.post("/login?lang=en", data={"email": committed_user.email, "password": WRONG})
         assert response.status_code == 401
         assert SAME_MESSAGE in response.get_data(as_text=True)
         assert _stored(app, committed_user.id) == (attempt, None)
@@ -80,13 +80,13 @@ def test_the_login_page_locks_the_account_after_the_maximum_failures_even_for_th
     client = app.test_client()
     limit = app.config["LOGIN_MAX_FAILURES"]
     for _ in range(limit):
-        assert client.post("/login", data={"email": committed_user.email, "password": WRONG}).status_code == 401
+        assert client.post("/login?lang=en", data={"email": committed_user.email, "password": WRONG}).status_code == 401
     failed, locked_until = _stored(app, committed_user.id)
     assert failed == 0
     assert locked_until is not None
     assert _entries(app, "user.locked", committed_user.id) == 1
 
-    response = client.post("/login", data={"email": committed_user.email, "password": PASSWORD})
+    response = client.post("/login?lang=en", data={"email": committed_user.email, "password": PASSWORD})
     assert response.status_code == 401
     assert "locked" in response.get_data(as_text=True)
     assert client.get("/funds/").status_code == 302  # not logged in
@@ -115,15 +115,15 @@ def test_the_token_endpoint_counts_failures_and_locks_the_account(app, committed
     assert "locked" in response.get_json()["error"]["message"]
     with app.extensions["fundapp.db"].engine.connect() as conn:
         assert conn.execute(select(func.count()).where(ApiToken.user_id == committed_user.id)).scalar_one() == 0
-    assert client.post("/login", data={"email": committed_user.email, "password": PASSWORD}).status_code == 401
+    assert client.post("/login?lang=en", data={"email": committed_user.email, "password": PASSWORD}).status_code == 401
 
 
 def test_a_successful_login_before_the_limit_resets_the_failure_count(app, committed_user):
     client = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):
-        client.post("/login", data={"email": committed_user.email, "password": WRONG})
+        client.post("/login?lang=en", data={"email": committed_user.email, "password": WRONG})
     assert _stored(app, committed_user.id)[0] == app.config["LOGIN_MAX_FAILURES"] - 1
-    assert client.post("/login", data={"email": committed_user.email, "password": PASSWORD}).status_code == 303
+    assert client.post("/login?lang=en", data={"email": committed_user.email, "password": PASSWORD}).status_code == 303
     assert _stored(app, committed_user.id) == (0, None)
 
 
@@ -141,8 +141,8 @@ def test_unknown_email_and_wrong_password_fail_with_the_same_message(db_session,
 
 def test_unknown_email_and_wrong_password_look_the_same_on_the_login_page_and_the_api(client, world):
     pages = [
-        client.post("/login", data={"email": "nobody@test.example", "password": WRONG}),
-        client.post("/login", data={"email": world.user("admin").email, "password": WRONG}),
+        client.post("/login?lang=en", data={"email": "nobody@test.example", "password": WRONG}),
+        client.post("/login?lang=en", data={"email": world.user("admin").email, "password": WRONG}),
     ]
     assert [p.status_code for p in pages] == [401, 401]
     assert all(SAME_MESSAGE in p.get_data(as_text=True) for p in pages)
@@ -195,7 +195,7 @@ def test_an_inactive_user_cannot_log_in_even_with_the_right_password(db_session,
     db_session.flush()
     with pytest.raises(services.LoginFailed):
         services.authenticate(db_session, user.email, PASSWORD)
-    response = client.post("/login", data={"email": user.email, "password": PASSWORD})
+    response = client.post("/login?lang=en", data={"email": user.email, "password": PASSWORD})
     assert response.status_code == 401
 
 
