@@ -26,7 +26,9 @@ def test_an_address_with_twenty_recent_failures_is_told_to_wait_even_with_the_ri
     )
     assert response.status_code == 429
     assert response.get_json()["error"]["code"] == "too_many_attempts"
-    page = client.post("/login?lang=en", data={"email": world.user("admin").email, "password": PASSWORD}, environ_base=ADDRESS)
+    page = client.post(
+        "/login?lang=en", data={"email": world.user("admin").email, "password": PASSWORD}, environ_base=ADDRESS
+    )
     assert page.status_code == 401 and "quarter of an hour" in page.get_data(as_text=True)
 
 
