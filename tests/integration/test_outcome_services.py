@@ -91,9 +91,9 @@ def test_a_contract_is_created_as_a_draft_with_its_payers_providers_and_items_th
     contracts.change_status(db_session, ACTOR, stored, "activate")
     assert _fresh(db_session, OutcomeContract, contract.id).status == ContractStatus.ACTIVE
     actions = db_session.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.entity_type == "OutcomeContract", AuditEntry.entity_id == str(contract.id)
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "OutcomeContract", AuditEntry.entity_id == str(contract.id))
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == ["contract.created", "contract.activated"]
 
