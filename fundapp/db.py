@@ -113,6 +113,16 @@ def Quantity() -> ExactDecimal:  # noqa: N802
     return ExactDecimal(18, 4)
 
 
+def name_taken(session: Session, model: Any, name: str, exclude_id: int | None = None) -> bool:
+    """Whether another row of ``model`` has this name, ignoring case (names people tell apart by reading)."""
+    from sqlalchemy import func, select
+
+    query = select(model.id).where(func.lower(model.name) == name.lower())
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    return session.scalar(query.limit(1)) is not None
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")

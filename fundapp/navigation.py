@@ -67,13 +67,6 @@ NAV: list[NavEntry] = [
 ]
 
 
-def add_nav(entry: NavEntry, after: str | None = None) -> None:
-    if any(existing.endpoint == entry.endpoint for existing in NAV):
-        return
-    index = next((i + 1 for i, e in enumerate(NAV) if e.endpoint == after), len(NAV))
-    NAV.insert(index, entry)
-
-
 def nav_items() -> list[dict[str, Any]]:
     from fundapp.auth.access import current_scope
 

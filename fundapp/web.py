@@ -89,3 +89,28 @@ def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **cont
             except (ValidationFailed, Conflict) as exc:
                 errors = app_error_to_form(exc)
     return render_template(template, values=values, errors=errors, **context), (422 if errors else 200)
+
+
+def confirm_with_reason(schema: ma.Schema, act: Any, message: str, back: str, reason_label: str, **page: Any) -> Any:
+    """An irreversible step that needs a reason: GET asks, POST with a valid reason does ``act(reason)``.
+
+    ``page`` holds the confirmation page's title, question and button; a missing
+    or too short reason shows the page again (422) with the problem.
+    """
+    from flask import render_template
+
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = load_form(schema)
+        errors = form.errors
+        if form.ok:
+            act(form.data["reason"])
+            return done(message, back)
+    return render_template(
+        "confirm.html",
+        back=back,
+        action=request.path,
+        reason_field=reason_label,
+        warning="; ".join(m for ms in errors.values() for m in ms) or None,
+        **page,
+    ), (422 if errors else 200)

@@ -194,11 +194,6 @@ def _payer_edit(scope: Scope, payer: Any) -> bool:
     return payer.id in scope.payer_ids
 
 
-def fund_ids_for_new_investee(scope: Scope) -> frozenset[int] | None:
-    """Funds in which the user may create an investee (None: any fund, for admins)."""
-    return None if scope.is_admin else scope.fund_ids
-
-
 __all__ = [
     "Scope",
     "can",

@@ -5,19 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.db import name_taken
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.funds.models import CapitalSource, Fund
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
-    query = select(Fund.id).where(func.lower(Fund.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(Fund.id != exclude_id)
-    if session.scalar(query) is not None:
+    if name_taken(session, Fund, name, exclude_id):
         raise Conflict("A fund with this name already exists.", [{"field": "name", "message": "already exists"}])
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -49,11 +49,11 @@ def template_secret(secret_key: str) -> bytes:
     return hmac.new(secret_key.encode(), b"fundapp-kpi-template", hashlib.sha256).digest()
 
 
-def outcome_codes(session: Session, investee: Investee) -> list[tuple[str, str]]:
+def outcome_codes(session: Session, investee: Investee, catalog: list[Any]) -> list[tuple[str, str]]:
     """Codes an outcome event may carry: catalog indicators and the rate-card items of the investee's contracts."""
     from fundapp.outcomes import links
 
-    codes = [(i.code, i.name_nl) for i in catalog_for_fund(session, investee.fund_id)]
+    codes = [(i.code, i.name_nl) for i in catalog]
     codes += links.rate_card_codes_for_investee(session, investee.id)
     seen: set[str] = set()
     return [(code, label) for code, label in codes if not (code in seen or seen.add(code))]
@@ -94,7 +94,7 @@ def template_context(
         period_end=period.end,
         indicators=indicators,
         known_indicator_codes=frozenset(i.code for i in catalog),
-        outcome_codes=tuple(outcome_codes(session, investee)),
+        outcome_codes=tuple(outcome_codes(session, investee, catalog)),
         language=language,
         secret=template_secret(secret_key),
     )
@@ -340,7 +340,3 @@ def versions(session: Session, investee_id: int, period: str) -> list[Submission
             .order_by(Submission.version)
         )
     )
-
-
-def count_values(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(SubmissionValue)) or 0

@@ -26,7 +26,7 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.impact.schemas import IndicatorCreateSchema, PlanIndicatorAddSchema, PlanSaveSchema, ReturnSchema
 from fundapp.investees.models import Investee
 from fundapp.labels import options
-from fundapp.web import done, handle_form, load_form
+from fundapp.web import confirm_with_reason, done, handle_form
 
 bp = Blueprint("impact", __name__)
 
@@ -453,26 +453,18 @@ def approve(submission_id: int) -> Any:
 @access("login", obj=(Submission, "submission_id", "review"))
 def return_report(submission_id: int) -> Any:
     sub = load(get_session(), Submission, submission_id, current_scope(), "review")
-    back = url_for("impact.submission", submission_id=sub.id)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = load_form(ReturnSchema())
-        errors = form.errors
-        if form.ok:
-            subs.return_for_correction(get_session(), current_actor(), sub, form.data["reason"])
-            return done(_("Report returned to the investee."), back)
-    return render_template(
-        "confirm.html",
+    return confirm_with_reason(
+        ReturnSchema(),
+        lambda reason: subs.return_for_correction(get_session(), current_actor(), sub, reason),
+        _("Report returned to the investee."),
+        url_for("impact.submission", submission_id=sub.id),
+        _("What needs correcting"),
         title=_("Return report"),
         button=_("Return for correction"),
-        back=back,
-        action=url_for("impact.return_report", submission_id=sub.id),
-        reason_field=_("What needs correcting"),
-        warning="; ".join(m for ms in errors.values() for m in ms) or None,
         question=_(
             "Return the %(period)s report to %(name)s for correction?", period=sub.period, name=sub.investee.name
         ),
-    ), (422 if errors else 200)
+    )
 
 
 @bp.get("/funds/<int:fund_id>/reporting")

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -250,10 +250,3 @@ class PortfolioSchema(ma.Schema):
         keys=ma.fields.String(), values=ma.fields.Nested(BucketSchema), attribute="buckets"
     )
     xirr = ma.fields.Decimal(as_string=True, places=6, allow_none=True)
-
-
-def parse_decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None

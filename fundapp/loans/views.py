@@ -34,7 +34,7 @@ from fundapp.loans.schemas import (
 )
 from fundapp.loans.servicing import Prepayment
 from fundapp.money import ZERO
-from fundapp.web import done, handle_form, list_args, load_form
+from fundapp.web import confirm_with_reason, done, handle_form, list_args, load_form
 
 bp = Blueprint("loans", __name__)
 SORTABLE = {
@@ -462,20 +462,14 @@ def reverse(loan_id: int, event_id: int) -> Any:
     event = load(get_session(), LoanEvent, event_id, current_scope(), "edit")
     if event.loan_id != loan.id:
         raise NotFound("This payment does not belong to this loan.")
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = load_form(ReasonSchema())
-        errors = form.errors
-        if form.ok:
-            services.reverse_event(get_session(), current_actor(), event, form.data["reason"])
-            return done(
-                _("Payment reversed; the loan was recalculated without it."), url_for("loans.detail", loan_id=loan.id)
-            )
-    return render_template(
-        "confirm.html",
+    return confirm_with_reason(
+        ReasonSchema(),
+        lambda reason: services.reverse_event(get_session(), current_actor(), event, reason),
+        _("Payment reversed; the loan was recalculated without it."),
+        url_for("loans.detail", loan_id=loan.id),
+        _("Reason"),
         title=_("Reverse a payment"),
         button=_("Reverse payment"),
-        reason_field=_("Reason"),
         question=_(
             "Reverse the %(kind)s of %(amount)s on %(date)s (%(ref)s)? It stays in the history, marked reversed.",
             kind=str(options([event.kind])[0][1]),
@@ -483,10 +477,7 @@ def reverse(loan_id: int, event_id: int) -> Any:
             date=event.on.isoformat(),
             ref=event.reference or "–",
         ),
-        warning="; ".join(m for ms in errors.values() for m in ms) or None,
-        action=url_for("loans.reverse", loan_id=loan.id, event_id=event.id),
-        back=url_for("loans.detail", loan_id=loan.id),
-    ), (422 if errors else 200)
+    )
 
 
 @bp.route("/loans/preview", methods=["GET", "POST"])

@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.db import name_taken
 from fundapp.errors import Conflict
 from fundapp.outcomes.models import OutcomePayer
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
-    query = select(OutcomePayer.id).where(func.lower(OutcomePayer.name) == name.lower())
-    if exclude_id is not None:
-        query = query.where(OutcomePayer.id != exclude_id)
-    if session.scalar(query) is not None:
+    if name_taken(session, OutcomePayer, name, exclude_id):
         raise Conflict(
             "An outcome payer with this name already exists.", [{"field": "name", "message": "already exists"}]
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -37,7 +37,7 @@ from fundapp.outcomes.models import (
     ResultStatus,
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
-from fundapp.web import app_error_to_form, done, handle_form, load_form
+from fundapp.web import app_error_to_form, confirm_with_reason, done, handle_form
 
 bp = Blueprint("outcomes", __name__)
 ITEM_ROWS = 8
@@ -433,23 +433,9 @@ def reject_result(result_id: int) -> Any:
 
 
 def _reason_confirm(title: str, button: str, back: str, question: str, act: Any, message: str) -> Any:
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = load_form(DecisionReasonSchema())
-        errors = form.errors
-        if form.ok:
-            act(form.data["reason"])
-            return done(message, back)
-    return render_template(
-        "confirm.html",
-        title=title,
-        button=button,
-        back=back,
-        action=request.path,
-        question=question,
-        reason_field=_("Reason"),
-        warning="; ".join(m for ms in errors.values() for m in ms) or None,
-    ), (422 if errors else 200)
+    return confirm_with_reason(
+        DecisionReasonSchema(), act, message, back, _("Reason"), title=title, button=button, question=question
+    )
 
 
 @bp.get("/claims")
@@ -683,10 +669,3 @@ def record_payment(claim_id: int) -> Any:
         submit=_("Record payment"),
         warning=_("Record a payment once it has left the bank; it cannot be recorded twice."),
     )
-
-
-def _decimal(text: str) -> Decimal | None:
-    try:
-        return Decimal(text)
-    except (InvalidOperation, TypeError):
-        return None

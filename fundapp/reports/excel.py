@@ -185,6 +185,23 @@ def finish(workbook: Workbook) -> io.BytesIO:
     return to_bytes(workbook)
 
 
+def heading(title: str, report: Any) -> list[str]:
+    """The lines above every sheet: the report's title, its period with dates, when it was made."""
+    from fundapp.i18n import date_filter
+
+    period = report.period
+    return [
+        title,
+        _(
+            "%(period)s (%(start)s – %(end)s)",
+            period=str(period),
+            start=date_filter(period.start),
+            end=date_filter(period.end),
+        ),
+        generated_line(report),
+    ]
+
+
 def generated_line(report: Any) -> str:
     from fundapp.i18n import date_filter
 

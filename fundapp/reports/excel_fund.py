@@ -7,7 +7,6 @@ import io
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from fundapp.i18n import date_filter
 from fundapp.labels import label
 from fundapp.loans.portfolio import BUCKETS
 from fundapp.reports import texts
@@ -21,18 +20,18 @@ from fundapp.reports.excel import (
     date_format,
     facts,
     finish,
-    generated_line,
     line_chart,
     new_workbook,
     value_format,
     write_table,
 )
+from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.fund_report import FundReport, Group
 
 
 def workbook(report: FundReport) -> io.BytesIO:
     book = new_workbook()
-    heading = _heading(report)
+    heading = report_heading(_("Fund report %(name)s", name=report.fund.name), report)
     _summary(book, report, heading)
     _sources(book, report, heading)
     _loan_book(book, report, heading)
@@ -46,20 +45,6 @@ def workbook(report: FundReport) -> io.BytesIO:
     _by_period(book, report, heading)
     _payments(book, report, heading)
     return finish(book)
-
-
-def _heading(report: FundReport) -> list[str]:
-    period = report.period
-    return [
-        _("Fund report %(name)s", name=report.fund.name),
-        _(
-            "%(period)s (%(start)s – %(end)s)",
-            period=str(period),
-            start=date_filter(period.start),
-            end=date_filter(period.end),
-        ),
-        generated_line(report),
-    ]
 
 
 def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:

@@ -17,13 +17,13 @@ from fundapp.reports.excel import (
     date_format,
     facts,
     finish,
-    generated_line,
     line_chart,
     new_workbook,
     social_sheet,
     value_format,
     write_table,
 )
+from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.investee_report import InvesteeReport
 
 TREND_BLOCK_ROWS = 17  # a chart of 7.5 cm is about 15 rows high
@@ -31,7 +31,7 @@ TREND_BLOCK_ROWS = 17  # a chart of 7.5 cm is about 15 rows high
 
 def workbook(report: InvesteeReport) -> io.BytesIO:
     book = new_workbook()
-    heading = _heading(report)
+    heading = report_heading(_("Impact report %(name)s", name=report.investee.name), report)
     _summary(book, report, heading)
     _indicators(book, report, heading)
     _trends(book, report, heading)
@@ -40,20 +40,6 @@ def workbook(report: InvesteeReport) -> io.BytesIO:
     social_sheet(book, report.social, report.locale, heading)
     _loans(book, report, heading)
     return finish(book)
-
-
-def _heading(report: InvesteeReport) -> list[str]:
-    period = report.period
-    return [
-        _("Impact report %(name)s", name=report.investee.name),
-        _(
-            "%(period)s (%(start)s – %(end)s)",
-            period=str(period),
-            start=date_filter(period.start),
-            end=date_filter(period.end),
-        ),
-        generated_line(report),
-    ]
 
 
 def _summary(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:

@@ -19,17 +19,17 @@ from fundapp.reports.excel import (
     date_format,
     facts,
     finish,
-    generated_line,
     new_workbook,
     social_sheet,
     write_table,
 )
+from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.payer_report import PayerReport
 
 
 def workbook(report: PayerReport) -> io.BytesIO:
     book = new_workbook()
-    heading = _heading(report)
+    heading = report_heading(_("Municipal report %(name)s", name=report.payer.name), report)
     _summary(book, report, heading)
     _contracts(book, report, heading)
     _items(book, report, heading)
@@ -37,20 +37,6 @@ def workbook(report: PayerReport) -> io.BytesIO:
     _budget(book, report, heading)
     social_sheet(book, report.social, report.locale, heading)
     return finish(book)
-
-
-def _heading(report: PayerReport) -> list[str]:
-    period = report.period
-    return [
-        _("Municipal report %(name)s", name=report.payer.name),
-        _(
-            "%(period)s (%(start)s – %(end)s)",
-            period=str(period),
-            start=date_filter(period.start),
-            end=date_filter(period.end),
-        ),
-        generated_line(report),
-    ]
 
 
 def _summary(book: Workbook, report: PayerReport, heading: list[str]) -> None:
