@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
 
 LANGUAGES = ("nl", "en")
@@ -30,7 +30,7 @@ def select_locale() -> str:
         user_locale = None
     if user_locale in LANGUAGES:
         return user_locale
-    return "nl"
+    return current_app.config["DEFAULT_LOCALE"]
 
 
 def locale_name() -> str:
@@ -81,7 +81,7 @@ def translate(message: Any) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "nl")
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
     app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_filter, translate=translate)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
-from flask import flash, redirect, request
+from flask import current_app, flash, redirect, request
 from flask_babel import gettext as _
 
 from fundapp.errors import AppError, flatten_messages
@@ -60,7 +60,7 @@ def done(message: str, url: str) -> Any:
 def list_args(default_sort: str) -> dict[str, Any]:
     return {
         "page": int_arg(request.args, "page", 1),
-        "page_size": int_arg(request.args, "page_size", 25, 5, 200),
+        "page_size": int_arg(request.args, "page_size", current_app.config["PAGE_SIZE"], 5, 200),
         "sort": request.args.get("sort") or default_sort,
         "q": (request.args.get("q") or "").strip()[:200] or None,
     }
