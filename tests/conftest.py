@@ -7,6 +7,7 @@ SQLite file per test worker.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterator
@@ -21,10 +22,15 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
+def _checkout() -> str:
+    """A short tag of this checkout, so two checkouts on one machine never share a test database."""
+    return hashlib.sha256(os.path.dirname(os.path.dirname(os.path.abspath(__file__))).encode()).hexdigest()[:8]
+
+
 def test_database_url() -> str:
     base = os.environ.get("FUNDAPP_TEST_DATABASE_URL")
     if not base:
-        path = os.path.join(tempfile.gettempdir(), f"fundapp-test-{os.getuid()}-{_worker()}.sqlite3")
+        path = os.path.join(tempfile.gettempdir(), f"fundapp-test-{os.getuid()}-{_checkout()}-{_worker()}.sqlite3")
         return f"sqlite:///{path}"
     if base.startswith("postgresql"):
         return f"{base}_{_worker()}"

@@ -10,14 +10,14 @@ import pytest
 
 from fundapp import backup, migrate
 from fundapp.db import make_engine
-from tests.conftest import _recreate_database, test_database_url
+from tests.conftest import _checkout, _recreate_database, test_database_url
 
 POSTGRES = os.environ.get("FUNDAPP_TEST_DATABASE_URL", "")
 
 
 def _sqlite_path(name: str) -> str:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    return os.path.join(tempfile.gettempdir(), f"fundapp-{os.getuid()}-{worker}-{name}.sqlite3")
+    return os.path.join(tempfile.gettempdir(), f"fundapp-{os.getuid()}-{_checkout()}-{worker}-{name}.sqlite3")
 
 
 def _scratch(name: str) -> str:
