@@ -102,7 +102,8 @@ def bench_claim(rows: list) -> float:
     from fundapp.funds.models import Fund
     from fundapp.investees.models import Investee, LegalForm
     from fundapp.outcomes import claims, contracts
-    from fundapp.outcomes.models import OutcomePayer, OutcomeResult, PayerKind, ResultStatus
+    from fundapp.outcomes.models import OutcomeResult, ResultStatus
+    from fundapp.payers.models import OutcomePayer, PayerKind
 
     url = fresh_database(sqlite_url("outcomes"))
     app = create_app({"DATABASE_URL": url})

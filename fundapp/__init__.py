@@ -37,8 +37,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     rest = api.init_app(app)
     _register_blueprints(app, rest)
+    _connect_signals()
     cli.init_app(app)
     return app
+
+
+def _connect_signals() -> None:
+    """Domain events and their listeners, in one place (connecting twice is harmless)."""
+    from fundapp.errors import request_too_large
+    from fundapp.impact.api import too_large_as_spreadsheet_problem
+    from fundapp.impact.signals import submission_approved
+    from fundapp.loans import impact_link
+    from fundapp.outcomes import results
+
+    submission_approved.connect(results.on_submission_approved)
+    submission_approved.connect(impact_link.on_submission_approved)
+    request_too_large.connect(too_large_as_spreadsheet_problem)
 
 
 def _database_int() -> type:
@@ -65,10 +79,11 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.loans import api as loans_api
-    from fundapp.loans import impact_link  # noqa: F401 - registers the impact-linked discount
     from fundapp.loans import views as loans_views
-    from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
+    from fundapp.outcomes import contract_api
     from fundapp.outcomes import views as outcome_views
+    from fundapp.payers import api as payer_api
+    from fundapp.payers import views as payer_views
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf

@@ -1,5 +1,5 @@
 """Demo data beyond the foundation: loans with repayments, impact plans and KPI reports, an outcome contract
-with results and claims. Registered in demo_extensions; everything goes through the services."""
+with results and claims, built after the foundation's demo data; everything goes through the services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.demo_extensions import EXTENSIONS
 
 ACTOR = audit.Actor.system("demo")
 
@@ -321,4 +320,5 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
     return " 1 outcome contract with results and claims."
 
 
-EXTENSIONS.extend([demo_loans, demo_impact, demo_outcomes])
+def build(session: Session, **world: Any) -> str:
+    return "".join(part(session, **world) for part in (demo_loans, demo_impact, demo_outcomes))

@@ -23,8 +23,8 @@ from fundapp.outcomes.models import (  # noqa: F401
     ContractPayer,
     ContractProvider,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
     RateCard,
     RateItemRow,
 )
+from fundapp.payers.models import OutcomePayer  # noqa: F401

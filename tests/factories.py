@@ -17,8 +17,8 @@ from fundapp.funds import services as fund_services
 from fundapp.funds.models import CapitalSourceKind, Fund
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import Investee, LabelKind, LegalForm
-from fundapp.outcomes import payer_services
-from fundapp.outcomes.models import OutcomePayer, PayerKind
+from fundapp.payers import services as payer_services
+from fundapp.payers.models import OutcomePayer, PayerKind
 
 PASSWORD = "correct-horse-battery"
 ACTOR = audit.Actor.system("test")

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
 from fundapp.outcomes import claims, contracts, results
-from fundapp.outcomes.models import Claim, OutcomeContract, OutcomePayer, OutcomeResult
+from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
+from fundapp.payers.models import OutcomePayer
 from tests.factories import ACTOR, ADMIN_SCOPE
 
 _seq = itertools.count(1)

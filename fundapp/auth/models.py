@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.db import Base, UTCDateTime, utcnow
+from fundapp.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class Role(str, enum.Enum):
@@ -15,19 +15,6 @@ class Role(str, enum.Enum):
     FUND_MANAGER = "fund_manager"
     PAYER_OFFICER = "payer_officer"
     INVESTEE_MEMBER = "investee_member"
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """Store enum values (not names) as a portable VARCHAR with a CHECK constraint."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda cls: [member.value for member in cls],
-        validate_strings=True,
-    )
 
 
 class User(UserMixin, Base):

@@ -99,7 +99,7 @@ def visible_investees(scope: Scope) -> ColumnElement[bool]:
 
 
 def visible_payers(scope: Scope) -> ColumnElement[bool]:
-    from fundapp.outcomes.models import OutcomePayer
+    from fundapp.payers.models import OutcomePayer
 
     if scope.is_admin:
         return true()

@@ -89,7 +89,7 @@ def add_membership(session: Session, actor: audit.Actor, user: User, role: Role,
 def _check_target_exists(session: Session, field: str, target_id: int) -> None:
     from fundapp.funds.models import Fund
     from fundapp.investees.models import Investee
-    from fundapp.outcomes.models import OutcomePayer
+    from fundapp.payers.models import OutcomePayer
 
     model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee}[field]
     if session.get(model, target_id) is None:

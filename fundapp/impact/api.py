@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 from flask_smorest.fields import Upload
 from sqlalchemy import or_, select
 
@@ -287,21 +287,11 @@ def reporting_status(fund_id: int) -> Any:
 UPLOAD_ENDPOINTS = {"api_impact.upload_submission", "impact.upload"}
 
 
-def _register_too_large() -> None:
-    from fundapp.errors import TOO_LARGE_HANDLERS
-
-    if too_large_as_spreadsheet_problem not in TOO_LARGE_HANDLERS:
-        TOO_LARGE_HANDLERS.append(too_large_as_spreadsheet_problem)
-
-
-def too_large_as_spreadsheet_problem() -> Any:
+def too_large_as_spreadsheet_problem(endpoint: str | None) -> Any:
     """An upload over the limit on a KPI endpoint answers like any other spreadsheet problem."""
     limit_mb = current_app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024)
-    if request.endpoint in UPLOAD_ENDPOINTS:
+    if endpoint in UPLOAD_ENDPOINTS:
         return invalid_spreadsheet(
             [sheets.CellProblem("", "", f"The file is larger than the limit of {limit_mb:.0f} MB.")]
         )
     return None
-
-
-_register_too_large()

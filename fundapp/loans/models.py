@@ -16,8 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
+from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
 from fundapp.loans.schedule import Amortization, DayCount, Frequency
 from fundapp.loans.servicing import Prepayment
 

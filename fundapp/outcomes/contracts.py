@@ -16,11 +16,11 @@ from fundapp.outcomes.models import (
     ContractProvider,
     ContractStatus,
     OutcomeContract,
-    OutcomePayer,
     RateCard,
     RateItemRow,
 )
 from fundapp.outcomes.terms import check_terms, contract_terms, rate_item
+from fundapp.payers.models import OutcomePayer
 
 ITEM_FIELDS = ("code", "name", "price", "prerequisite", "max_units", "max_amount", "evidence", "indicator_code")
 

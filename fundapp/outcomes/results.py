@@ -228,11 +228,5 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
     return created
 
 
-def _register() -> None:
-    from fundapp.impact import hooks
-
-    if results_from_submission not in hooks.ON_APPROVED:
-        hooks.ON_APPROVED.append(results_from_submission)
-
-
-_register()
+def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+    results_from_submission(session, actor, submission)

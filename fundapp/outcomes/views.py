@@ -31,12 +31,12 @@ from fundapp.outcomes.models import (
     ClaimStatus,
     ContractStatus,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
     RateCard,
     ResultStatus,
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
+from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, confirm_with_reason, done, handle_form
 
 bp = Blueprint("outcomes", __name__)

@@ -19,7 +19,8 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.investees.models import Investee
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
-from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract, OutcomePayer
+from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import charts, frames, queries
 from fundapp.reports.periods import trend_window
 

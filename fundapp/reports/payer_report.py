@@ -27,11 +27,11 @@ from fundapp.outcomes.models import (
     ContractPayer,
     LineStatus,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
     RateItemRow,
     ResultStatus,
 )
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import queries
 from fundapp.reports.periods import covered_labels
 from fundapp.reports.social import SocialValue, social_value

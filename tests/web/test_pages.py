@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fundapp.audit import AuditEntry
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.investees.models import Investee, Label, LabelKind
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 from tests.factories import make_capital_source, make_fund, make_investee, make_payer
 
 NBSP = "\u00a0"
