@@ -20,6 +20,18 @@ def _admin_scope() -> Any:
     return Scope(user_id=0, is_admin=True)
 
 
+def agree_and_start(session: Session, actor: Any, contract: Any) -> Any:
+    """Every named payer and provider accepts the draft contract, then it starts (the demo plays every party)."""
+    from fundapp.outcomes import contracts
+
+    for row in contract.payers:
+        if row.accepted_at is None:
+            contracts.accept_share(session, actor, row)
+    for row in contract.providers:
+        contracts.accept_provision(session, actor, row)
+    return contracts.activate(session, actor, contract)
+
+
 def demo_loans(session: Session, funds: list[Any], investees: list[Any], **_world: Any) -> str:
     from fundapp.loans import services
     from fundapp.loans.schedule import Amortization, DayCount, Frequency
@@ -207,6 +219,8 @@ def _demo_reports(session: Session, investee: Any, first: Any, today: date) -> N
 
 
 def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_world: Any) -> str:
+    from flask import current_app
+
     from fundapp.outcomes import claims, contracts, results
 
     scope = _admin_scope()
@@ -276,7 +290,7 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
             "investor_max_return_percent": Decimal("5"),
         },
     )
-    contracts.change_status(session, ACTOR, contract, "activate")
+    agree_and_start(session, ACTOR, contract)
     recorded = []
     base = date(today.year - 1, 2, 1)
     for n in range(1, 9):
@@ -314,9 +328,10 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
     for result in recorded:
         results.verify(session, ACTOR, result)
     first = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q1")
-    claims.submit(session, ACTOR, first)
+    threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
+    claims.submit(session, ACTOR, first, threshold)
     second = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q3")
-    claims.submit(session, ACTOR, second)
+    claims.submit(session, ACTOR, second, threshold)
     return " 1 outcome contract with results and claims."
 
 

@@ -52,8 +52,9 @@ def app_error_to_form(exc: AppError) -> dict[str, list[str]]:
     return errors
 
 
-def done(message: str, url: str) -> Any:
-    flash(message, "success")
+def done(message: str, url: str, category: str = "success") -> Any:
+    """After a change (or a page whose action no longer applies, category "warning"): say so, and go on."""
+    flash(message, category)
     return redirect(url, code=303)
 
 

@@ -106,10 +106,6 @@ def access(
     return decorate
 
 
-def managers_or_admin(scope: Scope) -> bool:
-    return scope.is_admin or scope.is_fund_manager
-
-
 def _require_login() -> None:
     if current_user.is_authenticated:
         is_api = request.path.startswith("/api/")

@@ -15,6 +15,8 @@ class Role(str, enum.Enum):
     FUND_MANAGER = "fund_manager"
     PAYER_OFFICER = "payer_officer"
     INVESTEE_MEMBER = "investee_member"
+    # An independent validator of one outcome contract's results (e.g. an accountant named in the contract).
+    VALIDATOR = "validator"
 
 
 class User(UserMixin, Base):
@@ -43,16 +45,21 @@ class User(UserMixin, Base):
 
 
 class Membership(Base):
-    """What a user is: admin, manager of a fund, officer of a payer, member of an investee."""
+    """What a user is: admin, manager of a fund, officer of a payer, member of an investee, validator of a contract."""
 
     __tablename__ = "memberships"
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "fund_id", "payer_id", "investee_id"),
+        UniqueConstraint("user_id", "role", "fund_id", "payer_id", "investee_id", "contract_id"),
         CheckConstraint(
-            "(role = 'admin' AND fund_id IS NULL AND payer_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'fund_manager' AND fund_id IS NOT NULL AND payer_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'payer_officer' AND payer_id IS NOT NULL AND fund_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'investee_member' AND investee_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL)",
+            "(role = 'admin' AND fund_id IS NULL AND payer_id IS NULL AND investee_id IS NULL AND contract_id IS NULL)"
+            " OR (role = 'fund_manager' AND fund_id IS NOT NULL AND payer_id IS NULL AND investee_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'payer_officer' AND payer_id IS NOT NULL AND fund_id IS NULL AND investee_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'investee_member' AND investee_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'validator' AND contract_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL"
+            " AND investee_id IS NULL)",
             name="target_matches_role",
         ),
     )
@@ -63,6 +70,7 @@ class Membership(Base):
     fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"), index=True)
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_payers.id", ondelete="CASCADE"), index=True)
     investee_id: Mapped[int | None] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
 

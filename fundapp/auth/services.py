@@ -62,13 +62,14 @@ def _target_field(role: Role) -> str | None:
         Role.FUND_MANAGER: "fund_id",
         Role.PAYER_OFFICER: "payer_id",
         Role.INVESTEE_MEMBER: "investee_id",
+        Role.VALIDATOR: "contract_id",
     }[role]
 
 
 def add_membership(session: Session, actor: audit.Actor, user: User, role: Role, target_id: int | None) -> Membership:
     field = _target_field(role)
     if field is None and target_id is not None:
-        raise ValidationFailed.field("target", "An administrator belongs to no fund, payer or investee.")
+        raise ValidationFailed.field("target", "An administrator belongs to no fund, payer, investee or contract.")
     if field is not None:
         if target_id is None:
             raise ValidationFailed.field(field, f"A {role.value} needs a {field.removesuffix('_id')}.")
@@ -89,9 +90,10 @@ def add_membership(session: Session, actor: audit.Actor, user: User, role: Role,
 def _check_target_exists(session: Session, field: str, target_id: int) -> None:
     from fundapp.funds.models import Fund
     from fundapp.investees.models import Investee
+    from fundapp.outcomes.models import OutcomeContract
     from fundapp.payers.models import OutcomePayer
 
-    model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee}[field]
+    model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee, "contract_id": OutcomeContract}[field]
     if session.get(model, target_id) is None:
         raise ValidationFailed.field(field, f"There is no {field.removesuffix('_id')} with id {target_id}.")
 

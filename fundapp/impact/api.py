@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from fundapp.api import make_blueprint
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can_see_participants, load, visible_investees
+from fundapp.auth.policy import can_see_participants, is_manager_or_admin, load, visible_indicators, visible_investees
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
@@ -48,7 +48,7 @@ class FileSchema(ma.Schema):
 @blp.arguments(IndicatorListArgsSchema, location="query")
 @blp.response(200, IndicatorSchema(many=True))
 def list_indicators(args: dict[str, Any]) -> Any:
-    query = select(Indicator).where(Indicator.active.is_(True), catalog.visible_indicators(current_scope()))
+    query = select(Indicator).where(Indicator.active.is_(True), visible_indicators(current_scope()))
     if args["theme"]:
         query = query.where(Indicator.theme_code == args["theme"])
     if args["toc_level"]:
@@ -62,7 +62,7 @@ def list_indicators(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/indicators", methods=["POST"])
-@access("login", check=lambda scope: scope.is_admin or scope.is_fund_manager)
+@access("login", check=is_manager_or_admin)
 @blp.arguments(IndicatorCreateSchema)
 @blp.response(201, IndicatorSchema)
 def create_indicator(data: dict[str, Any]) -> Any:

@@ -144,6 +144,12 @@ class ContractPayer(Base):
     payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"), index=True)
     share_percent: Mapped[Decimal] = mapped_column(Rate())
     commitment: Mapped[Decimal | None] = mapped_column(Money())
+    # Naming a payer grants nothing: an officer of that payer accepts its share and commitment first.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Closing a shared contract needs an officer of every payer.
+    close_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     payer = relationship("OutcomePayer", lazy="joined")
 
@@ -155,6 +161,9 @@ class ContractProvider(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
     investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    # Naming a provider grants nothing: its fund manager or its own member accepts the invitation first.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     investee = relationship("Investee", lazy="joined")
 

@@ -128,7 +128,9 @@ def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: 
 def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], locale: str) -> PayerPanel:
     budgets = _payer_budgets(session, payer.id)
     by_contract = {b.contract_id: b for b in budgets}
-    contract_ids = select(ContractPayer.contract_id).where(ContractPayer.payer_id == payer.id)
+    contract_ids = select(ContractPayer.contract_id).where(
+        ContractPayer.payer_id == payer.id, ContractPayer.accepted_at.is_not(None)
+    )
     rows = session.execute(
         select(Claim.id, Claim.period, Claim.total_payable, OutcomeContract.reference, Investee.name, Claim.contract_id)
         .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
@@ -169,7 +171,7 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
             ContractPayer.share_percent,
         )
         .join(OutcomeContract, OutcomeContract.id == ContractPayer.contract_id)
-        .where(ContractPayer.payer_id == payer_id)
+        .where(ContractPayer.payer_id == payer_id, ContractPayer.accepted_at.is_not(None))
         .order_by(OutcomeContract.reference)
     ).all()
     budgets = {

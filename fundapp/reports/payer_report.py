@@ -143,7 +143,7 @@ def _contracts(session: Session, payer: OutcomePayer) -> list[ContractRow]:
     found = session.execute(
         select(OutcomeContract, ContractPayer.share_percent, ContractPayer.commitment)
         .join(ContractPayer, ContractPayer.contract_id == OutcomeContract.id)
-        .where(ContractPayer.payer_id == payer.id)
+        .where(ContractPayer.payer_id == payer.id, ContractPayer.accepted_at.is_not(None))
         .order_by(OutcomeContract.valid_from, OutcomeContract.reference)
     ).all()
     return [

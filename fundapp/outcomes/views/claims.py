@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import render_template, request, url_for
+from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_claims
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
+from fundapp.listing import paginate
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import claims
 from fundapp.outcomes.contract_schemas import (
@@ -27,7 +28,7 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
-from fundapp.web import done, handle_form
+from fundapp.web import done, handle_form, list_args
 
 
 @bp.get("/claims")
@@ -40,11 +41,17 @@ def claim_list() -> Any:
     query = select(Claim).where(visible_claims(scope)).order_by(Claim.id.desc())
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
-    rows = session.scalars(query.limit(300)).all()
-    contracts_shown = {c.contract_id: c.contract for c in rows}
+    args = list_args("id")
+    page = paginate(session, query, args["page"], args["page_size"])
+    contracts_shown = {c.contract_id: c.contract for c in page.items}
     contract_budgets = {cid: budgets.budget(session, contract) for cid, contract in contracts_shown.items()}
     return render_template(
-        "outcomes/claims.html", claims=rows, status=status, budgets=contract_budgets, statuses=list(ClaimStatus)
+        "outcomes/claims.html",
+        page=page,
+        claims=page.items,
+        status=status,
+        budgets=contract_budgets,
+        statuses=list(ClaimStatus),
     )
 
 
@@ -105,12 +112,16 @@ def claim_detail(claim_id: int) -> Any:
         payer_names=payer_names,
         payer_totals=payer_totals,
         budget=budgets.budget(session, claim.contract),
-        needed=claims.approvals_needed(claim),
+        needed=claims.approvals_needed(session, claim, _threshold()),
         can_decide=can(scope, "decide", claim),
         can_submit=can(scope, "submit", claim),
         signed=any(a.user_id == scope.user_id for a in claim.approvals),
         ClaimStatus=ClaimStatus,
     )
+
+
+def _threshold() -> Decimal:
+    return current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
 
 
 def _claim(claim_id: int, action: str) -> Claim:
@@ -123,7 +134,7 @@ def submit_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "submit")
     back = url_for("outcomes.claim_detail", claim_id=claim.id)
     if request.method == "POST":
-        claims.submit(get_session(), current_actor(), claim)
+        claims.submit(get_session(), current_actor(), claim, _threshold())
         return done(_("Claim submitted to the payers."), back)
     from fundapp.i18n import money
 
@@ -190,7 +201,7 @@ def approve_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "decide")
     back = url_for("outcomes.claim_detail", claim_id=claim.id)
     if request.method == "POST":
-        claims.approve(get_session(), current_actor(), current_scope(), claim)
+        claims.approve(get_session(), current_actor(), current_scope(), claim, _threshold())
         message = (
             _("Claim approved.")
             if claim.status != ClaimStatus.SUBMITTED
@@ -199,7 +210,7 @@ def approve_claim(claim_id: int) -> Any:
         return done(message, back)
     from fundapp.i18n import money
 
-    needed = claims.approvals_needed(claim)
+    needed = claims.approvals_needed(get_session(), claim, _threshold())
     return render_template(
         "confirm.html",
         title=_("Approve claim"),
@@ -213,7 +224,7 @@ def approve_claim(claim_id: int) -> Any:
         ),
         warning=_(
             "Above %(limit)s two different officers sign: this is signature %(n)s of 2.",
-            limit=money(claims.dual_approval_threshold()),
+            limit=money(_threshold()),
             n=len(claim.approvals) + 1,
         )
         if needed == 2

@@ -11,9 +11,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible_claims, visible_contracts, visible_results
+from fundapp.auth.policy import (
+    can,
+    is_officer_or_admin,
+    load,
+    payer_rows_of,
+    provider_rows_of,
+    require,
+    visible_claims,
+    visible_contracts,
+    visible_results,
+)
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.i18n import money, percent
 from fundapp.investees.models import Investee
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
@@ -22,6 +33,7 @@ from fundapp.outcomes.contract_schemas import (
 )
 from fundapp.outcomes.models import (
     Claim,
+    ContractPayer,
     ContractStatus,
     OutcomeContract,
     OutcomeResult,
@@ -30,7 +42,6 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
 from fundapp.outcomes.views import bp
-from fundapp.outcomes.views.common import officer_or_admin
 from fundapp.outcomes.views.rate_cards import ITEM_ROWS, items_from_form, my_payers
 from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, done
@@ -45,11 +56,11 @@ def contract_list() -> Any:
         .where(visible_contracts(current_scope()))
         .order_by(OutcomeContract.status, OutcomeContract.valid_from.desc())
     ).all()
-    return render_template("outcomes/contracts.html", contracts=rows, can_create=officer_or_admin(current_scope()))
+    return render_template("outcomes/contracts.html", contracts=rows, can_create=is_officer_or_admin(current_scope()))
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
-@access("login", check=officer_or_admin)
+@access("login", check=is_officer_or_admin)
 def new_contract() -> Any:
     session = get_session()
     scope = current_scope()
@@ -134,7 +145,7 @@ def new_contract() -> Any:
         errors=errors,
         own=own,
         payers=all_payers,
-        investees=investees,
+        providers=[(i.id, f"{i.name} · KvK {i.kvk_number} · {i.municipality}") for i in investees],
         cards=cards,
         rows=range(ITEM_ROWS),
     ), (422 if errors else 200)
@@ -162,27 +173,101 @@ def contract_detail(contract_id: int) -> Any:
         result_counts=counts,
         can_edit=can(scope, "edit", contract),
         can_claim=can(scope, "claim", contract),
+        to_accept=_pending_rows(contract) if contract.status == ContractStatus.DRAFT else [],
+        waiting=contracts.pending_parties(contract),
+        my_close_agreed=all(p.close_agreed_at for p in payer_rows_of(scope, contract)),
         ContractStatus=ContractStatus,
+    )
+
+
+def _pending_rows(contract: OutcomeContract) -> list[Any]:
+    """The user's own parts of the contract still to accept: their payers' shares, their providers."""
+    scope = current_scope()
+    rows = payer_rows_of(scope, contract) + provider_rows_of(scope, contract)
+    return [row for row in rows if row.accepted_at is None]
+
+
+@bp.route("/contracts/<int:contract_id>/accept", methods=["GET", "POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+def accept_contract(contract_id: int) -> Any:
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope())
+    back = url_for("outcomes.contract_detail", contract_id=contract.id)
+    rows = _pending_rows(contract) if contract.status == ContractStatus.DRAFT else []
+    if not rows:
+        return done(_("There is nothing left for you to accept in this contract."), back, "warning")
+    if request.method == "POST":
+        for row in rows:
+            require(current_scope(), "accept", row)
+            if isinstance(row, ContractPayer):
+                contracts.accept_share(session, current_actor(), row)
+            else:
+                contracts.accept_provision(session, current_actor(), row)
+        return done(_("Accepted. The contract starts once every party has accepted."), back)
+    parts = [
+        _(
+            "%(payer)s pays %(share)s of every claim, at most %(commitment)s.",
+            payer=row.payer.name,
+            share=percent(row.share_percent, 2),
+            commitment=money(row.commitment) if row.commitment is not None else _("no set maximum"),
+        )
+        if isinstance(row, ContractPayer)
+        else _(
+            "%(provider)s provides under this contract; its results, claims and KPI reports become visible to the"
+            " contract's payers.",
+            provider=row.investee.name,
+        )
+        for row in rows
+    ]
+    return render_template(
+        "confirm.html",
+        title=_("Accept contract %(ref)s", ref=contract.reference),
+        question=_("Check the terms on the contract page before you accept. You accept:"),
+        points=parts,
+        action=request.path,
+        back=back,
+        button=_("Accept"),
+        button_class="primary",
     )
 
 
 @bp.route("/contracts/<int:contract_id>/<any(activate, close):action>", methods=["GET", "POST"])
 @access("login", obj=(OutcomeContract, "contract_id", "edit"))
 def contract_status(contract_id: int, action: str) -> Any:
-    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "edit")
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope(), "edit")
     back = url_for("outcomes.contract_detail", contract_id=contract.id)
+    mine = payer_rows_of(current_scope(), contract)
+    if action == "activate" and contract.status != ContractStatus.DRAFT:
+        return done(_("This contract has already started."), back, "warning")
+    if action == "close" and (contract.status != ContractStatus.ACTIVE or all(p.close_agreed_at for p in mine)):
+        return done(_("You have already agreed to close this contract, or it is not running."), back, "warning")
     if request.method == "POST":
-        contracts.change_status(get_session(), current_actor(), contract, action)
-        return done(_("Contract started.") if action == "activate" else _("Contract closed."), back)
-    question = (
-        _("Start contract %(ref)s? Its terms and rate card are fixed from then on.", ref=contract.reference)
-        if action == "activate"
-        else _("Close contract %(ref)s? No new results can be recorded.", ref=contract.reference)
-    )
+        if action == "activate":
+            contracts.activate(session, current_actor(), contract)
+            return done(_("Contract started."), back)
+        contracts.agree_to_close(session, current_actor(), mine)
+        if contract.status == ContractStatus.CLOSED:
+            return done(_("Contract closed."), back)
+        return done(_("You agreed to close the contract; it closes once every payer has agreed."), back)
+    waiting = contracts.pending_parties(contract)
+    if action == "activate":
+        question = _("Start contract %(ref)s? Its terms and rate card are fixed from then on.", ref=contract.reference)
+    elif len(contract.payers) > 1:
+        question = _(
+            "Agree to close contract %(ref)s? It closes once an officer of every payer has agreed; then no new results"
+            " can be recorded.",
+            ref=contract.reference,
+        )
+    else:
+        question = _("Close contract %(ref)s? No new results can be recorded.", ref=contract.reference)
     return render_template(
         "confirm.html",
         title=_("Start contract") if action == "activate" else _("Close contract"),
         question=question,
+        warning=_("Still waiting for: %(names)s.", names=", ".join(waiting))
+        if action == "activate" and waiting
+        else None,
         action=request.path,
         back=back,
         button=_("Start") if action == "activate" else _("Close"),

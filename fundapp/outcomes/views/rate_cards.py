@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import acting_payers, is_officer_or_admin, visible
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.outcomes import contracts
@@ -20,7 +21,6 @@ from fundapp.outcomes.models import (
     RateCard,
 )
 from fundapp.outcomes.views import bp
-from fundapp.outcomes.views.common import officer_or_admin
 from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, done
 
@@ -66,21 +66,15 @@ def items_from_form(form: Any) -> tuple[list[dict[str, Any]], dict[str, list[str
 
 
 def my_payers(session: Any) -> list[OutcomePayer]:
-    scope = current_scope()
-    query = select(OutcomePayer).order_by(OutcomePayer.name)
-    if not scope.is_admin:
-        query = query.where(OutcomePayer.id.in_(sorted(scope.payer_ids)))
-    return list(session.scalars(query))
+    return list(session.scalars(select(OutcomePayer).where(acting_payers(current_scope())).order_by(OutcomePayer.name)))
 
 
 @bp.route("/rate-cards", methods=["GET", "POST"])
-@access("login", check=officer_or_admin)
+@access("login", check=is_officer_or_admin)
 def rate_cards() -> Any:
     session = get_session()
     scope = current_scope()
-    query = select(RateCard).order_by(RateCard.name)
-    if not scope.is_admin:
-        query = query.where(RateCard.payer_id.in_(sorted(scope.payer_ids)))
+    query = select(RateCard).where(visible(scope, RateCard)).order_by(RateCard.name)
     payers = my_payers(session)
     errors: dict[str, list[str]] = {}
     values: Any = {"payer_id": payers[0].id if payers else ""}

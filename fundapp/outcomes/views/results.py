@@ -9,9 +9,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible_results
+from fundapp.auth.policy import load, permitted_ids, visible_results
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.listing import paginate
 from fundapp.outcomes import results
 from fundapp.outcomes.contract_schemas import (
     ResultCreateSchema,
@@ -23,7 +24,7 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
-from fundapp.web import done, handle_form
+from fundapp.web import done, handle_form, list_args
 
 
 @bp.route("/contracts/<int:contract_id>/results/new", methods=["GET", "POST"])
@@ -82,16 +83,21 @@ def new_result(contract_id: int) -> Any:
 @bp.get("/results")
 @access("login")
 def result_list() -> Any:
-    """The results to verify (fund managers), or all results the user may see."""
+    """The results awaiting verification (what payers' officers and validators start with), or all the user may see."""
     session = get_session()
     scope = current_scope()
-    status = request.args.get("status", "pending" if scope.is_fund_manager else "") or None
+    status = request.args.get("status", "pending") or None
     query = select(OutcomeResult).where(visible_results(scope)).order_by(OutcomeResult.achieved_on, OutcomeResult.id)
     if status in {s.value for s in ResultStatus}:
         query = query.where(OutcomeResult.status == ResultStatus(status))
-    rows = session.scalars(query.limit(500)).all()
+    args = list_args("achieved_on")
+    page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
-        "outcomes/results.html", results=rows, status=status, can_verify={r.id: can(scope, "verify", r) for r in rows}
+        "outcomes/results.html",
+        page=page,
+        results=page.items,
+        status=status,
+        can_verify=permitted_ids(session, scope, "verify", OutcomeResult, [r.id for r in page.items]),
     )
 
 
