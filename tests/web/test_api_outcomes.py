@@ -323,7 +323,10 @@ def test_an_officer_creates_a_draft_contract_with_two_payers_and_activates_it_on
     assert [p["accepted_at"] is not None for p in body["payers"]] == [True, False]
     assert body["providers"] == [{"investee_id": world.investee_a.id, "name": "Investee A", "accepted_at": None}]
     refused = api["officer_a"].post(f"/outcome-contracts/{body['id']}/activate")
-    assert refused.status_code == 409 and [d["message"] for d in refused.get_json()["error"]["details"]] == ["Provincie B", "Investee A"]
+    assert refused.status_code == 409 and [d["message"] for d in refused.get_json()["error"]["details"]] == [
+        "Provincie B",
+        "Investee A",
+    ]
     _accept_all(api, world, body["id"])
     assert [(i["code"], i["price"], i["prerequisite"]) for i in body["items"]] == [
         ("START", "1000.00", None),

@@ -137,7 +137,9 @@ def test_one_payer_cannot_commit_another_payers_budget(api, world, db_session, l
         == 200
     )
     refused = api["officer_a"].post(f"/outcome-contracts/{contract_id}/activate")
-    assert refused.status_code == 409 and [d["message"] for d in refused.get_json()["error"]["details"]] == ["Provincie B"]
+    assert refused.status_code == 409 and [d["message"] for d in refused.get_json()["error"]["details"]] == [
+        "Provincie B"
+    ]
     assert db_session.get(OutcomeContract, contract_id).status == ContractStatus.DRAFT
     # Payer B's budget and report know nothing of a contract it did not accept.
     browser = login_as(world.user("officer_b"))
