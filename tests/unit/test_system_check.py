@@ -5,6 +5,7 @@ Absence is simulated (the loader and the finder patched, a stand-in Python), nev
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -16,6 +17,12 @@ from fundapp import system_check
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_make = pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+
+
+def _make(*args: str) -> subprocess.CompletedProcess[str]:
+    """make in the checkout as a person runs it, not as a sub-make of the `make test` that runs this suite."""
+    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    return subprocess.run(["make", *args], capture_output=True, text=True, cwd=ROOT, env=env, check=False)
 
 
 def _without(monkeypatch: pytest.MonkeyPatch, *sonames: str) -> None:
@@ -60,9 +67,7 @@ def test_the_check_is_silent_and_passes_where_the_packages_are_installed():
 
 @needs_make
 def test_make_run_and_make_test_check_the_system_before_anything_else_runs():
-    commands = subprocess.run(
-        ["make", "-n", "-B", "run", "test"], capture_output=True, text=True, cwd=ROOT, check=True
-    ).stdout.splitlines()
+    commands = _make("-n", "-B", "run", "test").stdout.splitlines()
     check = commands.index(".venv/bin/python -m fundapp.system_check")
     assert check < commands.index(".venv/bin/flask db upgrade")
     assert check < next(n for n, line in enumerate(commands) if line.startswith(".venv/bin/pytest"))
@@ -73,13 +78,7 @@ def test_a_python_without_its_venv_package_is_named_in_one_line(tmp_path):
     python = tmp_path / "python3.11"
     python.write_text('#!/bin/sh\n[ "$1" = "-c" ] && exit 1\nexit 0\n')  # "import ensurepip" fails
     python.chmod(0o755)
-    result = subprocess.run(
-        ["make", "install", f"PYTHON={python}", f"VENV={tmp_path / 'venv'}"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
+    result = _make("install", f"PYTHON={python}", f"VENV={tmp_path / 'venv'}")
     assert result.returncode != 0
     assert result.stdout == "missing system package: python3.11-venv (apt-get install python3.11-venv)\n"
     assert not (tmp_path / "venv").exists()
