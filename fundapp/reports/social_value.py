@@ -4,10 +4,10 @@ Pure calculations (stdlib ``decimal`` and ``dataclasses`` only). The rules
 and every decision are in docs/social_value_rules.md; in short:
 
 Bouwblokken (social return value)
-    value = block × min(hours, 36) / 36 × min(months, 12) / 12
-            + Σ bonus × min(months, 12) / 12
+    value = (block + Σ bonus) × min(hours, 36) / 36 × min(months, 12) / 12
     The block is the table's value per full-time year (36 hours a week) for
-    the person's situation before. Tables are data: a region and a
+    the person's situation before; a bonus scales with hours and months
+    exactly like the block it belongs to. Tables are data: a region and a
     valid-from date, never code (see ``BOUWBLOKKEN_SEED``). One call values
     one person for one reporting year; a longer span is valued per year with
     the table valid in that year.
@@ -85,7 +85,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Bonus:
-    """A bonus on top of the block, per person per full year."""
+    """A bonus on top of the block, per full-time year (36 h/week) like the block."""
 
     code: str
     name_nl: str
@@ -185,7 +185,7 @@ class BonusLine:
     name_nl: str
     name_en: str
     value_per_year: Decimal
-    amount: Decimal  # value_per_year × months factor, rounded to the cent (display)
+    amount: Decimal  # value_per_year × hours factor × months factor, rounded to the cent (display)
 
 
 @dataclass(frozen=True)
@@ -248,14 +248,15 @@ def bouwblok_breakdown(table: BouwblokTable, person: Person) -> BouwblokBreakdow
     with localcontext() as ctx:
         ctx.prec = _PRECISION
         ctx.rounding = ROUND_HALF_UP
-        base = block.value * hours_used * months_used / (FULL_TIME_HOURS * MONTHS_PER_YEAR)
+        share_of_full_year = hours_used * months_used / (FULL_TIME_HOURS * MONTHS_PER_YEAR)
+        base = block.value * share_of_full_year
         total = base
         for code in sorted(person.bonuses):
             bonus = table.bonus(code)
             if bonus is None:
                 ignored.append(code)
                 continue
-            amount = bonus.value * months_used / MONTHS_PER_YEAR
+            amount = bonus.value * share_of_full_year
             applied.append((bonus, amount))
             total += amount
         hours_factor = (hours_used / FULL_TIME_HOURS).quantize(_FACTOR_PLACES)

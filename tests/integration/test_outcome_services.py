@@ -850,6 +850,45 @@ def test_the_indigo_export_names_metrics_prices_and_payments_without_participant
     assert "R-SECRET-1" not in json.dumps(data)
 
 
+def test_the_indigo_export_writes_numbers_as_plain_decimals_and_includes_every_organisation_it_references(
+    db_session, world
+):
+    # 70.00 % normalizes to 7E+1 and a band price entered as 7E+2 is stored so: neither may reach the export.
+    contract = make_contract(
+        db_session,
+        [(world.payer_a, "70.00", "100000.00"), (world.payer_b, "30.00", None)],
+        [world.investee_a],
+        items=[item("JOB6", "4000.00", price_bands=[band(0, 11, "7E+2")], max_amount=D("1E+4"))],
+        investor_name="Stichting Kapitaal",
+        investor_capital="50000.00",
+        investor_max_return_percent="10.00",
+    )
+    officer = world.user("officer_a")
+    make_result(db_session, contract, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
+    make_claim(db_session, contract, world.investee_a, approve_by=[officer], pay_by=officer, paid_on=date(2026, 4, 15))
+    data = indigo.export(db_session, _fresh(db_session, OutcomeContract, contract.id))
+
+    assert "E+" not in json.dumps(data)
+    assert [p["share_percent"]["value"] for p in data["outcome_payers"]] == ["70", "30"]
+    assert data["overall_project_finance"]["maximum_potential_return"]["value"] == "10"
+    assert data["outcome_pricings"][0]["price_description"]["value"] == (
+        "0-11 months on benefit: 700.00; at most 10000.00"
+    )
+    referenced = {p["organisation_id"]["value"] for p in data["outcome_payers"]}
+    referenced |= {p["organisation_id"]["value"] for p in data["service_providers"]}
+    referenced |= {p["organisation_id"]["value"] for p in data["investors"]}
+    referenced |= {p["outcome_payer_id"]["value"] for p in data["outcome_payments"]}
+    organisations = {o["id"]: o for o in data["organisations"]}
+    assert set(organisations) == referenced
+    payer = organisations[f"NL-FUNDAPP-PAYER-{world.payer_a.id}"]
+    assert (payer["name"]["value"], payer["country"]["value"]) == (world.payer_a.name, "NL")
+    provider = organisations[f"NL-KVK-{world.investee_a.kvk_number}"]
+    assert provider["name"]["value"] == world.investee_a.name
+    assert provider["org-ids"]["primary"]["value"] == f"NL-KVK-{world.investee_a.kvk_number}"
+    investor = organisations[f"NL-FUNDAPP-{contract.reference}-INVESTOR"]
+    assert investor["name"] == {"value": "Stichting Kapitaal", "status": "PUBLIC"}
+
+
 def test_claim_totals_equal_the_sum_of_their_lines_and_splits(db_session, world, shared):
     officer = world.user("officer_a")
     for n in range(5):
