@@ -106,7 +106,7 @@ class UserSession(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(lazy="joined")  # one query per request finds both
 
 
 class ApiToken(Base):
