@@ -28,7 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if settings["TRUSTED_PROXIES"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        # The address the last N proxies saw; anything a client writes before that is ignored.
+        # The client's address as the N proxies in front report it; what a client writes itself is ignored.
         # Not the scheme: believing https turns on Flask-WTF's Referer check against a Host the proxy may rewrite.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"], x_proto=0)  # type: ignore[method-assign]
 
