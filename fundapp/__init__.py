@@ -25,6 +25,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.url_map.converters["int"] = _database_int()
+    if settings["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address as the N proxies in front report it; what a client writes itself is ignored.
+        # Not the scheme: believing https turns on Flask-WTF's Referer check against a Host the proxy may rewrite.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"], x_proto=0)  # type: ignore[method-assign]
 
     from fundapp import api, cli, db, errors, i18n, models, navigation, security  # noqa: F401 - models: tables
     from fundapp.auth import access

@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UNCOMPRESSED_UPLOAD_BYTES": 200 * 1024 * 1024,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    "LOGIN_ADDRESS_MAX_FAILURES": 100,  # in 15 minutes, from one address, whatever accounts
+    "LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES": 20,  # in a day, from one address, on one account
+    "TRUSTED_PROXIES": 0,  # proxies in front whose X-Forwarded-For is believed
+    "SESSION_IDLE_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
     "API_TOKEN_DAYS": 90,
     "CLAIM_DUAL_APPROVAL_ABOVE": Decimal("25000.00"),
@@ -37,6 +41,10 @@ _INT_KEYS = {
     "MAX_UNCOMPRESSED_UPLOAD_BYTES",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCKOUT_MINUTES",
+    "LOGIN_ADDRESS_MAX_FAILURES",
+    "LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES",
+    "TRUSTED_PROXIES",
+    "SESSION_IDLE_HOURS",
     "PASSWORD_MIN_LENGTH",
     "API_TOKEN_DAYS",
     "PAGE_SIZE",

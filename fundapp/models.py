@@ -1,7 +1,7 @@
 """Imports every model module so that Base.metadata knows all tables (Alembic, tests)."""
 
 from fundapp.audit import AuditEntry  # noqa: F401
-from fundapp.auth.models import ApiToken, LoginFailure, Membership, User  # noqa: F401
+from fundapp.auth.models import ApiToken, LoginFailure, Membership, User, UserSession  # noqa: F401
 from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
 from fundapp.impact.models import (  # noqa: F401
     ImpactPlan,

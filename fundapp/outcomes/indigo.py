@@ -27,11 +27,10 @@ from fundapp.outcomes.models import (
     ClaimStatus,
     ContractStatus,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
-    PayerKind,
     ResultStatus,
 )
+from fundapp.payers.models import OutcomePayer, PayerKind
 
 STAGES = {
     ContractStatus.DRAFT: "Late-stage design",
