@@ -26,13 +26,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.url_map.converters["int"] = _database_int()
 
-    from fundapp import api, cli, db, errors, i18n, models, navigation, security  # noqa: F401 - models: tables
+    from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models
     from fundapp.auth import access
 
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    idempotency.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     rest = api.init_app(app)

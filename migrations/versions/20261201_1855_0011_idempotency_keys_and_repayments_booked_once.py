@@ -1,4 +1,4 @@
-"""a repayment booked once per bank reference
+"""idempotency keys (API and forms) and a repayment booked once per bank reference
 
 Revision ID: 0011
 Revises: 0007
@@ -22,6 +22,21 @@ LIVE_REPAYMENT_WITH_REFERENCE = "kind = 'repayment' AND reference <> '' AND reve
 
 def upgrade() -> None:
     _refuse_existing_double_bookings()
+    op.create_table('idempotency_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=255), nullable=False),
+    sa.Column('method', sa.String(length=10), nullable=False),
+    sa.Column('path', sa.Text(), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('response_status', sa.Integer(), nullable=True),
+    sa.Column('response_body', sa.Text(), nullable=True),
+    sa.Column('location', sa.Text(), nullable=True),
+    sa.Column('created_at', fundapp.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_idempotency_keys_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_idempotency_keys')),
+    sa.UniqueConstraint('user_id', 'key', name=op.f('uq_idempotency_keys_user_id_key'))
+    )
     op.create_index(
         'uq_loan_events_live_repayment',
         'loan_events',
@@ -51,3 +66,4 @@ def _refuse_existing_double_bookings() -> None:
 
 def downgrade() -> None:
     op.drop_index('uq_loan_events_live_repayment', table_name='loan_events')
+    op.drop_table('idempotency_keys')
