@@ -32,13 +32,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # Not the scheme: believing https turns on Flask-WTF's Referer check against a Host the proxy may rewrite.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"], x_proto=0)  # type: ignore[method-assign]
 
-    from fundapp import api, cli, db, errors, i18n, models, navigation, security  # noqa: F401 - models: tables
+    from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models
     from fundapp.auth import access
 
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    idempotency.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     rest = api.init_app(app)

@@ -46,6 +46,7 @@ def authenticate_or_count(email: str, password: str) -> Any:
 
 @blp.route("/auth/tokens", methods=["POST"])
 @access("public")
+@blp.doc(security=[])
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenCreatedSchema)
 def create_token(data: dict[str, Any]) -> Any:
