@@ -72,10 +72,9 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
-    from fundapp.validation import DecimalTextField, MoneyField, PercentField
+    from fundapp.validation import DecimalTextField
 
-    for decimal_field in (DecimalTextField, MoneyField, PercentField):
-        rest.register_field(decimal_field, "string", "decimal")
+    rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)

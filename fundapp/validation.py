@@ -139,6 +139,16 @@ class PercentField(MoneyField):
         return f"{to_decimal(value).normalize():f}"
 
 
+class RatioField(DecimalTextField):
+    """A ratio or rate given out as a decimal string with a fixed number of decimals, half-up ("0.123457")."""
+
+    def __init__(self, *, places: int = 6, **kwargs: Any) -> None:
+        super().__init__(places=places, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else money_str(to_decimal(value), self.places)
+
+
 class TrimmedString(ma.fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()

@@ -1,11 +1,14 @@
-"""fundapp.money: exact parsing, half-up cent rounding, rounding to a multiple, the API's money string."""
+"""fundapp.money: strict parsing, every rounding rule (half-up, down, to a multiple), the API's decimal string."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+import fundapp
 from fundapp.money import (
     CENT,
     ZERO,
@@ -205,3 +208,15 @@ def test_money_str_never_shows_a_negative_zero():
 
 def test_money_str_rounds_a_tie_half_up_to_its_places():
     assert (money_str(D("125.025")), money_str(D("2.00005"), places=4)) == ("125.03", "2.0001")
+
+
+def test_only_the_money_module_rounds_and_only_charts_make_floats():
+    root = Path(fundapp.__file__).parent
+    rounding, floats = [], []
+    for path in sorted(root.rglob("*.py")):
+        text, name = path.read_text(encoding="utf-8"), str(path.relative_to(root))
+        if name != "money.py" and re.search(r"\.quantize\(|\bROUND_[A-Z_]+", text):
+            rounding.append(name)
+        if name != "reports/charts.py" and re.search(r"\bfloat\(", text):
+            floats.append(name)  # charts draw with floats; nothing else may turn a number into one
+    assert (rounding, floats) == ([], [])
