@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
+from babel.numbers import format_decimal
 from flask import Request, has_request_context, request
 
 from fundapp.errors import ValidationFailed
@@ -182,6 +183,15 @@ def normalize_form_amount(text: str, locale: str) -> str:
     if text.count(",") == 1 and "." not in text:
         return text.replace(",", ".")
     return text
+
+
+def as_typed(value: Decimal) -> str:
+    """A number as a person types it in the reader's language (2,75 or 1.000.000,5 in Dutch), read back exactly.
+
+    A form shows stored numbers so: "2.750000" would be refused (too many decimals) and
+    "2.125" would read as 2125 in Dutch.
+    """
+    return format_decimal(value, locale=_form_locale(), decimal_quantization=False)
 
 
 def _form_locale() -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from fundapp.audit import AuditEntry
 from fundapp.funds.models import CapitalSource
 from fundapp.outcomes.models import OutcomeContract
+from tests.factories import make_capital_source
 
 SOURCE = {
     "name": "Vermogensfonds",
@@ -89,3 +90,22 @@ def test_the_dutch_contract_form_reads_dutch_amounts_and_percentages(db_session,
     )
     assert contract.payers[0].commitment == Decimal("1000000.50")
     assert [item.price for item in contract.items] == [Decimal("1000.20")]
+
+
+@pytest.mark.parametrize(("language", "shown"), [("nl", ("1.000.000,5", "2,125")), ("en", ("1,000,000.5", "2.125"))])
+def test_an_edit_form_shows_stored_numbers_as_typed_in_the_readers_language_and_saves_them_unchanged(
+    db_session, world, login_as, language, shown
+):
+    source = make_capital_source(
+        db_session, world.fund_a, committed=Decimal("1000000.50"), expected_return_percent=Decimal("2.125")
+    )
+    db_session.flush()
+    client = login_as(world.user("manager_a"))
+    client.set_cookie("fundapp_lang", language)
+    page = client.get(f"/funds/capital-sources/{source.id}/edit").get_data(as_text=True)
+    form = dict(re.findall(r'<input id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page))
+    assert (form["committed"], form["expected_return_percent"]) == shown
+    response = client.post(f"/funds/capital-sources/{source.id}/edit", data={**form, "kind": "foundation"})
+    assert response.status_code == 303, _field_error(response.get_data(as_text=True), "expected_return_percent")
+    db_session.expire_all()
+    assert (source.committed, source.expected_return_percent) == (Decimal("1000000.50"), Decimal("2.125"))
