@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from fundapp.money import to_decimal
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
@@ -61,7 +63,7 @@ def _coerce(key: str, raw: str) -> Any:
     if key in _INT_KEYS:
         return int(raw)
     if key in _DECIMAL_KEYS:
-        return Decimal(raw)
+        return to_decimal(raw.strip())  # plain decimal text: not 1e5, NaN or other digits
     if key in _BOOL_KEYS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

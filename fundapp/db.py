@@ -11,7 +11,7 @@ import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app, g
@@ -19,6 +19,8 @@ from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Numeric, create_eng
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from fundapp.money import round_places
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -76,7 +78,8 @@ class ExactDecimal(TypeDecorator):
 
     SQLite has no exact decimal type: it would store NUMERIC as a binary float.
     Storing a scaled integer (cents for money) keeps every value and every
-    SUM() exact there too.
+    SUM() exact there too. A value with more decimals than the scale is
+    rounded half-up to it when stored.
     """
 
     impl = Numeric
@@ -87,7 +90,6 @@ class ExactDecimal(TypeDecorator):
         self.precision = precision
         self.scale = scale
         self._factor = Decimal(10) ** scale
-        self._quantum = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect: Any) -> Any:
         if dialect.name == "sqlite":
@@ -99,7 +101,7 @@ class ExactDecimal(TypeDecorator):
             return None
         if isinstance(value, float):
             raise TypeError("floats are not stored as exact decimals")
-        value = Decimal(value).quantize(self._quantum, rounding=ROUND_HALF_UP)
+        value = round_places(Decimal(value), self.scale)
         if dialect.name == "sqlite":
             return int(value * self._factor)
         return value
@@ -108,8 +110,8 @@ class ExactDecimal(TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / self._factor).quantize(self._quantum)
-        return Decimal(value).quantize(self._quantum)
+            return round_places(Decimal(int(value)) / self._factor, self.scale)
+        return round_places(Decimal(value), self.scale)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self

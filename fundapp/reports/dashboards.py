@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -19,6 +19,7 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.investees.models import Investee
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
+from fundapp.money import round_cent, round_places
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
 from fundapp.payers.models import OutcomePayer
 from fundapp.reports import charts, frames, queries
@@ -193,17 +194,14 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
     ).all()
     for contract_id, approved, paid in sums:
         if contract_id in budgets:
-            budgets[contract_id].approved = _money(approved)
-            budgets[contract_id].paid = _money(paid)
+            budgets[contract_id].approved = round_cent(approved)
+            budgets[contract_id].paid = round_cent(paid)
     return list(budgets.values())
 
 
 def _share(cap: Decimal | None, share: Decimal) -> Decimal | None:
-    return None if cap is None else (cap * share / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    """The payer's share of the contract cap, half-up to the cent."""
+    return None if cap is None else round_cent(cap * share / 100)
 
 
 @dataclass
@@ -215,9 +213,10 @@ class TargetLine:
 
     @property
     def achieved(self) -> Decimal | None:
+        """Percent of the target reached, half-up to one decimal."""
         if self.actual is None or not self.target:
             return None
-        return (self.actual / self.target * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return round_places(self.actual / self.target * 100, 1)
 
 
 @dataclass

@@ -26,14 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
-from fundapp.money import round_cent, to_decimal
+from fundapp.money import round_cent, round_places, to_decimal
 
 FULL_TIME_HOURS = Decimal(36)
 MONTHS_PER_YEAR = Decimal(12)
 HOLIDAY_ALLOWANCE_FACTOR = Decimal("1.05")
-_FACTOR_PLACES = Decimal("0.000001")
+_FACTOR_PLACES = 6
 _PRECISION = 50
 
 
@@ -238,16 +238,14 @@ def pick_table(tables: Iterable[BouwblokTable], region: str, on: date) -> Bouwbl
 
 
 def bouwblok_breakdown(table: BouwblokTable, person: Person) -> BouwblokBreakdown:
-    """The value of one person's year by the table, with its parts."""
+    """The value of one person's year by the table, with its parts: amounts half-up to the cent, factors to 6 decimals."""
     block = table.block_for(person.situation, person.occupational_disability)
     hours_used = min(person.hours_per_week, FULL_TIME_HOURS)
     months_used = min(person.months, MONTHS_PER_YEAR)
 
     applied: list[tuple[Bonus, Decimal]] = []
     ignored: list[str] = []
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.rounding = ROUND_HALF_UP
+    with localcontext(prec=_PRECISION):  # exact far below a cent before the one rounding, by fundapp.money
         share_of_full_year = hours_used * months_used / (FULL_TIME_HOURS * MONTHS_PER_YEAR)
         base = block.value * share_of_full_year
         total = base
@@ -259,8 +257,8 @@ def bouwblok_breakdown(table: BouwblokTable, person: Person) -> BouwblokBreakdow
             amount = bonus.value * share_of_full_year
             applied.append((bonus, amount))
             total += amount
-        hours_factor = (hours_used / FULL_TIME_HOURS).quantize(_FACTOR_PLACES)
-        months_factor = (months_used / MONTHS_PER_YEAR).quantize(_FACTOR_PLACES)
+        hours_factor = round_places(hours_used / FULL_TIME_HOURS, _FACTOR_PLACES)
+        months_factor = round_places(months_used / MONTHS_PER_YEAR, _FACTOR_PLACES)
         value = round_cent(total)
         base_amount = round_cent(base)
         lines = tuple(BonusLine(b.code, b.name_nl, b.name_en, b.value, round_cent(a)) for b, a in applied)
@@ -453,12 +451,10 @@ def pick_norm(norms: Iterable[BenefitNorm], on: date, household: str = "single")
 def avoided_benefit_cost_breakdown(
     norm: BenefitNorm, months_off_benefit: Decimal, include_implementation: bool = True
 ) -> AvoidedCostBreakdown:
-    """Avoided benefit cost with its parts."""
+    """Avoided benefit cost with its parts, each half-up to the cent."""
     months = _amount(months_off_benefit, "months_off_benefit")
     included = include_implementation and norm.implementation_cost_per_year is not None
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.rounding = ROUND_HALF_UP
+    with localcontext(prec=_PRECISION):  # exact far below a cent before the one rounding, by fundapp.money
         benefit = months * norm.monthly_norm * norm.holiday_allowance_factor
         cost_per_year = norm.implementation_cost_per_year
         implementation = (
