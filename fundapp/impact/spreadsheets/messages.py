@@ -58,8 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file has too many parts ({count}) for a filled-in template.",
     },
     "unsafe_xml": {
-        "nl": "Het bestand bevat XML die niet is toegestaan ({part}).",
-        "en": "The file contains XML that is not allowed ({part}).",
+        "nl": "Het bestand bevat XML die niet is toegestaan ({part}): een DOCTYPE- of ENTITY-declaratie, of "
+        "een andere tekenset dan UTF-8. Sla het bestand opnieuw op in Excel.",
+        "en": "The file contains XML that is not allowed ({part}): a DOCTYPE or ENTITY declaration, or a "
+        "character encoding other than UTF-8. Save the file again in Excel.",
     },
     "missing_sheet": {
         "nl": "Het tabblad '{name}' ontbreekt. Gebruik het gedownloade sjabloon zonder tabbladen te "

@@ -13,7 +13,7 @@ from decimal import Decimal
 from . import layout
 from .bsn import looks_like_bsn
 from .cells import CellRejected, decimals_of, is_blank, is_whole, read_date, read_number, read_text
-from .container import SheetFacts
+from .facts import SheetFacts
 from .messages import format_date, quote
 from .model import KpiValue, Limits, ParticipantRow, PlannedIndicator, TemplateContext
 from .problems import Problems
