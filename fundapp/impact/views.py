@@ -356,7 +356,7 @@ def upload(investee_id: int) -> Any:
                 )
             except sheets.SpreadsheetInvalid as exc:
                 problems = exc.problems
-                marked = _marked_workbook(data, problems)
+                marked = _marked_workbook(exc.checked, problems) if exc.checked else None
             else:
                 return done(
                     _(
@@ -371,12 +371,12 @@ def upload(investee_id: int) -> Any:
     ), (422 if problems else 200)
 
 
-def _marked_workbook(data: bytes, problems: list[Any]) -> str | None:
+def _marked_workbook(checked: sheets.CheckedUpload, problems: list[Any]) -> str | None:
     """The investee's own workbook with the bad cells marked and commented, as a data: URL to download."""
     try:
-        marked = sheets.mark_errors(data, problems, _locale())
-    except (ValueError, OSError):
-        return None  # a file that failed the whole-file checks is not opened again
+        marked = sheets.mark_errors(checked, problems, _locale())
+    except ValueError:
+        return None
     return "data:" + XLSX + ";base64," + base64.b64encode(marked).decode("ascii")
 
 
