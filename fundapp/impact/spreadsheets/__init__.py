@@ -4,12 +4,10 @@
     check_upload(data, limits, language) -> CheckedUpload   the whole-file checks, once; .period
     parse_submission(upload, ctx, limits) -> ParsedSubmission   or SpreadsheetInvalid with every problem
     mark_errors(upload, problems, language) -> bytes  the investee's file back, bad cells red and commented
-    looks_like_bsn(text) -> bool
 
 Pure: no Flask, no database. The rules are listed in docs/spreadsheet_rules.md.
 """
 
-from .bsn import looks_like_bsn
 from .marking import mark_errors
 from .model import (
     DEFAULT_BENEFIT_TYPES,
@@ -40,7 +38,6 @@ __all__ = [
     "TemplateContext",
     "build_template",
     "check_upload",
-    "looks_like_bsn",
     "mark_errors",
     "parse_submission",
 ]
