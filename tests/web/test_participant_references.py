@@ -86,7 +86,7 @@ def test_a_reference_and_its_events_are_stored_and_answered_in_the_normal_form(
     assert db_session.scalars(select(Participant.reference)).all() == ["D-0001"]
     assert db_session.scalars(select(ParticipantEvent.reference)).all() == ["D-0001"]
     listed = client.get(f"/api/v1/kpi-submissions/{response.get_json()['id']}/participants", headers=headers)
-    assert [p["reference"] for p in listed.get_json()] == ["D-0001"]
+    assert [p["reference"] for p in listed.get_json()["items"]] == ["D-0001"]
 
 
 def test_a_bsn_uploaded_on_the_web_page_is_refused_with_the_cell_and_nothing_stored(
