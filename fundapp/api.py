@@ -41,9 +41,12 @@ def schema_name(schema: Any) -> str:
     return name
 
 
-class PageArgsSchema(ma.Schema):
+class PagingArgsSchema(ma.Schema):
     page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=100000))
     page_size = ma.fields.Integer(load_default=25, validate=ma.validate.Range(min=1, max=200))
+
+
+class PageArgsSchema(PagingArgsSchema):
     q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=200))
 
 

@@ -45,6 +45,12 @@ def paginate(session: Session, query: Select, page: int, page_size: int) -> Page
     return Page(items, total, page, page_size)
 
 
+def paginate_list(rows: list[Any], page: int, page_size: int) -> Page:
+    """A page of rows computed in Python (a status per investee and period), for lists SQL cannot page."""
+    start = (page - 1) * page_size
+    return Page(rows[start : start + page_size], len(rows), page, page_size)
+
+
 def sort_by(query: Select, sortable: dict[str, Any], sort: str | None, default: str) -> tuple[Select, str]:
     """Apply ?sort=name or ?sort=-name from a whitelist; answers the sort actually used."""
     key = sort if sort and sort.lstrip("-") in sortable else default

@@ -5,15 +5,17 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from fundapp.api import make_blueprint
+from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth import services
 from fundapp.auth.access import access, current_actor
 from fundapp.auth.models import ApiToken
 from fundapp.auth.schemas import MeSchema, TokenCreatedSchema, TokenRequestSchema, TokenSchema
 from fundapp.db import get_session, session_scope
 from fundapp.errors import Unauthorized
+from fundapp.listing import paginate
 
 blp = make_blueprint("auth", "API tokens and the current user")
+TokenPageSchema = page_schema(TokenSchema, "TokenPage")
 
 
 def login_policy() -> services.LoginPolicy:
@@ -57,10 +59,12 @@ def create_token(data: dict[str, Any]) -> Any:
 
 @blp.route("/auth/tokens", methods=["GET"])
 @access("login")
-@blp.response(200, TokenSchema(many=True))
-def list_tokens() -> Any:
-    user = current_actor()
-    return list(get_session().scalars(select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)))
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, TokenPageSchema)
+def list_tokens(args: dict[str, Any]) -> Any:
+    query = select(ApiToken).where(ApiToken.user_id == current_actor().id).order_by(ApiToken.id)
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/auth/tokens/<int:token_id>", methods=["DELETE"])

@@ -13,7 +13,8 @@ from fundapp.auth.api import authenticate_or_count
 from fundapp.auth.models import ApiToken
 from fundapp.db import get_session
 from fundapp.errors import Unauthorized
-from fundapp.web import done
+from fundapp.listing import Page, paginate
+from fundapp.web import done, list_args
 
 bp = Blueprint("auth", __name__)
 
@@ -58,12 +59,13 @@ def logout() -> Any:
 @bp.get("/account/tokens")
 @access("login")
 def tokens() -> Any:
-    rows = (
-        get_session()
-        .scalars(select(ApiToken).where(ApiToken.user_id == current_actor().id).order_by(ApiToken.id.desc()))
-        .all()
-    )
-    return render_template("auth/tokens.html", tokens=rows, new_token=None)
+    return render_template("auth/tokens.html", tokens=_token_page(), new_token=None)
+
+
+def _token_page() -> Page:
+    args = list_args("created")
+    query = select(ApiToken).where(ApiToken.user_id == current_actor().id).order_by(ApiToken.id.desc())
+    return paginate(get_session(), query, args["page"], args["page_size"])
 
 
 @bp.post("/account/tokens")
@@ -73,13 +75,8 @@ def create_token() -> Any:
 
     name = (request.form.get("name") or "").strip()[:100]
     _row, token = services.issue_token(get_session(), current_actor(), name, current_app.config["API_TOKEN_DAYS"])
-    rows = (
-        get_session()
-        .scalars(select(ApiToken).where(ApiToken.user_id == current_actor().id).order_by(ApiToken.id.desc()))
-        .all()
-    )
     flash(_("Token created. Copy it now: it is shown only once."), "success")
-    return render_template("auth/tokens.html", tokens=rows, new_token=token)
+    return render_template("auth/tokens.html", tokens=_token_page(), new_token=token)
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")

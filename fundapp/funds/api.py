@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fundapp.api import PageArgsSchema, make_blueprint, page_of, page_schema
+from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, require_admin, visible_funds
 from fundapp.db import get_session
@@ -15,6 +15,7 @@ from fundapp.listing import paginate, search_clause
 
 blp = make_blueprint("funds", "Place-based impact funds and their capital sources")
 FundPageSchema = page_schema(FundSchema, "FundPage")
+CapitalSourcePageSchema = page_schema(CapitalSourceSchema, "CapitalSourcePage")
 
 
 @blp.route("/funds", methods=["GET"])
@@ -57,9 +58,13 @@ def update_fund(data: dict[str, Any], fund_id: int) -> Any:
 
 @blp.route("/funds/<int:fund_id>/capital-sources", methods=["GET"])
 @access("login")
-@blp.response(200, CapitalSourceSchema(many=True))
-def list_capital_sources(fund_id: int) -> Any:
-    return load(get_session(), Fund, fund_id, current_scope()).capital_sources
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, CapitalSourcePageSchema)
+def list_capital_sources(args: dict[str, Any], fund_id: int) -> Any:
+    fund = load(get_session(), Fund, fund_id, current_scope())
+    query = select(CapitalSource).where(CapitalSource.fund_id == fund.id).order_by(CapitalSource.id)
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/funds/<int:fund_id>/capital-sources", methods=["POST"])

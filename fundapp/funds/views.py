@@ -38,7 +38,13 @@ def index() -> Any:
 def detail(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
-    investees = session.scalars(select(Investee).where(Investee.fund_id == fund.id).order_by(Investee.name)).all()
+    args = list_args("name")
+    investees = paginate(
+        session,
+        select(Investee).where(Investee.fund_id == fund.id).order_by(Investee.name, Investee.id),
+        args["page"],
+        args["page_size"],
+    )
     return render_template(
         "funds/detail.html", fund=fund, investees=investees, can_edit=can(current_scope(), "edit", fund)
     )

@@ -9,7 +9,7 @@ from flask import current_app, send_file
 from flask_smorest.fields import Upload
 from sqlalchemy import or_, select
 
-from fundapp.api import make_blueprint
+from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can_see_participants, is_manager_or_admin, load, visible_indicators, visible_investees
 from fundapp.db import get_session
@@ -34,9 +34,15 @@ from fundapp.impact.schemas import (
     UploadSchema,
 )
 from fundapp.investees.models import Investee
+from fundapp.listing import Page, paginate, paginate_list, search_clause
+from fundapp.participants import normalise_reference
 
 blp = make_blueprint("impact", "Impact: indicator catalog, impact plans, KPI templates and submissions")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IndicatorPageSchema = page_schema(IndicatorSchema, "IndicatorPage")
+SubmissionPageSchema = page_schema(SubmissionSchema, "SubmissionPage")
+ParticipantPageSchema = page_schema(ParticipantSchema, "ParticipantPage")
+ReportingStatusPageSchema = page_schema(ReportingStatusSchema, "ReportingStatusPage")
 
 
 class FileSchema(ma.Schema):
@@ -46,7 +52,7 @@ class FileSchema(ma.Schema):
 @blp.route("/indicators", methods=["GET"])
 @access("login")
 @blp.arguments(IndicatorListArgsSchema, location="query")
-@blp.response(200, IndicatorSchema(many=True))
+@blp.response(200, IndicatorPageSchema)
 def list_indicators(args: dict[str, Any]) -> Any:
     query = select(Indicator).where(Indicator.active.is_(True), visible_indicators(current_scope()))
     if args["theme"]:
@@ -58,7 +64,10 @@ def list_indicators(args: dict[str, Any]) -> Any:
         query = query.where(
             or_(Indicator.code.ilike(pattern), Indicator.name_nl.ilike(pattern), Indicator.name_en.ilike(pattern))
         )
-    return list(get_session().scalars(query.order_by(Indicator.theme_code, Indicator.code)))
+    page = paginate(
+        get_session(), query.order_by(Indicator.theme_code, Indicator.code), args["page"], args["page_size"]
+    )
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/indicators", methods=["POST"])
@@ -140,15 +149,14 @@ def _language() -> str:
 
 @blp.route("/investees/<int:investee_id>/kpi-submissions", methods=["GET"])
 @access("login", obj=(Investee, "investee_id", "view"))
-@blp.response(200, SubmissionSchema(many=True))
-def list_submissions(investee_id: int) -> Any:
-    return list(
-        get_session().scalars(
-            select(Submission)
-            .where(Submission.investee_id == investee_id)
-            .order_by(Submission.period, Submission.version)
-        )
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, SubmissionPageSchema)
+def list_submissions(args: dict[str, Any], investee_id: int) -> Any:
+    query = (
+        select(Submission).where(Submission.investee_id == investee_id).order_by(Submission.period, Submission.version)
     )
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/investees/<int:investee_id>/kpi-submissions", methods=["POST"])
@@ -207,28 +215,37 @@ def get_submission(submission_id: int) -> Any:
 
 @blp.route("/kpi-submissions/<int:submission_id>/participants", methods=["GET"])
 @access("login", obj=(Submission, "submission_id", "view"))
-@blp.response(200, ParticipantSchema(many=True))
-def list_participants(submission_id: int) -> Any:
-    """Participant rows: personal data, visible to the investee, its fund's managers and contracting payers only."""
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ParticipantPageSchema)
+def list_participants(args: dict[str, Any], submission_id: int) -> Any:
+    """Participant rows in sheet order, a page at a time (q: part of a reference). Personal data: visible to the
+    investee, its fund's managers and contracting payers only."""
     session = get_session()
     submission = load(session, Submission, submission_id, current_scope())
     if not can_see_participants(current_scope(), submission.investee):
         raise NotFound("Not found, or not yours to see.")
-    return participant_rows(session, submission)
+    page = participant_page(session, submission, args["page"], args["page_size"], args["q"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
-def participant_rows(session: Any, submission: Submission) -> list[dict[str, Any]]:
+def participant_page(session: Any, submission: Submission, page: int, page_size: int, q: str | None = None) -> Page:
+    """One page of a report's participant rows with their events (3 queries, whatever the report's size)."""
+    query = select(Participant).where(Participant.submission_id == submission.id)
+    clause = search_clause([Participant.reference], normalise_reference(q) if q else None)
+    if clause is not None:
+        query = query.where(clause)
+    rows = paginate(session, query.order_by(Participant.row), page, page_size)
     events: dict[str, list[dict[str, Any]]] = {}
     for event in session.scalars(
         select(ParticipantEvent)
-        .where(ParticipantEvent.submission_id == submission.id)
+        .where(
+            ParticipantEvent.submission_id == submission.id,
+            ParticipantEvent.reference.in_([p.reference for p in rows.items]),
+        )
         .order_by(ParticipantEvent.achieved_on, ParticipantEvent.code)
     ):
         events.setdefault(event.reference, []).append({"code": event.code, "date": event.achieved_on.isoformat()})
-    rows = session.scalars(
-        select(Participant).where(Participant.submission_id == submission.id).order_by(Participant.row)
-    )
-    return [
+    items = [
         {
             "reference": p.reference,
             "start_date": p.start_date,
@@ -237,8 +254,9 @@ def participant_rows(session: Any, submission: Submission) -> list[dict[str, Any
             "hours_per_week": p.hours_per_week,
             "events": events.get(p.reference, []),
         }
-        for p in rows
+        for p in rows.items
     ]
+    return Page(items, rows.total, page, page_size)
 
 
 @blp.route("/kpi-submissions/<int:submission_id>/submit", methods=["POST"])
@@ -270,8 +288,9 @@ def return_submission(data: dict[str, Any], submission_id: int) -> Any:
 
 @blp.route("/funds/<int:fund_id>/reporting-status", methods=["GET"])
 @access("login", obj=(Fund, "fund_id", "view"))
-@blp.response(200, ReportingStatusSchema(many=True))
-def reporting_status(fund_id: int) -> Any:
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, ReportingStatusPageSchema)
+def reporting_status(args: dict[str, Any], fund_id: int) -> Any:
     """Per investee of the fund: each reporting period due, overdue or awaiting review."""
     session = get_session()
     investees = list(
@@ -281,7 +300,8 @@ def reporting_status(fund_id: int) -> Any:
             .order_by(Investee.name)
         )
     )
-    return plans.reporting_status(session, investees, date.today())
+    page = paginate_list(plans.reporting_status(session, investees, date.today()), args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 UPLOAD_ENDPOINTS = {"api_impact.upload_submission", "impact.upload"}

@@ -186,6 +186,8 @@ class Participant(Base):
     __tablename__ = "kpi_participants"
     __table_args__ = (
         UniqueConstraint("submission_id", "reference"),
+        # A report's rows are listed a page at a time in sheet order.
+        Index("ix_kpi_participants_submission_row", "submission_id", "row"),
         CheckConstraint("months_on_benefit IS NULL OR months_on_benefit >= 0", name="months_not_negative"),
     )
 

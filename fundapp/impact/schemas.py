@@ -5,6 +5,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from fundapp.api import PageArgsSchema
 from fundapp.impact.models import Aggregation, SubmissionStatus, TocLevel, ValueType
 from fundapp.impact.periods import Frequency, Period, PeriodError
 from fundapp.validation import DecimalTextField, TrimmedString
@@ -78,10 +79,9 @@ class IndicatorCreateSchema(ma.Schema):
     iris_metric_id = TrimmedString(load_default=None, allow_none=True, validate=Length(max=20))
 
 
-class IndicatorListArgsSchema(ma.Schema):
+class IndicatorListArgsSchema(PageArgsSchema):
     theme = ma.fields.String(load_default=None)
     toc_level = ma.fields.Enum(TocLevel, by_value=True, load_default=None)
-    q = ma.fields.String(load_default=None, validate=Length(max=200))
 
 
 class TargetSchema(ma.Schema):

@@ -125,9 +125,10 @@ def upload(
     The period is read from the workbook itself (it knows its investee and
     period); ``period_text``, when given, must agree.
     """
-    period = period_text or sheets.read_period(data, limits) or _current_period(session, investee)
+    checked = sheets.check_upload(data, limits, language)  # the whole-file checks, once
+    period = period_text or checked.period or _current_period(session, investee)
     context = template_context(session, investee, period, secret_key, language)
-    parsed = sheets.parse_submission(data, context, limits)  # raises SpreadsheetInvalid with every problem
+    parsed = sheets.parse_submission(checked, context, limits)  # raises SpreadsheetInvalid with every problem
     previous = _latest(session, investee.id, context.period)
     if previous is not None and previous.status == SubmissionStatus.SUBMITTED:
         raise Conflict("The report for this period is submitted and awaiting review; it cannot be replaced now.")

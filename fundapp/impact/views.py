@@ -28,13 +28,14 @@ from fundapp.funds.models import Fund
 from fundapp.impact import catalog, plans
 from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
-from fundapp.impact.api import XLSX, participant_rows, upload_limits
+from fundapp.impact.api import XLSX, participant_page, upload_limits
 from fundapp.impact.models import Indicator, Submission, SubmissionStatus, TocLevel
 from fundapp.impact.periods import Frequency, Period
 from fundapp.impact.schemas import IndicatorCreateSchema, PlanIndicatorAddSchema, PlanSaveSchema, ReturnSchema
 from fundapp.investees.models import Investee
 from fundapp.labels import options
-from fundapp.web import confirm_with_reason, done, handle_form
+from fundapp.listing import paginate, paginate_list
+from fundapp.web import confirm_with_reason, done, handle_form, list_args
 
 bp = Blueprint("impact", __name__)
 
@@ -64,10 +65,16 @@ def indicators() -> Any:
         )
     from fundapp.investees.queries import all_themes
 
-    rows = session.scalars(query.order_by(Indicator.theme_code, Indicator.toc_level, Indicator.code)).all()
+    args = list_args("code")
+    page = paginate(
+        session,
+        query.order_by(Indicator.theme_code, Indicator.toc_level, Indicator.code),
+        args["page"],
+        args["page_size"],
+    )
     return render_template(
         "impact/indicators.html",
-        indicators=rows,
+        page=page,
         themes=all_themes(session),
         locale=_locale(),
         filters={"theme": theme, "toc_level": level, "q": q},
@@ -160,11 +167,15 @@ def investee_impact(investee_id: int) -> Any:
     investee = _investee(investee_id)
     plan = plans.plan_of(session, investee)
     status = plans.reporting_status(session, [investee], date.today()) if plan else []
-    submissions = session.scalars(
+    args = list_args("period")
+    submissions = paginate(
+        session,
         select(Submission)
         .where(Submission.investee_id == investee.id)
-        .order_by(Submission.period.desc(), Submission.version.desc())
-    ).all()
+        .order_by(Submission.period.desc(), Submission.version.desc()),
+        args["page"],
+        args["page_size"],
+    )
     scope = current_scope()
     periods = _template_periods(plan) if plan else []
     return render_template(
@@ -364,7 +375,7 @@ def upload(investee_id: int) -> Any:
                 )
             except sheets.SpreadsheetInvalid as exc:
                 problems = exc.problems
-                marked = _marked_workbook(data, problems)
+                marked = _marked_workbook(exc.checked, problems) if exc.checked else None
             else:
                 return done(
                     _(
@@ -379,12 +390,12 @@ def upload(investee_id: int) -> Any:
     ), (422 if problems else 200)
 
 
-def _marked_workbook(data: bytes, problems: list[Any]) -> str | None:
+def _marked_workbook(checked: sheets.CheckedUpload, problems: list[Any]) -> str | None:
     """The investee's own workbook with the bad cells marked and commented, as a data: URL to download."""
     try:
-        marked = sheets.mark_errors(data, problems, _locale())
-    except (ValueError, OSError):
-        return None  # a file that failed the whole-file checks is not opened again
+        marked = sheets.mark_errors(checked, problems, _locale())
+    except ValueError:
+        return None
     return "data:" + XLSX + ";base64," + base64.b64encode(marked).decode("ascii")
 
 
@@ -395,13 +406,17 @@ def submission(submission_id: int) -> Any:
     sub = load(session, Submission, submission_id, current_scope())
     scope = current_scope()
     show_participants = can_see_participants(scope, sub.investee)
-    participants = participant_rows(session, sub)[:500] if show_participants else []
+    args = list_args("row")
+    participants = (
+        participant_page(session, sub, args["page"], args["page_size"], args["q"]) if show_participants else None
+    )
     return render_template(
         "impact/submission.html",
         submission=sub,
         lines=subs.review_lines(session, sub, _locale()),
         versions=subs.versions(session, sub.investee_id, sub.period),
         participants=participants,
+        q=args["q"] or "",
         show_participants=show_participants,
         can_submit=can(scope, "submit", sub) and sub.status == SubmissionStatus.DRAFT,
         can_review=can(scope, "review", sub) and sub.status == SubmissionStatus.SUBMITTED,
@@ -495,10 +510,11 @@ def reporting(fund_id: int) -> Any:
     shown = [
         r for r in rows if (wanted is None and r.state != "approved" and r.state != "not_due_yet") or r.state == wanted
     ]
+    args = list_args("investee")
     return render_template(
         "impact/reporting.html",
         fund=fund,
-        rows=shown,
+        page=paginate_list(shown, args["page"], args["page_size"]),
         counts=counts,
         wanted=wanted,
         missing_plans=[i for i in investees if i.id not in {r.investee_id for r in rows}],

@@ -6,7 +6,7 @@ from typing import Any
 from flask import send_file
 from sqlalchemy import select
 
-from fundapp.api import make_blueprint, page_of, page_schema
+from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import is_manager_or_admin, load, visible_loans
 from fundapp.db import get_session
@@ -41,6 +41,7 @@ from fundapp.loans.schemas import (
 
 blp = make_blueprint("loans", "Loans: schedules, repayments, arrears and the portfolio")
 LoanPageSchema = page_schema(LoanSchema, "LoanPage")
+EventPageSchema = page_schema(EventSchema, "EventPage")
 
 
 @blp.route("/loans/schedule-preview", methods=["POST"])
@@ -120,11 +121,20 @@ def disburse(data: dict[str, Any], loan_id: int) -> Any:
 
 @blp.route("/loans/<int:loan_id>/repayments", methods=["GET"])
 @access("login", obj=(Loan, "loan_id", "view"))
-@blp.response(200, EventSchema(many=True))
-def list_repayments(loan_id: int) -> Any:
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, EventPageSchema)
+def list_repayments(args: dict[str, Any], loan_id: int) -> Any:
+    """Repayments and recoveries, oldest first."""
     from fundapp.loans.models import EventKind
 
-    return [e for e in _loan(loan_id).events if e.kind in (EventKind.REPAYMENT, EventKind.RECOVERY)]
+    loan = _loan(loan_id)
+    query = (
+        select(LoanEvent)
+        .where(LoanEvent.loan_id == loan.id, LoanEvent.kind.in_([EventKind.REPAYMENT, EventKind.RECOVERY]))
+        .order_by(LoanEvent.on, LoanEvent.id)
+    )
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/loans/<int:loan_id>/repayments", methods=["POST"])

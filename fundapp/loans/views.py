@@ -10,13 +10,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees
+from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees, visible_loans
 from fundapp.db import get_session
 from fundapp.errors import NotFound
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
 from fundapp.labels import options
-from fundapp.listing import sort_by
+from fundapp.listing import paginate, sort_by
 from fundapp.loans import portfolio as book
 from fundapp.loans import services
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
@@ -505,15 +505,17 @@ def preview() -> Any:
 def investee_loans(investee_id: int) -> Any:
     session = get_session()
     investee = load(session, Investee, investee_id, current_scope())
-    loans = session.scalars(select(Loan).where(Loan.investee_id == investee.id).order_by(Loan.id)).all()
-    loans = [loan for loan in loans if can(current_scope(), "view", loan)]
+    args = list_args("reference")
+    query = select(Loan).where(Loan.investee_id == investee.id, visible_loans(current_scope())).order_by(Loan.id)
+    page = paginate(session, query, args["page"], args["page_size"])
     as_of = date.today()
+    ids = [loan.id for loan in page.items]
     return render_template(
         "loans/investee_loans.html",
         investee=investee,
-        loans=loans,
+        page=page,
         as_of=as_of,
-        arrears=book.loan_arrears(session, [loan.id for loan in loans], as_of),
-        next_due=book.next_due(session, [loan.id for loan in loans], as_of),
+        arrears=book.loan_arrears(session, ids, as_of),
+        next_due=book.next_due(session, ids, as_of),
         can_create=can(current_scope(), "edit", investee),
     )

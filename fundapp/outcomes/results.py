@@ -12,6 +12,7 @@ from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
+from fundapp.participants import ReferenceRefused, checked_reference, normalise_reference
 
 
 def _item(contract: OutcomeContract, code: str) -> Any:
@@ -49,12 +50,18 @@ def record_result(session: Session, actor: Any, contract: OutcomeContract, data:
 
 
 def _participant_result(contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
-    from fundapp.impact.spreadsheets import looks_like_bsn
-
     if data.get("units") not in (None, 1):
         raise ValidationFailed.field("units", "A participant result is one unit.")
-    if looks_like_bsn(data["participant"]):
-        raise ValidationFailed.field("participant", "This looks like a BSN: use a pseudonymous reference.")
+    try:
+        participant = checked_reference(data["participant"])
+    except ReferenceRefused as refused:
+        if refused.reason == "bsn":
+            raise ValidationFailed.field(
+                "participant", "This looks like a BSN: use a pseudonymous reference."
+            ) from None
+        raise ValidationFailed.field(
+            "participant", "Give a pseudonymous participant reference of at most 64 characters."
+        ) from None
     if data.get("achieved_on") is None:
         raise ValidationFailed.field("achieved_on", "Give the date the result was achieved.")
     _within(contract, data["achieved_on"])
@@ -62,7 +69,7 @@ def _participant_result(contract: OutcomeContract, data: dict[str, Any]) -> Outc
         contract_id=contract.id,
         investee_id=data["investee_id"],
         item_code=data["item"],
-        participant=data["participant"],
+        participant=participant,
         achieved_on=data["achieved_on"],
         months_on_benefit=data.get("months_on_benefit"),
         units=1,
@@ -179,8 +186,9 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
         )
         .where(ParticipantEvent.submission_id == submission.id, ParticipantEvent.code.in_(sorted(codes)))
     ).all()
+    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in rows]
     existing = {
-        (r.contract_id, r.item_code, r.participant)
+        (r.contract_id, r.item_code, normalise_reference(r.participant or ""))
         for r in session.scalars(
             select(OutcomeResult).where(
                 OutcomeResult.contract_id.in_([c.id for c in contracts]),
@@ -226,6 +234,18 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
             session, actor, "results.from_kpi_report", submission, {"results": [None, [r.id for r in created]]}
         )
     return created
+
+
+def _reference_of_row(reference: str, row: int) -> str:
+    """A report's reference in normal form; one stored before references were checked may still hold a BSN."""
+    try:
+        return checked_reference(reference)
+    except ReferenceRefused:
+        raise ValidationFailed(
+            "A participant reference in this report looks like a BSN or is not valid: return the report for "
+            "correction.",
+            [{"field": "participant", "message": f"row {row}"}],
+        ) from None
 
 
 def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:

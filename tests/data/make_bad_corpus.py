@@ -16,6 +16,7 @@ import re
 import struct
 import sys
 import zipfile
+import zlib
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -101,14 +102,16 @@ def part_of(data: bytes, name: str) -> bytes:
         return archive.read(name)
 
 
-def patch_part_headers(data: bytes, name: str, size: int | None = None, flags: int | None = None) -> bytes:
-    """Rewrite a part's declared uncompressed size or flag bits in its local and central headers."""
+def patch_part_headers(
+    data: bytes, name: str, size: int | None = None, flags: int | None = None, crc: int | None = None
+) -> bytes:
+    """Rewrite a part's declared uncompressed size, flag bits or CRC in its local and central headers."""
     patched = bytearray(data)
     encoded = name.encode()
-    # (signature, offset of flags, offset of uncompressed size, offset of name length, offset of name)
-    for signature, flags_at, size_at, length_at, name_at in (
-        (b"PK\x03\x04", 6, 22, 26, 30),
-        (b"PK\x01\x02", 8, 24, 28, 46),
+    # (signature, offset of flags, of the CRC, of the uncompressed size, of the name length, of the name)
+    for signature, flags_at, crc_at, size_at, length_at, name_at in (
+        (b"PK\x03\x04", 6, 14, 22, 26, 30),
+        (b"PK\x01\x02", 8, 16, 24, 28, 46),
     ):
         position = patched.find(signature)
         while position >= 0:
@@ -118,8 +121,15 @@ def patch_part_headers(data: bytes, name: str, size: int | None = None, flags: i
                     struct.pack_into("<I", patched, position + size_at, size)
                 if flags is not None:
                     struct.pack_into("<H", patched, position + flags_at, flags)
+                if crc is not None:
+                    struct.pack_into("<I", patched, position + crc_at, crc)
             position = patched.find(signature, position + 4)
     return bytes(patched)
+
+
+def sheet_part(role: str) -> str:
+    """The part name of the KPI or participants sheet: openpyxl numbers the parts in sheet order."""
+    return {"kpi": "xl/worksheets/sheet2.xml", "participants": "xl/worksheets/sheet3.xml"}[role]
 
 
 def _docx() -> bytes:
@@ -170,17 +180,70 @@ def _zip_lying_size() -> bytes:
     return patch_part_headers(data, "xl/media/image1.png", size=1_000)
 
 
+def _zip_lying_size_and_crc() -> bytes:
+    """The participants sheet declares 1 MB with the CRC of its first MB, but inflates to 256 MB.
+
+    zipfile reads the declared MB and finds the CRC right; a reader that inflates the
+    whole stream (calamine) unpacks it all. The same trick with 2 GB fits in 4 MB.
+    """
+    data = good_upload()
+    part = sheet_part("participants")
+    xml = part_of(data, part)
+    declared = 1_000_000
+    padded = xml.replace(b"<sheetData>", b"<sheetData>" + b" " * (256 * 1024 * 1024), 1)
+    lying = rezip(data, replace={part: padded})
+    return patch_part_headers(lying, part, size=declared, crc=zlib.crc32(padded[:declared]))
+
+
+def _with_dtd(part: str, declaration: bytes) -> Callable[[], bytes]:
+    """A document type declaration in a part (a sheet by its role, or a part name), after any XML declaration."""
+
+    def make() -> bytes:
+        data = good_upload()
+        name = sheet_part(part) if part in ("kpi", "participants") else part
+        xml = part_of(data, name)
+        end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+        return rezip(data, replace={name: xml[:end] + declaration + xml[end:]})
+
+    return make
+
+
+def _utf16_part() -> bytes:
+    data = good_upload()
+    xml = part_of(data, "docProps/app.xml").replace(b'encoding="UTF-8"', b'encoding="UTF-16"')
+    return rezip(data, replace={"docProps/app.xml": xml.decode("utf-8").encode("utf-16")})
+
+
+def _kpi_formula_xml(formula: bytes, reference: bool = True) -> Callable[[], bytes]:
+    """KPI!F5 as the formula =1+11 with its cached value 12, the <f> element written as `formula` (and the
+    cell's r attribute left out unless `reference`): what another tool than Excel may write."""
+
+    def make() -> bytes:
+        data = edited(_kpi("F5", "=1+11"))
+        part = sheet_part("kpi")
+        xml = part_of(data, part)
+        cell = re.search(rb'<c r="F5"([^>]*)><f>1\+11</f><v */?>(?:</v>)?</c>', xml)
+        assert cell is not None, "openpyxl writes a formula cell as <c r=..><f>..</f><v/></c>"
+        opening = b'<c r="F5"' if reference else b"<c"
+        replacement = opening + cell.group(1) + b' t="n">' + formula + b"<v>12</v></c>"
+        return rezip(data, replace={part: xml.replace(cell.group(0), replacement)})
+
+    return make
+
+
 def _encrypted_part() -> bytes:
     return patch_part_headers(rezip(good_upload()), "xl/workbook.xml", flags=0x1)
 
 
+LAUGHS = (
+    b'<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
+    b'<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>'
+)
+
+
 def _entity_expansion() -> bytes:
     data = good_upload()
-    laughs = (
-        b'<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-        b'<!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">]>'
-    )
-    return rezip(data, replace={"xl/workbook.xml": laughs + part_of(data, "xl/workbook.xml")})
+    return rezip(data, replace={"xl/workbook.xml": LAUGHS + part_of(data, "xl/workbook.xml")})
 
 
 def _kpi(cell: str, value: object) -> Callable[..., None]:
@@ -248,6 +311,16 @@ def corpus() -> dict[str, Callable[[], bytes]]:
         "zip_lying_size.xlsx": _zip_lying_size,
         "encrypted_part.xlsx": _encrypted_part,
         "xml_entity_expansion.xlsx": _entity_expansion,
+        "zip_lying_size_and_crc.xlsx": _zip_lying_size_and_crc,
+        "doctype_in_participants_sheet.xlsx": _with_dtd("participants", LAUGHS),
+        "doctype_in_core_properties.xlsx": _with_dtd("docProps/core.xml", b'<!DOCTYPE x SYSTEM "file:///etc/passwd">'),
+        "doctype_lowercase_spaced_in_styles.xlsx": _with_dtd("xl/styles.xml", b'<!  doctype x [<!entity  a "b">]>'),
+        "xml_in_utf16.xlsx": _utf16_part,
+        "formula_with_other_prefix.xlsx": _kpi_formula_xml(
+            b'<x:f xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main">1+11</x:f>'
+        ),
+        "formula_tag_with_tab.xlsx": _kpi_formula_xml(b"<f\t>1+11</f\t>"),
+        "formula_cell_without_reference.xlsx": _kpi_formula_xml(b"<f>1+11</f>", reference=False),
         "formula_in_value.xlsx": lambda: rezip(edited(_kpi("F5", "=SUM(D5:E5)"))),
         "error_value.xlsx": lambda: rezip(edited(_kpi("F6", "#DIV/0!"))),
         "merged_value_cells.xlsx": lambda: rezip(edited(_merge)),

@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import io
+import json
+import random
 import struct
+import subprocess
+import sys
+import textwrap
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fundapp.impact.spreadsheets import Limits, SpreadsheetInvalid, build_template, parse_submission
+from fundapp.impact.spreadsheets import Limits, SpreadsheetInvalid, build_template, parse_submission, parts
 from fundapp.impact.spreadsheets.filling import data_sheet
 
 from .test_spreadsheets_support import CTX, CTX_EN, GOOD_VALUES, filled, make_context, problems_of
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data"
 
 
 def rezip(data: bytes, replace: dict[str, bytes | None] | None = None, add: dict[str, bytes] | None = None) -> bytes:
@@ -121,6 +129,82 @@ def test_a_declared_uncompressed_size_over_the_limit_is_refused_from_the_directo
 def test_a_part_that_decompresses_to_more_than_it_declares_is_refused_as_damaged():
     data = set_declared_size(rezip(filled(), add={"xl/media/x.bin": b"abc" * 100_000}), "xl/media/x.bin", 1000)
     assert "beschadigd" in whole_file_messages(data)[0]
+
+
+def test_a_part_whose_size_and_crc_lie_is_refused_at_once_with_memory_bounded():
+    """The lying part declares 1 MB (with the CRC of its first MB) and inflates to 256 MB.
+
+    Run in a fresh interpreter, so that the peak resident memory (which also counts
+    calamine's and zlib's buffers, unlike tracemalloc) belongs to this parse alone.
+    """
+    probe = textwrap.dedent(
+        f"""
+        import json, resource, sys, time, tracemalloc
+        sys.path.insert(0, {str(DATA_DIR)!r})
+        from make_bad_corpus import CORPUS_CONTEXT
+        from fundapp.impact.spreadsheets import SpreadsheetInvalid, parse_submission
+        data = open({str(DATA_DIR / "bad" / "zip_lying_size_and_crc.xlsx")!r}, "rb").read()
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        tracemalloc.start()
+        started = time.perf_counter()
+        try:
+            parse_submission(data, CORPUS_CONTEXT)
+            messages = []
+        except SpreadsheetInvalid as refused:
+            messages = [p.message for p in refused.problems]
+        seconds = time.perf_counter() - started
+        peak = tracemalloc.get_traced_memory()[1]
+        rss_growth = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) * 1024
+        print(json.dumps({{"messages": messages, "seconds": seconds, "peak": peak, "rss_growth": rss_growth}}))
+        """
+    )
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert len(result["messages"]) == 1 and "damaged or incomplete" in result["messages"][0]
+    assert result["seconds"] < 1.0
+    assert result["peak"] < 16 * 1024 * 1024
+    assert result["rss_growth"] < 64 * 1024 * 1024
+
+
+def test_a_part_whose_local_header_disagrees_with_the_directory_is_refused():
+    patched = bytearray(filled())
+    position = patched.find(b"PK\x03\x04")
+    while (
+        patched[position + 30 : position + 30 + struct.unpack_from("<H", patched, position + 26)[0]] != b"xl/styles.xml"
+    ):
+        position = patched.find(b"PK\x03\x04", position + 4)
+    struct.pack_into("<I", patched, position + 22, 999)  # the local header only: the directory still says the truth
+    assert "beschadigd" in whole_file_messages(bytes(patched))[0]
+
+
+def test_a_zip_naming_a_part_twice_is_refused():
+    data = filled()
+    twice = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(twice, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            target.writestr(info.filename, source.read(info.filename))
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            target.writestr("xl/workbook.xml", source.read("xl/workbook.xml"))
+    assert "beschadigd" in whole_file_messages(twice.getvalue())[0]
+
+
+def test_a_declaration_split_between_two_chunks_of_a_large_part_is_found():
+    noise = random.Random(7).randbytes(3 * 1024 * 1024 // 2)  # does not compress: no ratio alarm
+    cut = parts.OUT_CHUNK - 4
+    poisoned = noise[:cut] + b"<!DOCTYPE x>" + noise[cut:]
+    data = rezip(filled(), add={"xl/media/image1.png": poisoned})
+    assert "XML die niet is toegestaan (xl/media/image1.png)" in whole_file_messages(data)[0]
+
+
+@pytest.mark.parametrize("declaration", [b"<!DOCTYPE x>", b"<!doctype x>", b"<! DOCTYPE x>", b'<!ENTITY a "b">'])
+@pytest.mark.parametrize("part", ["docProps/core.xml", "xl/worksheets/sheet3.xml", "xl/theme/theme1.xml"])
+def test_a_document_type_or_entity_declaration_in_any_part_is_refused_naming_the_part(part, declaration):
+    data = filled()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read(part)
+    end = xml.index(b"?>") + 2 if xml.startswith(b"<?xml") else 0
+    poisoned = rezip(data, replace={part: xml[:end] + declaration + xml[end:]})
+    assert f"XML die niet is toegestaan ({part})" in whole_file_messages(poisoned)[0]
 
 
 def test_xml_declaring_entities_is_refused():

@@ -250,8 +250,8 @@ def _participant_problem(row: tuple, ctx=CTX, limits=Limits()):
 @pytest.mark.parametrize(
     ("row", "cell", "fragment"),
     [
-        (("111222333", date(2026, 1, 5)), "A5", "lijkt op een BSN"),
-        ((123456782, date(2026, 1, 5)), "A5", "lijkt op een BSN"),
+        (("111222333", date(2026, 1, 5)), "A5", "op een BSN lijkt"),
+        ((123456782, date(2026, 1, 5)), "A5", "op een BSN lijkt"),
         ((None, date(2026, 1, 5)), "A5", "referentie ontbreekt"),
         (("D-1", None, "ww"), "B5", "Vul de startdatum in"),
         (("D-1", "gisteren"), "B5", "'gisteren' is geen datum"),
@@ -331,6 +331,19 @@ def test_text_longer_than_the_limit_is_refused_in_comments_and_references():
     problems = problems_of(filled(comments={"JOBS": "x" * 501}, participants=[("R" * 501, date(2026, 1, 5))]))
     assert locations(problems) == [("KPI", "G5"), ("Deelnemers", "A5")]
     assert all("501 tekens lang; hoogstens 500" in p.message for p in problems)
+
+
+def test_a_reference_longer_than_its_column_is_refused():
+    problem = _participant_problem(("R" * 65, date(2026, 1, 5)))
+    assert problem.cell == "A5" and "65 tekens lang; hoogstens 64" in problem.message
+
+
+def test_references_are_stored_in_their_normal_form_and_compared_in_it():
+    rows = [("ｄ\u2013００1", date(2026, 1, 5)), ("D-002", date(2026, 1, 5)), ("D-0\u200b01", date(2026, 1, 5))]
+    problem = only_problem(filled(participants=rows))
+    assert problem.cell == "A7" and "staat er twee keer in (ook in rij 5)" in problem.message
+    parsed = parse_submission(filled(participants=rows[:2]), CTX)
+    assert [p.reference for p in parsed.participants] == ["D-001", "D-002"]
 
 
 def test_a_comment_may_hold_line_breaks_and_tabs_but_no_other_control_characters():

@@ -94,7 +94,9 @@ def test_listing_tokens_shows_only_your_own_and_never_a_secret(client, db_sessio
     _new_token(client, world.user("manager_a"), "second")
     response = client.get("/api/v1/auth/tokens", headers=mine)
     assert response.status_code == 200
-    tokens = response.get_json()
+    body = response.get_json()
+    assert (body["total"], body["page"], body["page_size"]) == (2, 1, 25)
+    tokens = body["items"]
     assert [t["name"] for t in tokens] == ["test", "second"]
     assert all(
         set(t) == {"id", "name", "prefix", "created_at", "expires_at", "revoked_at", "last_used_at"} for t in tokens
@@ -116,7 +118,7 @@ def test_revoking_your_own_token_makes_it_stop_working(client, db_session, world
     assert refused.status_code == 401
     assert refused.get_json()["error"]["code"] == "unauthorized"
     assert client.get("/api/v1/me", headers=keeper).status_code == 200
-    listed = {t["id"]: t for t in client.get("/api/v1/auth/tokens", headers=keeper).get_json()}
+    listed = {t["id"]: t for t in client.get("/api/v1/auth/tokens", headers=keeper).get_json()["items"]}
     assert listed[doomed["id"]]["revoked_at"] is not None
 
 

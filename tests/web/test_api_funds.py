@@ -260,7 +260,7 @@ def test_a_manager_adds_a_capital_source_with_exact_amounts(client, db_session, 
     fund = client.get(f"/api/v1/funds/{world.fund_a.id}", headers=as_manager_a).get_json()
     assert (fund["total_committed"], fund["total_paid_in"]) == ("1250000.00", "350000.50")
     listed = client.get(f"/api/v1/funds/{world.fund_a.id}/capital-sources", headers=as_manager_a).get_json()
-    assert [s["name"] for s in listed][-1] == "Gemeente Rotterdam"
+    assert [s["name"] for s in listed["items"]][-1] == "Gemeente Rotterdam"
 
 
 def test_a_dutch_decimal_comma_is_refused_and_a_missing_paid_in_is_zero(client, world, as_manager_a):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,8 @@ from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
 from fundapp.impact.models import Participant, Submission, SubmissionValue
-from tests.factories import make_plan
+from fundapp.impact.spreadsheets import container, marking, parse
+from tests.factories import filled_workbook, make_plan
 
 CORPUS = sorted((Path(__file__).parents[1] / "data" / "bad").iterdir())
 
@@ -85,3 +87,110 @@ def test_a_file_over_the_upload_limit_is_refused_before_it_is_read(uploader, db_
     assert response.get_json()["error"]["code"] == "invalid_spreadsheet"
     assert "larger than" in response.get_json()["error"]["details"][0]["message"]
     assert _counts(db_session) == before
+
+
+def _with_part_prefixed(data: bytes, part: str, prefix: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == part:
+                end = content.index(b"?>") + 2 if content.startswith(b"<?xml") else 0
+                content = content[:end] + prefix + content[end:]
+            target.writestr(info.filename, content)
+    return out.getvalue()
+
+
+# Nine levels of ten: a billion "lol"s, which Python's XML parser refuses with an error of its own.
+BILLION_LAUGHS = (
+    b'<!DOCTYPE lol [<!ENTITY lol0 "lol">'
+    + b"".join(b'<!ENTITY lol%d "%s">' % (n, b"&lol%d;" % (n - 1) * 10) for n in range(1, 10))
+    + b"]>"
+)
+
+
+@pytest.fixture()
+def entity_upload(uploader, db_session, world):
+    """A workbook with one bad cell (so that the page would mark it) and entities declared in its core properties."""
+    data = filled_workbook(db_session, world.investee_a, values={"LP-EMPLOYED-HEADCOUNT": "veel"})
+    return _with_part_prefixed(data, "docProps/core.xml", BILLION_LAUGHS)
+
+
+def test_a_declaration_of_entities_is_refused_with_422_naming_the_part_through_the_api(
+    uploader, entity_upload, db_session
+):
+    client, headers, investee_id = uploader
+    before = _counts(db_session)
+    response = client.post(
+        f"/api/v1/investees/{investee_id}/kpi-submissions",
+        headers=headers,
+        data={"file": (io.BytesIO(entity_upload), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    [detail] = response.get_json()["error"]["details"]
+    assert "(docProps/core.xml)" in detail["message"] and "DOCTYPE" in detail["message"]
+    assert _counts(db_session) == before
+
+
+def test_a_declaration_of_entities_is_refused_with_422_naming_the_part_on_the_web_page(
+    uploader, entity_upload, login_as, world, db_session
+):
+    client, _headers, investee_id = uploader
+    login_as(world.user("member_a"))
+    before = _counts(db_session)
+    response = client.post(
+        f"/investees/{investee_id}/kpi/upload",
+        data={"file": (io.BytesIO(entity_upload), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "(docProps/core.xml)" in page and "data:application/vnd.openxmlformats" not in page
+    assert _counts(db_session) == before
+
+
+def _count_whole_file_checks(monkeypatch) -> list[int]:
+    """Every call of the whole-file check, wherever the spreadsheet package calls it from."""
+    calls: list[int] = []
+    original = container.inspect_container
+
+    def counting(data, limits):
+        calls.append(len(data))
+        return original(data, limits)
+
+    for module in (container, parse, marking):
+        if hasattr(module, "inspect_container"):
+            monkeypatch.setattr(module, "inspect_container", counting)
+    return calls
+
+
+def test_the_web_page_checks_a_refused_file_once_and_still_marks_its_cells(
+    uploader, login_as, world, db_session, monkeypatch
+):
+    client, _headers, investee_id = uploader
+    login_as(world.user("member_a"))
+    data = filled_workbook(db_session, world.investee_a, values={"LP-EMPLOYED-HEADCOUNT": "veel"})
+    calls = _count_whole_file_checks(monkeypatch)
+    response = client.post(
+        f"/investees/{investee_id}/kpi/upload",
+        data={"file": (io.BytesIO(data), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert "data:application/vnd.openxmlformats" in response.get_data(as_text=True)
+    assert calls == [len(data)]
+
+
+def test_an_accepted_file_is_checked_once(uploader, db_session, world, monkeypatch):
+    client, headers, investee_id = uploader
+    data = filled_workbook(db_session, world.investee_a)
+    calls = _count_whole_file_checks(monkeypatch)
+    response = client.post(
+        f"/api/v1/investees/{investee_id}/kpi-submissions",
+        headers=headers,
+        data={"file": (io.BytesIO(data), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 201, response.get_json()
+    assert calls == [len(data)]

@@ -1,14 +1,13 @@
 """fundapp's KPI spreadsheet: the template an investee fills in, and the validator of the upload.
 
     build_template(ctx) -> bytes                      the .xlsx to download
-    parse_submission(data, ctx, limits) -> ParsedSubmission   or SpreadsheetInvalid with every problem
-    mark_errors(data, problems, language) -> bytes    the investee's file back, bad cells red and commented
-    looks_like_bsn(text) -> bool
+    check_upload(data, limits, language) -> CheckedUpload   the whole-file checks, once; .period
+    parse_submission(upload, ctx, limits) -> ParsedSubmission   or SpreadsheetInvalid with every problem
+    mark_errors(upload, problems, language) -> bytes  the investee's file back, bad cells red and commented
 
 Pure: no Flask, no database. The rules are listed in docs/spreadsheet_rules.md.
 """
 
-from .bsn import looks_like_bsn
 from .marking import mark_errors
 from .model import (
     DEFAULT_BENEFIT_TYPES,
@@ -22,13 +21,14 @@ from .model import (
     SpreadsheetInvalid,
     TemplateContext,
 )
-from .parse import parse_submission, read_period
+from .parse import CheckedUpload, check_upload, parse_submission
 from .template import build_template
 
 __all__ = [
     "DEFAULT_BENEFIT_TYPES",
     "TEMPLATE_VERSION",
     "CellProblem",
+    "CheckedUpload",
     "KpiValue",
     "Limits",
     "ParsedSubmission",
@@ -37,8 +37,7 @@ __all__ = [
     "SpreadsheetInvalid",
     "TemplateContext",
     "build_template",
-    "looks_like_bsn",
+    "check_upload",
     "mark_errors",
     "parse_submission",
-    "read_period",
 ]

@@ -1,11 +1,13 @@
 """Whole-file checks of an upload, before any spreadsheet library touches it.
 
 Order matters: size and magic bytes first, then the zip directory (declared sizes,
-compression ratios, macros) BEFORE anything is decompressed, then a bounded,
-CRC-checked pass over every part - so that the reader that follows never meets a
-zip bomb or a part whose header lies about its size. The same pass scans the data
-sheets' XML for what the cell reader cannot see: formulas (it only gives cached
-values), error cells, merged ranges and percent-formatted cells.
+compression ratios, macros) BEFORE anything is decompressed, then one streamed pass
+over every part (parts.py) that refuses a part the moment it inflates to more than it
+declares, fails its CRC or carries a document type declaration - so that the reader
+that follows never meets a zip bomb, a part whose headers lie or an entity. The data
+sheets kept from that pass are then scanned for what the cell reader cannot see
+(facts.py): formulas (it only gives cached values), error cells, merged ranges and
+percent-formatted cells.
 """
 
 from __future__ import annotations
@@ -16,18 +18,19 @@ import re
 import struct
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from xml.etree import ElementTree
 
 from . import layout
+from .facts import SheetFacts, scan_sheet
 from .model import Limits
+from .parts import ContainerRefused, corrupt, read_part, unsafe_xml
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and also any password-protected .xlsx
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 MAX_ZIP_PARTS = 5_000  # a filled template has ~20 parts; thousands is an attack on the directory
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this cannot hurt, whatever their ratio
 SMALL_PART_LIMIT = 16 * 1024 * 1024  # workbook.xml, rels, content types, styles: read whole
-CHUNK = 1024 * 1024
 
 MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -54,34 +57,9 @@ NS_REL_ID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 NS_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 
-# Elements may carry a namespace prefix ("<x:c>", "<x:f>") when a tool other than Excel wrote
-# the file; the prefix is read from the root element and the scans then look for plain
-# bytes, which is many times faster than a regular expression tried at every "<".
-_ROOT_PREFIX = re.compile(rb"<((?:[A-Za-z_][\w.-]*:)?)worksheet[\s>]")
-_MERGE_REF = re.compile(rb'\bref="([A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?)"')
-_CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c\s([^>]*)>")
-_REF_ATTR = re.compile(rb'\br="([A-Z]{1,3}[0-9]+)"')
-_STYLE_ATTR = re.compile(rb'\bs="([0-9]+)"')
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _PERCENT_FORMAT_IDS = {9, 10}  # Excel's built-in "0%" and "0.00%"
 
-
-class ContainerRefused(Exception):
-    """The file as a whole is refused; each problem is a (message key, values) pair."""
-
-    def __init__(self, problems: list[tuple[str, dict[str, object]]]):
-        super().__init__(problems)
-        self.problems = problems
-
-
-@dataclass
-class SheetFacts:
-    """What the XML of one data sheet says that the cell values do not."""
-
-    formula_cells: list[str] = field(default_factory=list)
-    error_cells: list[str] = field(default_factory=list)
-    merged_ranges: list[str] = field(default_factory=list)
-    percent_cells: frozenset[str] = frozenset()
+__all__ = ["Container", "ContainerRefused", "SheetFacts", "inspect_container"]
 
 
 @dataclass
@@ -94,25 +72,25 @@ def inspect_container(data: bytes, limits: Limits) -> Container:
     """Check the file as a zip/xlsx and scan its data sheets; raise ContainerRefused if it is refused."""
     _check_bytes(data, limits)
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        with archive:
-            _check_directory(archive.infolist(), limits)
-            names = {info.filename for info in archive.infolist()}
-            workbook_part = _workbook_part(archive, names)
-            sheets = _sheet_parts(archive, workbook_part, names)
-            data_sheets = layout.sheet_names_for("kpi") + layout.sheet_names_for("participants")
-            wanted = {name: part for name, part in sheets.items() if name in data_sheets}
-            if "" in wanted.values():  # a data sheet whose XML is not in the file
-                raise ContainerRefused([("corrupt_zip", {})])
-            contents = _verify_parts(archive, set(wanted.values()))
-            percent_styles = _percent_styles(archive, workbook_part, names) if wanted else frozenset()
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+        _check_directory(infos, limits)
+        package = _Package(data, infos)
+        workbook_part = _workbook_part(package)
+        sheets = _sheet_parts(package, workbook_part)
+        data_sheets = layout.sheet_names_for("kpi") + layout.sheet_names_for("participants")
+        wanted = {name: part for name, part in sheets.items() if name in data_sheets}
+        if "" in wanted.values():  # a data sheet whose XML is not in the file
+            raise corrupt()
+        contents = {info.filename: read_part(data, info, info.filename in wanted.values()) for info in infos}
+        percent_styles = _percent_styles(package, workbook_part) if wanted else frozenset()
     except ContainerRefused:
         raise
     except BAD_ZIP_ERRORS:
-        raise ContainerRefused([("corrupt_zip", {})]) from None
+        raise corrupt() from None
     kpi_names = layout.sheet_names_for("kpi")
     facts = {
-        name: _scan_sheet(contents[part], percent_styles if name in kpi_names else frozenset())
+        name: scan_sheet(contents[part], percent_styles if name in kpi_names else frozenset())
         for name, part in wanted.items()
     }
     return Container(sheet_names=list(sheets), facts=facts)
@@ -139,7 +117,9 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     if len(infos) > MAX_ZIP_PARTS:
         raise ContainerRefused([("zip_too_many_parts", {"count": len(infos)})])
     if any(info.flag_bits & 0x1 for info in infos):  # encrypted parts: not something Excel writes
-        raise ContainerRefused([("corrupt_zip", {})])
+        raise corrupt()
+    if len({info.filename for info in infos}) < len(infos):  # readers differ in which of two namesakes they read
+        raise corrupt()
     if any(posixpath.basename(info.filename).lower() == "vbaproject.bin" for info in infos):
         problems.append(("macro_enabled", {}))
     if sum(info.file_size for info in infos) > limits.max_uncompressed_bytes:
@@ -153,47 +133,49 @@ def _check_directory(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
         raise ContainerRefused(problems)
 
 
-def _read_small(archive: zipfile.ZipFile, name: str) -> bytes:
-    """A small XML part, refused if it declares entities (billion laughs) or is too big to be honest."""
-    info = archive.getinfo(name)
-    if info.file_size > SMALL_PART_LIMIT:
-        raise ContainerRefused([("unsafe_xml", {"part": name})])
-    content = archive.read(name)
-    if _DOCTYPE.search(content):
-        raise ContainerRefused([("unsafe_xml", {"part": name})])
-    return content
+class _Package:
+    """The upload's parts by name; the small XML parts that say what is where are read through read_part too."""
+
+    def __init__(self, data: bytes, infos: list[zipfile.ZipInfo]):
+        self.data = data
+        self.infos = {info.filename: info for info in infos}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.infos
+
+    def xml(self, name: str) -> ElementTree.Element:
+        info = self.infos[name]
+        if info.file_size > SMALL_PART_LIMIT:
+            raise unsafe_xml(name)
+        try:
+            # read_part refused any DOCTYPE or ENTITY: no entity expansion, no external entities.
+            return ElementTree.fromstring(read_part(self.data, info, keep=True))  # noqa: S314
+        except ElementTree.ParseError:
+            raise corrupt() from None
 
 
-def _parse_xml(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
-    try:
-        # _read_small refused any DOCTYPE or ENTITY: no entity expansion, no external entities.
-        return ElementTree.fromstring(_read_small(archive, name))  # noqa: S314
-    except ElementTree.ParseError:
-        raise ContainerRefused([("corrupt_zip", {})]) from None
-
-
-def _workbook_part(archive: zipfile.ZipFile, names: set[str]) -> str:
+def _workbook_part(package: _Package) -> str:
     """The workbook part named by [Content_Types].xml; refuses macros and non-spreadsheets."""
-    if "[Content_Types].xml" not in names:
+    if "[Content_Types].xml" not in package:
         raise ContainerRefused([("not_a_workbook", {})])
-    types = _parse_xml(archive, "[Content_Types].xml")
+    types = package.xml("[Content_Types].xml")
     overrides = {o.get("PartName", ""): o.get("ContentType", "") for o in types.iter(f"{NS_TYPES}Override")}
     if any(MACRO_MARKER in content_type.lower() for content_type in overrides.values()):
         raise ContainerRefused([("macro_enabled", {})])
     for part, content_type in overrides.items():
-        if content_type in MAIN_TYPES and part.lstrip("/") in names:
+        if content_type in MAIN_TYPES and part.lstrip("/") in package:
             return part.lstrip("/")
     raise ContainerRefused([("not_a_workbook", {})])
 
 
-def _relationships(archive: zipfile.ZipFile, part: str, names: set[str]) -> dict[str, str]:
+def _relationships(package: _Package, part: str) -> dict[str, str]:
     """Relationship id -> part name, for the relationships of `part`."""
     folder, base = posixpath.split(part)
     rels_name = posixpath.join(folder, "_rels", base + ".rels")
-    if rels_name not in names:
+    if rels_name not in package:
         return {}
     targets: dict[str, str] = {}
-    for rel in _parse_xml(archive, rels_name).iter(f"{NS_PKG_REL}Relationship"):
+    for rel in package.xml(rels_name).iter(f"{NS_PKG_REL}Relationship"):
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
@@ -202,45 +184,25 @@ def _relationships(archive: zipfile.ZipFile, part: str, names: set[str]) -> dict
     return targets
 
 
-def _sheet_parts(archive: zipfile.ZipFile, workbook_part: str, names: set[str]) -> dict[str, str]:
+def _sheet_parts(package: _Package, workbook_part: str) -> dict[str, str]:
     """Sheet name -> worksheet part, in workbook order."""
-    relationships = _relationships(archive, workbook_part, names)
-    workbook = _parse_xml(archive, workbook_part)
+    relationships = _relationships(package, workbook_part)
+    workbook = package.xml(workbook_part)
     sheets: dict[str, str] = {}
     for sheet in workbook.iter(f"{NS_MAIN}sheet"):
         part = relationships.get(sheet.get(NS_REL_ID, ""), "")
-        sheets[sheet.get("name", "")] = part if part in names else ""
+        sheets[sheet.get("name", "")] = part if part in package else ""
     return sheets
 
 
-def _verify_parts(archive: zipfile.ZipFile, keep: set[str]) -> dict[str, bytes]:
-    """Decompress every part once, bounded by its declared size and CRC-checked; return the parts in `keep`.
-
-    zipfile stops at the declared size and checks the CRC at the end, so a part that
-    decompresses to more than it declares is refused here and the spreadsheet reader
-    later reads only parts whose real size is known (and within the limits).
-    """
-    kept: dict[str, bytes] = {}
-    for info in archive.infolist():
-        if info.is_dir():
-            continue
-        with archive.open(info) as stream:
-            if info.filename in keep:
-                kept[info.filename] = stream.read()
-            else:
-                while stream.read(CHUNK):
-                    pass
-    return kept
-
-
-def _percent_styles(archive: zipfile.ZipFile, workbook_part: str, names: set[str]) -> frozenset[int]:
+def _percent_styles(package: _Package, workbook_part: str) -> frozenset[int]:
     """Indexes of the cell styles that show a number as a percentage."""
     styles_part = next(
-        (part for part in _relationships(archive, workbook_part, names).values() if part.endswith("styles.xml")), None
+        (part for part in _relationships(package, workbook_part).values() if part.endswith("styles.xml")), None
     )
     if styles_part is None:
         return frozenset()
-    styles = _parse_xml(archive, styles_part)
+    styles = package.xml(styles_part)
     percent_formats = set(_PERCENT_FORMAT_IDS)
     for number_format in styles.iter(f"{NS_MAIN}numFmt"):
         if _is_percent_format(number_format.get("formatCode", "")):
@@ -259,64 +221,3 @@ def _is_percent_format(code: str) -> bool:
     """A '%' outside quoted literals and [..] sections, as in 0.0% (but not 0"%")."""
     unquoted = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", code)
     return "%" in unquoted
-
-
-def _scan_sheet(xml: bytes, percent_styles: frozenset[int]) -> SheetFacts:
-    root = _ROOT_PREFIX.search(xml, 0, 4096)
-    prefix = root.group(1) if root else b""
-    facts = SheetFacts()
-    formula_tags = (b"<" + prefix + b"f>", b"<" + prefix + b"f ", b"<" + prefix + b"f/")
-    facts.formula_cells = _cells_containing(xml, formula_tags, prefix)
-    facts.error_cells = _cells_containing(xml, (b' t="e"',), prefix)
-    facts.merged_ranges = _merged_ranges(xml, prefix)
-    if percent_styles:
-        facts.percent_cells = frozenset(_percent_cells(xml, percent_styles))
-    return facts
-
-
-def _find_all(xml: bytes, needle: bytes) -> list[int]:
-    positions, position = [], xml.find(needle)
-    while position >= 0:
-        positions.append(position)
-        position = xml.find(needle, position + 1)
-    return positions
-
-
-def _cells_containing(xml: bytes, needles: tuple[bytes, ...], prefix: bytes) -> list[str]:
-    """The references of the cells in which a needle occurs: the <c ...> tag opened last before it.
-
-    Formulas and error cells are rare, so looking back from each occurrence is far
-    cheaper than parsing every cell of a large sheet.
-    """
-    cell_open = b"<" + prefix + b"c "
-    refs: list[str] = []
-    for position in sorted(p for needle in needles for p in _find_all(xml, needle)):
-        start = xml.rfind(cell_open, 0, position)
-        if start < 0:
-            continue
-        tag_end = xml.find(b">", start)
-        ref = _REF_ATTR.search(xml, start, tag_end if tag_end > 0 else len(xml))
-        if ref is not None:
-            refs.append(ref.group(1).decode("ascii"))
-    return list(dict.fromkeys(refs))
-
-
-def _merged_ranges(xml: bytes, prefix: bytes) -> list[str]:
-    ranges = []
-    for position in _find_all(xml, b"<" + prefix + b"mergeCell "):
-        tag_end = xml.find(b">", position)
-        ref = _MERGE_REF.search(xml, position, tag_end if tag_end > 0 else len(xml))
-        if ref is not None:
-            ranges.append(ref.group(1).decode("ascii"))
-    return ranges
-
-
-def _percent_cells(xml: bytes, percent_styles: frozenset[int]) -> list[str]:
-    refs = []
-    for match in _CELL_TAG.finditer(xml):
-        attributes = match.group(1)
-        style = _STYLE_ATTR.search(attributes)
-        ref = _REF_ATTR.search(attributes)
-        if style and ref and int(style.group(1)) in percent_styles:
-            refs.append(ref.group(1).decode("ascii"))
-    return refs

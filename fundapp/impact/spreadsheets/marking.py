@@ -11,28 +11,33 @@ from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .container import ContainerRefused, inspect_container
 from .layout import split_cell_ref
 from .messages import text
-from .model import CellProblem, Limits
+from .model import CellProblem, SpreadsheetInvalid
+from .parse import CheckedUpload, check_upload
 from .template import INPUT_FILL
 
 ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")  # Excel's own "bad" red
 AUTHOR = "fundapp"
 
 
-def mark_errors(data: bytes, problems: list[CellProblem], language: str = "nl") -> bytes:
+def mark_errors(upload: bytes | CheckedUpload, problems: list[CellProblem], language: str = "nl") -> bytes:
     """Fill each problem's cell red and comment it; problems on unknown sheets or cells are ignored.
 
     Marks of an earlier round (our comments, our red) are removed first, so that a
     corrected and re-uploaded file shows only what is still wrong. Raises ValueError
-    for a file that is not a workbook that may safely be opened.
+    for a file that is not a workbook that may safely be opened. A CheckedUpload has
+    passed the whole-file checks already; plain bytes are checked first.
     """
+    if not isinstance(upload, CheckedUpload):
+        try:
+            upload = check_upload(upload)  # never let openpyxl unzip a bomb or run into a macro file
+        except SpreadsheetInvalid as refused:
+            raise ValueError(f"cannot mark errors in this file: {refused.problems}") from None
     try:
-        inspect_container(data, Limits())  # never let openpyxl unzip a bomb or run into a macro file
-    except ContainerRefused as refused:
-        raise ValueError(f"cannot mark errors in this file: {refused.problems}") from None
-    workbook = load_workbook(io.BytesIO(data))
+        workbook = load_workbook(io.BytesIO(upload.data))
+    except Exception as error:  # openpyxl fails in many ways on files calamine reads; the marks are a courtesy
+        raise ValueError(f"cannot mark errors in this file: {error!r}") from None
     by_sheet: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for problem in problems:
         if problem.sheet and split_cell_ref(problem.cell) is not None:

@@ -58,8 +58,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The file has too many parts ({count}) for a filled-in template.",
     },
     "unsafe_xml": {
-        "nl": "Het bestand bevat XML die niet is toegestaan ({part}).",
-        "en": "The file contains XML that is not allowed ({part}).",
+        "nl": "Het bestand bevat XML die niet is toegestaan ({part}): een DOCTYPE- of ENTITY-declaratie, of "
+        "een andere tekenset dan UTF-8. Sla het bestand opnieuw op in Excel.",
+        "en": "The file contains XML that is not allowed ({part}): a DOCTYPE or ENTITY declaration, or a "
+        "character encoding other than UTF-8. Save the file again in Excel.",
     },
     "missing_sheet": {
         "nl": "Het tabblad '{name}' ontbreekt. Gebruik het gedownloade sjabloon zonder tabbladen te "
@@ -178,12 +180,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The reference is missing on a row with data.",
     },
     "reference_bsn": {
-        "nl": "Deze referentie lijkt op een BSN en wordt geweigerd. Gebruik een eigen pseudoniem per "
-        "deelnemer (bijvoorbeeld D-0001) en houd de koppeling met de persoon in uw eigen "
-        "administratie; stuur nooit een BSN of naam.",
-        "en": "This reference looks like a BSN (citizen service number) and is refused. Use a pseudonym "
-        "of your own per participant (for example D-0001) and keep the link to the person in your "
-        "own records; never send a BSN or a name.",
+        "nl": "Deze referentie bevat een getal dat op een BSN lijkt en wordt geweigerd. Gebruik een eigen "
+        "pseudoniem per deelnemer met minder dan negen cijfers (bijvoorbeeld D-0001) en houd de koppeling "
+        "met de persoon in uw eigen administratie; stuur nooit een BSN of naam.",
+        "en": "This reference holds a number that looks like a BSN (citizen service number) and is refused. "
+        "Use a pseudonym of your own per participant with fewer than nine digits (for example D-0001) and "
+        "keep the link to the person in your own records; never send a BSN or a name.",
     },
     "duplicate_reference": {
         "nl": "Referentie {text} staat er twee keer in (ook in rij {row}); één regel per deelnemer.",

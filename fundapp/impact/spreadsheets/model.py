@@ -8,6 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .parse import CheckedUpload
 
 TEMPLATE_VERSION = "1"
 
@@ -96,10 +100,14 @@ class CellProblem:
 
 
 class SpreadsheetInvalid(Exception):
-    """The upload was refused; ``problems`` lists every problem found, in sheet/row/column order."""
+    """The upload was refused; ``problems`` lists every problem found, in sheet/row/column order.
 
-    def __init__(self, problems: list[CellProblem]):
+    ``checked`` is the file when it passed the whole-file checks, so that its cells may be marked.
+    """
+
+    def __init__(self, problems: list[CellProblem], checked: CheckedUpload | None = None):
         self.problems = list(problems)
+        self.checked = checked
         summary = "; ".join(f"{p.sheet}!{p.cell}: {p.message}" if p.sheet else p.message for p in self.problems[:5])
         more = f" (+{len(self.problems) - 5} more)" if len(self.problems) > 5 else ""
         super().__init__(f"{len(self.problems)} problem(s): {summary}{more}")

@@ -1,19 +1,22 @@
 """parse_submission: an uploaded workbook in, a complete ParsedSubmission or every problem out.
 
-The path: whole-file checks and the XML scan (container), then calamine reads the
-identity sheet and the two data sheets once each (``to_python``), then the sheets
-are validated. No openpyxl here: it is ten times slower on large sheets.
+The path: whole-file checks and the XML scan (container) with the identity sheet read
+(check_upload, once per upload: the app reads the period from it before it knows what
+to check the rest against), then calamine reads the two data sheets once each
+(``to_python``), then the sheets are validated. No openpyxl here: it is ten times
+slower on large sheets.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
 
 from . import layout
 from .cells import CellRejected, read_text
-from .container import ContainerRefused, inspect_container
+from .container import Container, ContainerRefused, inspect_container
 from .identity import TemplateIdentity, signature_is_valid
 from .messages import quote
 from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, SpreadsheetInvalid, TemplateContext
@@ -27,25 +30,58 @@ READ_ERRORS = (CalamineError, ValueError, OverflowError, TypeError)
 Rows = list[list[object]]
 
 
-def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits()) -> ParsedSubmission:
-    """Read and validate an upload; raise SpreadsheetInvalid listing every problem, or return all of it."""
-    problems = Problems(ctx.language, limits.max_problems)
+@dataclass(frozen=True)
+class CheckedUpload:
+    """A file that passed the whole-file checks (check_upload), with its identity sheet's fields read once."""
+
+    data: bytes
+    container: Container
+    identity_fields: dict[str, str] | None  # None: the workbook has no identity sheet
+
+    @property
+    def period(self) -> str | None:
+        """The period the workbook says it was made for; not trusted until parse_submission checks the signature."""
+        return (self.identity_fields or {}).get("period") or None
+
+
+def check_upload(data: bytes, limits: Limits = Limits(), language: str = "nl") -> CheckedUpload:
+    """The whole-file checks, done once per upload; raise SpreadsheetInvalid if the file as a whole is refused."""
+    problems = Problems(language, limits.max_problems)
     try:
         container = inspect_container(data, limits)
     except ContainerRefused as refused:
         for key, values in refused.problems:
             problems.add("", "", key, **values)
         raise SpreadsheetInvalid(problems.sorted([])) from None
+    fields = None
+    if layout.IDENTITY_SHEET in container.sheet_names:
+        try:
+            with CalamineWorkbook.from_object(io.BytesIO(data)) as workbook:
+                sheet = workbook.get_sheet_by_name(layout.IDENTITY_SHEET)
+                fields = _identity_fields(sheet.to_python(skip_empty_area=False, nrows=20))
+        except READ_ERRORS:
+            problems.add("", "", "corrupt_zip")
+            raise SpreadsheetInvalid(problems.sorted([])) from None
+    return CheckedUpload(data, container, fields)
+
+
+def parse_submission(
+    upload: bytes | CheckedUpload, ctx: TemplateContext, limits: Limits = Limits()
+) -> ParsedSubmission:
+    """Read and validate an upload; raise SpreadsheetInvalid listing every problem, or return all of it."""
+    checked = upload if isinstance(upload, CheckedUpload) else check_upload(upload, limits, ctx.language)
+    problems = Problems(ctx.language, limits.max_problems)
+    container = checked.container
     order = container.sheet_names
+    identity = _checked_identity(checked.identity_fields, ctx, problems)
+    problems.raise_if_any(order, checked)  # another investee's or period's file: its cells mean nothing here
+    assert identity is not None
     try:
-        workbook = CalamineWorkbook.from_object(io.BytesIO(data))
+        workbook = CalamineWorkbook.from_object(io.BytesIO(checked.data))
     except READ_ERRORS:
         problems.add("", "", "corrupt_zip")
         raise SpreadsheetInvalid(problems.sorted(order)) from None
     with workbook:
-        identity = _checked_identity(workbook, order, ctx, problems)
-        problems.raise_if_any(order)  # another investee's or period's file: its cells mean nothing here
-        assert identity is not None
         kpi_name = _sheet_name(order, "kpi", ctx, problems)
         participants_name = _sheet_name(order, "participants", ctx, problems)
         kpi_rows = _sheet_rows(workbook, kpi_name, limits, problems)
@@ -59,7 +95,7 @@ def parse_submission(data: bytes, ctx: TemplateContext, limits: Limits = Limits(
         report_sheet_facts(participants_name, container.facts[participants_name], problems)
         if header_is_intact(participant_rows, participants_name, layout.PARTICIPANT_HEADERS, problems):
             participants = read_participant_rows(participant_rows, participants_name, ctx, limits, problems)
-    problems.raise_if_any(order)
+    problems.raise_if_any(order, checked)
     return ParsedSubmission(
         investee_id=ctx.investee_id,
         period=ctx.period,
@@ -100,18 +136,12 @@ def _last_row(sheet: CalamineSheet) -> int:
 
 
 def _checked_identity(
-    workbook: CalamineWorkbook, order: list[str], ctx: TemplateContext, problems: Problems
+    fields: dict[str, str] | None, ctx: TemplateContext, problems: Problems
 ) -> TemplateIdentity | None:
     """The template's identity if it is this investee's and period's, signed by us; else problems."""
-    if layout.IDENTITY_SHEET not in order:
+    if fields is None:
         problems.add("", "", "identity_missing")
         return None
-    try:
-        rows = workbook.get_sheet_by_name(layout.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
-    except READ_ERRORS:
-        problems.add("", "", "corrupt_zip")
-        return None
-    fields = _identity_fields(rows)
     identity = TemplateIdentity(
         template_version=fields.get("template_version", ""),
         investee_id=fields.get("investee_id", ""),
@@ -144,23 +174,3 @@ def _identity_fields(rows: Rows) -> dict[str, str]:
         if key in layout.IDENTITY_KEYS and key not in fields:
             fields[key] = value or ""
     return fields
-
-
-def read_period(data: bytes, limits: Limits = Limits()) -> str | None:
-    """The period a workbook says it was made for, or None if it cannot safely be read (parse then says why).
-
-    Lets an upload name no period: the template knows its own. Nothing is
-    trusted here; parse_submission checks the signature afterwards.
-    """
-    try:
-        container = inspect_container(data, limits)
-    except ContainerRefused:
-        return None
-    if layout.IDENTITY_SHEET not in container.sheet_names:
-        return None
-    try:
-        with CalamineWorkbook.from_object(io.BytesIO(data)) as workbook:
-            rows = workbook.get_sheet_by_name(layout.IDENTITY_SHEET).to_python(skip_empty_area=False, nrows=20)
-    except READ_ERRORS:
-        return None
-    return _identity_fields(rows).get("period") or None

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from .layout import split_cell_ref
 from .messages import message
 from .model import CellProblem, SpreadsheetInvalid
+
+if TYPE_CHECKING:
+    from .parse import CheckedUpload
 
 
 class Problems:
@@ -64,6 +69,6 @@ class Problems:
             ordered.append(CellProblem("", "", message("too_many_problems", self.language, count=self.not_listed)))
         return ordered
 
-    def raise_if_any(self, sheet_order: list[str]) -> None:
+    def raise_if_any(self, sheet_order: list[str], checked: CheckedUpload | None = None) -> None:
         if self._problems:
-            raise SpreadsheetInvalid(self.sorted(sheet_order))
+            raise SpreadsheetInvalid(self.sorted(sheet_order), checked)

@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from fundapp.participants import MAX_LENGTH, ReferenceRefused, checked_reference, normalise_reference
+
 from . import layout
-from .bsn import looks_like_bsn
 from .cells import CellRejected, decimals_of, is_blank, is_whole, read_date, read_number, read_text
-from .container import SheetFacts
+from .facts import SheetFacts
 from .messages import format_date, quote
 from .model import KpiValue, Limits, ParticipantRow, PlannedIndicator, TemplateContext
 from .problems import Problems
@@ -280,15 +281,19 @@ def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> s
         if not cell.already_reported(layout.P_REFERENCE):
             cell.fail(layout.P_REFERENCE, "reference_missing")
         return None
-    if looks_like_bsn(reference):
-        cell.fail(layout.P_REFERENCE, "reference_bsn")
+    try:
+        normal = checked_reference(reference)  # "D-001", "d-001" and "Ｄ-００1" are one participant
+    except ReferenceRefused as refused:
+        if refused.reason == "too_long":
+            cell.fail(layout.P_REFERENCE, "text_too_long", length=len(normalise_reference(reference)), max=MAX_LENGTH)
+        else:
+            cell.fail(layout.P_REFERENCE, "reference_bsn" if refused.reason == "bsn" else "reference_missing")
         return None
-    key = reference.casefold()  # "D-001" and "d-001" are one participant
-    if key in seen:
-        cell.fail(layout.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[key])
+    if normal in seen:
+        cell.fail(layout.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[normal])
         return None
-    seen[key] = cell.row
-    return reference
+    seen[normal] = cell.row
+    return normal
 
 
 def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:

@@ -12,6 +12,8 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fundapp.participants import MAX_LENGTH as REFERENCE_MAX_LENGTH
+
 from . import layout
 from .identity import TemplateIdentity
 from .messages import format_date, text
@@ -280,7 +282,7 @@ def _participant_validations(
 
     validations = [
         titled(
-            DataValidation(type="textLength", operator="lessThanOrEqual", formula1="500"),
+            DataValidation(type="textLength", operator="lessThanOrEqual", formula1=str(REFERENCE_MAX_LENGTH)),
             layout.P_REFERENCE,
             text("dv_reference", language),
         ),
