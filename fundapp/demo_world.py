@@ -20,7 +20,7 @@ def _admin_scope() -> Any:
     return Scope(user_id=0, is_admin=True)
 
 
-def agree_and_start(session: Session, actor: Any, contract: Any) -> Any:
+def agree_and_start(session: Session, actor: audit.Who, contract: Any) -> Any:
     """Every named payer and provider accepts the draft contract, then it starts (the demo plays every party)."""
     from fundapp.outcomes import contracts
 

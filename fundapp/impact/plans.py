@@ -30,7 +30,7 @@ def parse_period(text: str, field: str = "period") -> Period:
         raise ValidationFailed.field(field, str(exc)) from exc
 
 
-def save_plan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> ImpactPlan:
+def save_plan(session: Session, actor: audit.Who, investee: Investee, data: dict[str, Any]) -> ImpactPlan:
     """Create or update the plan's theory of change and reporting schedule."""
     first = parse_period(data["first_period"], "first_period")
     if first.frequency != data["frequency"]:
@@ -56,7 +56,7 @@ def save_plan(session: Session, actor: Any, investee: Investee, data: dict[str, 
 
 def add_indicator(
     session: Session,
-    actor: Any,
+    actor: audit.Who,
     plan: ImpactPlan,
     indicator: Indicator,
     baseline: Decimal | None,
@@ -87,7 +87,7 @@ def add_indicator(
     return item
 
 
-def update_indicator(session: Session, actor: Any, item: PlanIndicator, data: dict[str, Any]) -> PlanIndicator:
+def update_indicator(session: Session, actor: audit.Who, item: PlanIndicator, data: dict[str, Any]) -> PlanIndicator:
     changes = audit.apply_changes(item, data)
     if changes:
         session.flush()
@@ -101,14 +101,16 @@ def update_indicator(session: Session, actor: Any, item: PlanIndicator, data: di
     return item
 
 
-def remove_indicator(session: Session, actor: Any, item: PlanIndicator) -> None:
+def remove_indicator(session: Session, actor: audit.Who, item: PlanIndicator) -> None:
     plan = item.plan
     audit.record(session, actor, "impact_plan.indicator_removed", plan, {"indicator": [item.indicator.code, None]})
     plan.indicators.remove(item)
     session.flush()
 
 
-def set_target(session: Session, actor: Any, item: PlanIndicator, period_text: str, target: Decimal) -> PlanTarget:
+def set_target(
+    session: Session, actor: audit.Who, item: PlanIndicator, period_text: str, target: Decimal
+) -> PlanTarget:
     period = parse_period(period_text)
     plan_frequency = item.plan.frequency
     if period.frequency != plan_frequency:

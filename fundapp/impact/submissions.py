@@ -111,7 +111,7 @@ def _latest(session: Session, investee_id: int, period: str) -> Submission | Non
 
 def upload(
     session: Session,
-    actor: Any,
+    actor: audit.Who,
     investee: Investee,
     period_text: str | None,
     data: bytes,
@@ -217,7 +217,7 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
     session.expire(submission, ["values"])
 
 
-def submit(session: Session, actor: Any, submission: Submission) -> Submission:
+def submit(session: Session, actor: audit.Who, submission: Submission) -> Submission:
     submission.status = next_status(submission.status, "submit")
     submission.submitted_at = utcnow()
     session.flush()
@@ -225,7 +225,7 @@ def submit(session: Session, actor: Any, submission: Submission) -> Submission:
     return submission
 
 
-def approve(session: Session, actor: Any, submission: Submission) -> Submission:
+def approve(session: Session, actor: audit.Who, submission: Submission) -> Submission:
     submission.status = next_status(submission.status, "approve")
     submission.reviewed_at = utcnow()
     submission.reviewed_by_id = getattr(actor, "id", None)
@@ -237,7 +237,7 @@ def approve(session: Session, actor: Any, submission: Submission) -> Submission:
     return submission
 
 
-def return_for_correction(session: Session, actor: Any, submission: Submission, reason: str) -> Submission:
+def return_for_correction(session: Session, actor: audit.Who, submission: Submission, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationFailed.field("reason", "Say what needs correcting.")
     submission.status = next_status(submission.status, "return")

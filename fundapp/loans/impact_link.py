@@ -24,7 +24,7 @@ def _total_interest(loan: Loan) -> Decimal:
     return sum((i.interest_due for i in loan.installments), ZERO)
 
 
-def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]:
+def apply_discounts(session: Session, actor: audit.Who, submission: Any) -> list[Loan]:
     from fundapp.impact.models import ImpactPlan
 
     loans = list(
@@ -78,5 +78,5 @@ def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]
     return applied
 
 
-def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+def on_submission_approved(submission: Any, *, session: Session, actor: audit.Who) -> None:
     apply_discounts(session, actor, submission)

@@ -95,7 +95,7 @@ def _next_reference(session: Session, fund_id: int, year: int) -> str:
     return f"L{year}-{number:04d}"
 
 
-def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> Loan:
+def create_loan(session: Session, actor: audit.Who, investee: Investee, data: dict[str, Any]) -> Loan:
     data = dict(data)
     check_terms(data)
     reference = (data.pop("reference", None) or "").strip() or _next_reference(
@@ -118,7 +118,7 @@ def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str
     return loan
 
 
-def update_draft(session: Session, actor: Any, loan: Loan, data: dict[str, Any]) -> Loan:
+def update_draft(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]) -> Loan:
     next_status(loan.status, "edit")
     merged = {k: data.get(k, getattr(loan, k)) for k in TERM_FIELDS}
     check_terms(merged)
@@ -129,7 +129,7 @@ def update_draft(session: Session, actor: Any, loan: Loan, data: dict[str, Any])
     return loan
 
 
-def approve(session: Session, actor: Any, loan: Loan) -> Loan:
+def approve(session: Session, actor: audit.Who, loan: Loan) -> Loan:
     loan.status = next_status(loan.status, "approve")
     loan.approved_at = utcnow()
     loan.approved_by_id = getattr(actor, "id", None)
@@ -138,7 +138,7 @@ def approve(session: Session, actor: Any, loan: Loan) -> Loan:
     return loan
 
 
-def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
+def _add_event(session: Session, actor: audit.Who, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
     event = LoanEvent(
         loan=loan, fund_id=loan.fund_id, kind=kind, on=on, created_by_id=getattr(actor, "id", None), **fields
     )
@@ -147,7 +147,7 @@ def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: da
     return event
 
 
-def _apply(session: Session, actor: Any, loan: Loan, action: str, event: LoanEvent) -> Any:
+def _apply(session: Session, actor: audit.Who, loan: Loan, action: str, event: LoanEvent) -> Any:
     """Replay with the new event; an event the loan cannot take is refused (and rolled back by the caller)."""
     before = loan.status
     position = engine.rebuild(session, loan)
@@ -168,7 +168,9 @@ def _apply(session: Session, actor: Any, loan: Loan, action: str, event: LoanEve
     return position
 
 
-def disburse(session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "") -> LoanEvent:
+def disburse(
+    session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal, reference: str = ""
+) -> LoanEvent:
     next_status(loan.status, "disburse")
     if amount > loan.principal - loan.disbursed:
         raise ValidationFailed.field(
@@ -185,7 +187,13 @@ def disburse(session: Session, actor: Any, loan: Loan, on: date, amount: Decimal
 
 
 def record_repayment(
-    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "", prepayment: Any = None
+    session: Session,
+    actor: audit.Who,
+    loan: Loan,
+    on: date,
+    amount: Decimal,
+    reference: str = "",
+    prepayment: Any = None,
 ) -> LoanEvent:
     next_status(loan.status, "repay")
     _not_in_future(on)
@@ -244,7 +252,7 @@ def _first_disbursement(loan: Loan) -> date | None:
     return min(dates) if dates else None
 
 
-def reverse_event(session: Session, actor: Any, event: LoanEvent, reason: str) -> LoanEvent:
+def reverse_event(session: Session, actor: audit.Who, event: LoanEvent, reason: str) -> LoanEvent:
     """Undo a wrong repayment or recovery: the event stays, marked reversed with the reason; the loan is replayed."""
     loan = event.loan
     if event.kind not in (EventKind.REPAYMENT, EventKind.RECOVERY):
@@ -270,7 +278,7 @@ def reverse_event(session: Session, actor: Any, event: LoanEvent, reason: str) -
     return event
 
 
-def write_off(session: Session, actor: Any, loan: Loan, on: date, reason: str) -> LoanEvent:
+def write_off(session: Session, actor: audit.Who, loan: Loan, on: date, reason: str) -> LoanEvent:
     next_status(loan.status, "write_off")
     if not reason.strip():
         raise ValidationFailed.field("reason", "Give the reason for the write-off.")
@@ -280,7 +288,7 @@ def write_off(session: Session, actor: Any, loan: Loan, on: date, reason: str) -
 
 
 def record_recovery(
-    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = ""
+    session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal, reference: str = ""
 ) -> LoanEvent:
     next_status(loan.status, "recover")
     _not_in_future(on)
@@ -291,7 +299,9 @@ def record_recovery(
     return event
 
 
-def restructure(session: Session, actor: Any, loan: Loan, on: date, terms: dict[str, Any], reason: str) -> LoanEvent:
+def restructure(
+    session: Session, actor: audit.Who, loan: Loan, on: date, terms: dict[str, Any], reason: str
+) -> LoanEvent:
     next_status(loan.status, "restructure")
     if not reason.strip():
         raise ValidationFailed.field("reason", "Give the reason for the restructuring.")
@@ -300,7 +310,9 @@ def restructure(session: Session, actor: Any, loan: Loan, on: date, terms: dict[
     return event
 
 
-def change_rate(session: Session, actor: Any, loan: Loan, on: date, annual_rate: Decimal, reason: str) -> LoanEvent:
+def change_rate(
+    session: Session, actor: audit.Who, loan: Loan, on: date, annual_rate: Decimal, reason: str
+) -> LoanEvent:
     next_status(loan.status, "change_rate")
     event = _add_event(
         session, actor, loan, EventKind.RATE_CHANGE, on, terms={"annual_rate": str(annual_rate)}, reason=reason

@@ -137,7 +137,9 @@ def _plain(participant: str | None) -> str | None:
     return None if participant is None else participant.split("/", 1)[1]
 
 
-def compute_claim(session: Session, actor: Any, contract: OutcomeContract, investee_id: int, period_text: str) -> Claim:
+def compute_claim(
+    session: Session, actor: audit.Who, contract: OutcomeContract, investee_id: int, period_text: str
+) -> Claim:
     """A draft claim of the provider's verified, unclaimed results achieved in the period."""
     if contract.status == ContractStatus.DRAFT:
         raise InvalidTransition("A draft contract has no claims; simulate it instead.")
@@ -272,7 +274,7 @@ def _reprice(session: Session, claim: Claim) -> None:
     _price(session, claim, claim.contract, result_ids)
 
 
-def discard_draft(session: Session, actor: Any, claim: Claim) -> None:
+def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:
     if claim.status != ClaimStatus.DRAFT:
         raise InvalidTransition("Only a draft claim can be discarded.")
     _release_results(session, claim, [line.id for line in claim.lines])
@@ -289,7 +291,7 @@ def _release_results(session: Session, claim: Claim, line_ids: list[int], reject
             result.rejection_reason = reject_reason
 
 
-def submit(session: Session, actor: Any, claim: Claim, threshold: Decimal) -> Claim:
+def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal) -> Claim:
     next_status(claim.status, "submit")
     if claim.corrects_claim_id is None:
         # Caps count submitted claims: price again, in case another claim was submitted since this one was drafted.
@@ -427,7 +429,7 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
     return claim
 
 
-def correct(session: Session, actor: Any, claim: Claim, line_ids: list[int], reason: str) -> Claim:
+def correct(session: Session, actor: audit.Who, claim: Claim, line_ids: list[int], reason: str) -> Claim:
     """A new draft claim with negative lines that take back approved lines of an approved or paid claim."""
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID):
         raise InvalidTransition(

@@ -22,7 +22,7 @@ def _item(contract: OutcomeContract, code: str) -> Any:
     return row
 
 
-def record_result(session: Session, actor: Any, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
+def record_result(session: Session, actor: audit.Who, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
     if contract.status != ContractStatus.ACTIVE:
         raise InvalidTransition("Results are recorded under an active contract.")
     if data["investee_id"] not in {p.investee_id for p in contract.providers if p.accepted_at is not None}:
@@ -127,7 +127,7 @@ def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
         )
 
 
-def verify(session: Session, actor: Any, result: OutcomeResult) -> OutcomeResult:
+def verify(session: Session, actor: audit.Who, result: OutcomeResult) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
         raise InvalidTransition(f"A {result.status.value} result cannot be verified.")
     result.status = ResultStatus.VERIFIED
@@ -138,7 +138,7 @@ def verify(session: Session, actor: Any, result: OutcomeResult) -> OutcomeResult
     return result
 
 
-def reject(session: Session, actor: Any, result: OutcomeResult, reason: str) -> OutcomeResult:
+def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: str) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
         raise InvalidTransition(f"A {result.status.value} result cannot be rejected.")
     result.status = ResultStatus.REJECTED
@@ -152,7 +152,7 @@ def reject(session: Session, actor: Any, result: OutcomeResult, reason: str) -> 
     return result
 
 
-def results_from_submission(session: Session, actor: Any, submission: Any) -> list[OutcomeResult]:
+def results_from_submission(session: Session, actor: audit.Who, submission: Any) -> list[OutcomeResult]:
     """An approved KPI report's outcome events become results of the contracts the investee provides under."""
     from fundapp.impact.models import Participant, ParticipantEvent
     from fundapp.outcomes.models import ContractProvider
@@ -248,5 +248,5 @@ def _reference_of_row(reference: str, row: int) -> str:
         ) from None
 
 
-def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+def on_submission_approved(submission: Any, *, session: Session, actor: audit.Who) -> None:
     results_from_submission(session, actor, submission)

@@ -11,7 +11,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import User
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, memberships
 from fundapp.funds.models import Fund
 from fundapp.impact import plans
 from fundapp.impact.models import Submission, SubmissionStatus
@@ -49,7 +49,7 @@ class FundPanel:
 
 
 def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
-    funds = session.scalars(select(Fund).where(Fund.id.in_(sorted(scope.fund_ids))).order_by(Fund.name)).all()
+    funds = session.scalars(select(Fund).where(memberships(scope, Fund)).order_by(Fund.name)).all()
     return [_fund_panel(session, fund, today, words, locale) for fund in funds]
 
 
@@ -121,7 +121,7 @@ class PayerPanel:
 
 def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: str) -> list[PayerPanel]:
     payers = session.scalars(
-        select(OutcomePayer).where(OutcomePayer.id.in_(sorted(scope.payer_ids))).order_by(OutcomePayer.name)
+        select(OutcomePayer).where(memberships(scope, OutcomePayer)).order_by(OutcomePayer.name)
     ).all()
     return [_payer_panel(session, payer, words, locale) for payer in payers]
 
@@ -233,9 +233,7 @@ class InvesteePanel:
 def investee_panels(
     session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str
 ) -> list[InvesteePanel]:
-    investees = session.scalars(
-        select(Investee).where(Investee.id.in_(sorted(scope.investee_ids))).order_by(Investee.name)
-    ).all()
+    investees = session.scalars(select(Investee).where(memberships(scope, Investee)).order_by(Investee.name)).all()
     return [_investee_panel(session, investee, today, words, locale) for investee in investees]
 
 
