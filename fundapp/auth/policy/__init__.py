@@ -28,6 +28,7 @@ from fundapp.auth.policy.rules import (
     payers_represented,
     provider_rows_of,
     sees_results,
+    sees_the_whole_system,
     verifies_results,
 )
 from fundapp.auth.policy.scope import Scope
@@ -108,6 +109,7 @@ __all__ = [
     "require",
     "require_admin",
     "sees_results",
+    "sees_the_whole_system",
     "verifies_results",
     "visible",
     "visible_claims",

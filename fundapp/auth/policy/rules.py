@@ -341,6 +341,11 @@ def may_set_up_contract(scope: Scope, payer_ids: Iterable[int]) -> bool:
     return scope.is_admin or bool(payers_represented(scope, payer_ids))
 
 
+def sees_the_whole_system(scope: Scope) -> bool:
+    """The administrator's view: counts of everything, for running the installation."""
+    return scope.is_admin
+
+
 def may_add_shared_indicator(scope: Scope) -> bool:
     """The shared catalog is the administrator's; a fund manager adds to their own fund's catalog."""
     return scope.is_admin
