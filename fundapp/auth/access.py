@@ -90,8 +90,11 @@ def current_scope() -> Scope:
     return g.scope
 
 
-def current_actor() -> User | None:
-    return current_user if current_user.is_authenticated else None
+def current_actor() -> User:
+    """The logged-in user a route acts for (every route that changes something requires a login)."""
+    if not current_user.is_authenticated:
+        raise Unauthorized("Please log in.")
+    return current_user  # type: ignore[return-value]
 
 
 def access(
