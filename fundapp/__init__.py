@@ -72,10 +72,10 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
-    from fundapp.validation import MoneyField, PercentField
+    from fundapp.validation import MoneyField, PercentField, RatioField
 
-    rest.register_field(MoneyField, "string", "decimal")
-    rest.register_field(PercentField, "string", "decimal")
+    for field in (MoneyField, PercentField, RatioField):
+        rest.register_field(field, "string", "decimal")
     for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -112,6 +112,14 @@ class Day(ma.fields.Date):
         if not FIRST_DAY <= day <= LAST_DAY:
             raise ma.ValidationError("Use a date between the years 1800 and 2199.")
         return day
+
+
+class RatioField(ma.fields.Decimal):
+    """A ratio out of the API (PAR30 0.052300, an XIRR) as a decimal string of six places, exact like money."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("metadata", {}).update(example="0.052300", pattern=r"^-?[0-9]+\.[0-9]{6}$")
+        super().__init__(places=6, rounding=ROUND_HALF_UP, as_string=True, **kwargs)
 
 
 class TrimmedString(ma.fields.String):

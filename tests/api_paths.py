@@ -49,5 +49,12 @@ def world_ids(db_session: Any, world: Any) -> dict[str, int]:
     }
 
 
-def fill(path: str, ids: dict[str, int]) -> str:
-    return re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
+# Values for the query parameters an operation requires.
+REQUIRED_QUERY = {"period": "2026-Q1"}
+
+
+def fill(path: str, ids: dict[str, int], operation: dict[str, Any] | None = None) -> str:
+    """The path with real ids, and the operation's required query parameters when it is given."""
+    url = re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
+    required = [p["name"] for p in (operation or {}).get("parameters", []) if p["in"] == "query" and p.get("required")]
+    return url + ("?" + "&".join(f"{name}={REQUIRED_QUERY[name]}" for name in required) if required else "")

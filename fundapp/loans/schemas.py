@@ -8,7 +8,7 @@ import marshmallow as ma
 from fundapp.loans.models import AllocationKind, EventKind, LoanStatus
 from fundapp.loans.schedule import Amortization, DayCount, Frequency
 from fundapp.loans.servicing import Prepayment
-from fundapp.validation import Day, MoneyField, PercentField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -244,9 +244,9 @@ class PortfolioSchema(ma.Schema):
     interest_received = MoneyField()
     recoveries = MoneyField()
     written_off = MoneyField()
-    par30 = ma.fields.Decimal(as_string=True, places=6)
-    par90 = ma.fields.Decimal(as_string=True, places=6)
+    par30 = RatioField()
+    par90 = RatioField()
     arrears_buckets = ma.fields.Dict(
         keys=ma.fields.String(), values=ma.fields.Nested(BucketSchema), attribute="buckets"
     )
-    xirr = ma.fields.Decimal(as_string=True, places=6, allow_none=True)
+    xirr = RatioField(allow_none=True)
