@@ -11,6 +11,7 @@ from fundapp import audit
 from fundapp.auth.policy import Scope
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
+from fundapp.messages import N_
 from fundapp.outcomes.models import (
     ContractPayer,
     ContractProvider,
@@ -156,12 +157,16 @@ CONTRACT_TRANSITIONS = {
     (ContractStatus.DRAFT, "activate"): ContractStatus.ACTIVE,
     (ContractStatus.ACTIVE, "close"): ContractStatus.CLOSED,
 }
+CONTRACT_REFUSALS = {
+    "activate": N_("Only a draft contract can be started."),
+    "close": N_("Only an active contract can be closed."),
+}
 
 
 def change_status(session: Session, actor: Any, contract: OutcomeContract, action: str) -> OutcomeContract:
     new = CONTRACT_TRANSITIONS.get((contract.status, action))
     if new is None:
-        raise InvalidTransition(f"A {contract.status.value} contract cannot be {action}d.")
+        raise InvalidTransition(CONTRACT_REFUSALS[action])
     if action == "activate" and not contract.providers:
         raise ValidationFailed.field("providers", "Add at least one provider before the contract starts.")
     old = contract.status

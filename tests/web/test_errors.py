@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from fundapp.auth.access import access
+from fundapp.errors import Conflict, InvalidTransition
 from tests import api_paths
 from tests.conftest import test_config
 from tests.factories import PASSWORD
@@ -291,3 +292,79 @@ def test_a_patch_with_a_body_that_is_not_an_object_answers_422(client, world, ap
     headers = _json_headers(api_headers(world.user("admin")))
     response = client.patch(f"/api/v1/funds/{world.fund_a.id}", data=body, headers=headers)
     assert response.status_code == 422
+
+
+# --- errors in the reader's language --------------------------------------------------------------
+
+
+def test_signing_a_claim_that_is_not_submitted_is_refused_in_a_whole_sentence():
+    from fundapp.outcomes.claims import next_status
+    from fundapp.outcomes.models import ClaimStatus
+
+    with pytest.raises(InvalidTransition) as refused:
+        next_status(ClaimStatus.PAID, "sign")
+    assert refused.value.message == "Only a submitted claim can be signed."
+
+
+def _refusals():
+    """The message of every status change the transition tables refuse."""
+    from fundapp.impact import submissions
+    from fundapp.impact.models import SubmissionStatus
+    from fundapp.loans import services as loans
+    from fundapp.loans.models import LoanStatus
+    from fundapp.outcomes import claims, contracts
+    from fundapp.outcomes.models import ClaimStatus
+
+    tables = [
+        (claims.next_status, claims.TRANSITIONS, ClaimStatus),
+        (submissions.next_status, submissions.TRANSITIONS, SubmissionStatus),
+        (loans.next_status, loans.TRANSITIONS, LoanStatus),
+    ]
+    for next_status, transitions, statuses in tables:
+        for action in {action for _status, action in transitions}:
+            for status in statuses:
+                if (status, action) not in transitions:
+                    with pytest.raises(Conflict) as refused:
+                        next_status(status, action)
+                    yield refused.value.message
+    yield from contracts.CONTRACT_REFUSALS.values()
+
+
+def test_every_refused_status_change_is_a_whole_sentence_with_a_dutch_translation(app):
+    from flask_babel import force_locale, gettext
+
+    messages = set(_refusals())
+    assert len(messages) > 15
+    with app.test_request_context(), force_locale("nl"):
+        untranslated = [m for m in messages if gettext(m) == m]
+    assert untranslated == []
+
+
+def test_a_refused_status_change_on_a_page_is_in_dutch(db_session, world, login_as):
+    from tests.factories import add_outcomes
+
+    add_outcomes(db_session, world)
+    client = login_as(world.user("admin"))
+    response = client.post(f"/contracts/{world.contract_a.id}/activate", headers=HTML)
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Alleen een conceptcontract kan worden gestart." in page
+    assert "contract cannot be" not in page
+
+
+def test_an_unknown_page_and_a_wrong_date_are_explained_in_dutch(client, world, login_as):
+    missing = client.get("/no-such-page", headers=HTML).get_data(as_text=True)
+    assert "<h1>Niet gevonden</h1>" in missing
+    assert "Op dit adres staat niets." in missing
+    assert "The requested URL" not in missing  # werkzeug's own English description
+    login_as(world.user("admin"))
+    wrong_date = client.get(f"/loans/{world.loan_a.id}?as_of=0001-01-01", headers=HTML)
+    assert wrong_date.status_code == 422
+    page = wrong_date.get_data(as_text=True)
+    assert "Gebruik een datum tussen de jaren 1800 en 2199." in page
+    assert "<h1>Controleer je invoer</h1>" in page and "Het verzoek is niet geldig." in page
+
+
+def test_the_api_keeps_answering_in_english(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert _envelope(response)["message"] == "There is nothing at this address."
