@@ -368,3 +368,13 @@ def test_an_unknown_page_and_a_wrong_date_are_explained_in_dutch(client, world, 
 def test_the_api_keeps_answering_in_english(client):
     response = client.get("/api/v1/no-such-thing")
     assert _envelope(response)["message"] == "There is nothing at this address."
+
+
+def test_a_form_error_with_numbers_in_it_is_shown_in_dutch(world, login_as):
+    client = login_as(world.user("admin"))
+    form = {"name": "X", "region": "Utrecht", "description": "", "founded_on": ""}
+    response = client.post("/funds/new", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "De lengte moet tussen 2 en 200 liggen." in page
+    assert "Length must be" not in page
