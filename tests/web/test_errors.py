@@ -378,3 +378,27 @@ def test_a_form_error_with_numbers_in_it_is_shown_in_dutch(world, login_as):
     page = response.get_data(as_text=True)
     assert "De lengte moet tussen 2 en 200 liggen." in page
     assert "Length must be" not in page
+
+
+class _DriverError(Exception):
+    def __init__(self, text: str, sqlstate: str | None = None) -> None:
+        super().__init__(text)
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("driver_error", "busy"),
+    [
+        (_DriverError("database is locked"), True),
+        (_DriverError("database table is locked"), True),
+        (_DriverError("could not serialize access due to concurrent update", "40001"), True),
+        (_DriverError("deadlock detected", "40P01"), True),
+        (_DriverError("canceling statement due to lock timeout", "55P03"), True),
+        (_DriverError("connection refused"), False),
+        (_DriverError("the database system is shutting down", "57P03"), False),
+    ],
+)
+def test_a_busy_database_is_told_apart_from_an_unreachable_one(driver_error, busy):
+    from fundapp.errors import is_busy
+
+    assert is_busy(OperationalError("INSERT", {}, driver_error)) is busy
