@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install lint test-postgres clean bench translations
+.PHONY: run test install system-check lint test-postgres clean bench translations
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3 ..."; exit 1; }
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || { echo "missing system package: $(notdir $(PYTHON))-venv (apt-get install $(notdir $(PYTHON))-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -16,7 +17,11 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install
+# The Debian packages the app cannot start without (README, "System packages"): one line if one is missing.
+system-check: install
+	@$(BIN)/python -m fundapp.system_check
+
+run: system-check
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
@@ -25,11 +30,11 @@ lint: install
 	$(BIN)/ruff check fundapp tests benchmarks migrations wsgi.py
 	$(BIN)/ruff format --check fundapp tests benchmarks migrations wsgi.py
 
-test: install lint
+test: system-check lint
 	$(BIN)/pytest -n auto -q
 
 FUNDAPP_TEST_DATABASE_URL ?= postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_test
-test-postgres: install
+test-postgres: system-check
 	FUNDAPP_TEST_DATABASE_URL=$(FUNDAPP_TEST_DATABASE_URL) $(BIN)/pytest -n auto -q
 
 bench: install

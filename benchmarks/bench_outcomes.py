@@ -99,10 +99,12 @@ def bench_claim(rows: list) -> float:
     from fundapp.audit import Actor
     from fundapp.auth.policy import Scope
     from fundapp.db import session_scope
+    from fundapp.demo_world import agree_and_start
     from fundapp.funds.models import Fund
     from fundapp.investees.models import Investee, LegalForm
     from fundapp.outcomes import claims, contracts
-    from fundapp.outcomes.models import OutcomePayer, OutcomeResult, PayerKind, ResultStatus
+    from fundapp.outcomes.models import OutcomeResult, ResultStatus
+    from fundapp.payers.models import OutcomePayer, PayerKind
 
     url = fresh_database(sqlite_url("outcomes"))
     app = create_app({"DATABASE_URL": url})
@@ -141,7 +143,7 @@ def bench_claim(rows: list) -> float:
                     "investor_max_return_percent": None,
                 },
             )
-            contracts.change_status(session, actor, contract, "activate")
+            agree_and_start(session, actor, contract)
             session.execute(
                 insert(OutcomeResult),
                 [

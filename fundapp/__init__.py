@@ -25,20 +25,41 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_BYTES"] + 64 * 1024
     app.url_map.converters["int"] = _database_int()
+    if settings["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from fundapp import api, cli, db, errors, i18n, models, navigation, security  # noqa: F401 - models: tables
+        # The client's address as the N proxies in front report it; what a client writes itself is ignored.
+        # Not the scheme: believing https turns on Flask-WTF's Referer check against a Host the proxy may rewrite.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"], x_proto=0)  # type: ignore[method-assign]
+
+    from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models
     from fundapp.auth import access
 
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    idempotency.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     rest = api.init_app(app)
     _register_blueprints(app, rest)
+    _connect_signals()
     cli.init_app(app)
     return app
+
+
+def _connect_signals() -> None:
+    """Domain events and their listeners, in one place (connecting twice is harmless)."""
+    from fundapp.errors import request_too_large
+    from fundapp.impact.api import too_large_as_spreadsheet_problem
+    from fundapp.impact.signals import submission_approved
+    from fundapp.loans import impact_link
+    from fundapp.outcomes import results
+
+    submission_approved.connect(results.on_submission_approved)
+    submission_approved.connect(impact_link.on_submission_approved)
+    request_too_large.connect(too_large_as_spreadsheet_problem)
 
 
 def _database_int() -> type:
@@ -65,17 +86,17 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.loans import api as loans_api
-    from fundapp.loans import impact_link  # noqa: F401 - registers the impact-linked discount
     from fundapp.loans import views as loans_views
-    from fundapp.outcomes import contract_api, payer_api, payer_views, results  # noqa: F401 - results: hook
+    from fundapp.outcomes import contract_api
     from fundapp.outcomes import views as outcome_views
+    from fundapp.payers import api as payer_api
+    from fundapp.payers import views as payer_views
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
-    from fundapp.validation import MoneyField, PercentField, RatioField
+    from fundapp.validation import DecimalTextField
 
-    for field in (MoneyField, PercentField, RatioField):
-        rest.register_field(field, "string", "decimal")
+    rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import Flask, Request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
@@ -87,6 +88,31 @@ def page_of(items: list[Any], total: int, page: int, page_size: int) -> dict[str
     return {"items": items, "total": total, "page": page, "page_size": page_size}
 
 
+class IdempotencyKeyPlugin(BasePlugin):
+    """Documents the Idempotency-Key header (fundapp/idempotency.py) on every POST made with a token."""
+
+    def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
+        post = (operations or {}).get("post")
+        if post is not None and post.get("security") != []:
+            post.setdefault("parameters", []).append(idempotency_key_parameter())
+
+
+def idempotency_key_parameter() -> dict[str, Any]:
+    from fundapp.idempotency import HEADER, LIFETIME, REPLAYED_HEADER
+
+    hours = int(LIFETIME.total_seconds() // 3600)
+    return {
+        "name": HEADER,
+        "in": "header",
+        "required": False,
+        "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]+$"},
+        "description": "A key of your choice (a UUID) that makes a retry safe: the first request with it takes "
+        f"effect; sent again with the same path and body within {hours} hours, it gets the first (successful) "
+        f"answer again, with `{REPLAYED_HEADER}: true`, and changes nothing. A failed request keeps nothing, so "
+        "it may be sent again with its key. The same key with another path or body is refused (422).",
+    }
+
+
 def init_app(app: Flask) -> Api:
     app.config.update(
         API_TITLE="fundapp API",
@@ -97,7 +123,8 @@ def init_app(app: Flask) -> Api:
         API_SPEC_OPTIONS={
             "info": {
                 "description": "The back office of place-based impact funds and the municipalities "
-                "that pay for outcomes. Money is a decimal string; dates are ISO 8601.",
+                "that pay for outcomes. Money is a decimal string; dates are ISO 8601. A POST made with a token takes an "
+                "Idempotency-Key header, so that a retry never takes effect twice.",
             },
             "components": {
                 "securitySchemes": {
@@ -109,4 +136,10 @@ def init_app(app: Flask) -> Api:
     )
     from apispec.ext.marshmallow import MarshmallowPlugin
 
-    return Api(app, spec_kwargs={"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name)})
+    return Api(
+        app,
+        spec_kwargs={
+            "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+            "extra_plugins": [IdempotencyKeyPlugin()],
+        },
+    )

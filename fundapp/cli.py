@@ -72,15 +72,25 @@ def _ensure_sqlite_dir(url: str) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
-ROLE_TARGETS = {"fund_manager": "fund", "payer_officer": "payer", "investee_member": "investee"}
+ROLE_TARGETS = {
+    "fund_manager": "fund",
+    "payer_officer": "payer",
+    "investee_member": "investee",
+    "validator": "contract",
+}
 
 
 @users_cli.command("create")
 @click.argument("email")
-@click.option("--role", required=True, type=click.Choice(["admin", "fund_manager", "payer_officer", "investee_member"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["admin", "fund_manager", "payer_officer", "investee_member", "validator"]),
+)
 @click.option("--fund", "fund_id", type=int, help="Fund id (for a fund manager).")
 @click.option("--payer", "payer_id", type=int, help="Outcome payer id (for a payer officer).")
 @click.option("--investee", "investee_id", type=int, help="Investee id (for an investee member).")
+@click.option("--contract", "contract_id", type=int, help="Outcome contract id (for an independent validator).")
 @click.option("--name", default="", help="Display name.")
 @click.option("--password", help="Password; prompted for (hidden, twice) when not given.")
 def users_create(
@@ -89,6 +99,7 @@ def users_create(
     fund_id: int | None,
     payer_id: int | None,
     investee_id: int | None,
+    contract_id: int | None,
     name: str,
     password: str | None,
 ) -> None:
@@ -98,7 +109,7 @@ def users_create(
     from fundapp.db import session_scope
     from fundapp.errors import AppError
 
-    targets = {"fund": fund_id, "payer": payer_id, "investee": investee_id}
+    targets = {"fund": fund_id, "payer": payer_id, "investee": investee_id, "contract": contract_id}
     wanted = ROLE_TARGETS.get(role)
     extra = [f"--{k}" for k, v in targets.items() if v is not None and k != wanted]
     if extra:

@@ -13,6 +13,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from fundapp.money import to_decimal
+
 ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-insecure-secret-key"
 
@@ -24,6 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_UNCOMPRESSED_UPLOAD_BYTES": 200 * 1024 * 1024,
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
+    "LOGIN_ADDRESS_MAX_FAILURES": 100,  # in 15 minutes, from one address, whatever accounts
+    "LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES": 20,  # in a day, from one address, on one account
+    "TRUSTED_PROXIES": 0,  # proxies in front whose X-Forwarded-For is believed
+    "SESSION_IDLE_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
     "API_TOKEN_DAYS": 90,
     "CLAIM_DUAL_APPROVAL_ABOVE": Decimal("25000.00"),
@@ -37,6 +43,10 @@ _INT_KEYS = {
     "MAX_UNCOMPRESSED_UPLOAD_BYTES",
     "LOGIN_MAX_FAILURES",
     "LOGIN_LOCKOUT_MINUTES",
+    "LOGIN_ADDRESS_MAX_FAILURES",
+    "LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES",
+    "TRUSTED_PROXIES",
+    "SESSION_IDLE_HOURS",
     "PASSWORD_MIN_LENGTH",
     "API_TOKEN_DAYS",
     "PAGE_SIZE",
@@ -53,7 +63,7 @@ def _coerce(key: str, raw: str) -> Any:
     if key in _INT_KEYS:
         return int(raw)
     if key in _DECIMAL_KEYS:
-        return Decimal(raw)
+        return to_decimal(raw.strip())  # plain decimal text: not 1e5, NaN or other digits
     if key in _BOOL_KEYS:
         return raw.strip().lower() in {"1", "true", "yes", "on"}
     return raw

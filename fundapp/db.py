@@ -7,17 +7,20 @@ commands and imports use ``session_scope()``. Nothing else commits.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, current_app, g
-from sqlalchemy import BigInteger, DateTime, MetaData, Numeric, create_engine, event
+from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Numeric, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from fundapp.money import round_places
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -30,6 +33,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
+    """Store enum values (not names) as a portable VARCHAR with a CHECK constraint."""
+    return Enum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        length=32,
+        values_callable=lambda cls: [member.value for member in cls],
+        validate_strings=True,
+    )
 
 
 def utcnow() -> datetime:
@@ -62,7 +78,8 @@ class ExactDecimal(TypeDecorator):
 
     SQLite has no exact decimal type: it would store NUMERIC as a binary float.
     Storing a scaled integer (cents for money) keeps every value and every
-    SUM() exact there too.
+    SUM() exact there too. A value with more decimals than the scale is
+    rounded half-up to it when stored.
     """
 
     impl = Numeric
@@ -73,7 +90,6 @@ class ExactDecimal(TypeDecorator):
         self.precision = precision
         self.scale = scale
         self._factor = Decimal(10) ** scale
-        self._quantum = Decimal(1).scaleb(-scale)
 
     def load_dialect_impl(self, dialect: Any) -> Any:
         if dialect.name == "sqlite":
@@ -85,7 +101,7 @@ class ExactDecimal(TypeDecorator):
             return None
         if isinstance(value, float):
             raise TypeError("floats are not stored as exact decimals")
-        value = Decimal(value).quantize(self._quantum, rounding=ROUND_HALF_UP)
+        value = round_places(Decimal(value), self.scale)
         if dialect.name == "sqlite":
             return int(value * self._factor)
         return value
@@ -94,8 +110,8 @@ class ExactDecimal(TypeDecorator):
         if value is None:
             return None
         if dialect.name == "sqlite":
-            return (Decimal(int(value)) / self._factor).quantize(self._quantum)
-        return Decimal(value).quantize(self._quantum)
+            return round_places(Decimal(int(value)) / self._factor, self.scale)
+        return round_places(Decimal(value), self.scale)
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self

@@ -19,8 +19,8 @@ from fundapp.funds import services as fund_services
 from fundapp.funds.models import CapitalSourceKind
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import LabelKind, LegalForm
-from fundapp.outcomes import payer_services
-from fundapp.outcomes.models import PayerKind
+from fundapp.payers import services as payer_services
+from fundapp.payers.models import PayerKind
 
 DEMO_PASSWORD = "fundapp-demo"
 ACTOR = audit.Actor.system("demo")
@@ -268,9 +268,9 @@ def load_demo(session: Session) -> str:
     ]
     for email, role, target, name in users:
         create_user(session, ACTOR, email, DEMO_PASSWORD, role, target, name=name)
-    from fundapp import demo_extensions, demo_world  # noqa: F401 - demo_world registers the extensions
+    from fundapp import demo_world
 
-    extra = demo_extensions.run_all(session, funds=funds, investees=investees, payers=payers)
+    extra = demo_world.build(session, funds=funds, investees=investees, payers=payers)
     return (
         f"Demo data loaded: {len(funds)} funds, {len(investees)} investees, {len(payers)} payers, "
         f"{len(users)} users (password: {DEMO_PASSWORD}).{extra}"

@@ -1,5 +1,5 @@
 """Demo data beyond the foundation: loans with repayments, impact plans and KPI reports, an outcome contract
-with results and claims. Registered in demo_extensions; everything goes through the services."""
+with results and claims, built after the foundation's demo data; everything goes through the services."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.demo_extensions import EXTENSIONS
 
 ACTOR = audit.Actor.system("demo")
 
@@ -19,6 +18,18 @@ def _admin_scope() -> Any:
     from fundapp.auth.policy import Scope
 
     return Scope(user_id=0, is_admin=True)
+
+
+def agree_and_start(session: Session, actor: Any, contract: Any) -> Any:
+    """Every named payer and provider accepts the draft contract, then it starts (the demo plays every party)."""
+    from fundapp.outcomes import contracts
+
+    for row in contract.payers:
+        if row.accepted_at is None:
+            contracts.accept_share(session, actor, row)
+    for row in contract.providers:
+        contracts.accept_provision(session, actor, row)
+    return contracts.activate(session, actor, contract)
 
 
 def demo_loans(session: Session, funds: list[Any], investees: list[Any], **_world: Any) -> str:
@@ -208,6 +219,8 @@ def _demo_reports(session: Session, investee: Any, first: Any, today: date) -> N
 
 
 def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_world: Any) -> str:
+    from flask import current_app
+
     from fundapp.outcomes import claims, contracts, results
 
     scope = _admin_scope()
@@ -277,7 +290,7 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
             "investor_max_return_percent": Decimal("5"),
         },
     )
-    contracts.change_status(session, ACTOR, contract, "activate")
+    agree_and_start(session, ACTOR, contract)
     recorded = []
     base = date(today.year - 1, 2, 1)
     for n in range(1, 9):
@@ -315,10 +328,12 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
     for result in recorded:
         results.verify(session, ACTOR, result)
     first = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q1")
-    claims.submit(session, ACTOR, first)
+    threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
+    claims.submit(session, ACTOR, first, threshold)
     second = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q3")
-    claims.submit(session, ACTOR, second)
+    claims.submit(session, ACTOR, second, threshold)
     return " 1 outcome contract with results and claims."
 
 
-EXTENSIONS.extend([demo_loans, demo_impact, demo_outcomes])
+def build(session: Session, **world: Any) -> str:
+    return "".join(part(session, **world) for part in (demo_loans, demo_impact, demo_outcomes))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from blinker import Namespace
 from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
@@ -138,15 +139,15 @@ _HTTP_MESSAGES = {
     503: N_("The service is not available right now. Please try again in a minute."),
 }
 
-# Endpoints that answer an over-large upload in their own terms (e.g. as a spreadsheet problem).
-TOO_LARGE_HANDLERS: list[Any] = []
+# Sent with the endpoint of an over-large request; a listener may answer it in its own terms (e.g. as a
+# spreadsheet problem) by returning an AppError. Connected in ``create_app``.
+request_too_large = Namespace().signal("request-too-large")
 
 
 def _from_http_exception(exc: HTTPException) -> Response | tuple:
     status = exc.code or 500
     if status == 413:
-        for handler in TOO_LARGE_HANDLERS:
-            replacement = handler()
+        for _listener, replacement in request_too_large.send(request.endpoint):
             if replacement is not None:
                 return error_response(replacement.status, replacement.code, replacement.message, replacement.details)
     data = getattr(exc, "data", None) or {}

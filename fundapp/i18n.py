@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_date, format_datetime, get_locale
+
+from fundapp.money import round_cent, round_places, to_decimal
 
 LANGUAGES = ("nl", "en")
 COOKIE = "fundapp_lang"
@@ -37,28 +38,34 @@ def locale_name() -> str:
     return str(get_locale() or "nl")
 
 
+# Babel rounds half-even (125.025 -> 125,02); each filter rounds half-up by fundapp.money first, so a
+# page, a PDF and the API show the same figure.
+
+
 def money(amount: Any, currency: str = "EUR") -> str:
+    """An amount in the reader's locale (€ 1.234,56), half-up to the cent."""
     if amount is None or amount == "":
         return "–"
-    return format_currency(Decimal(amount), currency, locale=locale_name())
+    return format_currency(round_cent(to_decimal(amount)), currency, locale=locale_name())
 
 
 def number(value: Any, places: int | None = None) -> str:
+    """A number in the reader's locale, half-up to ``places`` decimals (to at most 3 when not given)."""
     if value is None or value == "":
         return "–"
-    value = Decimal(value)
+    value = to_decimal(value)
     if places is not None:
         pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(value, format=pattern, locale=locale_name())
-    return format_decimal(value, locale=locale_name())
+        return format_decimal(round_places(value, places), format=pattern, locale=locale_name())
+    return format_decimal(round_places(value, 3), locale=locale_name())  # the locale's pattern shows up to 3
 
 
 def percent(value: Any, places: int = 1) -> str:
-    """A percentage given in percent points (12.5 -> 12,5 %)."""
+    """A percentage given in percent points (12.5 -> 12,5 %), half-up to ``places`` decimals."""
     if value is None or value == "":
         return "–"
     pattern = "#,##0" + ("." + "0" * places if places else "") + " %"
-    return format_percent(Decimal(value) / 100, format=pattern, locale=locale_name())
+    return format_percent(round_places(to_decimal(value), places) / 100, format=pattern, locale=locale_name())
 
 
 def date_filter(value: date | datetime | None, fmt: str = "medium") -> str:

@@ -1,8 +1,9 @@
 """Imports every model module so that Base.metadata knows all tables (Alembic, tests)."""
 
 from fundapp.audit import AuditEntry  # noqa: F401
-from fundapp.auth.models import ApiToken, LoginFailure, Membership, User  # noqa: F401
+from fundapp.auth.models import ApiToken, LoginFailure, Membership, User, UserSession  # noqa: F401
 from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
+from fundapp.idempotency import IdempotencyKey  # noqa: F401
 from fundapp.impact.models import (  # noqa: F401
     ImpactPlan,
     Indicator,
@@ -23,8 +24,8 @@ from fundapp.outcomes.models import (  # noqa: F401
     ContractPayer,
     ContractProvider,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
     RateCard,
     RateItemRow,
 )
+from fundapp.payers.models import OutcomePayer  # noqa: F401

@@ -1,16 +1,32 @@
-"""Money: Decimal parsing, rounding and formatting.
+"""Money: exact parsing, every rounding of the application, and the API's money string.
 
-Money is always ``Decimal``. Amounts are rounded to the cent only where the
-domain rounds (see README "Calculation rules"), and always ROUND_HALF_UP
-(commercial rounding, as Dutch bookkeeping does), never banker's rounding.
+Money is always ``Decimal``. This module is the one place that rounds: every
+rounding site calls the function named by its rule, so that a rule is read
+in one place and tested once:
+
+- ``round_cent``: half-up to the cent (amounts: interest, deadweight, prices, shares of a cap);
+- ``round_to_multiple``: half-up to a multiple (installments rounded to 1, 5, 10 ...);
+- ``floor_cent``: down to the cent (headroom under a cap, a payer's share before the cent left over);
+- ``round_places``: half-up to a number of decimals (figures that are not money: ratios, means, months).
+
+Half-up is commercial rounding, as Dutch bookkeeping does: 0.005 -> 0.01 and
+-0.005 -> -0.01. Python's ``Decimal`` and babel round half-even (banker's
+rounding) by default, which would make 125.025 -> 125.02; never rely on them.
+
+Text becomes a ``Decimal`` only when it is a plain ASCII decimal
+(``-?[0-9]+(.[0-9]+)?``): ``Decimal()`` itself also reads "1e2", "1_000",
+"NaN", "Infinity", surrounding spaces and non-ASCII digits, none of which is
+an amount.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+DECIMAL_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
 class MoneyError(ValueError):
@@ -18,46 +34,48 @@ class MoneyError(ValueError):
 
 
 def to_decimal(value: object) -> Decimal:
-    """Read a Decimal from a str/int/Decimal; floats are refused (they are not exact)."""
+    """A Decimal from plain ASCII decimal text, an int or a finite Decimal; floats are refused (not exact)."""
     if isinstance(value, bool):
         raise MoneyError("not a number")
-    if isinstance(value, Decimal):
-        result = value
-    elif isinstance(value, int):
-        result = Decimal(value)
-    elif isinstance(value, str):
-        text = value.strip().replace("\u00a0", "").replace(" ", "")
-        if not text:
-            raise MoneyError("empty amount")
-        try:
-            result = Decimal(text)
-        except InvalidOperation as exc:
-            raise MoneyError(f"not a number: {value!r}") from exc
-    elif isinstance(value, float):
+    if isinstance(value, float):
         raise MoneyError("floats are not accepted for money; send a decimal string")
-    else:
-        raise MoneyError(f"not a number: {value!r}")
-    if not result.is_finite():
-        raise MoneyError("not a finite number")
-    return result
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise MoneyError("not a finite number")
+        return value
+    if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
+        return Decimal(value)
+    raise MoneyError(f"not a plain decimal number: {value!r}")
 
 
 def round_cent(amount: Decimal) -> Decimal:
-    """Round half-up to the cent (0.005 -> 0.01, -0.005 -> -0.01)."""
+    """Half-up to the cent (0.005 -> 0.01, -0.005 -> -0.01)."""
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def floor_cent(amount: Decimal) -> Decimal:
+    """Down to the cent (toward minus infinity): what stays under a cap never exceeds it."""
+    return amount.quantize(CENT, rounding=ROUND_FLOOR)
+
+
 def round_to_multiple(amount: Decimal, multiple: Decimal) -> Decimal:
-    """Round half-up to a multiple (0.01, 1, 5, 10 ...), keeping cent precision."""
+    """Half-up to a multiple (0.01, 1, 5, 10 ...), keeping cent precision."""
     if multiple <= 0:
         raise MoneyError("rounding multiple must be positive")
     units = (amount / multiple).quantize(Decimal(1), rounding=ROUND_HALF_UP)
     return round_cent(units * multiple)
 
 
-def money_str(amount: Decimal | None) -> str | None:
-    """The API form of an amount: a plain decimal string with two decimals."""
+def round_places(value: Decimal, places: int) -> Decimal:
+    """Half-up to ``places`` decimals, for figures that are not money (0.125 -> 0.13 at 2 places)."""
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def money_str(amount: Decimal | None, places: int = 2) -> str | None:
+    """The API form of an amount: a plain decimal string with two decimals (or ``places``), rounded half-up."""
     if amount is None:
         return None
-    rounded = round_cent(amount)
-    return f"{(rounded if rounded != 0 else ZERO):f}"  # never "-0.00"
+    rounded = round_places(amount, places)
+    return f"{(rounded if rounded != 0 else rounded.copy_abs()):f}"  # never "-0.00"

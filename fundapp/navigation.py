@@ -10,7 +10,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, sees_results
 
 
 @dataclass(frozen=True)
@@ -21,19 +21,15 @@ class NavEntry:
     url_kwargs: Callable[[Scope], dict[str, Any]] | None = None
 
 
-def _manager_or_admin(scope: Scope) -> bool:
-    return scope.is_admin or scope.is_fund_manager
-
-
 def _investee_like(scope: Scope) -> bool:
     return scope.is_admin or scope.is_fund_manager or scope.is_investee_member or scope.is_payer_officer
 
 
 NAV: list[NavEntry] = [
     NavEntry("home.index", _l("Dashboard"), lambda s: True),
-    NavEntry("funds.index", _l("Funds"), _manager_or_admin),
+    NavEntry("funds.index", _l("Funds"), is_manager_or_admin),
     NavEntry("investees.index", _l("Investees"), _investee_like),
-    NavEntry("payers.index", _l("Outcome payers"), lambda s: s.is_admin or s.is_payer_officer),
+    NavEntry("payers.index", _l("Outcome payers"), is_officer_or_admin),
     NavEntry(
         "loans.loan_book",
         _l("Loan book"),
@@ -60,10 +56,10 @@ NAV: list[NavEntry] = [
     ),
     NavEntry("outcomes.contract_list", _l("Contracts"), lambda s: True),
     NavEntry("outcomes.claim_list", _l("Claims"), lambda s: True),
-    NavEntry("outcomes.result_list", _l("Results"), lambda s: s.is_admin or s.is_fund_manager),
+    NavEntry("outcomes.result_list", _l("Results"), sees_results),
     NavEntry("reports.index", _l("Reports"), lambda s: True),
-    NavEntry("impact.indicators", _l("Indicators"), _manager_or_admin),
-    NavEntry("loans.preview", _l("Schedule calculator"), _manager_or_admin),
+    NavEntry("impact.indicators", _l("Indicators"), is_manager_or_admin),
+    NavEntry("loans.preview", _l("Schedule calculator"), is_manager_or_admin),
 ]
 
 

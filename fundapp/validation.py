@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
-from flask import Request
+from babel.numbers import format_decimal
+from flask import Request, has_request_context, request
 
 from fundapp.errors import ValidationFailed
-from fundapp.money import MoneyError, to_decimal
+from fundapp.messages import N_
+from fundapp.money import CENT, MoneyError, money_str, to_decimal
 
 KVK_RE = re.compile(r"^[0-9]{8}$", re.ASCII)
 
@@ -37,11 +39,74 @@ class KvkNumber(ma.fields.String):
 
 
 # Whole sentences (not f-strings), so that the pages can show them in the reader's language.
-DECIMALS_MESSAGES = {2: "Use at most two decimals.", 4: "Use at most 4 decimals.", 6: "Use at most six decimals."}
+DECIMALS_MESSAGES = {
+    2: N_("Use at most two decimals."),
+    4: N_("Use at most 4 decimals."),
+    6: N_("Use at most six decimals."),
+}
 
 
-class MoneyField(ma.fields.Field):
-    """Money as a decimal string in and out ("1234.50"); floats are refused."""
+def typed_in_a_page() -> bool:
+    """Whether a value comes from a form a person filled in on a page, not from an API client."""
+    return has_request_context() and not request.path.startswith("/api/")
+
+
+class DecimalTextField(ma.fields.Field):
+    """A decimal number as text: exactly ``-?[0-9]+(.[0-9]{1,places})?`` in ASCII from an API client.
+
+    "1e2", "1_000", "NaN", "Infinity", spaces, full-width or Arabic-Indic digits and floats are
+    refused (``Decimal()`` would read most of them); a JSON integer is exact and accepted. On a
+    page, what a person typed in the reader's locale ("1.000,50" in Dutch) is first turned into
+    that plain text, and anything else is refused the same way.
+    """
+
+    float_message = N_('Send the value as a decimal string, e.g. "12.5".')
+    invalid_message = N_("Enter a number.")
+    too_small_message = N_("This number is too small.")
+    too_large_message = N_("This number is too large.")
+
+    def __init__(
+        self, *, min_value: Decimal | None = None, max_value: Decimal | None = None, places: int = 4, **kwargs: Any
+    ) -> None:
+        kwargs.setdefault("metadata", {}).setdefault("pattern", f"^-?[0-9]+(\\.[0-9]{{1,{places}}})?$")
+        super().__init__(**kwargs)
+        self.min_value, self.max_value, self.places = min_value, max_value, places
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
+        if isinstance(value, float):
+            raise ma.ValidationError(self.float_message)
+        if isinstance(value, str) and typed_in_a_page():
+            value = normalize_form_amount(value, _form_locale())
+        try:
+            number = to_decimal(value)
+        except MoneyError as exc:
+            raise ma.ValidationError(self.invalid_message) from exc
+        if number.as_tuple().exponent < -self.places:  # type: ignore[operator]
+            raise ma.ValidationError(DECIMALS_MESSAGES.get(self.places, N_("Use fewer decimals.")))
+        if self.min_value is not None and number < self.min_value:
+            raise ma.ValidationError(self._too_small_message())
+        if self.max_value is not None and number > self.max_value:
+            raise ma.ValidationError(self.too_large_message)
+        return number
+
+    def _too_small_message(self) -> str:
+        if self.min_value == 0:
+            return N_("Must not be negative.")
+        if self.min_value == CENT:
+            return N_("Must be more than zero.")
+        return self.too_small_message
+
+    def _jsonschema_type_mapping(self) -> dict[str, Any]:
+        return {"type": "string"}
+
+
+class MoneyField(DecimalTextField):
+    """Money as a decimal string in and out ("1234.50"), rounded half-up when dumped; floats are refused."""
+
+    float_message = N_('Send amounts as a decimal string, e.g. "1234.50", not as a number.')
+    invalid_message = N_("Enter an amount such as 1234.50.")
+    too_small_message = N_("This amount is too small.")
+    too_large_message = N_("This amount is too large.")
 
     def __init__(
         self,
@@ -52,43 +117,18 @@ class MoneyField(ma.fields.Field):
         **kwargs: Any,
     ) -> None:
         kwargs.setdefault("metadata", {}).setdefault("example", "1234.50")
-        super().__init__(**kwargs)
-        self.min_value, self.max_value, self.places = min_value, max_value, places
+        super().__init__(min_value=min_value, max_value=max_value, places=places, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        return f"{Decimal(value).quantize(Decimal(1).scaleb(-self.places)):f}"
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, float):
-            raise ma.ValidationError('Send amounts as a decimal string, e.g. "1234.50", not as a number.')
-        if isinstance(value, str):
-            value = value.strip().replace(",", ".") if value.count(",") == 1 and "." not in value else value.strip()
-        try:
-            amount = to_decimal(value)
-        except MoneyError as exc:
-            raise ma.ValidationError("Enter an amount such as 1234.50.") from exc
-        if amount.as_tuple().exponent < -self.places:  # type: ignore[operator]
-            raise ma.ValidationError(DECIMALS_MESSAGES.get(self.places, "Use fewer decimals."))
-        if self.min_value is not None and amount < self.min_value:
-            raise ma.ValidationError(self._too_small_message())
-        if self.max_value is not None and amount > self.max_value:
-            raise ma.ValidationError("This amount is too large.")
-        return amount
-
-    def _too_small_message(self) -> str:
-        if self.min_value == 0:
-            return "Must not be negative."
-        if self.min_value == Decimal("0.01"):
-            return "Must be more than zero."
-        return "This amount is too small."
-
-    def _jsonschema_type_mapping(self) -> dict[str, Any]:
-        return {"type": "string"}
+        return None if value is None else money_str(to_decimal(value), self.places)
 
 
 class PercentField(MoneyField):
+    """A percentage as a decimal string ("2.5"), up to 4 decimals, from 0 to 100 unless told otherwise."""
+
+    float_message = N_('Send percentages as a decimal string, e.g. "2.5", not as a number.')
+    invalid_message = N_("Enter a percentage such as 2.5.")
+
     def __init__(self, *, places: int = 4, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0"))
         kwargs.setdefault("max_value", Decimal("100"))
@@ -98,7 +138,17 @@ class PercentField(MoneyField):
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         if value is None:
             return None
-        return f"{Decimal(value).normalize():f}"
+        return f"{to_decimal(value).normalize():f}"
+
+
+class RatioField(DecimalTextField):
+    """A ratio or rate given out as a decimal string with a fixed number of decimals, half-up ("0.123457")."""
+
+    def __init__(self, *, places: int = 6, **kwargs: Any) -> None:
+        super().__init__(places=places, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
+        return None if value is None else money_str(to_decimal(value), self.places)
 
 
 FIRST_DAY, LAST_DAY = date(1800, 1, 1), date(2199, 12, 31)
@@ -112,14 +162,6 @@ class Day(ma.fields.Date):
         if not FIRST_DAY <= day <= LAST_DAY:
             raise ma.ValidationError("Use a date between the years 1800 and 2199.")
         return day
-
-
-class RatioField(ma.fields.Decimal):
-    """A ratio out of the API (PAR30 0.052300, an XIRR) as a decimal string of six places, exact like money."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("metadata", {}).update(example="0.052300", pattern=r"^-?[0-9]+\.[0-9]{6}$")
-        super().__init__(places=6, rounding=ROUND_HALF_UP, as_string=True, **kwargs)
 
 
 class TrimmedString(ma.fields.String):
@@ -137,19 +179,33 @@ def load_or_fail(schema: ma.Schema, data: Any, partial: bool = False) -> dict[st
         raise ValidationFailed.from_messages(exc.messages) from exc
 
 
-DUTCH_AMOUNT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+DUTCH_AMOUNT = re.compile(r"-?[0-9]{1,3}(\.[0-9]{3})+(,[0-9]+)?")
+ENGLISH_AMOUNT = re.compile(r"-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?")
 
 
 def normalize_form_amount(text: str, locale: str) -> str:
-    """What a person typed into an amount field, as a plain decimal: 1.250.000,00 (nl) or 1,250,000.00 (en)."""
-    text = text.strip().replace("\u00a0", "").replace(" ", "").replace("€", "")
-    if locale == "nl":
-        if DUTCH_AMOUNT.match(text):
-            return text.replace(".", "").replace(",", ".")
-        if text.count(",") == 1 and "." not in text:
-            return text.replace(",", ".")
-        return text
-    return text.replace(",", "") if re.match(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$", text) else text
+    """What a person typed into a number field, as plain decimal text: 1.250.000,50 (nl) or 1,250,000.50 (en).
+
+    Spaces and a euro sign are dropped; a lone comma is a decimal comma in either language.
+    Anything else is left as typed, for the field to refuse.
+    """
+    text = re.sub(r"[\s€]", "", text)  # \s: also the (narrow) no-break space
+    if locale == "nl" and DUTCH_AMOUNT.fullmatch(text):
+        return text.replace(".", "").replace(",", ".")
+    if locale != "nl" and ENGLISH_AMOUNT.fullmatch(text):
+        return text.replace(",", "")
+    if text.count(",") == 1 and "." not in text:
+        return text.replace(",", ".")
+    return text
+
+
+def as_typed(value: Decimal) -> str:
+    """A number as a person types it in the reader's language (2,75 or 1.000.000,5 in Dutch), read back exactly.
+
+    A form shows stored numbers so: "2.750000" would be refused (too many decimals) and
+    "2.125" would read as 2125 in Dutch.
+    """
+    return format_decimal(value, locale=_form_locale(), decimal_quantization=False)
 
 
 def _form_locale() -> str:
@@ -184,9 +240,6 @@ def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
             # An empty optional field means "no value": None where allowed, else the default.
             if field.allow_none:
                 data[key] = None
-            continue
-        if isinstance(field, MoneyField):
-            data[key] = normalize_form_amount(value, _form_locale())
             continue
         if isinstance(field, ma.fields.Integer) and value.strip().lstrip("-").isdigit():
             # A form posts text; the API's strict integers take the number it means.

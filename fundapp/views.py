@@ -13,7 +13,7 @@ from fundapp.auth.policy import visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 
 bp = Blueprint("home", __name__)
 

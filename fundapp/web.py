@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -52,8 +53,9 @@ def app_error_to_form(exc: AppError) -> dict[str, list[str]]:
     return errors
 
 
-def done(message: str, url: str) -> Any:
-    flash(message, "success")
+def done(message: str, url: str, category: str = "success") -> Any:
+    """After a change (or a page whose action no longer applies, category "warning"): say so, and go on."""
+    flash(message, category)
     return redirect(url, code=303)
 
 
@@ -74,12 +76,16 @@ def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **cont
 
     Errors (the schema's, or a service's 409/422) are shown beside their fields
     with what was typed kept; the response is then 422, so nothing is committed.
+    Stored numbers are shown as a person types them in the reader's language.
     """
     from flask import render_template
 
     from fundapp.errors import Conflict, ValidationFailed
+    from fundapp.validation import as_typed
 
     errors: dict[str, list[str]] = {}
+    if isinstance(values, dict) and any(isinstance(v, Decimal) for v in values.values()):
+        values = {key: as_typed(v) if isinstance(v, Decimal) else v for key, v in values.items()}
     if request.method == "POST":
         form = load_form(schema)
         values, errors = form.raw, form.errors

@@ -17,12 +17,13 @@ from fundapp.funds import services as fund_services
 from fundapp.funds.models import CapitalSourceKind, Fund
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import Investee, LabelKind, LegalForm
-from fundapp.outcomes import payer_services
-from fundapp.outcomes.models import OutcomePayer, PayerKind
+from fundapp.payers import services as payer_services
+from fundapp.payers.models import OutcomePayer, PayerKind
 
 PASSWORD = "correct-horse-battery"
 ACTOR = audit.Actor.system("test")
 ADMIN_SCOPE = Scope(user_id=0, is_admin=True)
+THRESHOLD = Decimal("25000.00")  # the default dual-approval amount
 _seq = itertools.count(1)
 
 
@@ -282,6 +283,7 @@ def make_contract(
     """An outcome contract of one payer (100 %) through the services, active unless asked otherwise."""
     from datetime import date
 
+    from fundapp.demo_world import agree_and_start
     from fundapp.outcomes import contracts
 
     data = {
@@ -314,7 +316,7 @@ def make_contract(
     data.update(terms)
     contract = contracts.create_contract(session, ACTOR, ADMIN_SCOPE, data)
     if activate:
-        contracts.change_status(session, ACTOR, contract, "activate")
+        agree_and_start(session, ACTOR, contract)
     return contract
 
 
@@ -336,7 +338,9 @@ def add_outcomes(session: Session, world: World) -> None:
         },
     )
     world.contract_a = make_contract(session, world.payer_a, [world.investee_a], reference="RF-A")
-    make_contract(session, world.payer_b, [world.investee_b], reference="RF-B")
+    contract_b = make_contract(session, world.payer_b, [world.investee_b], reference="RF-B")
+    world.users["validator_a"] = make_user(session, Role.VALIDATOR, world.contract_a.id)
+    world.users["validator_b"] = make_user(session, Role.VALIDATOR, contract_b.id)
     first = results.record_result(
         session,
         ACTOR,
@@ -352,7 +356,7 @@ def add_outcomes(session: Session, world: World) -> None:
     )
     results.verify(session, ACTOR, first)
     world.claim_a = claims.compute_claim(session, ACTOR, world.contract_a, world.investee_a.id, "2026-Q1")
-    claims.submit(session, ACTOR, world.claim_a)
+    claims.submit(session, ACTOR, world.claim_a, THRESHOLD)
     world.result_a = results.record_result(
         session,
         ACTOR,

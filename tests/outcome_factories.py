@@ -16,12 +16,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
+from fundapp.demo_world import agree_and_start
 from fundapp.outcomes import claims, contracts, results
-from fundapp.outcomes.models import Claim, OutcomeContract, OutcomePayer, OutcomeResult
+from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
+from fundapp.payers.models import OutcomePayer
 from tests.factories import ACTOR, ADMIN_SCOPE
 
 _seq = itertools.count(1)
 
+THRESHOLD = Decimal("25000.00")  # the default dual-approval amount
 VALID_FROM = date(2026, 1, 1)
 VALID_UNTIL = date(2027, 12, 31)
 
@@ -102,7 +105,7 @@ def make_contract(
         session, ACTOR, ADMIN_SCOPE, contract_data(payers, providers, items, **overrides)
     )
     if activate:
-        contracts.change_status(session, ACTOR, contract, "activate")
+        agree_and_start(session, ACTOR, contract)
     session.flush()
     return contract
 
@@ -154,13 +157,14 @@ def make_claim(
     approve_by: list[Any] | None = None,
     pay_by: Any = None,
     paid_on: date = date(2026, 5, 1),
+    threshold: Decimal = THRESHOLD,
 ) -> Claim:
     """A claim computed from the investee's verified results of the period; submitted, signed and paid on request."""
     claim = claims.compute_claim(session, ACTOR, contract, investee.id, period)
     if submit:
-        claims.submit(session, ACTOR, claim)
+        claims.submit(session, ACTOR, claim, threshold)
     for officer in approve_by or []:
-        claims.approve(session, officer, officer_scope(officer), claim)
+        claims.approve(session, officer, officer_scope(officer), claim, threshold)
     if pay_by is not None:
         claims.record_payment(session, pay_by, officer_scope(pay_by), claim, paid_on, f"BANK-{claim.id}")
     session.flush()

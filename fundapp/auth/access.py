@@ -12,9 +12,11 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, g, redirect, request, url_for
-from flask_login import LoginManager, current_user
+from flask import Flask, current_app, g, redirect, request, url_for
+from flask import session as cookie
+from flask_login import LoginManager, current_user, login_user, logout_user
 
+from fundapp.auth import user_sessions
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope
 from fundapp.db import get_session, utcnow
@@ -24,18 +26,40 @@ F = TypeVar("F", bound=Callable[..., Any])
 TOUCH_EVERY = timedelta(minutes=5)
 RULES = ("public", "login", "admin")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+SESSION_KEY = "sid"
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
 
 
+def _idle() -> timedelta:
+    return timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
+
+
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    try:
-        user = get_session().get(User, int(user_id))
-    except ValueError:
+    # Every way in (the session cookie, a remember-me cookie) needs a live session on the server.
+    sid = cookie.get(SESSION_KEY)
+    if not isinstance(sid, str):
         return None
-    return user if user is not None and user.is_active else None
+    user = user_sessions.user_of(get_session(), sid, _idle())
+    return user if user is not None and str(user.id) == user_id and user.is_active else None
+
+
+def log_in(user: User) -> None:
+    """Start a fresh session for ``user``: a new cookie (no session fixation) naming a new row on the server."""
+    cookie.clear()
+    login_user(user)
+    cookie[SESSION_KEY] = user_sessions.start(get_session(), user, _idle())
+
+
+def log_out() -> None:
+    """End the session on the server too, so a copy of the cookie no longer works."""
+    sid = cookie.get(SESSION_KEY)
+    if isinstance(sid, str):
+        user_sessions.end(get_session(), sid)
+    logout_user()
+    cookie.clear()
 
 
 def _authenticate_bearer() -> None:
@@ -104,10 +128,6 @@ def access(
         return guarded  # type: ignore[return-value]
 
     return decorate
-
-
-def managers_or_admin(scope: Scope) -> bool:
-    return scope.is_admin or scope.is_fund_manager
 
 
 def _require_login() -> None:

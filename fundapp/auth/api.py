@@ -17,28 +17,36 @@ blp = make_blueprint("auth", "API tokens and the current user")
 
 
 def login_policy() -> services.LoginPolicy:
-    return services.LoginPolicy(current_app.config["LOGIN_MAX_FAILURES"], current_app.config["LOGIN_LOCKOUT_MINUTES"])
+    config = current_app.config
+    return services.LoginPolicy(
+        config["LOGIN_MAX_FAILURES"],
+        config["LOGIN_LOCKOUT_MINUTES"],
+        config["LOGIN_ADDRESS_MAX_FAILURES"],
+        config["LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES"],
+    )
 
 
 def authenticate_or_count(email: str, password: str) -> Any:
     from flask import request
 
-    address = request.remote_addr or "unknown"
-    services.check_address(get_session(), address)
+    address = request.remote_addr or "unknown"  # the client's, when FUNDAPP_TRUSTED_PROXIES names the proxies
+    policy = login_policy()
+    services.check_address(get_session(), address, email, policy)
     try:
-        return services.authenticate(get_session(), email, password)
+        return services.authenticate(get_session(), email, password, policy=policy)
     except services.AccountLocked:
         raise
     except Unauthorized:
         # The failing request rolls back; the failed attempt is counted on its own.
         with session_scope() as session:
-            services.note_failed_login(session, email, login_policy())
-            services.note_failed_address(session, address)
+            services.note_failed_login(session, email, policy)
+            services.note_failed_address(session, address, email)
         raise
 
 
 @blp.route("/auth/tokens", methods=["POST"])
 @access("public")
+@blp.doc(security=[])
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenCreatedSchema)
 def create_token(data: dict[str, Any]) -> Any:

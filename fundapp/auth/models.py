@@ -4,10 +4,10 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.db import Base, UTCDateTime, utcnow
+from fundapp.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class Role(str, enum.Enum):
@@ -15,19 +15,8 @@ class Role(str, enum.Enum):
     FUND_MANAGER = "fund_manager"
     PAYER_OFFICER = "payer_officer"
     INVESTEE_MEMBER = "investee_member"
-
-
-def enum_column(enum_cls: type[enum.Enum], name: str) -> Enum:
-    """Store enum values (not names) as a portable VARCHAR with a CHECK constraint."""
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=True,
-        length=32,
-        values_callable=lambda cls: [member.value for member in cls],
-        validate_strings=True,
-    )
+    # An independent validator of one outcome contract's results (e.g. an accountant named in the contract).
+    VALIDATOR = "validator"
 
 
 class User(UserMixin, Base):
@@ -56,16 +45,21 @@ class User(UserMixin, Base):
 
 
 class Membership(Base):
-    """What a user is: admin, manager of a fund, officer of a payer, member of an investee."""
+    """What a user is: admin, manager of a fund, officer of a payer, member of an investee, validator of a contract."""
 
     __tablename__ = "memberships"
     __table_args__ = (
-        UniqueConstraint("user_id", "role", "fund_id", "payer_id", "investee_id"),
+        UniqueConstraint("user_id", "role", "fund_id", "payer_id", "investee_id", "contract_id"),
         CheckConstraint(
-            "(role = 'admin' AND fund_id IS NULL AND payer_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'fund_manager' AND fund_id IS NOT NULL AND payer_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'payer_officer' AND payer_id IS NOT NULL AND fund_id IS NULL AND investee_id IS NULL)"
-            " OR (role = 'investee_member' AND investee_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL)",
+            "(role = 'admin' AND fund_id IS NULL AND payer_id IS NULL AND investee_id IS NULL AND contract_id IS NULL)"
+            " OR (role = 'fund_manager' AND fund_id IS NOT NULL AND payer_id IS NULL AND investee_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'payer_officer' AND payer_id IS NOT NULL AND fund_id IS NULL AND investee_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'investee_member' AND investee_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL"
+            " AND contract_id IS NULL)"
+            " OR (role = 'validator' AND contract_id IS NOT NULL AND fund_id IS NULL AND payer_id IS NULL"
+            " AND investee_id IS NULL)",
             name="target_matches_role",
         ),
     )
@@ -76,19 +70,38 @@ class Membership(Base):
     fund_id: Mapped[int | None] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"), index=True)
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_payers.id", ondelete="CASCADE"), index=True)
     investee_id: Mapped[int | None] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
 
     user: Mapped[User] = relationship(back_populates="memberships")
 
 
 class LoginFailure(Base):
-    """A failed login from an address: many in a short while slow that address down (password spraying)."""
+    """A failed login from an address on an account (an email, known or not): too many slow that address down."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_address_at", "address", "at"),)
+    __table_args__ = (
+        Index("ix_login_failures_address_at", "address", "at"),
+        Index("ix_login_failures_account_at", "account", "at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     address: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(255))
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UserSession(Base):
+    """A browser session; the cookie carries a random id, only its SHA-256 is stored, so logging out ends it."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+
+    user: Mapped[User] = relationship(lazy="joined")  # one query per request finds both
 
 
 class ApiToken(Base):

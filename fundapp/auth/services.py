@@ -7,11 +7,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.models import ApiToken, Membership, Role, User
+from fundapp.auth.models import ApiToken, LoginFailure, Membership, Role, User
 from fundapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, NotFound, Unauthorized, ValidationFailed
@@ -63,6 +63,7 @@ def _target_field(role: Role) -> str | None:
         Role.FUND_MANAGER: "fund_id",
         Role.PAYER_OFFICER: "payer_id",
         Role.INVESTEE_MEMBER: "investee_id",
+        Role.VALIDATOR: "contract_id",
     }[role]
 
 
@@ -77,7 +78,7 @@ TARGET_NEEDED = {
 def add_membership(session: Session, actor: audit.Actor, user: User, role: Role, target_id: int | None) -> Membership:
     field = _target_field(role)
     if field is None and target_id is not None:
-        raise ValidationFailed.field("target", "An administrator belongs to no fund, payer or investee.")
+        raise ValidationFailed.field("target", "An administrator belongs to no fund, payer, investee or contract.")
     if field is not None:
         if target_id is None:
             raise ValidationFailed.field(field, TARGET_NEEDED[field])
@@ -98,9 +99,10 @@ def add_membership(session: Session, actor: audit.Actor, user: User, role: Role,
 def _check_target_exists(session: Session, field: str, target_id: int) -> None:
     from fundapp.funds.models import Fund
     from fundapp.investees.models import Investee
-    from fundapp.outcomes.models import OutcomePayer
+    from fundapp.outcomes.models import OutcomeContract
+    from fundapp.payers.models import OutcomePayer
 
-    model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee}[field]
+    model = {"fund_id": Fund, "payer_id": OutcomePayer, "investee_id": Investee, "contract_id": OutcomeContract}[field]
     if session.get(model, target_id) is None:
         raise ValidationFailed.field(field, f"There is no {field.removesuffix('_id')} with id {target_id}.")
 
@@ -109,6 +111,8 @@ def _check_target_exists(session: Session, field: str, target_id: int) -> None:
 class LoginPolicy:
     max_failures: int = 5
     lockout_minutes: int = 15
+    address_max_failures: int = 100
+    account_address_max_failures: int = 20
 
 
 class AccountLocked(Unauthorized):
@@ -120,18 +124,26 @@ class LoginFailed(Unauthorized):
     code = "login_failed"
 
 
-def authenticate(session: Session, email: str, password: str, now: datetime | None = None) -> User:
+def authenticate(
+    session: Session, email: str, password: str, now: datetime | None = None, policy: LoginPolicy = LoginPolicy()
+) -> User:
     """Check a password; raises LoginFailed or AccountLocked and writes nothing on failure.
 
     A failed attempt is counted by ``note_failed_login`` in a transaction of its
-    own, because the failing request itself is rolled back.
+    own, because the failing request itself is rolled back. Whether the email
+    belongs to an account shows neither in the time taken (every path verifies
+    one Argon2 hash) nor in the answer (an unknown email locks like an account).
     """
     now = now or utcnow()
     user = find_user(session, email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        verify_password(None, password)
+    matches = verify_password(user.password_hash if user is not None else None, password)
+    if user is not None:
+        locked = user.locked_until is not None and user.locked_until > now
+    else:
+        locked = _unknown_locked(session, email, policy, now)
+    if locked:
         raise AccountLocked("Too many failed attempts. This account is locked for a few minutes; try again later.")
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    if user is None or not user.active or not matches:
         raise LoginFailed("The email address or password is not correct.")
     if user.failed_logins or user.locked_until:
         user.failed_logins = 0
@@ -141,8 +153,21 @@ def authenticate(session: Session, email: str, password: str, now: datetime | No
     return user
 
 
+def _unknown_locked(session: Session, email: str, policy: LoginPolicy, now: datetime) -> bool:
+    """Whether an account with this email would be locked now, had it existed.
+
+    An account locks at every ``max_failures``-th failure and failures while locked
+    are not noted, so the same rule on the noted failures gives the same answers.
+    """
+    count, last = session.execute(
+        select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.account == _account(email))
+    ).one()
+    lockout = timedelta(minutes=policy.lockout_minutes)
+    return bool(count) and count % policy.max_failures == 0 and last > now - lockout
+
+
 ADDRESS_WINDOW = timedelta(minutes=15)
-ADDRESS_MAX_FAILURES = 20
+ACCOUNT_ADDRESS_WINDOW = timedelta(days=1)
 
 
 class TooManyAttempts(Unauthorized):
@@ -150,31 +175,29 @@ class TooManyAttempts(Unauthorized):
     code = "too_many_attempts"
 
 
-def check_address(session: Session, address: str, now: datetime | None = None) -> None:
-    """Throttle an address that failed to log in too often lately, whichever accounts it tried."""
-    from fundapp.auth.models import LoginFailure
+def _account(email: str) -> str:
+    return normalize_email(email)[:255]
 
+
+def check_address(session: Session, address: str, email: str, policy: LoginPolicy, now: datetime | None = None) -> None:
+    """Throttle an address that failed too often lately: on any accounts (spraying) or on this one (guessing).
+
+    Behind a proxy or a NAT many people share one address, so the limit on all
+    accounts is high; the limit on one account stops one address guessing it.
+    """
     now = now or utcnow()
-    recent = (
-        session.scalar(
-            select(func.count())
-            .select_from(LoginFailure)
-            .where(LoginFailure.address == address, LoginFailure.at > now - ADDRESS_WINDOW)
-        )
-        or 0
-    )
-    if recent >= ADDRESS_MAX_FAILURES:
+    failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address[:64])
+    if session.scalar(failures.where(LoginFailure.at > now - ADDRESS_WINDOW)) >= policy.address_max_failures:
         raise TooManyAttempts("Too many failed logins from your network. Wait a quarter of an hour and try again.")
+    on_account = failures.where(LoginFailure.account == _account(email), LoginFailure.at > now - ACCOUNT_ADDRESS_WINDOW)
+    if session.scalar(on_account) >= policy.account_address_max_failures:
+        raise TooManyAttempts("Too many failed logins on this email address from your network. Try again tomorrow.")
 
 
-def note_failed_address(session: Session, address: str, now: datetime | None = None) -> None:
-    from sqlalchemy import delete
-
-    from fundapp.auth.models import LoginFailure
-
+def note_failed_address(session: Session, address: str, email: str, now: datetime | None = None) -> None:
     now = now or utcnow()
-    session.add(LoginFailure(address=address[:64], at=now))
-    session.execute(delete(LoginFailure).where(LoginFailure.at < now - timedelta(days=1)))
+    session.add(LoginFailure(address=address[:64], account=_account(email), at=now))
+    session.execute(delete(LoginFailure).where(LoginFailure.at < now - ACCOUNT_ADDRESS_WINDOW))
 
 
 def note_failed_login(session: Session, email: str, policy: LoginPolicy, now: datetime | None = None) -> None:

@@ -3,13 +3,12 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from fundapp.auth import services
-from fundapp.auth.access import access, current_actor
+from fundapp.auth.access import access, current_actor, log_in, log_out
 from fundapp.auth.api import authenticate_or_count
 from fundapp.auth.models import ApiToken
 from fundapp.db import get_session
@@ -41,8 +40,7 @@ def login() -> Any:
         except Unauthorized as exc:
             error = exc.message
         else:
-            session.clear()
-            login_user(user)
+            log_in(user)
             flash(_("Welcome, %(name)s.", name=user.name or user.email), "success")
             return redirect(_safe_next(request.args.get("next")), code=303)
     status = 401 if error else 200
@@ -52,8 +50,7 @@ def login() -> Any:
 @bp.route("/logout", methods=["POST"])
 @access("public")
 def logout() -> Any:
-    logout_user()
-    session.clear()
+    log_out()
     flash(_("You are logged out."), "success")
     return redirect(url_for("auth.login"), code=303)
 

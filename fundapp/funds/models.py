@@ -7,8 +7,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
+from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
 
 
 class Fund(Base):

@@ -5,13 +5,13 @@ from datetime import date
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, request, send_file
+from flask import current_app, send_file
 from flask_smorest.fields import Upload
 from sqlalchemy import or_, select
 
 from fundapp.api import make_blueprint
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can_see_participants, load, visible_investees
+from fundapp.auth.policy import can_see_participants, is_manager_or_admin, load, visible_indicators, visible_investees
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
@@ -48,7 +48,7 @@ class FileSchema(ma.Schema):
 @blp.arguments(IndicatorListArgsSchema, location="query")
 @blp.response(200, IndicatorSchema(many=True))
 def list_indicators(args: dict[str, Any]) -> Any:
-    query = select(Indicator).where(Indicator.active.is_(True), catalog.visible_indicators(current_scope()))
+    query = select(Indicator).where(Indicator.active.is_(True), visible_indicators(current_scope()))
     if args["theme"]:
         query = query.where(Indicator.theme_code == args["theme"])
     if args["toc_level"]:
@@ -62,7 +62,7 @@ def list_indicators(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/indicators", methods=["POST"])
-@access("login", check=lambda scope: scope.is_admin or scope.is_fund_manager)
+@access("login", check=is_manager_or_admin)
 @blp.arguments(IndicatorCreateSchema)
 @blp.response(201, IndicatorSchema)
 def create_indicator(data: dict[str, Any]) -> Any:
@@ -287,21 +287,11 @@ def reporting_status(fund_id: int) -> Any:
 UPLOAD_ENDPOINTS = {"api_impact.upload_submission", "impact.upload"}
 
 
-def _register_too_large() -> None:
-    from fundapp.errors import TOO_LARGE_HANDLERS
-
-    if too_large_as_spreadsheet_problem not in TOO_LARGE_HANDLERS:
-        TOO_LARGE_HANDLERS.append(too_large_as_spreadsheet_problem)
-
-
-def too_large_as_spreadsheet_problem() -> Any:
+def too_large_as_spreadsheet_problem(endpoint: str | None) -> Any:
     """An upload over the limit on a KPI endpoint answers like any other spreadsheet problem."""
     limit_mb = current_app.config["MAX_UPLOAD_BYTES"] / (1024 * 1024)
-    if request.endpoint in UPLOAD_ENDPOINTS:
+    if endpoint in UPLOAD_ENDPOINTS:
         return invalid_spreadsheet(
             [sheets.CellProblem("", "", f"The file is larger than the limit of {limit_mb:.0f} MB.")]
         )
     return None
-
-
-_register_too_large()

@@ -8,8 +8,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, can
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
+from fundapp.funds.models import Fund
 from fundapp.impact.models import Indicator
 from fundapp.investees.models import Theme
 
@@ -41,20 +42,6 @@ def seed_rows() -> list[dict[str, Any]]:
     ]
 
 
-def visible_indicators(scope: Scope) -> Any:
-    """The shared catalog plus the indicators of the user's funds (all, for admins)."""
-    from fundapp.investees.models import Investee
-
-    if scope.is_admin:
-        return Indicator.id.is_not(None)
-    clauses = [Indicator.fund_id.is_(None), Indicator.fund_id.in_(sorted(scope.fund_ids))]
-    if scope.investee_ids:
-        clauses.append(
-            Indicator.fund_id.in_(select(Investee.fund_id).where(Investee.id.in_(sorted(scope.investee_ids))))
-        )
-    return or_(*clauses)
-
-
 def catalog_for_fund(session: Session, fund_id: int) -> list[Indicator]:
     return list(
         session.scalars(
@@ -72,7 +59,8 @@ def create_indicator(session: Session, actor: Any, scope: Scope, data: dict[str,
             "Only an administrator adds to the shared catalog; choose your fund.",
             [{"field": "fund_id", "message": "required"}],
         )
-    if fund_id is not None and not (scope.is_admin or fund_id in scope.fund_ids):
+    fund = session.get(Fund, fund_id) if fund_id is not None else None
+    if fund_id is not None and (fund is None or not can(scope, "add_indicator", fund)):
         raise Forbidden(
             "You can add indicators only to a fund you manage.", [{"field": "fund_id", "message": "not yours"}]
         )

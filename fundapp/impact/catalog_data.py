@@ -883,15 +883,15 @@ INDICATORS: tuple[IndicatorSeed, ...] = (
         definition_nl=(
             "Maatschappelijke waarde van het werk van doelgroepmedewerkers in de "
             "periode volgens de bouwblokkentabel van de arbeidsmarktregio die op de "
-            "peildatum geldt: bouwblok per voltijdsjaar naar de situatie vooraf × "
-            "uren per week / 36 × maanden / 12, plus bonussen. Geen geldstroom, "
+            "peildatum geldt: (bouwblok per voltijdsjaar naar de situatie vooraf + "
+            "bonussen) × uren per week / 36 × maanden / 12. Geen geldstroom, "
             "maar de waardering die gemeenten bij social return gebruiken."
         ),
         definition_en=(
             "Social value of the work of target-group employees in the period, using "
             "the bouwblokken table of the labour-market region valid on the "
-            "reference date: block per full-time year by the situation before × "
-            "hours per week / 36 × months / 12, plus bonuses. Not a cash flow but "
+            "reference date: (block per full-time year by the situation before + "
+            "bonuses) × hours per week / 36 × months / 12. Not a cash flow but "
             "the valuation municipalities use for social return."
         ),
         measurement_nl=(

@@ -10,8 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, Quantity, UTCDateTime, utcnow
+from fundapp.db import Base, Quantity, UTCDateTime, enum_column, utcnow
 from fundapp.impact.periods import Frequency
 
 

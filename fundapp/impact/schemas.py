@@ -7,29 +7,21 @@ import marshmallow as ma
 
 from fundapp.impact.models import Aggregation, SubmissionStatus, TocLevel, ValueType
 from fundapp.impact.periods import Frequency, Period, PeriodError
-from fundapp.validation import Day, TrimmedString
+from fundapp.validation import Day, DecimalTextField, TrimmedString
 
 Length = ma.validate.Length
 
 
-class QuantityField(ma.fields.Field):
-    """A measured value as a decimal string ("12", "3.5"); JSON integers are accepted, floats are not."""
+class QuantityField(DecimalTextField):
+    """A measured value as a decimal string ("12", "3.5"), up to 4 decimals; JSON integers are accepted, floats not."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        # Values are stored with 4 decimals in 18 digits.
+        bound = Decimal("999999999999.9999")
+        super().__init__(min_value=-bound, max_value=bound, places=4, **kwargs)
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else f"{Decimal(value).normalize():f}"
-
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
-        if isinstance(value, bool | float):
-            raise ma.ValidationError('Send the value as a decimal string, e.g. "12.5".')
-        try:
-            number = Decimal(str(value).strip().replace(",", "."))
-        except Exception as exc:
-            raise ma.ValidationError("Enter a number.") from exc
-        if not number.is_finite() or abs(number) >= Decimal("1e12"):
-            raise ma.ValidationError("Enter a number.")
-        if number.as_tuple().exponent < -4:  # type: ignore[operator]
-            raise ma.ValidationError("Use at most 4 decimals.")
-        return number
 
 
 class PeriodField(ma.fields.String):

@@ -240,9 +240,9 @@ def approve(session: Session, actor: Any, submission: Submission) -> Submission:
     submission.reviewed_by_id = getattr(actor, "id", None)
     session.flush()
     audit.record(session, actor, "kpi_submission.approved", submission, {"status": ["submitted", "approved"]})
-    from fundapp.impact import hooks
+    from fundapp.impact.signals import submission_approved
 
-    hooks.run_on_approved(session, actor, submission)
+    submission_approved.send(submission, session=session, actor=actor)
     return submission
 
 

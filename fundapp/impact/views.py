@@ -13,7 +13,15 @@ from sqlalchemy import or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, can_see_participants, load, visible_funds, visible_investees
+from fundapp.auth.policy import (
+    can,
+    can_see_participants,
+    is_manager_or_admin,
+    load,
+    visible,
+    visible_indicators,
+    visible_investees,
+)
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
@@ -41,7 +49,7 @@ def _locale() -> str:
 @access("login")
 def indicators() -> Any:
     session = get_session()
-    query = select(Indicator).where(Indicator.active.is_(True), catalog.visible_indicators(current_scope()))
+    query = select(Indicator).where(Indicator.active.is_(True), visible_indicators(current_scope()))
     theme = request.args.get("theme") or None
     level = request.args.get("toc_level") or None
     q = (request.args.get("q") or "").strip()[:100]
@@ -64,20 +72,20 @@ def indicators() -> Any:
         locale=_locale(),
         filters={"theme": theme, "toc_level": level, "q": q},
         levels=list(TocLevel),
-        can_create=current_scope().is_admin or current_scope().is_fund_manager,
+        can_create=is_manager_or_admin(current_scope()),
     )
 
 
 @bp.route("/indicators/new", methods=["GET", "POST"])
-@access("login", check=lambda scope: scope.is_admin or scope.is_fund_manager)
+@access("login", check=is_manager_or_admin)
 def new_indicator() -> Any:
     session = get_session()
     from fundapp.impact.models import Aggregation, ValueType
     from fundapp.investees.queries import all_themes
     from fundapp.navigation import theme_name
 
-    funds = session.scalars(select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)).all()
-    fund_options = [(f.id, f.name) for f in funds if current_scope().is_admin or f.id in current_scope().fund_ids]
+    funds = session.scalars(select(Fund).where(visible(current_scope(), Fund, "add_indicator")).order_by(Fund.name))
+    fund_options = [(f.id, f.name) for f in funds]
     fields = [
         {
             "name": "fund_id",

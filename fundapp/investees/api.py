@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from fundapp.api import make_blueprint, page_of, page_schema
-from fundapp.auth.access import access, current_actor, current_scope, managers_or_admin
-from fundapp.auth.policy import load
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import is_manager_or_admin, load
 from fundapp.db import get_session
 from fundapp.investees import services
 from fundapp.investees.models import Investee, Label
@@ -33,7 +33,7 @@ def list_investees(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/investees", methods=["POST"])
-@access("login", check=managers_or_admin)
+@access("login", check=is_manager_or_admin)
 @blp.arguments(InvesteeCreateSchema)
 @blp.response(201, InvesteeSchema)
 def create_investee(data: dict[str, Any]) -> Any:

@@ -6,8 +6,7 @@ from datetime import date, datetime
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, UTCDateTime, utcnow
+from fundapp.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class LegalForm(str, enum.Enum):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, can
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme
@@ -37,7 +37,7 @@ def _check_kvk_unique(session: Session, kvk: str, exclude_id: int | None = None)
 def _check_fund(session: Session, scope: Scope, fund_id: int) -> None:
     if session.get(Fund, fund_id) is None:
         raise ValidationFailed.field("fund_id", f"There is no fund with id {fund_id}.")
-    if not scope.is_admin and fund_id not in scope.fund_ids:
+    if not can(scope, "edit", session.get(Fund, fund_id)):
         raise Forbidden(
             "You can only add investees to a fund you manage.", [{"field": "fund_id", "message": "not your fund"}]
         )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible_funds
+from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_funds
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees import services
@@ -23,9 +23,7 @@ bp = Blueprint("investees", __name__, url_prefix="/investees")
 
 def _form_context(investee: Investee | None) -> dict[str, Any]:
     session = get_session()
-    funds = session.scalars(select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)).all()
-    if not current_scope().is_admin:
-        funds = [f for f in funds if f.id in current_scope().fund_ids]
+    funds = session.scalars(select(Fund).where(visible(current_scope(), Fund, "edit")).order_by(Fund.name)).all()
     from fundapp.navigation import theme_name
 
     return {
@@ -56,7 +54,7 @@ def index() -> Any:
         funds=funds,
         themes=all_themes(session),
         filters={"fund_id": fund_id, "theme": theme, "municipality": municipality or ""},
-        can_create=current_scope().is_admin or current_scope().is_fund_manager,
+        can_create=is_manager_or_admin(current_scope()),
     )
 
 
@@ -94,13 +92,9 @@ def _investee_values(investee: Investee) -> Any:
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@access("login")
+@access("login", check=is_manager_or_admin)
 def create() -> Any:
     scope = current_scope()
-    if not (scope.is_admin or scope.is_fund_manager):
-        from fundapp.errors import Forbidden
-
-        raise Forbidden(_("Only fund managers and administrators add investees."))
 
     def save(data: dict[str, Any]) -> Any:
         investee = services.create_investee(get_session(), current_actor(), scope, data)

@@ -7,8 +7,8 @@ from flask import send_file
 from sqlalchemy import select
 
 from fundapp.api import make_blueprint, page_of, page_schema
-from fundapp.auth.access import access, current_actor, current_scope, managers_or_admin
-from fundapp.auth.policy import load, visible_loans
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import is_manager_or_admin, load, visible_loans
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
@@ -71,7 +71,7 @@ def list_loans(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/loans", methods=["POST"])
-@access("login", check=managers_or_admin)
+@access("login", check=is_manager_or_admin)
 @blp.arguments(LoanCreateSchema)
 @blp.response(201, LoanSchema)
 def create_loan(data: dict[str, Any]) -> Any:

@@ -10,7 +10,7 @@ from decimal import Decimal, localcontext
 
 from fundapp.loans.schedule import PRECISION
 from fundapp.loans.servicing import InstallmentState, LoanPosition
-from fundapp.money import ZERO
+from fundapp.money import ZERO, round_places
 
 
 def _overdue_on(position: LoanPosition, on: dt.date) -> list[InstallmentState]:
@@ -51,7 +51,8 @@ _XIRR_TOLERANCE = Decimal("1e-14")
 
 
 def xirr(cashflows: list[tuple[dt.date, Decimal]]) -> Decimal | None:
-    """Annual effective rate making the flows' present value zero (actual/365); None when there is none."""
+    """Annual effective rate making the flows' present value zero (actual/365), half-up to 12 decimals;
+    None when there is none."""
     flows = [(day, Decimal(amount)) for day, amount in cashflows if amount != 0]
     if not any(a > 0 for _, a in flows) or not any(a < 0 for _, a in flows):
         return None
@@ -59,7 +60,7 @@ def xirr(cashflows: list[tuple[dt.date, Decimal]]) -> Decimal | None:
     with localcontext(prec=PRECISION):
         timed = [(Decimal((day - first).days) / 365, amount) for day, amount in flows]
         rate = _newton(timed) or _bisection(timed)
-        return None if rate is None else rate.quantize(Decimal("1e-12"))
+        return None if rate is None else round_places(rate, 12)
 
 
 def _present_value(timed: list[tuple[Decimal, Decimal]], rate: Decimal) -> tuple[Decimal, Decimal]:

@@ -78,11 +78,5 @@ def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]
     return applied
 
 
-def _register() -> None:
-    from fundapp.impact import hooks
-
-    if apply_discounts not in hooks.ON_APPROVED:
-        hooks.ON_APPROVED.append(apply_discounts)
-
-
-_register()
+def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+    apply_discounts(session, actor, submission)

@@ -13,11 +13,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
+from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
 from fundapp.loans.schedule import Amortization, DayCount, Frequency
 from fundapp.loans.servicing import Prepayment
 
@@ -111,6 +122,9 @@ class Loan(Base):
         return self.principal - self.disbursed
 
 
+LIVE_REPAYMENT_WITH_REFERENCE = "kind = 'repayment' AND reference <> '' AND reversed_at IS NULL"
+
+
 class LoanEvent(Base):
     """Something that happened to a loan; never edited, only reversed (with a reason)."""
 
@@ -118,6 +132,17 @@ class LoanEvent(Base):
     __table_args__ = (
         Index("ix_loan_events_loan_id_on", "loan_id", "on"),
         Index("ix_loan_events_fund_kind_on", "fund_id", "kind", "on", "amount", "loan_id"),
+        # A bank reference books a repayment once: the same one again is a double booking (a reversed one is not).
+        Index(
+            "uq_loan_events_live_repayment",
+            "loan_id",
+            "on",
+            "amount",
+            "reference",
+            unique=True,
+            postgresql_where=text(LIVE_REPAYMENT_WITH_REFERENCE),
+            sqlite_where=text(LIVE_REPAYMENT_WITH_REFERENCE),
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -1,16 +1,17 @@
 """The loan book as of a date, aggregated in SQL: a fixed number of queries whatever the number of loans.
 
 PAR_X = outstanding principal of loans more than X days past due ÷ outstanding
-principal of all active loans (by amount). The fund's XIRR takes the dated
-cash flows (disbursements out; interest, principal, recoveries in) and values
-what is still outstanding at par on the as-of date.
+principal of all active loans (by amount), half-up to 6 decimals; sums are read
+half-up to the cent. The fund's XIRR takes the dated cash flows (disbursements
+out; interest, principal, recoveries in) and values what is still outstanding
+at par on the as-of date.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import and_, case, func, literal, or_, select
@@ -18,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from fundapp.loans.arrears import xirr
 from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment
-from fundapp.money import ZERO
+from fundapp.money import ZERO, round_cent, round_places
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
-RATIO = Decimal("0.000001")
+RATIO_PLACES = 6
 
 
 @dataclass(frozen=True)
@@ -118,7 +119,7 @@ def outstanding_on(session: Session, fund_id: int, as_of: date) -> dict[int, Dec
     """Each started loan's outstanding principal on the date (one query)."""
     per_loan = _per_loan(fund_id, as_of)
     rows = session.execute(select(per_loan.c.loan_id, per_loan.c.outstanding, per_loan.c.gone)).all()
-    return {loan_id: (ZERO if gone else _money(amount)) for loan_id, amount, gone in rows}
+    return {loan_id: (ZERO if gone else round_cent(amount)) for loan_id, amount, gone in rows}
 
 
 def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
@@ -157,7 +158,7 @@ def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
         principal_received=sum((row["principal"] for _, row in received), ZERO),
         interest_received=sum((row["interest"] for _, row in received), ZERO),
         recoveries=sum((row["recoveries"] for _, row in received), ZERO),
-        written_off=_money(written_off),
+        written_off=round_cent(written_off),
         par30=_ratio(over30, outstanding),
         par90=_ratio(buckets["90+"]["outstanding"], outstanding),
         buckets=buckets,
@@ -174,16 +175,13 @@ def _buckets(session: Session, fund_id: int, as_of: date) -> dict[str, dict[str,
     ).all()
     buckets = {name: {"loans": 0, "outstanding": ZERO} for name in BUCKETS}
     for name, count, amount in rows:
-        buckets[name] = {"loans": count, "outstanding": _money(amount)}
+        buckets[name] = {"loans": count, "outstanding": round_cent(amount)}
     return buckets
 
 
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
 def _ratio(part: Decimal, whole: Decimal) -> Decimal:
-    return (part / whole).quantize(RATIO, rounding=ROUND_HALF_UP) if whole else ZERO.quantize(RATIO)
+    """part ÷ whole, half-up to 6 decimals (0 when there is no whole)."""
+    return round_places(part / whole if whole else ZERO, RATIO_PLACES)
 
 
 def _received_per_day(session: Session, fund_id: int, as_of: date) -> list[tuple[date, dict[str, Decimal]]]:
@@ -202,7 +200,10 @@ def _received_per_day(session: Session, fund_id: int, as_of: date) -> list[tuple
         .group_by(a.paid_on)
     ).all()
     return [
-        (day, {"principal": _money(p), "interest": _money(i), "recoveries": _money(r), "cash": _money(c)})
+        (
+            day,
+            {"principal": round_cent(p), "interest": round_cent(i), "recoveries": round_cent(r), "cash": round_cent(c)},
+        )
         for day, p, i, r, c in rows
     ]
 
@@ -213,7 +214,7 @@ def _disbursed_per_day(session: Session, fund_id: int, as_of: date) -> list[tupl
         .where(LoanEvent.fund_id == fund_id, LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.on <= as_of)
         .group_by(LoanEvent.on)
     ).all()
-    return [(day, _money(amount)) for day, amount in rows]
+    return [(day, round_cent(amount)) for day, amount in rows]
 
 
 def loan_arrears(session: Session, loan_ids: list[int], as_of: date) -> dict[int, LoanArrears]:
@@ -280,4 +281,4 @@ def next_due(session: Session, loan_ids: list[int], as_of: date) -> dict[int, tu
             paid, and_(paid.c.loan_id == LoanInstallment.loan_id, paid.c.installment_number == LoanInstallment.number)
         )
     ).all()
-    return {loan_id: (due, _money(amount)) for loan_id, due, amount in rows}
+    return {loan_id: (due, round_cent(amount)) for loan_id, due, amount in rows}

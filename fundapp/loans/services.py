@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -191,11 +192,47 @@ def record_repayment(
     _not_in_future(on)
     if _first_disbursement(loan) and on < _first_disbursement(loan):
         raise ValidationFailed.field("date", "A repayment cannot come before the loan was disbursed.")
-    event = _add_event(
-        session, actor, loan, EventKind.REPAYMENT, on, amount=amount, reference=reference, prepayment=prepayment
-    )
+    _refuse_double_booking(session, loan, on, amount, reference)
+    try:
+        with session.begin_nested():
+            event = _add_event(
+                session, actor, loan, EventKind.REPAYMENT, on, amount=amount, reference=reference, prepayment=prepayment
+            )
+    except IntegrityError:
+        # The same repayment, booked by a request that committed while this one waited on the unique index.
+        _refuse_double_booking(session, loan, on, amount, reference)
+        raise
     _apply(session, actor, loan, "repay", event)
     return event
+
+
+def _refuse_double_booking(session: Session, loan: Loan, on: date, amount: Decimal, reference: str) -> None:
+    """A bank reference identifies one payment: the same date, amount and reference again is a double booking."""
+    if not reference:
+        return
+    booked = session.scalar(
+        select(LoanEvent).where(
+            LoanEvent.loan_id == loan.id,
+            LoanEvent.kind == EventKind.REPAYMENT,
+            LoanEvent.on == on,
+            LoanEvent.amount == amount,
+            LoanEvent.reference == reference,
+            LoanEvent.reversed_at.is_(None),
+        )
+    )
+    if booked is not None:
+        raise Conflict(
+            "This repayment is already booked: the loan has a repayment with this date, amount and bank reference.",
+            [
+                {
+                    "field": "reference",
+                    "message": N_("Already booked on this loan with this date and amount; reverse it first if wrong."),
+                    "repayment_id": booked.id,
+                    "date": booked.on.isoformat(),
+                }
+            ],
+            code="duplicate_repayment",
+        )
 
 
 def _not_in_future(on: date) -> None:

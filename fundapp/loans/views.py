@@ -10,8 +10,8 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from fundapp.auth.access import access, current_actor, current_scope, managers_or_admin
-from fundapp.auth.policy import can, load, visible_investees
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
@@ -208,7 +208,7 @@ DEFAULT_TERMS = {
 
 
 @bp.route("/loans/new", methods=["GET", "POST"])
-@access("login", check=managers_or_admin)
+@access("login", check=is_manager_or_admin)
 def create() -> Any:
     session = get_session()
     investees = session.scalars(select(Investee).where(visible_investees(current_scope())).order_by(Investee.name))

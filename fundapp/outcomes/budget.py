@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp.money import ZERO, round_cent
+from fundapp.money import ZERO, round_cent, round_places
 from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, ClaimStatus, LineStatus, OutcomeContract
 
 APPROVED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
@@ -30,9 +30,10 @@ class BudgetRow:
 
     @property
     def used_ratio(self) -> Decimal | None:
+        """Approved ÷ committed, half-up to 4 decimals."""
         if not self.committed:
             return None
-        return (self.approved / self.committed).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        return round_places(self.approved / self.committed, 4)
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,8 @@ def _payer_row(session: Session, contract: OutcomeContract, payer: object) -> Bu
 
 
 def _investor(contract: OutcomeContract, paid: Decimal) -> InvestorPosition | None:
-    # The investor is repaid from the outcome payments, up to capital plus the maximum return.
+    # The investor is repaid from the outcome payments, up to capital plus the maximum return
+    # (that ceiling half-up to the cent).
     if not contract.investor_name or contract.investor_capital is None:
         return None
     max_return = contract.investor_max_return_percent or ZERO

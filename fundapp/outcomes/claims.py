@@ -11,17 +11,19 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask import current_app, has_app_context
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.auth.models import User
+from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
 from fundapp.outcomes import pricing
+from fundapp.outcomes.budget import APPROVED
 from fundapp.outcomes.models import (
     Claim,
     ClaimApproval,
@@ -35,8 +37,6 @@ from fundapp.outcomes.models import (
     ResultStatus,
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
-
-DEFAULT_DUAL_APPROVAL_ABOVE = Decimal("25000.00")
 
 TRANSITIONS = {
     (ClaimStatus.DRAFT, "submit"): ClaimStatus.SUBMITTED,
@@ -73,17 +73,26 @@ def next_status(current: ClaimStatus, action: str) -> ClaimStatus:
         raise InvalidTransition(REFUSALS[action]) from None
 
 
-def dual_approval_threshold() -> Decimal:
-    if has_app_context():
-        return Decimal(current_app.config.get("CLAIM_DUAL_APPROVAL_ABOVE", DEFAULT_DUAL_APPROVAL_ABOVE))
-    return DEFAULT_DUAL_APPROVAL_ABOVE
+def approved_alongside(session: Session, claim: Claim) -> Decimal:
+    """What is already approved for the same contract, provider and period (other claims, positive amounts)."""
+    amounts = session.scalars(
+        select(Claim.approved_amount).where(
+            Claim.contract_id == claim.contract_id,
+            Claim.investee_id == claim.investee_id,
+            Claim.period == claim.period,
+            Claim.status.in_(APPROVED),
+            Claim.id != claim.id,
+        )
+    )
+    return sum((amount for amount in amounts if amount is not None and amount > 0), ZERO)
 
 
-def approvals_needed(claim: Claim) -> int:
-    """Fixed when the claim is submitted, so a later change of the threshold does not change old claims."""
-    if claim.approvals_required:
-        return claim.approvals_required
-    return 2 if abs(_approvable_amount(claim)) > dual_approval_threshold() else 1
+def approvals_needed(session: Session, claim: Claim, threshold: Decimal) -> int:
+    """Two officers sign when this claim, added to what is already approved for the same contract, provider and
+    period, exceeds the threshold: splitting a claim never avoids the second signature. A requirement fixed at
+    submission (under the threshold then in force) never goes down."""
+    total = abs(_approvable_amount(claim)) + approved_alongside(session, claim)
+    return max(claim.approvals_required or 1, 2 if total > threshold else 1)
 
 
 def _approvable_amount(claim: Claim) -> Decimal:
@@ -293,16 +302,15 @@ def _release_results(session: Session, claim: Claim, line_ids: list[int], reject
             result.rejection_reason = reject_reason
 
 
-def submit(session: Session, actor: Any, claim: Claim) -> Claim:
+def submit(session: Session, actor: Any, claim: Claim, threshold: Decimal) -> Claim:
     next_status(claim.status, "submit")
     if claim.corrects_claim_id is None:
         # Caps count submitted claims: price again, in case another claim was submitted since this one was drafted.
         _reprice(session, claim)
     claim.status = ClaimStatus.SUBMITTED
     claim.submitted_at = utcnow()
-    if has_app_context():
-        # The threshold in force when the claim reaches the payer decides how many officers sign it.
-        claim.approvals_required = 2 if abs(claim.total_payable) > dual_approval_threshold() else 1
+    # The threshold in force when the claim reaches the payer decides at least how many officers sign it.
+    claim.approvals_required = approvals_needed(session, claim, threshold)
     session.flush()
     audit.record(
         session,
@@ -314,14 +322,14 @@ def submit(session: Session, actor: Any, claim: Claim) -> Claim:
     return claim
 
 
-def _officer_payer(claim: Claim, scope: Any) -> int:
-    payers = [p.payer_id for p in claim.contract.payers if p.payer_id in scope.payer_ids]
-    if not payers:
+def _officer_payer(claim: Claim, scope: Scope) -> int:
+    rows = [row for row in payer_rows_of(scope, claim.contract) if row.accepted_at is not None]
+    if not rows:
         raise Forbidden("Only an officer of a payer of this contract decides on its claims.")
-    return payers[0]
+    return rows[0].payer_id
 
 
-def reject_line(session: Session, actor: Any, scope: Any, claim: Claim, line: ClaimLine, reason: str) -> Claim:
+def reject_line(session: Session, actor: User, scope: Scope, claim: Claim, line: ClaimLine, reason: str) -> Claim:
     next_status(claim.status, "decide_line")
     _officer_payer(claim, scope)
     if claim.approvals:
@@ -336,14 +344,17 @@ def reject_line(session: Session, actor: Any, scope: Any, claim: Claim, line: Cl
     return claim
 
 
-def approve(session: Session, actor: Any, scope: Any, claim: Claim) -> Claim:
+def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold: Decimal) -> Claim:
     """An officer's signature; the claim is approved once enough different officers have signed."""
     next_status(claim.status, "sign")
     payer_id = _officer_payer(claim, scope)
     if any(a.user_id == actor.id for a in claim.approvals):
         raise Conflict("You have already signed this claim; a second, different officer must co-sign.")
+    # Approvals of one contract take turns (a row lock on PostgreSQL), so two claims for the same provider and
+    # period cannot each pass alone with one signature at the same moment.
+    session.execute(select(OutcomeContract.id).where(OutcomeContract.id == claim.contract_id).with_for_update())
     claim.approvals.append(ClaimApproval(user_id=actor.id, payer_id=payer_id))
-    needed = approvals_needed(claim)
+    needed = approvals_needed(session, claim, threshold)
     before = claim.status
     if len(claim.approvals) >= needed:
         _finish_approval(session, claim)
@@ -385,7 +396,7 @@ def _splits(claim: Claim) -> list[ClaimPayerSplit]:
     return [ClaimPayerSplit(payer_id=payer_id, amount=amount) for payer_id, amount in totals.items()]
 
 
-def reject(session: Session, actor: Any, scope: Any, claim: Claim, reason: str) -> Claim:
+def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: str) -> Claim:
     next_status(claim.status, "reject")
     _officer_payer(claim, scope)
     claim.status = ClaimStatus.REJECTED
@@ -401,7 +412,7 @@ def reject(session: Session, actor: Any, scope: Any, claim: Claim, reason: str) 
     return claim
 
 
-def record_payment(session: Session, actor: Any, scope: Any, claim: Claim, paid_on: date, reference: str) -> Claim:
+def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, paid_on: date, reference: str) -> Claim:
     """The payers paid their parts; recorded once (a second attempt is a 409)."""
     before = claim.status
     claim.status = next_status(claim.status, "pay")

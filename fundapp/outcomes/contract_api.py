@@ -3,13 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 from sqlalchemy import select
 
-from fundapp.api import make_blueprint
+from fundapp.api import PageArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import load, visible_claims, visible_contracts
+from fundapp.auth.policy import (
+    acting_providers,
+    is_officer_or_admin,
+    load,
+    payer_rows_of,
+    require,
+    visible,
+    visible_claims,
+    visible_contracts,
+)
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
+from fundapp.investees.models import Investee
+from fundapp.listing import paginate, search_clause
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import claims, contracts, pricing, results
 from fundapp.outcomes.contract_schemas import (
@@ -20,6 +32,7 @@ from fundapp.outcomes.contract_schemas import (
     CorrectionSchema,
     DecisionReasonSchema,
     PaymentSchema,
+    ProviderDirectorySchema,
     RateCardCreateSchema,
     RateCardSchema,
     ResultCreateSchema,
@@ -27,15 +40,20 @@ from fundapp.outcomes.contract_schemas import (
     SimulationResultSchema,
     SimulationSchema,
 )
-from fundapp.outcomes.models import Claim, ClaimStatus, OutcomeContract, OutcomeResult, RateCard
+from fundapp.outcomes.models import (
+    Claim,
+    ClaimStatus,
+    ContractPayer,
+    ContractProvider,
+    OutcomeContract,
+    OutcomeResult,
+    RateCard,
+)
 from fundapp.outcomes.terms import rule_errors
 from fundapp.validation import MoneyField
 
 blp = make_blueprint("outcomes", "Result financing: contracts, rate cards, results, claims, payments, simulation")
-
-
-def _officer_or_admin(scope: Any) -> bool:
-    return scope.is_admin or scope.is_payer_officer
+ProviderDirectoryPageSchema = page_schema(ProviderDirectorySchema, "ProviderDirectoryPage")
 
 
 @blp.route("/outcome-contracts/simulate", methods=["POST"])
@@ -105,15 +123,13 @@ def simulate(data: dict[str, Any]) -> Any:
 @access("login")
 @blp.response(200, RateCardSchema(many=True))
 def list_rate_cards() -> Any:
-    scope = current_scope()
-    query = select(RateCard).order_by(RateCard.name)
-    if not scope.is_admin:
-        query = query.where(RateCard.payer_id.in_(sorted(scope.payer_ids)))
-    return list(get_session().scalars(query))
+    return list(
+        get_session().scalars(select(RateCard).where(visible(current_scope(), RateCard)).order_by(RateCard.name))
+    )
 
 
 @blp.route("/rate-cards", methods=["POST"])
-@access("login", check=_officer_or_admin)
+@access("login", check=is_officer_or_admin)
 @blp.arguments(RateCardCreateSchema)
 @blp.response(201, RateCardSchema)
 def create_rate_card(data: dict[str, Any]) -> Any:
@@ -140,7 +156,7 @@ def list_contracts() -> Any:
 
 
 @blp.route("/outcome-contracts", methods=["POST"])
-@access("login", check=_officer_or_admin)
+@access("login", check=is_officer_or_admin)
 @blp.arguments(ContractCreateSchema)
 @blp.response(201, ContractSchema)
 def create_contract(data: dict[str, Any]) -> Any:
@@ -155,20 +171,70 @@ def get_contract(contract_id: int) -> Any:
     return load(get_session(), OutcomeContract, contract_id, current_scope())
 
 
+@blp.route("/outcome-contracts/<int:contract_id>/payers/<int:payer_id>/accept", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200, ContractSchema)
+def accept_payer_share(contract_id: int, payer_id: int) -> Any:
+    """An officer of a named payer accepts its share and commitment (naming a payer grants nothing until then)."""
+    session = get_session()
+    row = session.scalar(
+        select(ContractPayer).where(ContractPayer.contract_id == contract_id, ContractPayer.payer_id == payer_id)
+    )
+    if row is None:
+        raise NotFound("This payer is not named in the contract.")
+    require(current_scope(), "accept", row)
+    contracts.accept_share(session, current_actor(), row)
+    return session.get(OutcomeContract, contract_id)
+
+
+@blp.route("/outcome-contracts/<int:contract_id>/providers/<int:investee_id>/accept", methods=["POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+@blp.response(200, ContractSchema)
+def accept_provider(contract_id: int, investee_id: int) -> Any:
+    """The named provider's fund manager or member accepts; until then the payers see nothing of the provider."""
+    session = get_session()
+    row = session.scalar(
+        select(ContractProvider).where(
+            ContractProvider.contract_id == contract_id, ContractProvider.investee_id == investee_id
+        )
+    )
+    if row is None:
+        raise NotFound("This provider is not named in the contract.")
+    require(current_scope(), "accept", row)
+    contracts.accept_provision(session, current_actor(), row)
+    return session.get(OutcomeContract, contract_id)
+
+
 @blp.route("/outcome-contracts/<int:contract_id>/activate", methods=["POST"])
 @access("login", obj=(OutcomeContract, "contract_id", "edit"))
 @blp.response(200, ContractSchema)
 def activate_contract(contract_id: int) -> Any:
+    """Start a draft once every payer and provider has accepted it."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "edit")
-    return contracts.change_status(get_session(), current_actor(), contract, "activate")
+    return contracts.activate(get_session(), current_actor(), contract)
 
 
 @blp.route("/outcome-contracts/<int:contract_id>/close", methods=["POST"])
 @access("login", obj=(OutcomeContract, "contract_id", "edit"))
 @blp.response(200, ContractSchema)
 def close_contract(contract_id: int) -> Any:
+    """Agree to close for your payer(s); the contract closes once an officer of every payer has agreed."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "edit")
-    return contracts.change_status(get_session(), current_actor(), contract, "close")
+    return contracts.agree_to_close(get_session(), current_actor(), payer_rows_of(current_scope(), contract))
+
+
+@blp.route("/providers", methods=["GET"])
+@access("login", check=is_officer_or_admin)
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, ProviderDirectoryPageSchema)
+def provider_directory(args: dict[str, Any]) -> Any:
+    """Enterprises an officer may name as providers: name, KvK number and municipality only."""
+    query = select(Investee).order_by(Investee.name)
+    clause = search_clause([Investee.name, Investee.kvk_number, Investee.municipality], args["q"])
+    if clause is not None:
+        query = query.where(clause)
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
 
 
 class BudgetRowSchema(ma.Schema):
@@ -236,15 +302,13 @@ def list_results(contract_id: int) -> Any:
 def record_result(data: dict[str, Any], contract_id: int) -> Any:
     """A participant result (participant, achieved_on) or a cohort result (period, units), awaiting verification."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
-    scope = current_scope()
-    if not (scope.is_admin or _provider_is_mine(scope, contract, data["investee_id"])):
+    if not _acts_for(contract, data["investee_id"]):
         raise ValidationFailed.field("investee_id", "You can enter results only for your own enterprise or fund.")
     return results.record_result(get_session(), current_actor(), contract, data)
 
 
-def _provider_is_mine(scope: Any, contract: OutcomeContract, investee_id: int) -> bool:
-    provider = next((p for p in contract.providers if p.investee_id == investee_id), None)
-    return provider is not None and (investee_id in scope.investee_ids or provider.investee.fund_id in scope.fund_ids)
+def _acts_for(contract: OutcomeContract, investee_id: int) -> bool:
+    return investee_id in {p.investee_id for p in acting_providers(current_scope(), contract)}
 
 
 @blp.route("/outcome-results/<int:result_id>/verify", methods=["POST"])
@@ -289,8 +353,7 @@ def list_claims(args: dict[str, Any]) -> Any:
 def compute_claim(data: dict[str, Any], contract_id: int) -> Any:
     """A draft claim computed from the provider's verified, unclaimed results of the period."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
-    scope = current_scope()
-    if not (scope.is_admin or _provider_is_mine(scope, contract, data["investee_id"])):
+    if not _acts_for(contract, data["investee_id"]):
         raise ValidationFailed.field("investee_id", "You can claim only for your own enterprise or fund.")
     return claims.compute_claim(get_session(), current_actor(), contract, data["investee_id"], data["period"])
 
@@ -316,9 +379,8 @@ def discard_claim(claim_id: int) -> Any:
 @access("login", obj=(Claim, "claim_id", "submit"))
 @blp.response(200, ClaimSchema)
 def submit_claim(claim_id: int) -> Any:
-    return claims.submit(
-        get_session(), current_actor(), load(get_session(), Claim, claim_id, current_scope(), "submit")
-    )
+    claim = load(get_session(), Claim, claim_id, current_scope(), "submit")
+    return claims.submit(get_session(), current_actor(), claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
 
 
 @blp.route("/claims/<int:claim_id>/lines/<int:line_id>/reject", methods=["POST"])
@@ -339,7 +401,8 @@ def reject_claim_line(data: dict[str, Any], claim_id: int, line_id: int) -> Any:
 def approve_claim(claim_id: int) -> Any:
     """Sign the claim; above the dual-approval amount a second, different officer co-signs."""
     claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
-    return claims.approve(get_session(), current_actor(), current_scope(), claim)
+    threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
+    return claims.approve(get_session(), current_actor(), current_scope(), claim, threshold)
 
 
 @blp.route("/claims/<int:claim_id>/reject", methods=["POST"])
@@ -364,17 +427,10 @@ def record_payment(data: dict[str, Any], claim_id: int) -> Any:
 
 
 @blp.route("/claims/<int:claim_id>/corrections", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "view"))
+@access("login", obj=(Claim, "claim_id", "correct"))
 @blp.arguments(CorrectionSchema)
 @blp.response(201, ClaimSchema)
 def correct_claim(data: dict[str, Any], claim_id: int) -> Any:
     """A new claim with negative lines that takes back approved lines (approved claims never change)."""
-    claim = load(get_session(), Claim, claim_id, current_scope(), "view")
-    scope = current_scope()
-    from fundapp.auth.policy import can
-
-    if not (can(scope, "submit", claim) or can(scope, "decide", claim)):
-        from fundapp.errors import Forbidden
-
-        raise Forbidden("Only the provider's side or the payer's officers start a correction.")
+    claim = load(get_session(), Claim, claim_id, current_scope(), "correct")
     return claims.correct(get_session(), current_actor(), claim, data["line_ids"], data["reason"])

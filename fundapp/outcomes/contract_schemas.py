@@ -162,6 +162,23 @@ class ContractPayerSchema(ma.Schema):
     name = ma.fields.Function(lambda p: p.payer.name)
     share_percent = PercentField(min_value=None, max_value=None)
     commitment = MoneyField(allow_none=True)
+    accepted_at = ma.fields.DateTime(allow_none=True)
+    close_agreed_at = ma.fields.DateTime(allow_none=True)
+
+
+class ContractProviderSchema(ma.Schema):
+    investee_id = ma.fields.Integer()
+    name = ma.fields.Function(lambda p: p.investee.name)
+    accepted_at = ma.fields.DateTime(allow_none=True)
+
+
+class ProviderDirectorySchema(ma.Schema):
+    """What any officer may see of an enterprise, to name it as a provider: its public register entry."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    kvk_number = ma.fields.String()
+    municipality = ma.fields.String()
 
 
 class ContractSchema(ma.Schema):
@@ -177,9 +194,7 @@ class ContractSchema(ma.Schema):
     contract_cap = MoneyField(allow_none=True)
     deadweight_percent = PercentField(min_value=None, max_value=None)
     payers = ma.fields.List(ma.fields.Nested(ContractPayerSchema))
-    providers = ma.fields.Function(
-        lambda c: [{"investee_id": p.investee_id, "name": p.investee.name} for p in c.providers]
-    )
+    providers = ma.fields.List(ma.fields.Nested(ContractProviderSchema))
     items = ma.fields.List(ma.fields.Nested(ItemOutSchema))
     investor_name = ma.fields.String()
     investor_capital = MoneyField(allow_none=True)
@@ -282,9 +297,12 @@ class ClaimSchema(ma.Schema):
     lines = ma.fields.List(ma.fields.Nested(ClaimLineSchema))
 
     def _needed(self, claim: Any) -> int:
+        from flask import current_app
+        from sqlalchemy.orm import object_session
+
         from fundapp.outcomes.claims import approvals_needed
 
-        return approvals_needed(claim)
+        return approvals_needed(object_session(claim), claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
 
 
 class LineDecisionSchema(ma.Schema):

@@ -8,20 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, can
+from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
-from fundapp.messages import N_
 from fundapp.outcomes.models import (
     ContractPayer,
     ContractProvider,
     ContractStatus,
     OutcomeContract,
-    OutcomePayer,
     RateCard,
     RateItemRow,
 )
 from fundapp.outcomes.terms import check_terms, contract_terms, rate_item
+from fundapp.payers.models import OutcomePayer
 
 ITEM_FIELDS = ("code", "name", "price", "prerequisite", "max_units", "max_amount", "evidence", "indicator_code")
 
@@ -52,18 +52,15 @@ def _check_items(rows: list[RateItemRow]) -> None:
     check_terms(terms)
 
 
-def _officer_of(scope: Scope, payer_id: int) -> None:
-    if not (scope.is_admin or payer_id in scope.payer_ids):
+def create_rate_card(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> RateCard:
+    payer = session.get(OutcomePayer, data["payer_id"])
+    if payer is None:
+        raise ValidationFailed.field("payer_id", "There is no such payer.")
+    if not can(scope, "edit", payer):
         raise Forbidden(
             "You can only do this for your own municipality or province.",
             [{"field": "payer_id", "message": "not your payer"}],
         )
-
-
-def create_rate_card(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> RateCard:
-    _officer_of(scope, data["payer_id"])
-    if session.get(OutcomePayer, data["payer_id"]) is None:
-        raise ValidationFailed.field("payer_id", "There is no such payer.")
     rows = _item_rows(data["items"])
     _check_items(rows)
     card = RateCard(payer_id=data["payer_id"], name=data["name"], description=data["description"], items=rows)
@@ -81,7 +78,8 @@ def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, 
     providers = data.pop("providers")
     items = data.pop("items")
     _refuse_repeats(payers, providers)
-    if not scope.is_admin and not any(p["payer_id"] in scope.payer_ids for p in payers):
+    own = {p["payer_id"] for p in payers if p["payer_id"] in scope.payer_ids}
+    if not scope.is_admin and not own:
         raise Forbidden(
             "A contract you set up includes your own municipality or province as a payer.",
             [{"field": "payers", "message": "your payer is missing"}],
@@ -90,7 +88,7 @@ def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, 
         raise Conflict("A contract with this reference already exists.", [{"field": "reference", "message": "taken"}])
     if data.get("rate_card_id"):
         card = session.get(RateCard, data["rate_card_id"])
-        if card is None or not (scope.is_admin or card.payer_id in scope.payer_ids):
+        if card is None or not can(scope, "view", card):
             raise ValidationFailed.field("rate_card_id", "There is no such rate card of yours.")
         rows = [_copy_item(row) for row in card.items] if not items else _item_rows(items)
     else:
@@ -99,6 +97,11 @@ def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, 
     contract.payers = [_contract_payer(session, i, p) for i, p in enumerate(payers)]
     contract.providers = [_provider(session, i, investee_id) for i, investee_id in enumerate(providers)]
     check_terms(contract_terms(contract))
+    # The officer setting the contract up accepts for their own payer; every other party is only invited.
+    now = utcnow()
+    for row in contract.payers:
+        if row.payer_id in own:
+            row.accepted_at, row.accepted_by_id = now, getattr(actor, "id", None)
     session.add(contract)
     session.flush()
     audit.record(
@@ -157,31 +160,93 @@ CONTRACT_TRANSITIONS = {
     (ContractStatus.DRAFT, "activate"): ContractStatus.ACTIVE,
     (ContractStatus.ACTIVE, "close"): ContractStatus.CLOSED,
 }
-CONTRACT_REFUSALS = {
-    "activate": N_("Only a draft contract can be started."),
-    "close": N_("Only an active contract can be closed."),
-}
+ACTIONS = {"activate": "started", "close": "closed"}
 
 
-def change_status(session: Session, actor: Any, contract: OutcomeContract, action: str) -> OutcomeContract:
+def _transition(contract: OutcomeContract, action: str) -> ContractStatus:
     new = CONTRACT_TRANSITIONS.get((contract.status, action))
     if new is None:
-        raise InvalidTransition(CONTRACT_REFUSALS[action])
-    if action == "activate" and not contract.providers:
+        if action == "activate":
+            raise InvalidTransition("Only a draft contract can be started.")
+        raise InvalidTransition("Only an active contract can be closed.")
+    return new
+
+
+def accept_share(session: Session, actor: Any, row: ContractPayer) -> ContractPayer:
+    """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
+    contract = session.get(OutcomeContract, row.contract_id)
+    if contract is None or contract.status != ContractStatus.DRAFT:
+        raise InvalidTransition("Only the parties of a draft contract accept it.")
+    if row.accepted_at is not None:
+        raise Conflict("This payer has already accepted its share.")
+    row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "contract.payer_accepted",
+        contract,
+        {
+            "payer_id": [None, row.payer_id],
+            "share_percent": [None, row.share_percent],
+            "commitment": [None, row.commitment],
+        },
+    )
+    return row
+
+
+def accept_provision(session: Session, actor: Any, row: ContractProvider) -> ContractProvider:
+    """A named provider (its fund manager or its own member) accepts: only then do the payers see its data."""
+    contract = session.get(OutcomeContract, row.contract_id)
+    if contract is None or contract.status != ContractStatus.DRAFT:
+        raise InvalidTransition("Only the parties of a draft contract accept it.")
+    if row.accepted_at is not None:
+        raise Conflict("This provider has already accepted the contract.")
+    row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
+    session.flush()
+    audit.record(session, actor, "contract.provider_accepted", contract, {"investee_id": [None, row.investee_id]})
+    return row
+
+
+def pending_parties(contract: OutcomeContract) -> list[str]:
+    """The names of the payers and providers that have not accepted yet."""
+    return [p.payer.name for p in contract.payers if p.accepted_at is None] + [
+        p.investee.name for p in contract.providers if p.accepted_at is None
+    ]
+
+
+def activate(session: Session, actor: Any, contract: OutcomeContract) -> OutcomeContract:
+    new = _transition(contract, "activate")
+    if not contract.providers:
         raise ValidationFailed.field("providers", "Add at least one provider before the contract starts.")
+    waiting = pending_parties(contract)
+    if waiting:
+        raise InvalidTransition(
+            "Every payer and provider accepts before the contract starts.",
+            [{"field": "parties", "message": name} for name in waiting],
+        )
     old = contract.status
     contract.status = new
     session.flush()
-    audit.record(session, actor, f"contract.{action}d", contract, {"status": [old, new]})
+    audit.record(session, actor, "contract.activated", contract, {"status": [old, new]})
     return contract
 
 
-def add_provider(session: Session, actor: Any, contract: OutcomeContract, investee_id: int) -> OutcomeContract:
-    if contract.status == ContractStatus.CLOSED:
-        raise InvalidTransition("A closed contract takes no new providers.")
-    if investee_id in contract.provider_ids:
-        raise Conflict("This investee already provides under the contract.")
-    contract.providers.append(_provider(session, 0, investee_id))
+def agree_to_close(session: Session, actor: Any, rows: list[ContractPayer]) -> OutcomeContract:
+    """An officer agrees to close for the payers they serve; the contract closes once every payer agreed."""
+    if not rows:
+        raise Forbidden("Only an officer of a payer of this contract closes it.")
+    contract = session.get(OutcomeContract, rows[0].contract_id)
+    assert contract is not None
+    new = _transition(contract, "close")
+    now = utcnow()
+    for row in rows:
+        if row.close_agreed_at is None:
+            row.close_agreed_at, row.close_agreed_by_id = now, getattr(actor, "id", None)
+    audit.record(session, actor, "contract.close_agreed", contract, {"payers": [None, [r.payer_id for r in rows]]})
+    if all(p.close_agreed_at is not None for p in contract.payers):
+        old = contract.status
+        contract.status = new
+        audit.record(session, actor, "contract.closed", contract, {"status": [old, new]})
     session.flush()
-    audit.record(session, actor, "contract.provider_added", contract, {"investee_id": [None, investee_id]})
     return contract

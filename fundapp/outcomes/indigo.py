@@ -3,20 +3,34 @@
 Field names follow the INDIGO project schema (name, stage_development, dates,
 overall_project_finance, outcome_payers, service_providers, investors,
 outcome_metrics, outcome_pricings, results, outcome_payments); each value is
-wrapped as {"value": ..., "status": "PUBLIC"} as INDIGO does. Participant
-references are never published: results are counts per metric and period.
+wrapped as {"value": ..., "status": "PUBLIC"} as INDIGO does. INDIGO keeps
+organisations apart from projects and a project names them by id, so the
+export carries an ``organisations`` list with a record (INDIGO organisation
+schema) for every id it references. Participant references are never
+published: results are counts per metric and period. Numbers are plain
+decimal strings ("70", never "7E+1"), so any reader parses them.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundapp.investees.models import Investee, LegalForm
 from fundapp.outcomes.budget import budget
-from fundapp.outcomes.models import Claim, ClaimStatus, ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
+from fundapp.outcomes.models import (
+    Claim,
+    ClaimStatus,
+    ContractStatus,
+    OutcomeContract,
+    OutcomeResult,
+    ResultStatus,
+)
+from fundapp.payers.models import OutcomePayer, PayerKind
 
 STAGES = {
     ContractStatus.DRAFT: "Late-stage design",
@@ -25,12 +39,45 @@ STAGES = {
 }
 
 
+# INDIGO's organisation types; a legal form that is not a company or a foundation stays unclassified.
+COMPANY = "Registered company, partnership or commercial association"
+NON_PROFIT = "Registered non-profit organisation, charity or foundation"
+INVESTEE_TYPES = {
+    LegalForm.BV: COMPANY,
+    LegalForm.BV_SOCIAL_PURPOSE: COMPANY,
+    LegalForm.NV: COMPANY,
+    LegalForm.COOPERATIE: COMPANY,
+    LegalForm.VOF: COMPANY,
+    LegalForm.CV: COMPANY,
+    LegalForm.STICHTING: NON_PROFIT,
+    LegalForm.VERENIGING: NON_PROFIT,
+}
+
+
 def _v(value: Any) -> dict[str, Any]:
     return {"value": value, "status": "PUBLIC"}
 
 
 def _amount(value: Any) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else f"{Decimal(value):.2f}"
+
+
+def _number(value: Decimal | None) -> str | None:
+    """Without trailing zeros and never in exponent notation: 70.00 -> "70", 12.50 -> "12.5"."""
+    return None if value is None else format(value.normalize(), "f")
+
+
+def payer_id(pk: int) -> str:
+    return f"NL-FUNDAPP-PAYER-{pk}"
+
+
+def provider_id(investee: Investee) -> str:
+    return f"NL-KVK-{investee.kvk_number}"
+
+
+def investor_id(contract: OutcomeContract) -> str:
+    # The investor is a name on the contract, not an organisation fundapp registers: its id is the contract's.
+    return f"NL-FUNDAPP-{contract.reference}-INVESTOR"
 
 
 def export(session: Session, contract: OutcomeContract) -> dict[str, Any]:
@@ -57,18 +104,14 @@ def export(session: Session, contract: OutcomeContract) -> dict[str, Any]:
                 "currency": _v(contract.currency),
                 "amount": {"exact": _v(_amount(contract.investor_capital))},
             },
-            "maximum_potential_return": _v(
-                None
-                if contract.investor_max_return_percent is None
-                else f"{contract.investor_max_return_percent.normalize()}"
-            ),
+            "maximum_potential_return": _v(_number(contract.investor_max_return_percent)),
         },
         "purpose_and_classifications": {"intervention": _v(contract.description or contract.name)},
         "outcome_payers": [
             {
-                "organisation_id": _v(f"NL-FUNDAPP-PAYER-{p.payer_id}"),
+                "organisation_id": _v(payer_id(p.payer_id)),
                 "name": _v(p.payer.name),
-                "share_percent": _v(f"{p.share_percent.normalize()}"),
+                "share_percent": _v(_number(p.share_percent)),
                 "maximum_potential_outcome_payment": {
                     "currency": _v(contract.currency),
                     "amount": _v(_amount(p.commitment)),
@@ -77,12 +120,12 @@ def export(session: Session, contract: OutcomeContract) -> dict[str, Any]:
             for p in contract.payers
         ],
         "service_providers": [
-            {"organisation_id": _v(f"NL-KVK-{p.investee.kvk_number}"), "name": _v(p.investee.name)}
-            for p in contract.providers
+            {"organisation_id": _v(provider_id(p.investee)), "name": _v(p.investee.name)} for p in contract.providers
         ],
         "investors": (
             [
                 {
+                    "organisation_id": _v(investor_id(contract)),
                     "name": _v(contract.investor_name),
                     "investment_committed": {
                         "currency": _v(contract.currency),
@@ -105,20 +148,51 @@ def export(session: Session, contract: OutcomeContract) -> dict[str, Any]:
         "outcome_pricings": [_pricing(contract, item) for item in contract.items],
         "results": _results(session, contract),
         "outcome_payments": _payments(session, contract),
+        "organisations": _organisations(contract),
     }
+
+
+def _organisations(contract: OutcomeContract) -> list[dict[str, Any]]:
+    """A record for every organisation the project references: payers, providers, the investor."""
+    records = [_payer_record(p.payer) for p in contract.payers]
+    records += [_provider_record(p.investee) for p in contract.providers]
+    if contract.investor_name:
+        records.append(_organisation(investor_id(contract), contract.investor_name, None))
+    return records
+
+
+def _organisation(org_id: str, name: str, kind: str | None, **fields: Any) -> dict[str, Any]:
+    return {"id": org_id, "name": _v(name), "type": _v(kind), **fields}
+
+
+def _payer_record(payer: OutcomePayer) -> dict[str, Any]:
+    kind = None if payer.kind == PayerKind.OTHER else "Government body"
+    return _organisation(payer_id(payer.id), payer.name, kind, jurisdiction=_v("NL"), country=_v("NL"))
+
+
+def _provider_record(investee: Investee) -> dict[str, Any]:
+    return _organisation(
+        provider_id(investee),
+        investee.name,
+        INVESTEE_TYPES.get(investee.legal_form),
+        jurisdiction=_v("NL"),
+        country=_v("NL"),
+        website=_v(investee.website or None),
+        **{"org-ids": {"primary": _v(provider_id(investee))}},
+    )
 
 
 def _pricing(contract: OutcomeContract, item: Any) -> dict[str, Any]:
     bands = "; ".join(
         f"{b['min_months']}-{b.get('max_months') if b.get('max_months') is not None else ''} months "
-        f"on benefit: {b['price']}"
+        f"on benefit: {_amount(b['price'])}"
         for b in item.price_bands or []
     )
     caps = []
     if item.max_units is not None:
         caps.append(f"at most {item.max_units} units")
     if item.max_amount is not None:
-        caps.append(f"at most {item.max_amount:.2f}")
+        caps.append(f"at most {_amount(item.max_amount)}")
     if item.prerequisite:
         caps.append(f"only after {item.prerequisite}")
     return {
@@ -153,7 +227,7 @@ def _payments(session: Session, contract: OutcomeContract) -> list[dict[str, Any
         for split in claim.splits:
             rows.append(
                 {
-                    "outcome_payer_id": _v(f"NL-FUNDAPP-PAYER-{split.payer_id}"),
+                    "outcome_payer_id": _v(payer_id(split.payer_id)),
                     "date": _v(claim.paid_on.isoformat() if claim.paid_on else None),
                     "period": _v(claim.period),
                     "currency": _v(contract.currency),

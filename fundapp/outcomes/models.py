@@ -8,29 +8,7 @@ from typing import Any
 from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.auth.models import enum_column
-from fundapp.db import Base, Money, Rate, UTCDateTime, utcnow
-
-
-class PayerKind(str, enum.Enum):
-    MUNICIPALITY = "municipality"
-    PROVINCE = "province"
-    NATIONAL = "national"
-    OTHER = "other"
-
-
-class OutcomePayer(Base):
-    """A municipality or province that pays for verified results."""
-
-    __tablename__ = "outcome_payers"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
-    kind: Mapped[PayerKind] = mapped_column(enum_column(PayerKind, "payer_kind"))
-    region: Mapped[str] = mapped_column(String(120), default="")
-    contact_email: Mapped[str] = mapped_column(String(255), default="")
-    description: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
 
 
 class ContractStatus(str, enum.Enum):
@@ -166,6 +144,12 @@ class ContractPayer(Base):
     payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"), index=True)
     share_percent: Mapped[Decimal] = mapped_column(Rate())
     commitment: Mapped[Decimal | None] = mapped_column(Money())
+    # Naming a payer grants nothing: an officer of that payer accepts its share and commitment first.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Closing a shared contract needs an officer of every payer.
+    close_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    close_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     payer = relationship("OutcomePayer", lazy="joined")
 
@@ -177,6 +161,9 @@ class ContractProvider(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
     investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    # Naming a provider grants nothing: its fund manager or its own member accepts the invitation first.
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     investee = relationship("Investee", lazy="joined")
 

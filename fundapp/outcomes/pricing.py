@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 from itertools import pairwise
 from types import MappingProxyType
 
-from fundapp.money import CENT, ZERO, round_cent
+from fundapp.money import CENT, ZERO, floor_cent, round_cent
 
 HUNDRED = Decimal(100)
 
@@ -416,12 +416,14 @@ class _Reductions:
 
 
 def _headroom(cap: Decimal, used: Decimal) -> Decimal:
-    return max(ZERO, (cap - used).quantize(CENT, rounding=ROUND_FLOOR))  # floored: a cap is never exceeded
+    """What is left under a cap, down to the cent: a cap is never exceeded."""
+    return max(ZERO, floor_cent(cap - used))
 
 
 def _price_line(
     terms: ContractTerms, item: RateItem, result: Result, verdict: str | None, usage: _RunningUsage
 ) -> ClaimLine:
+    """One result priced: gross (price × units) and deadweight (gross × percent) each half-up to the cent."""
     price, band = _band_price(item, result.months_on_benefit)
     gross = round_cent(price * result.units)
     described = dict(
@@ -461,7 +463,10 @@ def _price_line(
 
 
 def _apply_caps(terms: ContractTerms, item: RateItem, result: Result, amount: _Reductions, usage: _RunningUsage) -> int:
-    """The participant, item units, item amount and contract caps, in that order; returns units paid."""
+    """The participant, item units, item amount and contract caps, in that order; returns units paid.
+
+    Headroom under a cap is floored to the cent; the pro-rata amount for the units left is half-up to the cent.
+    """
     if result.participant is not None and terms.participant_cap is not None:
         used = usage.participant_paid.get(result.participant, ZERO)
         amount.lower_to(PARTICIPANT_CAP, min(amount.amount, _headroom(terms.participant_cap, used)))
@@ -497,10 +502,12 @@ def split_by_share(amount: Decimal, payers: Sequence[Payer]) -> list[Decimal]:
 
     Each part is floored to the cent; the cents left over go one each to the parts floored
     the most, ties to the payer listed first. Unlike "the last payer takes the remainder",
-    no part can turn negative and every part is within a cent of its exact share.
+    no part can turn negative and every part is within a cent of its exact share. Where
+    every part is a tie, the half cents round up in the payers' order while cents are left:
+    1,000.20 split 12.5 % / 87.5 % is 125.025 / 875.175, paid as 125.03 / 875.17.
     """
     exact = [amount * payer.share_percent / HUNDRED for payer in payers]
-    parts = [share.quantize(CENT, rounding=ROUND_FLOOR) for share in exact]
+    parts = [floor_cent(share) for share in exact]
     leftover_cents = int((amount - sum(parts, ZERO)) / CENT)
     for index in sorted(range(len(parts)), key=lambda i: (parts[i] - exact[i], i))[:leftover_cents]:
         parts[index] += CENT

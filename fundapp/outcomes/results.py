@@ -24,7 +24,7 @@ def _item(contract: OutcomeContract, code: str) -> Any:
 def record_result(session: Session, actor: Any, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
     if contract.status != ContractStatus.ACTIVE:
         raise InvalidTransition("Results are recorded under an active contract.")
-    if data["investee_id"] not in contract.provider_ids:
+    if data["investee_id"] not in {p.investee_id for p in contract.providers if p.accepted_at is not None}:
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     _item(contract, data["item"])
     result = _participant_result(contract, data) if data.get("participant") else _cohort_result(contract, data)
@@ -228,11 +228,5 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
     return created
 
 
-def _register() -> None:
-    from fundapp.impact import hooks
-
-    if results_from_submission not in hooks.ON_APPROVED:
-        hooks.ON_APPROVED.append(results_from_submission)
-
-
-_register()
+def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+    results_from_submission(session, actor, submission)

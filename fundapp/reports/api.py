@@ -13,7 +13,7 @@ from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.investees.models import Investee
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import documents
 
 blp = make_blueprint("reports", "Reports: impact report, fund report, municipal report (HTML, PDF, Excel)")

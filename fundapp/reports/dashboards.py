@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import case, func, literal, select
@@ -19,7 +19,9 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.investees.models import Investee
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
-from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract, OutcomePayer
+from fundapp.money import round_cent, round_places
+from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import charts, frames, queries
 from fundapp.reports.periods import trend_window
 
@@ -127,7 +129,9 @@ def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: 
 def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], locale: str) -> PayerPanel:
     budgets = _payer_budgets(session, payer.id)
     by_contract = {b.contract_id: b for b in budgets}
-    contract_ids = select(ContractPayer.contract_id).where(ContractPayer.payer_id == payer.id)
+    contract_ids = select(ContractPayer.contract_id).where(
+        ContractPayer.payer_id == payer.id, ContractPayer.accepted_at.is_not(None)
+    )
     rows = session.execute(
         select(Claim.id, Claim.period, Claim.total_payable, OutcomeContract.reference, Investee.name, Claim.contract_id)
         .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
@@ -168,7 +172,7 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
             ContractPayer.share_percent,
         )
         .join(OutcomeContract, OutcomeContract.id == ContractPayer.contract_id)
-        .where(ContractPayer.payer_id == payer_id)
+        .where(ContractPayer.payer_id == payer_id, ContractPayer.accepted_at.is_not(None))
         .order_by(OutcomeContract.reference)
     ).all()
     budgets = {
@@ -190,17 +194,14 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
     ).all()
     for contract_id, approved, paid in sums:
         if contract_id in budgets:
-            budgets[contract_id].approved = _money(approved)
-            budgets[contract_id].paid = _money(paid)
+            budgets[contract_id].approved = round_cent(approved)
+            budgets[contract_id].paid = round_cent(paid)
     return list(budgets.values())
 
 
 def _share(cap: Decimal | None, share: Decimal) -> Decimal | None:
-    return None if cap is None else (cap * share / 100).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
+    """The payer's share of the contract cap, half-up to the cent."""
+    return None if cap is None else round_cent(cap * share / 100)
 
 
 @dataclass
@@ -212,9 +213,10 @@ class TargetLine:
 
     @property
     def achieved(self) -> Decimal | None:
+        """Percent of the target reached, half-up to one decimal."""
         if self.actual is None or not self.target:
             return None
-        return (self.actual / self.target * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return round_places(self.actual / self.target * 100, 1)
 
 
 @dataclass

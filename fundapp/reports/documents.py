@@ -15,7 +15,7 @@ from fundapp.funds.models import Fund
 from fundapp.i18n import locale_name
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import fund_report, investee_report, payer_report, texts
 from fundapp.reports.pdf import html_to_pdf
 from fundapp.reports.periods import report_period

@@ -20,14 +20,15 @@ Values stay ``Decimal`` (object columns) throughout.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
 from fundapp.impact.periods import Period
+from fundapp.money import round_places
 
-MEAN_PLACES = Decimal("0.0001")
+MEAN_PLACES = 4
 COLUMNS = ("investee_id", "period", "indicator_id", "value")
 
 
@@ -52,20 +53,23 @@ def _extra_columns(extra: dict[int, dict[str, Any]] | None) -> list[str]:
 
 
 def mean(values: Sequence[Decimal]) -> Decimal:
-    return (sum(values, Decimal(0)) / len(values)).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
+    """The mean, half-up to 4 decimals."""
+    return round_places(sum(values, Decimal(0)) / len(values), MEAN_PLACES)
 
 
 def _over_periods(rule: str, total: Decimal, count: int, last: Decimal) -> Decimal:
+    """An investee's periods combined by the rule; a mean is half-up to 4 decimals."""
     if rule == "average":
-        return (total / count).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
+        return round_places(total / count, MEAN_PLACES)
     if rule == "latest":
         return last
     return total
 
 
 def _over_investees(rule: str, total: Decimal, count: int) -> Decimal:
+    """The investees' values combined by the rule; a mean is half-up to 4 decimals."""
     if rule == "average":
-        return (total / count).quantize(MEAN_PLACES, rounding=ROUND_HALF_UP)
+        return round_places(total / count, MEAN_PLACES)
     return total
 
 

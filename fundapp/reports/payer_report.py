@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee
+from fundapp.money import round_cent, round_places
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes.models import (
     Claim,
@@ -27,11 +28,11 @@ from fundapp.outcomes.models import (
     ContractPayer,
     LineStatus,
     OutcomeContract,
-    OutcomePayer,
     OutcomeResult,
     RateItemRow,
     ResultStatus,
 )
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import queries
 from fundapp.reports.periods import covered_labels
 from fundapp.reports.social import SocialValue, social_value
@@ -61,9 +62,10 @@ class ItemRow:
 
     @property
     def cost_per_outcome(self) -> Decimal | None:
+        """Paid ÷ units paid, half-up to the cent."""
         if not self.units_paid:
             return None
-        return (self.paid / self.units_paid).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return round_cent(self.paid / self.units_paid)
 
 
 @dataclass
@@ -105,15 +107,16 @@ class PayerReport:
 
     @property
     def cost_per_outcome(self) -> Decimal | None:
+        """Paid ÷ units paid over all items, half-up to the cent."""
         paid = sum((item.paid for item in self.items), ZERO)
-        return (paid / self.units_paid).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if self.units_paid else None
+        return round_cent(paid / self.units_paid) if self.units_paid else None
 
     @property
     def value_per_euro(self) -> Decimal | None:
-        """Social-return value per euro paid (the participants paid for)."""
+        """Social-return value per euro paid (the participants paid for), half-up to 2 decimals."""
         if not self.paid_total:
             return None
-        return (self.social.total_value / self.paid_total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return round_places(self.social.total_value / self.paid_total, 2)
 
 
 def build(session: Session, payer: OutcomePayer, period: Period, locale: str, today: date) -> PayerReport:
@@ -143,7 +146,7 @@ def _contracts(session: Session, payer: OutcomePayer) -> list[ContractRow]:
     found = session.execute(
         select(OutcomeContract, ContractPayer.share_percent, ContractPayer.commitment)
         .join(ContractPayer, ContractPayer.contract_id == OutcomeContract.id)
-        .where(ContractPayer.payer_id == payer.id)
+        .where(ContractPayer.payer_id == payer.id, ContractPayer.accepted_at.is_not(None))
         .order_by(OutcomeContract.valid_from, OutcomeContract.reference)
     ).all()
     return [

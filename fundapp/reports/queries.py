@@ -29,7 +29,8 @@ from fundapp.impact.models import (
 from fundapp.investees.models import Investee, InvesteeSdg, investee_themes
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan
-from fundapp.outcomes.models import Claim, ClaimStatus, ContractPayer, OutcomeContract, OutcomePayer
+from fundapp.outcomes.models import Claim, ClaimStatus, ContractPayer, OutcomeContract
+from fundapp.payers.models import OutcomePayer
 
 EARNED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
 

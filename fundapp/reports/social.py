@@ -29,14 +29,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from fundapp.impact.periods import Period
+from fundapp.money import round_places
 from fundapp.reports import social_value as rules
 from fundapp.reports.queries import ParticipantRow
 
 DEFAULT_TABLE_REGION = "Utrecht"
-MONTH_PLACES = Decimal("0.01")
+MONTH_PLACES = 2
 ZERO = Decimal("0.00")
 
 # Municipalities of the labour-market regions that have a table (Midden-Utrecht, Holland Rijnland).
@@ -117,7 +118,7 @@ def situation_for(benefit_type: str | None, table: rules.BouwblokTable) -> str |
 
 
 def months_in(period_label: str, start: date) -> Decimal:
-    """Months of the period from the start (or the period's start) to its end."""
+    """Months of the period from the start (or the period's start) to its end, half-up to 2 decimals."""
     period = Period.parse(period_label)
     first = max(start, period.start)
     if first > period.end:
@@ -125,7 +126,7 @@ def months_in(period_label: str, start: date) -> Decimal:
     covered = (period.end - first).days + 1
     length = (period.end - period.start).days + 1
     months = period.months[1] - period.months[0] + 1
-    return (Decimal(months) * covered / length).quantize(MONTH_PLACES, rounding=ROUND_HALF_UP)
+    return round_places(Decimal(months) * covered / length, MONTH_PLACES)
 
 
 @dataclass
@@ -138,9 +139,10 @@ class PersonSpan:
 
     @property
     def hours(self) -> Decimal | None:
+        """Mean hours per week over the months with hours, half-up to 2 decimals."""
         if not self.months_with_hours:
             return None
-        return (self.hour_months / self.months_with_hours).quantize(MONTH_PLACES, rounding=ROUND_HALF_UP)
+        return round_places(self.hour_months / self.months_with_hours, MONTH_PLACES)
 
 
 def people(rows: Iterable[ParticipantRow]) -> list[PersonSpan]:

@@ -4,10 +4,10 @@ Pure calculations (stdlib ``decimal`` and ``dataclasses`` only). The rules
 and every decision are in docs/social_value_rules.md; in short:
 
 Bouwblokken (social return value)
-    value = block × min(hours, 36) / 36 × min(months, 12) / 12
-            + Σ bonus × min(months, 12) / 12
+    value = (block + Σ bonus) × min(hours, 36) / 36 × min(months, 12) / 12
     The block is the table's value per full-time year (36 hours a week) for
-    the person's situation before. Tables are data: a region and a
+    the person's situation before; a bonus scales with hours and months
+    exactly like the block it belongs to. Tables are data: a region and a
     valid-from date, never code (see ``BOUWBLOKKEN_SEED``). One call values
     one person for one reporting year; a longer span is valued per year with
     the table valid in that year.
@@ -26,14 +26,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal, localcontext
 
-from fundapp.money import round_cent, to_decimal
+from fundapp.money import round_cent, round_places, to_decimal
 
 FULL_TIME_HOURS = Decimal(36)
 MONTHS_PER_YEAR = Decimal(12)
 HOLIDAY_ALLOWANCE_FACTOR = Decimal("1.05")
-_FACTOR_PLACES = Decimal("0.000001")
+_FACTOR_PLACES = 6
 _PRECISION = 50
 
 
@@ -85,7 +85,7 @@ class Block:
 
 @dataclass(frozen=True)
 class Bonus:
-    """A bonus on top of the block, per person per full year."""
+    """A bonus on top of the block, per full-time year (36 h/week) like the block."""
 
     code: str
     name_nl: str
@@ -185,7 +185,7 @@ class BonusLine:
     name_nl: str
     name_en: str
     value_per_year: Decimal
-    amount: Decimal  # value_per_year × months factor, rounded to the cent (display)
+    amount: Decimal  # value_per_year × hours factor × months factor, rounded to the cent (display)
 
 
 @dataclass(frozen=True)
@@ -238,28 +238,27 @@ def pick_table(tables: Iterable[BouwblokTable], region: str, on: date) -> Bouwbl
 
 
 def bouwblok_breakdown(table: BouwblokTable, person: Person) -> BouwblokBreakdown:
-    """The value of one person's year by the table, with its parts."""
+    """The value of one person's year by the table, with its parts: amounts half-up to the cent, factors to 6 decimals."""
     block = table.block_for(person.situation, person.occupational_disability)
     hours_used = min(person.hours_per_week, FULL_TIME_HOURS)
     months_used = min(person.months, MONTHS_PER_YEAR)
 
     applied: list[tuple[Bonus, Decimal]] = []
     ignored: list[str] = []
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.rounding = ROUND_HALF_UP
-        base = block.value * hours_used * months_used / (FULL_TIME_HOURS * MONTHS_PER_YEAR)
+    with localcontext(prec=_PRECISION):  # exact far below a cent before the one rounding, by fundapp.money
+        share_of_full_year = hours_used * months_used / (FULL_TIME_HOURS * MONTHS_PER_YEAR)
+        base = block.value * share_of_full_year
         total = base
         for code in sorted(person.bonuses):
             bonus = table.bonus(code)
             if bonus is None:
                 ignored.append(code)
                 continue
-            amount = bonus.value * months_used / MONTHS_PER_YEAR
+            amount = bonus.value * share_of_full_year
             applied.append((bonus, amount))
             total += amount
-        hours_factor = (hours_used / FULL_TIME_HOURS).quantize(_FACTOR_PLACES)
-        months_factor = (months_used / MONTHS_PER_YEAR).quantize(_FACTOR_PLACES)
+        hours_factor = round_places(hours_used / FULL_TIME_HOURS, _FACTOR_PLACES)
+        months_factor = round_places(months_used / MONTHS_PER_YEAR, _FACTOR_PLACES)
         value = round_cent(total)
         base_amount = round_cent(base)
         lines = tuple(BonusLine(b.code, b.name_nl, b.name_en, b.value, round_cent(a)) for b, a in applied)
@@ -452,12 +451,10 @@ def pick_norm(norms: Iterable[BenefitNorm], on: date, household: str = "single")
 def avoided_benefit_cost_breakdown(
     norm: BenefitNorm, months_off_benefit: Decimal, include_implementation: bool = True
 ) -> AvoidedCostBreakdown:
-    """Avoided benefit cost with its parts."""
+    """Avoided benefit cost with its parts, each half-up to the cent."""
     months = _amount(months_off_benefit, "months_off_benefit")
     included = include_implementation and norm.implementation_cost_per_year is not None
-    with localcontext() as ctx:
-        ctx.prec = _PRECISION
-        ctx.rounding = ROUND_HALF_UP
+    with localcontext(prec=_PRECISION):  # exact far below a cent before the one rounding, by fundapp.money
         benefit = months * norm.monthly_norm * norm.holiday_allowance_factor
         cost_per_year = norm.implementation_cost_per_year
         implementation = (

@@ -14,7 +14,7 @@ from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
 from fundapp.listing import search_clause
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 from fundapp.reports import documents
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

@@ -18,8 +18,8 @@ from fundapp.funds import services as fund_services
 from fundapp.funds.models import CapitalSourceKind
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import LabelKind, LegalForm
-from fundapp.outcomes import payer_services
-from fundapp.outcomes.models import PayerKind
+from fundapp.payers import services as payer_services
+from fundapp.payers.models import PayerKind
 from tests.factories import ADMIN_SCOPE, PASSWORD, kvk, make_user
 
 

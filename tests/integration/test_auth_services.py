@@ -118,6 +118,21 @@ def test_the_token_endpoint_counts_failures_and_locks_the_account(app, committed
     assert client.post("/login?lang=en", data={"email": committed_user.email, "password": PASSWORD}).status_code == 401
 
 
+def test_an_unknown_email_gets_the_answers_an_account_gets_so_a_lock_tells_nothing(app, committed_user):
+    client = app.test_client()
+    unknown = f"unknown.{uuid.uuid4().hex[:10]}@test.example"
+    answers = {}
+    for email in (committed_user.email, unknown):
+        replies = [
+            client.post("/api/v1/auth/tokens", json={"email": email, "password": WRONG})
+            for _ in range(app.config["LOGIN_MAX_FAILURES"] + 2)
+        ]
+        answers[email] = [(r.status_code, r.get_json()) for r in replies]
+    assert answers[unknown] == answers[committed_user.email]
+    assert [status for status, _body in answers[unknown]][-3:] == [401, 429, 429]
+    assert answers[unknown][-1][1]["error"]["code"] == "account_locked"
+
+
 def test_a_successful_login_before_the_limit_resets_the_failure_count(app, committed_user):
     client = app.test_client()
     for _ in range(app.config["LOGIN_MAX_FAILURES"] - 1):

@@ -10,7 +10,7 @@ from fundapp.auth.models import Membership, Role, User
 from fundapp.auth.passwords import verify_password
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.investees.models import Investee
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 
 STRONG = "a-long-secret-phrase"
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from fundapp.audit import AuditEntry
 from fundapp.auth.models import Role
 from fundapp.auth.policy import Scope
+from fundapp.demo_world import agree_and_start
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.impact import submissions as subs
 from fundapp.outcomes import budget as budgets
@@ -36,7 +37,7 @@ from fundapp.outcomes.models import (
     ResultStatus,
 )
 from tests.factories import ACTOR, make_plan, make_submission, make_user
-from tests.outcome_factories import D, band, contract_data, item, make_claim, make_contract, make_result
+from tests.outcome_factories import THRESHOLD, D, band, contract_data, item, make_claim, make_contract, make_result
 
 
 def _fields(exc: pytest.ExceptionInfo) -> list[str]:
@@ -88,29 +89,42 @@ def test_a_contract_is_created_as_a_draft_with_its_payers_providers_and_items_th
         ("JOB6", D("4000.00"), "START", 1),
     ]
     assert stored.contract_cap == D("250000.00")
-    contracts.change_status(db_session, ACTOR, stored, "activate")
+    agree_and_start(db_session, ACTOR, stored)
     assert _fresh(db_session, OutcomeContract, contract.id).status == ContractStatus.ACTIVE
     actions = db_session.scalars(
         select(AuditEntry.action)
         .where(AuditEntry.entity_type == "OutcomeContract", AuditEntry.entity_id == str(contract.id))
         .order_by(AuditEntry.id)
     ).all()
-    assert actions == ["contract.created", "contract.activated"]
+    assert actions == [
+        "contract.created",
+        "contract.payer_accepted",
+        "contract.payer_accepted",
+        "contract.provider_accepted",
+        "contract.activated",
+    ]
 
 
-def test_an_active_contract_cannot_be_activated_again_and_a_closed_one_takes_no_providers(db_session, world, shared):
+def test_an_active_contract_cannot_be_activated_again_nor_accepted_and_closes_once_every_payer_agreed(
+    db_session, world, shared
+):
     with pytest.raises(InvalidTransition):
-        contracts.change_status(db_session, ACTOR, shared, "activate")
-    contracts.change_status(db_session, ACTOR, shared, "close")
+        contracts.activate(db_session, ACTOR, shared)
     with pytest.raises(InvalidTransition):
-        contracts.add_provider(db_session, ACTOR, shared, world.investee_b.id)
+        contracts.accept_provision(db_session, ACTOR, shared.providers[0])
+    contracts.agree_to_close(db_session, ACTOR, [shared.payers[0]])
+    assert _fresh(db_session, OutcomeContract, shared.id).status == ContractStatus.ACTIVE
+    contracts.agree_to_close(db_session, ACTOR, [shared.payers[1]])
     assert _fresh(db_session, OutcomeContract, shared.id).status == ContractStatus.CLOSED
+    with pytest.raises(InvalidTransition):
+        contracts.agree_to_close(db_session, ACTOR, [shared.payers[0]])
 
 
 def test_a_contract_without_providers_cannot_start(db_session, world):
     contract = make_contract(db_session, [(world.payer_a, "100", None)], [], activate=False)
+    contracts.accept_share(db_session, ACTOR, contract.payers[0])
     with pytest.raises(ValidationFailed) as exc:
-        contracts.change_status(db_session, ACTOR, contract, "activate")
+        contracts.activate(db_session, ACTOR, contract)
     assert _fields(exc) == ["providers"]
     assert _fresh(db_session, OutcomeContract, contract.id).status == ContractStatus.DRAFT
 
@@ -550,8 +564,8 @@ def test_two_claims_computed_before_either_is_submitted_never_pay_more_than_the_
     q2 = make_claim(db_session, contract, world.investee_a, "2026-Q2", submit=False)
     for claim in (q1, q2):
         try:
-            claims.submit(db_session, ACTOR, claim)
-            claims.approve(db_session, officer, _scope(officer), claim)
+            claims.submit(db_session, ACTOR, claim, THRESHOLD)
+            claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
         except (Conflict, ValidationFailed):
             pass  # refusing the second claim is also a correct answer
     approved = db_session.scalar(
@@ -594,7 +608,7 @@ def test_a_claim_is_decided_only_by_an_officer_of_a_payer_of_the_contract(db_ses
     claim = make_claim(db_session, contract, world.investee_a)
     officer_b = world.user("officer_b")
     with pytest.raises(Forbidden):
-        claims.approve(db_session, officer_b, _scope(officer_b), claim)
+        claims.approve(db_session, officer_b, _scope(officer_b), claim, THRESHOLD)
     with pytest.raises(Forbidden):
         claims.reject(db_session, officer_b, _scope(officer_b), claim, "not ours")
     assert _count(db_session, ClaimApproval) == 0
@@ -606,12 +620,12 @@ def test_a_draft_claim_cannot_be_approved_and_an_unapproved_claim_cannot_be_paid
     make_result(db_session, shared, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
     claim = make_claim(db_session, shared, world.investee_a, submit=False)
     with pytest.raises(InvalidTransition):
-        claims.approve(db_session, officer, _scope(officer), claim)
-    claims.submit(db_session, ACTOR, claim)
+        claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
+    claims.submit(db_session, ACTOR, claim, THRESHOLD)
     with pytest.raises(InvalidTransition):
         claims.record_payment(db_session, officer, _scope(officer), claim, date(2026, 5, 1), "X")
     with pytest.raises(InvalidTransition):
-        claims.submit(db_session, ACTOR, claim)
+        claims.submit(db_session, ACTOR, claim, THRESHOLD)
 
 
 def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected(db_session, world, shared):
@@ -620,7 +634,7 @@ def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected
     drop = make_result(db_session, shared, world.investee_a, participant="P-2", achieved_on=date(2026, 2, 2))
     claim = make_claim(db_session, shared, world.investee_a)
     claims.reject_line(db_session, officer, _scope(officer), claim, claim.lines[1], "no contract of employment")
-    claims.approve(db_session, officer, _scope(officer), claim)
+    claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
     stored = _fresh(db_session, Claim, claim.id)
     assert stored.status == ClaimStatus.PARTLY_APPROVED
     assert (stored.total_payable, stored.approved_amount) == (D("8000.00"), D("4000.00"))
@@ -638,19 +652,18 @@ def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected
     assert _fresh(db_session, OutcomeResult, keep.id).claim_line_id == stored.lines[0].id
 
 
-def test_lines_cannot_change_once_an_officer_has_signed(db_session, world, shared, monkeypatch, app):
-    monkeypatch.setitem(app.config, "CLAIM_DUAL_APPROVAL_ABOVE", D("1000.00"))
+def test_lines_cannot_change_once_an_officer_has_signed(db_session, world, shared):
+    low = D("1000.00")
     officer = world.user("officer_a")
     make_result(db_session, shared, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
-    with app.app_context():
-        claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer])
-        assert claim.status == ClaimStatus.SUBMITTED and claims.approvals_needed(claim) == 2
-        with pytest.raises(Conflict):
-            claims.reject_line(db_session, officer, _scope(officer), claim, claim.lines[0], "changed my mind")
-        with pytest.raises(Conflict):
-            claims.approve(db_session, officer, _scope(officer), claim)
-        second = make_user(db_session, Role.PAYER_OFFICER, world.payer_b.id)
-        claims.approve(db_session, second, _scope(second), claim)
+    claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer], threshold=low)
+    assert claim.status == ClaimStatus.SUBMITTED and claims.approvals_needed(db_session, claim, low) == 2
+    with pytest.raises(Conflict):
+        claims.reject_line(db_session, officer, _scope(officer), claim, claim.lines[0], "changed my mind")
+    with pytest.raises(Conflict):
+        claims.approve(db_session, officer, _scope(officer), claim, low)
+    second = make_user(db_session, Role.PAYER_OFFICER, world.payer_b.id)
+    claims.approve(db_session, second, _scope(second), claim, low)
     stored = _fresh(db_session, Claim, claim.id)
     assert stored.status == ClaimStatus.APPROVED
     assert [(a.user_id, a.payer_id) for a in stored.approvals] == [
@@ -727,8 +740,8 @@ def test_an_approved_correction_takes_the_money_back_in_the_budget(db_session, w
     make_result(db_session, shared, world.investee_a, participant="P-2", achieved_on=date(2026, 2, 2))
     claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer])
     correction = claims.correct(db_session, ACTOR, claim, [claim.lines[1].id], "left early")
-    claims.submit(db_session, ACTOR, correction)
-    claims.approve(db_session, officer, _scope(officer), correction)
+    claims.submit(db_session, ACTOR, correction, THRESHOLD)
+    claims.approve(db_session, officer, _scope(officer), correction, THRESHOLD)
     assert correction.approved_amount == D("-4000.00")
     assert [(s.payer_id, s.amount) for s in correction.splits] == [
         (world.payer_a.id, D("-2400.00")),
@@ -781,7 +794,7 @@ def test_the_payers_claimed_amounts_add_up_to_the_contracts_after_a_partly_appro
     make_result(db_session, shared, world.investee_a, participant="P-2", achieved_on=date(2026, 2, 2))
     claim = make_claim(db_session, shared, world.investee_a)
     claims.reject_line(db_session, officer, _scope(officer), claim, claim.lines[1], "no evidence")
-    claims.approve(db_session, officer, _scope(officer), claim)
+    claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
     money = budgets.budget(db_session, _fresh(db_session, OutcomeContract, shared.id))
     assert sum(r.claimed for r in money.payers) == money.contract.claimed
 
@@ -835,6 +848,45 @@ def test_the_indigo_export_names_metrics_prices_and_payments_without_participant
     ]
     assert data["overall_project_finance"]["total_outcome_payments_made"]["amount"]["value"] == "4000.00"
     assert "R-SECRET-1" not in json.dumps(data)
+
+
+def test_the_indigo_export_writes_numbers_as_plain_decimals_and_includes_every_organisation_it_references(
+    db_session, world
+):
+    # 70.00 % normalizes to 7E+1 and a band price entered as 7E+2 is stored so: neither may reach the export.
+    contract = make_contract(
+        db_session,
+        [(world.payer_a, "70.00", "100000.00"), (world.payer_b, "30.00", None)],
+        [world.investee_a],
+        items=[item("JOB6", "4000.00", price_bands=[band(0, 11, "7E+2")], max_amount=D("1E+4"))],
+        investor_name="Stichting Kapitaal",
+        investor_capital="50000.00",
+        investor_max_return_percent="10.00",
+    )
+    officer = world.user("officer_a")
+    make_result(db_session, contract, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
+    make_claim(db_session, contract, world.investee_a, approve_by=[officer], pay_by=officer, paid_on=date(2026, 4, 15))
+    data = indigo.export(db_session, _fresh(db_session, OutcomeContract, contract.id))
+
+    assert "E+" not in json.dumps(data)
+    assert [p["share_percent"]["value"] for p in data["outcome_payers"]] == ["70", "30"]
+    assert data["overall_project_finance"]["maximum_potential_return"]["value"] == "10"
+    assert data["outcome_pricings"][0]["price_description"]["value"] == (
+        "0-11 months on benefit: 700.00; at most 10000.00"
+    )
+    referenced = {p["organisation_id"]["value"] for p in data["outcome_payers"]}
+    referenced |= {p["organisation_id"]["value"] for p in data["service_providers"]}
+    referenced |= {p["organisation_id"]["value"] for p in data["investors"]}
+    referenced |= {p["outcome_payer_id"]["value"] for p in data["outcome_payments"]}
+    organisations = {o["id"]: o for o in data["organisations"]}
+    assert set(organisations) == referenced
+    payer = organisations[f"NL-FUNDAPP-PAYER-{world.payer_a.id}"]
+    assert (payer["name"]["value"], payer["country"]["value"]) == (world.payer_a.name, "NL")
+    provider = organisations[f"NL-KVK-{world.investee_a.kvk_number}"]
+    assert provider["name"]["value"] == world.investee_a.name
+    assert provider["org-ids"]["primary"]["value"] == f"NL-KVK-{world.investee_a.kvk_number}"
+    investor = organisations[f"NL-FUNDAPP-{contract.reference}-INVESTOR"]
+    assert investor["name"] == {"value": "Stichting Kapitaal", "status": "PUBLIC"}
 
 
 def test_claim_totals_equal_the_sum_of_their_lines_and_splits(db_session, world, shared):

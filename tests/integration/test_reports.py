@@ -37,6 +37,7 @@ from fundapp.reports import social_value as rules
 from fundapp.reports.periods import as_of, covered_labels, report_period
 from fundapp.reports.queries import ParticipantRow
 from tests.factories import ACTOR, World, make_contract, make_investee, make_plan, make_submission, make_world
+from tests.outcome_factories import THRESHOLD
 
 HEADCOUNT, PLACEMENTS, RATE = "LP-EMPLOYED-HEADCOUNT", "LP-PLACEMENTS-STARTED", "LP-PLACEMENT-RATE"
 CODES = (HEADCOUNT, PLACEMENTS, RATE)
@@ -92,9 +93,9 @@ def _paid_claim(session: Session, world: World, investee: Any) -> int:
         results.verify(session, ACTOR, result)
         if participant == "P-1":
             claim = claims.compute_claim(session, ACTOR, contract, investee.id, "2026-Q1")
-            claims.submit(session, ACTOR, claim)
+            claims.submit(session, ACTOR, claim, THRESHOLD)
             officer = world.user("officer_a")
-            claims.approve(session, officer, Scope.of_user(officer), claim)
+            claims.approve(session, officer, Scope.of_user(officer), claim, THRESHOLD)
             claims.record_payment(session, officer, Scope.of_user(officer), claim, date(2026, 4, 15), "BANK-1")
     return claim.id
 

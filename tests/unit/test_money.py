@@ -1,12 +1,25 @@
-"""fundapp.money: exact parsing, half-up cent rounding, rounding to a multiple, the API's money string."""
+"""fundapp.money: strict parsing, every rounding rule (half-up, down, to a multiple), the API's decimal string."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from fundapp.money import CENT, ZERO, MoneyError, money_str, round_cent, round_to_multiple, to_decimal
+import fundapp
+from fundapp.money import (
+    CENT,
+    ZERO,
+    MoneyError,
+    floor_cent,
+    money_str,
+    round_cent,
+    round_places,
+    round_to_multiple,
+    to_decimal,
+)
 
 D = Decimal
 
@@ -34,6 +47,29 @@ def test_round_cent_rounds_half_up_away_from_zero_for_positive_and_negative_amou
     assert result == D(expected)
     assert str(result) == expected
     assert result.as_tuple().exponent == -2
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [("125.029", "125.02"), ("125.025", "125.02"), ("125.02", "125.02"), ("-0.001", "-0.01"), ("-125.025", "-125.03")],
+)
+def test_floor_cent_rounds_down_toward_minus_infinity(amount, expected):
+    assert str(floor_cent(D(amount))) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [
+        ("0.125", 2, "0.13"),  # banker's rounding would give 0.12
+        ("0.0000625", 6, "0.000063"),
+        ("6.25", 1, "6.3"),
+        ("-6.25", 1, "-6.3"),
+        ("0.12344", 4, "0.1234"),
+        ("2", 0, "2"),
+    ],
+)
+def test_round_places_rounds_half_up_to_the_number_of_decimals(value, places, expected):
+    assert str(round_places(D(value), places)) == expected
 
 
 def test_cent_and_zero_constants_are_two_decimal_decimals():
@@ -76,10 +112,8 @@ def test_round_to_multiple_refuses_a_zero_or_negative_multiple(multiple):
     ("value", "expected"),
     [
         ("1234.50", D("1234.50")),
-        ("  1234.50 ", D("1234.50")),
-        ("1 234.50", D("1234.50")),
-        ("1\u00a0234.50", D("1234.50")),
         ("-0.01", D("-0.01")),
+        ("0012.5", D("12.5")),
         (1234, D("1234")),
         (0, D("0")),
         (D("12.345"), D("12.345")),
@@ -112,6 +146,19 @@ def test_to_decimal_reads_strings_ints_and_decimals_exactly(value, expected):
         "12,50.3",
         "abc",
         "1.2.3",
+        "1e2",
+        "1E+2",
+        "1_000",
+        "１２３",
+        "١٢٣",
+        "  1234.50 ",
+        "1 234.50",
+        "1\u00a0234.50",
+        "12.50\n",
+        "+1",
+        "1.",
+        ".5",
+        "0x10",
         True,
         False,
         None,
@@ -156,3 +203,20 @@ def test_money_str_of_none_is_none():
 
 def test_money_str_never_shows_a_negative_zero():
     assert money_str(D("-0.004")) == "0.00"
+    assert money_str(D("-0.00004"), places=4) == "0.0000"
+
+
+def test_money_str_rounds_a_tie_half_up_to_its_places():
+    assert (money_str(D("125.025")), money_str(D("2.00005"), places=4)) == ("125.03", "2.0001")
+
+
+def test_only_the_money_module_rounds_and_only_charts_make_floats():
+    root = Path(fundapp.__file__).parent
+    rounding, floats = [], []
+    for path in sorted(root.rglob("*.py")):
+        text, name = path.read_text(encoding="utf-8"), str(path.relative_to(root))
+        if name != "money.py" and re.search(r"\.quantize\(|\bROUND_[A-Z_]+", text):
+            rounding.append(name)
+        if name != "reports/charts.py" and re.search(r"\bfloat\(", text):
+            floats.append(name)  # charts draw with floats; nothing else may turn a number into one
+    assert (rounding, floats) == ([], [])

@@ -116,13 +116,21 @@ def test_utrecht_bijstand_24_hours_6_months():
 
 
 def test_utrecht_bijstand_24_hours_6_months_with_50_plus_bonus():
-    # 13,333.333... + 10,000 × 6/12 = 18,333.333... -> 18,333.33
-    assert bouwblok_value(UTRECHT, person("bijstand", "24", "6", bonuses=["age_50_plus"])) == D("18333.33")
+    # (40,000 + 10,000) × 24/36 × 6/12 = 16,666.666... -> 16,666.67
+    assert bouwblok_value(UTRECHT, person("bijstand", "24", "6", bonuses=["age_50_plus"])) == D("16666.67")
 
 
-def test_bonus_is_whole_per_person_not_pro_rated_by_hours():
-    # 12 hours a week does not shrink the bonus: 40,000 × 12/36 + 10,000 = 23,333.33
-    assert bouwblok_value(UTRECHT, person("bijstand", "12", "12", bonuses=["age_50_plus"])) == D("23333.33")
+def test_a_four_hour_job_earns_a_bonus_scaled_by_its_hours_not_a_full_bonus():
+    # (40,000 + 10,000) × 4/36 × 12/12 = 5,555.555... ; the bonus part is 10,000 × 4/36 = 1,111.11
+    breakdown = bouwblok_breakdown(UTRECHT, person("bijstand", "4", "12", bonuses=["age_50_plus"]))
+    assert breakdown.base_amount == D("4444.44")
+    assert [(b.code, b.amount) for b in breakdown.bonuses] == [("age_50_plus", D("1111.11"))]
+    assert breakdown.value == D("5555.56")
+
+
+def test_a_bonus_scales_with_hours_and_months_like_the_block():
+    # (40,000 + 10,000) × 12/36 × 12/12 = 16,666.67; 12 hours a week earn a third of the bonus too
+    assert bouwblok_value(UTRECHT, person("bijstand", "12", "12", bonuses=["age_50_plus"])) == D("16666.67")
 
 
 def test_utrecht_doelgroepregister_full_year_with_all_bonuses():
@@ -160,13 +168,13 @@ def test_disability_falls_back_to_the_plain_row_where_there_is_no_variant():
 
 
 def test_leiden_wajong_half_time_with_55_plus_bonus_for_8_months():
-    # 25,000 × 18/36 × 8/12 = 8,333.333... ; 15,000 × 8/12 = 10,000 ; total 18,333.33
+    # 25,000 × 18/36 × 8/12 = 8,333.333... ; 15,000 × 18/36 × 8/12 = 5,000 ; total 13,333.33
     p = person("wajong", "18", "8", bonuses=["age_55_plus", "age_50_plus"])
     breakdown = bouwblok_breakdown(LEIDEN, p)
     assert breakdown.base_amount == D("8333.33")
-    assert [(b.code, b.amount) for b in breakdown.bonuses] == [("age_55_plus", D("10000.00"))]
+    assert [(b.code, b.amount) for b in breakdown.bonuses] == [("age_55_plus", D("5000.00"))]
     assert breakdown.ignored_bonus_codes == ("age_50_plus",)
-    assert breakdown.value == D("18333.33")
+    assert breakdown.value == D("13333.33")
 
 
 def test_hours_are_capped_at_36():
@@ -184,8 +192,8 @@ def test_months_are_capped_at_12():
     assert capped.months_used == D(12)
 
 
-def test_zero_hours_or_months_give_zero():
-    assert bouwblok_value(UTRECHT, person("bijstand", "0", "12")) == D("0.00")
+def test_zero_hours_or_months_give_zero_even_with_a_bonus():
+    assert bouwblok_value(UTRECHT, person("bijstand", "0", "12", bonuses=["age_50_plus"])) == D("0.00")
     assert bouwblok_value(UTRECHT, person("bijstand", "36", "0", bonuses=["age_50_plus"])) == D("0.00")
 
 
@@ -217,7 +225,7 @@ def test_rounding_is_half_up_at_the_end():
     )
     # 100.01 × 18/36 = 50.005 -> 50.01 (banker's rounding would give 50.00)
     assert bouwblok_value(table, person("bijstand", "18", "12")) == D("50.01")
-    # 100.01 × 18/36 × 6/12 = 25.0025 ; bonus 0.01 × 6/12 = 0.005 ; 25.0075 -> 25.01
+    # 100.01 × 18/36 × 6/12 = 25.0025 ; bonus 0.01 × 18/36 × 6/12 = 0.0025 ; 25.005 -> 25.01 (banker's: 25.00)
     assert bouwblok_value(table, person("bijstand", "18", "6", bonuses=["b"])) == D("25.01")
 
 

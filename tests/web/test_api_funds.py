@@ -263,10 +263,17 @@ def test_a_manager_adds_a_capital_source_with_exact_amounts(client, db_session, 
     assert [s["name"] for s in listed][-1] == "Gemeente Rotterdam"
 
 
-def test_a_dutch_decimal_comma_is_read_and_a_missing_paid_in_is_zero(client, world, as_manager_a):
-    response = client.post(
+def test_a_dutch_decimal_comma_is_refused_and_a_missing_paid_in_is_zero(client, world, as_manager_a):
+    refused = client.post(
         f"/api/v1/funds/{world.fund_a.id}/capital-sources",
         json={"name": "Bank", "kind": "bank", "committed": "1250,50"},
+        headers=as_manager_a,
+    )
+    assert refused.status_code == 422
+    assert _fields(refused) == {"committed"}
+    response = client.post(
+        f"/api/v1/funds/{world.fund_a.id}/capital-sources",
+        json={"name": "Bank", "kind": "bank", "committed": "1250.50"},
         headers=as_manager_a,
     )
     assert response.status_code == 201

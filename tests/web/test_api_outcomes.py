@@ -300,16 +300,34 @@ def _contract_body(world, reference="RF-2026-001", **extra):
     return body
 
 
-def test_an_officer_creates_a_draft_contract_with_two_payers_and_activates_it(api, world, db_session):
+def _accept_all(api, world, contract_id):
+    """Officer B accepts payer B's share, manager A accepts for provider investee A (payer A accepted on creation)."""
+    accepted = api["officer_b"].post(f"/outcome-contracts/{contract_id}/payers/{world.payer_b.id}/accept")
+    assert accepted.status_code == 200, accepted.get_json()
+    accepted = api["manager_a"].post(f"/outcome-contracts/{contract_id}/providers/{world.investee_a.id}/accept")
+    assert accepted.status_code == 200, accepted.get_json()
+
+
+def test_an_officer_creates_a_draft_contract_with_two_payers_and_activates_it_once_every_party_accepted(
+    api, world, db_session
+):
     response = api["officer_a"].post("/outcome-contracts", _contract_body(world))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "draft" and body["reference"] == "RF-2026-001"
-    assert body["payers"] == [
+    assert [{k: p[k] for k in ("payer_id", "name", "share_percent", "commitment")} for p in body["payers"]] == [
         {"payer_id": world.payer_a.id, "name": "Gemeente A", "share_percent": "60", "commitment": "150000.00"},
         {"payer_id": world.payer_b.id, "name": "Provincie B", "share_percent": "40", "commitment": "100000.00"},
     ]
-    assert body["providers"] == [{"investee_id": world.investee_a.id, "name": "Investee A"}]
+    # The creating officer accepts for its own payer; the co-payer and the provider are only invited.
+    assert [p["accepted_at"] is not None for p in body["payers"]] == [True, False]
+    assert body["providers"] == [{"investee_id": world.investee_a.id, "name": "Investee A", "accepted_at": None}]
+    refused = api["officer_a"].post(f"/outcome-contracts/{body['id']}/activate")
+    assert refused.status_code == 409 and [d["message"] for d in refused.get_json()["error"]["details"]] == [
+        "Provincie B",
+        "Investee A",
+    ]
+    _accept_all(api, world, body["id"])
     assert [(i["code"], i["price"], i["prerequisite"]) for i in body["items"]] == [
         ("START", "1000.00", None),
         ("JOB6", "4000.00", "START"),
@@ -536,30 +554,57 @@ def test_the_same_participant_and_item_twice_is_a_conflict(api, world, db_sessio
     assert _counts(db_session) == before
 
 
-def test_only_the_providers_fund_manager_verifies_or_rejects_a_result(api, world, db_session, contract):
+def test_the_payer_verifies_or_rejects_a_result_never_the_lender_alone(api, world, db_session, contract):
     first = make_result(
         db_session, contract, world.investee_a, participant="R-1", achieved_on=date(2026, 2, 1), verify=False
     )
     second = make_result(
         db_session, contract, world.investee_a, participant="R-2", achieved_on=date(2026, 2, 1), verify=False
     )
-    assert api["officer_a"].post(f"/outcome-results/{first.id}/verify").status_code == 403
+    # The provider's fund manager prepares and checks results (it sees them) but does not release public money.
+    assert api["manager_a"].post(f"/outcome-results/{first.id}/verify").status_code == 403
     assert api["member_a"].post(f"/outcome-results/{first.id}/verify").status_code == 403
+    assert api["admin"].post(f"/outcome-results/{first.id}/verify").status_code == 403
     assert api["manager_b"].post(f"/outcome-results/{first.id}/verify").status_code == 404
-    assert api["officer_b"].post(f"/outcome-results/{first.id}/reject", {"reason": "nope"}).status_code == 403
+    assert api["officer_b"].post(f"/outcome-results/{second.id}/verify").status_code == 200  # a co-payer verifies too
     assert _fresh(db_session, OutcomeResult, first.id).status == ResultStatus.PENDING
 
-    verified = api["manager_a"].post(f"/outcome-results/{first.id}/verify")
+    verified = api["officer_a"].post(f"/outcome-results/{first.id}/verify")
     assert verified.status_code == 200 and verified.get_json()["status"] == "verified"
-    rejected = api["manager_a"].post(f"/outcome-results/{second.id}/reject", {"reason": "no payslips"})
+    third = make_result(
+        db_session, contract, world.investee_a, participant="R-3", achieved_on=date(2026, 2, 1), verify=False
+    )
+    rejected = api["officer_a"].post(f"/outcome-results/{third.id}/reject", {"reason": "no payslips"})
     assert rejected.status_code == 200
     assert (rejected.get_json()["status"], rejected.get_json()["rejection_reason"]) == ("rejected", "no payslips")
-    assert api["manager_a"].post(f"/outcome-results/{first.id}/verify").status_code == 409
+    assert api["officer_a"].post(f"/outcome-results/{first.id}/verify").status_code == 409
     stored = [_fresh(db_session, OutcomeResult, r.id) for r in (first, second)]
     assert [(r.status, r.verified_by_id) for r in stored] == [
-        (ResultStatus.VERIFIED, world.user("manager_a").id),
-        (ResultStatus.REJECTED, world.user("manager_a").id),
+        (ResultStatus.VERIFIED, world.user("officer_a").id),
+        (ResultStatus.VERIFIED, world.user("officer_b").id),
     ]
+
+
+def test_a_validator_of_the_contract_verifies_its_results_and_nothing_else(api, world, db_session, contract, client):
+    from fundapp.auth.services import issue_token
+
+    validator = make_user(db_session, Role.VALIDATOR, contract.id)
+    other = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a])
+    mine = make_result(
+        db_session, contract, world.investee_a, participant="V-1", achieved_on=date(2026, 2, 1), verify=False
+    )
+    theirs = make_result(
+        db_session, other, world.investee_a, participant="V-2", achieved_on=date(2026, 2, 1), verify=False
+    )
+    _row, token = issue_token(db_session, validator, "test")
+    db_session.flush()
+    caller = Caller(client, {"Authorization": f"Bearer {token}"})
+    assert caller.post(f"/outcome-results/{theirs.id}/verify").status_code == 404
+    assert caller.get(f"/investees/{world.investee_a.id}").status_code == 404
+    assert caller.post(f"/outcome-results/{mine.id}/verify").status_code == 200
+    stored = _fresh(db_session, OutcomeResult, mine.id)
+    assert (stored.status, stored.verified_by_id) == (ResultStatus.VERIFIED, validator.id)
+    assert _fresh(db_session, OutcomeResult, theirs.id).status == ResultStatus.PENDING
 
 
 def test_an_approved_kpi_report_puts_pending_results_on_the_contract_naming_the_report(api, world, db_session):
@@ -568,6 +613,7 @@ def test_an_approved_kpi_report_puts_pending_results_on_the_contract_naming_the_
         _contract_body(world, items=[{"code": "JOB6", "name": "Six months in paid work", "price": "4000.00"}]),
     )
     contract_id = created.get_json()["id"]
+    _accept_all(api, world, contract_id)
     assert api["officer_a"].post(f"/outcome-contracts/{contract_id}/activate").status_code == 200
     make_plan(db_session, world.investee_a)
     submission = make_submission(

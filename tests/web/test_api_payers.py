@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from fundapp.outcomes.models import OutcomePayer, PayerKind
+from fundapp.payers.models import OutcomePayer, PayerKind
 from tests.factories import make_payer
 
 

@@ -17,7 +17,18 @@ from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
 
-ROLES = ("anonymous", "admin", "manager_a", "manager_b", "officer_a", "officer_b", "member_a", "member_b")
+ROLES = (
+    "anonymous",
+    "admin",
+    "manager_a",
+    "manager_b",
+    "officer_a",
+    "officer_b",
+    "member_a",
+    "member_b",
+    "validator_a",
+    "validator_b",
+)
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
@@ -29,7 +40,13 @@ MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
 OFFICERS = frozenset({"admin", "officer_a", "officer_b"})
-CONTRACT_A_VIEW = frozenset({"admin", "officer_a", "manager_a", "member_a"})
+# The parties of contract A, and its independent validator (who sees the contract, not the investee).
+CONTRACT_A_VIEW = frozenset({"admin", "officer_a", "manager_a", "member_a", "validator_a"})
+# Verifying a result releases public money: the payer's officers or the contract's validator, never the lender.
+VERIFIERS_A = frozenset({"officer_a", "validator_a"})
+# Accepting, starting and closing a contract is for its parties themselves: an administrator is none of them.
+OFFICER_A = frozenset({"officer_a"})
+PROVIDER_A_ITSELF = frozenset({"manager_a", "member_a"})
 PROVIDER_A = frozenset({"admin", "manager_a", "member_a"})
 # Deciding on public money is for the payer's officers only: an administrator is not one.
 DECIDERS_A = frozenset({"officer_a"})
@@ -155,12 +172,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes.new_contract": OFFICERS,
     "outcomes.rate_cards": OFFICERS,
     "outcomes.contract_detail": CONTRACT_A_VIEW,
-    "outcomes.contract_status": PAYER_A,
+    "outcomes.contract_status": OFFICER_A,
+    "outcomes.accept_contract": CONTRACT_A_VIEW,
     "outcomes.simulate": CONTRACT_A_VIEW,
     "outcomes.new_result": PROVIDER_A,
     "outcomes.result_list": LOGGED_IN,
-    "outcomes.verify_result": FUND_A,
-    "outcomes.reject_result": FUND_A,
+    "outcomes.verify_result": VERIFIERS_A,
+    "outcomes.reject_result": VERIFIERS_A,
     "outcomes.claim_list": LOGGED_IN,
     "outcomes.new_claim": PROVIDER_A,
     "outcomes.claim_detail": CONTRACT_A_VIEW,
@@ -177,14 +195,17 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_outcomes.list_contracts": LOGGED_IN,
     "api_outcomes.create_contract": OFFICERS,
     "api_outcomes.get_contract": CONTRACT_A_VIEW,
-    "api_outcomes.activate_contract": PAYER_A,
-    "api_outcomes.close_contract": PAYER_A,
+    "api_outcomes.activate_contract": OFFICER_A,
+    "api_outcomes.close_contract": OFFICER_A,
+    "api_outcomes.accept_payer_share": OFFICER_A,
+    "api_outcomes.accept_provider": PROVIDER_A_ITSELF,
+    "api_outcomes.provider_directory": OFFICERS,
     "api_outcomes.contract_budget": CONTRACT_A_VIEW,
     "api_outcomes.indigo_export": CONTRACT_A_VIEW,
     "api_outcomes.list_results": CONTRACT_A_VIEW,
     "api_outcomes.record_result": PROVIDER_A,
-    "api_outcomes.verify_result": FUND_A,
-    "api_outcomes.reject_result": FUND_A,
+    "api_outcomes.verify_result": VERIFIERS_A,
+    "api_outcomes.reject_result": VERIFIERS_A,
     "api_outcomes.list_claims": LOGGED_IN,
     "api_outcomes.compute_claim": PROVIDER_A,
     "api_outcomes.get_claim": CONTRACT_A_VIEW,

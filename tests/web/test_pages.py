@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from fundapp.audit import AuditEntry
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.investees.models import Investee, Label, LabelKind
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 from tests.factories import make_capital_source, make_fund, make_investee, make_payer
 
 NBSP = "\u00a0"
@@ -416,7 +416,7 @@ def test_a_capital_source_form_reads_a_decimal_comma_and_refuses_three_decimals(
     bad = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data=form)
     assert bad.status_code == 422
     assert _input_value(_text(bad), "committed") == "1250,505"
-    assert _field_error(_text(bad), "committed") == "Use at most two decimals."
+    assert _field_error(_text(bad), "committed") == "Gebruik hoogstens twee decimalen."
     assert _counts(db_session) == before
     good = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data={**form, "committed": "1250,50"})
     assert good.status_code == 303

@@ -12,6 +12,7 @@ from sqlalchemy import event, select
 from fundapp.outcomes.models import OutcomeContract
 from tests.factories import ACTOR, PASSWORD, make_investee, make_loan, make_plan, make_submission
 from tests.integration.test_reports import CODES, TARGETS, ReportWorld, in_savepoint, module_world
+from tests.outcome_factories import THRESHOLD
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,7 @@ def test_a_payer_officer_sees_claims_awaiting_approval_beside_the_budget_left(ap
 
     contract = rsession.scalar(select(OutcomeContract).where(OutcomeContract.reference == "RF-REPORT"))
     claim = claims.compute_claim(rsession, ACTOR, contract, rw.rotterdam_id, "2026-Q1")
-    claims.submit(rsession, ACTOR, claim)
+    claims.submit(rsession, ACTOR, claim, THRESHOLD)
     rsession.flush()
     html = _home(app, rw.user("officer_a"))
     assert f"/claims/{claim.id}" in html

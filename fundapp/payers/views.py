@@ -10,9 +10,9 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_payers
 from fundapp.db import get_session
 from fundapp.listing import paginate, search_clause, sort_by
-from fundapp.outcomes import payer_services as services
-from fundapp.outcomes.models import OutcomePayer, PayerKind
-from fundapp.outcomes.schemas import PayerCreateSchema
+from fundapp.payers import services
+from fundapp.payers.models import OutcomePayer, PayerKind
+from fundapp.payers.schemas import PayerCreateSchema
 from fundapp.web import done, handle_form, list_args
 
 bp = Blueprint("payers", __name__, url_prefix="/payers")

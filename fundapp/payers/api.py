@@ -9,9 +9,9 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, visible_payers
 from fundapp.db import get_session
 from fundapp.listing import paginate, search_clause
-from fundapp.outcomes import payer_services as services
-from fundapp.outcomes.models import OutcomePayer
-from fundapp.outcomes.schemas import PayerCreateSchema, PayerSchema
+from fundapp.payers import services
+from fundapp.payers.models import OutcomePayer
+from fundapp.payers.schemas import PayerCreateSchema, PayerSchema
 
 blp = make_blueprint("payers", "Municipalities and provinces that pay for outcomes")
 PayerPageSchema = page_schema(PayerSchema, "PayerPage")

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from fundapp.outcomes.models import PayerKind
+from fundapp.payers.models import PayerKind
 from fundapp.validation import TrimmedString
 
 Length = ma.validate.Length

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from fundapp import audit
 from fundapp.db import name_taken
 from fundapp.errors import Conflict
-from fundapp.outcomes.models import OutcomePayer
+from fundapp.payers.models import OutcomePayer
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:

@@ -1,0 +1,113 @@
+"""Authorization is data, checked here and nowhere else.
+
+A user's memberships give a ``Scope``. Each rule is one SQL condition per kind
+of object and action (``rules``): every list query is filtered by it
+(``visible``), every object load goes through ``load()``, which answers 404 for
+what the user may not see and 403 for what they may see but not do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement
+
+from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
+from fundapp.auth.policy.rules import (
+    acting_payers,
+    acting_providers,
+    fund_choices,
+    investee_choices,
+    is_manager_or_admin,
+    is_officer_or_admin,
+    is_provider_side,
+    payer_rows_of,
+    provider_rows_of,
+    sees_results,
+    verifies_results,
+)
+from fundapp.auth.policy.scope import Scope
+
+
+def visible_funds(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.funds.models import Fund
+
+    return visible(scope, Fund)
+
+
+def visible_investees(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.investees.models import Investee
+
+    return visible(scope, Investee)
+
+
+def visible_payers(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.payers.models import OutcomePayer
+
+    return visible(scope, OutcomePayer)
+
+
+def visible_loans(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.loans.models import Loan
+
+    return visible(scope, Loan)
+
+
+def visible_contracts(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.outcomes.models import OutcomeContract
+
+    return visible(scope, OutcomeContract)
+
+
+def visible_claims(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.outcomes.models import Claim
+
+    return visible(scope, Claim)
+
+
+def visible_results(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.outcomes.models import OutcomeResult
+
+    return visible(scope, OutcomeResult)
+
+
+def visible_indicators(scope: Scope) -> ColumnElement[bool]:
+    from fundapp.impact.models import Indicator
+
+    return visible(scope, Indicator)
+
+
+def can_see_participants(scope: Scope, investee: Any) -> bool:
+    return can(scope, "participants", investee)
+
+
+__all__ = [
+    "RULES",
+    "Scope",
+    "acting_payers",
+    "acting_providers",
+    "can",
+    "can_see_participants",
+    "fund_choices",
+    "investee_choices",
+    "is_manager_or_admin",
+    "is_officer_or_admin",
+    "is_provider_side",
+    "load",
+    "payer_rows_of",
+    "permitted_ids",
+    "provider_rows_of",
+    "require",
+    "require_admin",
+    "sees_results",
+    "verifies_results",
+    "visible",
+    "visible_claims",
+    "visible_contracts",
+    "visible_funds",
+    "visible_indicators",
+    "visible_investees",
+    "visible_loans",
+    "visible_payers",
+    "visible_results",
+]

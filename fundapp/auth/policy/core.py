@@ -1,0 +1,110 @@
+"""The rule book: one SQL condition per (kind of object, action), used for lists and for single objects alike.
+
+A rule says which rows of a model a scope may act on, as a WHERE clause. A list
+is filtered by it (``visible``), a single object is checked by asking the
+database whether that row passes it (``can``), so the two can never disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from sqlalchemy import ColumnElement, false, literal, select, true
+from sqlalchemy.orm import Session, object_session
+
+from fundapp.auth.policy.scope import Scope
+from fundapp.errors import Forbidden, NotFound
+
+T = TypeVar("T")
+Clause = Callable[[Scope], ColumnElement[bool]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    model: Any
+    clause: Clause
+    # An administrator runs the system, not the budget or the programme: some rules hold for them too.
+    admin_bypass: bool = True
+
+
+RULES: dict[tuple[str, str], Rule] = {}
+
+
+def rule(model: Any, action: str, *, admin_bypass: bool = True) -> Callable[[Clause], Clause]:
+    def register(clause: Clause) -> Clause:
+        RULES[(model.__name__, action)] = Rule(model, clause, admin_bypass)
+        return clause
+
+    return register
+
+
+def _rule(kind: str, action: str) -> Rule:
+    found = RULES.get((kind, action))
+    if found is None:
+        raise LookupError(f"no authorization rule for {kind}.{action}")
+    return found
+
+
+def ids_in(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    wanted = sorted(ids)
+    return column.in_(wanted) if wanted else false()
+
+
+def visible(scope: Scope, model: Any, action: str = "view") -> ColumnElement[bool]:
+    """The WHERE clause of the rows of ``model`` the scope may ``action``: the list filter."""
+    found = _rule(model.__name__, action)
+    if scope.is_admin and found.admin_bypass:
+        return true()
+    if not scope.authenticated:
+        return false()
+    return found.clause(scope)
+
+
+def permitted_ids(session: Session, scope: Scope, action: str, model: Any, ids: Iterable[int]) -> set[int]:
+    """Which of these rows the scope may ``action``, in one query (for a page that shows a button per row)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return set()
+    return set(session.scalars(select(model.id).where(model.id.in_(wanted), visible(scope, model, action))))
+
+
+def can(scope: Scope, action: str, obj: Any) -> bool:
+    found = _rule(type(obj).__name__, action)
+    if scope.is_admin and found.admin_bypass:
+        return True
+    if not scope.authenticated or obj.id is None:
+        return False
+    clause = found.clause(scope)
+    model = found.model
+    session = object_session(obj)
+    if session is None:
+        from fundapp.db import get_session
+
+        session = get_session()
+    return session.scalar(select(literal(1)).select_from(model).where(model.id == obj.id, clause)) is not None
+
+
+def require(scope: Scope, action: str, obj: Any) -> None:
+    """Raise 404 if the user may not even see ``obj``, 403 if they may see it but not do ``action``."""
+    if can(scope, action, obj):
+        return
+    if action != "view" and can(scope, "view", obj):
+        raise Forbidden("You may see this, but not change it.")
+    raise NotFound("Not found, or not yours to see.")
+
+
+def load(
+    session: Session, model: type[T], object_id: Any, scope: Scope, action: str = "view", options: tuple[Any, ...] = ()
+) -> T:
+    obj = session.get(model, object_id, options=list(options)) if options else session.get(model, object_id)
+    if obj is None:
+        raise NotFound("Not found, or not yours to see.")
+    require(scope, action, obj)
+    return obj
+
+
+def require_admin(scope: Scope) -> None:
+    if not scope.is_admin:
+        raise Forbidden("Only an administrator may do this.")

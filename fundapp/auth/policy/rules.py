@@ -1,0 +1,339 @@
+"""Who may see and do what, one definition per rule (see ``core``). Named sets of rows first, then the rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, or_, select
+
+from fundapp.auth.policy.core import ids_in, rule
+from fundapp.auth.policy.scope import Scope
+from fundapp.funds.models import CapitalSource, Fund
+from fundapp.impact.models import Indicator, Submission
+from fundapp.investees.models import Investee, Label
+from fundapp.loans.models import Loan, LoanEvent
+from fundapp.outcomes.models import (
+    Claim,
+    ContractPayer,
+    ContractProvider,
+    ContractStatus,
+    OutcomeContract,
+    OutcomeResult,
+    RateCard,
+)
+from fundapp.payers.models import OutcomePayer
+
+# --- named sets (subqueries) ------------------------------------------------------------------------------------
+
+
+def own_investees(scope: Scope) -> Any:
+    """Investees the user acts for: as a manager of their fund or as their own member."""
+    return select(Investee.id).where(
+        or_(ids_in(Investee.fund_id, scope.fund_ids), ids_in(Investee.id, scope.investee_ids))
+    )
+
+
+def named_payer_contracts(scope: Scope) -> Any:
+    """Contracts that name one of the user's payers, accepted or still an invitation."""
+    return select(ContractPayer.contract_id).where(ids_in(ContractPayer.payer_id, scope.payer_ids))
+
+
+def accepted_payer_contracts(scope: Scope) -> Any:
+    """Contracts in which one of the user's payers accepted its share: their claims and results are its business."""
+    return select(ContractPayer.contract_id).where(
+        ids_in(ContractPayer.payer_id, scope.payer_ids), ContractPayer.accepted_at.is_not(None)
+    )
+
+
+def named_provider_contracts(scope: Scope) -> Any:
+    return select(ContractProvider.contract_id).where(ContractProvider.investee_id.in_(own_investees(scope)))
+
+
+def accepted_provider_contracts(scope: Scope) -> Any:
+    return select(ContractProvider.contract_id).where(
+        ContractProvider.investee_id.in_(own_investees(scope)), ContractProvider.accepted_at.is_not(None)
+    )
+
+
+def contracted_investees(scope: Scope) -> Any:
+    """Investees linked to one of the user's payers: both accepted a contract that has started. A draft, or a
+    party that has not accepted, grants nothing."""
+    return (
+        select(ContractProvider.investee_id)
+        .join(ContractPayer, ContractPayer.contract_id == ContractProvider.contract_id)
+        .join(OutcomeContract, OutcomeContract.id == ContractProvider.contract_id)
+        .where(
+            ids_in(ContractPayer.payer_id, scope.payer_ids),
+            ContractPayer.accepted_at.is_not(None),
+            ContractProvider.accepted_at.is_not(None),
+            OutcomeContract.status != ContractStatus.DRAFT,
+        )
+    )
+
+
+# --- funds, investees, payers -----------------------------------------------------------------------------------
+
+
+@rule(Fund, "view")
+@rule(Fund, "edit")
+def _fund(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Fund.id, scope.fund_ids)
+
+
+@rule(CapitalSource, "view")
+@rule(CapitalSource, "edit")
+def _capital_source(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(CapitalSource.fund_id, scope.fund_ids)
+
+
+@rule(Investee, "view")
+def _investee_view(scope: Scope) -> ColumnElement[bool]:
+    return or_(
+        ids_in(Investee.fund_id, scope.fund_ids),
+        ids_in(Investee.id, scope.investee_ids),
+        Investee.id.in_(contracted_investees(scope)),
+    )
+
+
+@rule(Investee, "participants", admin_bypass=False)
+def _investee_participants(scope: Scope) -> ColumnElement[bool]:
+    """Participant rows are personal data: the investee, its fund's managers, the payers it provides for."""
+    return _investee_view(scope)
+
+
+@rule(Investee, "edit")
+def _investee_edit(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Investee.fund_id, scope.fund_ids)
+
+
+@rule(Investee, "report")
+def _investee_report(scope: Scope) -> ColumnElement[bool]:
+    """Who uploads and submits the investee's KPI reports: its members and its fund's managers."""
+    return Investee.id.in_(own_investees(scope))
+
+
+@rule(Label, "view")
+def _label_view(scope: Scope) -> ColumnElement[bool]:
+    return Label.investee_id.in_(select(Investee.id).where(_investee_view(scope)))
+
+
+@rule(Label, "edit")
+def _label_edit(scope: Scope) -> ColumnElement[bool]:
+    return Label.investee_id.in_(select(Investee.id).where(_investee_edit(scope)))
+
+
+@rule(OutcomePayer, "view")
+@rule(OutcomePayer, "edit")
+def _payer(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(OutcomePayer.id, scope.payer_ids)
+
+
+# --- loans --------------------------------------------------------------------------------------------------------
+
+
+@rule(Loan, "view")
+def _loan_view(scope: Scope) -> ColumnElement[bool]:
+    return or_(ids_in(Loan.fund_id, scope.fund_ids), ids_in(Loan.investee_id, scope.investee_ids))
+
+
+@rule(Loan, "edit")
+def _loan_edit(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Loan.fund_id, scope.fund_ids)
+
+
+@rule(LoanEvent, "view")
+def _loan_event_view(scope: Scope) -> ColumnElement[bool]:
+    return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_view(scope)))
+
+
+@rule(LoanEvent, "edit")
+def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
+    return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_edit(scope)))
+
+
+# --- impact -------------------------------------------------------------------------------------------------------
+
+
+@rule(Submission, "view")
+def _submission_view(scope: Scope) -> ColumnElement[bool]:
+    return Submission.investee_id.in_(select(Investee.id).where(_investee_view(scope)))
+
+
+@rule(Submission, "submit")
+def _submission_submit(scope: Scope) -> ColumnElement[bool]:
+    return Submission.investee_id.in_(own_investees(scope))
+
+
+@rule(Submission, "review")
+def _submission_review(scope: Scope) -> ColumnElement[bool]:
+    return Submission.investee_id.in_(select(Investee.id).where(ids_in(Investee.fund_id, scope.fund_ids)))
+
+
+@rule(Indicator, "view")
+def _indicator_view(scope: Scope) -> ColumnElement[bool]:
+    """The shared catalog, and the indicators of the user's funds (a member: of its enterprise's fund)."""
+    return or_(
+        Indicator.fund_id.is_(None),
+        ids_in(Indicator.fund_id, scope.fund_ids),
+        Indicator.fund_id.in_(select(Investee.fund_id).where(ids_in(Investee.id, scope.investee_ids))),
+    )
+
+
+@rule(Fund, "add_indicator")
+def _fund_add_indicator(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Fund.id, scope.fund_ids)
+
+
+# --- result financing ---------------------------------------------------------------------------------------------
+
+
+@rule(RateCard, "view")
+@rule(RateCard, "edit")
+def _rate_card(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(RateCard.payer_id, scope.payer_ids)
+
+
+@rule(OutcomeContract, "view")
+def _contract_view(scope: Scope) -> ColumnElement[bool]:
+    """The parties named in it (to read an invitation before accepting it) and its validators."""
+    return or_(
+        OutcomeContract.id.in_(named_payer_contracts(scope)),
+        OutcomeContract.id.in_(named_provider_contracts(scope)),
+        ids_in(OutcomeContract.id, scope.contract_ids),
+    )
+
+
+@rule(OutcomeContract, "edit", admin_bypass=False)
+def _contract_edit(scope: Scope) -> ColumnElement[bool]:
+    """Start or close: an officer of a payer that accepted (closing further needs every payer, see services)."""
+    return OutcomeContract.id.in_(accepted_payer_contracts(scope))
+
+
+@rule(OutcomeContract, "claim")
+def _contract_claim(scope: Scope) -> ColumnElement[bool]:
+    """The providers' side (their fund's managers, their members) records results and computes claims."""
+    return OutcomeContract.id.in_(accepted_provider_contracts(scope))
+
+
+@rule(ContractPayer, "view")
+def _payer_row_view(scope: Scope) -> ColumnElement[bool]:
+    return ContractPayer.contract_id.in_(select(OutcomeContract.id).where(_contract_view(scope)))
+
+
+@rule(ContractProvider, "view")
+def _provider_row_view(scope: Scope) -> ColumnElement[bool]:
+    return ContractProvider.contract_id.in_(select(OutcomeContract.id).where(_contract_view(scope)))
+
+
+@rule(ContractPayer, "accept", admin_bypass=False)
+def _payer_accept(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(ContractPayer.payer_id, scope.payer_ids)
+
+
+@rule(ContractProvider, "accept", admin_bypass=False)
+def _provider_accept(scope: Scope) -> ColumnElement[bool]:
+    return ContractProvider.investee_id.in_(own_investees(scope))
+
+
+def _outcome_parties(scope: Scope, model: Any) -> ColumnElement[bool]:
+    """The one rule for a result and for a claim on it: the contract's accepted payers, the provider's side,
+    the contract's validators."""
+    return or_(
+        model.contract_id.in_(accepted_payer_contracts(scope)),
+        model.investee_id.in_(own_investees(scope)),
+        ids_in(model.contract_id, scope.contract_ids),
+    )
+
+
+@rule(OutcomeResult, "view")
+def _result_view(scope: Scope) -> ColumnElement[bool]:
+    return _outcome_parties(scope, OutcomeResult)
+
+
+@rule(Claim, "view")
+def _claim_view(scope: Scope) -> ColumnElement[bool]:
+    return _outcome_parties(scope, Claim)
+
+
+@rule(OutcomeResult, "verify", admin_bypass=False)
+def _result_verify(scope: Scope) -> ColumnElement[bool]:
+    """Whoever pays verifies, or the contract's independent validator; never the lender alone."""
+    return or_(
+        OutcomeResult.contract_id.in_(accepted_payer_contracts(scope)),
+        ids_in(OutcomeResult.contract_id, scope.contract_ids),
+    )
+
+
+@rule(Claim, "submit")
+def _claim_submit(scope: Scope) -> ColumnElement[bool]:
+    return Claim.investee_id.in_(own_investees(scope))
+
+
+@rule(Claim, "decide", admin_bypass=False)
+def _claim_decide(scope: Scope) -> ColumnElement[bool]:
+    """Deciding on public money is for the officers of the contract's payers that accepted it."""
+    return Claim.contract_id.in_(accepted_payer_contracts(scope))
+
+
+@rule(Claim, "correct")
+def _claim_correct(scope: Scope) -> ColumnElement[bool]:
+    return or_(_claim_submit(scope), _claim_decide(scope))
+
+
+# --- roles (for routes without an object) ----------------------------------------------------------------------
+
+
+def is_manager_or_admin(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager
+
+
+def is_officer_or_admin(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_payer_officer
+
+
+def is_provider_side(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager or scope.is_investee_member
+
+
+def verifies_results(scope: Scope) -> bool:
+    return scope.is_payer_officer or scope.is_validator
+
+
+def sees_results(scope: Scope) -> bool:
+    return scope.is_admin or scope.is_fund_manager or scope.is_payer_officer or scope.is_validator
+
+
+def acting_payers(scope: Scope) -> ColumnElement[bool]:
+    """The payers a user may act for when setting something up (an administrator: any)."""
+    return OutcomePayer.id.is_not(None) if scope.is_admin else ids_in(OutcomePayer.id, scope.payer_ids)
+
+
+def acting_providers(scope: Scope, contract: OutcomeContract) -> list[ContractProvider]:
+    """The contract's accepted providers the user acts for: their own enterprise, or their fund's."""
+    return [
+        p
+        for p in contract.providers
+        if p.accepted_at is not None
+        and (scope.is_admin or p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids)
+    ]
+
+
+def payer_rows_of(scope: Scope, contract: OutcomeContract) -> list[ContractPayer]:
+    """The contract's payer rows an officer acts for (an officer may serve two payers of one contract)."""
+    return [p for p in contract.payers if p.payer_id in scope.payer_ids]
+
+
+def provider_rows_of(scope: Scope, contract: OutcomeContract) -> list[ContractProvider]:
+    """The contract's provider rows a fund manager or member answers for."""
+    return [
+        p for p in contract.providers if p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids
+    ]
+
+
+def investee_choices(scope: Scope) -> ColumnElement[bool]:
+    """Investees the user may open a loan or an impact plan for (its fund's)."""
+    return Investee.id.is_not(None) if scope.is_admin else ids_in(Investee.fund_id, scope.fund_ids)
+
+
+def fund_choices(scope: Scope) -> ColumnElement[bool]:
+    return Fund.id.is_not(None) if scope.is_admin else ids_in(Fund.id, scope.fund_ids)

@@ -1,0 +1,44 @@
+"""Browser sessions kept on the server: the signed cookie carries only a random id, so logging out ends it.
+
+Flask's session is a signed cookie that stays valid for as long as the secret
+key does; a copy taken before logout would keep working. Here the cookie names a
+row, and a session is live only while its row exists and has been used lately.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from fundapp.auth.models import User, UserSession
+from fundapp.auth.services import hash_token
+from fundapp.db import utcnow
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def start(session: Session, user: User, idle: timedelta, now: datetime | None = None) -> str:
+    """A new session of ``user``; returns its id for the cookie (stored only as SHA-256)."""
+    now = now or utcnow()
+    session.execute(delete(UserSession).where(UserSession.last_seen_at <= now - idle))
+    sid = secrets.token_urlsafe(32)
+    session.add(UserSession(user_id=user.id, token_hash=hash_token(sid), created_at=now, last_seen_at=now))
+    return sid
+
+
+def user_of(session: Session, sid: str, idle: timedelta, now: datetime | None = None) -> User | None:
+    """The user of a live session (not ended, not idle for ``idle``), noting that it was used."""
+    now = now or utcnow()
+    row = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(sid)))
+    if row is None or row.last_seen_at <= now - idle:
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+    return row.user
+
+
+def end(session: Session, sid: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.token_hash == hash_token(sid)))

@@ -1,0 +1,311 @@
+"""Outcome contracts: list, set-up, detail, start and close, what-if simulation."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import (
+    can,
+    is_officer_or_admin,
+    load,
+    payer_rows_of,
+    provider_rows_of,
+    require,
+    visible_claims,
+    visible_contracts,
+    visible_results,
+)
+from fundapp.db import get_session
+from fundapp.errors import ValidationFailed
+from fundapp.i18n import money, percent
+from fundapp.investees.models import Investee
+from fundapp.outcomes import budget as budgets
+from fundapp.outcomes import contracts, pricing
+from fundapp.outcomes.contract_schemas import (
+    ContractCreateSchema,
+)
+from fundapp.outcomes.models import (
+    Claim,
+    ContractPayer,
+    ContractStatus,
+    OutcomeContract,
+    OutcomeResult,
+    RateCard,
+    ResultStatus,
+)
+from fundapp.outcomes.terms import contract_terms, rule_errors
+from fundapp.outcomes.views import bp
+from fundapp.outcomes.views.rate_cards import ITEM_ROWS, items_from_form, my_payers
+from fundapp.payers.models import OutcomePayer
+from fundapp.web import app_error_to_form, done
+
+
+@bp.get("/contracts")
+@access("login")
+def contract_list() -> Any:
+    session = get_session()
+    rows = session.scalars(
+        select(OutcomeContract)
+        .where(visible_contracts(current_scope()))
+        .order_by(OutcomeContract.status, OutcomeContract.valid_from.desc())
+    ).all()
+    return render_template("outcomes/contracts.html", contracts=rows, can_create=is_officer_or_admin(current_scope()))
+
+
+@bp.route("/contracts/new", methods=["GET", "POST"])
+@access("login", check=is_officer_or_admin)
+def new_contract() -> Any:
+    session = get_session()
+    scope = current_scope()
+    own = my_payers(session)
+    all_payers = session.scalars(select(OutcomePayer).order_by(OutcomePayer.name)).all()
+    # Choosing providers: enterprises are public (KvK register), so their names are listed here.
+    investees = session.scalars(select(Investee).order_by(Investee.name)).all()
+    cards = session.scalars(
+        select(RateCard).where(RateCard.payer_id.in_([p.id for p in own])).order_by(RateCard.name)
+    ).all()
+    errors: dict[str, list[str]] = {}
+    values: Any = {
+        "payer_id": own[0].id if own else "",
+        "share_percent": "100",
+        "deadweight_percent": "0",
+        "valid_from": date.today().replace(month=1, day=1).isoformat(),
+        "valid_until": date.today().replace(year=date.today().year + 2, month=12, day=31).isoformat(),
+    }
+    if request.method == "POST":
+        values = request.form
+        items, item_errors = items_from_form(request.form)
+        if request.form.get("rate_card_id"):
+            items, item_errors = [], {}
+        payers = [
+            {
+                "payer_id": request.form.get("payer_id"),
+                "share_percent": request.form.get("share_percent"),
+                "commitment": request.form.get("commitment") or None,
+            }
+        ]
+        if request.form.get("payer2_id"):
+            payers.append(
+                {
+                    "payer_id": request.form.get("payer2_id"),
+                    "share_percent": request.form.get("share2_percent"),
+                    "commitment": request.form.get("commitment2") or None,
+                }
+            )
+        raw = {
+            k: request.form.get(k) or None
+            for k in (
+                "name",
+                "reference",
+                "description",
+                "valid_from",
+                "valid_until",
+                "participant_cap",
+                "contract_cap",
+                "deadweight_percent",
+                "rate_card_id",
+                "investor_name",
+                "investor_capital",
+                "investor_max_return_percent",
+            )
+        }
+        raw = {k: v for k, v in raw.items() if v is not None}
+        raw.update(
+            payers=payers,
+            providers=[int(i) for i in request.form.getlist("providers") if i.isdigit()],
+            items=items or None,
+        )
+        errors = dict(item_errors)
+        if not errors:
+            try:
+                data = ContractCreateSchema().load(raw)
+                contract = contracts.create_contract(session, current_actor(), scope, data)
+            except ma.ValidationError as exc:
+                from fundapp.errors import flatten_messages
+                from fundapp.web import errors_by_field
+
+                errors = errors_by_field(flatten_messages(exc.messages))
+            except ValidationFailed as exc:
+                errors = app_error_to_form(exc)
+            else:
+                return done(
+                    _("Contract %(ref)s saved as a draft.", ref=contract.reference),
+                    url_for("outcomes.contract_detail", contract_id=contract.id),
+                )
+    return render_template(
+        "outcomes/contract_form.html",
+        values=values,
+        errors=errors,
+        own=own,
+        payers=all_payers,
+        providers=[(i.id, f"{i.name} · KvK {i.kvk_number} · {i.municipality}") for i in investees],
+        cards=cards,
+        rows=range(ITEM_ROWS),
+    ), (422 if errors else 200)
+
+
+@bp.get("/contracts/<int:contract_id>")
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+def contract_detail(contract_id: int) -> Any:
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope())
+    scope = current_scope()
+    contract_claims = session.scalars(
+        select(Claim).where(Claim.contract_id == contract.id, visible_claims(scope)).order_by(Claim.id.desc())
+    ).all()
+    counts = dict.fromkeys(ResultStatus, 0)
+    for result in session.scalars(
+        select(OutcomeResult).where(OutcomeResult.contract_id == contract.id, visible_results(scope))
+    ):
+        counts[result.status] += 1
+    return render_template(
+        "outcomes/contract.html",
+        contract=contract,
+        budget=budgets.budget(session, contract),
+        claims=contract_claims,
+        result_counts=counts,
+        can_edit=can(scope, "edit", contract),
+        can_claim=can(scope, "claim", contract),
+        to_accept=_pending_rows(contract) if contract.status == ContractStatus.DRAFT else [],
+        waiting=contracts.pending_parties(contract),
+        my_close_agreed=all(p.close_agreed_at for p in payer_rows_of(scope, contract)),
+        ContractStatus=ContractStatus,
+    )
+
+
+def _pending_rows(contract: OutcomeContract) -> list[Any]:
+    """The user's own parts of the contract still to accept: their payers' shares, their providers."""
+    scope = current_scope()
+    rows = payer_rows_of(scope, contract) + provider_rows_of(scope, contract)
+    return [row for row in rows if row.accepted_at is None]
+
+
+@bp.route("/contracts/<int:contract_id>/accept", methods=["GET", "POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+def accept_contract(contract_id: int) -> Any:
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope())
+    back = url_for("outcomes.contract_detail", contract_id=contract.id)
+    rows = _pending_rows(contract) if contract.status == ContractStatus.DRAFT else []
+    if not rows:
+        return done(_("There is nothing left for you to accept in this contract."), back, "warning")
+    if request.method == "POST":
+        for row in rows:
+            require(current_scope(), "accept", row)
+            if isinstance(row, ContractPayer):
+                contracts.accept_share(session, current_actor(), row)
+            else:
+                contracts.accept_provision(session, current_actor(), row)
+        return done(_("Accepted. The contract starts once every party has accepted."), back)
+    parts = [
+        _(
+            "%(payer)s pays %(share)s of every claim, at most %(commitment)s.",
+            payer=row.payer.name,
+            share=percent(row.share_percent, 2),
+            commitment=money(row.commitment) if row.commitment is not None else _("no set maximum"),
+        )
+        if isinstance(row, ContractPayer)
+        else _(
+            "%(provider)s provides under this contract; its results, claims and KPI reports become visible to the"
+            " contract's payers.",
+            provider=row.investee.name,
+        )
+        for row in rows
+    ]
+    return render_template(
+        "confirm.html",
+        title=_("Accept contract %(ref)s", ref=contract.reference),
+        question=_("Check the terms on the contract page before you accept. You accept:"),
+        points=parts,
+        action=request.path,
+        back=back,
+        button=_("Accept"),
+        button_class="primary",
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/<any(activate, close):action>", methods=["GET", "POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "edit"))
+def contract_status(contract_id: int, action: str) -> Any:
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope(), "edit")
+    back = url_for("outcomes.contract_detail", contract_id=contract.id)
+    mine = payer_rows_of(current_scope(), contract)
+    if action == "activate" and contract.status != ContractStatus.DRAFT:
+        return done(_("This contract has already started."), back, "warning")
+    if action == "close" and (contract.status != ContractStatus.ACTIVE or all(p.close_agreed_at for p in mine)):
+        return done(_("You have already agreed to close this contract, or it is not running."), back, "warning")
+    if request.method == "POST":
+        if action == "activate":
+            contracts.activate(session, current_actor(), contract)
+            return done(_("Contract started."), back)
+        contracts.agree_to_close(session, current_actor(), mine)
+        if contract.status == ContractStatus.CLOSED:
+            return done(_("Contract closed."), back)
+        return done(_("You agreed to close the contract; it closes once every payer has agreed."), back)
+    waiting = contracts.pending_parties(contract)
+    if action == "activate":
+        question = _("Start contract %(ref)s? Its terms and rate card are fixed from then on.", ref=contract.reference)
+    elif len(contract.payers) > 1:
+        question = _(
+            "Agree to close contract %(ref)s? It closes once an officer of every payer has agreed; then no new results"
+            " can be recorded.",
+            ref=contract.reference,
+        )
+    else:
+        question = _("Close contract %(ref)s? No new results can be recorded.", ref=contract.reference)
+    return render_template(
+        "confirm.html",
+        title=_("Start contract") if action == "activate" else _("Close contract"),
+        question=question,
+        warning=_("Still waiting for: %(names)s.", names=", ".join(waiting))
+        if action == "activate" and waiting
+        else None,
+        action=request.path,
+        back=back,
+        button=_("Start") if action == "activate" else _("Close"),
+        button_class="primary" if action == "activate" else "danger",
+    )
+
+
+@bp.route("/contracts/<int:contract_id>/simulate", methods=["GET", "POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "view"))
+def simulate(contract_id: int) -> Any:
+    """What-if: how much the contract would pay for an expected number of participants per item."""
+    contract = load(get_session(), OutcomeContract, contract_id, current_scope())
+    outcome = None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        expected: list[pricing.Result] = []
+        months = request.form.get("months") or ""
+        for row in contract.items:
+            raw = (request.form.get(f"count_{row.code}") or "0").strip()
+            if not raw.isdigit() or int(raw) > 100_000:
+                errors[f"count_{row.code}"] = [_("Enter a whole number of participants.")]
+                continue
+            day = contract.valid_from
+            for n in range(int(raw)):
+                expected.append(
+                    pricing.Result(
+                        item=row.code,
+                        participant=f"SIM-{n + 1:05d}",
+                        achieved_on=day,
+                        months_on_benefit=int(months) if months.isdigit() else None,
+                        key=f"{row.code}-{n}",
+                    )
+                )
+        if not errors:
+            try:
+                outcome = pricing.simulate(contract_terms(contract), expected)
+            except pricing.ContractRuleError as exc:
+                errors = app_error_to_form(rule_errors(exc))
+    return render_template(
+        "outcomes/simulate.html", contract=contract, outcome=outcome, errors=errors, values=request.form
+    ), (422 if errors else 200)

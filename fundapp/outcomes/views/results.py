@@ -1,0 +1,128 @@
+"""Results to pay for: recording, the list to verify, verification and rejection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import load, permitted_ids, visible_results
+from fundapp.db import get_session
+from fundapp.errors import ValidationFailed
+from fundapp.listing import paginate
+from fundapp.outcomes import results
+from fundapp.outcomes.contract_schemas import (
+    ResultCreateSchema,
+)
+from fundapp.outcomes.models import (
+    OutcomeContract,
+    OutcomeResult,
+    ResultStatus,
+)
+from fundapp.outcomes.views import bp
+from fundapp.outcomes.views.common import my_providers, reason_confirm
+from fundapp.web import done, handle_form, list_args
+
+
+@bp.route("/contracts/<int:contract_id>/results/new", methods=["GET", "POST"])
+@access("login", obj=(OutcomeContract, "contract_id", "claim"))
+def new_result(contract_id: int) -> Any:
+    session = get_session()
+    contract = load(session, OutcomeContract, contract_id, current_scope(), "claim")
+    scope = current_scope()
+    providers = my_providers(contract, scope)
+    fields = [
+        {"name": "investee_id", "label": _("Provider"), "required": True, "options": providers},
+        {
+            "name": "item",
+            "label": _("Rate-card item"),
+            "required": True,
+            "options": [(row.code, f"{row.code} · {row.name}") for row in contract.items],
+        },
+        {
+            "name": "participant",
+            "label": _("Participant reference"),
+            "help": _("Pseudonymous, never a BSN or name. Leave empty for a cohort result."),
+        },
+        {"name": "achieved_on", "label": _("Date achieved"), "type": "date"},
+        {"name": "months_on_benefit", "label": _("Months on a benefit before"), "type": "number"},
+        {"name": "period", "label": _("Cohort: period"), "help": _("e.g. 2026-Q1")},
+        {"name": "units", "label": _("Cohort: number of units"), "type": "number"},
+        {
+            "name": "evidence",
+            "label": _("Evidence"),
+            "required": True,
+            "type": "textarea",
+            "help": _("What proves it, e.g. a payroll statement reference."),
+        },
+    ]
+
+    def save(data: dict[str, Any]) -> Any:
+        if not (scope.is_admin or data["investee_id"] in {p for p, _n in providers}):
+            raise ValidationFailed.field("investee_id", _("Choose one of your providers."))
+        results.record_result(session, current_actor(), contract, data)
+        return done(
+            _("Result recorded; it awaits verification."), url_for("outcomes.contract_detail", contract_id=contract.id)
+        )
+
+    return handle_form(
+        ResultCreateSchema(),
+        {"investee_id": providers[0][0] if len(providers) == 1 else ""},
+        save,
+        "form_page.html",
+        title=_("Record a result"),
+        fields=fields,
+        back=url_for("outcomes.contract_detail", contract_id=contract.id),
+        back_label=contract.name,
+    )
+
+
+@bp.get("/results")
+@access("login")
+def result_list() -> Any:
+    """The results awaiting verification (what payers' officers and validators start with), or all the user may see."""
+    session = get_session()
+    scope = current_scope()
+    status = request.args.get("status", "pending") or None
+    query = select(OutcomeResult).where(visible_results(scope)).order_by(OutcomeResult.achieved_on, OutcomeResult.id)
+    if status in {s.value for s in ResultStatus}:
+        query = query.where(OutcomeResult.status == ResultStatus(status))
+    args = list_args("achieved_on")
+    page = paginate(session, query, args["page"], args["page_size"])
+    return render_template(
+        "outcomes/results.html",
+        page=page,
+        results=page.items,
+        status=status,
+        can_verify=permitted_ids(session, scope, "verify", OutcomeResult, [r.id for r in page.items]),
+    )
+
+
+@bp.route("/results/<int:result_id>/verify", methods=["POST"])
+@access("login", obj=(OutcomeResult, "result_id", "verify"))
+def verify_result(result_id: int) -> Any:
+    result = load(get_session(), OutcomeResult, result_id, current_scope(), "verify")
+    results.verify(get_session(), current_actor(), result)
+    return done(_("Result verified."), request.referrer or url_for("outcomes.result_list"))
+
+
+@bp.route("/results/<int:result_id>/reject", methods=["GET", "POST"])
+@access("login", obj=(OutcomeResult, "result_id", "verify"))
+def reject_result(result_id: int) -> Any:
+    result = load(get_session(), OutcomeResult, result_id, current_scope(), "verify")
+    return reason_confirm(
+        title=_("Reject result"),
+        button=_("Reject result"),
+        back=url_for("outcomes.result_list"),
+        question=_(
+            "Reject the result %(item)s of %(who)s on %(date)s?",
+            item=result.item_code,
+            who=result.participant or _("a cohort"),
+            date=result.achieved_on.isoformat(),
+        ),
+        act=lambda reason: results.reject(get_session(), current_actor(), result, reason),
+        message=_("Result rejected."),
+    )
