@@ -30,6 +30,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, dele
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from fundapp import jsonbody
 from fundapp.db import Base, UTCDateTime, get_session, utcnow
 from fundapp.errors import ValidationFailed
 
@@ -96,10 +97,9 @@ def _find(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
 def _body_hash() -> str:
     """JSON bodies are compared by content (key order and spacing aside), others byte for byte."""
     data = request.get_data()
-    try:
-        data = json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        pass
+    if request.is_json and data.strip():
+        # Read as the view will read it: a body nested too deep or with bad text is refused here already.
+        data = json.dumps(jsonbody.parse(data), sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(request.query_string + b"\n" + data).hexdigest()
 
 

@@ -27,6 +27,7 @@ from fundapp.impact.models import (
 from fundapp.impact.periods import Period
 from fundapp.impact.plans import parse_period, plan_of
 from fundapp.investees.models import Investee
+from fundapp.messages import N_
 
 TRANSITIONS = {
     (SubmissionStatus.DRAFT, "submit"): SubmissionStatus.SUBMITTED,
@@ -38,11 +39,20 @@ TRANSITIONS = {
 }
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "submit": N_("Only a draft report can be submitted."),
+    "approve": N_("Only a submitted report can be approved."),
+    "return": N_("Only a submitted report can be returned."),
+    "supersede": N_("This report cannot be replaced by a new version now."),
+}
+
+
 def next_status(current: SubmissionStatus, action: str) -> SubmissionStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
-        raise InvalidTransition(f"A {current.value} report cannot be {action}ed.") from None
+        raise InvalidTransition(REFUSALS[action]) from None
 
 
 def template_secret(secret_key: str) -> bytes:

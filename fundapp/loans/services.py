@@ -37,27 +37,28 @@ TRANSITIONS: dict[tuple[LoanStatus, str], LoanStatus] = {
 }
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "edit": N_("Only a draft loan can be changed."),
+    "approve": N_("Only a draft loan can be approved."),
+    "disburse": N_("Only an approved or active loan can be disbursed."),
+    "repay": N_("Repayments can only be booked on an active loan."),
+    "restructure": N_("Only an active loan can be restructured."),
+    "change_rate": N_("Only an active loan can get a new interest rate."),
+    "write_off": N_("Only an active loan can be written off."),
+    "reverse": N_("Bookings can only be corrected on a loan that has been disbursed."),
+    "recover": N_("Recoveries can only be booked on a written-off loan."),
+}
+
+
 def next_status(current: LoanStatus, action: str) -> LoanStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
         raise InvalidTransition(
-            f"This loan is {current.value.replace('_', ' ')} and cannot be {ACTION_WORDS.get(action, action)}.",
-            [{"field": "status", "message": f"{current.value} → {action} is not allowed"}],
+            REFUSALS[action], [{"field": "status", "message": N_("Not possible in the loan's current status.")}]
         ) from None
 
-
-ACTION_WORDS = {
-    "edit": "edited",
-    "approve": "approved",
-    "disburse": "disbursed",
-    "repay": "repaid",
-    "restructure": "restructured",
-    "change_rate": "given a new rate",
-    "write_off": "written off",
-    "reverse": "corrected",
-    "recover": "given a recovery",
-}
 
 TERM_FIELDS = (
     "principal",

@@ -20,6 +20,7 @@ from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
+from fundapp.messages import N_
 from fundapp.money import ZERO
 from fundapp.outcomes import pricing
 from fundapp.outcomes.budget import APPROVED
@@ -51,13 +52,25 @@ TRANSITIONS = {
 COUNTING = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "submit": N_("Only a draft claim can be submitted."),
+    "approve": N_("Only a submitted claim can be approved."),
+    "approve_partly": N_("Only a submitted claim can be approved in part."),
+    "reject": N_("Only a submitted claim can be rejected."),
+    "decide_line": N_("The lines of a claim can only be decided while the claim is submitted."),
+    "sign": N_("Only a submitted claim can be signed."),
+    "pay": N_("Only an approved claim can be paid."),
+}
+
+
 def next_status(current: ClaimStatus, action: str) -> ClaimStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
         if action == "pay" and current == ClaimStatus.PAID:
             raise Conflict("This claim has already been paid.") from None
-        raise InvalidTransition(f"A {current.value} claim cannot be {action.replace('_', ' ')}d.") from None
+        raise InvalidTransition(REFUSALS[action]) from None
 
 
 def approved_alongside(session: Session, claim: Claim) -> Decimal:

@@ -129,7 +129,7 @@ def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
 
 def verify(session: Session, actor: audit.Who, result: OutcomeResult) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
-        raise InvalidTransition(f"A {result.status.value} result cannot be verified.")
+        raise InvalidTransition("Only a pending result can be verified.")
     result.status = ResultStatus.VERIFIED
     result.verified_by_id = getattr(actor, "id", None)
     result.verified_at = utcnow()
@@ -140,7 +140,7 @@ def verify(session: Session, actor: audit.Who, result: OutcomeResult) -> Outcome
 
 def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: str) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
-        raise InvalidTransition(f"A {result.status.value} result cannot be rejected.")
+        raise InvalidTransition("Only a pending result can be rejected.")
     result.status = ResultStatus.REJECTED
     result.rejection_reason = reason
     result.verified_by_id = getattr(actor, "id", None)
