@@ -160,7 +160,6 @@ CONTRACT_TRANSITIONS = {
     (ContractStatus.DRAFT, "activate"): ContractStatus.ACTIVE,
     (ContractStatus.ACTIVE, "close"): ContractStatus.CLOSED,
 }
-ACTIONS = {"activate": "started", "close": "closed"}
 
 
 def _transition(contract: OutcomeContract, action: str) -> ContractStatus:
@@ -172,38 +171,28 @@ def _transition(contract: OutcomeContract, action: str) -> ContractStatus:
     return new
 
 
-def accept_share(session: Session, actor: audit.Who, row: ContractPayer) -> ContractPayer:
-    """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
+def _accept(session: Session, actor: audit.Who, row: ContractPayer | ContractProvider, already: str) -> OutcomeContract:
     contract = session.get(OutcomeContract, row.contract_id)
     if contract is None or contract.status != ContractStatus.DRAFT:
         raise InvalidTransition("Only the parties of a draft contract accept it.")
     if row.accepted_at is not None:
-        raise Conflict("This payer has already accepted its share.")
+        raise Conflict(already)
     row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "contract.payer_accepted",
-        contract,
-        {
-            "payer_id": [None, row.payer_id],
-            "share_percent": [None, row.share_percent],
-            "commitment": [None, row.commitment],
-        },
-    )
+    return contract
+
+
+def accept_share(session: Session, actor: audit.Who, row: ContractPayer) -> ContractPayer:
+    """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
+    contract = _accept(session, actor, row, "This payer has already accepted its share.")
+    terms = {"payer_id": row.payer_id, "share_percent": row.share_percent, "commitment": row.commitment}
+    audit.record(session, actor, "contract.payer_accepted", contract, {k: [None, v] for k, v in terms.items()})
     return row
 
 
 def accept_provision(session: Session, actor: audit.Who, row: ContractProvider) -> ContractProvider:
     """A named provider (its fund manager or its own member) accepts: only then do the payers see its data."""
-    contract = session.get(OutcomeContract, row.contract_id)
-    if contract is None or contract.status != ContractStatus.DRAFT:
-        raise InvalidTransition("Only the parties of a draft contract accept it.")
-    if row.accepted_at is not None:
-        raise Conflict("This provider has already accepted the contract.")
-    row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
-    session.flush()
+    contract = _accept(session, actor, row, "This provider has already accepted the contract.")
     audit.record(session, actor, "contract.provider_accepted", contract, {"investee_id": [None, row.investee_id]})
     return row
 
