@@ -156,7 +156,7 @@ def demo_impact(session: Session, investees: list[Any], **_world: Any) -> str:
     known = set(session.scalars(select(Indicator.code)))
     made = 0
     for investee in investees[:8]:
-        codes = labour if "arbeidsparticipatie" in investee.theme_codes else circular
+        codes: tuple[str, ...] = labour if "arbeidsparticipatie" in investee.theme_codes else circular
         codes = tuple(c for c in codes if c in known) or tuple(sorted(known))[:2]
         plan = plans.save_plan(
             session,
@@ -174,7 +174,7 @@ def demo_impact(session: Session, investees: list[Any], **_world: Any) -> str:
             },
         )
         for code in codes:
-            indicator = session.scalar(select(Indicator).where(Indicator.code == code))
+            indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
             item = plans.add_indicator(session, ACTOR, plan, indicator, Decimal("10"), "2025 annual report")
             period = first
             while period.start <= current.start:

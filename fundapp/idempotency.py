@@ -29,6 +29,7 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.wrappers import Response as BaseResponse
 
 from fundapp import jsonbody
 from fundapp.db import Base, UTCDateTime, get_session, utcnow
@@ -126,7 +127,7 @@ def _api_request() -> Response | None:
     return response
 
 
-def _form_request() -> Response | None:
+def _form_request() -> BaseResponse | None:
     if request.method != "POST" or request.path.startswith("/api/") or request.endpoint in REPEATABLE_FORMS:
         return None
     token = request.form.get(FORM_FIELD, "")

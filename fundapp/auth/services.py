@@ -187,10 +187,13 @@ def check_address(session: Session, address: str, email: str, policy: LoginPolic
     """
     now = now or utcnow()
     failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address[:64])
-    if session.scalar(failures.where(LoginFailure.at > now - ADDRESS_WINDOW)) >= policy.address_max_failures:
+    if (
+        session.execute(failures.where(LoginFailure.at > now - ADDRESS_WINDOW)).scalar_one()
+        >= policy.address_max_failures
+    ):
         raise TooManyAttempts("Too many failed logins from your network. Wait a quarter of an hour and try again.")
     on_account = failures.where(LoginFailure.account == _account(email), LoginFailure.at > now - ACCOUNT_ADDRESS_WINDOW)
-    if session.scalar(on_account) >= policy.account_address_max_failures:
+    if session.execute(on_account).scalar_one() >= policy.account_address_max_failures:
         raise TooManyAttempts("Too many failed logins on this email address from your network. Try again tomorrow.")
 
 

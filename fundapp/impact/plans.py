@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -156,6 +157,16 @@ def find_plan_indicator(plan: ImpactPlan, code: str) -> PlanIndicator:
     return item
 
 
+class NamedInvestee(Protocol):
+    """An investee's id and name: the model, or a row selected with just those columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ReportingDue:
     """One period an investee has to report for, with where it stands."""
@@ -168,17 +179,17 @@ class ReportingDue:
     submission_id: int | None
 
 
-def reporting_status(session: Session, investees: list[Investee], today: date) -> list[ReportingDue]:
+def reporting_status(session: Session, investees: Sequence[NamedInvestee], today: date) -> list[ReportingDue]:
     """Per investee with a plan: every period from its first up to the current one, and its state (3 queries)."""
     ids = [i.id for i in investees]
     plans = {p.investee_id: p for p in session.scalars(select(ImpactPlan).where(ImpactPlan.investee_id.in_(ids)))}
     latest: dict[tuple[int, str], Submission] = {}
-    for sub in session.scalars(
+    for found in session.scalars(
         select(Submission)
         .where(Submission.investee_id.in_(ids), Submission.status != SubmissionStatus.SUPERSEDED)
         .order_by(Submission.version)
     ):
-        latest[(sub.investee_id, sub.period)] = sub
+        latest[(found.investee_id, found.period)] = found
     rows: list[ReportingDue] = []
     for investee in investees:
         plan = plans.get(investee.id)

@@ -65,8 +65,10 @@ def outcome_codes(session: Session, investee: Investee, catalog: list[Any]) -> l
 
     codes = [(i.code, i.name_nl) for i in catalog]
     codes += links.rate_card_codes_for_investee(session, investee.id)
-    seen: set[str] = set()
-    return [(code, label) for code, label in codes if not (code in seen or seen.add(code))]
+    first_label: dict[str, str] = {}
+    for code, label in codes:
+        first_label.setdefault(code, label)
+    return list(first_label.items())
 
 
 def template_context(

@@ -198,7 +198,8 @@ def record_repayment(
 ) -> LoanEvent:
     next_status(loan.status, "repay")
     _not_in_future(on)
-    if _first_disbursement(loan) and on < _first_disbursement(loan):
+    first_disbursement = _first_disbursement(loan)
+    if first_disbursement is not None and on < first_disbursement:
         raise ValidationFailed.field("date", "A repayment cannot come before the loan was disbursed.")
     _refuse_double_booking(session, loan, on, amount, reference)
     try:

@@ -497,6 +497,7 @@ def preview() -> Any:
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors
         if form.ok:
+            assert form.data is not None  # what `ok` means
             try:
                 schedule = build_schedule(LoanTerms(**form.data))
             except TermsErrors as exc:

@@ -9,7 +9,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.money import ZERO, round_cent, round_places
-from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, ClaimStatus, LineStatus, OutcomeContract
+from fundapp.outcomes.models import (
+    Claim,
+    ClaimLine,
+    ClaimPayerSplit,
+    ClaimStatus,
+    ContractPayer,
+    LineStatus,
+    OutcomeContract,
+)
 
 APPROVED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
 CLAIMED = (ClaimStatus.SUBMITTED, *APPROVED)
@@ -65,16 +73,16 @@ def budget(session: Session, contract: OutcomeContract) -> Budget:
     claimed = sum((line.payable for c in claims for line in c.lines if line.status != LineStatus.REJECTED), ZERO)
     approved = sum((c.approved_amount or ZERO for c in claims if c.status in APPROVED), ZERO)
     paid = sum((c.approved_amount or ZERO for c in claims if c.status == ClaimStatus.PAID), ZERO)
-    commitments = [p.commitment for p in contract.payers]
+    commitments = [p.commitment for p in contract.payers if p.commitment is not None]
     committed = contract.contract_cap
-    if committed is None and commitments and all(c is not None for c in commitments):
-        committed = sum(commitments, ZERO)  # type: ignore[arg-type]
+    if committed is None and commitments and len(commitments) == len(contract.payers):
+        committed = sum(commitments, ZERO)
     rows = [_payer_row(session, contract, p) for p in contract.payers]
     return Budget(BudgetRow(contract.name, None, committed, claimed, approved, paid), rows, _investor(contract, paid))
 
 
-def _payer_row(session: Session, contract: OutcomeContract, payer: object) -> BudgetRow:
-    key = str(payer.payer_id)  # type: ignore[attr-defined]
+def _payer_row(session: Session, contract: OutcomeContract, payer: ContractPayer) -> BudgetRow:
+    key = str(payer.payer_id)
     lines = session.scalars(
         select(ClaimLine)
         .join(Claim, Claim.id == ClaimLine.claim_id)
@@ -87,12 +95,12 @@ def _payer_row(session: Session, contract: OutcomeContract, payer: object) -> Bu
             .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
             .where(
                 Claim.contract_id == contract.id, Claim.status.in_(APPROVED), ClaimPayerSplit.payer_id == payer.payer_id
-            )  # type: ignore[attr-defined]
+            )
         )
     )
     approved = sum((s.amount for s in splits), ZERO)
     paid = sum((s.amount for s in splits if s.paid_on is not None), ZERO)
-    return BudgetRow(payer.payer.name, payer.payer_id, payer.commitment, claimed, approved, paid)  # type: ignore[attr-defined]
+    return BudgetRow(payer.payer.name, payer.payer_id, payer.commitment, claimed, approved, paid)
 
 
 def _investor(contract: OutcomeContract, paid: Decimal) -> InvestorPosition | None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -37,6 +37,9 @@ from fundapp.outcomes.models import (
     ResultStatus,
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
+
+# A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
+RESULTS_TABLE = cast(Table, OutcomeResult.__table__)
 
 TRANSITIONS = {
     (ClaimStatus.DRAFT, "submit"): ClaimStatus.SUBMITTED,
@@ -119,6 +122,7 @@ def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: i
         if who:
             participant_paid[who] = participant_paid.get(who, ZERO) + line.payable
             if line.payable >= 0 and line.corrects_line_id is None and line.capped_by not in pricing_refusals():
+                assert line.achieved_on is not None  # a participant line prices a dated result (pricing checks it)
                 paid_results.setdefault((who, line.item_code), line.achieved_on)
             elif line.corrects_line_id is not None:
                 paid_results.pop((who, line.item_code), None)
@@ -232,9 +236,10 @@ def _price(session: Session, claim: Claim, contract: OutcomeContract, result_ids
     line_of_result = dict(
         session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
     )
-    table = OutcomeResult.__table__
     session.execute(
-        update(table).where(table.c.id == bindparam("result_id")).values(claim_line_id=bindparam("line_id")),
+        update(RESULTS_TABLE)
+        .where(RESULTS_TABLE.c.id == bindparam("result_id"))
+        .values(claim_line_id=bindparam("line_id")),
         [{"result_id": result_id, "line_id": line_id} for result_id, line_id in line_of_result.items()],
     )
     session.expire(claim, ["lines"])
@@ -252,6 +257,7 @@ def _rows_in_chunks(session: Session, result_ids: list[int]) -> list[Any]:
 
 
 def _line_row(claim_id: int, position: int, line: pricing.ClaimLine) -> dict[str, Any]:
+    assert line.result_key is not None  # _price keys every result by its id
     return {
         "claim_id": claim_id,
         "position": position,
@@ -280,8 +286,7 @@ def _reprice(session: Session, claim: Claim) -> None:
     result_ids = [line.result_id for line in claim.lines if line.result_id is not None]
     if not result_ids:
         return
-    table = OutcomeResult.__table__
-    session.execute(update(table).where(table.c.id.in_(result_ids)).values(claim_line_id=None))
+    session.execute(update(RESULTS_TABLE).where(RESULTS_TABLE.c.id.in_(result_ids)).values(claim_line_id=None))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
     session.expire(claim, ["lines"])
     _price(session, claim, claim.contract, result_ids)
@@ -451,7 +456,8 @@ def correct(session: Session, actor: audit.Who, claim: Claim, line_ids: list[int
     lines = [line for line in claim.lines if line.id in set(line_ids)]
     if len(lines) != len(set(line_ids)) or any(line.status != LineStatus.APPROVED for line in lines):
         raise ValidationFailed.field("line_ids", "Choose approved lines of this claim.")
-    already = set(session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids))))
+    corrected = session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids)))
+    already = {line_id for line_id in corrected if line_id is not None}
     if already:
         raise Conflict(
             "Some of these lines were already corrected.", [{"field": "line_ids", "message": str(sorted(already))}]

@@ -302,7 +302,9 @@ class ClaimSchema(ma.Schema):
 
         from fundapp.outcomes.claims import approvals_needed
 
-        return approvals_needed(object_session(claim), claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
+        session = object_session(claim)
+        assert session is not None  # a claim is dumped as loaded from (or added to) the database
+        return approvals_needed(session, claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
 
 
 class LineDecisionSchema(ma.Schema):

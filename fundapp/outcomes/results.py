@@ -169,7 +169,7 @@ def results_from_submission(session: Session, actor: audit.Who, submission: Any)
     if not contracts:
         return []
     codes = {row.code for c in contracts for row in c.items}
-    rows = session.execute(
+    found = session.execute(
         select(
             ParticipantEvent.code,
             ParticipantEvent.achieved_on,
@@ -186,7 +186,7 @@ def results_from_submission(session: Session, actor: audit.Who, submission: Any)
         )
         .where(ParticipantEvent.submission_id == submission.id, ParticipantEvent.code.in_(sorted(codes)))
     ).all()
-    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in rows]
+    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in found]
     existing = {
         (r.contract_id, r.item_code, normalise_reference(r.participant or ""))
         for r in session.scalars(

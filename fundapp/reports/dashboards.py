@@ -57,7 +57,7 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
     position = book.portfolio(session, fund.id, today)
     investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund.id)).all()
     counts: dict[str, int] = {}
-    for row in plans.reporting_status(session, list(investees), today):  # type: ignore[arg-type]
+    for row in plans.reporting_status(session, investees, today):
         counts[row.state] = counts.get(row.state, 0) + 1
     chart = charts.bar_chart(
         words["buckets"],
@@ -248,12 +248,12 @@ def _investee_panel(
     installments = [(ref, *next_due[loan_id]) for loan_id, ref in loans if loan_id in next_due]
     period, targets = _latest_targets(session, investee, today, locale)
     chart = None
-    shown = [line for line in targets if line.achieved is not None]
+    shown = [(line.name, line.achieved) for line in targets if line.achieved is not None]
     if shown:
         chart = charts.bar_chart(
             words["achieved"],
-            [line.name for line in shown],
-            [(words["achieved"], [line.achieved for line in shown])],
+            [name for name, _ in shown],
+            [(words["achieved"], [achieved for _, achieved in shown])],
             locale,
             width=4.6,
             height=2.6,
