@@ -25,6 +25,13 @@ class FormResult:
     def ok(self) -> bool:
         return self.data is not None and not self.errors
 
+    @property
+    def loaded(self) -> dict[str, Any]:
+        """The loaded data of a form that is ``ok``."""
+        if self.data is None or self.errors:
+            raise ValueError("the form did not load")
+        return self.data
+
 
 def load_form(schema: ma.Schema, partial: bool = False) -> FormResult:
     from fundapp.validation import form_to_data
@@ -91,7 +98,7 @@ def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **cont
         values, errors = form.raw, form.errors
         if form.ok:
             try:
-                return save(form.data)
+                return save(form.loaded)
             except (ValidationFailed, Conflict) as exc:
                 errors = app_error_to_form(exc)
     return render_template(template, values=values, errors=errors, **context), (422 if errors else 200)
@@ -110,7 +117,7 @@ def confirm_with_reason(schema: ma.Schema, act: Any, message: str, back: str, re
         form = load_form(schema)
         errors = form.errors
         if form.ok:
-            act(form.data["reason"])
+            act(form.loaded["reason"])
             return done(message, back)
     return render_template(
         "confirm.html",

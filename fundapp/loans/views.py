@@ -497,9 +497,8 @@ def preview() -> Any:
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors
         if form.ok:
-            assert form.data is not None  # what `ok` means
             try:
-                schedule = build_schedule(LoanTerms(**form.data))
+                schedule = build_schedule(LoanTerms(**form.loaded))
             except TermsErrors as exc:
                 errors = {e.field: [e.message] for e in exc.errors}
     return render_template(

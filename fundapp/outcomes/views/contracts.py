@@ -99,7 +99,7 @@ def new_contract() -> Any:
                     "commitment": request.form.get("commitment2") or None,
                 }
             )
-        raw = {
+        fields = {
             k: request.form.get(k) or None
             for k in (
                 "name",
@@ -116,7 +116,7 @@ def new_contract() -> Any:
                 "investor_max_return_percent",
             )
         }
-        raw = {k: v for k, v in raw.items() if v is not None}
+        raw: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
         raw.update(
             payers=payers,
             providers=[int(i) for i in request.form.getlist("providers") if i.isdigit()],
