@@ -139,16 +139,12 @@ def _post_contract(world, login_as, **changes):
     return login_as(world.user("officer_a")).post("/contracts/new", data=_contract_form(world, **changes))
 
 
-def _contract_client(world, login_as):
-    return login_as(world.user("officer_a"))
-
-
 def _contracts(db_session) -> int:
     return len(db_session.scalars(select(OutcomeContract)).all())
 
 
 def test_a_contract_with_any_field_refused_stores_nothing_and_keeps_what_was_typed(db_session, world, login_as):
-    client = _contract_client(world, login_as)
+    client = login_as(world.user("officer_a"))
     before = footprint(db_session)
     response = client.post(
         "/contracts/new", data=_contract_form(world, contract_cap="1.000.000", item0_max_units="1.000,5")

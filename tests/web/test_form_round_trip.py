@@ -233,6 +233,7 @@ CASES = [
         lambda ctx: FUND,
         lambda s, ctx: _fund(s.get(Fund, ctx.world.fund_a.id)),
         lambda ctx: FUND_STORED,
+        resaved=True,
     ),
     FormCase(
         "new capital source",
@@ -251,6 +252,7 @@ CASES = [
         lambda s, ctx: _source(s.get(CapitalSource, ctx.world.fund_a.capital_sources[0].id)),
         lambda ctx: SOURCE_STORED,
         SOURCE_NUMBERS,
+        resaved=True,
     ),
     FormCase(
         "new payer",
@@ -267,6 +269,7 @@ CASES = [
         lambda ctx: PAYER,
         lambda s, ctx: _payer(s.get(OutcomePayer, ctx.world.payer_a.id)),
         lambda ctx: PAYER_STORED,
+        resaved=True,
     ),
     FormCase(
         "new investee",
@@ -283,6 +286,7 @@ CASES = [
         _investee_typed,
         lambda s, ctx: _investee(s, "87654321"),
         _investee_expected,
+        resaved=True,
     ),
     FormCase(
         "new label",
@@ -300,6 +304,7 @@ CASES = [
         lambda s, ctx: _label(s.get(Label, ctx.label.id)),
         lambda ctx: {**PSO_LABEL, "kind": LabelKind.PSO, "valid_until": date(2028, 1, 31)},
         setup=_with_label,
+        resaved=True,
     ),
     FormCase(
         "new indicator",
@@ -323,6 +328,7 @@ CASES = [
         lambda s, ctx: _plan(s, ctx.world.investee_a),
         lambda ctx: {**PLAN, "frequency": Frequency.HALF_YEARLY, "due_days": 45},
         {"due_days": WHOLE},
+        resaved=True,
     ),
     FormCase(
         "indicator in a plan",

@@ -138,6 +138,7 @@ CASES = [
         lambda ctx: LOAN_STORED,
         LOAN_NUMBERS,
         setup=_with_draft,
+        resaved=True,
     ),
     FormCase(
         "disbursement",
