@@ -164,6 +164,26 @@ class Day(ma.fields.Date):
         return day
 
 
+class WholeNumberField(ma.fields.Integer):
+    """A whole number (a count, months, years): as marshmallow's Integer from an API client.
+
+    On a page, what a person typed in the reader's locale ("1.000" in Dutch, "1,000" in English) is read
+    as the number it means; anything else ("1,5", "12x", other scripts' digits) is refused with the
+    field's message, never taken as "no value".
+    """
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> int:
+        if isinstance(value, str) and typed_in_a_page():
+            text = normalize_form_amount(value, _form_locale())
+            if not WHOLE_NUMBER.fullmatch(text):
+                raise self.make_error("invalid")
+            value = int(text)
+        return super()._deserialize(value, attr, data, **kwargs)
+
+
+WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+
+
 class TrimmedString(ma.fields.String):
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = super()._deserialize(value, attr, data, **kwargs).strip()
@@ -241,9 +261,9 @@ def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
             if field.allow_none:
                 data[key] = None
             continue
-        if isinstance(field, ma.fields.Integer) and value.strip().lstrip("-").isdigit():
-            # A form posts text; the API's strict integers take the number it means.
-            data[key] = int(value.strip())
+        if isinstance(field, ma.fields.Integer) and not isinstance(field, WholeNumberField):
+            # A form posts text; the API's strict integers (ids chosen in a list) take the number it means.
+            data[key] = int(value.strip()) if WHOLE_NUMBER.fullmatch(value.strip()) else value
             continue
         data[key] = value
     return data

@@ -108,7 +108,7 @@ def confirm_with_reason(schema: ma.Schema, act: Any, message: str, back: str, re
     """An irreversible step that needs a reason: GET asks, POST with a valid reason does ``act(reason)``.
 
     ``page`` holds the confirmation page's title, question and button; a missing
-    or too short reason shows the page again (422) with the problem.
+    or too short reason shows the page again (422) with what was typed and the problem beside it.
     """
     from flask import render_template
 
@@ -124,6 +124,7 @@ def confirm_with_reason(schema: ma.Schema, act: Any, message: str, back: str, re
         back=back,
         action=request.path,
         reason_field=reason_label,
-        warning="; ".join(m for ms in errors.values() for m in ms) or None,
+        reason=request.form.get("reason", ""),
+        reason_errors=[m for ms in errors.values() for m in ms],
         **page,
     ), (422 if errors else 200)

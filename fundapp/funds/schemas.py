@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from fundapp.funds.models import CapitalSourceKind
-from fundapp.validation import Day, MoneyField, PercentField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
@@ -14,7 +14,7 @@ class CapitalSourceCreateSchema(ma.Schema):
     committed = MoneyField(required=True)
     paid_in = MoneyField(load_default=None, allow_none=True)
     expected_return_percent = PercentField(load_default=None, allow_none=True, min_value=None, max_value=None)
-    term_years = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100))
+    term_years = WholeNumberField(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100))
     notes = TrimmedString(load_default="", validate=Length(max=2000))
 
     @ma.validates("expected_return_percent")

@@ -8,7 +8,7 @@ import marshmallow as ma
 from fundapp.api import PageArgsSchema
 from fundapp.impact.models import Aggregation, SubmissionStatus, TocLevel, ValueType
 from fundapp.impact.periods import Frequency, Period, PeriodError
-from fundapp.validation import Day, DecimalTextField, TrimmedString
+from fundapp.validation import Day, DecimalTextField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
@@ -121,7 +121,7 @@ class PlanSaveSchema(ma.Schema):
     impact = TrimmedString(load_default="", validate=Length(max=5000))
     frequency = ma.fields.Enum(Frequency, by_value=True, required=True)
     first_period = PeriodField(required=True, metadata={"example": "2026-Q1"})
-    due_days = ma.fields.Integer(load_default=30, validate=ma.validate.Range(min=0, max=365))
+    due_days = WholeNumberField(load_default=30, validate=ma.validate.Range(min=0, max=365))
 
 
 class PlanIndicatorAddSchema(ma.Schema):

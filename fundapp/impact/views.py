@@ -235,7 +235,7 @@ def edit_plan(investee_id: int) -> Any:
             "required": True,
             "help": _("e.g. 2026-Q1, 2026-H1, 2026"),
         },
-        {"name": "due_days", "label": _("Days after the period to report"), "type": "number"},
+        {"name": "due_days", "label": _("Days after the period to report"), "attrs": {"inputmode": "numeric"}},
     ]
 
     def save(data: dict[str, Any]) -> Any:

@@ -8,7 +8,7 @@ import marshmallow as ma
 from fundapp.loans.models import AllocationKind, EventKind, LoanStatus
 from fundapp.loans.schedule import Amortization, DayCount, Frequency
 from fundapp.loans.servicing import Prepayment
-from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
@@ -37,10 +37,10 @@ class TermsSchema(ma.Schema):
     annual_rate = RateField(required=True, data_key="annual_interest_rate", metadata={"example": "12"})
     disbursement_date = Day(required=True)
     first_due_date = Day(load_default=None, allow_none=True)
-    number_of_installments = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
+    number_of_installments = WholeNumberField(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
     frequency = ma.fields.Enum(Frequency, by_value=True, load_default=Frequency.MONTHLY)
     amortization = ma.fields.Enum(Amortization, by_value=True, load_default=Amortization.ANNUITY)
-    grace_periods = ma.fields.Integer(
+    grace_periods = WholeNumberField(
         load_default=0, strict=True, data_key="grace_on_principal", validate=ma.validate.Range(min=0, max=599)
     )
     day_count = ma.fields.Enum(DayCount, by_value=True, load_default=DayCount.THIRTY_360)
@@ -213,11 +213,11 @@ class WriteOffSchema(ReasonSchema):
 class RestructureSchema(ma.Schema):
     date = Day(required=True)
     reason = TrimmedString(required=True, validate=Length(min=3, max=2000))
-    number_of_installments = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
+    number_of_installments = WholeNumberField(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
     annual_rate = RateField(load_default=None, allow_none=True, data_key="annual_interest_rate")
     frequency = ma.fields.Enum(Frequency, by_value=True, load_default=None, allow_none=True)
     amortization = ma.fields.Enum(Amortization, by_value=True, load_default=None, allow_none=True)
-    grace_periods = ma.fields.Integer(
+    grace_periods = WholeNumberField(
         load_default=0, strict=True, data_key="grace_on_principal", validate=ma.validate.Range(min=0, max=599)
     )
     first_due_date = Day(load_default=None, allow_none=True)

@@ -132,12 +132,8 @@ def detail(loan_id: int) -> Any:
     )
 
 
-def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
-    fields: list[dict[str, Any]] = []
-    if include_investee is not None:
-        fields.append({"name": "investee_id", "label": _("Investee"), "required": True, "options": include_investee})
-        fields.append({"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")})
-    fields += [
+def _term_fields() -> list[dict[str, Any]]:
+    return [
         {"name": "principal", "label": _("Principal (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
         {
             "name": "annual_interest_rate",
@@ -155,18 +151,16 @@ def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[
         {
             "name": "number_of_installments",
             "label": _("Number of installments"),
-            "type": "number",
             "required": True,
-            "attrs": {"min": "1", "max": "600"},
+            "attrs": {"inputmode": "numeric"},
         },
         {"name": "frequency", "label": _("Frequency"), "required": True, "options": options(list(Frequency))},
         {"name": "amortization", "label": _("Amortization"), "required": True, "options": options(list(Amortization))},
         {
             "name": "grace_on_principal",
             "label": _("Grace on principal (installments)"),
-            "type": "number",
             "help": _("Leading installments that pay interest only."),
-            "attrs": {"min": "0"},
+            "attrs": {"inputmode": "numeric"},
         },
         {
             "name": "day_count",
@@ -180,14 +174,25 @@ def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[
             "help": _("0.01 rounds to the cent; 1 or 5 give round installments."),
         },
     ]
-    if include_investee is not None:
-        fields += [
+
+
+def _loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
+    """A loan's form: the terms and what else a draft holds (a new loan also names its investee and reference)."""
+    fields: list[dict[str, Any]] = []
+    if investees is not None:
+        fields.append({"name": "investee_id", "label": _("Investee"), "required": True, "options": investees})
+        fields.append({"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")})
+    return (
+        fields
+        + _term_fields()
+        + [
             {"name": "purpose", "label": _("Purpose"), "type": "textarea"},
             {"name": "subordinated", "label": _("Subordinated"), "type": "checkbox"},
             {
                 "name": "impact_discount_points",
                 "label": _("Impact-linked discount (percentage points)"),
                 "help": _("Optional: the rate drops by this much once the indicator below meets its target."),
+                "attrs": {"inputmode": "decimal"},
             },
             {
                 "name": "impact_indicator_code",
@@ -195,7 +200,7 @@ def _term_fields(include_investee: list[tuple[int, str]] | None = None) -> list[
                 "help": _("An indicator code of the investee's impact plan, e.g. LP-EMPLOYED-HEADCOUNT."),
             },
         ]
-    return fields
+    )
 
 
 DEFAULT_TERMS = {
@@ -226,7 +231,7 @@ def create() -> Any:
         save,
         "form_page.html",
         title=_("New loan"),
-        fields=_term_fields(choices),
+        fields=_loan_fields(choices),
         back=url_for("home.index"),
         submit=_("Create draft loan"),
     )
@@ -244,6 +249,10 @@ def _loan_values(loan: Loan) -> dict[str, Any]:
         "grace_on_principal": loan.grace_periods,
         "day_count": loan.day_count.value,
         "installment_multiple": loan.installment_multiple,
+        "purpose": loan.purpose,
+        "subordinated": loan.subordinated,
+        "impact_discount_points": loan.impact_discount_points,
+        "impact_indicator_code": loan.impact_indicator_code,
     }
 
 
@@ -262,7 +271,7 @@ def edit(loan_id: int) -> Any:
         save,
         "form_page.html",
         title=_("Edit terms of %(ref)s", ref=loan.reference),
-        fields=_term_fields(),
+        fields=_loan_fields(),
         back=url_for("loans.detail", loan_id=loan.id),
     )
 
@@ -432,7 +441,12 @@ def restructure(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     fields = [
         {**DATE_FIELD, "label": _("From date")},
-        {"name": "number_of_installments", "label": _("Remaining installments"), "type": "number", "required": True},
+        {
+            "name": "number_of_installments",
+            "label": _("Remaining installments"),
+            "required": True,
+            "attrs": {"inputmode": "numeric"},
+        },
         {
             "name": "annual_interest_rate",
             "label": _("New annual interest rate (%)"),
@@ -440,7 +454,11 @@ def restructure(loan_id: int) -> Any:
         },
         {"name": "frequency", "label": _("Frequency"), "options": options(list(Frequency))},
         {"name": "amortization", "label": _("Amortization"), "options": options(list(Amortization))},
-        {"name": "grace_on_principal", "label": _("Grace on principal (installments)"), "type": "number"},
+        {
+            "name": "grace_on_principal",
+            "label": _("Grace on principal (installments)"),
+            "attrs": {"inputmode": "numeric"},
+        },
         {"name": "first_due_date", "label": _("First new due date"), "type": "date"},
         {"name": "reason", "label": _("Reason"), "type": "textarea", "required": True},
     ]

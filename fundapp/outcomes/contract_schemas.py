@@ -8,14 +8,14 @@ from typing import Any
 import marshmallow as ma
 
 from fundapp.outcomes.models import ClaimStatus, ContractStatus, LineStatus, ResultStatus
-from fundapp.validation import Day, MoneyField, PercentField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
 
 class BandSchema(ma.Schema):
-    min_months = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=0, max=1200))
-    max_months = ma.fields.Integer(
+    min_months = WholeNumberField(required=True, strict=True, validate=ma.validate.Range(min=0, max=1200))
+    max_months = WholeNumberField(
         load_default=None, allow_none=True, strict=True, validate=ma.validate.Range(min=0, max=1200)
     )
     price = MoneyField(required=True)
@@ -25,7 +25,7 @@ class ItemSchema(ma.Schema):
     code = TrimmedString(required=True, validate=Length(min=1, max=40))
     name = TrimmedString(required=True, validate=Length(min=1, max=200))
     price = MoneyField(required=True)
-    max_units = ma.fields.Integer(load_default=None, allow_none=True, strict=True, validate=ma.validate.Range(min=0))
+    max_units = WholeNumberField(load_default=None, allow_none=True, strict=True, validate=ma.validate.Range(min=0))
     max_amount = MoneyField(load_default=None, allow_none=True)
     prerequisite = TrimmedString(load_default=None, allow_none=True, validate=Length(max=40))
     price_bands = ma.fields.List(ma.fields.Nested(BandSchema), load_default=None, allow_none=True)
@@ -207,10 +207,10 @@ class ResultCreateSchema(ma.Schema):
     participant = TrimmedString(load_default=None, allow_none=True, validate=Length(min=1, max=64))
     achieved_on = Day(load_default=None, allow_none=True)
     period = ma.fields.String(load_default=None, allow_none=True, validate=Length(max=7))
-    months_on_benefit = ma.fields.Integer(
+    months_on_benefit = WholeNumberField(
         load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=1200)
     )
-    units = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=100000))
+    units = WholeNumberField(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=100000))
     evidence = TrimmedString(required=True, validate=Length(min=2, max=2000))
 
 

@@ -12,6 +12,7 @@ from fundapp.auth.policy import Scope, can, may_set_up_contract, payers_represen
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
+from fundapp.messages import N_
 from fundapp.outcomes.models import (
     ContractPayer,
     ContractProvider,
@@ -184,7 +185,7 @@ def _accept(session: Session, actor: audit.Who, row: ContractPayer | ContractPro
 
 def accept_share(session: Session, actor: audit.Who, row: ContractPayer) -> ContractPayer:
     """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
-    contract = _accept(session, actor, row, "This payer has already accepted its share.")
+    contract = _accept(session, actor, row, N_("This payer has already accepted its share."))
     terms = {"payer_id": row.payer_id, "share_percent": row.share_percent, "commitment": row.commitment}
     audit.record(session, actor, "contract.payer_accepted", contract, {k: [None, v] for k, v in terms.items()})
     return row
@@ -192,7 +193,7 @@ def accept_share(session: Session, actor: audit.Who, row: ContractPayer) -> Cont
 
 def accept_provision(session: Session, actor: audit.Who, row: ContractProvider) -> ContractProvider:
     """A named provider (its fund manager or its own member) accepts: only then do the payers see its data."""
-    contract = _accept(session, actor, row, "This provider has already accepted the contract.")
+    contract = _accept(session, actor, row, N_("This provider has already accepted the contract."))
     audit.record(session, actor, "contract.provider_accepted", contract, {"investee_id": [None, row.investee_id]})
     return row
 

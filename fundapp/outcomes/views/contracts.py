@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import marshmallow as ma
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -23,14 +22,11 @@ from fundapp.auth.policy import (
     visible_results,
 )
 from fundapp.db import get_session
-from fundapp.errors import ValidationFailed
+from fundapp.errors import Conflict, ValidationFailed
 from fundapp.i18n import money, percent
 from fundapp.investees.models import Investee
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
-from fundapp.outcomes.contract_schemas import (
-    ContractCreateSchema,
-)
 from fundapp.outcomes.models import (
     Claim,
     ContractPayer,
@@ -42,9 +38,10 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
 from fundapp.outcomes.views import bp
-from fundapp.outcomes.views.rate_cards import ITEM_ROWS, items_from_form, my_payers
+from fundapp.outcomes.views.contract_forms import ITEM_ROWS, load_contract_form, service_errors, simulation_schema
+from fundapp.outcomes.views.rate_cards import my_payers
 from fundapp.payers.models import OutcomePayer
-from fundapp.web import app_error_to_form, done
+from fundapp.web import app_error_to_form, done, load_form
 
 
 @bp.get("/contracts")
@@ -81,59 +78,13 @@ def new_contract() -> Any:
     }
     if request.method == "POST":
         values = request.form
-        items, item_errors = items_from_form(request.form)
-        if request.form.get("rate_card_id"):
-            items, item_errors = [], {}
-        payers = [
-            {
-                "payer_id": request.form.get("payer_id"),
-                "share_percent": request.form.get("share_percent"),
-                "commitment": request.form.get("commitment") or None,
-            }
-        ]
-        if request.form.get("payer2_id"):
-            payers.append(
-                {
-                    "payer_id": request.form.get("payer2_id"),
-                    "share_percent": request.form.get("share2_percent"),
-                    "commitment": request.form.get("commitment2") or None,
-                }
-            )
-        fields = {
-            k: request.form.get(k) or None
-            for k in (
-                "name",
-                "reference",
-                "description",
-                "valid_from",
-                "valid_until",
-                "participant_cap",
-                "contract_cap",
-                "deadweight_percent",
-                "rate_card_id",
-                "investor_name",
-                "investor_capital",
-                "investor_max_return_percent",
-            )
-        }
-        raw: dict[str, Any] = {k: v for k, v in fields.items() if v is not None}
-        raw.update(
-            payers=payers,
-            providers=[int(i) for i in request.form.getlist("providers") if i.isdigit()],
-            items=items or None,
-        )
-        errors = dict(item_errors)
-        if not errors:
+        form, rows = load_contract_form(request.form)
+        errors = form.errors
+        if form.ok:
             try:
-                data = ContractCreateSchema().load(raw)
-                contract = contracts.create_contract(session, current_actor(), scope, data)
-            except ma.ValidationError as exc:
-                from fundapp.errors import flatten_messages
-                from fundapp.web import errors_by_field
-
-                errors = errors_by_field(flatten_messages(exc.messages))
-            except ValidationFailed as exc:
-                errors = app_error_to_form(exc)
+                contract = contracts.create_contract(session, current_actor(), scope, form.loaded)
+            except (ValidationFailed, Conflict) as exc:
+                errors = service_errors(exc, rows)
             else:
                 return done(
                     _("Contract %(ref)s saved as a draft.", ref=contract.reference),
@@ -283,25 +234,20 @@ def simulate(contract_id: int) -> Any:
     outcome = None
     errors: dict[str, list[str]] = {}
     if request.method == "POST":
-        expected: list[pricing.Result] = []
-        months = request.form.get("months") or ""
-        for row in contract.items:
-            raw = (request.form.get(f"count_{row.code}") or "0").strip()
-            if not raw.isdigit() or int(raw) > 100_000:
-                errors[f"count_{row.code}"] = [_("Enter a whole number of participants.")]
-                continue
-            day = contract.valid_from
-            for n in range(int(raw)):
-                expected.append(
-                    pricing.Result(
-                        item=row.code,
-                        participant=f"SIM-{n + 1:05d}",
-                        achieved_on=day,
-                        months_on_benefit=int(months) if months.isdigit() else None,
-                        key=f"{row.code}-{n}",
-                    )
+        form = load_form(simulation_schema([row.code for row in contract.items]))
+        errors = form.errors
+        if form.ok:
+            expected = [
+                pricing.Result(
+                    item=row.code,
+                    participant=f"SIM-{n + 1:05d}",
+                    achieved_on=contract.valid_from,
+                    months_on_benefit=form.loaded["months"],
+                    key=f"{row.code}-{n}",
                 )
-        if not errors:
+                for row in contract.items
+                for n in range(form.loaded[f"count_{row.code}"])
+            ]
             try:
                 outcome = pricing.simulate(contract_terms(contract), expected)
             except pricing.ContractRuleError as exc:
