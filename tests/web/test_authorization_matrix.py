@@ -6,6 +6,11 @@ route without a declared rule fails this test until someone decides who may
 use it. Route arguments point at the objects of "world A"; the roles are the
 rightful owners (manager_a, officer_a, member_a), their counterparts in world B,
 the admin and the anonymous visitor.
+
+Every write is sent a valid body (``tests/web/walk_world.py``) in the state it
+needs: an allowed role must succeed (2xx; a page: a 303 with a success message),
+a refused role must still be refused with that same body and write nothing, and
+no GET may change anything. Lists are checked item by item in test_list_scopes.py.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI rep
 REVIEWERS_A = FUND_A
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
-# logged-in role but filtered by scope (their content is tested elsewhere).
+# logged-in role but filtered by scope (their content: test_list_scopes.py).
 ACCESS: dict[str, frozenset[str]] = {
     # public
     "auth.login": EVERYONE,
@@ -162,7 +167,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes.rate_cards": OFFICERS,
     "outcomes.contract_detail": CONTRACT_A_VIEW,
     "outcomes.contract_status": OFFICER_A,
-    # On the draft contract A2 (there is something to accept): its parties and the admin see it, no validator yet.
+    # On the draft contract (there is something to accept): its parties and the admin see it; validator_a
+    # validates contract A, not this draft.
     "outcomes.accept_contract": frozenset({"admin", "officer_a", "manager_a", "member_a"}),
     "outcomes.simulate": CONTRACT_A_VIEW,
     "outcomes.new_result": PROVIDER_A,
@@ -219,7 +225,7 @@ ACCESS: dict[str, frozenset[str]] = {
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
 # user outside the rule would still be let in, are not in ACCESS twice: the
-# table above is the whole truth.
+# table above is the whole truth (with the few allowed roles that have nothing to do, in SUCCEEDS).
 DENIED = {401, 403, 404}
 # Reads that need a query argument to answer 200.
 QUERY = {"api_impact.kpi_template": "?period=2026-Q1", "impact.template": "?period=2026-Q1"}
@@ -380,4 +386,6 @@ def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, w
                 failures.append(f"{where}: answered {status}, but should be refused")
             if not allowed and audit_after != audit_before:
                 failures.append(f"{where}: a refused request wrote to the audit trail")
+            elif method == "GET" and audit_after != audit_before:
+                failures.append(f"{where}: a GET changed something (no CSRF token guards a GET)")
     assert failures == [], "\n".join(failures)
