@@ -7,10 +7,10 @@ use it. Route arguments point at the objects of "world A"; the roles are the
 rightful owners (manager_a, officer_a, member_a), their counterparts in world B,
 the admin and the anonymous visitor.
 
-Every write is sent a valid body (``tests/web/walk_world.py``) in the state it
-needs: an allowed role must succeed (2xx; a page: a 303 with a success message),
-a refused role must still be refused with that same body and write nothing, and
-no GET may change anything. Lists are checked item by item in test_list_scopes.py.
+Every write is sent a valid body (``walk_bodies.py``) in the state it needs
+(``walk_world.py``): an allowed role must succeed (2xx; a page: a 303 with a
+success message), a refused role must still be refused with that same body and
+write nothing, and no GET may change anything. Lists are checked item by item in test_list_scopes.py.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from tests.web.walk_world import BODIES, PREPARE, ROLES, SUCCEEDS, arguments, log_in
+from tests.web.walk_bodies import BODIES
+from tests.web.walk_world import PREPARE, ROLES, SUCCEEDS, arguments, log_in
 
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)

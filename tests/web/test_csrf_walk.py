@@ -25,7 +25,8 @@ from sqlalchemy.orm import sessionmaker
 from fundapp.audit import AuditEntry
 from tests.conftest import test_config
 from tests.factories import PASSWORD
-from tests.web.walk_world import BODIES, arguments
+from tests.web.walk_bodies import BODIES
+from tests.web.walk_world import arguments
 
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 REFUSED = "Dit formulier is verlopen of vanaf een andere website verstuurd."
