@@ -6,29 +6,24 @@ route without a declared rule fails this test until someone decides who may
 use it. Route arguments point at the objects of "world A"; the roles are the
 rightful owners (manager_a, officer_a, member_a), their counterparts in world B,
 the admin and the anonymous visitor.
+
+Every write is sent a valid body (``walk_bodies.py``) in the state it needs
+(``walk_world.py``): an allowed role must succeed (2xx; a page: a 303 with a
+success message), a refused role must still be refused with that same body and
+write nothing, and no GET may change anything. Lists are checked item by item in test_list_scopes.py.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
+from tests.web.walk_bodies import BODIES
+from tests.web.walk_world import PREPARE, ROLES, SUCCEEDS, arguments, log_in
 
-ROLES = (
-    "anonymous",
-    "admin",
-    "manager_a",
-    "manager_b",
-    "officer_a",
-    "officer_b",
-    "member_a",
-    "member_b",
-    "validator_a",
-    "validator_b",
-)
 LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
@@ -54,7 +49,7 @@ REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI rep
 REVIEWERS_A = FUND_A
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
-# logged-in role but filtered by scope (their content is tested elsewhere).
+# logged-in role but filtered by scope (their content: test_list_scopes.py).
 ACCESS: dict[str, frozenset[str]] = {
     # public
     "auth.login": EVERYONE,
@@ -173,7 +168,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "outcomes.rate_cards": OFFICERS,
     "outcomes.contract_detail": CONTRACT_A_VIEW,
     "outcomes.contract_status": OFFICER_A,
-    "outcomes.accept_contract": CONTRACT_A_VIEW,
+    # On the draft contract (there is something to accept): its parties and the admin see it; validator_a
+    # validates contract A, not this draft.
+    "outcomes.accept_contract": frozenset({"admin", "officer_a", "manager_a", "member_a"}),
     "outcomes.simulate": CONTRACT_A_VIEW,
     "outcomes.new_result": PROVIDER_A,
     "outcomes.result_list": LOGGED_IN,
@@ -229,35 +226,12 @@ ACCESS: dict[str, frozenset[str]] = {
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
 # user outside the rule would still be let in, are not in ACCESS twice: the
-# table above is the whole truth.
+# table above is the whole truth (with the few allowed roles that have nothing to do, in SUCCEEDS).
 DENIED = {401, 403, 404}
 # Reads that need a query argument to answer 200.
 QUERY = {"api_impact.kpi_template": "?period=2026-Q1", "impact.template": "?period=2026-Q1"}
-# Login endpoints answer 401 to the empty credentials this walk sends: that is not a refusal of the route.
-CREDENTIAL_ENDPOINTS = {"auth.login", "api_auth.create_token", "auth.logout"}
-
-
-def _arguments(world: Any, tokens: dict[str, Any]) -> dict[str, Any]:
-    """Route argument name -> the id of world A's object."""
-    return {
-        "fund_id": world.fund_a.id,
-        "investee_id": world.investee_a.id,
-        "payer_id": world.payer_a.id,
-        "label_id": world.investee_a.labels[0].id,
-        "source_id": world.fund_a.capital_sources[0].id,
-        "token_id": tokens["manager_a"].id,
-        "lang": "en",
-        "loan_id": world.loan_a.id,
-        "event_id": world.repayment_a.id,
-        "submission_id": world.submission_a.id,
-        "code": "LP-EMPLOYED-HEADCOUNT",
-        "contract_id": world.contract_a.id,
-        "card_id": world.rate_card_a.id,
-        "result_id": world.result_a.id,
-        "claim_id": world.claim_a.id,
-        "line_id": world.claim_a.lines[0].id,
-        "action": "close",
-    }
+# Logging in or out changes who the client is: the walk logs the role in again afterwards.
+SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 
 
 def _routes(app: Any) -> list[tuple[str, str, Any]]:
@@ -282,6 +256,40 @@ def test_every_route_has_a_declared_access_rule_in_the_app_and_in_this_test(app)
     assert sorted(set(ACCESS) - {e for e, _m, _r in _routes(app)}) == [], "ACCESS names routes that do not exist"
 
 
+def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
+    """A write that takes input and has no body here would be walked with an empty one, and prove nothing."""
+    takes_no_input = {
+        "auth.logout",
+        "auth.revoke_token",
+        "api_auth.revoke_token",
+        "investees.delete_label",
+        "api_investees.delete_label",
+        "loans.approve",
+        "api_loans.approve_loan",
+        "impact.submit",
+        "impact.approve",
+        "api_impact.submit_submission",
+        "api_impact.approve_submission",
+        "outcomes.accept_contract",
+        "outcomes.contract_status",
+        "api_outcomes.accept_payer_share",
+        "api_outcomes.accept_provider",
+        "api_outcomes.activate_contract",
+        "api_outcomes.close_contract",
+        "outcomes.verify_result",
+        "api_outcomes.verify_result",
+        "outcomes.submit_claim",
+        "outcomes.discard_claim",
+        "api_outcomes.submit_claim",
+        "api_outcomes.discard_claim",
+        "outcomes.approve_claim",
+        "api_outcomes.approve_claim",
+    }
+    writes = {endpoint for endpoint, method, _rule in _routes(app) if method != "GET"}
+    assert sorted(writes - set(BODIES) - takes_no_input) == []
+    assert sorted((set(BODIES) | takes_no_input) - writes) == [], "bodies for routes that do not exist"
+
+
 def test_every_api_operation_in_the_openapi_document_is_a_route_in_the_walk(app, client):
     spec = client.get("/api/v1/openapi.json").get_json()
     walked = set()
@@ -297,38 +305,15 @@ def test_every_api_operation_in_the_openapi_document_is_a_route_in_the_walk(app,
     assert documented - walked == set()
 
 
-def _log_in(client: Any, user: Any) -> None:
-    from tests.factories import PASSWORD
-
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
-
-
-@pytest.fixture()
-def role_clients(app, world, db_session):
-    from fundapp.auth.services import issue_token
-
-    clients: dict[str, Any] = {}
-    tokens: dict[str, Any] = {}
-    headers: dict[str, dict[str, str]] = {}
-    for role in ROLES:
-        client = app.test_client()
-        if role != "anonymous":
-            user = world.user(role)
-            _log_in(client, user)
-            row, token = issue_token(db_session, user, "matrix")
-            tokens[role] = row
-            headers[role] = {"Authorization": f"Bearer {token}"}
-        else:
-            headers[role] = {}
-        clients[role] = client
-    db_session.flush()
-    return clients, tokens, headers
-
-
-def _call(client: Any, method: str, url: str, headers: dict[str, str], is_api: bool) -> Any:
+def _call(client: Any, method: str, url: str, headers: dict[str, str], is_api: bool, body: Any) -> Any:
+    if method == "GET":
+        return client.open(url, method=method, headers=headers if is_api else None)
+    if is_api and not any(isinstance(value, tuple) for value in body.values()):
+        return client.open(url, method=method, headers=headers, json=body)
     if is_api:
-        return client.open(url, method=method, headers=headers, json={} if method != "GET" else None)
-    return client.open(url, method=method, data={} if method != "GET" else None)
+        return client.open(url, method=method, headers=headers, data=body)
+    form = {key: value if isinstance(value, tuple | list) else str(value) for key, value in body.items()}
+    return client.open(url, method=method, data=form)
 
 
 def _denied(response: Any, is_api: bool) -> bool:
@@ -337,47 +322,71 @@ def _denied(response: Any, is_api: bool) -> bool:
     return not is_api and response.status_code == 302 and "/login" in response.headers.get("Location", "")
 
 
-@pytest.fixture()
-def full_world(world, db_session):
-    from tests.factories import add_outcomes, add_reports
-
-    add_outcomes(db_session, world)
-    add_reports(db_session, world)
-    db_session.flush()
-    return world
+def _flashes(client: Any) -> list[tuple[str, str]]:
+    """The messages the request left for the next page (taken, so the next request starts clean)."""
+    with client.session_transaction() as session:
+        return session.pop("_flashes", [])
 
 
-def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, full_world, db_session, role_clients):
-    world = full_world
-    clients, tokens, headers = role_clients
-    arguments = _arguments(world, tokens)
-    connection = db_session.connection()
+def _succeeded(endpoint: str, response: Any, flashes: list[tuple[str, str]], is_api: bool) -> bool:
+    status = response.status_code
+    if is_api or 200 <= status < 300:
+        return 200 <= status < 300
+    to_login = "/login" in response.headers.get("Location", "") and endpoint != "auth.logout"
+    return status == 303 and not to_login and bool(flashes) and all(kind == "success" for kind, _m in flashes)
+
+
+def _problem(response: Any, flashes: list[tuple[str, str]]) -> Any:
+    if response.is_json:
+        return response.get_json()
+    return flashes or re.findall(r'class="error"[^>]*>([^<]+)', response.get_data(as_text=True))
+
+
+def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, walk, db_session, role_clients):
+    """Every write gets a valid body: an allowed role succeeds with it, a refused role is refused with it."""
+    clients, _tokens, headers = role_clients
+    base = arguments(walk)
     failures = []
     for endpoint, method, rule in _routes(app):
-        url = rule.build({name: arguments[name] for name in rule.arguments}, append_unknown=False)[1]
-        url += QUERY.get(endpoint, "") if method == "GET" else ""
         is_api = rule.rule.startswith("/api/")
+        body = BODIES[endpoint] if endpoint in BODIES and method != "GET" else (lambda _w, _r: {})
         for role in ROLES:
             allowed = role in ACCESS[endpoint]
-            audit_before = db_session.scalar(select(func.count()).select_from(AuditEntry))
-            savepoint = connection.begin_nested()
+            savepoint = db_session.begin_nested()
             try:
-                response = _call(clients[role], method, url, headers[role], is_api)
+                values = {**base, **(PREPARE[endpoint](db_session, walk) if endpoint in PREPARE else {})}
+                audit_before = db_session.scalar(select(func.count()).select_from(AuditEntry))
+                url = rule.build({name: values[name] for name in rule.arguments}, append_unknown=False)[1]
+                url += QUERY.get(endpoint, "") if method == "GET" else ""
+                response = _call(clients[role], method, url, headers[role], is_api, body(walk, role))
                 audit_after = db_session.scalar(select(func.count()).select_from(AuditEntry))
+                flashes = [] if is_api else _flashes(clients[role])
             finally:
                 savepoint.rollback()
                 db_session.expire_all()
-            if endpoint == "auth.logout" and role != "anonymous":
-                _log_in(clients[role], world.user(role))
+            if endpoint in SESSION_ENDPOINTS and method == "POST":
+                clients[role] = app.test_client()
+                if role != "anonymous":
+                    log_in(clients[role], walk.world.user(role))
             status = response.status_code
+            where = f"{method} {url} as {role}"
             if status >= 500:
-                failures.append(f"{method} {url} as {role}: server error {status}")
-            elif allowed and _denied(response, is_api) and endpoint not in CREDENTIAL_ENDPOINTS:
-                failures.append(f"{method} {url} as {role}: refused with {status}, but should be allowed")
+                failures.append(f"{where}: server error {status}")
+            elif allowed and _denied(response, is_api):
+                failures.append(f"{where}: refused with {status}, but should be allowed")
             elif allowed and method == "GET" and status not in (200, 302, 303):
-                failures.append(f"{method} {url} as {role}: {status} for an allowed read")
+                failures.append(f"{where}: {status} for an allowed read")
+            elif (
+                allowed
+                and method != "GET"
+                and role in SUCCEEDS.get(endpoint, ACCESS[endpoint])
+                and not _succeeded(endpoint, response, flashes, is_api)
+            ):
+                failures.append(f"{where}: {status} for a valid request: {_problem(response, flashes)}")
             elif not allowed and not _denied(response, is_api):
-                failures.append(f"{method} {url} as {role}: answered {status}, but should be refused")
+                failures.append(f"{where}: answered {status}, but should be refused")
             if not allowed and audit_after != audit_before:
-                failures.append(f"{method} {url} as {role}: a refused request wrote to the audit trail")
+                failures.append(f"{where}: a refused request wrote to the audit trail")
+            elif method == "GET" and audit_after != audit_before:
+                failures.append(f"{where}: a GET changed something (no CSRF token guards a GET)")
     assert failures == [], "\n".join(failures)

@@ -1,0 +1,216 @@
+"""A valid request for every write of the app: JSON for the API, a form for the pages.
+
+``BODIES`` maps an endpoint to ``(walk, role) -> body``. A role of world B gets its
+own side's fund, investee and payer where a write creates something (a manager of
+fund B opens a loan for investee B); the objects a route acts on are world A's.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+from tests.factories import PASSWORD
+from tests.web.walk_world import REASON, TODAY, Walk, indicator_data
+
+
+def _terms(api: bool) -> dict[str, Any]:
+    return {
+        "principal": "10000.00" if api else "10000",
+        "annual_interest_rate": "6",
+        "disbursement_date": "2026-01-15",
+        "number_of_installments": 12,
+        "frequency": "monthly",
+        "amortization": "annuity",
+        "grace_on_principal": 0,
+        "day_count": "30/360",
+    }
+
+
+def _investee(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    fund = walk.side(role)[0]
+    body = {
+        "fund_id": fund.id,
+        "name": "Walk BV",
+        "kvk_number": "69999999",
+        "legal_form": "bv",
+        "municipality": "Utrecht",
+        "themes": ["arbeidsparticipatie"],
+        "sdgs": [8] if api else ["8"],
+    }
+    return body
+
+
+def _investee_edit(walk: Walk, role: str) -> dict[str, Any]:
+    investee = walk.world.investee_a
+    return {
+        "fund_id": investee.fund_id,
+        "name": "Investee A",
+        "kvk_number": investee.kvk_number,
+        "legal_form": "bv",
+        "municipality": "Schiedam",
+        "themes": ["arbeidsparticipatie"],
+        "sdgs": ["8"],
+    }
+
+
+def _contract(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    _fund, investee, payer = walk.side(role)
+    common = {
+        "name": "Walk contract",
+        "reference": "RF-WALK",
+        "valid_from": "2026-01-01",
+        "valid_until": "2027-12-31",
+        "contract_cap": "50000.00" if api else "50000",
+        "deadweight_percent": "0",
+    }
+    if api:
+        items = [{"code": "JOB-START", "name": "Started paid work", "price": "1000.00"}]
+        payers = [{"payer_id": payer.id, "share_percent": "100"}]
+        return {**common, "payers": payers, "providers": [investee.id], "items": items}
+    return {
+        **common,
+        "payer_id": payer.id,
+        "share_percent": "100",
+        "providers": [str(investee.id)],
+        "item0_code": "JOB-START",
+        "item0_name": "Started paid work",
+        "item0_price": "1000",
+    }
+
+
+def _rate_card(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    payer = walk.side(role)[2]
+    if api:
+        items = [{"code": "JOB-START", "name": "Started paid work", "price": "1000.00"}]
+        return {"payer_id": payer.id, "name": "Walk card", "items": items}
+    return {
+        "payer_id": payer.id,
+        "name": "Walk card",
+        "item0_code": "JOB-START",
+        "item0_name": "Started paid work",
+        "item0_price": "1000",
+    }
+
+
+def _indicator(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    fund = walk.side(role)[0]
+    data = indicator_data("WALK-NEW", fund.id)
+    body = {key: getattr(value, "value", value) for key, value in data.items() if key != "theme_code"}
+    return {**body, "theme": "arbeidsparticipatie"}
+
+
+def _result(walk: Walk, role: str) -> dict[str, Any]:
+    return {
+        "investee_id": walk.world.investee_a.id,
+        "item": "JOB-START",
+        "participant": "P-0002",
+        "achieved_on": "2026-03-01",
+        "months_on_benefit": 14,
+        "evidence": "payroll",
+    }
+
+
+def _upload(walk: Walk, role: str) -> dict[str, Any]:
+    return {"file": (io.BytesIO(walk.workbook), "kpi.xlsx")}
+
+
+def _source(api: bool) -> dict[str, Any]:
+    return {"name": "Walk foundation", "kind": "foundation", "committed": "5000.00" if api else "5000"}
+
+
+def _const(body: dict[str, Any]) -> Callable[[Walk, str], dict[str, Any]]:
+    return lambda _walk, _role: body
+
+
+Body = Callable[[Walk, str], dict[str, Any]]
+REASON_BODY = _const({"reason": REASON})
+PAGE_BODIES: dict[str, Body] = {
+    "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
+    "auth.create_token": _const({"name": "walk"}),
+    "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
+    "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
+    "funds.add_capital_source": _const(_source(False)),
+    "funds.edit_capital_source": _const(_source(False)),
+    "investees.create": lambda walk, role: _investee(walk, role, False),
+    "investees.edit": _investee_edit,
+    "investees.add_label": _const({"kind": "b_corp"}),
+    "investees.edit_label": _const({"kind": "pso", "level": "trede_2"}),
+    "payers.create": _const({"name": "Gemeente Walk", "kind": "municipality"}),
+    "payers.edit": _const({"name": "Gemeente A", "kind": "municipality", "region": "Zuid"}),
+    "loans.create": lambda walk, role: {**_terms(False), "investee_id": walk.side(role)[1].id},
+    "loans.edit": _const(_terms(False)),
+    "loans.preview": _const(_terms(False)),
+    "loans.disburse": _const({"date": "2026-01-15", "amount": "10000"}),
+    "loans.repay": _const({"date": TODAY, "amount": "100", "prepayment": "lower_installments"}),
+    "loans.recover": _const({"date": TODAY, "amount": "100"}),
+    "loans.write_off": _const({"date": TODAY, "reason": REASON}),
+    "loans.restructure": _const({"date": TODAY, "number_of_installments": "12", "reason": REASON}),
+    "loans.reverse": REASON_BODY,
+    "impact.new_indicator": lambda walk, role: _indicator(walk, role, False),
+    "impact.edit_plan": _const({"frequency": "quarterly", "first_period": "2026-Q1", "due_days": "30"}),
+    "impact.add_plan_indicator": _const({"indicator_code": "LP-HOURS-WORKED", "baseline": "5"}),
+    "impact.set_target": _const({"period": "2026-Q2", "target": "15"}),
+    "impact.upload": _upload,
+    "impact.return_report": REASON_BODY,
+    "outcomes.new_contract": lambda walk, role: _contract(walk, role, False),
+    "outcomes.rate_cards": lambda walk, role: _rate_card(walk, role, False),
+    "outcomes.simulate": _const({"count_JOB-START": "2", "count_JOB-6M": "1"}),
+    "outcomes.new_result": _result,
+    "outcomes.reject_result": REASON_BODY,
+    "outcomes.new_claim": lambda walk, _r: {"investee_id": walk.world.investee_a.id, "period": "2026-Q3"},
+    "outcomes.reject_line": REASON_BODY,
+    "outcomes.reject_claim": REASON_BODY,
+    "outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
+}
+API_BODIES: dict[str, Body] = {
+    "api_auth.create_token": lambda walk, _r: {
+        "email": walk.world.user("manager_a").email,
+        "password": PASSWORD,
+        "name": "walk",
+    },
+    "api_funds.create_fund": _const({"name": "Walk Fund", "region": "Utrecht"}),
+    "api_funds.update_fund": _const({"region": "Schiedam"}),
+    "api_funds.add_capital_source": _const(_source(True)),
+    "api_funds.update_capital_source": _const({"notes": "walked"}),
+    "api_investees.create_investee": lambda walk, role: _investee(walk, role, True),
+    "api_investees.update_investee": _const({"municipality": "Schiedam"}),
+    "api_investees.add_label": _const({"kind": "b_corp"}),
+    "api_investees.update_label": _const({"reference": "PSO-1"}),
+    "api_payers.create_payer": _const({"name": "Gemeente Walk", "kind": "municipality"}),
+    "api_payers.update_payer": _const({"region": "Zuid"}),
+    "api_loans.schedule_preview": _const(_terms(True)),
+    "api_loans.create_loan": lambda walk, role: {**_terms(True), "investee_id": walk.side(role)[1].id},
+    "api_loans.update_loan": _const({"purpose": "Walk"}),
+    "api_loans.disburse": _const({"date": "2026-01-15", "amount": "10000.00"}),
+    "api_loans.record_repayment": _const({"date": TODAY, "amount": "100.00"}),
+    "api_loans.reverse_event": REASON_BODY,
+    "api_loans.write_off": _const({"date": TODAY, "reason": REASON}),
+    "api_loans.record_recovery": _const({"date": TODAY, "amount": "100.00"}),
+    "api_loans.restructure": _const({"date": TODAY, "number_of_installments": 12, "reason": REASON}),
+    "api_impact.create_indicator": lambda walk, role: _indicator(walk, role, True),
+    "api_impact.save_plan": _const({"frequency": "quarterly", "first_period": "2026-Q1"}),
+    "api_impact.add_plan_indicator": _const(
+        {"indicator_code": "LP-HOURS-WORKED", "baseline": "5", "targets": {"2026-Q1": "7"}}
+    ),
+    "api_impact.upload_submission": _upload,
+    "api_impact.return_submission": REASON_BODY,
+    "api_outcomes.simulate": _const(
+        {
+            "payers": [{"name": "Gemeente", "share_percent": "100"}],
+            "items": [{"code": "JOB-START", "name": "Started paid work", "price": "1000.00"}],
+            "results": [{"item": "JOB-START", "participant": "P-1", "achieved_on": "2026-02-01"}],
+        }
+    ),
+    "api_outcomes.create_rate_card": lambda walk, role: _rate_card(walk, role, True),
+    "api_outcomes.create_contract": lambda walk, role: _contract(walk, role, True),
+    "api_outcomes.record_result": _result,
+    "api_outcomes.reject_result": REASON_BODY,
+    "api_outcomes.compute_claim": lambda walk, _r: {"investee_id": walk.world.investee_a.id, "period": "2026-Q3"},
+    "api_outcomes.reject_claim_line": REASON_BODY,
+    "api_outcomes.reject_claim": REASON_BODY,
+    "api_outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
+    "api_outcomes.correct_claim": lambda walk, _r: {"line_ids": [walk.world.claim_a.lines[0].id], "reason": REASON},
+}
+BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}

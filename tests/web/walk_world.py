@@ -1,0 +1,258 @@
+"""The world the authorization walk runs on, and the state each write needs.
+
+World A (``tests.factories``) gets the objects whose state lets each action succeed
+once: a draft loan to edit, approve and disburse, a draft contract to accept and start;
+each side gets a rate card and an indicator, and world B a claim, so lists have B's to hide. ``PREPARE`` brings world A into the state an
+action needs (a submitted report to approve, an approved claim to pay), inside the
+savepoint of the call, so every role meets the same state and nothing stays.
+The bodies the walk sends are in ``walk_bodies.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from fundapp.auth.policy import Scope
+from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
+
+ROLES = (
+    "anonymous",
+    "admin",
+    "manager_a",
+    "manager_b",
+    "officer_a",
+    "officer_b",
+    "member_a",
+    "member_b",
+    "validator_a",
+    "validator_b",
+)
+TODAY = date.today().isoformat()
+REASON = "Checked in the walk"
+
+
+@dataclass
+class Walk:
+    """World A and B, with what the walk adds to them."""
+
+    world: World
+    tokens: dict[str, Any]
+    workbook: bytes
+    draft_loan: Any
+    draft_contract: Any
+
+    def side(self, role: str) -> tuple[Any, Any, Any]:
+        """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
+        w = self.world
+        if role.endswith("_b"):
+            return w.fund_b, w.investee_b, w.payer_b
+        return w.fund_a, w.investee_a, w.payer_a
+
+
+def add_walk_states(session: Session, world: World) -> tuple[Any, Any]:
+    """What world A needs besides ``add_outcomes``/``add_reports``, and a rate card and indicator of each side."""
+    from fundapp.impact import catalog
+    from fundapp.outcomes import contracts
+
+    draft_loan = make_loan(session, world.investee_a, status="draft", disbursement_date=date(2026, 1, 15))
+    draft_contract = make_contract(session, world.payer_a, [world.investee_a], reference="RF-A-DRAFT", activate=False)
+    admin = Scope(user_id=0, is_admin=True)
+    contracts.create_rate_card(
+        session,
+        ACTOR,
+        admin,
+        {
+            "payer_id": world.payer_b.id,
+            "name": "Kaart B",
+            "description": "",
+            "items": [{"code": "JOB-START", "name": "Started paid work", "price": Decimal("900.00")}],
+        },
+    )
+    for fund, code in ((world.fund_a, "WALK-FUND-A"), (world.fund_b, "WALK-FUND-B")):
+        catalog.create_indicator(session, ACTOR, admin, indicator_data(code, fund.id))
+    _claim_of_world_b(session, world)
+    session.flush()
+    return draft_loan, draft_contract
+
+
+def _claim_of_world_b(session: Session, world: World) -> None:
+    """A verified result and a draft claim on contract B, so that lists have something of B's to hide from A."""
+    from sqlalchemy import select
+
+    from fundapp.outcomes import claims, results
+    from fundapp.outcomes.models import OutcomeContract
+
+    contract = session.scalar(select(OutcomeContract).where(OutcomeContract.reference == "RF-B"))
+    result = results.record_result(
+        session,
+        ACTOR,
+        contract,
+        {
+            "investee_id": world.investee_b.id,
+            "item": "JOB-START",
+            "participant": "P-0009",
+            "achieved_on": date(2026, 2, 1),
+            "months_on_benefit": 14,
+            "evidence": "payroll",
+        },
+    )
+    results.verify(session, ACTOR, result)
+    claims.compute_claim(session, ACTOR, contract, world.investee_b.id, "2026-Q1")
+
+
+def indicator_data(code: str, fund_id: int | None) -> dict[str, Any]:
+    from fundapp.impact.models import Aggregation, TocLevel, ValueType
+
+    return {
+        "code": code,
+        "fund_id": fund_id,
+        "name_nl": f"Indicator {code}",
+        "name_en": f"Indicator {code}",
+        "theme_code": "arbeidsparticipatie",
+        "toc_level": TocLevel.OUTPUT,
+        "unit": "people",
+        "value_type": ValueType.INTEGER,
+        "aggregation": Aggregation.SUM,
+    }
+
+
+def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
+    draft_loan, draft_contract = add_walk_states(session, world)
+    return Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+
+
+def log_in(client: Any, user: Any) -> None:
+    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
+
+
+def arguments(walk: Walk) -> dict[str, Any]:
+    """Route argument name -> the id of world A's object."""
+    world = walk.world
+    return {
+        "fund_id": world.fund_a.id,
+        "investee_id": world.investee_a.id,
+        "payer_id": world.payer_a.id,
+        "label_id": world.investee_a.labels[0].id,
+        "source_id": world.fund_a.capital_sources[0].id,
+        "token_id": walk.tokens["manager_a"].id,
+        "lang": "en",
+        "loan_id": world.loan_a.id,
+        "event_id": world.repayment_a.id,
+        "submission_id": world.submission_a.id,
+        "code": "LP-EMPLOYED-HEADCOUNT",
+        "contract_id": world.contract_a.id,
+        "card_id": world.rate_card_a.id,
+        "result_id": world.result_a.id,
+        "claim_id": world.claim_a.id,
+        "line_id": world.claim_a.lines[0].id,
+        "action": "close",
+    }
+
+
+# --- states: endpoint -> what to do first (inside the call's savepoint); answers route arguments to use ---------
+
+
+def _draft_loan(session: Session, walk: Walk) -> dict[str, Any]:
+    return {"loan_id": walk.draft_loan.id}
+
+
+def _approved_loan(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.loans import services
+
+    services.approve(session, ACTOR, walk.draft_loan)
+    return {"loan_id": walk.draft_loan.id}
+
+
+def _written_off_loan(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.loans import services
+
+    services.write_off(session, ACTOR, walk.world.loan_a, date.today(), REASON)
+    return {}
+
+
+def _draft_contract(session: Session, walk: Walk) -> dict[str, Any]:
+    return {"contract_id": walk.draft_contract.id}
+
+
+def _accepted_draft_contract(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.outcomes import contracts
+
+    for row in walk.draft_contract.payers:
+        contracts.accept_share(session, ACTOR, row)
+    for row in walk.draft_contract.providers:
+        contracts.accept_provision(session, ACTOR, row)
+    return {"contract_id": walk.draft_contract.id}
+
+
+def _verified_result(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.outcomes import results
+
+    results.verify(session, ACTOR, walk.world.result_a)
+    return {}
+
+
+def _draft_claim(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.outcomes import claims
+
+    _verified_result(session, walk)
+    world = walk.world
+    claim = claims.compute_claim(session, ACTOR, world.contract_a, world.investee_a.id, "2026-Q3")
+    session.flush()
+    return {"claim_id": claim.id, "line_id": claim.lines[0].id}
+
+
+def _approved_claim(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.outcomes import claims
+
+    officer = walk.world.user("officer_a")
+    claims.approve(session, officer, Scope.of_user(officer), walk.world.claim_a, THRESHOLD)
+    return {}
+
+
+def _submitted_report(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.impact import submissions
+
+    submissions.submit(session, ACTOR, walk.world.submission_a)
+    return {}
+
+
+Prepare = Callable[[Session, Walk], dict[str, Any]]
+PREPARE: dict[str, Prepare] = {
+    "loans.edit": _draft_loan,
+    "loans.approve": _draft_loan,
+    "api_loans.update_loan": _draft_loan,
+    "api_loans.approve_loan": _draft_loan,
+    "loans.disburse": _approved_loan,
+    "api_loans.disburse": _approved_loan,
+    "loans.recover": _written_off_loan,
+    "api_loans.record_recovery": _written_off_loan,
+    "outcomes.accept_contract": _draft_contract,
+    "api_outcomes.accept_payer_share": _draft_contract,
+    "api_outcomes.accept_provider": _draft_contract,
+    "api_outcomes.activate_contract": _accepted_draft_contract,
+    "outcomes.new_claim": _verified_result,
+    "api_outcomes.compute_claim": _verified_result,
+    "outcomes.submit_claim": _draft_claim,
+    "outcomes.discard_claim": _draft_claim,
+    "api_outcomes.submit_claim": _draft_claim,
+    "api_outcomes.discard_claim": _draft_claim,
+    "outcomes.record_payment": _approved_claim,
+    "api_outcomes.record_payment": _approved_claim,
+    "api_outcomes.correct_claim": _approved_claim,
+    "impact.approve": _submitted_report,
+    "impact.return_report": _submitted_report,
+    "api_impact.approve_submission": _submitted_report,
+    "api_impact.return_submission": _submitted_report,
+}
+
+# Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
+SUCCEEDS: dict[str, frozenset[str]] = {
+    # An administrator sees the draft but is no party to it: the page says there is nothing for them to accept.
+    "outcomes.accept_contract": frozenset({"officer_a", "manager_a", "member_a"}),
+}
