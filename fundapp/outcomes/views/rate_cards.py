@@ -8,11 +8,13 @@ import marshmallow as ma
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import acting_payers, is_officer_or_admin, visible
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.listing import paginate
 from fundapp.outcomes import contracts
 from fundapp.outcomes.contract_schemas import (
     RateCardCreateSchema,
@@ -22,7 +24,7 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.views import bp
 from fundapp.payers.models import OutcomePayer
-from fundapp.web import app_error_to_form, done
+from fundapp.web import app_error_to_form, done, list_args
 
 ITEM_ROWS = 8
 
@@ -101,7 +103,15 @@ def rate_cards() -> Any:
                 errors = app_error_to_form(exc)
             else:
                 return done(_("Rate card %(name)s saved.", name=card.name), url_for("outcomes.rate_cards"))
-    cards = session.scalars(query).all()
+    args = list_args("name")
+    query = query.options(selectinload(RateCard.payer)).order_by(RateCard.id)
+    page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
-        "outcomes/rate_cards.html", cards=cards, payers=payers, values=values, errors=errors, rows=range(ITEM_ROWS)
+        "outcomes/rate_cards.html",
+        page=page,
+        cards=page.items,
+        payers=payers,
+        values=values,
+        errors=errors,
+        rows=range(ITEM_ROWS),
     ), (422 if errors else 200)
