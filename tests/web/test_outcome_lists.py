@@ -270,3 +270,24 @@ def test_the_contracts_and_rate_cards_pages_show_one_page_and_say_how_many_there
     cards = client.get("/rate-cards?page=2&page_size=5").get_data(as_text=True)
     assert re.findall(r"<h2>(Kaart \d)", cards) == ["Kaart 5", "Kaart 6"]
     assert "Pagina 2 van 2" in cards
+
+
+def test_an_officers_home_page_shows_the_ten_oldest_claims_awaiting_approval_and_links_to_all(
+    client, world, db_session, login_as
+):
+    from tests.factories import make_investee
+
+    providers = [make_investee(db_session, world.fund_a, name=f"Provider {n}") for n in range(4)]
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], providers)
+    submitted = []
+    for quarter in (1, 2, 3):
+        for provider in providers:
+            make_result(
+                db_session, contract, provider, participant=f"R-{quarter}", achieved_on=date(2026, quarter * 3, 1)
+            )
+            submitted.append(make_claim(db_session, contract, provider, period=f"2026-Q{quarter}").id)
+    login_as(world.user("officer_a"))
+    html = client.get("/").get_data(as_text=True)
+    assert re.findall(r'href="/claims/(\d+)"', html) == [str(claim_id) for claim_id in submitted[:10]]
+    assert "De 10 oudste van 12 declaraties die wachten op goedkeuring." in html
+    assert 'href="/claims?status=submitted"' in html
