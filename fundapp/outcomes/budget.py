@@ -99,30 +99,32 @@ def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, 
             .group_by(Claim.contract_id, ClaimPayerSplit.payer_id, ClaimPayerSplit.paid_on.is_not(None))
         )
     }
-    result = {}
-    for contract in contracts:
-        approved = sum((decided.get((contract.id, s), ZERO) for s in APPROVED), ZERO)
-        paid = decided.get((contract.id, ClaimStatus.PAID), ZERO)
-        commitments = [p.commitment for p in contract.payers]
-        committed = contract.contract_cap
-        if committed is None and commitments and all(c is not None for c in commitments):
-            committed = sum(commitments, ZERO)  # type: ignore[arg-type]
-        rows = []
-        for p in contract.payers:
-            paid_part = splits.get((contract.id, p.payer_id, True), ZERO)
-            rows.append(
-                BudgetRow(
-                    p.payer.name,
-                    p.payer_id,
-                    p.commitment,
-                    claimed_by_payer.get(contract.id, {}).get(str(p.payer_id), ZERO),
-                    splits.get((contract.id, p.payer_id, False), ZERO) + paid_part,
-                    paid_part,
-                )
-            )
-        total = BudgetRow(contract.name, None, committed, claimed.get(contract.id) or ZERO, approved, paid)
-        result[contract.id] = Budget(total, rows, _investor(contract, paid))
-    return result
+    return {
+        c.id: _budget(c, claimed.get(c.id) or ZERO, decided, claimed_by_payer.get(c.id, {}), splits) for c in contracts
+    }
+
+
+def _budget(
+    contract: OutcomeContract,
+    claimed: Decimal,
+    decided: dict[tuple[int, ClaimStatus], Decimal],
+    claimed_by_payer: dict[str, Decimal],
+    splits: dict[tuple[int, int, bool], Decimal],
+) -> Budget:
+    approved = sum((decided.get((contract.id, s), ZERO) for s in APPROVED), ZERO)
+    paid = decided.get((contract.id, ClaimStatus.PAID), ZERO)
+    commitments = [p.commitment for p in contract.payers]
+    committed = contract.contract_cap
+    if committed is None and commitments and all(c is not None for c in commitments):
+        committed = sum(commitments, ZERO)  # type: ignore[arg-type]
+    rows = []
+    for p in contract.payers:
+        paid_part = splits.get((contract.id, p.payer_id, True), ZERO)
+        approved_part = splits.get((contract.id, p.payer_id, False), ZERO) + paid_part
+        payer_claimed = claimed_by_payer.get(str(p.payer_id), ZERO)
+        rows.append(BudgetRow(p.payer.name, p.payer_id, p.commitment, payer_claimed, approved_part, paid_part))
+    total = BudgetRow(contract.name, None, committed, claimed, approved, paid)
+    return Budget(total, rows, _investor(contract, paid))
 
 
 def _investor(contract: OutcomeContract, paid: Decimal) -> InvestorPosition | None:

@@ -1,3 +1,8 @@
+"""/api/v1 for result financing: the simulation, rate cards, contracts, their budget, open data and results.
+
+The claims' routes are in ``claim_api`` on the same blueprint.
+"""
+
 from __future__ import annotations
 
 from typing import Any
