@@ -29,6 +29,7 @@ run: system-check
 lint: install
 	$(BIN)/ruff check fundapp tests benchmarks migrations wsgi.py
 	$(BIN)/ruff format --check fundapp tests benchmarks migrations wsgi.py
+	$(BIN)/mypy fundapp
 
 test: system-check lint
 	$(BIN)/pytest -n auto -q

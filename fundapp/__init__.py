@@ -30,6 +30,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
         # The client's address as the N proxies in front report it; what a client writes itself is ignored.
         # Not the scheme: believing https turns on Flask-WTF's Referer check against a Host the proxy may rewrite.
+        # Replacing wsgi_app is how Flask documents middleware; to mypy it overwrites a method.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings["TRUSTED_PROXIES"], x_proto=0)  # type: ignore[method-assign]
 
     from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models

@@ -6,9 +6,14 @@ from typing import Any
 
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import Flask
+from flask import Flask, Request
 from flask_smorest import Api as SmorestApi
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint as SmorestBlueprint
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
+
+from fundapp import jsonbody
+from fundapp.errors import ValidationFailed
 
 
 class ErrorBodySchema(ma.Schema):
@@ -26,6 +31,25 @@ class Api(SmorestApi):
 
     def _register_error_handlers(self) -> None:
         """Errors are answered by fundapp.errors, in one format for the whole app."""
+
+
+class BodyParser(FlaskParser):
+    """webargs' parser with our JSON reading (bounded, valid text); a PATCH must say what to change."""
+
+    def load_json(self, req: Request, schema: ma.Schema) -> Any:
+        data = req.get_data(cache=True) if is_json_request(req) else b""
+        if data.strip():
+            return jsonbody.parse(data)
+        if req.method == "PATCH":
+            # Without a body a PATCH would change nothing and still answer 200, hiding a client's mistake.
+            raise ValidationFailed(
+                "Send the fields to change as a JSON object.", [{"field": "_body", "message": "no JSON body"}]
+            )
+        return missing
+
+
+class Blueprint(SmorestBlueprint):
+    ARGUMENTS_PARSER = BodyParser()
 
 
 def make_blueprint(name: str, description: str) -> Blueprint:

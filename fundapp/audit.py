@@ -13,12 +13,15 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fundapp.db import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from fundapp.auth.models import User
 
 GENESIS = "0" * 64
 
@@ -84,6 +87,10 @@ class Actor:
     @classmethod
     def system(cls, label: str = "system") -> Actor:
         return cls(None, label)
+
+
+# Who a service acts for: a logged-in user, or the system (CLI, demo, a job).
+Who = Union["User", Actor]
 
 
 def actor_of(user: Any) -> Actor:

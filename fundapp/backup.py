@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from sqlalchemy import Table, func, insert, select, text, update
+from sqlalchemy import ColumnElement, Table, func, insert, select, text, update
 from sqlalchemy.engine import Connection
 
 import fundapp.models  # noqa: F401 - every table on Base.metadata
@@ -73,7 +73,7 @@ def _enum_safe(table: Table) -> Any:
     """Select the raw stored values (enum columns as strings), keeping exact-decimal and datetime processing."""
     from sqlalchemy import Enum, String, cast
 
-    columns = []
+    columns: list[ColumnElement[Any]] = []
     for column in table.columns:
         if isinstance(column.type, Enum):
             columns.append(cast(column, String).label(column.name))
@@ -153,7 +153,11 @@ def _deferred_foreign_keys(tables: dict[str, Table]) -> dict[str, tuple[str, ...
     """Columns whose foreign key closes a cycle (declared use_alter): filled in after every row is in."""
     deferred: dict[str, tuple[str, ...]] = {}
     for table in tables.values():
-        columns = tuple(fk.parent.name for fk in table.foreign_keys if fk.use_alter or fk.constraint.use_alter)
+        columns = tuple(
+            fk.parent.name
+            for fk in table.foreign_keys
+            if fk.use_alter or (fk.constraint is not None and fk.constraint.use_alter)
+        )
         if columns:
             deferred[table.name] = columns
     return deferred

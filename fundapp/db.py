@@ -148,9 +148,23 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     else:
         kwargs["pool_pre_ping"] = True
     engine = create_engine(url, **kwargs)
+    event.listen(engine, "handle_error", _drop_read_only_connections)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
+
+
+def _drop_read_only_connections(context: Any) -> None:
+    """A connection that found the database read-only stays read-only; the pool must not hand it out again.
+
+    SQLite opens a file it cannot write read-only and keeps it so after the file
+    is writable again; a PostgreSQL connection may point at a replica after a
+    failover. Treated as a disconnect, the pool is emptied and the next request
+    connects afresh, so writes recover without a restart.
+    """
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) == "25006" or "readonly database" in str(original).lower():
+        context.is_disconnect = True
 
 
 def _configure_sqlite(engine: Engine) -> None:

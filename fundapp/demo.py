@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -30,7 +31,20 @@ class DatabaseNotEmpty(RuntimeError):
     pass
 
 
-FUNDS = [
+class FundSpec(TypedDict):
+    name: str
+    region: str
+    founded_on: date
+    description: str
+    # name, kind, committed, paid in, expected return percent, term in years
+    sources: list[tuple[str, CapitalSourceKind, str, str, str, int]]
+
+
+# fund index, name, kvk, legal form, municipality, themes, sdgs, labels (kind, level, valid until), mission
+InvesteeSpec = tuple[int, str, str, LegalForm, str, list[str], list[int], list[tuple[LabelKind, str, date | None]], str]
+
+
+FUNDS: list[FundSpec] = [
     {
         "name": "Social Impact Fund Rotterdam",
         "region": "Rotterdam",
@@ -56,8 +70,7 @@ FUNDS = [
     },
 ]
 
-INVESTEES = [
-    # fund index, name, kvk, legal form, municipality, themes, sdgs, labels, mission
+INVESTEES: list[InvesteeSpec] = [
     (
         0,
         "Fietsfabriek Zuid",

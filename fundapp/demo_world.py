@@ -20,7 +20,7 @@ def _admin_scope() -> Any:
     return Scope(user_id=0, is_admin=True)
 
 
-def agree_and_start(session: Session, actor: Any, contract: Any) -> Any:
+def agree_and_start(session: Session, actor: audit.Who, contract: Any) -> Any:
     """Every named payer and provider accepts the draft contract, then it starts (the demo plays every party)."""
     from fundapp.outcomes import contracts
 
@@ -156,7 +156,7 @@ def demo_impact(session: Session, investees: list[Any], **_world: Any) -> str:
     known = set(session.scalars(select(Indicator.code)))
     made = 0
     for investee in investees[:8]:
-        codes = labour if "arbeidsparticipatie" in investee.theme_codes else circular
+        codes: tuple[str, ...] = labour if "arbeidsparticipatie" in investee.theme_codes else circular
         codes = tuple(c for c in codes if c in known) or tuple(sorted(known))[:2]
         plan = plans.save_plan(
             session,
@@ -174,7 +174,7 @@ def demo_impact(session: Session, investees: list[Any], **_world: Any) -> str:
             },
         )
         for code in codes:
-            indicator = session.scalar(select(Indicator).where(Indicator.code == code))
+            indicator = session.scalars(select(Indicator).where(Indicator.code == code)).one()
             item = plans.add_indicator(session, ACTOR, plan, indicator, Decimal("10"), "2025 annual report")
             period = first
             while period.start <= current.start:
@@ -325,14 +325,21 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
                     },
                 )
             )
-    for result in recorded:
-        results.verify(session, ACTOR, result)
+    for result in recorded[:-2]:
+        results.verify(session, ACTOR, result)  # the last two await the payer's or the validator's check
     first = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q1")
     threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
     claims.submit(session, ACTOR, first, threshold)
     second = claims.compute_claim(session, ACTOR, contract, investees[1].id, f"{base.year}-Q3")
     claims.submit(session, ACTOR, second, threshold)
-    return " 1 outcome contract with results and claims."
+    from fundapp.auth.models import Role
+    from fundapp.auth.services import create_user
+    from fundapp.demo import DEMO_PASSWORD
+
+    create_user(
+        session, ACTOR, "validator@fundapp.example", DEMO_PASSWORD, Role.VALIDATOR, contract.id, name="Vera Validator"
+    )
+    return " 1 outcome contract with results, claims and an independent validator."
 
 
 def build(session: Session, **world: Any) -> str:

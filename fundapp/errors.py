@@ -14,6 +14,8 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from fundapp.messages import N_
+
 
 class AppError(Exception):
     status = 400
@@ -123,6 +125,20 @@ _HTTP_CODES = {
 }
 
 
+# Werkzeug's own descriptions are English; these are in the catalog, so a page shows them in the reader's language.
+_HTTP_MESSAGES = {
+    400: N_("The request could not be understood."),
+    401: N_("Please log in first."),
+    403: N_("You are not allowed to do this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not take this kind of request."),
+    413: N_("The request is too large."),
+    415: N_("This kind of content is not accepted here."),
+    429: N_("Too many attempts. Please wait a moment and try again."),
+    500: N_("Something went wrong on our side. Nothing was changed."),
+    503: N_("The service is not available right now. Please try again in a minute."),
+}
+
 # Sent with the endpoint of an over-large request; a listener may answer it in its own terms (e.g. as a
 # spreadsheet problem) by returning an AppError. Connected in ``create_app``.
 request_too_large = Namespace().signal("request-too-large")
@@ -146,6 +162,8 @@ def _from_http_exception(exc: HTTPException) -> Response | tuple:
             messages = next(iter(messages.values()))
         return error_response(422, "validation_failed", "The request is not valid.", flatten_messages(messages))
     message = data.get("message") or exc.description or exc.name
+    if message == type(exc).description:
+        message = _HTTP_MESSAGES.get(status, message)
     if status == 500:
         original = getattr(exc, "original_exception", None)
         if original is not None:
@@ -164,23 +182,41 @@ def _from_unexpected(exc: BaseException) -> Response | tuple:
     if isinstance(exc, AppError):
         return error_response(exc.status, exc.code, exc.message, exc.details)
     if isinstance(exc, StaleDataError):
-        return error_response(409, "conflict", "Someone else changed this at the same moment. Reload and try again.")
+        return error_response(
+            409, "conflict", N_("Someone else changed this at the same moment. Reload and try again.")
+        )
     if isinstance(exc, OverflowError) or (isinstance(exc, DataError) and "out of range" in str(exc)):
         return error_response(
             422,
             "validation_failed",
-            "A number in the request is too large.",
-            [{"field": "_schema", "message": "number out of range"}],
+            N_("A number in the request is too large."),
+            [{"field": "_schema", "message": N_("number out of range")}],
         )
     if isinstance(exc, IntegrityError):
-        return error_response(409, "conflict", "This conflicts with data that already exists.")
+        return error_response(409, "conflict", N_("This conflicts with data that already exists."))
+    if isinstance(exc, OperationalError) and is_busy(exc):
+        return error_response(
+            409, "conflict", N_("Someone else was saving at the same moment. Nothing was changed; please try again.")
+        )
     if isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated):
         return error_response(
             503,
             "service_unavailable",
-            "The database cannot be reached right now. Nothing was changed; please try again in a minute.",
+            N_("The database cannot be reached right now. Nothing was changed; please try again in a minute."),
         )
-    return error_response(500, "internal_error", "Something went wrong on our side. Nothing was changed.")
+    return error_response(500, "internal_error", _HTTP_MESSAGES[500])
+
+
+# SQLite's "locked"/"busy", PostgreSQL's serialization failure, deadlock and lock timeout: the database
+# is there, another transaction was in the way. Trying again is the answer, not waiting for an operator.
+_BUSY_SQLSTATES = {"40001", "40P01", "55P03"}
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    if getattr(exc.orig, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(exc.orig).lower()
+    return "database is locked" in text or "database table is locked" in text or "database is busy" in text
 
 
 def init_app(app: Flask) -> None:

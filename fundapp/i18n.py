@@ -79,12 +79,15 @@ def date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
 def translate(message: Any) -> str:
     """A message made elsewhere (a service's error) in the reader's language, when the catalog knows it.
 
-    Plain gettext, no %-formatting: a message that holds a '%' is shown as it is.
+    Plain gettext, no %-formatting of the message itself: a message that holds a '%' is shown as it is;
+    a library message with numbers in it is translated through its template (fundapp.messages).
     """
     from flask_babel import gettext
 
+    from fundapp.messages import localized
+
     text = str(message)
-    return gettext(text) if text else text
+    return localized(text, gettext) if text else text
 
 
 def init_app(app: Flask) -> None:

@@ -29,7 +29,9 @@ from flask_login import current_user
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from werkzeug.wrappers import Response as BaseResponse
 
+from fundapp import jsonbody
 from fundapp.db import Base, UTCDateTime, get_session, utcnow
 from fundapp.errors import ValidationFailed
 
@@ -96,10 +98,9 @@ def _find(session: Session, user_id: int, key: str) -> IdempotencyKey | None:
 def _body_hash() -> str:
     """JSON bodies are compared by content (key order and spacing aside), others byte for byte."""
     data = request.get_data()
-    try:
-        data = json.dumps(json.loads(data), sort_keys=True, separators=(",", ":")).encode()
-    except ValueError:
-        pass
+    if request.is_json and data.strip():
+        # Read as the view will read it: a body nested too deep or with bad text is refused here already.
+        data = json.dumps(jsonbody.parse(data), sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(request.query_string + b"\n" + data).hexdigest()
 
 
@@ -126,7 +127,7 @@ def _api_request() -> Response | None:
     return response
 
 
-def _form_request() -> Response | None:
+def _form_request() -> BaseResponse | None:
     if request.method != "POST" or request.path.startswith("/api/") or request.endpoint in REPEATABLE_FORMS:
         return None
     token = request.form.get(FORM_FIELD, "")

@@ -2,10 +2,14 @@
 
 The pages translate an error message when they show it (``_(message)``); listing
 the library's fixed messages here puts them in the Dutch catalog. Messages with
-numbers in them (lengths, ranges) stay as the library words them.
+numbers in them (lengths, ranges, choices) are listed as templates: the page
+finds the template a message fits and fills in the Dutch one (``localized``).
 """
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
 
 
 def N_(message: str) -> str:  # noqa: N802 - the conventional name of gettext's no-op marker
@@ -30,3 +34,32 @@ LIBRARY_MESSAGES = (
     N_("Must be greater than or equal to 1."),
     N_("The request is not valid."),
 )
+
+# marshmallow's validators word these with the numbers filled in.
+LIBRARY_TEMPLATES = (
+    N_("Length must be between %(min)s and %(max)s."),
+    N_("Length must be %(equal)s."),
+    N_("Shorter than minimum length %(min)s."),
+    N_("Longer than maximum length %(max)s."),
+    N_("Must be greater than or equal to %(min)s and less than or equal to %(max)s."),
+    N_("Must be greater than or equal to %(min)s."),
+    N_("Must be greater than %(min)s."),
+    N_("Must be less than or equal to %(max)s."),
+    N_("Must be one of: %(choices)s."),
+)
+_PATTERNS = [
+    (re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(template)) + "$"), template)
+    for template in LIBRARY_TEMPLATES
+]
+
+
+def localized(message: str, gettext: Callable[[str], str]) -> str:
+    """The message in the reader's language: from the catalog, or through the library template it fits."""
+    translated = gettext(message)
+    if translated != message:
+        return translated
+    for pattern, template in _PATTERNS:
+        match = pattern.match(message)
+        if match:
+            return gettext(template) % match.groupdict()
+    return message

@@ -67,7 +67,7 @@ def nav_items() -> list[dict[str, Any]]:
     from fundapp.auth.access import current_scope
 
     scope = current_scope()
-    items = []
+    items: list[dict[str, Any]] = []
     for entry in NAV:
         if not entry.visible(scope):
             continue
@@ -81,7 +81,9 @@ def nav_items() -> list[dict[str, Any]]:
 
 
 def url_with(**changes: Any) -> str:
-    args = request.args.to_dict(flat=False)
+    # Sort and page links are made on the list's own (routed) page.
+    assert request.endpoint is not None
+    args: dict[str, Any] = request.args.to_dict(flat=False)
     for key, value in changes.items():
         if value is None:
             args.pop(key, None)

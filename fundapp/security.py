@@ -32,9 +32,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf_failed(exc: CSRFError) -> Any:
         from fundapp.errors import error_response
+        from fundapp.messages import N_
 
         return error_response(
-            400, "csrf_failed", "This form expired or was sent from elsewhere. Go back, reload the page and try again."
+            400,
+            "csrf_failed",
+            N_("This form expired or was sent from elsewhere. Go back, reload the page and try again."),
         )
 
     @app.after_request

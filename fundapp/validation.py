@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -148,6 +149,19 @@ class RatioField(DecimalTextField):
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
         return None if value is None else money_str(to_decimal(value), self.places)
+
+
+FIRST_DAY, LAST_DAY = date(1800, 1, 1), date(2199, 12, 31)
+
+
+class Day(ma.fields.Date):
+    """A date the app can calculate with: years far off (0001, 9999) make date arithmetic overflow."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        day = super()._deserialize(value, attr, data, **kwargs)
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ma.ValidationError("Use a date between the years 1800 and 2199.")
+        return day
 
 
 class TrimmedString(ma.fields.String):

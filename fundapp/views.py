@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from fundapp.auth.access import access, current_scope
-from fundapp.auth.policy import visible_funds, visible_investees, visible_payers
+from fundapp.auth.policy import sees_the_whole_system, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
@@ -42,7 +42,7 @@ def index() -> Any:
         "home.html",
         counts=counts,
         scope=scope,
-        admin=dashboards.admin_counts(session) if scope.is_admin else None,
+        admin=dashboards.admin_counts(session) if sees_the_whole_system(scope) else None,
         funds=dashboards.fund_panels(session, scope, today, words, locale),
         payers=dashboards.payer_panels(session, scope, words, locale),
         investees=dashboards.investee_panels(session, scope, today, words, locale),

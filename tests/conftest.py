@@ -71,12 +71,14 @@ def test_config(**overrides: Any) -> dict[str, Any]:
 def app() -> Iterator[Any]:
     from fundapp import create_app, migrate
     from fundapp.auth.passwords import use_fast_hashing_for_tests
+    from tests.conformance import SchemaCheckingClient
 
     use_fast_hashing_for_tests()
     url = test_database_url()
     _recreate_database(url)
     migrate.upgrade(url)
     application = create_app(test_config())
+    application.test_client_class = SchemaCheckingClient
     yield application
     application.extensions["fundapp.db"].engine.dispose()
 

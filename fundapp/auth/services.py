@@ -15,6 +15,7 @@ from fundapp.auth.models import ApiToken, LoginFailure, Membership, Role, User
 from fundapp.auth.passwords import hash_password, needs_rehash, password_problems, verify_password
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, NotFound, Unauthorized, ValidationFailed
+from fundapp.messages import N_
 
 TOKEN_PREFIX = "fa_"
 
@@ -66,13 +67,21 @@ def _target_field(role: Role) -> str | None:
     }[role]
 
 
+# Whole sentences, so that the user form can show them in the reader's language.
+TARGET_NEEDED = {
+    "fund_id": N_("A fund manager needs a fund."),
+    "payer_id": N_("A payer officer needs a payer."),
+    "investee_id": N_("An investee member needs an investee."),
+}
+
+
 def add_membership(session: Session, actor: audit.Actor, user: User, role: Role, target_id: int | None) -> Membership:
     field = _target_field(role)
     if field is None and target_id is not None:
         raise ValidationFailed.field("target", "An administrator belongs to no fund, payer, investee or contract.")
     if field is not None:
         if target_id is None:
-            raise ValidationFailed.field(field, f"A {role.value} needs a {field.removesuffix('_id')}.")
+            raise ValidationFailed.field(field, TARGET_NEEDED[field])
         _check_target_exists(session, field, target_id)
     membership = Membership(user=user, role=role, **({field: target_id} if field else {}))
     session.add(membership)
@@ -178,10 +187,13 @@ def check_address(session: Session, address: str, email: str, policy: LoginPolic
     """
     now = now or utcnow()
     failures = select(func.count()).select_from(LoginFailure).where(LoginFailure.address == address[:64])
-    if session.scalar(failures.where(LoginFailure.at > now - ADDRESS_WINDOW)) >= policy.address_max_failures:
+    if (
+        session.execute(failures.where(LoginFailure.at > now - ADDRESS_WINDOW)).scalar_one()
+        >= policy.address_max_failures
+    ):
         raise TooManyAttempts("Too many failed logins from your network. Wait a quarter of an hour and try again.")
     on_account = failures.where(LoginFailure.account == _account(email), LoginFailure.at > now - ACCOUNT_ADDRESS_WINDOW)
-    if session.scalar(on_account) >= policy.account_address_max_failures:
+    if session.execute(on_account).scalar_one() >= policy.account_address_max_failures:
         raise TooManyAttempts("Too many failed logins on this email address from your network. Try again tomorrow.")
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from fundapp.funds.models import CapitalSourceKind
-from fundapp.validation import MoneyField, PercentField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -48,7 +48,7 @@ class FundCreateSchema(ma.Schema):
     region = TrimmedString(required=True, validate=Length(min=2, max=120))
     description = TrimmedString(load_default="", validate=Length(max=5000))
     currency = ma.fields.String(load_default="EUR", validate=ma.validate.OneOf(["EUR"]))
-    founded_on = ma.fields.Date(load_default=None, allow_none=True)
+    founded_on = Day(load_default=None, allow_none=True)
 
 
 class FundSchema(ma.Schema):
@@ -57,7 +57,7 @@ class FundSchema(ma.Schema):
     region = ma.fields.String()
     description = ma.fields.String()
     currency = ma.fields.String()
-    founded_on = ma.fields.Date(allow_none=True)
+    founded_on = Day(allow_none=True)
     capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
     total_committed = MoneyField(attribute="total_committed")
     total_paid_in = MoneyField(attribute="total_paid_in")

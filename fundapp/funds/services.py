@@ -18,7 +18,7 @@ def _check_unique_name(session: Session, name: str, exclude_id: int | None = Non
         raise Conflict("A fund with this name already exists.", [{"field": "name", "message": "already exists"}])
 
 
-def create_fund(session: Session, actor: Any, data: dict[str, Any]) -> Fund:
+def create_fund(session: Session, actor: audit.Who, data: dict[str, Any]) -> Fund:
     _check_unique_name(session, data["name"])
     fund = Fund(**data)
     session.add(fund)
@@ -27,7 +27,7 @@ def create_fund(session: Session, actor: Any, data: dict[str, Any]) -> Fund:
     return fund
 
 
-def update_fund(session: Session, actor: Any, fund: Fund, data: dict[str, Any]) -> Fund:
+def update_fund(session: Session, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> Fund:
     if "name" in data:
         _check_unique_name(session, data["name"], exclude_id=fund.id)
     changes = audit.apply_changes(fund, data)
@@ -37,7 +37,7 @@ def update_fund(session: Session, actor: Any, fund: Fund, data: dict[str, Any]) 
     return fund
 
 
-def add_capital_source(session: Session, actor: Any, fund: Fund, data: dict[str, Any]) -> CapitalSource:
+def add_capital_source(session: Session, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> CapitalSource:
     data = dict(data)
     if data.get("paid_in") is None:
         data["paid_in"] = Decimal("0.00")
@@ -54,7 +54,9 @@ def add_capital_source(session: Session, actor: Any, fund: Fund, data: dict[str,
     return source
 
 
-def update_capital_source(session: Session, actor: Any, source: CapitalSource, data: dict[str, Any]) -> CapitalSource:
+def update_capital_source(
+    session: Session, actor: audit.Who, source: CapitalSource, data: dict[str, Any]
+) -> CapitalSource:
     data = dict(data)
     if "paid_in" in data and data["paid_in"] is None:
         data["paid_in"] = Decimal("0.00")

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope, can
+from fundapp.auth.policy import Scope, can, may_add_shared_indicator
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.impact.models import Indicator
@@ -52,9 +52,9 @@ def catalog_for_fund(session: Session, fund_id: int) -> list[Indicator]:
     )
 
 
-def create_indicator(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> Indicator:
+def create_indicator(session: Session, actor: audit.Who, scope: Scope, data: dict[str, Any]) -> Indicator:
     fund_id = data.get("fund_id")
-    if fund_id is None and not scope.is_admin:
+    if fund_id is None and not may_add_shared_indicator(scope):
         raise Forbidden(
             "Only an administrator adds to the shared catalog; choose your fund.",
             [{"field": "fund_id", "message": "required"}],

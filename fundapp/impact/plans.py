@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,7 +31,7 @@ def parse_period(text: str, field: str = "period") -> Period:
         raise ValidationFailed.field(field, str(exc)) from exc
 
 
-def save_plan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> ImpactPlan:
+def save_plan(session: Session, actor: audit.Who, investee: Investee, data: dict[str, Any]) -> ImpactPlan:
     """Create or update the plan's theory of change and reporting schedule."""
     first = parse_period(data["first_period"], "first_period")
     if first.frequency != data["frequency"]:
@@ -56,7 +57,7 @@ def save_plan(session: Session, actor: Any, investee: Investee, data: dict[str, 
 
 def add_indicator(
     session: Session,
-    actor: Any,
+    actor: audit.Who,
     plan: ImpactPlan,
     indicator: Indicator,
     baseline: Decimal | None,
@@ -87,7 +88,7 @@ def add_indicator(
     return item
 
 
-def update_indicator(session: Session, actor: Any, item: PlanIndicator, data: dict[str, Any]) -> PlanIndicator:
+def update_indicator(session: Session, actor: audit.Who, item: PlanIndicator, data: dict[str, Any]) -> PlanIndicator:
     changes = audit.apply_changes(item, data)
     if changes:
         session.flush()
@@ -101,14 +102,16 @@ def update_indicator(session: Session, actor: Any, item: PlanIndicator, data: di
     return item
 
 
-def remove_indicator(session: Session, actor: Any, item: PlanIndicator) -> None:
+def remove_indicator(session: Session, actor: audit.Who, item: PlanIndicator) -> None:
     plan = item.plan
     audit.record(session, actor, "impact_plan.indicator_removed", plan, {"indicator": [item.indicator.code, None]})
     plan.indicators.remove(item)
     session.flush()
 
 
-def set_target(session: Session, actor: Any, item: PlanIndicator, period_text: str, target: Decimal) -> PlanTarget:
+def set_target(
+    session: Session, actor: audit.Who, item: PlanIndicator, period_text: str, target: Decimal
+) -> PlanTarget:
     period = parse_period(period_text)
     plan_frequency = item.plan.frequency
     if period.frequency != plan_frequency:
@@ -154,6 +157,16 @@ def find_plan_indicator(plan: ImpactPlan, code: str) -> PlanIndicator:
     return item
 
 
+class NamedInvestee(Protocol):
+    """An investee's id and name: the model, or a row selected with just those columns."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class ReportingDue:
     """One period an investee has to report for, with where it stands."""
@@ -166,17 +179,17 @@ class ReportingDue:
     submission_id: int | None
 
 
-def reporting_status(session: Session, investees: list[Investee], today: date) -> list[ReportingDue]:
+def reporting_status(session: Session, investees: Sequence[NamedInvestee], today: date) -> list[ReportingDue]:
     """Per investee with a plan: every period from its first up to the current one, and its state (3 queries)."""
     ids = [i.id for i in investees]
     plans = {p.investee_id: p for p in session.scalars(select(ImpactPlan).where(ImpactPlan.investee_id.in_(ids)))}
     latest: dict[tuple[int, str], Submission] = {}
-    for sub in session.scalars(
+    for found in session.scalars(
         select(Submission)
         .where(Submission.investee_id.in_(ids), Submission.status != SubmissionStatus.SUPERSEDED)
         .order_by(Submission.version)
     ):
-        latest[(sub.investee_id, sub.period)] = sub
+        latest[(found.investee_id, found.period)] = found
     rows: list[ReportingDue] = []
     for investee in investees:
         plan = plans.get(investee.id)

@@ -8,7 +8,7 @@ import marshmallow as ma
 from fundapp.api import PageArgsSchema
 from fundapp.impact.models import Aggregation, SubmissionStatus, TocLevel, ValueType
 from fundapp.impact.periods import Frequency, Period, PeriodError
-from fundapp.validation import DecimalTextField, TrimmedString
+from fundapp.validation import Day, DecimalTextField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -162,7 +162,7 @@ class SubmissionSchema(ma.Schema):
 
 class ParticipantSchema(ma.Schema):
     reference = ma.fields.String()
-    start_date = ma.fields.Date()
+    start_date = Day()
     benefit_type = ma.fields.String(allow_none=True)
     months_on_benefit = ma.fields.Integer(allow_none=True)
     hours_per_week = QuantityField(allow_none=True)
@@ -181,6 +181,6 @@ class ReportingStatusSchema(ma.Schema):
     investee_id = ma.fields.Integer()
     investee_name = ma.fields.String()
     period = ma.fields.String()
-    due_on = ma.fields.Date()
+    due_on = Day()
     state = ma.fields.String()
     submission_id = ma.fields.Integer(allow_none=True)

@@ -27,6 +27,7 @@ from fundapp.impact.models import (
 from fundapp.impact.periods import Period
 from fundapp.impact.plans import parse_period, plan_of
 from fundapp.investees.models import Investee
+from fundapp.messages import N_
 
 TRANSITIONS = {
     (SubmissionStatus.DRAFT, "submit"): SubmissionStatus.SUBMITTED,
@@ -38,11 +39,20 @@ TRANSITIONS = {
 }
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "submit": N_("Only a draft report can be submitted."),
+    "approve": N_("Only a submitted report can be approved."),
+    "return": N_("Only a submitted report can be returned."),
+    "supersede": N_("This report cannot be replaced by a new version now."),
+}
+
+
 def next_status(current: SubmissionStatus, action: str) -> SubmissionStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
-        raise InvalidTransition(f"A {current.value} report cannot be {action}ed.") from None
+        raise InvalidTransition(REFUSALS[action]) from None
 
 
 def template_secret(secret_key: str) -> bytes:
@@ -55,8 +65,10 @@ def outcome_codes(session: Session, investee: Investee, catalog: list[Any]) -> l
 
     codes = [(i.code, i.name_nl) for i in catalog]
     codes += links.rate_card_codes_for_investee(session, investee.id)
-    seen: set[str] = set()
-    return [(code, label) for code, label in codes if not (code in seen or seen.add(code))]
+    first_label: dict[str, str] = {}
+    for code, label in codes:
+        first_label.setdefault(code, label)
+    return list(first_label.items())
 
 
 def template_context(
@@ -111,7 +123,7 @@ def _latest(session: Session, investee_id: int, period: str) -> Submission | Non
 
 def upload(
     session: Session,
-    actor: Any,
+    actor: audit.Who,
     investee: Investee,
     period_text: str | None,
     data: bytes,
@@ -217,7 +229,7 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
     session.expire(submission, ["values"])
 
 
-def submit(session: Session, actor: Any, submission: Submission) -> Submission:
+def submit(session: Session, actor: audit.Who, submission: Submission) -> Submission:
     submission.status = next_status(submission.status, "submit")
     submission.submitted_at = utcnow()
     session.flush()
@@ -225,7 +237,7 @@ def submit(session: Session, actor: Any, submission: Submission) -> Submission:
     return submission
 
 
-def approve(session: Session, actor: Any, submission: Submission) -> Submission:
+def approve(session: Session, actor: audit.Who, submission: Submission) -> Submission:
     submission.status = next_status(submission.status, "approve")
     submission.reviewed_at = utcnow()
     submission.reviewed_by_id = getattr(actor, "id", None)
@@ -237,7 +249,7 @@ def approve(session: Session, actor: Any, submission: Submission) -> Submission:
     return submission
 
 
-def return_for_correction(session: Session, actor: Any, submission: Submission, reason: str) -> Submission:
+def return_for_correction(session: Session, actor: audit.Who, submission: Submission, reason: str) -> Submission:
     if not reason.strip():
         raise ValidationFailed.field("reason", "Say what needs correcting.")
     submission.status = next_status(submission.status, "return")

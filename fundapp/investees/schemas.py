@@ -5,7 +5,7 @@ from datetime import date
 import marshmallow as ma
 
 from fundapp.investees.models import PSO_LEVELS, LabelKind, LegalForm
-from fundapp.validation import KvkNumber, TrimmedString
+from fundapp.validation import Day, KvkNumber, TrimmedString
 
 Length = ma.validate.Length
 
@@ -14,7 +14,7 @@ class LabelCreateSchema(ma.Schema):
     kind = ma.fields.Enum(LabelKind, by_value=True, required=True)
     level = TrimmedString(load_default="", validate=Length(max=40))
     reference = TrimmedString(load_default="", validate=Length(max=120))
-    valid_until = ma.fields.Date(load_default=None, allow_none=True)
+    valid_until = Day(load_default=None, allow_none=True)
 
     @ma.validates_schema
     def _pso_needs_level(self, data, **_kwargs):
@@ -29,7 +29,7 @@ class LabelSchema(ma.Schema):
     kind = ma.fields.Enum(LabelKind, by_value=True)
     level = ma.fields.String()
     reference = ma.fields.String()
-    valid_until = ma.fields.Date(allow_none=True)
+    valid_until = Day(allow_none=True)
     lapsed = ma.fields.Method("_lapsed")
 
     def _lapsed(self, label) -> bool:
@@ -46,7 +46,7 @@ class InvesteeCreateSchema(ma.Schema):
     website = TrimmedString(load_default="", validate=Length(max=255))
     mission = TrimmedString(load_default="", validate=Length(max=5000))
     problem = TrimmedString(load_default="", validate=Length(max=5000))
-    founded_on = ma.fields.Date(load_default=None, allow_none=True)
+    founded_on = Day(load_default=None, allow_none=True)
     themes = ma.fields.List(ma.fields.String(validate=Length(max=40)), load_default=list)
     sdgs = ma.fields.List(ma.fields.Integer(strict=False, validate=ma.validate.Range(min=1, max=17)), load_default=list)
     labels = ma.fields.List(ma.fields.Nested(LabelCreateSchema), load_default=list)
@@ -78,7 +78,7 @@ class InvesteeSchema(ma.Schema):
     website = ma.fields.String()
     mission = ma.fields.String()
     problem = ma.fields.String()
-    founded_on = ma.fields.Date(allow_none=True)
+    founded_on = Day(allow_none=True)
     themes = ma.fields.List(ma.fields.String(), attribute="theme_codes")
     sdgs = ma.fields.List(ma.fields.Integer(), attribute="sdg_numbers")
     labels = ma.fields.List(ma.fields.Nested(LabelSchema))

@@ -43,7 +43,7 @@ def _check_fund(session: Session, scope: Scope, fund_id: int) -> None:
         )
 
 
-def create_investee(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> Investee:
+def create_investee(session: Session, actor: audit.Who, scope: Scope, data: dict[str, Any]) -> Investee:
     data = dict(data)
     _check_fund(session, scope, data["fund_id"])
     _check_kvk_unique(session, data["kvk_number"])
@@ -71,7 +71,9 @@ def create_investee(session: Session, actor: Any, scope: Scope, data: dict[str, 
     return investee
 
 
-def update_investee(session: Session, actor: Any, scope: Scope, investee: Investee, data: dict[str, Any]) -> Investee:
+def update_investee(
+    session: Session, actor: audit.Who, scope: Scope, investee: Investee, data: dict[str, Any]
+) -> Investee:
     data = dict(data)
     changes: dict[str, Any] = {}
     if "fund_id" in data and data["fund_id"] != investee.fund_id:
@@ -100,7 +102,7 @@ def update_investee(session: Session, actor: Any, scope: Scope, investee: Invest
     return investee
 
 
-def add_label(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> Label:
+def add_label(session: Session, actor: audit.Who, investee: Investee, data: dict[str, Any]) -> Label:
     label = Label(investee=investee, **data)
     session.add(label)
     session.flush()
@@ -114,7 +116,7 @@ def add_label(session: Session, actor: Any, investee: Investee, data: dict[str, 
     return label
 
 
-def update_label(session: Session, actor: Any, label: Label, data: dict[str, Any]) -> Label:
+def update_label(session: Session, actor: audit.Who, label: Label, data: dict[str, Any]) -> Label:
     changes = audit.apply_changes(label, data)
     if changes:
         session.flush()
@@ -122,7 +124,7 @@ def update_label(session: Session, actor: Any, label: Label, data: dict[str, Any
     return label
 
 
-def remove_label(session: Session, actor: Any, label: Label) -> None:
+def remove_label(session: Session, actor: audit.Who, label: Label) -> None:
     audit.record(
         session,
         actor,

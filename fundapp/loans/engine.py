@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,21 +17,19 @@ from fundapp.loans.schedule import LoanTerms, Schedule, TermsErrors, build_sched
 from fundapp.money import ZERO
 
 
-def terms_of(loan: Loan, **overrides: Any) -> LoanTerms:
-    values = {
-        "principal": loan.principal,
-        "annual_rate": loan.annual_rate,
-        "disbursement_date": loan.disbursement_date,
-        "number_of_installments": loan.number_of_installments,
-        "frequency": loan.frequency,
-        "amortization": loan.amortization,
-        "grace_periods": loan.grace_periods,
-        "day_count": loan.day_count,
-        "installment_multiple": loan.installment_multiple,
-        "first_due_date": loan.first_due_date,
-    }
-    values.update(overrides)
-    return LoanTerms(**values)
+def terms_of(loan: Loan) -> LoanTerms:
+    return LoanTerms(
+        principal=loan.principal,
+        annual_rate=loan.annual_rate,
+        disbursement_date=loan.disbursement_date,
+        number_of_installments=loan.number_of_installments,
+        frequency=loan.frequency,
+        amortization=loan.amortization,
+        grace_periods=loan.grace_periods,
+        day_count=loan.day_count,
+        installment_multiple=loan.installment_multiple,
+        first_due_date=loan.first_due_date,
+    )
 
 
 def planned_schedule(loan: Loan) -> Schedule:
@@ -41,26 +40,40 @@ def planned_schedule(loan: Loan) -> Schedule:
 def to_engine_event(event: LoanEvent) -> servicing.Event:
     kind = event.kind
     if kind == EventKind.DISBURSEMENT:
-        return servicing.Disbursement(event.on, event.amount, event.reference)
+        return servicing.Disbursement(event.on, _amount(event), event.reference)
     if kind == EventKind.REPAYMENT:
         mode = event.prepayment or servicing.Prepayment.LOWER_INSTALLMENTS
-        return servicing.Payment(event.on, event.amount, event.reference, servicing.Prepayment(mode))
+        return servicing.Payment(event.on, _amount(event), event.reference, servicing.Prepayment(mode))
     if kind == EventKind.WRITE_OFF:
         return servicing.WriteOff(event.on, event.reason)
     if kind == EventKind.RECOVERY:
-        return servicing.Recovery(event.on, event.amount, event.reference)
+        return servicing.Recovery(event.on, _amount(event), event.reference)
     if kind == EventKind.RATE_CHANGE:
-        return servicing.RateChange(event.on, Decimal(event.terms["annual_rate"]))
+        return servicing.RateChange(event.on, Decimal(_terms(event)["annual_rate"]))
     if kind == EventKind.RESTRUCTURE:
         return servicing.Restructure(event.on, **restructure_args(event.terms or {}))
     raise ValueError(kind)
+
+
+def _amount(event: LoanEvent) -> Decimal:
+    # The services book every disbursement, repayment and recovery with an amount.
+    if event.amount is None:
+        raise ValueError(f"{event.kind.value} event {event.id} has no amount")
+    return event.amount
+
+
+def _terms(event: LoanEvent) -> dict[str, Any]:
+    # The services book every rate change with its new terms.
+    if event.terms is None:
+        raise ValueError(f"{event.kind.value} event {event.id} has no terms")
+    return event.terms
 
 
 def restructure_args(terms: dict[str, Any]) -> dict[str, Any]:
     from fundapp.loans.schedule import Amortization, DayCount, Frequency
 
     args: dict[str, Any] = {"number_of_installments": int(terms["number_of_installments"])}
-    converters = {
+    converters: dict[str, Callable[[Any], object]] = {
         "annual_rate": Decimal,
         "frequency": Frequency,
         "amortization": Amortization,
@@ -96,12 +109,12 @@ def _payment_events_in_engine_order(events: list[LoanEvent]) -> list[LoanEvent]:
     return sorted(payments, key=lambda e: (servicing.canonical_key(to_engine_event(e)), e.id))
 
 
-def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition:
-    """Replay the loan's live events and store the derived schedule, allocations and totals."""
+def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition | None:
+    """Replay the loan's live events and store the derived schedule, allocations and totals (None: not disbursed)."""
     events = live_events(loan)
     if not any(e.kind == EventKind.DISBURSEMENT for e in events):
         _clear(session, loan)
-        return None  # type: ignore[return-value]
+        return None
     position = replay_loan(loan, events)
     _clear(session, loan)
     session.flush()

@@ -24,7 +24,7 @@ def _total_interest(loan: Loan) -> Decimal:
     return sum((i.interest_due for i in loan.installments), ZERO)
 
 
-def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]:
+def apply_discounts(session: Session, actor: audit.Who, submission: Any) -> list[Loan]:
     from fundapp.impact.models import ImpactPlan
 
     loans = list(
@@ -43,13 +43,13 @@ def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]
     values = {v.indicator.code: v.value for v in submission.values}
     applied = []
     for loan in loans:
-        code = loan.impact_indicator_code
+        code, points = loan.impact_indicator_code, loan.impact_discount_points
         item = next((pi for pi in (plan.indicators if plan else []) if pi.indicator.code == code), None)
         target = item.target_for(submission.period) if item else None
-        if target is None or code not in values or values[code] < target:
+        if points is None or target is None or code not in values or values[code] < target:
             continue
         before = _total_interest(loan)
-        new_rate = max(loan.annual_rate - loan.impact_discount_points, ZERO)
+        new_rate = max(loan.annual_rate - points, ZERO)
         services.change_rate(
             session,
             actor,
@@ -78,5 +78,5 @@ def apply_discounts(session: Session, actor: Any, submission: Any) -> list[Loan]
     return applied
 
 
-def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+def on_submission_approved(submission: Any, *, session: Session, actor: audit.Who) -> None:
     apply_discounts(session, actor, submission)

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, localcontext
 from enum import Enum
+from typing import TypeGuard
 
 from fundapp.money import ZERO, round_cent, round_to_multiple
 
@@ -144,21 +145,21 @@ def validate_plan(
         *_enum_errors("amortization", amortization, Amortization),
         *_enum_errors("day_count", day_count, DayCount),
     ]
-    if _is_int(number_of_installments) and number_of_installments >= 1:  # type: ignore[operator]
+    if _is_int(number_of_installments) and number_of_installments >= 1:
         errors += _grace_errors(grace_periods, number_of_installments)
     if first_due_date is not None and first_due_date <= start_date:
         errors.append(TermsError("first_due_date", f"must be after {start_date.isoformat()}"))
     return errors
 
 
-def _is_amount(value: object) -> bool:
+def _is_amount(value: object) -> TypeGuard[Decimal | int]:
     return isinstance(value, (Decimal, int)) and not isinstance(value, bool) and Decimal(value).is_finite()
 
 
 def _principal_errors(principal: object) -> list[TermsError]:
     if not _is_amount(principal):
         return [TermsError("principal", "must be a decimal amount")]
-    amount = Decimal(principal)  # type: ignore[arg-type]
+    amount = Decimal(principal)
     if amount <= 0:
         return [TermsError("principal", "must be more than 0")]
     if amount != round_cent(amount):
@@ -169,30 +170,30 @@ def _principal_errors(principal: object) -> list[TermsError]:
 def _rate_errors(rate: object) -> list[TermsError]:
     if not _is_amount(rate):
         return [TermsError("annual_interest_rate", "must be a decimal percentage")]
-    if not 0 <= Decimal(rate) <= MAX_RATE:  # type: ignore[arg-type]
+    if not 0 <= Decimal(rate) <= MAX_RATE:
         return [TermsError("annual_interest_rate", "must be between 0 and 100 percent")]
     return []
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _count_errors(count: object) -> list[TermsError]:
-    if not _is_int(count) or not 1 <= count <= MAX_INSTALLMENTS:  # type: ignore[operator]
+    if not _is_int(count) or not 1 <= count <= MAX_INSTALLMENTS:
         return [TermsError("number_of_installments", f"must be a whole number from 1 to {MAX_INSTALLMENTS}")]
     return []
 
 
 def _grace_errors(grace: object, count: int) -> list[TermsError]:
     # At least one installment must repay principal, so grace stays below the count.
-    if not _is_int(grace) or not 0 <= grace < count:  # type: ignore[operator]
+    if not _is_int(grace) or not 0 <= grace < count:
         return [TermsError("grace_on_principal", f"must be a whole number from 0 to {count - 1}")]
     return []
 
 
 def _multiple_errors(multiple: object) -> list[TermsError]:
-    if not _is_amount(multiple) or Decimal(multiple) <= 0:  # type: ignore[arg-type]
+    if not _is_amount(multiple) or Decimal(multiple) <= 0:
         return [TermsError("installment_multiple", "must be an amount more than 0")]
     return []
 

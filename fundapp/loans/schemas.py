@@ -8,7 +8,7 @@ import marshmallow as ma
 from fundapp.loans.models import AllocationKind, EventKind, LoanStatus
 from fundapp.loans.schedule import Amortization, DayCount, Frequency
 from fundapp.loans.servicing import Prepayment
-from fundapp.validation import MoneyField, PercentField, RatioField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -35,8 +35,8 @@ class TermsSchema(ma.Schema):
 
     principal = MoneyField(required=True, min_value=Decimal("0.01"), metadata={"example": "5000.00"})
     annual_rate = RateField(required=True, data_key="annual_interest_rate", metadata={"example": "12"})
-    disbursement_date = ma.fields.Date(required=True)
-    first_due_date = ma.fields.Date(load_default=None, allow_none=True)
+    disbursement_date = Day(required=True)
+    first_due_date = Day(load_default=None, allow_none=True)
     number_of_installments = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
     frequency = ma.fields.Enum(Frequency, by_value=True, load_default=Frequency.MONTHLY)
     amortization = ma.fields.Enum(Amortization, by_value=True, load_default=Amortization.ANNUITY)
@@ -61,7 +61,7 @@ class TermsSchema(ma.Schema):
 
 class InstallmentSchema(ma.Schema):
     number = ma.fields.Integer()
-    due_date = ma.fields.Date()
+    due_date = Day()
     principal = MoneyField()
     interest = MoneyField()
     total = MoneyField()
@@ -111,8 +111,8 @@ class LoanSchema(ma.Schema):
     currency = ma.fields.Constant("EUR")
     principal = MoneyField()
     annual_interest_rate = PercentField(attribute="annual_rate", min_value=None, max_value=None)
-    disbursement_date = ma.fields.Date()
-    first_due_date = ma.fields.Date(allow_none=True)
+    disbursement_date = Day()
+    first_due_date = Day(allow_none=True)
     number_of_installments = ma.fields.Integer()
     frequency = ma.fields.Enum(Frequency, by_value=True)
     amortization = ma.fields.Enum(Amortization, by_value=True)
@@ -125,27 +125,27 @@ class LoanSchema(ma.Schema):
     interest_received = MoneyField()
     written_off = MoneyField()
     recovered = MoneyField()
-    written_off_on = ma.fields.Date(allow_none=True)
-    repaid_on = ma.fields.Date(allow_none=True)
+    written_off_on = Day(allow_none=True)
+    repaid_on = Day(allow_none=True)
     approved_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     impact_discount_points = PercentField(allow_none=True, min_value=None, max_value=None)
     impact_indicator_code = ma.fields.String(allow_none=True)
-    impact_discount_applied_on = ma.fields.Date(allow_none=True)
+    impact_discount_applied_on = Day(allow_none=True)
     impact_discount_period = ma.fields.String(allow_none=True)
     impact_discount_saving = MoneyField(allow_none=True)
 
 
 class ScheduleLineSchema(ma.Schema):
     number = ma.fields.Integer()
-    due_date = ma.fields.Date()
+    due_date = Day()
     principal = MoneyField(attribute="principal_due")
     interest = MoneyField(attribute="interest_due")
     total = MoneyField(attribute="total_due")
     principal_paid = MoneyField()
     interest_paid = MoneyField()
     balance = MoneyField()
-    settled_on = ma.fields.Date(allow_none=True)
+    settled_on = Day(allow_none=True)
     state = ma.fields.String()
 
 
@@ -160,7 +160,7 @@ class AllocationSchema(ma.Schema):
 class EventSchema(ma.Schema):
     id = ma.fields.Integer()
     kind = ma.fields.Enum(EventKind, by_value=True)
-    date = ma.fields.Date(attribute="on")
+    date = Day(attribute="on")
     amount = MoneyField(allow_none=True)
     reference = ma.fields.String()
     prepayment = ma.fields.Enum(Prepayment, by_value=True, allow_none=True)
@@ -172,7 +172,7 @@ class EventSchema(ma.Schema):
 
 
 class LoanDetailSchema(LoanSchema):
-    as_of = ma.fields.Date()
+    as_of = Day()
     days_past_due = ma.fields.Integer()
     arrears_bucket = ma.fields.String()
     amount_overdue = MoneyField()
@@ -181,7 +181,7 @@ class LoanDetailSchema(LoanSchema):
 
 
 class AsOfSchema(ma.Schema):
-    as_of = ma.fields.Date(load_default=None)
+    as_of = Day(load_default=None)
 
 
 class LoanListArgsSchema(ma.Schema):
@@ -193,7 +193,7 @@ class LoanListArgsSchema(ma.Schema):
 
 
 class DisbursementSchema(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     amount = MoneyField(required=True, min_value=Decimal("0.01"))
     reference = TrimmedString(load_default="", validate=Length(max=120))
 
@@ -207,11 +207,11 @@ class ReasonSchema(ma.Schema):
 
 
 class WriteOffSchema(ReasonSchema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
 
 
 class RestructureSchema(ma.Schema):
-    date = ma.fields.Date(required=True)
+    date = Day(required=True)
     reason = TrimmedString(required=True, validate=Length(min=3, max=2000))
     number_of_installments = ma.fields.Integer(required=True, strict=True, validate=ma.validate.Range(min=1, max=600))
     annual_rate = RateField(load_default=None, allow_none=True, data_key="annual_interest_rate")
@@ -220,11 +220,11 @@ class RestructureSchema(ma.Schema):
     grace_periods = ma.fields.Integer(
         load_default=0, strict=True, data_key="grace_on_principal", validate=ma.validate.Range(min=0, max=599)
     )
-    first_due_date = ma.fields.Date(load_default=None, allow_none=True)
+    first_due_date = Day(load_default=None, allow_none=True)
 
 
 class PortfolioArgsSchema(ma.Schema):
-    as_of = ma.fields.Date(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
+    as_of = Day(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
 
 
 class BucketSchema(ma.Schema):
@@ -234,7 +234,7 @@ class BucketSchema(ma.Schema):
 
 class PortfolioSchema(ma.Schema):
     fund_id = ma.fields.Integer()
-    as_of = ma.fields.Date()
+    as_of = Day()
     currency = ma.fields.Constant("EUR")
     loans = ma.fields.Integer()
     active_loans = ma.fields.Integer()

@@ -37,27 +37,28 @@ TRANSITIONS: dict[tuple[LoanStatus, str], LoanStatus] = {
 }
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "edit": N_("Only a draft loan can be changed."),
+    "approve": N_("Only a draft loan can be approved."),
+    "disburse": N_("Only an approved or active loan can be disbursed."),
+    "repay": N_("Repayments can only be booked on an active loan."),
+    "restructure": N_("Only an active loan can be restructured."),
+    "change_rate": N_("Only an active loan can get a new interest rate."),
+    "write_off": N_("Only an active loan can be written off."),
+    "reverse": N_("Bookings can only be corrected on a loan that has been disbursed."),
+    "recover": N_("Recoveries can only be booked on a written-off loan."),
+}
+
+
 def next_status(current: LoanStatus, action: str) -> LoanStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
         raise InvalidTransition(
-            f"This loan is {current.value.replace('_', ' ')} and cannot be {ACTION_WORDS.get(action, action)}.",
-            [{"field": "status", "message": f"{current.value} → {action} is not allowed"}],
+            REFUSALS[action], [{"field": "status", "message": N_("Not possible in the loan's current status.")}]
         ) from None
 
-
-ACTION_WORDS = {
-    "edit": "edited",
-    "approve": "approved",
-    "disburse": "disbursed",
-    "repay": "repaid",
-    "restructure": "restructured",
-    "change_rate": "given a new rate",
-    "write_off": "written off",
-    "reverse": "corrected",
-    "recover": "given a recovery",
-}
 
 TERM_FIELDS = (
     "principal",
@@ -95,7 +96,7 @@ def _next_reference(session: Session, fund_id: int, year: int) -> str:
     return f"L{year}-{number:04d}"
 
 
-def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str, Any]) -> Loan:
+def create_loan(session: Session, actor: audit.Who, investee: Investee, data: dict[str, Any]) -> Loan:
     data = dict(data)
     check_terms(data)
     reference = (data.pop("reference", None) or "").strip() or _next_reference(
@@ -118,7 +119,7 @@ def create_loan(session: Session, actor: Any, investee: Investee, data: dict[str
     return loan
 
 
-def update_draft(session: Session, actor: Any, loan: Loan, data: dict[str, Any]) -> Loan:
+def update_draft(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]) -> Loan:
     next_status(loan.status, "edit")
     merged = {k: data.get(k, getattr(loan, k)) for k in TERM_FIELDS}
     check_terms(merged)
@@ -129,7 +130,7 @@ def update_draft(session: Session, actor: Any, loan: Loan, data: dict[str, Any])
     return loan
 
 
-def approve(session: Session, actor: Any, loan: Loan) -> Loan:
+def approve(session: Session, actor: audit.Who, loan: Loan) -> Loan:
     loan.status = next_status(loan.status, "approve")
     loan.approved_at = utcnow()
     loan.approved_by_id = getattr(actor, "id", None)
@@ -138,7 +139,7 @@ def approve(session: Session, actor: Any, loan: Loan) -> Loan:
     return loan
 
 
-def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
+def _add_event(session: Session, actor: audit.Who, loan: Loan, kind: EventKind, on: date, **fields: Any) -> LoanEvent:
     event = LoanEvent(
         loan=loan, fund_id=loan.fund_id, kind=kind, on=on, created_by_id=getattr(actor, "id", None), **fields
     )
@@ -147,7 +148,7 @@ def _add_event(session: Session, actor: Any, loan: Loan, kind: EventKind, on: da
     return event
 
 
-def _apply(session: Session, actor: Any, loan: Loan, action: str, event: LoanEvent) -> Any:
+def _apply(session: Session, actor: audit.Who, loan: Loan, action: str, event: LoanEvent) -> Any:
     """Replay with the new event; an event the loan cannot take is refused (and rolled back by the caller)."""
     before = loan.status
     position = engine.rebuild(session, loan)
@@ -168,7 +169,9 @@ def _apply(session: Session, actor: Any, loan: Loan, action: str, event: LoanEve
     return position
 
 
-def disburse(session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "") -> LoanEvent:
+def disburse(
+    session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal, reference: str = ""
+) -> LoanEvent:
     next_status(loan.status, "disburse")
     if amount > loan.principal - loan.disbursed:
         raise ValidationFailed.field(
@@ -185,11 +188,18 @@ def disburse(session: Session, actor: Any, loan: Loan, on: date, amount: Decimal
 
 
 def record_repayment(
-    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = "", prepayment: Any = None
+    session: Session,
+    actor: audit.Who,
+    loan: Loan,
+    on: date,
+    amount: Decimal,
+    reference: str = "",
+    prepayment: Any = None,
 ) -> LoanEvent:
     next_status(loan.status, "repay")
     _not_in_future(on)
-    if _first_disbursement(loan) and on < _first_disbursement(loan):
+    first_disbursement = _first_disbursement(loan)
+    if first_disbursement is not None and on < first_disbursement:
         raise ValidationFailed.field("date", "A repayment cannot come before the loan was disbursed.")
     _refuse_double_booking(session, loan, on, amount, reference)
     try:
@@ -244,7 +254,7 @@ def _first_disbursement(loan: Loan) -> date | None:
     return min(dates) if dates else None
 
 
-def reverse_event(session: Session, actor: Any, event: LoanEvent, reason: str) -> LoanEvent:
+def reverse_event(session: Session, actor: audit.Who, event: LoanEvent, reason: str) -> LoanEvent:
     """Undo a wrong repayment or recovery: the event stays, marked reversed with the reason; the loan is replayed."""
     loan = event.loan
     if event.kind not in (EventKind.REPAYMENT, EventKind.RECOVERY):
@@ -270,7 +280,7 @@ def reverse_event(session: Session, actor: Any, event: LoanEvent, reason: str) -
     return event
 
 
-def write_off(session: Session, actor: Any, loan: Loan, on: date, reason: str) -> LoanEvent:
+def write_off(session: Session, actor: audit.Who, loan: Loan, on: date, reason: str) -> LoanEvent:
     next_status(loan.status, "write_off")
     if not reason.strip():
         raise ValidationFailed.field("reason", "Give the reason for the write-off.")
@@ -280,7 +290,7 @@ def write_off(session: Session, actor: Any, loan: Loan, on: date, reason: str) -
 
 
 def record_recovery(
-    session: Session, actor: Any, loan: Loan, on: date, amount: Decimal, reference: str = ""
+    session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal, reference: str = ""
 ) -> LoanEvent:
     next_status(loan.status, "recover")
     _not_in_future(on)
@@ -291,7 +301,9 @@ def record_recovery(
     return event
 
 
-def restructure(session: Session, actor: Any, loan: Loan, on: date, terms: dict[str, Any], reason: str) -> LoanEvent:
+def restructure(
+    session: Session, actor: audit.Who, loan: Loan, on: date, terms: dict[str, Any], reason: str
+) -> LoanEvent:
     next_status(loan.status, "restructure")
     if not reason.strip():
         raise ValidationFailed.field("reason", "Give the reason for the restructuring.")
@@ -300,7 +312,9 @@ def restructure(session: Session, actor: Any, loan: Loan, on: date, terms: dict[
     return event
 
 
-def change_rate(session: Session, actor: Any, loan: Loan, on: date, annual_rate: Decimal, reason: str) -> LoanEvent:
+def change_rate(
+    session: Session, actor: audit.Who, loan: Loan, on: date, annual_rate: Decimal, reason: str
+) -> LoanEvent:
     next_status(loan.status, "change_rate")
     event = _add_event(
         session, actor, loan, EventKind.RATE_CHANGE, on, terms={"annual_rate": str(annual_rate)}, reason=reason

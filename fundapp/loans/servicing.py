@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from enum import Enum
+from typing import assert_never
 
 from fundapp.loans.schedule import (
     Amortization,
@@ -280,15 +281,21 @@ class _Ledger:
             raise ServicingError(f"{type(event).__name__} on {event.date} is before the loan started")
         if self.written_off_on is not None and not isinstance(event, Payment | Recovery):
             raise ServicingError(f"{type(event).__name__} on {event.date} comes after the write-off")
-        handlers = {
-            Disbursement: self._disburse,
-            Payment: self._pay,
-            WriteOff: self._write_off,
-            Recovery: self._recover,
-            Restructure: self._restructure,
-            RateChange: self._change_rate,
-        }
-        handlers[type(event)](event)
+        match event:
+            case Disbursement():
+                self._disburse(event)
+            case Payment():
+                self._pay(event)
+            case WriteOff():
+                self._write_off(event)
+            case Recovery():
+                self._recover(event)
+            case Restructure():
+                self._restructure(event)
+            case RateChange():
+                self._change_rate(event)
+            case _:
+                assert_never(event)
 
     def _scheduled_balance(self, on: dt.date) -> Decimal:
         # Installments due after `on` never carry payments yet, so this is what is left to plan.
@@ -429,10 +436,11 @@ def replay(terms: LoanTerms, events: Iterable[Event], until: dt.date | None = No
     disbursement in canonical order supplies the start date and the first principal.
     """
     ordered = sorted((e for e in events if until is None or e.date <= until), key=canonical_key)
-    start = next((index for index, e in enumerate(ordered) if isinstance(e, Disbursement)), None)
-    if start is None:
+    first = next(((index, e) for index, e in enumerate(ordered) if isinstance(e, Disbursement)), None)
+    if first is None:
         raise ServicingError("a loan starts with a disbursement")
-    ledger = _Ledger(terms, ordered[start])  # type: ignore[arg-type]
+    start, disbursement = first
+    ledger = _Ledger(terms, disbursement)
     for index, event in enumerate(ordered):
         if index != start:
             ledger.apply(event)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import marshmallow as ma
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees, visible_loans
 from fundapp.db import get_session
-from fundapp.errors import NotFound
+from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
 from fundapp.labels import options
@@ -34,6 +35,7 @@ from fundapp.loans.schemas import (
 )
 from fundapp.loans.servicing import Prepayment
 from fundapp.money import ZERO
+from fundapp.validation import Day
 from fundapp.web import confirm_with_reason, done, handle_form, list_args, load_form
 
 bp = Blueprint("loans", __name__)
@@ -47,10 +49,14 @@ SORTABLE = {
 
 
 def _as_of() -> date:
-    try:
-        return date.fromisoformat(request.args.get("as_of", ""))
-    except ValueError:
+    """The date asked for in ?as_of=, today without one; a date the app cannot read or reach is a 422 saying so."""
+    text = request.args.get("as_of", "").strip()
+    if not text:
         return date.today()
+    try:
+        return Day().deserialize(text)
+    except ma.ValidationError as exc:
+        raise ValidationFailed.from_messages({"as_of": exc.messages}) from exc
 
 
 @bp.get("/funds/<int:fund_id>/loans")
@@ -491,6 +497,7 @@ def preview() -> Any:
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors
         if form.ok:
+            assert form.data is not None  # what `ok` means
             try:
                 schedule = build_schedule(LoanTerms(**form.data))
             except TermsErrors as exc:

@@ -113,10 +113,10 @@ def _budget(
 ) -> Budget:
     approved = sum((decided.get((contract.id, s), ZERO) for s in APPROVED), ZERO)
     paid = decided.get((contract.id, ClaimStatus.PAID), ZERO)
-    commitments = [p.commitment for p in contract.payers]
+    commitments = [p.commitment for p in contract.payers if p.commitment is not None]
     committed = contract.contract_cap
-    if committed is None and commitments and all(c is not None for c in commitments):
-        committed = sum(commitments, ZERO)  # type: ignore[arg-type]
+    if committed is None and commitments and len(commitments) == len(contract.payers):
+        committed = sum(commitments, ZERO)
     rows = []
     for p in contract.payers:
         paid_part = splits.get((contract.id, p.payer_id, True), ZERO)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -20,6 +20,7 @@ from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
+from fundapp.messages import N_
 from fundapp.money import ZERO
 from fundapp.outcomes import pricing
 from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
@@ -37,6 +38,9 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
+# A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
+RESULTS_TABLE = cast(Table, OutcomeResult.__table__)
+
 TRANSITIONS = {
     (ClaimStatus.DRAFT, "submit"): ClaimStatus.SUBMITTED,
     (ClaimStatus.SUBMITTED, "approve"): ClaimStatus.APPROVED,
@@ -51,13 +55,25 @@ TRANSITIONS = {
 COUNTING = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
 
 
+# Whole sentences per action, so that a page can show them in the reader's language.
+REFUSALS = {
+    "submit": N_("Only a draft claim can be submitted."),
+    "approve": N_("Only a submitted claim can be approved."),
+    "approve_partly": N_("Only a submitted claim can be approved in part."),
+    "reject": N_("Only a submitted claim can be rejected."),
+    "decide_line": N_("The lines of a claim can only be decided while the claim is submitted."),
+    "sign": N_("Only a submitted claim can be signed."),
+    "pay": N_("Only an approved claim can be paid."),
+}
+
+
 def next_status(current: ClaimStatus, action: str) -> ClaimStatus:
     try:
         return TRANSITIONS[(current, action)]
     except KeyError:
         if action == "pay" and current == ClaimStatus.PAID:
             raise Conflict("This claim has already been paid.") from None
-        raise InvalidTransition(f"A {current.value} claim cannot be {action.replace('_', ' ')}d.") from None
+        raise InvalidTransition(REFUSALS[action]) from None
 
 
 def approvals_needed(session: Session, claim: Claim, threshold: Decimal) -> int:
@@ -85,6 +101,7 @@ def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: i
         if who:
             participant_paid[who] = participant_paid.get(who, ZERO) + line.payable
             if line.payable >= 0 and line.corrects_line_id is None and line.capped_by not in pricing_refusals():
+                assert line.achieved_on is not None  # a participant line prices a dated result (pricing checks it)
                 paid_results.setdefault((who, line.item_code), line.achieved_on)
             elif line.corrects_line_id is not None:
                 paid_results.pop((who, line.item_code), None)
@@ -116,7 +133,9 @@ def _plain(participant: str | None) -> str | None:
     return None if participant is None else participant.split("/", 1)[1]
 
 
-def compute_claim(session: Session, actor: Any, contract: OutcomeContract, investee_id: int, period_text: str) -> Claim:
+def compute_claim(
+    session: Session, actor: audit.Who, contract: OutcomeContract, investee_id: int, period_text: str
+) -> Claim:
     """A draft claim of the provider's verified, unclaimed results achieved in the period."""
     if contract.status == ContractStatus.DRAFT:
         raise InvalidTransition("A draft contract has no claims; simulate it instead.")
@@ -196,9 +215,10 @@ def _price(session: Session, claim: Claim, contract: OutcomeContract, result_ids
     line_of_result = dict(
         session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
     )
-    table = OutcomeResult.__table__
     session.execute(
-        update(table).where(table.c.id == bindparam("result_id")).values(claim_line_id=bindparam("line_id")),
+        update(RESULTS_TABLE)
+        .where(RESULTS_TABLE.c.id == bindparam("result_id"))
+        .values(claim_line_id=bindparam("line_id")),
         [{"result_id": result_id, "line_id": line_id} for result_id, line_id in line_of_result.items()],
     )
     session.expire(claim, ["lines"])
@@ -216,6 +236,7 @@ def _rows_in_chunks(session: Session, result_ids: list[int]) -> list[Any]:
 
 
 def _line_row(claim_id: int, position: int, line: pricing.ClaimLine) -> dict[str, Any]:
+    assert line.result_key is not None  # _price keys every result by its id
     return {
         "claim_id": claim_id,
         "position": position,
@@ -244,14 +265,13 @@ def _reprice(session: Session, claim: Claim) -> None:
     result_ids = [line.result_id for line in claim.lines if line.result_id is not None]
     if not result_ids:
         return
-    table = OutcomeResult.__table__
-    session.execute(update(table).where(table.c.id.in_(result_ids)).values(claim_line_id=None))
+    session.execute(update(RESULTS_TABLE).where(RESULTS_TABLE.c.id.in_(result_ids)).values(claim_line_id=None))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
     session.expire(claim, ["lines"])
     _price(session, claim, claim.contract, result_ids)
 
 
-def discard_draft(session: Session, actor: Any, claim: Claim) -> None:
+def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:
     if claim.status != ClaimStatus.DRAFT:
         raise InvalidTransition("Only a draft claim can be discarded.")
     _release_results(session, claim, [line.id for line in claim.lines])
@@ -268,7 +288,7 @@ def _release_results(session: Session, claim: Claim, line_ids: list[int], reject
             result.rejection_reason = reject_reason
 
 
-def submit(session: Session, actor: Any, claim: Claim, threshold: Decimal) -> Claim:
+def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal) -> Claim:
     next_status(claim.status, "submit")
     if claim.corrects_claim_id is None:
         # Caps count submitted claims: price again, in case another claim was submitted since this one was drafted.
@@ -406,7 +426,7 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
     return claim
 
 
-def correct(session: Session, actor: Any, claim: Claim, line_ids: list[int], reason: str) -> Claim:
+def correct(session: Session, actor: audit.Who, claim: Claim, line_ids: list[int], reason: str) -> Claim:
     """A new draft claim with negative lines that take back approved lines of an approved or paid claim."""
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID):
         raise InvalidTransition(
@@ -415,7 +435,8 @@ def correct(session: Session, actor: Any, claim: Claim, line_ids: list[int], rea
     lines = [line for line in claim.lines if line.id in set(line_ids)]
     if len(lines) != len(set(line_ids)) or any(line.status != LineStatus.APPROVED for line in lines):
         raise ValidationFailed.field("line_ids", "Choose approved lines of this claim.")
-    already = set(session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids))))
+    corrected = session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids)))
+    already = {line_id for line_id in corrected if line_id is not None}
     if already:
         raise Conflict(
             "Some of these lines were already corrected.", [{"field": "line_ids", "message": str(sorted(already))}]

@@ -8,7 +8,7 @@ from typing import Any
 import marshmallow as ma
 
 from fundapp.outcomes.models import ClaimStatus, ContractStatus, LineStatus, ResultStatus
-from fundapp.validation import MoneyField, PercentField, TrimmedString
+from fundapp.validation import Day, MoneyField, PercentField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -40,7 +40,7 @@ class SimPayerSchema(ma.Schema):
 class SimResultSchema(ma.Schema):
     item = TrimmedString(required=True, validate=Length(min=1, max=40))
     participant = TrimmedString(load_default=None, allow_none=True, validate=Length(max=64))
-    achieved_on = ma.fields.Date(load_default=None, allow_none=True)
+    achieved_on = Day(load_default=None, allow_none=True)
     months_on_benefit = ma.fields.Integer(
         load_default=None, allow_none=True, strict=True, validate=ma.validate.Range(min=0, max=1200)
     )
@@ -136,8 +136,8 @@ class ContractCreateSchema(ma.Schema):
     reference = TrimmedString(required=True, validate=Length(min=2, max=60))
     description = TrimmedString(load_default="", validate=Length(max=5000))
     currency = ma.fields.String(load_default="EUR", validate=ma.validate.OneOf(["EUR"]))
-    valid_from = ma.fields.Date(required=True)
-    valid_until = ma.fields.Date(required=True)
+    valid_from = Day(required=True)
+    valid_until = Day(required=True)
     participant_cap = MoneyField(load_default=None, allow_none=True)
     contract_cap = MoneyField(load_default=None, allow_none=True)
     deadweight_percent = PercentField(load_default=Decimal("0"))
@@ -188,8 +188,8 @@ class ContractSchema(ma.Schema):
     description = ma.fields.String()
     status = ma.fields.Enum(ContractStatus, by_value=True)
     currency = ma.fields.String()
-    valid_from = ma.fields.Date()
-    valid_until = ma.fields.Date()
+    valid_from = Day()
+    valid_until = Day()
     participant_cap = MoneyField(allow_none=True)
     contract_cap = MoneyField(allow_none=True)
     deadweight_percent = PercentField(min_value=None, max_value=None)
@@ -205,7 +205,7 @@ class ResultCreateSchema(ma.Schema):
     investee_id = ma.fields.Integer(required=True)
     item = TrimmedString(required=True, validate=Length(min=1, max=40))
     participant = TrimmedString(load_default=None, allow_none=True, validate=Length(min=1, max=64))
-    achieved_on = ma.fields.Date(load_default=None, allow_none=True)
+    achieved_on = Day(load_default=None, allow_none=True)
     period = ma.fields.String(load_default=None, allow_none=True, validate=Length(max=7))
     months_on_benefit = ma.fields.Integer(
         load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=1200)
@@ -220,7 +220,7 @@ class ResultSchema(ma.Schema):
     investee_id = ma.fields.Integer()
     item = ma.fields.String(attribute="item_code")
     participant = ma.fields.String(allow_none=True)
-    achieved_on = ma.fields.Date()
+    achieved_on = Day()
     period = ma.fields.String(allow_none=True)
     months_on_benefit = ma.fields.Integer(allow_none=True)
     units = ma.fields.Integer()
@@ -245,7 +245,7 @@ class ClaimLineSchema(ma.Schema):
     result_id = ma.fields.Integer(allow_none=True)
     item = ma.fields.String(attribute="item_code")
     participant = ma.fields.String(allow_none=True)
-    achieved_on = ma.fields.Date(allow_none=True)
+    achieved_on = Day(allow_none=True)
     units = ma.fields.Integer()
     units_paid = ma.fields.Integer()
     price = MoneyField(min_value=None)
@@ -270,7 +270,7 @@ class SplitSchema(ma.Schema):
     payer_id = ma.fields.Integer()
     name = ma.fields.Function(lambda s: s.payer.name)
     amount = MoneyField(min_value=None)
-    paid_on = ma.fields.Date(allow_none=True)
+    paid_on = Day(allow_none=True)
     payment_reference = ma.fields.String()
 
 
@@ -294,7 +294,7 @@ class ClaimSummarySchema(ma.Schema):
     submitted_at = ma.fields.DateTime(allow_none=True)
     decided_at = ma.fields.DateTime(allow_none=True)
     rejection_reason = ma.fields.String()
-    paid_on = ma.fields.Date(allow_none=True)
+    paid_on = Day(allow_none=True)
     payment_reference = ma.fields.String()
     approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
     approvals_needed = ma.fields.Integer()
@@ -318,7 +318,7 @@ class LineDecisionSchema(ma.Schema):
 
 
 class PaymentSchema(ma.Schema):
-    paid_on = ma.fields.Date(required=True)
+    paid_on = Day(required=True)
     reference = TrimmedString(required=True, validate=Length(min=2, max=120))
 
 

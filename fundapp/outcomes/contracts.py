@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope, can
+from fundapp.auth.policy import Scope, can, may_set_up_contract, payers_represented
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
@@ -52,7 +52,7 @@ def _check_items(rows: list[RateItemRow]) -> None:
     check_terms(terms)
 
 
-def create_rate_card(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> RateCard:
+def create_rate_card(session: Session, actor: audit.Who, scope: Scope, data: dict[str, Any]) -> RateCard:
     payer = session.get(OutcomePayer, data["payer_id"])
     if payer is None:
         raise ValidationFailed.field("payer_id", "There is no such payer.")
@@ -72,14 +72,14 @@ def create_rate_card(session: Session, actor: Any, scope: Scope, data: dict[str,
     return card
 
 
-def create_contract(session: Session, actor: Any, scope: Scope, data: dict[str, Any]) -> OutcomeContract:
+def create_contract(session: Session, actor: audit.Who, scope: Scope, data: dict[str, Any]) -> OutcomeContract:
     data = dict(data)
     payers = data.pop("payers")
     providers = data.pop("providers")
     items = data.pop("items")
     _refuse_repeats(payers, providers)
-    own = {p["payer_id"] for p in payers if p["payer_id"] in scope.payer_ids}
-    if not scope.is_admin and not own:
+    own = payers_represented(scope, [p["payer_id"] for p in payers])
+    if not may_set_up_contract(scope, own):
         raise Forbidden(
             "A contract you set up includes your own municipality or province as a payer.",
             [{"field": "payers", "message": "your payer is missing"}],
@@ -160,7 +160,6 @@ CONTRACT_TRANSITIONS = {
     (ContractStatus.DRAFT, "activate"): ContractStatus.ACTIVE,
     (ContractStatus.ACTIVE, "close"): ContractStatus.CLOSED,
 }
-ACTIONS = {"activate": "started", "close": "closed"}
 
 
 def _transition(contract: OutcomeContract, action: str) -> ContractStatus:
@@ -172,38 +171,28 @@ def _transition(contract: OutcomeContract, action: str) -> ContractStatus:
     return new
 
 
-def accept_share(session: Session, actor: Any, row: ContractPayer) -> ContractPayer:
-    """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
+def _accept(session: Session, actor: audit.Who, row: ContractPayer | ContractProvider, already: str) -> OutcomeContract:
     contract = session.get(OutcomeContract, row.contract_id)
     if contract is None or contract.status != ContractStatus.DRAFT:
         raise InvalidTransition("Only the parties of a draft contract accept it.")
     if row.accepted_at is not None:
-        raise Conflict("This payer has already accepted its share.")
+        raise Conflict(already)
     row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
     session.flush()
-    audit.record(
-        session,
-        actor,
-        "contract.payer_accepted",
-        contract,
-        {
-            "payer_id": [None, row.payer_id],
-            "share_percent": [None, row.share_percent],
-            "commitment": [None, row.commitment],
-        },
-    )
+    return contract
+
+
+def accept_share(session: Session, actor: audit.Who, row: ContractPayer) -> ContractPayer:
+    """An officer of a named payer accepts its share and commitment: from then on the contract is also its own."""
+    contract = _accept(session, actor, row, "This payer has already accepted its share.")
+    terms = {"payer_id": row.payer_id, "share_percent": row.share_percent, "commitment": row.commitment}
+    audit.record(session, actor, "contract.payer_accepted", contract, {k: [None, v] for k, v in terms.items()})
     return row
 
 
-def accept_provision(session: Session, actor: Any, row: ContractProvider) -> ContractProvider:
+def accept_provision(session: Session, actor: audit.Who, row: ContractProvider) -> ContractProvider:
     """A named provider (its fund manager or its own member) accepts: only then do the payers see its data."""
-    contract = session.get(OutcomeContract, row.contract_id)
-    if contract is None or contract.status != ContractStatus.DRAFT:
-        raise InvalidTransition("Only the parties of a draft contract accept it.")
-    if row.accepted_at is not None:
-        raise Conflict("This provider has already accepted the contract.")
-    row.accepted_at, row.accepted_by_id = utcnow(), getattr(actor, "id", None)
-    session.flush()
+    contract = _accept(session, actor, row, "This provider has already accepted the contract.")
     audit.record(session, actor, "contract.provider_accepted", contract, {"investee_id": [None, row.investee_id]})
     return row
 
@@ -215,7 +204,7 @@ def pending_parties(contract: OutcomeContract) -> list[str]:
     ]
 
 
-def activate(session: Session, actor: Any, contract: OutcomeContract) -> OutcomeContract:
+def activate(session: Session, actor: audit.Who, contract: OutcomeContract) -> OutcomeContract:
     new = _transition(contract, "activate")
     if not contract.providers:
         raise ValidationFailed.field("providers", "Add at least one provider before the contract starts.")
@@ -232,7 +221,7 @@ def activate(session: Session, actor: Any, contract: OutcomeContract) -> Outcome
     return contract
 
 
-def agree_to_close(session: Session, actor: Any, rows: list[ContractPayer]) -> OutcomeContract:
+def agree_to_close(session: Session, actor: audit.Who, rows: list[ContractPayer]) -> OutcomeContract:
     """An officer agrees to close for the payers they serve; the contract closes once every payer agreed."""
     if not rows:
         raise Forbidden("Only an officer of a payer of this contract closes it.")

@@ -10,8 +10,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from itertools import pairwise
 from types import MappingProxyType
+from typing import TypeGuard
 
 from fundapp.money import CENT, ZERO, floor_cent, round_cent
 
@@ -166,7 +168,7 @@ def validate_contract(terms: ContractTerms, results: Iterable[Result] = ()) -> P
     return problems
 
 
-def _is_decimal(value: object) -> bool:
+def _is_decimal(value: object) -> TypeGuard[Decimal]:
     return isinstance(value, Decimal) and value.is_finite()  # floats are refused: money must be exact
 
 
@@ -177,7 +179,7 @@ def _is_count(value: object, minimum: int = 0) -> bool:
 def _amount_problems(where: str, value: object, *, optional: bool = False) -> Problems:
     if value is None and optional:
         return []
-    if not _is_decimal(value) or value < ZERO:  # type: ignore[operator]
+    if not _is_decimal(value) or value < ZERO:
         return [(where, "must be a Decimal amount, not negative")]
     return []
 
@@ -227,8 +229,8 @@ def _items_on_a_cycle(items: Sequence[RateItem]) -> set[str]:
             if current == code:
                 on_cycle.add(code)
                 break
-            visited.add(current)  # type: ignore[arg-type]
-            current = needs[current]  # type: ignore[index]
+            visited.add(current)
+            current = needs[current]
     return on_cycle
 
 
@@ -322,10 +324,12 @@ def _participant_verdicts(
         if result.participant is None:
             verdicts.append(None)
             continue
+        assert result.achieved_on is not None  # validate_contract: a participant result is dated
         pair = (result.participant, result.item)
+        first = first_counted[pair]
         if pair in prior.paid_results:
             verdicts.append(DUPLICATE)
-        elif first_counted[pair] is None or result.achieved_on < first_counted[pair]:  # type: ignore[operator]
+        elif first is None or result.achieved_on < first:
             verdicts.append(PREREQUISITE_MISSING)  # the prerequisite came later than this result, or never
         elif pair in counted:
             verdicts.append(DUPLICATE)
@@ -344,8 +348,9 @@ def _first_counted_dates(
     dates: dict[tuple[str, str], list[date]] = {}
     for result in ordered:
         if result.participant is not None:
+            assert result.achieved_on is not None  # validate_contract: a participant result is dated
             pair = (result.participant, result.item)
-            dates.setdefault(pair, []).append(result.achieved_on)  # type: ignore[arg-type]
+            dates.setdefault(pair, []).append(result.achieved_on)
     known: dict[tuple[str, str], date | None] = dict(prior.paid_results)
 
     def counted_on(pair: tuple[str, str]) -> date | None:
@@ -385,8 +390,14 @@ class _RunningUsage:
 
     @classmethod
     def from_prior(cls, prior: PriorUsage) -> _RunningUsage:
-        values = {f.name: getattr(prior, f.name) for f in fields(PriorUsage)}
-        return cls(**{name: dict(v) if isinstance(v, Mapping) else v for name, v in values.items()})
+        return cls(
+            participant_paid=dict(prior.participant_paid),
+            item_units=dict(prior.item_units),
+            item_amount=dict(prior.item_amount),
+            contract_paid=prior.contract_paid,
+            payer_paid=dict(prior.payer_paid),
+            paid_results=dict(prior.paid_results),
+        )
 
     def add(self, line: ClaimLine) -> None:
         self.item_units[line.item] = self.item_units.get(line.item, 0) + line.units_paid
@@ -396,7 +407,8 @@ class _RunningUsage:
             self.payer_paid[name] = self.payer_paid.get(name, ZERO) + part
         if line.participant is not None and line.capped_by not in REJECTIONS:
             self.participant_paid[line.participant] = self.participant_paid.get(line.participant, ZERO) + line.payable
-            self.paid_results.setdefault((line.participant, line.item), line.achieved_on)  # type: ignore[arg-type]
+            assert line.achieved_on is not None  # a participant line prices a dated result
+            self.paid_results.setdefault((line.participant, line.item), line.achieved_on)
 
 
 class _Reductions:
@@ -426,7 +438,8 @@ def _price_line(
     """One result priced: gross (price × units) and deadweight (gross × percent) each half-up to the cent."""
     price, band = _band_price(item, result.months_on_benefit)
     gross = round_cent(price * result.units)
-    described = dict(
+    described = partial(
+        ClaimLine,
         result_key=result.key,
         item=result.item,
         participant=result.participant,
@@ -437,8 +450,7 @@ def _price_line(
         gross=gross,
     )
     if verdict is not None:  # a rejected result is not priced further: no deadweight, nothing paid
-        return ClaimLine(
-            **described,
+        return described(
             units_paid=0,
             deadweight=ZERO,
             deductions=((verdict, gross),) if gross else (),
@@ -451,8 +463,7 @@ def _price_line(
     amount.lower_to(DEADWEIGHT, gross - deadweight)
     units_paid = _apply_caps(terms, item, result, amount, usage)
     by_payer = _apply_payer_commitments(terms.payers, amount, usage)
-    return ClaimLine(
-        **described,
+    return described(
         units_paid=units_paid if amount.amount else 0,
         deadweight=deadweight,
         deductions=tuple(amount.deductions),

@@ -22,7 +22,7 @@ def _item(contract: OutcomeContract, code: str) -> Any:
     return row
 
 
-def record_result(session: Session, actor: Any, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
+def record_result(session: Session, actor: audit.Who, contract: OutcomeContract, data: dict[str, Any]) -> OutcomeResult:
     if contract.status != ContractStatus.ACTIVE:
         raise InvalidTransition("Results are recorded under an active contract.")
     if data["investee_id"] not in {p.investee_id for p in contract.providers if p.accepted_at is not None}:
@@ -127,9 +127,9 @@ def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
         )
 
 
-def verify(session: Session, actor: Any, result: OutcomeResult) -> OutcomeResult:
+def verify(session: Session, actor: audit.Who, result: OutcomeResult) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
-        raise InvalidTransition(f"A {result.status.value} result cannot be verified.")
+        raise InvalidTransition("Only a pending result can be verified.")
     result.status = ResultStatus.VERIFIED
     result.verified_by_id = getattr(actor, "id", None)
     result.verified_at = utcnow()
@@ -138,9 +138,9 @@ def verify(session: Session, actor: Any, result: OutcomeResult) -> OutcomeResult
     return result
 
 
-def reject(session: Session, actor: Any, result: OutcomeResult, reason: str) -> OutcomeResult:
+def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: str) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
-        raise InvalidTransition(f"A {result.status.value} result cannot be rejected.")
+        raise InvalidTransition("Only a pending result can be rejected.")
     result.status = ResultStatus.REJECTED
     result.rejection_reason = reason
     result.verified_by_id = getattr(actor, "id", None)
@@ -152,7 +152,7 @@ def reject(session: Session, actor: Any, result: OutcomeResult, reason: str) -> 
     return result
 
 
-def results_from_submission(session: Session, actor: Any, submission: Any) -> list[OutcomeResult]:
+def results_from_submission(session: Session, actor: audit.Who, submission: Any) -> list[OutcomeResult]:
     """An approved KPI report's outcome events become results of the contracts the investee provides under."""
     from fundapp.impact.models import Participant, ParticipantEvent
     from fundapp.outcomes.models import ContractProvider
@@ -169,7 +169,7 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
     if not contracts:
         return []
     codes = {row.code for c in contracts for row in c.items}
-    rows = session.execute(
+    found = session.execute(
         select(
             ParticipantEvent.code,
             ParticipantEvent.achieved_on,
@@ -186,7 +186,7 @@ def results_from_submission(session: Session, actor: Any, submission: Any) -> li
         )
         .where(ParticipantEvent.submission_id == submission.id, ParticipantEvent.code.in_(sorted(codes)))
     ).all()
-    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in rows]
+    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in found]
     existing = {
         (r.contract_id, r.item_code, normalise_reference(r.participant or ""))
         for r in session.scalars(
@@ -248,5 +248,5 @@ def _reference_of_row(reference: str, row: int) -> str:
         ) from None
 
 
-def on_submission_approved(submission: Any, *, session: Session, actor: Any) -> None:
+def on_submission_approved(submission: Any, *, session: Session, actor: audit.Who) -> None:
     results_from_submission(session, actor, submission)

@@ -19,7 +19,7 @@ def _check_unique_name(session: Session, name: str, exclude_id: int | None = Non
         )
 
 
-def create_payer(session: Session, actor: Any, data: dict[str, Any]) -> OutcomePayer:
+def create_payer(session: Session, actor: audit.Who, data: dict[str, Any]) -> OutcomePayer:
     _check_unique_name(session, data["name"])
     payer = OutcomePayer(**data)
     session.add(payer)
@@ -28,7 +28,7 @@ def create_payer(session: Session, actor: Any, data: dict[str, Any]) -> OutcomeP
     return payer
 
 
-def update_payer(session: Session, actor: Any, payer: OutcomePayer, data: dict[str, Any]) -> OutcomePayer:
+def update_payer(session: Session, actor: audit.Who, payer: OutcomePayer, data: dict[str, Any]) -> OutcomePayer:
     if "name" in data:
         _check_unique_name(session, data["name"], exclude_id=payer.id)
     changes = audit.apply_changes(payer, data)

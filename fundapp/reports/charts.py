@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -23,11 +24,15 @@ matplotlib.use("Agg")
 
 from babel.numbers import format_decimal
 from markupsafe import escape
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
 COLOURS = ("#0b5cad", "#1a7f37", "#8a5a00", "#b3261e", "#6639ba")
-STYLE = {
+STYLE: dict[RcKeyType, Any] = {
     "font.family": "DejaVu Sans",
     "font.size": 8,
     "axes.spines.top": False,
@@ -52,11 +57,7 @@ class Chart:
         return f'<img class="chart" src="{self.data_uri}" alt="{escape(self.title)}">'
 
 
-def _float(value: Decimal | int | None) -> float | None:
-    return None if value is None else float(value)
-
-
-def _figure(width: float, height: float, bottom: float) -> tuple[Figure, object]:
+def _figure(width: float, height: float, bottom: float) -> tuple[Figure, Axes]:
     # Fixed margins: a constrained layout draws the figure twice, a third of a second per chart.
     with matplotlib.rc_context(STYLE):
         figure = Figure(figsize=(width, height), dpi=100)
@@ -65,12 +66,12 @@ def _figure(width: float, height: float, bottom: float) -> tuple[Figure, object]
     return figure, axes
 
 
-def _number_axis(axes: object, locale: str) -> None:
+def _number_axis(axes: Axes, locale: str) -> None:
     def label(value: float, _position: int) -> str:
         return format_decimal(Decimal(str(round(value, 2))).normalize(), format="#,##0.##", locale=locale)
 
-    axes.yaxis.set_major_formatter(FuncFormatter(label))  # type: ignore[attr-defined]
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=5))  # type: ignore[attr-defined]
+    axes.yaxis.set_major_formatter(FuncFormatter(label))
+    axes.yaxis.set_major_locator(MaxNLocator(nbins=5))
 
 
 def _svg(figure: Figure, description: str) -> Chart:
@@ -96,10 +97,10 @@ def trend_chart(
     with matplotlib.rc_context(STYLE):
         figure, axes = _figure(3.6, 2.3, bottom=0.27)
         positions = list(range(len(periods)))
-        shown = [(x, _float(v)) for x, v in zip(positions, actual, strict=True) if v is not None]
+        shown = [(x, float(v)) for x, v in zip(positions, actual, strict=True) if v is not None]
         if shown:
             axes.plot([x for x, _ in shown], [v for _, v in shown], marker="o", color=COLOURS[0], label=names[0])
-        goals = [(x, _float(v)) for x, v in zip(positions, target, strict=True) if v is not None]
+        goals = [(x, float(v)) for x, v in zip(positions, target, strict=True) if v is not None]
         if goals:
             axes.plot(
                 [x for x, _ in goals],
@@ -121,10 +122,10 @@ def trend_chart(
     return _svg(figure, title)
 
 
-def _title(figure: Figure, axes: object, title: str, width: int) -> None:
+def _title(figure: Figure, axes: Axes, title: str, width: int) -> None:
     """A title of at most two lines; the plot moves down to make room for the second."""
     lines = textwrap.wrap(title, width)[:2]
-    axes.set_title("\n".join(lines), loc="left", fontsize=8, fontweight="bold")  # type: ignore[attr-defined]
+    axes.set_title("\n".join(lines), loc="left", fontsize=8, fontweight="bold")
     if len(lines) > 1:
         figure.subplots_adjust(top=0.82)
 

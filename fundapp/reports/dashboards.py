@@ -11,7 +11,7 @@ from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import User
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, memberships
 from fundapp.funds.models import Fund
 from fundapp.impact import plans
 from fundapp.impact.models import Submission, SubmissionStatus
@@ -50,7 +50,7 @@ class FundPanel:
 
 
 def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
-    funds = session.scalars(select(Fund).where(Fund.id.in_(sorted(scope.fund_ids))).order_by(Fund.name)).all()
+    funds = session.scalars(select(Fund).where(memberships(scope, Fund)).order_by(Fund.name)).all()
     return [_fund_panel(session, fund, today, words, locale) for fund in funds]
 
 
@@ -58,7 +58,7 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
     position = book.portfolio(session, fund.id, today)
     investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund.id)).all()
     counts: dict[str, int] = {}
-    for row in plans.reporting_status(session, list(investees), today):  # type: ignore[arg-type]
+    for row in plans.reporting_status(session, investees, today):
         counts[row.state] = counts.get(row.state, 0) + 1
     chart = charts.bar_chart(
         words["buckets"],
@@ -123,7 +123,7 @@ class PayerPanel:
 
 def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: str) -> list[PayerPanel]:
     payers = session.scalars(
-        select(OutcomePayer).where(OutcomePayer.id.in_(sorted(scope.payer_ids))).order_by(OutcomePayer.name)
+        select(OutcomePayer).where(memberships(scope, OutcomePayer)).order_by(OutcomePayer.name)
     ).all()
     return [_payer_panel(session, payer, words, locale) for payer in payers]
 
@@ -238,9 +238,7 @@ class InvesteePanel:
 def investee_panels(
     session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str
 ) -> list[InvesteePanel]:
-    investees = session.scalars(
-        select(Investee).where(Investee.id.in_(sorted(scope.investee_ids))).order_by(Investee.name)
-    ).all()
+    investees = session.scalars(select(Investee).where(memberships(scope, Investee)).order_by(Investee.name)).all()
     return [_investee_panel(session, investee, today, words, locale) for investee in investees]
 
 
@@ -255,12 +253,12 @@ def _investee_panel(
     installments = [(ref, *next_due[loan_id]) for loan_id, ref in loans if loan_id in next_due]
     period, targets = _latest_targets(session, investee, today, locale)
     chart = None
-    shown = [line for line in targets if line.achieved is not None]
+    shown = [(line.name, line.achieved) for line in targets if line.achieved is not None]
     if shown:
         chart = charts.bar_chart(
             words["achieved"],
-            [line.name for line in shown],
-            [(words["achieved"], [line.achieved for line in shown])],
+            [name for name, _ in shown],
+            [(words["achieved"], [achieved for _, achieved in shown])],
             locale,
             width=4.6,
             height=2.6,

@@ -223,14 +223,14 @@ def _groups(book: Workbook, title: str, key_title: str, groups: list[Group], hea
         Column(_("Value"), 14),
         Column(_("Investees reporting"), 12, INTEGER),
     ]
-    rows, formats = [], []
+    rows: list[tuple[object, ...]] = []
+    formats: list[list[str | None]] = []
     for group in groups:
         name = f"{group.key}. {group.name}" if group.key.isdigit() else group.name
-        for line in group.lines or [None]:
-            if line is None:
-                rows.append((name, group.investees, "", "", "", None, None))
-                formats.append([])
-                continue
+        if not group.lines:
+            rows.append((name, group.investees, "", "", "", None, None))
+            formats.append([])
+        for line in group.lines:
             rows.append(
                 (name, group.investees, line.name, line.unit, texts.rule(line.rule), line.value, line.investees)
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -45,7 +46,7 @@ def workbook(report: InvesteeReport) -> io.BytesIO:
 def _summary(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:
     sheet, row = add_sheet(book, _("Summary"), heading)
     investee, plan = report.investee, report.plan
-    pairs = [
+    pairs: list[tuple[str, Any, str | None]] = [
         (_("Investee"), investee.name, None),
         (_("Fund"), investee.fund.name, None),
         (_("Municipality"), investee.municipality, None),

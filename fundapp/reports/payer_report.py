@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -233,7 +234,8 @@ def _payments(session: Session, payer: OutcomePayer, period: Period) -> list[Pay
         )
         .order_by(ClaimPayerSplit.paid_on, ClaimPayerSplit.id)
     ).all()
-    return [PaymentRow(*row) for row in rows]
+    # The WHERE clause keeps paid splits only, so no paid_on is None.
+    return [PaymentRow(*row) for row in cast("list[tuple[date, str, str, str, str, Decimal]]", rows)]
 
 
 def _budget(session: Session, contract: OutcomeContract, payer: OutcomePayer) -> BudgetRow:

@@ -69,7 +69,7 @@ def kpi_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tup
             SubmissionValue, SubmissionValue.submission_id == approved.c.id
         )
     ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(investee_id, period, indicator_id, value) for investee_id, period, indicator_id, value in rows]
 
 
 def target_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:
@@ -80,7 +80,7 @@ def target_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[
         .join(ImpactPlan, ImpactPlan.id == PlanIndicator.plan_id)
         .where(ImpactPlan.investee_id.in_(investee_ids), PlanTarget.period.in_(labels))
     ).all()
-    return [tuple(row) for row in rows]  # type: ignore[misc]
+    return [(investee_id, period, indicator_id, target) for investee_id, period, indicator_id, target in rows]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,9 @@ from tests.conftest import test_config, test_database_url
 
 URL = test_database_url()
 ROUNDS = 5
+# Every race claims 4,000.00 for the same provider and period; the rounds add up, and dual approval counts what
+# is already approved, so the threshold sits above all rounds together: one signature decides each race.
+THRESHOLD = Decimal("1000000.00")
 
 pytestmark = pytest.mark.skipif(
     not URL.startswith("postgresql"), reason="the race needs PostgreSQL (set FUNDAPP_TEST_DATABASE_URL)"
@@ -80,7 +83,7 @@ def race() -> Iterator[Race]:
     try:
         migrate.upgrade(url)
         # PROPAGATE_EXCEPTIONS off: a crash answers 500 as in production instead of raising in the thread.
-        app = create_app(test_config(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False))
+        app = create_app(test_config(DATABASE_URL=url, PROPAGATE_EXCEPTIONS=False, CLAIM_DUAL_APPROVAL_ABOVE=THRESHOLD))
         with session_scope(app) as session:
             world = make_world(session)
             second = make_user(session, Role.PAYER_OFFICER, world.payer_a.id)
@@ -117,13 +120,16 @@ def _submitted_claim(race: Race, n: int) -> int:
     _verified_result(race, n)
     with session_scope(race.app) as session:
         contract = session.get(OutcomeContract, race.contract_id)
-        claim = make_claim(session, contract, session.get(Investee, race.investee_id), "2026-Q1")
+        claim = make_claim(session, contract, session.get(Investee, race.investee_id), "2026-Q1", threshold=THRESHOLD)
         assert claim.status == ClaimStatus.SUBMITTED and claim.total_payable == Decimal("4000.00")
         return claim.id
 
 
-def _at_once(race: Race, tokens: list[str], path: str, bodies: list[dict[str, Any] | None]) -> list[tuple[int, Any]]:
-    """POST /api/v1<path> from one thread per token, released together by a barrier."""
+def _at_once(
+    race: Race, tokens: list[str], path: str | list[str], bodies: list[dict[str, Any] | None]
+) -> list[tuple[int, Any]]:
+    """POST /api/v1<path> (or each token its own path) from one thread per token, released together by a barrier."""
+    paths = path if isinstance(path, list) else [path] * len(tokens)
     barrier = threading.Barrier(len(tokens))
     answers: list[Any] = [None] * len(tokens)
 
@@ -133,7 +139,7 @@ def _at_once(race: Race, tokens: list[str], path: str, bodies: list[dict[str, An
         warm = client.get(f"/api/v1/outcome-contracts/{race.contract_id}", headers=headers)  # token touched
         assert warm.status_code == 200
         barrier.wait(timeout=30)
-        response = client.post(f"/api/v1{path}", json=bodies[i] or {}, headers=headers)
+        response = client.post(f"/api/v1{paths[i]}", json=bodies[i] or {}, headers=headers)
         answers[i] = (response.status_code, response.get_json())
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(tokens))]
@@ -252,3 +258,32 @@ def test_two_claims_computed_at_once_from_the_same_results_claim_each_result_onc
             assert {line.claim_id for line in lines} == {created["id"]} and len(lines) == 3
             claimed = session.scalars(select(OutcomeResult.claim_line_id).where(OutcomeResult.id.in_(result_ids)))
             assert sorted(claimed) == sorted(line.id for line in lines)
+
+
+def test_two_claims_of_one_provider_and_period_approved_at_once_never_pass_together_with_one_signature(race):
+    """Each claim alone is under the dual-approval amount, together they are over it: approvals of one contract
+    take turns, so the second officer's claim waits for a second signature instead of slipping through."""
+    from fundapp.db import session_scope
+    from fundapp.investees.models import Investee
+    from tests.outcome_factories import item, make_claim, make_contract, make_result
+
+    price = (THRESHOLD * Decimal("0.6")).quantize(Decimal("0.01"))
+    for n in range(ROUNDS):
+        with session_scope(race.app) as session:
+            from fundapp.payers.models import OutcomePayer
+
+            investee = session.get(Investee, race.investee_id)
+            contract = make_contract(
+                session, [(session.get(OutcomePayer, race.payer_id), "100", None)], [investee], [item("BIG", price)]
+            )
+            claim_ids = []
+            for k in range(2):
+                make_result(
+                    session, contract, investee, "BIG", participant=f"BIG-{n}-{k}", achieved_on=date(2026, 2, 1 + k)
+                )
+                claim_ids.append(make_claim(session, contract, investee, "2026-Q1", threshold=THRESHOLD).id)
+        paths = [f"/claims/{claim_id}/approve" for claim_id in claim_ids]
+        answers = _at_once(race, race.officers, paths, [None, None])
+        with session_scope(race.app) as session:
+            statuses = sorted(session.get(Claim, cid).status for cid in claim_ids)
+        assert statuses == [ClaimStatus.APPROVED, ClaimStatus.SUBMITTED], (n, answers)

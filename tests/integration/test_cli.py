@@ -74,6 +74,35 @@ def test_users_create_makes_each_role_with_its_target(cli, db_session, world, ro
     assert _memberships(db_session, _user(db_session, email)) == [expected(world)]
 
 
+def test_users_create_makes_a_validator_of_one_contract_and_refuses_an_unknown_contract(cli, db_session, world):
+    from tests.outcome_factories import make_contract
+
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a])
+    db_session.flush()
+    result = cli(
+        "users",
+        "create",
+        "check@test.example",
+        "--role",
+        "validator",
+        "--contract",
+        str(contract.id),
+        "--password",
+        STRONG,
+    )
+    assert result.exit_code == 0, result.output
+    user = _user(db_session, "check@test.example")
+    assert [(m.role, m.contract_id) for m in user.memberships] == [(Role.VALIDATOR, contract.id)]
+    before = _count(db_session, User)
+    missing = cli("users", "create", "other@test.example", "--role", "validator", "--password", STRONG)
+    assert missing.exit_code == 2 and "--role validator needs --contract ID." in missing.output
+    unknown = cli(
+        "users", "create", "other@test.example", "--role", "validator", "--contract", "999999", "--password", STRONG
+    )
+    assert unknown.exit_code != 0 and "There is no contract with id 999999." in unknown.output
+    assert _count(db_session, User) == before
+
+
 @pytest.mark.parametrize(
     ("role", "needs"),
     [("fund_manager", "--fund"), ("payer_officer", "--payer"), ("investee_member", "--investee")],
@@ -220,7 +249,8 @@ def test_demo_load_fills_an_empty_database_with_an_intact_audit_trail(cli, db_se
     assert result.exit_code == 0, result.output
     assert "Demo data loaded: 2 funds, 12 investees, 2 payers, 8 users" in result.output
     assert (_count(db_session, Fund), _count(db_session, Investee), _count(db_session, OutcomePayer)) == (2, 12, 2)
-    assert _count(db_session, User) == 8
+    assert "1 outcome contract with results, claims and an independent validator." in result.output
+    assert _count(db_session, User) == 9  # the foundation's 8, and the demo contract's validator
     assert _count(db_session, CapitalSource) == 6
     rotterdam = db_session.scalar(select(Fund).where(Fund.name == "Social Impact Fund Rotterdam"))
     assert str(rotterdam.total_committed) == "5750000.00"

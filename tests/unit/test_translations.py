@@ -163,3 +163,26 @@ def test_the_login_page_is_english_on_request(unconnected_app) -> None:
     page = unconnected_app.test_client().get("/login?lang=en").get_data(as_text=True)
     assert "Log in to fundapp" in page
     assert "Inloggen" not in page
+
+
+@pytest.mark.parametrize(
+    ("message", "shown"),
+    [
+        ("Length must be between 2 and 200.", "Length must be between [2] and [200]."),
+        ("Length must be 8.", "Length must be [8]."),
+        (
+            "Must be greater than or equal to 1 and less than or equal to 600.",
+            "Must be greater than or equal to [1] and less than or equal to [600].",
+        ),
+        ("Must be greater than or equal to 0.", "Must be greater than or equal to [0]."),
+        ("Must be greater than 0.", "Must be greater than [0]."),
+        ("Must be less than or equal to 5.", "Must be less than or equal to [5]."),
+        ("Must be one of: monthly, quarterly.", "Must be one of: [monthly, quarterly]."),
+        ("Not a valid date.", "Not a valid date."),
+    ],
+)
+def test_a_library_message_with_numbers_is_translated_through_its_own_template(message, shown) -> None:
+    from fundapp.messages import localized
+
+    # A "translation" that brackets the placeholders, so the test sees which template filled in what.
+    assert localized(message, lambda text: text.replace("%(", "[%(").replace(")s", ")s]")) == shown

@@ -133,7 +133,7 @@ def _csrf_login(client, user) -> None:
 def test_a_login_form_post_without_a_csrf_token_is_refused(csrf_client, world):
     response = csrf_client.post("/login", data={"email": world.user("admin").email, "password": PASSWORD})
     assert response.status_code == 400
-    assert "expired or was sent from elsewhere" in response.get_data(as_text=True)
+    assert "verlopen of werd van elders verstuurd" in response.get_data(as_text=True)  # the Dutch interface
     assert csrf_client.get("/funds/").status_code == 302  # not logged in
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import ColumnElement, or_, select
@@ -328,6 +329,36 @@ def provider_rows_of(scope: Scope, contract: OutcomeContract) -> list[ContractPr
     return [
         p for p in contract.providers if p.investee_id in scope.investee_ids or p.investee.fund_id in scope.fund_ids
     ]
+
+
+def payers_represented(scope: Scope, payer_ids: Iterable[int]) -> set[int]:
+    """Which of these payers the user is an officer of (an administrator represents none)."""
+    return set(payer_ids) & scope.payer_ids
+
+
+def may_set_up_contract(scope: Scope, payer_ids: Iterable[int]) -> bool:
+    """A contract an officer sets up includes their own payer; an administrator may set one up for any payers."""
+    return scope.is_admin or bool(payers_represented(scope, payer_ids))
+
+
+def sees_the_whole_system(scope: Scope) -> bool:
+    """The administrator's view: counts of everything, for running the installation."""
+    return scope.is_admin
+
+
+def may_add_shared_indicator(scope: Scope) -> bool:
+    """The shared catalog is the administrator's; a fund manager adds to their own fund's catalog."""
+    return scope.is_admin
+
+
+def memberships(scope: Scope, model: Any) -> ColumnElement[bool]:
+    """The funds, payers or investees the user belongs to (for their own dashboard; not what an admin may see)."""
+    column, ids = {
+        Fund: (Fund.id, scope.fund_ids),
+        OutcomePayer: (OutcomePayer.id, scope.payer_ids),
+        Investee: (Investee.id, scope.investee_ids),
+    }[model]
+    return ids_in(column, ids)
 
 
 def investee_choices(scope: Scope) -> ColumnElement[bool]:

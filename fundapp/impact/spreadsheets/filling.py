@@ -10,6 +10,7 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from . import layout
 
@@ -24,7 +25,7 @@ def workbook_bytes(workbook: Workbook) -> bytes:
     return buffer.getvalue()
 
 
-def data_sheet(workbook: Workbook, role: str):  # type: ignore[no-untyped-def]
+def data_sheet(workbook: Workbook, role: str) -> Worksheet:
     """The KPI or participants sheet of a template, whichever language it was made in."""
     for name in layout.sheet_names_for(role):
         if name in workbook.sheetnames:

@@ -8,6 +8,7 @@ hostile value cannot make a message huge or carry control characters.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 MESSAGES: dict[str, dict[str, str]] = {
     # --- the whole file -------------------------------------------------------
@@ -371,6 +372,6 @@ def quote(value: object) -> str:
     return f"'{shown}'"
 
 
-def format_date(day: object, language: str) -> str:
+def format_date(day: date, language: str) -> str:
     """A date the way the investee writes it: 31-03-2026 in Dutch, 2026-03-31 in English."""
-    return day.strftime(DATE_FORMATS.get(language, DATE_FORMATS["en"]))  # type: ignore[attr-defined]
+    return day.strftime(DATE_FORMATS.get(language, DATE_FORMATS["en"]))

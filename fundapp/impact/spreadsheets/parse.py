@@ -21,13 +21,11 @@ from .identity import TemplateIdentity, signature_is_valid
 from .messages import quote
 from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, SpreadsheetInvalid, TemplateContext
 from .problems import Problems
-from .sheets import header_is_intact, read_kpi_rows, read_participant_rows, report_sheet_facts
+from .sheets import Rows, header_is_intact, read_kpi_rows, read_participant_rows, report_sheet_facts
 
 # calamine raises its own errors for bad XML or zip data, and ValueError/OverflowError
 # for values it cannot convert (a date serial far out of range).
 READ_ERRORS = (CalamineError, ValueError, OverflowError, TypeError)
-
-Rows = list[list[object]]
 
 
 @dataclass(frozen=True)

@@ -106,7 +106,7 @@ def _inflated(compressed: memoryview, method: int) -> Iterator[bytes]:
         raise corrupt()
     inflater = zlib.decompressobj(-zlib.MAX_WBITS)
     for start in range(0, len(compressed), IN_CHUNK):
-        pending = compressed[start : start + IN_CHUNK]
+        pending: bytes | memoryview = compressed[start : start + IN_CHUNK]
         while pending and not inflater.eof:
             chunk = inflater.decompress(pending, OUT_CHUNK)
             pending = inflater.unconsumed_tail

@@ -20,6 +20,7 @@ from .model import KpiValue, Limits, ParticipantRow, PlannedIndicator, TemplateC
 from .problems import Problems
 
 Row = Sequence[object]
+Rows = Sequence[Row]
 
 
 class _Cell:
@@ -53,11 +54,11 @@ def _is_blank_row(row: Row) -> bool:
     return is_blank(row[0]) and all(is_blank(value) for value in row)
 
 
-def _padded(rows: list[list[object]], width: int) -> list[list[object]]:
+def _padded(rows: Rows, width: int) -> Rows:
     """Rows at least `width` wide (calamine's rows are as wide as the sheet's used area)."""
     if not rows or len(rows[0]) >= width:
         return rows
-    return [row + [""] * (width - len(row)) for row in rows]
+    return [[*row, *[""] * (width - len(row))] for row in rows]
 
 
 def report_sheet_facts(sheet: str, facts: SheetFacts, problems: Problems) -> None:
@@ -73,9 +74,7 @@ def report_sheet_facts(sheet: str, facts: SheetFacts, problems: Problems) -> Non
             problems.add(sheet, first, "merged", range=merged)
 
 
-def header_is_intact(
-    rows: list[list[object]], sheet: str, headers: dict[str, tuple[str, ...]], problems: Problems
-) -> bool:
+def header_is_intact(rows: Rows, sheet: str, headers: dict[str, tuple[str, ...]], problems: Problems) -> bool:
     """The header row as the template wrote it (in either language): else the columns cannot be trusted."""
     found = rows[layout.HEADER_ROW - 1] if len(rows) >= layout.HEADER_ROW else []
     intact = True
@@ -153,7 +152,7 @@ def _date(row: Row, column: int, cell: _Cell) -> date | None:
 
 
 def read_kpi_rows(
-    rows: list[list[object]], sheet: str, facts: SheetFacts, ctx: TemplateContext, limits: Limits, problems: Problems
+    rows: Rows, sheet: str, facts: SheetFacts, ctx: TemplateContext, limits: Limits, problems: Problems
 ) -> list[KpiValue]:
     rows = _padded(rows, layout.KPI_WIDTH)
     plan = {indicator.code: indicator for indicator in ctx.indicators}
@@ -251,7 +250,7 @@ class _Lookups:
 
 
 def read_participant_rows(
-    rows: list[list[object]], sheet: str, ctx: TemplateContext, limits: Limits, problems: Problems
+    rows: Rows, sheet: str, ctx: TemplateContext, limits: Limits, problems: Problems
 ) -> list[ParticipantRow]:
     rows = _padded(rows, layout.P_WIDTH)
     lookups = _Lookups(ctx)

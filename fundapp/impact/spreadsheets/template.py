@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
@@ -95,7 +97,12 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
 
 
 def _write_code_table(
-    sheet: Worksheet, row: int, heading: str, column_keys: tuple[str, ...], rows: list[tuple[str, ...]], language: str
+    sheet: Worksheet,
+    row: int,
+    heading: str,
+    column_keys: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    language: str,
 ) -> int:
     """A heading, a header row and the rows; returns the next free row (after a blank one)."""
     sheet.cell(row, 1, heading).font = Font(bold=True, size=12)
@@ -114,7 +121,7 @@ def _period_text(ctx: TemplateContext) -> str:
     return format_date(ctx.period_start, ctx.language) + joiner + format_date(ctx.period_end, ctx.language)
 
 
-def _style_header(cell) -> None:  # type: ignore[no-untyped-def]
+def _style_header(cell: Cell) -> None:
     cell.font = HEADER_FONT
     cell.fill = HEADER_FILL
     cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -180,8 +187,8 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
         validations[key].add(value_cell.coordinate)
     for validation in validations.values():
         sheet.add_data_validation(validation)
-    for column, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50), strict=True):
-        sheet.column_dimensions[column].width = width
+    for letter, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50), strict=True):
+        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     # Protection guides the investee to the yellow cells; it is not security (no password).
     sheet.protection.sheet = True

@@ -69,7 +69,7 @@ def new_claim(contract_id: int) -> Any:
     ]
 
     def save(data: dict[str, Any]) -> Any:
-        if not (scope.is_admin or data["investee_id"] in {p for p, _n in providers}):
+        if data["investee_id"] not in {p for p, _n in providers}:
             raise ValidationFailed.field("investee_id", _("Choose one of your providers."))
         claim = claims.compute_claim(session, current_actor(), contract, data["investee_id"], data["period"])
         return done(

@@ -1,0 +1,60 @@
+"""Every operation of the OpenAPI document, with real ids of the world in its path: for tests that walk the API."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from sqlalchemy import select
+
+ROLES = ("admin", "manager_a", "officer_a", "member_a")
+
+
+def spec(client: Any) -> dict[str, Any]:
+    return client.get("/api/v1/openapi.json").get_json()
+
+
+def operations(client: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(METHOD, path template, operation) of every operation in the document."""
+    for path, item in spec(client)["paths"].items():
+        for method, operation in item.items():
+            if method in {"get", "post", "put", "patch", "delete"}:
+                yield method.upper(), path, operation
+
+
+def world_ids(db_session: Any, world: Any) -> dict[str, int]:
+    """An existing object for every path parameter: the world with its outcomes and a KPI report."""
+    from fundapp.auth.models import ApiToken
+    from tests.factories import add_outcomes, add_reports
+
+    add_outcomes(db_session, world)
+    add_reports(db_session, world)
+    token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
+    return {
+        "fund_id": world.fund_a.id,
+        "source_id": world.fund_a.capital_sources[0].id,
+        "investee_id": world.investee_a.id,
+        "label_id": world.investee_a.labels[0].id,
+        "payer_id": world.payer_a.id,
+        "loan_id": world.loan_a.id,
+        "event_id": world.repayment_a.id,
+        "submission_id": world.submission_a.id,
+        "card_id": world.rate_card_a.id,
+        "contract_id": world.contract_a.id,
+        "result_id": world.result_a.id,
+        "claim_id": world.claim_a.id,
+        "line_id": world.claim_a.lines[0].id,
+        "token_id": token.id if token else 1,
+    }
+
+
+# Values for the query parameters an operation requires.
+REQUIRED_QUERY = {"period": "2026-Q1"}
+
+
+def fill(path: str, ids: dict[str, int], operation: dict[str, Any] | None = None) -> str:
+    """The path with real ids, and the operation's required query parameters when it is given."""
+    url = re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
+    required = [p["name"] for p in (operation or {}).get("parameters", []) if p["in"] == "query" and p.get("required")]
+    return url + ("?" + "&".join(f"{name}={REQUIRED_QUERY[name]}" for name in required) if required else "")
