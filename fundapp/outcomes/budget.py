@@ -5,22 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp.money import ZERO, round_cent, round_places
-from fundapp.outcomes.models import (
-    Claim,
-    ClaimLine,
-    ClaimPayerSplit,
-    ClaimStatus,
-    ContractPayer,
-    LineStatus,
-    OutcomeContract,
-)
+from fundapp.outcomes.claim_totals import APPROVED, CLAIMED, NOT_REJECTED, payer_amounts
+from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, ClaimStatus, OutcomeContract
 
-APPROVED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
-CLAIMED = (ClaimStatus.SUBMITTED, *APPROVED)
+__all__ = ["APPROVED", "CLAIMED", "Budget", "BudgetRow", "InvestorPosition", "budget", "budgets_of"]
 
 
 @dataclass(frozen=True)
@@ -68,39 +60,71 @@ class Budget:
 
 
 def budget(session: Session, contract: OutcomeContract) -> Budget:
-    claims = list(session.scalars(select(Claim).where(Claim.contract_id == contract.id, Claim.status.in_(CLAIMED))))
+    return budgets_of(session, [contract])[contract.id]
+
+
+def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, Budget]:
+    """The budgets of several contracts in four aggregate queries, whatever the number of claims and lines."""
+    ids = [c.id for c in contracts]
     # What was asked for: the lines not rejected by the payer (the same basis as each payer's row).
-    claimed = sum((line.payable for c in claims for line in c.lines if line.status != LineStatus.REJECTED), ZERO)
-    approved = sum((c.approved_amount or ZERO for c in claims if c.status in APPROVED), ZERO)
-    paid = sum((c.approved_amount or ZERO for c in claims if c.status == ClaimStatus.PAID), ZERO)
+    asked = (Claim.contract_id.in_(ids), Claim.status.in_(CLAIMED), NOT_REJECTED)
+    claimed = dict(
+        session.execute(
+            select(Claim.contract_id, func.sum(ClaimLine.payable))
+            .join(Claim, Claim.id == ClaimLine.claim_id)
+            .where(*asked)
+            .group_by(Claim.contract_id)
+        ).all()
+    )
+    decided: dict[tuple[int, ClaimStatus], Decimal] = {
+        (contract_id, status): amount or ZERO
+        for contract_id, status, amount in session.execute(
+            select(Claim.contract_id, Claim.status, func.sum(Claim.approved_amount))
+            .where(Claim.contract_id.in_(ids), Claim.status.in_(APPROVED))
+            .group_by(Claim.contract_id, Claim.status)
+        )
+    }
+    claimed_by_payer = payer_amounts(session, Claim.contract_id, *asked)
+    splits: dict[tuple[int, int, bool], Decimal] = {
+        (contract_id, payer_id, bool(paid)): amount or ZERO
+        for contract_id, payer_id, paid, amount in session.execute(
+            select(
+                Claim.contract_id,
+                ClaimPayerSplit.payer_id,
+                ClaimPayerSplit.paid_on.is_not(None),
+                func.sum(ClaimPayerSplit.amount),
+            )
+            .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
+            .where(Claim.contract_id.in_(ids), Claim.status.in_(APPROVED))
+            .group_by(Claim.contract_id, ClaimPayerSplit.payer_id, ClaimPayerSplit.paid_on.is_not(None))
+        )
+    }
+    return {
+        c.id: _budget(c, claimed.get(c.id) or ZERO, decided, claimed_by_payer.get(c.id, {}), splits) for c in contracts
+    }
+
+
+def _budget(
+    contract: OutcomeContract,
+    claimed: Decimal,
+    decided: dict[tuple[int, ClaimStatus], Decimal],
+    claimed_by_payer: dict[str, Decimal],
+    splits: dict[tuple[int, int, bool], Decimal],
+) -> Budget:
+    approved = sum((decided.get((contract.id, s), ZERO) for s in APPROVED), ZERO)
+    paid = decided.get((contract.id, ClaimStatus.PAID), ZERO)
     commitments = [p.commitment for p in contract.payers if p.commitment is not None]
     committed = contract.contract_cap
     if committed is None and commitments and len(commitments) == len(contract.payers):
         committed = sum(commitments, ZERO)
-    rows = [_payer_row(session, contract, p) for p in contract.payers]
-    return Budget(BudgetRow(contract.name, None, committed, claimed, approved, paid), rows, _investor(contract, paid))
-
-
-def _payer_row(session: Session, contract: OutcomeContract, payer: ContractPayer) -> BudgetRow:
-    key = str(payer.payer_id)
-    lines = session.scalars(
-        select(ClaimLine)
-        .join(Claim, Claim.id == ClaimLine.claim_id)
-        .where(Claim.contract_id == contract.id, Claim.status.in_(CLAIMED), ClaimLine.status != LineStatus.REJECTED)
-    )
-    claimed = sum((Decimal(a) for line in lines for p, a in line.by_payer or [] if p == key), ZERO)
-    splits = list(
-        session.scalars(
-            select(ClaimPayerSplit)
-            .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
-            .where(
-                Claim.contract_id == contract.id, Claim.status.in_(APPROVED), ClaimPayerSplit.payer_id == payer.payer_id
-            )
-        )
-    )
-    approved = sum((s.amount for s in splits), ZERO)
-    paid = sum((s.amount for s in splits if s.paid_on is not None), ZERO)
-    return BudgetRow(payer.payer.name, payer.payer_id, payer.commitment, claimed, approved, paid)
+    rows = []
+    for p in contract.payers:
+        paid_part = splits.get((contract.id, p.payer_id, True), ZERO)
+        approved_part = splits.get((contract.id, p.payer_id, False), ZERO) + paid_part
+        payer_claimed = claimed_by_payer.get(str(p.payer_id), ZERO)
+        rows.append(BudgetRow(p.payer.name, p.payer_id, p.commitment, payer_claimed, approved_part, paid_part))
+    total = BudgetRow(contract.name, None, committed, claimed, approved, paid)
+    return Budget(total, rows, _investor(contract, paid))
 
 
 def _investor(contract: OutcomeContract, paid: Decimal) -> InvestorPosition | None:

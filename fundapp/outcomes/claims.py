@@ -23,7 +23,7 @@ from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
 from fundapp.outcomes import pricing
-from fundapp.outcomes.budget import APPROVED
+from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
 from fundapp.outcomes.models import (
     Claim,
     ClaimApproval,
@@ -76,30 +76,9 @@ def next_status(current: ClaimStatus, action: str) -> ClaimStatus:
         raise InvalidTransition(REFUSALS[action]) from None
 
 
-def approved_alongside(session: Session, claim: Claim) -> Decimal:
-    """What is already approved for the same contract, provider and period (other claims, positive amounts)."""
-    amounts = session.scalars(
-        select(Claim.approved_amount).where(
-            Claim.contract_id == claim.contract_id,
-            Claim.investee_id == claim.investee_id,
-            Claim.period == claim.period,
-            Claim.status.in_(APPROVED),
-            Claim.id != claim.id,
-        )
-    )
-    return sum((amount for amount in amounts if amount is not None and amount > 0), ZERO)
-
-
 def approvals_needed(session: Session, claim: Claim, threshold: Decimal) -> int:
-    """Two officers sign when this claim, added to what is already approved for the same contract, provider and
-    period, exceeds the threshold: splitting a claim never avoids the second signature. A requirement fixed at
-    submission (under the threshold then in force) never goes down."""
-    total = abs(_approvable_amount(claim)) + approved_alongside(session, claim)
-    return max(claim.approvals_required or 1, 2 if total > threshold else 1)
-
-
-def _approvable_amount(claim: Claim) -> Decimal:
-    return sum((line.payable for line in claim.lines if line.status != LineStatus.REJECTED), ZERO)
+    """How many officers sign the claim (the rule is in ``claim_totals.approvals_needed_of``)."""
+    return approvals_needed_of(session, [claim], threshold)[claim.id]
 
 
 def prior_usage(session: Session, contract: OutcomeContract, exclude_claim_id: int | None = None) -> pricing.PriorUsage:
@@ -389,7 +368,7 @@ def _finish_approval(session: Session, claim: Claim) -> None:
         if line.status == LineStatus.OPEN:
             line.status = LineStatus.APPROVED
     claim.status = next_status(claim.status, "approve_partly" if rejected else "approve")
-    claim.approved_amount = _approvable_amount(claim)
+    claim.approved_amount = approvable_amounts(session, [claim.id])[claim.id]
     _release_results(session, claim, [line.id for line in rejected], reject_reason="rejected in the claim by the payer")
     claim.splits = _splits(claim)
 

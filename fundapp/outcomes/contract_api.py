@@ -1,12 +1,16 @@
+"""/api/v1 for result financing: the simulation, rate cards, contracts, their budget, open data and results.
+
+The claims' routes are in ``claim_api`` on the same blueprint.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app
 from sqlalchemy import select
 
-from fundapp.api import PageArgsSchema, make_blueprint, page_of, page_schema
+from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import (
     acting_providers,
@@ -15,23 +19,19 @@ from fundapp.auth.policy import (
     payer_rows_of,
     require,
     visible,
-    visible_claims,
     visible_contracts,
+    visible_results,
 )
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate, search_clause
 from fundapp.outcomes import budget as budgets
-from fundapp.outcomes import claims, contracts, pricing, results
+from fundapp.outcomes import contracts, pricing, results
 from fundapp.outcomes.contract_schemas import (
-    ClaimCreateSchema,
-    ClaimSchema,
     ContractCreateSchema,
     ContractSchema,
-    CorrectionSchema,
     DecisionReasonSchema,
-    PaymentSchema,
     ProviderDirectorySchema,
     RateCardCreateSchema,
     RateCardSchema,
@@ -41,19 +41,21 @@ from fundapp.outcomes.contract_schemas import (
     SimulationSchema,
 )
 from fundapp.outcomes.models import (
-    Claim,
-    ClaimStatus,
     ContractPayer,
     ContractProvider,
     OutcomeContract,
     OutcomeResult,
     RateCard,
+    ResultStatus,
 )
 from fundapp.outcomes.terms import rule_errors
 from fundapp.validation import MoneyField
 
 blp = make_blueprint("outcomes", "Result financing: contracts, rate cards, results, claims, payments, simulation")
 ProviderDirectoryPageSchema = page_schema(ProviderDirectorySchema, "ProviderDirectoryPage")
+RateCardPageSchema = page_schema(RateCardSchema, "RateCardPage")
+ContractPageSchema = page_schema(ContractSchema, "ContractPage")
+ResultPageSchema = page_schema(ResultSchema, "ResultPage")
 
 
 @blp.route("/outcome-contracts/simulate", methods=["POST"])
@@ -121,11 +123,12 @@ def simulate(data: dict[str, Any]) -> Any:
 
 @blp.route("/rate-cards", methods=["GET"])
 @access("login")
-@blp.response(200, RateCardSchema(many=True))
-def list_rate_cards() -> Any:
-    return list(
-        get_session().scalars(select(RateCard).where(visible(current_scope(), RateCard)).order_by(RateCard.name))
-    )
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, RateCardPageSchema)
+def list_rate_cards(args: dict[str, Any]) -> Any:
+    """The rate cards of your payers, by name, a page at a time."""
+    query = select(RateCard).where(visible(current_scope(), RateCard)).order_by(RateCard.name, RateCard.id)
+    return _page(query, args)
 
 
 @blp.route("/rate-cards", methods=["POST"])
@@ -146,13 +149,16 @@ def get_rate_card(card_id: int) -> Any:
 
 @blp.route("/outcome-contracts", methods=["GET"])
 @access("login")
-@blp.response(200, ContractSchema(many=True))
-def list_contracts() -> Any:
-    return list(
-        get_session().scalars(
-            select(OutcomeContract).where(visible_contracts(current_scope())).order_by(OutcomeContract.valid_from)
-        )
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, ContractPageSchema)
+def list_contracts(args: dict[str, Any]) -> Any:
+    """The contracts you are a party to (or validate), by start date, a page at a time."""
+    query = (
+        select(OutcomeContract)
+        .where(visible_contracts(current_scope()))
+        .order_by(OutcomeContract.valid_from, OutcomeContract.id)
     )
+    return _page(query, args)
 
 
 @blp.route("/outcome-contracts", methods=["POST"])
@@ -233,6 +239,10 @@ def provider_directory(args: dict[str, Any]) -> Any:
     clause = search_clause([Investee.name, Investee.kvk_number, Investee.municipality], args["q"])
     if clause is not None:
         query = query.where(clause)
+    return _page(query, args)
+
+
+def _page(query: Any, args: dict[str, Any]) -> dict[str, Any]:
     page = paginate(get_session(), query, args["page"], args["page_size"])
     return page_of(page.items, page.total, page.page, page.page_size)
 
@@ -280,19 +290,24 @@ def indigo_export(contract_id: int) -> Any:
     return export(get_session(), load(get_session(), OutcomeContract, contract_id, current_scope()))
 
 
+class ResultListArgs(PagingArgsSchema):
+    status = ma.fields.Enum(ResultStatus, by_value=True, load_default=None)
+
+
 @blp.route("/outcome-contracts/<int:contract_id>/results", methods=["GET"])
 @access("login", obj=(OutcomeContract, "contract_id", "view"))
-@blp.response(200, ResultSchema(many=True))
-def list_results(contract_id: int) -> Any:
-    from fundapp.auth.policy import visible_results
-
-    return list(
-        get_session().scalars(
-            select(OutcomeResult)
-            .where(OutcomeResult.contract_id == contract_id, visible_results(current_scope()))
-            .order_by(OutcomeResult.achieved_on, OutcomeResult.id)
-        )
+@blp.arguments(ResultListArgs, location="query")
+@blp.response(200, ResultPageSchema)
+def list_results(args: dict[str, Any], contract_id: int) -> Any:
+    """The contract's results you may see, by date achieved, a page at a time; `status` filters them."""
+    query = (
+        select(OutcomeResult)
+        .where(OutcomeResult.contract_id == contract_id, visible_results(current_scope()))
+        .order_by(OutcomeResult.achieved_on, OutcomeResult.id)
     )
+    if args["status"]:
+        query = query.where(OutcomeResult.status == args["status"])
+    return _page(query, args)
 
 
 @blp.route("/outcome-contracts/<int:contract_id>/results", methods=["POST"])
@@ -302,12 +317,12 @@ def list_results(contract_id: int) -> Any:
 def record_result(data: dict[str, Any], contract_id: int) -> Any:
     """A participant result (participant, achieved_on) or a cohort result (period, units), awaiting verification."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
-    if not _acts_for(contract, data["investee_id"]):
+    if not acts_for(contract, data["investee_id"]):
         raise ValidationFailed.field("investee_id", "You can enter results only for your own enterprise or fund.")
     return results.record_result(get_session(), current_actor(), contract, data)
 
 
-def _acts_for(contract: OutcomeContract, investee_id: int) -> bool:
+def acts_for(contract: OutcomeContract, investee_id: int) -> bool:
     return investee_id in {p.investee_id for p in acting_providers(current_scope(), contract)}
 
 
@@ -328,109 +343,4 @@ def reject_result(data: dict[str, Any], result_id: int) -> Any:
     return results.reject(get_session(), current_actor(), result, data["reason"])
 
 
-class ClaimListArgs(ma.Schema):
-    status = ma.fields.Enum(ClaimStatus, by_value=True, load_default=None)
-    contract_id = ma.fields.Integer(load_default=None)
-
-
-@blp.route("/claims", methods=["GET"])
-@access("login")
-@blp.arguments(ClaimListArgs, location="query")
-@blp.response(200, ClaimSchema(many=True))
-def list_claims(args: dict[str, Any]) -> Any:
-    query = select(Claim).where(visible_claims(current_scope())).order_by(Claim.id.desc())
-    if args["status"]:
-        query = query.where(Claim.status == args["status"])
-    if args["contract_id"]:
-        query = query.where(Claim.contract_id == args["contract_id"])
-    return list(get_session().scalars(query))
-
-
-@blp.route("/outcome-contracts/<int:contract_id>/claims", methods=["POST"])
-@access("login", obj=(OutcomeContract, "contract_id", "claim"))
-@blp.arguments(ClaimCreateSchema)
-@blp.response(201, ClaimSchema)
-def compute_claim(data: dict[str, Any], contract_id: int) -> Any:
-    """A draft claim computed from the provider's verified, unclaimed results of the period."""
-    contract = load(get_session(), OutcomeContract, contract_id, current_scope(), "claim")
-    if not _acts_for(contract, data["investee_id"]):
-        raise ValidationFailed.field("investee_id", "You can claim only for your own enterprise or fund.")
-    return claims.compute_claim(get_session(), current_actor(), contract, data["investee_id"], data["period"])
-
-
-@blp.route("/claims/<int:claim_id>", methods=["GET"])
-@access("login", obj=(Claim, "claim_id", "view"))
-@blp.response(200, ClaimSchema)
-def get_claim(claim_id: int) -> Any:
-    return load(get_session(), Claim, claim_id, current_scope())
-
-
-@blp.route("/claims/<int:claim_id>", methods=["DELETE"])
-@access("login", obj=(Claim, "claim_id", "submit"))
-@blp.response(204)
-def discard_claim(claim_id: int) -> Any:
-    claims.discard_draft(
-        get_session(), current_actor(), load(get_session(), Claim, claim_id, current_scope(), "submit")
-    )
-    return None
-
-
-@blp.route("/claims/<int:claim_id>/submit", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "submit"))
-@blp.response(200, ClaimSchema)
-def submit_claim(claim_id: int) -> Any:
-    claim = load(get_session(), Claim, claim_id, current_scope(), "submit")
-    return claims.submit(get_session(), current_actor(), claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
-
-
-@blp.route("/claims/<int:claim_id>/lines/<int:line_id>/reject", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "decide"))
-@blp.arguments(DecisionReasonSchema)
-@blp.response(200, ClaimSchema)
-def reject_claim_line(data: dict[str, Any], claim_id: int, line_id: int) -> Any:
-    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
-    line = next((line for line in claim.lines if line.id == line_id), None)
-    if line is None:
-        raise NotFound("This line is not part of the claim.")
-    return claims.reject_line(get_session(), current_actor(), current_scope(), claim, line, data["reason"])
-
-
-@blp.route("/claims/<int:claim_id>/approve", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "decide"))
-@blp.response(200, ClaimSchema)
-def approve_claim(claim_id: int) -> Any:
-    """Sign the claim; above the dual-approval amount a second, different officer co-signs."""
-    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
-    threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
-    return claims.approve(get_session(), current_actor(), current_scope(), claim, threshold)
-
-
-@blp.route("/claims/<int:claim_id>/reject", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "decide"))
-@blp.arguments(DecisionReasonSchema)
-@blp.response(200, ClaimSchema)
-def reject_claim(data: dict[str, Any], claim_id: int) -> Any:
-    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
-    return claims.reject(get_session(), current_actor(), current_scope(), claim, data["reason"])
-
-
-@blp.route("/claims/<int:claim_id>/payment", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "decide"))
-@blp.arguments(PaymentSchema)
-@blp.response(200, ClaimSchema)
-def record_payment(data: dict[str, Any], claim_id: int) -> Any:
-    """Record that the claim was paid (date, reference); a second payment of the same claim is a 409."""
-    claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
-    return claims.record_payment(
-        get_session(), current_actor(), current_scope(), claim, data["paid_on"], data["reference"]
-    )
-
-
-@blp.route("/claims/<int:claim_id>/corrections", methods=["POST"])
-@access("login", obj=(Claim, "claim_id", "correct"))
-@blp.arguments(CorrectionSchema)
-@blp.response(201, ClaimSchema)
-def correct_claim(data: dict[str, Any], claim_id: int) -> Any:
-    """A new claim with negative lines that takes back approved lines (approved claims never change)."""
-    claim = load(get_session(), Claim, claim_id, current_scope(), "correct")
-    return claims.correct(get_session(), current_actor(), claim, data["line_ids"], data["reason"])
+from fundapp.outcomes import claim_api  # noqa: E402, F401 - the claims' routes, on this blueprint

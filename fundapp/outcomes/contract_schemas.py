@@ -274,7 +274,12 @@ class SplitSchema(ma.Schema):
     payment_reference = ma.fields.String()
 
 
-class ClaimSchema(ma.Schema):
+LINES_SHOWN = 1000  # lines in the answer of one claim; all of them come a page at a time from GET .../lines
+
+
+class ClaimSummarySchema(ma.Schema):
+    """A claim without its lines (a list holds many claims, a claim may have 100,000 lines)."""
+
     id = ma.fields.Integer()
     contract_id = ma.fields.Integer()
     investee_id = ma.fields.Integer()
@@ -292,19 +297,20 @@ class ClaimSchema(ma.Schema):
     paid_on = Day(allow_none=True)
     payment_reference = ma.fields.String()
     approvals = ma.fields.List(ma.fields.Nested(ApprovalSchema))
-    approvals_needed = ma.fields.Method("_needed")
+    approvals_needed = ma.fields.Integer()
     splits = ma.fields.List(ma.fields.Nested(SplitSchema))
-    lines = ma.fields.List(ma.fields.Nested(ClaimLineSchema))
+    lines_total = ma.fields.Integer(metadata={"description": "how many lines the claim has"})
+    lines_url = ma.fields.String(metadata={"description": "where all its lines come, a page at a time"})
 
-    def _needed(self, claim: Any) -> int:
-        from flask import current_app
-        from sqlalchemy.orm import object_session
 
-        from fundapp.outcomes.claims import approvals_needed
-
-        session = object_session(claim)
-        assert session is not None  # a claim is dumped as loaded from (or added to) the database
-        return approvals_needed(session, claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
+class ClaimSchema(ClaimSummarySchema):
+    lines = ma.fields.List(
+        ma.fields.Nested(ClaimLineSchema),
+        metadata={
+            "description": f"the first {LINES_SHOWN:,} lines by position; when lines_total is larger, get them all "
+            "a page at a time from lines_url"
+        },
+    )
 
 
 class LineDecisionSchema(ma.Schema):

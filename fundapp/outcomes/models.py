@@ -234,9 +234,8 @@ class Claim(Base):
 
     contract = relationship("OutcomeContract")
     investee = relationship("Investee")
-    lines: Mapped[list[ClaimLine]] = relationship(
-        cascade="all, delete-orphan", order_by="ClaimLine.position", lazy="selectin"
-    )
+    # Loaded only when a service needs every line: a claim may have 100,000 of them (pages and answers page them).
+    lines: Mapped[list[ClaimLine]] = relationship(cascade="all, delete-orphan", order_by="ClaimLine.position")
     approvals: Mapped[list[ClaimApproval]] = relationship(
         cascade="all, delete-orphan", order_by="ClaimApproval.id", lazy="selectin"
     )
@@ -249,9 +248,11 @@ class Claim(Base):
 
 class ClaimLine(Base):
     __tablename__ = "claim_lines"
+    # A claim's lines are paged in order of position.
+    __table_args__ = (Index("ix_claim_lines_claim_position", "claim_id", "position"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"), index=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     result_id: Mapped[int | None] = mapped_column(ForeignKey("outcome_results.id", ondelete="SET NULL"))
     corrects_line_id: Mapped[int | None] = mapped_column(ForeignKey("claim_lines.id", ondelete="RESTRICT"))

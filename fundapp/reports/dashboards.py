@@ -28,6 +28,7 @@ from fundapp.reports.periods import trend_window
 ATTENTION = ("overdue", "due", "returned", "draft", "awaiting_review")
 APPROVED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
 ZERO = Decimal("0.00")
+AWAITING_SHOWN = 10  # claims awaiting approval on an officer's home page; the claims page lists them all
 
 
 @dataclass
@@ -114,7 +115,8 @@ class PayerBudget:
 @dataclass
 class PayerPanel:
     payer: OutcomePayer
-    awaiting: list[AwaitingClaim]
+    awaiting: list[AwaitingClaim]  # the oldest AWAITING_SHOWN
+    awaiting_total: int
     budgets: list[PayerBudget]
     chart: charts.Chart | None
 
@@ -132,12 +134,15 @@ def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], l
     contract_ids = select(ContractPayer.contract_id).where(
         ContractPayer.payer_id == payer.id, ContractPayer.accepted_at.is_not(None)
     )
+    waiting = (Claim.status == ClaimStatus.SUBMITTED, Claim.contract_id.in_(contract_ids))
+    total = session.scalar(select(func.count()).select_from(Claim).where(*waiting)) or 0
     rows = session.execute(
         select(Claim.id, Claim.period, Claim.total_payable, OutcomeContract.reference, Investee.name, Claim.contract_id)
         .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
         .join(Investee, Investee.id == Claim.investee_id)
-        .where(Claim.status == ClaimStatus.SUBMITTED, Claim.contract_id.in_(contract_ids))
+        .where(*waiting)
         .order_by(Claim.submitted_at, Claim.id)
+        .limit(AWAITING_SHOWN)
     ).all()
     awaiting = [
         AwaitingClaim(cid, period, amount, ref, name, by_contract[c].remaining if c in by_contract else None)
@@ -157,7 +162,7 @@ def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], l
             width=4.6,
             height=2.3,
         )
-    return PayerPanel(payer, awaiting, budgets, chart)
+    return PayerPanel(payer, awaiting, total, budgets, chart)
 
 
 def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:

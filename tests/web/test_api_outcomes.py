@@ -430,8 +430,8 @@ def test_a_contract_from_a_rate_card_copies_its_items_and_keeps_them_when_the_ca
     assert card.status_code == 201, card.get_json()
     card_body = card.get_json()
     assert card_body["payer_id"] == world.payer_a.id and card_body["items"][0]["price"] == "4000.00"
-    assert [c["id"] for c in api["officer_a"].get("/rate-cards").get_json()] == [card_body["id"]]
-    assert api["officer_b"].get("/rate-cards").get_json() == []
+    assert [c["id"] for c in api["officer_a"].get("/rate-cards").get_json()["items"]] == [card_body["id"]]
+    assert api["officer_b"].get("/rate-cards").get_json()["items"] == []
     assert api["officer_b"].get(f"/rate-cards/{card_body['id']}").status_code == 404
 
     body = _contract_body(world, rate_card_id=card_body["id"])
@@ -625,18 +625,18 @@ def test_an_approved_kpi_report_puts_pending_results_on_the_contract_naming_the_
         ],
     )
     subs.submit(db_session, ACTOR, submission)
-    assert api["manager_a"].get(f"/outcome-contracts/{contract_id}/results").get_json() == []
+    assert api["manager_a"].get(f"/outcome-contracts/{contract_id}/results").get_json()["items"] == []
     subs.approve(db_session, ACTOR, submission)
     db_session.flush()
     listed = api["manager_a"].get(f"/outcome-contracts/{contract_id}/results")
     assert listed.status_code == 200
-    body = listed.get_json()
+    body = listed.get_json()["items"]
     assert [(r["participant"], r["item"], r["achieved_on"], r["status"], r["months_on_benefit"]) for r in body] == [
         ("R-0001", "JOB6", "2026-02-20", "pending", 14)
     ]
     assert body[0]["source_submission_id"] == submission.id
     assert body[0]["evidence"].startswith("KPI report 2026-Q1 v1")
-    assert api["officer_a"].get(f"/outcome-contracts/{contract_id}/results").get_json() == body
+    assert api["officer_a"].get(f"/outcome-contracts/{contract_id}/results").get_json()["items"] == body
     assert api["manager_b"].get(f"/outcome-contracts/{contract_id}/results").status_code == 404
 
 
@@ -1121,8 +1121,8 @@ def test_outsiders_see_neither_the_contract_nor_its_claims(api, db_session, paye
         response = caller.get(f"/outcome-contracts/{contract.id}{path}")
         assert response.status_code == 404, (path, response.status_code)
         assert _code(response) == "not_found"
-    assert contract.id not in [c["id"] for c in caller.get("/outcome-contracts").get_json()]
-    assert claim.id not in [c["id"] for c in caller.get("/claims").get_json()]
+    assert contract.id not in [c["id"] for c in caller.get("/outcome-contracts").get_json()["items"]]
+    assert claim.id not in [c["id"] for c in caller.get("/claims").get_json()["items"]]
     assert caller.get(f"/claims/{claim.id}").status_code == 404
     for path in ("/approve", "/submit"):
         assert caller.post(f"/claims/{claim.id}{path}").status_code == 404
@@ -1133,14 +1133,14 @@ def test_outsiders_see_neither_the_contract_nor_its_claims(api, db_session, paye
 @pytest.mark.parametrize("role", ["officer_a", "manager_a", "member_a", "admin"])
 def test_the_payer_and_the_provider_side_see_the_contract_and_its_claims(api, payer_a_only, role):
     contract, claim = payer_a_only
-    assert [c["id"] for c in api[role].get("/outcome-contracts").get_json()] == [contract.id]
-    assert [c["id"] for c in api[role].get("/claims").get_json()] == [claim.id]
+    assert [c["id"] for c in api[role].get("/outcome-contracts").get_json()["items"]] == [contract.id]
+    assert [c["id"] for c in api[role].get("/claims").get_json()["items"]] == [claim.id]
     assert api[role].get(f"/claims/{claim.id}").status_code == 200
 
 
 def test_an_investee_member_sees_its_claims_read_only(api, world, db_session, payer_a_only):
     contract, claim = payer_a_only
-    listed = api["member_a"].get(f"/claims?contract_id={contract.id}&status=submitted").get_json()
+    listed = api["member_a"].get(f"/claims?contract_id={contract.id}&status=submitted").get_json()["items"]
     assert [(c["id"], c["status"], c["total_payable"]) for c in listed] == [(claim.id, "submitted", "4000.00")]
     for path, data in (
         ("/approve", None),

@@ -206,6 +206,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_outcomes.list_claims": LOGGED_IN,
     "api_outcomes.compute_claim": PROVIDER_A,
     "api_outcomes.get_claim": CONTRACT_A_VIEW,
+    "api_outcomes.list_claim_lines": CONTRACT_A_VIEW,
     "api_outcomes.discard_claim": PROVIDER_A,
     "api_outcomes.submit_claim": PROVIDER_A,
     "api_outcomes.reject_claim_line": DECIDERS_A,

@@ -48,6 +48,7 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         **dict.fromkeys(B_SIDE, B),
     },
     "claim": {"admin": AB, **dict.fromkeys(A_SIDE, A), **dict.fromkeys(B_SIDE, B)},
+    "claim_line": {"admin": AB, **dict.fromkeys(A_SIDE, A), **dict.fromkeys(B_SIDE, B)},
     "result": {"admin": AB, **dict.fromkeys(A_SIDE, A), **dict.fromkeys(B_SIDE, B)},
     "rate_card": {"admin": AB, "officer_a": A, "officer_b": B},
     "indicator": {
@@ -74,7 +75,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.loans.models import EventKind, Loan, LoanEvent
-    from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult, RateCard
+    from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, RateCard
 
     w = walk.world
 
@@ -120,6 +121,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
             )
         },
         "participant": {"A": ids(select(Participant.reference).where(Participant.submission_id == w.submission_a.id))},
+        "claim_line": {"A": ids(select(ClaimLine.id).where(ClaimLine.claim_id == w.claim_a.id))},
     }
 
 
@@ -152,6 +154,7 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_contracts": ("/api/v1/outcome-contracts", "contract", "id", None),
     "api_outcomes.list_results": ("/api/v1/outcome-contracts/{contract_a}/results", "result", "id", A),
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
+    "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
@@ -208,6 +211,7 @@ def _path(template: str, walk: Walk) -> str:
         "loan_a": w.loan_a.id,
         "submission_a": w.submission_a.id,
         "contract_a": w.contract_a.id,
+        "claim_a": w.claim_a.id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

@@ -57,3 +57,74 @@ def test_a_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
     _grow(db_session, world, 12)
     many = _queries(app, client, path)
     assert many == few, f"{path}: {few} queries with few rows, {many} with many"
+
+
+class Outcomes:
+    """A contract of payers A (60 %) and B (40 %) with 14 providers; grow(n) gives n more providers a claim on it,
+    and adds n contracts of payer A, each with a claimed result, and n rate cards."""
+
+    def __init__(self, db_session, world):
+        from tests.outcome_factories import make_contract
+
+        self.db_session, self.world, self.grown = db_session, world, 0
+        self.providers = [make_investee(db_session, world.fund_a, name=f"Provider {i:02d}") for i in range(14)]
+        self.contract = make_contract(
+            db_session, [(world.payer_a, "60", None), (world.payer_b, "40", None)], self.providers
+        )
+
+    def grow(self, n: int) -> None:
+        from fundapp.outcomes import contracts
+        from tests.factories import ADMIN_SCOPE
+        from tests.outcome_factories import add_verified_results, item, make_claim, make_contract
+
+        session, world = self.db_session, self.world
+        for provider in self.providers[self.grown : self.grown + n]:
+            add_verified_results(session, self.contract, provider, 3)
+            make_claim(session, self.contract, provider)
+            other = make_contract(session, [(world.payer_a, "100", None)], [provider])
+            add_verified_results(session, other, provider, 1)
+            make_claim(session, other, provider)
+            card = {"payer_id": world.payer_a.id, "name": provider.name, "description": "", "items": [item("J", "1")]}
+            contracts.create_rate_card(session, ACTOR, ADMIN_SCOPE, card)
+        self.grown += n
+        session.flush()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/contracts?page_size=100",
+        "/contracts/{contract}?page_size=100",
+        "/claims?status=&page_size=100",
+        "/results?status=&page_size=100",
+        "/rate-cards?page_size=100",
+    ],
+)
+def test_a_result_financing_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
+    app, client, world, db_session, login_as, url
+):
+    outcomes = Outcomes(db_session, world)
+    login_as(world.user("officer_a"))
+    path = url.format(contract=outcomes.contract.id)
+    outcomes.grow(2)
+    few = _queries(app, client, path)
+    outcomes.grow(12)
+    many = _queries(app, client, path)
+    assert many == few, f"{path}: {few} queries with few rows, {many} with many"
+
+
+def test_the_claim_page_issues_the_same_number_of_queries_for_three_lines_and_for_three_hundred(
+    app, client, world, db_session, login_as
+):
+    from tests.outcome_factories import add_verified_results, make_claim
+
+    outcomes = Outcomes(db_session, world)
+    small, large = outcomes.providers[:2]
+    add_verified_results(db_session, outcomes.contract, small, 3)
+    add_verified_results(db_session, outcomes.contract, large, 300)
+    few_lines = make_claim(db_session, outcomes.contract, small)
+    many_lines = make_claim(db_session, outcomes.contract, large)
+    login_as(world.user("officer_a"))
+    few = _queries(app, client, f"/claims/{few_lines.id}")
+    many = _queries(app, client, f"/claims/{many_lines.id}?page=3")
+    assert many == few

@@ -9,6 +9,7 @@ from typing import Any
 from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_claims
@@ -16,16 +17,12 @@ from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.listing import paginate
 from fundapp.outcomes import budget as budgets
-from fundapp.outcomes import claims
+from fundapp.outcomes import claim_totals, claims
 from fundapp.outcomes.contract_schemas import (
     ClaimCreateSchema,
     PaymentSchema,
 )
-from fundapp.outcomes.models import (
-    Claim,
-    ClaimStatus,
-    OutcomeContract,
-)
+from fundapp.outcomes.models import Claim, ClaimLine, ClaimStatus, OutcomeContract
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
 from fundapp.web import done, handle_form, list_args
@@ -38,13 +35,17 @@ def claim_list() -> Any:
     scope = current_scope()
     # No status asked for: an officer starts with what awaits them; "All" (status=) shows everything.
     status = request.args.get("status", "submitted" if scope.is_payer_officer else "") or None
-    query = select(Claim).where(visible_claims(scope)).order_by(Claim.id.desc())
+    query = (
+        select(Claim)
+        .options(selectinload(Claim.contract), selectinload(Claim.investee))
+        .where(visible_claims(scope))
+        .order_by(Claim.id.desc())
+    )
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
     args = list_args("id")
     page = paginate(session, query, args["page"], args["page_size"])
-    contracts_shown = {c.contract_id: c.contract for c in page.items}
-    contract_budgets = {cid: budgets.budget(session, contract) for cid, contract in contracts_shown.items()}
+    contract_budgets = budgets.budgets_of(session, list({c.contract_id: c.contract for c in page.items}.values()))
     return render_template(
         "outcomes/claims.html",
         page=page,
@@ -100,17 +101,24 @@ def claim_detail(claim_id: int) -> Any:
     session = get_session()
     claim = load(session, Claim, claim_id, current_scope())
     scope = current_scope()
-    payer_names = {str(p.payer_id): p.payer.name for p in claim.contract.payers}
-    payer_totals: dict[str, Decimal] = {}
-    for line in claim.lines:
-        if line.status.value != "rejected":
-            for payer, amount in line.by_payer or []:
-                payer_totals[payer] = payer_totals.get(payer, Decimal("0")) + Decimal(amount)
+    args = list_args("position")
+    lines = paginate(
+        session,
+        select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.position),
+        args["page"],
+        args["page_size"],
+    )
+    # The split over the payers covers every line the payer has not rejected, not only the lines shown.
+    payer_totals = claim_totals.payer_amounts(
+        session, ClaimLine.claim_id, ClaimLine.claim_id == claim.id, claim_totals.NOT_REJECTED
+    )
     return render_template(
         "outcomes/claim.html",
         claim=claim,
-        payer_names=payer_names,
-        payer_totals=payer_totals,
+        page=lines,
+        lines=lines.items,
+        payer_names={str(p.payer_id): p.payer.name for p in claim.contract.payers},
+        payer_totals=payer_totals.get(claim.id, {}),
         budget=budgets.budget(session, claim.contract),
         needed=claims.approvals_needed(session, claim, _threshold()),
         can_decide=can(scope, "decide", claim),
@@ -177,7 +185,7 @@ def discard_claim(claim_id: int) -> Any:
 @access("login", obj=(Claim, "claim_id", "decide"))
 def reject_line(claim_id: int, line_id: int) -> Any:
     claim = _claim(claim_id, "decide")
-    line = next((line for line in claim.lines if line.id == line_id), None)
+    line = get_session().scalar(select(ClaimLine).where(ClaimLine.id == line_id, ClaimLine.claim_id == claim.id))
     if line is None:
         raise NotFound("This line is not part of the claim.")
     return reason_confirm(
@@ -220,7 +228,7 @@ def approve_claim(claim_id: int) -> Any:
         action=request.path,
         question=_(
             "Approve this claim for %(amount)s? Approved claims never change.",
-            amount=money(sum((line.payable for line in claim.lines if line.status.value != "rejected"), Decimal("0"))),
+            amount=money(claim_totals.approvable_amounts(get_session(), [claim.id])[claim.id]),
         ),
         warning=_(
             "Above %(limit)s two different officers sign: this is signature %(n)s of 2.",

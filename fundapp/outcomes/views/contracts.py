@@ -7,7 +7,8 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import (
@@ -25,6 +26,7 @@ from fundapp.db import get_session
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.i18n import money, percent
 from fundapp.investees.models import Investee
+from fundapp.listing import paginate
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
 from fundapp.outcomes.models import (
@@ -41,19 +43,22 @@ from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.contract_forms import ITEM_ROWS, load_contract_form, service_errors, simulation_schema
 from fundapp.outcomes.views.rate_cards import my_payers
 from fundapp.payers.models import OutcomePayer
-from fundapp.web import app_error_to_form, done, load_form
+from fundapp.web import app_error_to_form, done, list_args, load_form
 
 
 @bp.get("/contracts")
 @access("login")
 def contract_list() -> Any:
-    session = get_session()
-    rows = session.scalars(
+    query = (
         select(OutcomeContract)
         .where(visible_contracts(current_scope()))
-        .order_by(OutcomeContract.status, OutcomeContract.valid_from.desc())
-    ).all()
-    return render_template("outcomes/contracts.html", contracts=rows, can_create=is_officer_or_admin(current_scope()))
+        .order_by(OutcomeContract.status, OutcomeContract.valid_from.desc(), OutcomeContract.id.desc())
+    )
+    args = list_args("status")
+    page = paginate(get_session(), query, args["page"], args["page_size"])
+    return render_template(
+        "outcomes/contracts.html", page=page, contracts=page.items, can_create=is_officer_or_admin(current_scope())
+    )
 
 
 @bp.route("/contracts/new", methods=["GET", "POST"])
@@ -108,19 +113,29 @@ def contract_detail(contract_id: int) -> Any:
     session = get_session()
     contract = load(session, OutcomeContract, contract_id, current_scope())
     scope = current_scope()
-    contract_claims = session.scalars(
-        select(Claim).where(Claim.contract_id == contract.id, visible_claims(scope)).order_by(Claim.id.desc())
-    ).all()
-    counts = dict.fromkeys(ResultStatus, 0)
-    for result in session.scalars(
-        select(OutcomeResult).where(OutcomeResult.contract_id == contract.id, visible_results(scope))
-    ):
-        counts[result.status] += 1
+    args = list_args("id")
+    claims_page = paginate(
+        session,
+        select(Claim)
+        .options(selectinload(Claim.investee))
+        .where(Claim.contract_id == contract.id, visible_claims(scope))
+        .order_by(Claim.id.desc()),
+        args["page"],
+        args["page_size"],
+    )
+    counts = dict.fromkeys(ResultStatus, 0) | dict(
+        session.execute(
+            select(OutcomeResult.status, func.count())
+            .where(OutcomeResult.contract_id == contract.id, visible_results(scope))
+            .group_by(OutcomeResult.status)
+        ).all()
+    )
     return render_template(
         "outcomes/contract.html",
         contract=contract,
         budget=budgets.budget(session, contract),
-        claims=contract_claims,
+        page=claims_page,
+        claims=claims_page.items,
         result_counts=counts,
         can_edit=can(scope, "edit", contract),
         can_claim=can(scope, "claim", contract),

@@ -7,17 +7,19 @@ from typing import Any
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import acting_payers, is_officer_or_admin, visible
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.listing import paginate
 from fundapp.outcomes import contracts
 from fundapp.outcomes.models import RateCard
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.contract_forms import ITEM_ROWS, load_rate_card_form, service_errors
 from fundapp.payers.models import OutcomePayer
-from fundapp.web import done
+from fundapp.web import done, list_args
 
 
 def my_payers(session: Any) -> list[OutcomePayer]:
@@ -44,7 +46,15 @@ def rate_cards() -> Any:
                 errors = service_errors(exc, rows)
             else:
                 return done(_("Rate card %(name)s saved.", name=card.name), url_for("outcomes.rate_cards"))
-    cards = session.scalars(query).all()
+    args = list_args("name")
+    query = query.options(selectinload(RateCard.payer)).order_by(RateCard.id)
+    page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
-        "outcomes/rate_cards.html", cards=cards, payers=payers, values=values, errors=errors, rows=range(ITEM_ROWS)
+        "outcomes/rate_cards.html",
+        page=page,
+        cards=page.items,
+        payers=payers,
+        values=values,
+        errors=errors,
+        rows=range(ITEM_ROWS),
     ), (422 if errors else 200)

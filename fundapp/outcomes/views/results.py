@@ -7,6 +7,7 @@ from typing import Any
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, permitted_ids, visible_results
@@ -87,7 +88,12 @@ def result_list() -> Any:
     session = get_session()
     scope = current_scope()
     status = request.args.get("status", "pending") or None
-    query = select(OutcomeResult).where(visible_results(scope)).order_by(OutcomeResult.achieved_on, OutcomeResult.id)
+    query = (
+        select(OutcomeResult)
+        .options(selectinload(OutcomeResult.contract), selectinload(OutcomeResult.investee))
+        .where(visible_results(scope))
+        .order_by(OutcomeResult.achieved_on, OutcomeResult.id)
+    )
     if status in {s.value for s in ResultStatus}:
         query = query.where(OutcomeResult.status == ResultStatus(status))
     args = list_args("achieved_on")
