@@ -76,7 +76,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
 
     page.get_by_role("link", name="Disburse").click()
     expect(page.get_by_role("heading", name=f"Disburse {reference}")).to_be_visible()
-    expect(page.get_by_label("Amount (EUR)")).to_have_value(re.compile(r"^24000(\.00)?$"))
+    expect(page.get_by_label("Amount (EUR)")).to_have_value(re.compile(r"^24,000(\.00)?$"))
     page.get_by_label(re.compile(r"^Date\W*$")).fill(disbursed_on.isoformat())
     page.get_by_label("Reference", exact=True).fill("bank 2024-0815")
     shot("disburse-form")
