@@ -97,8 +97,8 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
 def test_an_administrator_sees_the_counts_of_the_installation(app, rw, rsession):
     html = _home(app, rw.user("admin"))
     assert "The installation" in html
-    assert 'KPI reports awaiting review</th><td class="num">1</td>' in html
-    assert 'Claims awaiting approval</th><td class="num">0</td>' in html
+    assert 'KPI reports awaiting review</th><td class="utrecht-table__cell--numeric-column">1</td>' in html
+    assert 'Claims awaiting approval</th><td class="utrecht-table__cell--numeric-column">0</td>' in html
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_number_of_investees(app, rw, rsession):
