@@ -274,7 +274,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     lines = page.locator("h2:has-text('Lines') + .table-scroll table tbody tr")
     assert lines.count() >= 2
     # Before approval the page shows what each payer's share of the payable amount would be.
-    shares = page.locator("h2:has-text('Split over the payers') + table tbody tr")
+    shares = page.locator("h2:has-text('Split over the payers') + .table-scroll table tbody tr")
     expect(shares.filter(has_text="Gemeente Rotterdam")).to_have_count(1)
     expect(shares.filter(has_text="Provincie Zuid-Holland")).to_have_count(1)
     shot("claim-submitted")
@@ -334,7 +334,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     page.get_by_role("button", name="Record payment").click()
     expect(flash(page)).to_have_text("Payment recorded.")
     expect(heading.locator(".utrecht-status-badge")).to_have_text("paid")
-    split = page.locator("h2:has-text('Split over the payers') + table tbody tr")
+    split = page.locator("h2:has-text('Split over the payers') + .table-scroll table tbody tr")
     approved = payable - rejected_payable
     expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text(f"€{approved * 7 / 10:,.2f}")
     expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text(f"€{approved * 3 / 10:,.2f}")

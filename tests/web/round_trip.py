@@ -59,7 +59,9 @@ def field_error(page: str, name: str) -> str | None:
 
 
 def all_errors(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="utrecht-form-field-error-message[^"]*"[^>]*>([^<]*)</p>', page)]
+    return [
+        html.unescape(m) for m in re.findall(r'<p class="utrecht-form-field-error-message[^"]*"[^>]*>([^<]*)</p>', page)
+    ]
 
 
 def form_inputs(page: str) -> set[str]:

@@ -52,7 +52,12 @@ def _field_error(page: str, name: str) -> str | None:
 
 
 def _flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<div class="utrecht-alert utrecht-alert--[a-z]+"><p class="utrecht-alert__message">([^<]*)</p>', page)]
+    return [
+        html.unescape(m)
+        for m in re.findall(
+            r'<div class="utrecht-alert utrecht-alert--[a-z]+"><p class="utrecht-alert__message">([^<]*)</p>', page
+        )
+    ]
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -240,8 +245,12 @@ def test_investee_detail_shows_facts_and_marks_a_lapsed_label(db_session, world,
         for row in page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     }
     assert 'class="utrecht-status-badge utrecht-status-badge--danger"' in rows["B Corp"] and "lapsed" in rows["B Corp"]
-    assert 'class="utrecht-status-badge utrecht-status-badge--success"' in rows["Social Enterprise NL member"]  # valid through today
-    assert 'class="utrecht-status-badge utrecht-status-badge--success"' in next(v for k, v in rows.items() if k.startswith("PSO"))  # no end date
+    assert (
+        'class="utrecht-status-badge utrecht-status-badge--success"' in rows["Social Enterprise NL member"]
+    )  # valid through today
+    assert 'class="utrecht-status-badge utrecht-status-badge--success"' in next(
+        v for k, v in rows.items() if k.startswith("PSO")
+    )  # no end date
     assert "Edit investee" not in page  # a member may see, not change
 
 
