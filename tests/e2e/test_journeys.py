@@ -151,7 +151,7 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     shot("impact-page")
 
     # A period the download form offers that has no report yet (the demo reported the three before).
-    received = page.locator("h2:has-text('Reports received') + table tbody tr td:first-child").all_inner_texts()
+    received = page.locator("h2:has-text('Reports received') + .table-scroll table tbody tr td:first-child").all_inner_texts()
     offered = page.get_by_label("Period").locator("option").all_inner_texts()
     period = next(p for p in offered if p not in received)
     assert period not in received
@@ -220,7 +220,7 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(f"KPI report {period}")
     expect(heading.locator(".utrecht-status-badge")).to_have_text("draft")
-    values = page.locator("h2:has-text('Values') + table")
+    values = page.locator("h2:has-text('Values') + .table-scroll table")
     for code in codes:
         expect(values.locator("tr", has_text=code)).to_contain_text("12")
     expect(page.locator("body")).not_to_contain_text("111222333")
@@ -239,7 +239,7 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     shot("submitted")
 
     page.get_by_role("link", name="Fietsfabriek Zuid").first.click()
-    schedule = page.locator("h2:has-text('Reporting schedule') + table")
+    schedule = page.locator("h2:has-text('Reporting schedule') + .table-scroll table")
     expect(schedule.locator("tr", has_text=period)).to_contain_text("awaiting review")
     shot("impact-page-after")
 
