@@ -87,3 +87,33 @@ def test_the_theme_sets_tokens_the_components_read():
     assert len(tokens) > 100
     read = set(re.findall(r"var\(\s*(--utrecht-[a-z0-9-]+)", css))
     assert sorted(tokens - read) == []
+
+
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+OLD = "num|button|secondary|danger|tag|flash|actions|error|error-summary|confirm|search|field|has-error|table-wrap"
+OLD_CLASSES = rf'class="(?:[^"]*\s)?(?:{OLD})(?:\s[^"]*)?"'
+
+
+def test_templates_use_the_components_and_not_the_old_class_names():
+    # A page added or merged with the old markup would miss its look and its narrow-screen layout.
+    markup = {t.relative_to(ROOT): re.sub(r"{%.*?%}|{{.*?}}", " ", t.read_text()) for t in TEMPLATES}
+    old = [f"{name}: {m.group(0)}" for name, text in markup.items() for m in re.finditer(OLD_CLASSES, text)]
+    assert old == []
+
+
+def test_every_table_of_a_page_sits_in_a_named_scroll_box_and_every_button_is_a_component():
+    box = re.compile(r'<div class="table-scroll" tabindex="0" role="region" aria-label(?:ledby)?="[^"]+">$')
+    texts = {t.relative_to(ROOT): t.read_text() for t in TEMPLATES}
+    loose = [
+        f"{name}: {m.group(0)}"
+        for name, text in texts.items()
+        for m in re.finditer(r"<table\b[^>]*>", text)
+        if not box.search(text[: m.start()])
+    ]
+    assert loose == []
+    plain = [
+        f"{t.relative_to(ROOT)}: {m.group(0)}"
+        for t in TEMPLATES
+        for m in re.finditer(r"<button\b(?![^>]*class=\"[^\"]*utrecht-(?:link-)?button)[^>]*>", t.read_text())
+    ]
+    assert plain == []
