@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from fundapp.labels import label
-from fundapp.xlsx import DATE_FORMAT, MONEY_FORMAT, cell_value, set_widths, to_bytes, write_header
+from fundapp.xlsx import DATE_FORMAT, MONEY_FORMAT, cell_value, fit_columns, set_widths, to_bytes, write_header
 
 
 def schedule_workbook(view: Any) -> io.BytesIO:
@@ -64,7 +64,9 @@ def schedule_workbook(view: Any) -> io.BytesIO:
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=cell_value(value))
-            if column == 2:
+            if column == 1:
+                cell.number_format = "0"
+            elif column == 2:
                 cell.number_format = DATE_FORMAT
             elif 3 <= column <= 7:
                 cell.number_format = MONEY_FORMAT
@@ -77,4 +79,5 @@ def schedule_workbook(view: Any) -> io.BytesIO:
         cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     set_widths(sheet, [8, 14, 14, 14, 14, 14, 16, 14])
+    fit_columns(sheet, 3)  # the title on row 1 runs across the columns
     return to_bytes(workbook)

@@ -131,19 +131,8 @@ def _payer_charts(report: payer_report.PayerReport) -> dict[str, Any]:
     rows = report.budgets
     if not rows:
         return {"budget": None}
-    zero = 0
-    return {
-        "budget": charts.bar_chart(
-            _("Budget use"),
-            [b.contract for b in rows],
-            [
-                (_("Approved"), [b.row.approved for b in rows]),
-                (_("Paid"), [b.row.paid for b in rows]),
-                (_("Remaining"), [b.row.remaining if b.row.remaining is not None else zero for b in rows]),
-            ],
-            report.locale,
-        )
-    }
+    bars = [charts.BudgetBar(b.contract, b.row.committed, b.row.claimed, b.row.approved, b.row.paid) for b in rows]
+    return {"budget": charts.budget_chart(_("Budget use"), bars, texts.budget_parts(), report.locale)}
 
 
 def _slug(name: str, fallback: int) -> str:

@@ -71,7 +71,7 @@ def test_a_payer_officer_sees_claims_awaiting_approval_beside_the_budget_left(ap
     html = _home(app, rw.user("officer_a"))
     assert f"/claims/{claim.id}" in html
     assert "€1,000.00" in html and "€99,000.00" in html  # the claim, and the cap left after the paid claim
-    assert "RF-REPORT: approved €1,000.00, paid €1,000.00, remaining €99,000.00" in html
+    assert "Awaiting approval €1,000.00; Not yet claimed €98,000.00" in html  # the budget bar, written out
     assert "data:image/svg+xml;base64," in html
     assert "No claims are waiting for you." not in html
     other = _home(app, rw.user("officer_b"))

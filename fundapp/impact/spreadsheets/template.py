@@ -15,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from fundapp.participants import MAX_LENGTH as REFERENCE_MAX_LENGTH
+from fundapp.xlsx import fit_columns
 
 from . import layout
 from .identity import TemplateIdentity
@@ -93,6 +94,7 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
     )
     for column, width in zip("ABCD", (24, 60, 16, 20), strict=True):
         sheet.column_dimensions[column].width = width
+    fit_columns(sheet, 3)
     sheet.protection.sheet = True
 
 
@@ -189,6 +191,7 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
         sheet.add_data_validation(validation)
     for letter, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50), strict=True):
         sheet.column_dimensions[letter].width = width
+    fit_columns(sheet, layout.HEADER_ROW)
     sheet.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     # Protection guides the investee to the yellow cells; it is not security (no password).
     sheet.protection.sheet = True
@@ -251,6 +254,7 @@ def _write_participants_sheet(
         dimension.fill = INPUT_FILL
         if column in date_columns:
             dimension.number_format = DATE_NUMBER_FORMATS[language]
+    fit_columns(sheet, layout.HEADER_ROW)
     for row in range(layout.TITLE_ROW, layout.HEADER_ROW):  # the title block keeps a plain background
         for column in range(1, layout.P_WIDTH + 1):
             sheet.cell(row, column).fill = PLAIN_FILL
