@@ -151,7 +151,9 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     shot("impact-page")
 
     # A period the download form offers that has no report yet (the demo reported the three before).
-    received = page.locator("h2:has-text('Reports received') + .table-scroll table tbody tr td:first-child").all_inner_texts()
+    received = page.locator(
+        "h2:has-text('Reports received') + .table-scroll table tbody tr td:first-child"
+    ).all_inner_texts()
     offered = page.get_by_label("Period").locator("option").all_inner_texts()
     period = next(p for p in offered if p not in received)
     assert period not in received
