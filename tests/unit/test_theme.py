@@ -45,6 +45,7 @@ TEXT_PAIRS = [
     ("surface", "bad"),
     ("surface", "bad-dark"),
     ("surface", "night"),
+    ("surface", "night-hover"),
     ("ink", "ok-soft"),
     ("ink", "warn-soft"),
     ("ink", "bad-soft"),
