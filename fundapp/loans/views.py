@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -15,6 +16,7 @@ from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investee
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import date_filter
 from fundapp.investees.models import Investee
 from fundapp.labels import options
 from fundapp.listing import paginate, sort_by
@@ -36,7 +38,7 @@ from fundapp.loans.schemas import (
 from fundapp.loans.servicing import Prepayment
 from fundapp.money import ZERO
 from fundapp.validation import Day
-from fundapp.web import confirm_with_reason, done, handle_form, list_args, load_form
+from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form
 
 bp = Blueprint("loans", __name__)
 SORTABLE = {
@@ -208,7 +210,7 @@ DEFAULT_TERMS = {
     "amortization": "annuity",
     "grace_on_principal": "0",
     "day_count": "30/360",
-    "installment_multiple": "0.01",
+    "installment_multiple": Decimal("0.01"),
 }
 
 
@@ -498,7 +500,7 @@ def reverse(loan_id: int, event_id: int) -> Any:
             "Reverse the %(kind)s of %(amount)s on %(date)s (%(ref)s)? It stays in the history, marked reversed.",
             kind=str(options([event.kind])[0][1]),
             amount=_money(event.amount),
-            date=event.on.isoformat(),
+            date=date_filter(event.on, "long"),
             ref=event.reference or "–",
         ),
     )
@@ -510,7 +512,7 @@ def preview() -> Any:
     """A schedule calculator: weigh an offer before logging a loan. Writes nothing."""
     schedule = None
     errors: dict[str, list[str]] = {}
-    values: Any = {**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()}
+    values: Any = as_typed_values({**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()})
     if request.method == "POST":
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors
