@@ -16,9 +16,9 @@ from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investee
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
-from fundapp.i18n import date_filter
+from fundapp.i18n import date_filter, number
 from fundapp.investees.models import Investee
-from fundapp.labels import options
+from fundapp.labels import label, options
 from fundapp.listing import paginate, sort_by
 from fundapp.loans import portfolio as book
 from fundapp.loans import services
@@ -131,7 +131,24 @@ def detail(loan_id: int) -> Any:
         can_edit=can(current_scope(), "edit", loan),
         EventKind=EventKind,
         LoanStatus=LoanStatus,
+        term_lines=term_lines,
     )
+
+
+def term_lines(terms: dict[str, Any]) -> list[tuple[str, str]]:
+    """A restructuring's or rate change's new terms as a person reads them: labels, not field names."""
+    labels = {
+        "number_of_installments": _("Number of installments"),
+        "annual_rate": _("Annual interest rate (%)"),
+        "frequency": _("Frequency"),
+        "amortization": _("Amortization"),
+        "grace_periods": _("Grace on principal (installments)"),
+        "first_due_date": _("First due date"),
+    }
+    shown = {"annual_rate": number, "first_due_date": date_filter, "frequency": label, "amortization": label}
+    return [
+        (labels.get(key, key), shown.get(key, str)(value)) for key, value in terms.items() if value not in (None, "")
+    ]
 
 
 def _term_fields() -> list[dict[str, Any]]:

@@ -154,3 +154,19 @@ def test_the_indicator_catalog_shows_units_in_the_readers_words(login_as, world,
     assert any(unit in cell for cell in cells) and words in cells
     if lang == "nl":
         assert "tco2e" not in cells and "households" not in cells
+
+
+def test_a_restructurings_new_terms_are_named_by_their_labels_with_dates_and_numbers_the_readers_way(
+    world, db_session, manager
+):
+    from decimal import Decimal
+
+    from fundapp.loans import services
+    from tests.factories import ACTOR
+
+    terms = {"number_of_installments": 30, "annual_rate": Decimal("4.5"), "first_due_date": date(2024, 9, 1)}
+    services.restructure(db_session, ACTOR, world.loan_a, date(2024, 8, 1), terms, "cash flow")
+    db_session.flush()
+    page = manager.get(f"/loans/{world.loan_a.id}").get_data(as_text=True)
+    assert "Aantal termijnen: 30, Rente per jaar (%): 4,5, Eerste vervaldatum: 1-9-2024" in page
+    assert "number_of_installments" not in page and "annual_rate" not in page
