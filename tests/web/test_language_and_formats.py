@@ -127,7 +127,7 @@ def test_the_schedule_workbook_holds_real_dates_in_the_readers_format_under_a_na
     response = manager.get(f"/api/v1/loans/{world.loan_a.id}/schedule.xlsx?as_of=2024-04-20")
     assert file_name.format(ref=world.loan_a.reference) in response.headers["Content-Disposition"]
     sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
-    due = [row for row in sheet.iter_rows() if row[0].value == 1][0][1]
+    due = next(row for row in sheet.iter_rows() if row[0].value == 1)[1]
     assert isinstance(due.value, datetime) and due.value.date() == date(2024, 2, 15)
     assert due.number_format == number_format
 
