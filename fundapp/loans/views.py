@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -145,7 +146,12 @@ def term_lines(terms: dict[str, Any]) -> list[tuple[str, str]]:
         "grace_periods": _("Grace on principal (installments)"),
         "first_due_date": _("First due date"),
     }
-    shown = {"annual_rate": number, "first_due_date": date_filter, "frequency": label, "amortization": label}
+    shown: dict[str, Callable[[Any], str]] = {
+        "annual_rate": number,
+        "first_due_date": date_filter,
+        "frequency": label,
+        "amortization": label,
+    }
     return [
         (labels.get(key, key), shown.get(key, str)(value)) for key, value in terms.items() if value not in (None, "")
     ]
