@@ -16,7 +16,6 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 PERCENT_FORMAT = "0.00%"
-DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="0D2B45")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

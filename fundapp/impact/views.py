@@ -121,7 +121,10 @@ def new_indicator() -> Any:
             "name": "unit",
             "label": _("Unit"),
             "required": True,
-            "help": _("people, fte, hours, eur, kg, tco2e, percent"),
+            "help": _(
+                "A unit code (people, households, fte, hours, eur, kg, tco2e, percent, count) is shown in each "
+                "reader's language; any other word is shown as typed."
+            ),
         },
         {"name": "value_type", "label": _("Value type"), "required": True, "options": options(list(ValueType))},
         {
@@ -340,7 +343,7 @@ def template(investee_id: int) -> Any:
         io.BytesIO(sheets.build_template(context)),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"kpi-{investee.kvk_number}-{context.period}.xlsx",
+        download_name=sheets.template_file_name(context),
     )
 
 

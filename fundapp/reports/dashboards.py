@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, memberships
 from fundapp.funds.models import Fund
+from fundapp.i18n import unit_label
 from fundapp.impact import plans
 from fundapp.impact.models import Submission, SubmissionStatus
 from fundapp.impact.periods import Frequency, Period
@@ -85,7 +86,13 @@ def _key_trend(session: Session, fund_id: int, today: date, words: dict[str, Any
     values = [series.get((top, label)) for label in window]
     name = indicator.name(locale)
     chart = charts.trend_chart(
-        f"{name} ({indicator.unit})", window, values, [None] * len(window), None, words["names"], locale
+        f"{name} ({unit_label(indicator.unit, locale)})",
+        window,
+        values,
+        [None] * len(window),
+        None,
+        words["names"],
+        locale,
     )
     return KeyTrend(name, indicator.unit, window, values, chart)
 

@@ -34,7 +34,9 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def date_format(locale: str) -> str:
-    return "dd-mm-yyyy" if locale == "nl" else "yyyy-mm-dd"
+    from fundapp.formats import excel_date_format
+
+    return excel_date_format(locale)
 
 
 def value_format(unit: str, value_type: str = "") -> str:
@@ -208,7 +210,7 @@ def heading(title: str, report: Any) -> list[str]:
 def generated_line(report: Any) -> str:
     from fundapp.i18n import date_filter
 
-    return _("Generated on %(day)s", day=date_filter(report.generated_on))
+    return _("Generated on %(day)s", day=date_filter(report.generated_on, "long"))
 
 
 def social_sheet(workbook: Workbook, social: Any, locale: str, heading: Sequence[str]) -> Worksheet:

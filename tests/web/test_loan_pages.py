@@ -25,7 +25,7 @@ def eur(amount: str) -> str:
 
 
 def day(value: date) -> str:
-    return format_date(value, "medium", locale="en")
+    return format_date(value, "d MMM yyyy", locale="en")
 
 
 class Page(HTMLParser):
@@ -202,7 +202,7 @@ def test_the_loan_page_shows_the_schedule_with_paid_and_overdue_tags(client, wor
     html = response.get_data(as_text=True)
     assert html.count('<span class="utrecht-status-badge utrecht-status-badge--danger">overdue</span>') == 2
     assert html.count('<span class="utrecht-status-badge utrecht-status-badge--success">paid</span>') == 1
-    assert f"36</div>days past due on {day(date(2024, 4, 20))}" in html.replace("\n", "")
+    assert "36</div>days past due on 20 April 2024" in html.replace("\n", "")
     assert f"{eur('886.42')} overdue" in page.text
 
 

@@ -87,7 +87,7 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
     rsession.flush()
     html = _home(app, rw.user("member_a"))
     assert "Impact report 2026-Q3: overdue" in html
-    assert "Next installment of loan" in html and "Dec 1, 2026" in html
+    assert "Next installment of loan" in html and "1 December 2026" in html
     assert "Targets and actuals · 2026-Q2" in html and "100 %" in html  # 12 of 12 people
     assert "RF-REPORT" not in html or "Werk" in html
     assert "€1,000.00" in html and "paid" in html
