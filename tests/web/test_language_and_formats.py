@@ -16,19 +16,19 @@ from tests.factories import make_plan
 
 def _summary(page: str) -> list[str]:
     """The lines of the error summary above the form, as a person reads them."""
-    block = re.search(r'<div class="error-summary".*?</ul>', page, re.S)
+    block = re.search(r'<div class="utrecht-alert utrecht-alert--error app-error-summary".*?</ul>', page, re.S)
     assert block, page[:500]
     items = re.findall(r"<li>(.*?)</li>", block.group(0), re.S)
     return [html.unescape(re.sub(r"<[^>]+>", "", item)).strip() for item in items]
 
 
 def _field_error(page: str, name: str) -> str | None:
-    match = re.search(rf'<p class="error" id="f-{name}-error">([^<]*)</p>', page)
+    match = re.search(rf'<p class="utrecht-form-field-error-message[^"]*" id="f-{name}-error">([^<]*)</p>', page)
     return html.unescape(match.group(1)) if match else None
 
 
 def _value(page: str, name: str) -> str:
-    match = re.search(rf'<input id="f-{name}" name="{name}"[^>]*value="([^"]*)"', page)
+    match = re.search(rf'<input (?:class="[^"]*" )?id="f-{name}" name="{name}"[^>]*value="([^"]*)"', page)
     assert match, name
     return html.unescape(match.group(1))
 
@@ -82,7 +82,10 @@ def test_a_services_refusal_is_named_by_the_fields_label_with_its_dates_the_dutc
     }
     page = client.post(f"/contracts/{world.contract_a.id}/results/new", data=form).get_data(as_text=True)
     assert "Datum behaald: Het contract loopt van 1 januari 2026 tot en met 31 december 2027." in _summary(page)
-    assert "2026-01-01" not in page.split('<div class="error-summary"')[1].split("</div>")[0]
+    assert (
+        "2026-01-01"
+        not in page.split('<div class="utrecht-alert utrecht-alert--error app-error-summary"')[1].split("</div>")[0]
+    )
 
 
 # --- 10. dates and prefilled numbers ------------------------------------------------------------------------
