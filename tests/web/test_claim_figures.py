@@ -78,7 +78,7 @@ def test_after_a_line_is_rejected_the_claim_page_shows_payable_totals_without_it
     page = _page(client, f"/claims/{claim.id}")
     assert f"{eur('14400.00')} payable" in page.text
     assert f"{eur('18000.00')} payable" not in page.text
-    assert f"{eur('3600.00')} rejected (1 line)" in page.text
+    assert f"{eur('3600.00')} rejected (lines: 1)" in page.text
     totals = page.tables[0][-1]
     assert (totals[-5], totals[-2]) == (eur("18000.00"), eur("14400.00"))  # gross of every line, payable without
     rejected = _line_row(page, "5")
@@ -110,7 +110,7 @@ def test_rejecting_the_whole_claim_leaves_nothing_payable(browser, world, db_ses
     db_session.refresh(stored)
     assert stored.total_payable == Decimal("0.00")
     page = _page(client, f"/claims/{claim.id}")
-    assert f"{eur('0.00')} payable" in page.text and f"{eur('18000.00')} rejected (5 lines)" in page.text
+    assert f"{eur('0.00')} payable" in page.text and f"{eur('18000.00')} rejected (lines: 5)" in page.text
 
 
 # --- 2. a rejected result shows the officer's reason to the provider -----------------------------------------------
