@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -58,7 +59,7 @@ class Budget:
     payers: list[BudgetRow]
     investor: InvestorPosition | None
 
-    def own(self, payer_ids: set[int]) -> BudgetRow | None:
+    def own(self, payer_ids: Collection[int]) -> BudgetRow | None:
         """The part of the budget that is these payers' own (an officer's), or None when none of them pays here."""
         rows = [row for row in self.payers if row.payer_id in payer_ids]
         if not rows:
@@ -99,13 +100,14 @@ def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, 
             .group_by(Claim.contract_id)
         ).all()
     )
-    approved: dict[int, Decimal] = dict(
-        session.execute(
+    approved: dict[int, Decimal] = {
+        contract_id: amount or ZERO
+        for contract_id, amount in session.execute(
             select(Claim.contract_id, func.sum(Claim.approved_amount))
             .where(Claim.contract_id.in_(ids), Claim.status.in_(APPROVED))
             .group_by(Claim.contract_id)
-        ).all()
-    )
+        )
+    }
     claimed_by_payer = payer_amounts(session, Claim.contract_id, *asked)
     splits: dict[tuple[int, int, bool], Decimal] = {
         (contract_id, payer_id, bool(paid)): amount or ZERO

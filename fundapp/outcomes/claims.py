@@ -285,7 +285,7 @@ def _release_results(session: Session, claim: Claim, reasons: dict[int, str], re
     for result in session.scalars(select(OutcomeResult).where(OutcomeResult.claim_line_id.in_(list(reasons)))):
         if rejected:
             result.status = ResultStatus.REJECTED
-            result.rejection_reason = reasons[result.claim_line_id]
+            result.rejection_reason = reasons.get(result.claim_line_id or 0, "")
         result.claim_line_id = None
 
 

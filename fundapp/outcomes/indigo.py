@@ -235,4 +235,5 @@ def _payments(session: Session, contract: OutcomeContract) -> list[dict[str, Any
             "amount": _v(_amount(amount)),
         }
         for payer, paid_on, amount, period in paid
+        if paid_on is not None  # the query keeps paid parts only
     ]

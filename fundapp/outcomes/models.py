@@ -227,9 +227,10 @@ class Claim(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
-    # Paid once every payer has paid its part (ClaimPayerSplit): the date of the last part, the parts' references.
+    # Set once every payer has paid its part (ClaimPayerSplit, which keeps each part's own date and reference):
+    # the date of the last part, and the parts' references (cut at the column's length).
     paid_on: Mapped[date | None] = mapped_column(Date)
-    payment_reference: Mapped[str] = mapped_column(Text, default="")
+    payment_reference: Mapped[str] = mapped_column(String(120), default="")
     approvals_required: Mapped[int | None] = mapped_column(Integer)
     # Optimistic lock: two officers deciding at once cannot both succeed.
     version: Mapped[int] = mapped_column(Integer, default=1)

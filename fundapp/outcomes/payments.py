@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
 
 from fundapp import audit
 from fundapp.auth.models import User
@@ -29,9 +30,8 @@ def outstanding(claim: Claim) -> list[ClaimPayerSplit]:
 def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, paid_on: date, reference: str) -> Claim:
     """The officer's payer paid its part (date, reference); the claim is paid once every payer's part is.
 
-    Each part is recorded once: recording it again, or paying a paid claim, is a 409. The claim's own
-    reference lists the parts' references so far, so it changes with every part and its version guards
-    two officers recording at the same moment (one of them is told 409).
+    Each part is recorded once: recording it again, or paying a paid claim, is a 409. Every part touches
+    the claim, so its version guards two officers recording at the same moment (one of them is told 409).
     """
     before = claim.status
     next_status(claim.status, "pay")
@@ -43,11 +43,12 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
         raise Conflict("Your part of this claim has already been recorded as paid.")
     for split in parts:
         split.paid_on, split.payment_reference = paid_on, reference
-    paid = [split for split in claim.splits if split.paid_on is not None]
-    claim.payment_reference = "; ".join(split.payment_reference for split in paid)
+    flag_modified(claim, "payment_reference")
     if not outstanding(claim):
+        paid = [split for split in claim.splits if split.paid_on is not None]
         claim.status = ClaimStatus.PAID
         claim.paid_on = max(split.paid_on for split in paid if split.paid_on is not None)
+        claim.payment_reference = "; ".join(split.payment_reference for split in paid)[:120]
     session.flush()
     audit.record(
         session,

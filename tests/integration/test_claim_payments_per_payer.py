@@ -108,3 +108,18 @@ def test_the_indigo_export_publishes_each_payers_payment_on_the_date_it_paid(db_
     ]
     total = indigo.export(db_session, contract)["overall_project_finance"]["total_outcome_payments_made"]
     assert total["amount"]["value"] == "14400.00"
+
+
+def test_each_payers_payment_touches_the_claim_so_two_recorded_at_once_cannot_both_pass(
+    db_session, world, paid_in_part
+):
+    # The claim's version refuses the second of two officers recording at the same moment (it is told 409),
+    # also when the first payment leaves the claim partly paid.
+    contract = db_session.get(OutcomeContract, paid_in_part.contract_id)
+    make_result(db_session, contract, world.investee_a, participant="P-9", achieved_on=date(2026, 4, 2))
+    officer = world.user("officer_a")
+    claim = make_claim(db_session, contract, world.investee_a, "2026-Q2", approve_by=[officer])
+    before = claim.version
+    payments.record_payment(db_session, officer, Scope.of_user(officer), claim, date(2026, 6, 1), "GEM-A-2")
+    db_session.flush()
+    assert (claim.status, claim.version) == (ClaimStatus.APPROVED, before + 1)

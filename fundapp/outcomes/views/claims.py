@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible_claims
+from fundapp.auth.policy import can, load, payer_rows_of, visible_claims
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.i18n import date_filter, money
@@ -48,10 +48,13 @@ def claim_list() -> Any:
         query = query.where(Claim.status == ClaimStatus(status))
     args = list_args("id")
     page = paginate(session, query, args["page"], args["page_size"])
-    contract_budgets = budgets.budgets_of(session, list({c.contract_id: c.contract for c in page.items}.values()))
     # An officer sees what is left of their own payer's share, as on the home page; anyone else the whole contract.
+    contracts_shown = {c.contract_id: c.contract for c in page.items}
+    contract_budgets = budgets.budgets_of(session, list(contracts_shown.values()))
     left = {
-        contract_id: budget.own(scope.payer_ids) if scope.is_payer_officer else budget.contract
+        contract_id: budget.own({row.payer_id for row in payer_rows_of(scope, contracts_shown[contract_id])})
+        if scope.is_payer_officer
+        else budget.contract
         for contract_id, budget in contract_budgets.items()
     }
     return render_template(
@@ -138,6 +141,7 @@ def claim_detail(claim_id: int) -> Any:
         my_signature=_my_signature(claim),
         my_splits=payments.own_splits(claim, scope),
         ClaimStatus=ClaimStatus,
+        ZERO=ZERO,  # a variable, not a literal: Jinja would format a constant once, in the first reader's language
     )
 
 

@@ -1,5 +1,4 @@
-"""a claim's payable total leaves its rejected lines out; results rejected in a claim carry the officer's reason;
-a claim's payment reference lists each payer's reference
+"""a claim's payable total leaves its rejected lines out; results rejected in a claim carry their line's reason
 
 Revision ID: 0013
 Revises: 0012
@@ -8,7 +7,6 @@ Create Date: 2026-12-05 13:00:00
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
 
 revision = '0013'
@@ -27,10 +25,6 @@ LINE_REASON = (
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('claims', schema=None) as batch_op:
-        batch_op.alter_column(
-            'payment_reference', existing_type=sa.String(length=120), type_=sa.Text(), existing_nullable=False
-        )
     # Scaled integers on SQLite, NUMERIC on PostgreSQL: either way the sum and the difference are exact.
     op.execute(f"UPDATE claims SET total_payable = total_payable - {REJECTED_PAYABLE}")
     op.execute(
@@ -45,8 +39,3 @@ def downgrade() -> None:
         f"WHERE status = 'rejected' AND rejection_reason = {LINE_REASON}"
     )
     op.execute(f"UPDATE claims SET total_payable = total_payable + {REJECTED_PAYABLE}")
-    op.execute("UPDATE claims SET payment_reference = SUBSTR(payment_reference, 1, 120)")
-    with op.batch_alter_table('claims', schema=None) as batch_op:
-        batch_op.alter_column(
-            'payment_reference', existing_type=sa.Text(), type_=sa.String(length=120), existing_nullable=False
-        )
