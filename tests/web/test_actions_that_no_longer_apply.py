@@ -175,6 +175,15 @@ def test_a_contract_waiting_for_a_party_cannot_be_started_from_its_page(browser,
     gone(client, f"/contracts/{draft.id}/activate", f"/contracts/{draft.id}", "still waiting for: Investee A")
 
 
+def test_a_running_contract_has_nothing_to_accept_or_start(browser, world, contract):
+    client = browser(world.user("officer_a"))
+    target = f"/contracts/{contract.id}"
+    gone(
+        client, f"/contracts/{contract.id}/accept", target, "There is nothing left for you to accept in this contract."
+    )
+    gone(client, f"/contracts/{contract.id}/activate", target, "This contract has already started.")
+
+
 def test_a_verified_result_has_no_rejection_page(browser, world, db_session, contract):
     result = make_result(db_session, contract, world.investee_a, "X", participant="P-9", achieved_on=date(2026, 3, 1))
     client = browser(world.user("officer_a"))
