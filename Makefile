@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test install system-check lint test-postgres clean bench translations
+.PHONY: run test install system-check lint test-postgres clean bench translations vendor
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found); try: make PYTHON=python3 ..."; exit 1; }
@@ -49,3 +49,19 @@ translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -k lazy_gettext -k ValidationFailed:1 -k field:2 -k Conflict:1 -k Forbidden:1 -k NotFound:1 -k InvalidTransition:1 -k Unauthorized:1 -k LoginFailed:1 -k AccountLocked:1 -k TooManyAttempts:1 -k ValidationError:1 -k AppError:1 --no-location --sort-output -o fundapp/translations/messages.pot .
 	$(BIN)/pybabel update -i fundapp/translations/messages.pot -d fundapp/translations -l nl --no-fuzzy-matching
 	$(BIN)/pybabel compile -d fundapp/translations -l nl
+
+# Refresh the vendored NL Design System CSS (README, "Look and accessibility"): npm fetches the pinned
+# package into a temporary directory; its stylesheet and licence are copied into static/vendor/utrecht/.
+UTRECHT_CSS_VERSION := 9.0.4
+vendor:
+	@command -v npm >/dev/null 2>&1 || { echo "npm is needed to refresh the vendored CSS (apt-get install npm)"; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	  (cd "$$tmp" && npm pack --silent @utrecht/component-library-css@$(UTRECHT_CSS_VERSION) >/dev/null) && \
+	  tar -xzf "$$tmp"/utrecht-component-library-css-$(UTRECHT_CSS_VERSION).tgz -C "$$tmp" && \
+	  mkdir -p static/vendor/utrecht && \
+	  cp "$$tmp"/package/dist/index.css static/vendor/utrecht/component-library.css && \
+	  cp "$$tmp"/package/LICENSE.md static/vendor/utrecht/LICENSE.md && \
+	  printf '%s\n' "@utrecht/component-library-css $(UTRECHT_CSS_VERSION) (EUPL-1.2), from npm by make vendor." \
+	    "component-library.css is the package's dist/index.css, unchanged; LICENSE.md is its licence." \
+	    > static/vendor/utrecht/NOTICE
+	@echo "static/vendor/utrecht/ now holds @utrecht/component-library-css $(UTRECHT_CSS_VERSION)"

@@ -7,11 +7,11 @@ from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, format_datetime, get_locale
 
+from fundapp.formats import DATE_PATTERNS, LANGUAGES, format_day, unit_words
 from fundapp.money import round_cent, round_places, to_decimal
 
-LANGUAGES = ("nl", "en")
 COOKIE = "fundapp_lang"
 
 
@@ -68,12 +68,24 @@ def percent(value: Any, places: int = 1) -> str:
     return format_percent(round_places(to_decimal(value), places) / 100, format=pattern, locale=locale_name())
 
 
-def date_filter(value: date | datetime | None, fmt: str = "medium") -> str:
-    if value is None:
+def date_filter(value: date | datetime | str | None, fmt: str = "short") -> str:
+    """A date (or a moment, with its time) in the reader's language; ``fmt`` "long" for running text.
+
+    An ISO date text (as the API's rows carry it) is shown the same way.
+    """
+    if value is None or value == "":
         return "–"
+    if isinstance(value, str):
+        value = date.fromisoformat(value)
+    lang = locale_name()
     if isinstance(value, datetime):
-        return format_datetime(value, fmt)
-    return format_date(value, fmt)
+        return format_datetime(value, DATE_PATTERNS[fmt][lang] + " HH:mm")
+    return format_day(value, lang, fmt)
+
+
+def unit_label(code: str | None, locale: str | None = None) -> str:
+    """An indicator's unit in the reader's words (``locale`` when given, else the request's); unknown codes as stored."""
+    return unit_words(code, locale or locale_name())
 
 
 def translate(message: Any) -> str:
@@ -87,14 +99,16 @@ def translate(message: Any) -> str:
     from fundapp.messages import localized
 
     text = str(message)
-    return localized(text, gettext) if text else text
+    return localized(text, gettext, lambda day: date_filter(day, "long")) if text else text
 
 
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.filters.update(money=money, number=number, percent=percent, date=date_filter, translate=translate)
+    app.jinja_env.filters.update(
+        money=money, number=number, percent=percent, date=date_filter, translate=translate, unit=unit_label
+    )
 
     @app.after_request
     def _remember_language(response: Any) -> Any:

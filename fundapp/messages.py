@@ -47,19 +47,34 @@ LIBRARY_TEMPLATES = (
     N_("Must be less than or equal to %(max)s."),
     N_("Must be one of: %(choices)s."),
 )
+# fundapp's own messages with values in them; a date in one (ISO, as the API gives it) is shown the reader's way.
+CONTRACT_RUNS = N_("The contract runs from %(start)s to %(end)s.")
+APP_TEMPLATES = (CONTRACT_RUNS,)
 _PATTERNS = [
     (re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(template)) + "$"), template)
-    for template in LIBRARY_TEMPLATES
+    for template in LIBRARY_TEMPLATES + APP_TEMPLATES
 ]
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def localized(message: str, gettext: Callable[[str], str]) -> str:
-    """The message in the reader's language: from the catalog, or through the library template it fits."""
+# A page words these for a person; the API keeps the library's words.
+PAGE_WORDING = {
+    "Missing data for required field.": N_("This field is required."),
+}
+
+
+def localized(message: str, gettext: Callable[[str], str], day: Callable[[str], str] = str) -> str:
+    """The message in the reader's language: from the catalog, or through the template it fits.
+
+    ``day`` writes a date found among a template's values the reader's way.
+    """
+    message = PAGE_WORDING.get(message, message)
     translated = gettext(message)
     if translated != message:
         return translated
     for pattern, template in _PATTERNS:
         match = pattern.match(message)
         if match:
-            return gettext(template) % match.groupdict()
+            values = {k: day(v) if _ISO_DAY.fullmatch(v) else v for k, v in match.groupdict().items()}
+            return gettext(template) % values
     return message

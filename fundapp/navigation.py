@@ -153,6 +153,7 @@ def init_app(app: Flask) -> None:
     from fundapp.auth.access import current_scope
     from fundapp.i18n import locale_name
     from fundapp.labels import label, options
+    from fundapp.web import field_labels, remember_label
 
     app.jinja_env.globals.update(
         nav_items=nav_items,
@@ -165,6 +166,8 @@ def init_app(app: Flask) -> None:
         sdg_name=sdg_name,
         sdg_options=sdg_options,
         today=date.today,
+        remember_label=remember_label,
+        field_labels=field_labels,
     )
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["zip"] = lambda first, second: zip(first, second, strict=False)

@@ -128,6 +128,8 @@ class PercentField(MoneyField):
 
     float_message = N_('Send percentages as a decimal string, e.g. "2.5", not as a number.')
     invalid_message = N_("Enter a percentage such as 2.5.")
+    too_small_message = N_("This percentage is too small.")
+    too_large_message = N_("This percentage is too large.")
 
     def __init__(self, *, places: int = 4, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", Decimal("0"))
@@ -256,9 +258,10 @@ def form_to_data(schema: ma.Schema, form: Any) -> dict[str, Any]:
         if key not in form:
             continue
         value = form.get(key, "")
-        if value.strip() == "" and not field.required:
-            # An empty optional field means "no value": None where allowed, else the default.
-            if field.allow_none:
+        if value.strip() == "":
+            # An empty required field is a missing one ("This field is required"); an empty optional
+            # field means "no value": None where allowed, else the default.
+            if field.allow_none and not field.required:
                 data[key] = None
             continue
         if isinstance(field, ma.fields.Integer) and not isinstance(field, WholeNumberField):

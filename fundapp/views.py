@@ -61,9 +61,7 @@ def _chart_words() -> dict[str, Any]:
         "buckets": _("Outstanding by days past due"),
         "outstanding": _("Outstanding"),
         "budget": _("Budget use"),
-        "approved": _("Approved"),
-        "paid": _("Paid"),
-        "remaining": _("Remaining"),
+        "budget_parts": texts.budget_parts(),
         "achieved": _("Actual as a percentage of target"),
     }
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
-from flask import current_app, flash, redirect, request
+from flask import current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 
 from fundapp.errors import AppError, flatten_messages
@@ -60,6 +60,16 @@ def app_error_to_form(exc: AppError) -> dict[str, list[str]]:
     return errors
 
 
+def remember_label(name: str, label: Any) -> None:
+    """A form field's visible label, noted while the form is drawn, for the error summary above it."""
+    g.setdefault("field_labels", {})[name] = str(label)
+
+
+def field_labels() -> dict[str, str]:
+    """The labels of the form being drawn: the summary names each field as its <label> does."""
+    return g.setdefault("field_labels", {})
+
+
 def done(message: str, url: str, category: str = "success") -> Any:
     """After a change (or a page whose action no longer applies, category "warning"): say so, and go on."""
     flash(message, category)
@@ -86,6 +96,15 @@ def list_args(default_sort: str) -> dict[str, Any]:
 __all__ = ["FormResult", "_", "app_error_to_form", "done", "errors_by_field", "list_args", "load_form", "no_longer"]
 
 
+def as_typed_values(values: Any) -> Any:
+    """A form's prefilled numbers (stored values, defaults) as a person types them in the reader's language."""
+    from fundapp.validation import as_typed
+
+    if isinstance(values, dict) and any(isinstance(v, Decimal) for v in values.values()):
+        return {key: as_typed(v) if isinstance(v, Decimal) else v for key, v in values.items()}
+    return values
+
+
 def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **context: Any) -> Any:
     """GET shows the form; POST loads it with the schema and calls ``save(data)``, which answers a response.
 
@@ -96,11 +115,9 @@ def handle_form(schema: ma.Schema, values: Any, save: Any, template: str, **cont
     from flask import render_template
 
     from fundapp.errors import Conflict, ValidationFailed
-    from fundapp.validation import as_typed
 
     errors: dict[str, list[str]] = {}
-    if isinstance(values, dict) and any(isinstance(v, Decimal) for v in values.values()):
-        values = {key: as_typed(v) if isinstance(v, Decimal) else v for key, v in values.items()}
+    values = as_typed_values(values)
     if request.method == "POST":
         form = load_form(schema)
         values, errors = form.raw, form.errors

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import math
+import re
 from collections.abc import Iterable
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -13,10 +16,11 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 MONEY_FORMAT = "#,##0.00;[Red]-#,##0.00"
 PERCENT_FORMAT = "0.00%"
-DATE_FORMAT = "yyyy-mm-dd"
 HEADER_FILL = PatternFill("solid", fgColor="0D2B45")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+WIDEST = 60  # characters: a longer text wraps in its cell instead of widening the column
+_PLACES = re.compile(r"\.([0#]+)")
 
 
 def safe_text(value: str) -> str:
@@ -50,6 +54,44 @@ def write_header(sheet: Worksheet, row: int, headers: Iterable[str]) -> None:
 def set_widths(sheet: Worksheet, widths: Iterable[int]) -> None:
     for column, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def fit_columns(sheet: Worksheet, first_row: int = 1, last_row: int | None = None) -> None:
+    """Widen each column to show its labels and values from ``first_row`` to ``last_row`` whole.
+
+    Bold labels (headers, the labels of a summary) count in full; other text up to ``WIDEST``
+    characters, beyond which it wraps. Headings (larger type), title lines above ``first_row``
+    and merged cells span columns and do not count. A column is never made narrower than it was set.
+    """
+    merged = {(row, column) for cells in sheet.merged_cells.ranges for row, column in cells.cells}
+    needed: dict[int, float] = {}
+    for row in sheet.iter_rows(min_row=first_row, max_row=last_row):
+        for cell in row:
+            if cell.value is None or (cell.row, cell.column) in merged or (cell.font and (cell.font.sz or 11) > 11):
+                continue
+            shown = shown_length(cell.value, cell.number_format)
+            wide = shown * 1.1 if cell.font and cell.font.b else min(shown, WIDEST)  # bold is about a tenth wider
+            needed[cell.column] = max(needed.get(cell.column, 0), wide)
+    for column, wide in needed.items():
+        dimension = sheet.column_dimensions[get_column_letter(column)]
+        dimension.width = max(dimension.width or 0, math.ceil(wide) + 2)
+
+
+def shown_length(value: Any, number_format: str = "General") -> int:
+    """About how many characters Excel shows for the value in that number format (thousands separated)."""
+    if isinstance(value, str):
+        return max(len(line) for line in value.split("\n"))
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, date):  # a datetime too: shown with a date format unless it has hours
+        return 16 if isinstance(value, datetime) and "h" in number_format.lower() else 10
+    if isinstance(value, int | float | Decimal):
+        number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+        percent = "%" in number_format and '"%"' not in number_format
+        found = _PLACES.search(number_format)
+        places = len(found.group(1)) if found else (0 if isinstance(value, int) else 2)
+        return len(f"{number * (100 if percent else 1):,.{places}f}") + (2 if percent else 0)
+    return len(str(value))
 
 
 def to_bytes(workbook: Any) -> io.BytesIO:

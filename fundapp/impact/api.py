@@ -137,7 +137,7 @@ def kpi_template(args: dict[str, Any], investee_id: int) -> Any:
         io.BytesIO(data),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"kpi-{investee.kvk_number}-{context.period}.xlsx",
+        download_name=sheets.template_file_name(context),
     )
 
 

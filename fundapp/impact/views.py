@@ -122,7 +122,10 @@ def new_indicator() -> Any:
             "name": "unit",
             "label": _("Unit"),
             "required": True,
-            "help": _("people, fte, hours, eur, kg, tco2e, percent"),
+            "help": _(
+                "A unit code (people, households, fte, hours, eur, kg, tco2e, percent, count) is shown in each "
+                "reader's language; any other word is shown as typed."
+            ),
         },
         {"name": "value_type", "label": _("Value type"), "required": True, "options": options(list(ValueType))},
         {
@@ -341,7 +344,7 @@ def template(investee_id: int) -> Any:
         io.BytesIO(sheets.build_template(context)),
         mimetype=XLSX,
         as_attachment=True,
-        download_name=f"kpi-{investee.kvk_number}-{context.period}.xlsx",
+        download_name=sheets.template_file_name(context),
     )
 
 
@@ -430,9 +433,9 @@ def _stale(sub: Submission, step: str) -> Any | None:
     """The page of a step the report can no longer take goes back to the report, saying why (None: it applies)."""
     why = None
     if sub.status == SubmissionStatus.APPROVED:
-        why = _("This report was already approved on %(date)s.", date=date_filter(sub.reviewed_at))
+        why = _("This report was already approved on %(date)s.", date=date_filter(sub.reviewed_at, "long"))
     elif sub.status == SubmissionStatus.RETURNED:
-        why = _("This report was returned for correction on %(date)s.", date=date_filter(sub.reviewed_at))
+        why = _("This report was returned for correction on %(date)s.", date=date_filter(sub.reviewed_at, "long"))
     elif (sub.status, step) not in subs.TRANSITIONS:
         why = _("This report is %(status)s. %(why)s", status=label(sub.status), why=_(subs.REFUSALS[step]))
     return no_longer(why, url_for("impact.submission", submission_id=sub.id))

@@ -4,7 +4,9 @@ from datetime import date
 from typing import Any
 
 from flask import send_file
+from flask_babel import gettext as _
 from sqlalchemy import select
+from werkzeug.utils import secure_filename
 
 from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
@@ -208,7 +210,7 @@ def schedule_export(args: dict[str, Any], loan_id: int) -> Any:
     data = schedule_workbook(view)
     return send_file(
         data,
-        download_name=f"loan-{view.loan.reference}-schedule.xlsx",
+        download_name=_("loan-%(reference)s-schedule.xlsx", reference=secure_filename(view.loan.reference)),
         as_attachment=True,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

@@ -9,12 +9,15 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from fundapp.formats import excel_date_format
+from fundapp.i18n import locale_name
 from fundapp.labels import label
-from fundapp.xlsx import DATE_FORMAT, MONEY_FORMAT, cell_value, set_widths, to_bytes, write_header
+from fundapp.xlsx import MONEY_FORMAT, cell_value, fit_columns, set_widths, to_bytes, write_header
 
 
 def schedule_workbook(view: Any) -> io.BytesIO:
     loan = view.loan
+    day = excel_date_format(locale_name())
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Schedule")[:31]
@@ -23,13 +26,13 @@ def schedule_workbook(view: Any) -> io.BytesIO:
     facts = [
         (_("Principal"), loan.principal, MONEY_FORMAT),
         (_("Annual interest rate (%)"), loan.annual_rate, "0.00##"),
-        (_("Disbursement date"), loan.disbursement_date, DATE_FORMAT),
+        (_("Disbursement date"), loan.disbursement_date, day),
         (_("Installments"), loan.number_of_installments, "0"),
         (_("Frequency"), label(loan.frequency), None),
         (_("Amortization"), label(loan.amortization), None),
         (_("Day count"), loan.day_count.value, None),
         (_("Status"), label(loan.status), None),
-        (_("As of"), view.as_of, DATE_FORMAT),
+        (_("As of"), view.as_of, day),
         (_("Days past due"), view.days_past_due, "0"),
     ]
     for offset, (title, value, number_format) in enumerate(facts, start=3):
@@ -64,8 +67,10 @@ def schedule_workbook(view: Any) -> io.BytesIO:
         ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=cell_value(value))
-            if column == 2:
-                cell.number_format = DATE_FORMAT
+            if column == 1:
+                cell.number_format = "0"
+            elif column == 2:
+                cell.number_format = day
             elif 3 <= column <= 7:
                 cell.number_format = MONEY_FORMAT
     total_row = row + 1
@@ -77,4 +82,5 @@ def schedule_workbook(view: Any) -> io.BytesIO:
         cell.font = Font(bold=True)
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
     set_widths(sheet, [8, 14, 14, 14, 14, 14, 16, 14])
+    fit_columns(sheet, 3)  # the title on row 1 runs across the columns
     return to_bytes(workbook)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
@@ -15,7 +17,7 @@ from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investee
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
-from fundapp.i18n import date_filter
+from fundapp.i18n import date_filter, number
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
 from fundapp.listing import paginate, sort_by
@@ -37,7 +39,7 @@ from fundapp.loans.schemas import (
 from fundapp.loans.servicing import Prepayment
 from fundapp.money import ZERO
 from fundapp.validation import Day
-from fundapp.web import confirm_with_reason, done, handle_form, list_args, load_form, no_longer
+from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form, no_longer
 
 bp = Blueprint("loans", __name__)
 SORTABLE = {
@@ -140,7 +142,29 @@ def detail(loan_id: int) -> Any:
         can_edit=can(current_scope(), "edit", loan),
         EventKind=EventKind,
         LoanStatus=LoanStatus,
+        term_lines=term_lines,
     )
+
+
+def term_lines(terms: dict[str, Any]) -> list[tuple[str, str]]:
+    """A restructuring's or rate change's new terms as a person reads them: labels, not field names."""
+    labels = {
+        "number_of_installments": _("Number of installments"),
+        "annual_rate": _("Annual interest rate (%)"),
+        "frequency": _("Frequency"),
+        "amortization": _("Amortization"),
+        "grace_periods": _("Grace on principal (installments)"),
+        "first_due_date": _("First due date"),
+    }
+    shown: dict[str, Callable[[Any], str]] = {
+        "annual_rate": number,
+        "first_due_date": date_filter,
+        "frequency": label,
+        "amortization": label,
+    }
+    return [
+        (labels.get(key, key), shown.get(key, str)(value)) for key, value in terms.items() if value not in (None, "")
+    ]
 
 
 def _term_fields() -> list[dict[str, Any]]:
@@ -219,7 +243,7 @@ DEFAULT_TERMS = {
     "amortization": "annuity",
     "grace_on_principal": "0",
     "day_count": "30/360",
-    "installment_multiple": "0.01",
+    "installment_multiple": Decimal("0.01"),
 }
 
 
@@ -514,7 +538,7 @@ def reverse(loan_id: int, event_id: int) -> Any:
     if event.reversed_at is not None:
         why = _(
             "This payment was already reversed on %(date)s: %(reason)s",
-            date=date_filter(event.reversed_at),
+            date=date_filter(event.reversed_at, "long"),
             reason=event.reversal_reason,
         )
         if gone := no_longer(why, url_for("loans.detail", loan_id=loan.id)):
@@ -533,7 +557,7 @@ def reverse(loan_id: int, event_id: int) -> Any:
             "Reverse the %(kind)s of %(amount)s on %(date)s (%(ref)s)? It stays in the history, marked reversed.",
             kind=str(options([event.kind])[0][1]),
             amount=_money(event.amount),
-            date=event.on.isoformat(),
+            date=date_filter(event.on, "long"),
             ref=event.reference or "–",
         ),
     )
@@ -545,7 +569,7 @@ def preview() -> Any:
     """A schedule calculator: weigh an offer before logging a loan. Writes nothing."""
     schedule = None
     errors: dict[str, list[str]] = {}
-    values: Any = {**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()}
+    values: Any = as_typed_values({**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()})
     if request.method == "POST":
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors

@@ -11,6 +11,7 @@ from fundapp import audit
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
+from fundapp.messages import CONTRACT_RUNS
 from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
 from fundapp.participants import ReferenceRefused, checked_reference, normalise_reference
 
@@ -103,9 +104,8 @@ def _cohort_result(contract: OutcomeContract, data: dict[str, Any]) -> OutcomeRe
 
 def _within(contract: OutcomeContract, day: Any) -> None:
     if not (contract.valid_from <= day <= contract.valid_until):
-        raise ValidationFailed.field(
-            "achieved_on", f"The contract runs from {contract.valid_from} to {contract.valid_until}."
-        )
+        runs = CONTRACT_RUNS % {"start": contract.valid_from, "end": contract.valid_until}
+        raise ValidationFailed.field("achieved_on", runs)
 
 
 def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:

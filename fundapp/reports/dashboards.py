@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, memberships
 from fundapp.funds.models import Fund
+from fundapp.i18n import unit_label
 from fundapp.impact import plans
 from fundapp.impact.models import Submission, SubmissionStatus
 from fundapp.impact.periods import Frequency, Period
@@ -21,6 +22,7 @@ from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.money import round_cent, round_places
 from fundapp.outcomes.budget import payer_commitment
+from fundapp.outcomes.claim_totals import CLAIMED, NOT_REJECTED, payer_amounts
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
 from fundapp.payers.models import OutcomePayer
 from fundapp.reports import charts, frames, queries
@@ -85,7 +87,13 @@ def _key_trend(session: Session, fund_id: int, today: date, words: dict[str, Any
     values = [series.get((top, label)) for label in window]
     name = indicator.name(locale)
     chart = charts.trend_chart(
-        f"{name} ({indicator.unit})", window, values, [None] * len(window), None, words["names"], locale
+        f"{name} ({unit_label(indicator.unit, locale)})",
+        window,
+        values,
+        [None] * len(window),
+        None,
+        words["names"],
+        locale,
     )
     return KeyTrend(name, indicator.unit, window, values, chart)
 
@@ -107,10 +115,15 @@ class PayerBudget:
     committed: Decimal | None
     approved: Decimal = ZERO
     paid: Decimal = ZERO
+    claimed: Decimal = ZERO  # submitted or decided, as budget.py counts it
 
     @property
     def remaining(self) -> Decimal | None:
         return None if self.committed is None else self.committed - self.approved
+
+    @property
+    def bar(self) -> charts.BudgetBar:
+        return charts.BudgetBar(self.reference, self.committed, self.claimed, self.approved, self.paid)
 
 
 @dataclass
@@ -151,24 +164,13 @@ def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], l
     ]
     chart = None
     if budgets:
-        chart = charts.bar_chart(
-            words["budget"],
-            [b.reference for b in budgets],
-            [
-                (words["approved"], [b.approved for b in budgets]),
-                (words["paid"], [b.paid for b in budgets]),
-                (words["remaining"], [max(b.remaining or ZERO, ZERO) for b in budgets]),
-            ],
-            locale,
-            width=4.6,
-            height=2.3,
-        )
+        chart = charts.budget_chart(words["budget"], [b.bar for b in budgets], words["budget_parts"], locale, width=4.6)
     return PayerPanel(payer, awaiting, total, budgets, chart)
 
 
 def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
     """The payer's part of each contract: what it committed (budget.payer_commitment, as every budget table counts
-    it), approved and paid (two queries)."""
+    it), claimed, approved and paid (three queries)."""
     money = ClaimPayerSplit.amount.type  # SQLite keeps cents: every sum is read back through the money type
     contracts = session.execute(
         select(
@@ -203,6 +205,11 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
         if contract_id in budgets:
             budgets[contract_id].approved = round_cent(approved)
             budgets[contract_id].paid = round_cent(paid)
+    claimed = payer_amounts(
+        session, Claim.contract_id, Claim.contract_id.in_(list(budgets)), Claim.status.in_(CLAIMED), NOT_REJECTED
+    )
+    for contract_id, parts in claimed.items():
+        budgets[contract_id].claimed = round_cent(parts.get(str(payer_id), ZERO))
     return list(budgets.values())
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from flask import Response, render_template, send_file
+from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from fundapp.db import get_session
@@ -37,7 +38,7 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
     report = investee_report.build(
         get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), with_charts=fmt != "xlsx"
     )
-    name = f"impact-report-{_slug(investee.name, investee.id)}-{period}"
+    name = _file_name(_("impact-report"), _slug(investee.name, investee.id), period)
     if fmt == "xlsx":
         from fundapp.reports.excel_investee import workbook
 
@@ -61,7 +62,7 @@ def fund_report_of(fund: Fund, period: Period) -> fund_report.FundReport:
 def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
     period = report_period(period_text)
     report = fund_report_of(fund, period)
-    name = f"fund-report-{_slug(fund.name, fund.id)}-{period}"
+    name = _file_name(_("fund-report"), _slug(fund.name, fund.id), period)
     if fmt == "xlsx":
         from fundapp.reports.excel_fund import workbook
 
@@ -78,8 +79,6 @@ def fund_page(fund: Fund, period_text: str | None) -> str:
 
 
 def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
-    from flask_babel import gettext as _
-
     from fundapp.loans.portfolio import BUCKETS
     from fundapp.reports import charts
 
@@ -107,7 +106,7 @@ def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
 def payer_document(payer: OutcomePayer, period_text: str | None, fmt: str) -> Response:
     period = report_period(period_text)
     report = payer_report.build(get_session(), payer, period, locale_name(), date.today())
-    name = f"municipal-report-{_slug(payer.name, payer.id)}-{period}"
+    name = _file_name(_("municipal-report"), _slug(payer.name, payer.id), period)
     if fmt == "xlsx":
         from fundapp.reports.excel_payer import workbook
 
@@ -124,26 +123,18 @@ def payer_page(payer: OutcomePayer, period_text: str | None) -> str:
 
 
 def _payer_charts(report: payer_report.PayerReport) -> dict[str, Any]:
-    from flask_babel import gettext as _
-
     from fundapp.reports import charts
 
     rows = report.budgets
     if not rows:
         return {"budget": None}
-    zero = 0
-    return {
-        "budget": charts.bar_chart(
-            _("Budget use"),
-            [b.contract for b in rows],
-            [
-                (_("Approved"), [b.row.approved for b in rows]),
-                (_("Paid"), [b.row.paid for b in rows]),
-                (_("Remaining"), [b.row.remaining if b.row.remaining is not None else zero for b in rows]),
-            ],
-            report.locale,
-        )
-    }
+    bars = [charts.BudgetBar(b.contract, b.row.committed, b.row.claimed, b.row.approved, b.row.paid) for b in rows]
+    return {"budget": charts.budget_chart(_("Budget use"), bars, texts.budget_parts(), report.locale)}
+
+
+def _file_name(kind: str, slug: str, period: Period) -> str:
+    """A download's name in the reader's language: impactrapport-<investee>-2026 or impact-report-<investee>-2026."""
+    return f"{kind}-{slug}-{period}"
 
 
 def _slug(name: str, fallback: int) -> str:

@@ -1,4 +1,5 @@
-"""Workbook building blocks for the reports: a titled table per sheet, frozen header, number formats, totals, charts.
+"""Workbook building blocks for the reports: a titled table per sheet, frozen header, number formats, totals, charts;
+columns as wide as their labels and values (``fundapp.xlsx.fit_columns``).
 
 Every text cell goes through ``fundapp.xlsx.cell_value`` (a text starting with
 =, +, - or @ is shown, never run). Totals are written as values, equal to what
@@ -21,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from fundapp.xlsx import MONEY_FORMAT, PERCENT_FORMAT, cell_value, to_bytes, write_header
+from fundapp.xlsx import MONEY_FORMAT, PERCENT_FORMAT, cell_value, fit_columns, to_bytes, write_header
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
@@ -33,7 +34,9 @@ _SHEET_NAME = re.compile(r"[\[\]:*?/\\]")
 
 
 def date_format(locale: str) -> str:
-    return "dd-mm-yyyy" if locale == "nl" else "yyyy-mm-dd"
+    from fundapp.formats import excel_date_format
+
+    return excel_date_format(locale)
 
 
 def value_format(unit: str, value_type: str = "") -> str:
@@ -111,6 +114,7 @@ def write_table(
         sheet.auto_filter.ref = f"A{header}:{get_column_letter(len(columns))}{last}"
     if total_label and any(c.total for c in columns):
         _totals_row(sheet, last + 1, columns, sums, total_label)
+    fit_columns(sheet, header, last + 1)
     return header, last
 
 
@@ -133,6 +137,7 @@ def facts(sheet: Worksheet, row: int, pairs: Sequence[tuple[str, Any, str | None
             cell.number_format = number_format
     sheet.column_dimensions["A"].width = max(sheet.column_dimensions["A"].width or 0, 28)
     sheet.column_dimensions["B"].width = max(sheet.column_dimensions["B"].width or 0, 70)
+    fit_columns(sheet, row, row + len(pairs) - 1)
     return row + len(pairs) + 1
 
 
@@ -205,7 +210,7 @@ def heading(title: str, report: Any) -> list[str]:
 def generated_line(report: Any) -> str:
     from fundapp.i18n import date_filter
 
-    return _("Generated on %(day)s", day=date_filter(report.generated_on))
+    return _("Generated on %(day)s", day=date_filter(report.generated_on, "long"))
 
 
 def social_sheet(workbook: Workbook, social: Any, locale: str, heading: Sequence[str]) -> Worksheet:

@@ -7,6 +7,7 @@ import io
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
+from fundapp.i18n import unit_label
 from fundapp.labels import label
 from fundapp.loans.portfolio import BUCKETS
 from fundapp.reports import texts
@@ -183,7 +184,7 @@ def _impact(book: Workbook, report: FundReport, heading: list[str]) -> None:
             texts.level(line.level),
             line.code,
             line.name,
-            line.unit,
+            unit_label(line.unit, report.locale),
             texts.rule(line.rule),
             line.investees,
             line.value,
@@ -200,7 +201,7 @@ def _by_investee(book: Workbook, report: FundReport, heading: list[str]) -> None
     sheet, row = add_sheet(book, f"{_('Impact')} – {_('Investees')}", heading)
     lines = report.impact
     columns = [Column(_("Investee"), 32), Column(_("Municipality"), 18)] + [
-        Column(f"{line.name} ({line.unit})", 16, value_format(line.unit)) for line in lines
+        Column(f"{line.name} ({unit_label(line.unit, report.locale)})", 16, value_format(line.unit)) for line in lines
     ]
     values = report.by_investee
     rows = [
@@ -232,7 +233,15 @@ def _groups(book: Workbook, title: str, key_title: str, groups: list[Group], hea
             formats.append([])
         for line in group.lines:
             rows.append(
-                (name, group.investees, line.name, line.unit, texts.rule(line.rule), line.value, line.investees)
+                (
+                    name,
+                    group.investees,
+                    line.name,
+                    unit_label(line.unit),
+                    texts.rule(line.rule),
+                    line.value,
+                    line.investees,
+                )
             )
             formats.append([None] * 5 + [value_format(line.unit)])
     write_table(sheet, row, columns, rows, formats=formats)
@@ -243,7 +252,7 @@ def _by_period(book: Workbook, report: FundReport, heading: list[str]) -> None:
     sheet, row = add_sheet(book, _("Impact by period"), heading)
     lines = report.impact
     columns = [Column(_("Period"), 12)] + [
-        Column(f"{line.name} ({line.unit})", 18, value_format(line.unit)) for line in lines
+        Column(f"{line.name} ({unit_label(line.unit, report.locale)})", 18, value_format(line.unit)) for line in lines
     ]
     rows = [
         [label_] + [report.by_period.get((line.indicator_id, label_)) for line in lines] for label_ in report.periods

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from openpyxl import Workbook
 
-from fundapp.i18n import date_filter
+from fundapp.i18n import date_filter, unit_label
 from fundapp.reports import texts
 from fundapp.reports.excel import (
     INTEGER,
@@ -93,7 +93,7 @@ def _indicators(book: Workbook, report: InvesteeReport, heading: list[str]) -> N
                     texts.level(level),
                     line.code,
                     line.name,
-                    line.unit,
+                    unit_label(line.unit, report.locale),
                     texts.rule(line.rule),
                     line.baseline,
                     *cells,
@@ -114,13 +114,13 @@ def _trends(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:
     for line in report.lines:
         if not line.has_trend:
             continue
-        sheet.cell(row=row, column=1, value=f"{line.name} ({line.unit})")
+        sheet.cell(row=row, column=1, value=f"{line.name} ({unit_label(line.unit, report.locale)})")
         number = value_format(line.unit)
         columns = [Column(_("Period"), 12), Column(actual, 12, number), Column(target, 12, number)]
         header, last = write_table(
             sheet, row + 1, columns, [(c.period, c.actual, c.target) for c in line.trend], freeze=False
         )
-        line_chart(sheet, f"{line.name} ({line.unit})", header, last, 1, [2, 3], f"E{row}")
+        line_chart(sheet, f"{line.name} ({unit_label(line.unit, report.locale)})", header, last, 1, [2, 3], f"E{row}")
         row += TREND_BLOCK_ROWS + 1
     sheet.auto_filter.ref = None
 
@@ -180,4 +180,4 @@ def _loans(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:
         for loan in report.loans
     ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
-    sheet.cell(row=row - 1, column=1, value=_("As of %(day)s", day=date_filter(report.as_of)))
+    sheet.cell(row=row - 1, column=1, value=_("As of %(day)s", day=date_filter(report.as_of, "long")))

@@ -127,7 +127,7 @@ def _payments(book: Workbook, report: PayerReport, heading: list[str]) -> None:
 
 def _budget(book: Workbook, report: PayerReport, heading: list[str]) -> None:
     sheet, row = add_sheet(book, _("Budget"), heading)
-    sheet.cell(row=row, column=1, value=_("Position on %(day)s", day=date_filter(report.generated_on)))
+    sheet.cell(row=row, column=1, value=_("Position on %(day)s", day=date_filter(report.generated_on, "long")))
     columns = [
         Column(_("Contract"), 16),
         Column(_("Committed"), 16, MONEY, total=True),

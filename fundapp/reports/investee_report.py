@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fundapp.i18n import unit_label
 from fundapp.impact import plans
 from fundapp.impact.catalog_data import SDGS
 from fundapp.impact.models import ImpactPlan, Indicator, TocLevel
@@ -188,7 +189,7 @@ def _chart(line: IndicatorLine, names: tuple[str, str, str], locale: str) -> cha
     if not line.has_trend:
         return None
     return charts.trend_chart(
-        f"{line.name} ({line.unit})",
+        f"{line.name} ({unit_label(line.unit, locale)})",
         [c.period for c in line.trend],
         [c.actual for c in line.trend],
         [c.target for c in line.trend],

@@ -14,6 +14,17 @@ def chart_names() -> tuple[str, str, str]:
     return _("Actual"), _("Target"), _("Baseline")
 
 
+def budget_parts() -> tuple[str, str, str, str, str]:
+    """The parts of a payer's budget bar, and the word for the whole."""
+    return (
+        _("Paid"),
+        _("Approved but unpaid"),
+        _("Awaiting approval"),
+        _("Not yet claimed"),
+        _("Commitment"),
+    )
+
+
 def situation(code: str, locale: str) -> str:
     if code == "doelgroepregister":
         return "Doelgroepregister (banenafspraak)" if locale == "nl" else "Target-group register (banenafspraak)"

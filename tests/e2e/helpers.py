@@ -32,7 +32,7 @@ def log_out(page: Any) -> None:
 
 
 def flash(page: Any) -> Any:
-    return page.locator(".flashes .flash")
+    return page.locator(".app-flashes .utrecht-alert")
 
 
 def money(text: str) -> Decimal:

@@ -68,7 +68,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
 
     page.get_by_role("link", name="Approve", exact=True).click()
     expect(page.get_by_role("heading", name="Approve loan")).to_be_visible()
-    expect(page.locator(".confirm")).to_contain_text(f"Approve loan {reference} of €24,000.00 to Schuldhulp Zuid?")
+    expect(page.locator(".app-confirm")).to_contain_text(f"Approve loan {reference} of €24,000.00 to Schuldhulp Zuid?")
     shot("approve-confirmation")
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(flash(page)).to_have_text("Loan approved.")
@@ -152,7 +152,9 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     shot("impact-page")
 
     # A period the download form offers that has no report yet (the demo reported the three before).
-    received = page.locator("h2:has-text('Reports received') + table tbody tr td:first-child").all_inner_texts()
+    received = page.locator(
+        "h2:has-text('Reports received') + .table-scroll table tbody tr td:first-child"
+    ).all_inner_texts()
     offered = page.get_by_label("Period").locator("option").all_inner_texts()
     period = next(p for p in offered if p not in received)
     assert period not in received
@@ -184,7 +186,7 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     shot("upload-form")
     page.get_by_role("button", name="Upload", exact=True).click()
 
-    summary = page.locator(".error-summary")
+    summary = page.locator(".app-error-summary")
     expect(summary).to_be_visible()
     expect(summary.get_by_role("heading")).to_contain_text("Nothing was stored")
     problems = [
@@ -220,8 +222,8 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     expect(flash(page)).to_contain_text(f"Your report for {period} is uploaded as a draft (version 1)")
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(f"KPI report {period}")
-    expect(heading.locator(".tag")).to_have_text("draft")
-    values = page.locator("h2:has-text('Values') + table")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("draft")
+    values = page.locator("h2:has-text('Values') + .table-scroll table")
     for code in codes:
         expect(values.locator("tr", has_text=code)).to_contain_text("12")
     expect(page.locator("body")).not_to_contain_text("111222333")
@@ -230,17 +232,17 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
 
     page.get_by_role("link", name="Submit for review").click()
     expect(page.get_by_role("heading", name="Submit report")).to_be_visible()
-    expect(page.locator(".confirm")).to_contain_text(f"Submit the {period} report (version 1) for review?")
+    expect(page.locator(".app-confirm")).to_contain_text(f"Submit the {period} report (version 1) for review?")
     shot("submit-confirmation")
     page.get_by_role("button", name="Submit for review").click()
 
     expect(flash(page)).to_contain_text("Report submitted for review.")
-    expect(heading.locator(".tag")).to_have_text("submitted")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("submitted")
     expect(page.get_by_role("link", name="Submit for review")).to_have_count(0)
     shot("submitted")
 
     page.get_by_role("link", name="Fietsfabriek Zuid").first.click()
-    schedule = page.locator("h2:has-text('Reporting schedule') + table")
+    schedule = page.locator("h2:has-text('Reporting schedule') + .table-scroll table")
     expect(schedule.locator("tr", has_text=period)).to_contain_text("awaiting review")
     shot("impact-page-after")
 
@@ -267,15 +269,15 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     claim_url = page.url
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(f"Kringloop Charlois · {period}")
-    expect(heading.locator(".tag")).to_have_text("submitted")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("submitted")
     payable = money(card_figure(page, "payable"))
     threshold = live_server.app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
     assert payable > threshold
     assert card_figure(page, "signatures") == "0 / 2"
-    lines = page.locator("h2:has-text('Lines') + .table-wrap table tbody tr")
+    lines = page.locator("h2:has-text('Lines') + .table-scroll table tbody tr")
     assert lines.count() >= 2
     # Before approval the page shows what each payer's share of the payable amount would be.
-    shares = page.locator("h2:has-text('Split over the payers') + table tbody tr")
+    shares = page.locator("h2:has-text('Split over the payers') + .table-scroll table tbody tr")
     expect(shares.filter(has_text="Gemeente Rotterdam")).to_have_count(1)
     expect(shares.filter(has_text="Provincie Zuid-Holland")).to_have_count(1)
     shot("claim-submitted")
@@ -286,7 +288,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     rejected_payable = money(last_line.locator("td").nth(10).inner_text())
     last_line.get_by_role("link", name="Reject line").click()
     expect(page.get_by_role("heading", name="Reject a claim line")).to_be_visible()
-    expect(page.locator(".confirm")).to_contain_text(rejected_participant)
+    expect(page.locator(".app-confirm")).to_contain_text(rejected_participant)
     reason = "Geen loonstroken over zes maanden aangeleverd."
     page.get_by_label("Reason").fill(reason)
     shot("reject-line-confirmation")
@@ -299,17 +301,17 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     # The first signature.
     page.get_by_role("link", name="Approve", exact=True).click()
     expect(page.get_by_role("heading", name="Approve claim")).to_be_visible()
-    expect(page.locator(".confirm")).to_contain_text(f"Approve this claim for €{payable - rejected_payable:,.2f}?")
+    expect(page.locator(".app-confirm")).to_contain_text(f"Approve this claim for €{payable - rejected_payable:,.2f}?")
     expect(page.locator(".warning-text")).to_contain_text("this is signature 1 of 2")
     shot("approve-confirmation")
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(flash(page)).to_have_text("Signed. A second officer must co-sign this claim.")
     assert card_figure(page, "signatures") == "1 / 2"
     expect(card(page, "signatures")).to_contain_text(OFFICER)
-    expect(page.locator(".actions")).to_contain_text("You signed on ")
-    expect(page.locator(".actions")).to_contain_text("a second officer must co-sign.")
+    expect(page.locator(".utrecht-button-group")).to_contain_text("You signed on ")
+    expect(page.locator(".utrecht-button-group")).to_contain_text("a second officer must co-sign.")
     expect(page.get_by_role("link", name="Approve", exact=True)).to_have_count(0)
-    expect(heading.locator(".tag")).to_have_text("submitted")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("submitted")
     shot("signed-once")
 
     # The second officer co-signs.
@@ -323,7 +325,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     shot("cosign-confirmation")
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(flash(page)).to_have_text("Claim approved.")
-    expect(heading.locator(".tag")).to_have_text("partly approved")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("partly approved")
     assert card_figure(page, "signatures") == "2 / 2"
     assert money(card_figure(page, "approved")) == payable - rejected_payable
     shot("approved")
@@ -340,8 +342,8 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     shot("payment-form")
     page.get_by_role("button", name="Record payment").click()
     expect(flash(page)).to_have_text("Payment recorded; the claim is paid once the other payers have recorded theirs.")
-    expect(heading.locator(".tag")).to_have_text("partly approved")
-    split = page.locator("h2:has-text('Split over the payers') + table tbody tr")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("partly approved")
+    split = page.locator("h2:has-text('Split over the payers') + .table-scroll table tbody tr")
     expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text(f"€{approved * 7 / 10:,.2f}")
     expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text("RTM-BETALING-0042")
     expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text("awaiting payment")
@@ -357,7 +359,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     page.get_by_label("Payment reference").fill("PZH-2026-0007")
     page.get_by_role("button", name="Record payment").click()
     expect(flash(page)).to_have_text("Payment recorded; every payer has paid its part, so the claim is paid.")
-    expect(heading.locator(".tag")).to_have_text("paid")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("paid")
     expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text(f"€{approved * 3 / 10:,.2f}")
     expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text("PZH-2026-0007")
     expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text("RTM-BETALING-0042")
@@ -414,7 +416,7 @@ def test_officer_can_list_all_claims(page: Any, screenshots: Any) -> None:
     use_english(page)
     log_in(page, OFFICER)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Claims").click()
-    filters = page.locator("main .actions")
+    filters = page.locator("main .utrecht-button-group")
     expect(filters.get_by_role("link", name="submitted")).not_to_have_class(re.compile(r"secondary"))
     filters.get_by_role("link", name="All", exact=True).click()
     shot("all")

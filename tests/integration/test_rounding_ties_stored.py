@@ -38,7 +38,7 @@ def test_a_payers_share_of_the_contract_cap_on_the_home_page_rounds_a_tie_half_u
     client = login_as(world.user("officer_a"))
     client.set_cookie("fundapp_lang", "en")
     page = client.get("/").get_data(as_text=True)
-    assert "remaining €125.03" in page  # 1,000.20 x 12.5 % = 125.025
+    assert "(Commitment €125.03)" in page  # 1,000.20 x 12.5 % = 125.025, under the budget bar
 
 
 def test_the_part_at_risk_of_the_portfolio_rounds_a_tie_half_up(db_session):

@@ -265,7 +265,7 @@ def test_another_investees_template_is_refused_without_checking_its_cells():
     other = make_context(investee_id=43, investee_name="Ander BV")
     data = filled(other, values={**GOOD_VALUES, "JOBS": "x"})
     assert whole_file_messages(data) == [
-        "Dit sjabloon is gemaakt voor een andere organisatie. Download uw eigen sjabloon."
+        "Dit sjabloon is gemaakt voor een andere organisatie. Download je eigen sjabloon."
     ]
 
 

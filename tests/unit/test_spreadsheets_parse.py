@@ -172,7 +172,7 @@ def test_an_unknown_indicator_code_is_told_apart_from_one_not_in_the_plan():
     problems = problems_of(filled(edit=add_rows))
     assert locations(problems) == [("KPI", "A9"), ("KPI", "A10")]
     assert "Onbekende indicatorcode 'NOSUCH'" in problems[0].message
-    assert "'HOUSING' staat niet in uw impactplan" in problems[1].message
+    assert "'HOUSING' staat niet in je impactplan" in problems[1].message
 
 
 def test_a_duplicate_indicator_row_names_the_first_row():
@@ -256,8 +256,8 @@ def _participant_problem(row: tuple, ctx=CTX, limits=Limits()):
         (("D-1", None, "ww"), "B5", "Vul de startdatum in"),
         (("D-1", "gisteren"), "B5", "'gisteren' is geen datum"),
         (("D-1", 46023), "B5", "'46023' is geen datum"),
-        (("D-1", date(2026, 4, 1)), "B5", "na het einde van de periode (31-03-2026)"),
-        (("D-1", date(1999, 12, 31)), "B5", "tussen 01-01-2000 en 31-12-2099"),
+        (("D-1", date(2026, 4, 1)), "B5", "na het einde van de periode (31-3-2026)"),
+        (("D-1", date(1999, 12, 31)), "B5", "tussen 1-1-2000 en 31-12-2099"),
         (("D-1", date(2026, 1, 5), "pensioen"), "C5", "Onbekende uitkering 'pensioen'"),
         (("D-1", date(2026, 1, 5), None, -1), "D5", "heel getal van 0"),
         (("D-1", date(2026, 1, 5), None, 2.5), "D5", "heel getal van 0"),
@@ -275,12 +275,12 @@ def _participant_problem(row: tuple, ctx=CTX, limits=Limits()):
         (
             ("D-1", date(2026, 1, 5), None, None, None, "JOB_START", date(2025, 12, 31)),
             "G5",
-            "buiten de periode (01-01-2026 t/m 31-03-2026)",
+            "buiten de periode (1-1-2026 t/m 31-3-2026)",
         ),
         (
             ("D-1", date(2026, 2, 5), None, None, None, "JOB_START", date(2026, 2, 1)),
             "G5",
-            "vóór de startdatum van de deelnemer (05-02-2026)",
+            "vóór de startdatum van de deelnemer (5-2-2026)",
         ),
         (
             ("D-1", date(2026, 1, 5), None, None, None, "JOB_START", date(2026, 2, 1), "JOB_6M", date(2026, 4, 2)),

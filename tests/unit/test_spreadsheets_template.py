@@ -82,7 +82,7 @@ def test_the_participants_sheet_has_17_columns_dropdowns_and_date_validation():
     assert [workbook["Lijsten"].cell(r, 4).value for r in range(2, 5)] == ["JOB_START", "JOB_6M", "TRAINING"]
     event_date = _validation_of(sheet, "G5")
     assert (event_date.type, event_date.formula1, event_date.formula2) == ("date", "46023", "46112")  # Q1 2026
-    assert sheet.column_dimensions["B"].number_format == "dd-mm-yyyy"
+    assert sheet.column_dimensions["B"].number_format == "d-m-yyyy"
 
 
 def test_the_identity_sheet_holds_version_investee_kvk_period_and_signature():
@@ -106,7 +106,7 @@ def test_the_instructions_name_the_investee_period_privacy_rule_and_codes():
     for expected in (
         "Groen Werk BV",
         "12345678",
-        "2026-Q1 (01-01-2026 t/m 31-03-2026)",
+        "2026-Q1 (1-1-2026 t/m 31-3-2026)",
         "nooit een BSN",
         "JOB_6M",
         "Zes maanden aan het werk",

@@ -206,7 +206,7 @@ def test_percent_field_reads_up_to_four_decimals_between_zero_and_hundred_and_du
     assert PercentSchema().load({"rate": "2.5"}) == {"rate": Decimal("2.5")}
     assert PercentSchema().load({"rate": "2.1234"}) == {"rate": Decimal("2.1234")}
     assert PercentSchema().load({"rate": 3}) == {"rate": Decimal("3")}
-    assert _errors(PercentSchema(), {"rate": "100.01"}) == {"rate": ["This amount is too large."]}
+    assert _errors(PercentSchema(), {"rate": "100.01"}) == {"rate": ["This percentage is too large."]}
     assert _errors(PercentSchema(), {"rate": "-1"}) == {"rate": ["Must not be negative."]}
     assert _errors(PercentSchema(), {"rate": "2.12345"}) == {"rate": ["Use at most 4 decimals."]}
     assert _errors(PercentSchema(), {"rate": 2.5}) == {

@@ -54,12 +54,14 @@ class FormCase:
 
 
 def field_error(page: str, name: str) -> str | None:
-    match = re.search(rf'<p class="error" id="f-{name}-error">([^<]*)</p>', page)
+    match = re.search(rf'<p class="utrecht-form-field-error-message[^"]*" id="f-{name}-error">([^<]*)</p>', page)
     return html.unescape(match.group(1)) if match else None
 
 
 def all_errors(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="error"[^>]*>([^<]*)</p>', page)]
+    return [
+        html.unescape(m) for m in re.findall(r'<p class="utrecht-form-field-error-message[^"]*"[^>]*>([^<]*)</p>', page)
+    ]
 
 
 def form_inputs(page: str) -> set[str]:

@@ -15,7 +15,7 @@ from fundapp.loans import services as loan_services
 from fundapp.outcomes import claims, contracts, payments
 from tests.factories import ACTOR, add_reports, make_loan
 from tests.outcome_factories import THRESHOLD, item, make_claim, make_contract, make_result
-from tests.web.test_loan_pages import Page, day
+from tests.web.test_loan_pages import Page, long_day
 
 TODAY = date.today()
 
@@ -81,7 +81,7 @@ def test_an_officer_who_signed_sees_when_and_is_sent_back_from_a_second_approval
     monkeypatch.setitem(app.config, "CLAIM_DUAL_APPROVAL_ABOVE", Decimal("1000.00"))
     client = browser(world.user("officer_a"))
     assert client.post(f"/claims/{claim.id}/approve").status_code == 303
-    signed = day(TODAY)
+    signed = long_day(TODAY)
     page = gone(client, f"/claims/{claim.id}/approve", f"/claims/{claim.id}", f"You signed this claim on {signed}")
     assert f"You signed on {signed}" in page.text and "a second officer must co-sign." in page.text
     line = claim.lines[0]
@@ -116,7 +116,7 @@ def test_a_paid_claims_payment_discard_and_submit_pages_send_back_with_a_message
     _pay(db_session, world, claim, "officer_a", "officer_b")
     target = f"/claims/{claim.id}"
     officer = browser(world.user("officer_a"))
-    gone(officer, f"/claims/{claim.id}/payment", target, f"This claim was paid in full on {day(TODAY)}.")
+    gone(officer, f"/claims/{claim.id}/payment", target, f"This claim was paid in full on {long_day(TODAY)}.")
     provider = browser(world.user("manager_a"))
     gone(provider, f"/claims/{claim.id}/discard", target, "This claim has already been submitted: it is paid.")
     gone(provider, f"/claims/{claim.id}/submit", target, "This claim has already been submitted: it is paid.")
@@ -131,7 +131,7 @@ def test_an_officer_whose_part_is_paid_is_told_so_and_the_other_payer_can_still_
         officer_a,
         f"/claims/{claim.id}/payment",
         target,
-        f"Your part of this claim was recorded as paid on {day(TODAY)} (reference REF-officer_a).",
+        f"Your part of this claim was recorded as paid on {long_day(TODAY)} (reference REF-officer_a).",
     )
     officer_b = browser(world.user("officer_b"))
     assert officer_b.get(f"/claims/{claim.id}/payment").status_code == 200
@@ -211,7 +211,7 @@ def test_a_submitted_kpi_report_cannot_be_submitted_again_and_an_approved_one_no
     subs.approve(db_session, ACTOR, report)
     db_session.flush()
     manager = browser(world.user("manager_a"))
-    approved = f"This report was already approved on {day(TODAY)}"
+    approved = f"This report was already approved on {long_day(TODAY)}"
     gone(manager, f"/kpi-submissions/{report.id}/approve", target, approved)
     gone(manager, f"/kpi-submissions/{report.id}/return", target, approved)
 

@@ -26,7 +26,7 @@ SOURCE = {
 
 
 def _field_error(page: str, name: str) -> str | None:
-    match = re.search(rf'<p class="error" id="f-{name}-error">([^<]*)</p>', page)
+    match = re.search(rf'<p class="utrecht-form-field-error-message[^"]*" id="f-{name}-error">([^<]*)</p>', page)
     return html.unescape(match.group(1)) if match else None
 
 
@@ -103,7 +103,9 @@ def test_an_edit_form_shows_stored_numbers_as_typed_in_the_readers_language_and_
     client = login_as(world.user("manager_a"))
     client.set_cookie("fundapp_lang", language)
     page = client.get(f"/funds/capital-sources/{source.id}/edit").get_data(as_text=True)
-    form = dict(re.findall(r'<input id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page))
+    form = dict(
+        re.findall(r'<input (?:class="[^"]*" )?id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page)
+    )
     assert (form["committed"], form["expected_return_percent"]) == shown
     response = client.post(f"/funds/capital-sources/{source.id}/edit", data={**form, "kind": "foundation"})
     assert response.status_code == 303, _field_error(response.get_data(as_text=True), "expected_return_percent")

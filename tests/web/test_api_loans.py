@@ -289,7 +289,7 @@ def test_the_schedule_workbook_has_the_stored_installments(client, db_session, w
     response = client.get(f"/api/v1/loans/{world.loan_a.id}/schedule.xlsx?as_of=2024-04-20", headers=manager)
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    assert f"loan-{world.loan_a.reference}-schedule.xlsx" in response.headers["Content-Disposition"]
+    assert f"lening-{world.loan_a.reference}-aflosschema.xlsx" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     lines = [
         row

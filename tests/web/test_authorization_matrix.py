@@ -340,7 +340,9 @@ def _succeeded(endpoint: str, response: Any, flashes: list[tuple[str, str]], is_
 def _problem(response: Any, flashes: list[tuple[str, str]]) -> Any:
     if response.is_json:
         return response.get_json()
-    return flashes or re.findall(r'class="error"[^>]*>([^<]+)', response.get_data(as_text=True))
+    return flashes or re.findall(
+        r'class="utrecht-form-field-error-message[^"]*"[^>]*>([^<]+)', response.get_data(as_text=True)
+    )
 
 
 def test_every_route_as_every_role_gives_the_data_only_to_who_may_have_it(app, walk, db_session, role_clients):

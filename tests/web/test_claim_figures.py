@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from fundapp.outcomes.models import Claim, ClaimLine, ClaimStatus, OutcomeResult, ResultStatus
 from tests.outcome_factories import item, make_claim, make_contract, make_result
-from tests.web.test_loan_pages import Page, day, eur
+from tests.web.test_loan_pages import Page, day, eur, long_day
 
 TODAY = date.today()
 
@@ -183,7 +183,7 @@ def test_the_payment_page_shows_the_amount_and_each_payers_part_and_records_only
     splits = page.tables[-2]  # the split over the payers, before the budget
     assert splits[1] == ["Gemeente A", eur("12600.00"), day(TODAY), "GEM-A-2026-17"]
     assert splits[2] == ["Provincie B", eur("5400.00"), "awaiting payment", "–"]
-    assert "Partly paid" in page.text and f"Your part was paid on {day(TODAY)}." in page.text
+    assert "Partly paid" in page.text and f"Your part was paid on {long_day(TODAY)}." in page.text
     assert f"/claims/{claim.id}/payment" not in page.links
     listed = _page(officer_a, "/claims?status=approved")
     assert "paid by Gemeente A" in next(row for row in listed.tables[0] if row and row[0] == f"#{claim.id}")[4]

@@ -109,8 +109,12 @@ def _with_written_off(session, world):
 
 def _selected(page: str) -> dict[str, str]:
     """What the re-rendered form holds: each text input's value and each select's chosen option."""
-    values = dict(re.findall(r'<input id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page))
-    for name, options in re.findall(r'<select id="f-[a-z_]+" name="([a-z_]+)"[^>]*>(.*?)</select>', page, re.S):
+    values = dict(
+        re.findall(r'<input (?:class="[^"]*" )?id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page)
+    )
+    for name, options in re.findall(
+        r'<select (?:class="[^"]*" )?id="f-[a-z_]+" name="([a-z_]+)"[^>]*>(.*?)</select>', page, re.S
+    ):
         values[name] = re.search(r'<option value="([^"]*)" selected>', options).group(1)
     return values
 
@@ -229,7 +233,10 @@ CASES = [
         "member_a",
         lambda ctx: "/loans/preview",
         lambda ctx: TERMS,
-        lambda s, ctx: {"form": _selected(ctx.page), "installments": ctx.page.count('<tr><td class="num">')},
+        lambda s, ctx: {
+            "form": _selected(ctx.page),
+            "installments": ctx.page.count('<tr><td class="utrecht-table__cell--numeric-column">'),
+        },
         lambda ctx: {"form": TERMS, "installments": 48},
         TERMS_NUMBERS,
         ok=(200,),

@@ -229,7 +229,7 @@ def _figures(page: str) -> list[str]:
 
 
 def _inputs(page: str) -> dict[str, str]:
-    return dict(re.findall(r'<input id="f-[^"]+" name="([^"]+)"[^>]*? value="([^"]*)"', page))
+    return dict(re.findall(r'<input (?:class="[^"]*" )?id="f-[^"]+" name="([^"]+)"[^>]*? value="([^"]*)"', page))
 
 
 RESULT_EVIDENCE = "Loonstrook – maart ü"

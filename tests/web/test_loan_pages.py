@@ -25,7 +25,12 @@ def eur(amount: str) -> str:
 
 
 def day(value: date) -> str:
-    return format_date(value, "medium", locale="en")
+    return format_date(value, "d MMM yyyy", locale="en")
+
+
+def long_day(value: date) -> str:
+    """A date as running text shows it."""
+    return format_date(value, "d MMMM yyyy", locale="en")
 
 
 class Page(HTMLParser):
@@ -200,9 +205,9 @@ def test_the_loan_page_shows_the_schedule_with_paid_and_overdue_tags(client, wor
     assert [row[7] for row in schedule[:5]] == ["paid", "overdue", "overdue", "to come", "to come"]
     assert [row[1] for row in schedule[:3]] == [day(date(2024, m, 15)) for m in (2, 3, 4)]
     html = response.get_data(as_text=True)
-    assert html.count('<span class="tag lapsed">overdue</span>') == 2
-    assert html.count('<span class="tag ok">paid</span>') == 1
-    assert f"36</div>days past due on {day(date(2024, 4, 20))}" in html.replace("\n", "")
+    assert html.count('<span class="utrecht-status-badge utrecht-status-badge--danger">overdue</span>') == 2
+    assert html.count('<span class="utrecht-status-badge utrecht-status-badge--success">paid</span>') == 1
+    assert "36</div>days past due on 20 April 2024" in html.replace("\n", "")
     assert f"{eur('886.42')} overdue" in page.text
 
 

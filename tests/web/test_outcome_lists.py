@@ -237,7 +237,9 @@ def test_the_claim_page_shows_a_page_of_lines_and_totals_over_all_of_them(
     assert "Pagina 3 van 24" in html and f"{LINES} in totaal" in html
     for payer in (world.payer_a, world.payer_b):
         amount = _dutch(by_payer[str(payer.id)])
-        assert re.search(rf"<td>{re.escape(payer.name)}</td><td class=\"num\">€\s{amount}</td>", html), amount
+        assert re.search(
+            rf"<td>{re.escape(payer.name)}</td><td class=\"utrecht-table__cell--numeric-column\">€\s{amount}</td>", html
+        ), amount
     confirm = client.get(f"/claims/{big_claim.id}/approve").get_data(as_text=True)
     assert re.search(rf"€\s{_dutch(approvable)} goedkeuren\?", confirm), _dutch(approvable)
 

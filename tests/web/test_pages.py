@@ -42,17 +42,22 @@ def _counts(db_session) -> dict[str, int]:
 
 
 def _input_value(page: str, name: str) -> str | None:
-    match = re.search(rf'<input id="f-{name}" name="{name}" type="[a-z]+" value="([^"]*)"', page)
+    match = re.search(rf'<input (?:class="[^"]*" )?id="f-{name}" name="{name}" type="[a-z]+" value="([^"]*)"', page)
     return html.unescape(match.group(1)) if match else None
 
 
 def _field_error(page: str, name: str) -> str | None:
-    match = re.search(rf'<p class="error" id="f-{name}-error">([^<]*)</p>', page)
+    match = re.search(rf'<p class="utrecht-form-field-error-message[^"]*" id="f-{name}-error">([^<]*)</p>', page)
     return html.unescape(match.group(1)) if match else None
 
 
 def _flashes(page: str) -> list[str]:
-    return [html.unescape(m) for m in re.findall(r'<p class="flash [a-z]+">([^<]*)</p>', page)]
+    return [
+        html.unescape(m)
+        for m in re.findall(
+            r'<div class="utrecht-alert utrecht-alert--[a-z]+"><p class="utrecht-alert__message">([^<]*)</p>', page
+        )
+    ]
 
 
 # --- lists ---------------------------------------------------------------------------------
@@ -239,9 +244,13 @@ def test_investee_detail_shows_facts_and_marks_a_lapsed_label(db_session, world,
         re.sub(r"<[^>]+>", "", row.split("</td>", 1)[0]): row
         for row in page.split("<tbody>")[1].split("</tbody>")[0].split("<tr>")[1:]
     }
-    assert 'class="tag lapsed"' in rows["B Corp"] and "lapsed" in rows["B Corp"]
-    assert 'class="tag ok"' in rows["Social Enterprise NL member"]  # valid through today
-    assert 'class="tag ok"' in next(v for k, v in rows.items() if k.startswith("PSO"))  # no end date
+    assert 'class="utrecht-status-badge utrecht-status-badge--danger"' in rows["B Corp"] and "lapsed" in rows["B Corp"]
+    assert (
+        'class="utrecht-status-badge utrecht-status-badge--success"' in rows["Social Enterprise NL member"]
+    )  # valid through today
+    assert 'class="utrecht-status-badge utrecht-status-badge--success"' in next(
+        v for k, v in rows.items() if k.startswith("PSO")
+    )  # no end date
     assert "Edit investee" not in page  # a member may see, not change
 
 
@@ -254,7 +263,7 @@ def test_investee_list_marks_lapsed_labels_too(db_session, world, login_as):
     page = _text(client.get("/investees/"))
     row_b = next(r for r in page.split("<tr>") if "Investee B" in r)
     row_a = next(r for r in page.split("<tr>") if "Investee A" in r)
-    assert 'class="tag lapsed"' in row_b
+    assert 'class="utrecht-status-badge utrecht-status-badge--danger"' in row_b
     assert "lapsed" not in row_a
 
 
@@ -437,7 +446,7 @@ def test_a_label_form_with_a_past_date_adds_a_label_that_shows_as_lapsed(db_sess
     page = _text(client.get(response.headers["Location"]))
     assert "Label added." in _flashes(page)
     row = next(r for r in page.split("<tr>") if "CED-1" in r)
-    assert 'class="tag lapsed"' in row
+    assert 'class="utrecht-status-badge utrecht-status-badge--danger"' in row
 
 
 def test_a_pso_label_form_without_a_level_shows_the_error_beside_level(db_session, world, login_as):

@@ -71,7 +71,7 @@ def test_a_payer_officer_sees_claims_awaiting_approval_beside_the_budget_left(ap
     html = _home(app, rw.user("officer_a"))
     assert f"/claims/{claim.id}" in html
     assert "€1,000.00" in html and "€99,000.00" in html  # the claim, and the cap left after the paid claim
-    assert "RF-REPORT: approved €1,000.00, paid €1,000.00, remaining €99,000.00" in html
+    assert "Awaiting approval €1,000.00; Not yet claimed €98,000.00" in html  # the budget bar, written out
     assert "data:image/svg+xml;base64," in html
     assert "No claims are waiting for you." not in html
     other = _home(app, rw.user("officer_b"))
@@ -87,7 +87,7 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
     rsession.flush()
     html = _home(app, rw.user("member_a"))
     assert "Impact report 2026-Q3: overdue" in html
-    assert "Next installment of loan" in html and "Dec 1, 2026" in html
+    assert "Next installment of loan" in html and "1 December 2026" in html
     assert "Targets and actuals · 2026-Q2" in html and "100 %" in html  # 12 of 12 people
     assert "RF-REPORT" not in html or "Werk" in html
     assert "€1,000.00" in html and "paid" in html
@@ -97,8 +97,8 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
 def test_an_administrator_sees_the_counts_of_the_installation(app, rw, rsession):
     html = _home(app, rw.user("admin"))
     assert "The installation" in html
-    assert 'KPI reports awaiting review</th><td class="num">1</td>' in html
-    assert 'Claims awaiting approval</th><td class="num">0</td>' in html
+    assert 'KPI reports awaiting review</th><td class="utrecht-table__cell--numeric-column">1</td>' in html
+    assert 'Claims awaiting approval</th><td class="utrecht-table__cell--numeric-column">0</td>' in html
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_number_of_investees(app, rw, rsession):

@@ -1,6 +1,7 @@
 """fundapp's KPI spreadsheet: the template an investee fills in, and the validator of the upload.
 
     build_template(ctx) -> bytes                      the .xlsx to download
+    template_file_name(ctx) -> str                    its name, in the template's language
     check_upload(data, limits, language) -> CheckedUpload   the whole-file checks, once; .period
     parse_submission(upload, ctx, limits) -> ParsedSubmission   or SpreadsheetInvalid with every problem
     mark_errors(upload, problems, language) -> bytes  the investee's file back, bad cells red and commented
@@ -22,7 +23,7 @@ from .model import (
     TemplateContext,
 )
 from .parse import CheckedUpload, check_upload, parse_submission
-from .template import build_template
+from .template import build_template, template_file_name
 
 __all__ = [
     "DEFAULT_BENEFIT_TYPES",
@@ -40,4 +41,5 @@ __all__ = [
     "check_upload",
     "mark_errors",
     "parse_submission",
+    "template_file_name",
 ]

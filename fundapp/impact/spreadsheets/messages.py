@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from fundapp.formats import format_day
+
 MESSAGES: dict[str, dict[str, str]] = {
     # --- the whole file -------------------------------------------------------
     "file_empty": {
@@ -81,7 +83,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This template is version {found}; only version {expected} is accepted. Download a new template.",
     },
     "other_investee": {
-        "nl": "Dit sjabloon is gemaakt voor een andere organisatie. Download uw eigen sjabloon.",
+        "nl": "Dit sjabloon is gemaakt voor een andere organisatie. Download je eigen sjabloon.",
         "en": "This template was made for another organisation. Download your own template.",
     },
     "other_period": {
@@ -110,7 +112,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "This sheet was not checked further.",
     },
     "indicator_missing": {
-        "nl": "De regel voor indicator {code} ({name}) ontbreekt; die hoort bij uw impactplan.",
+        "nl": "De regel voor indicator {code} ({name}) ontbreekt; die hoort bij je impactplan.",
         "en": "The row for indicator {code} ({name}) is missing; it belongs to your impact plan.",
     },
     # --- a cell ----------------------------------------------------------------
@@ -165,7 +167,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Unknown indicator code {code}.",
     },
     "not_in_plan": {
-        "nl": "Indicator {code} staat niet in uw impactplan voor deze periode; haal de regel weg.",
+        "nl": "Indicator {code} staat niet in je impactplan voor deze periode; haal de regel weg.",
         "en": "Indicator {code} is not in your impact plan for this period; remove the row.",
     },
     "duplicate_indicator": {
@@ -183,7 +185,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reference_bsn": {
         "nl": "Deze referentie bevat een getal dat op een BSN lijkt en wordt geweigerd. Gebruik een eigen "
         "pseudoniem per deelnemer met minder dan negen cijfers (bijvoorbeeld D-0001) en houd de koppeling "
-        "met de persoon in uw eigen administratie; stuur nooit een BSN of naam.",
+        "met de persoon in je eigen administratie; stuur nooit een BSN of naam.",
         "en": "This reference holds a number that looks like a BSN (citizen service number) and is refused. "
         "Use a pseudonym of your own per participant with fewer than nine digits (for example D-0001) and "
         "keep the link to the person in your own records; never send a BSN or a name.",
@@ -266,7 +268,7 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "participants_title": {"nl": "Deelnemers {period} — {investee}", "en": "Participants {period} — {investee}"},
     "participants_hint": {
-        "nl": "Eén regel per deelnemer. Referentie: uw eigen pseudoniem (bijv. D-0001), nooit een BSN of naam.",
+        "nl": "Eén regel per deelnemer. Referentie: je eigen pseudoniem (bijv. D-0001), nooit een BSN of naam.",
         "en": "One row per participant. Reference: a pseudonym of your own (e.g. D-0001), never a BSN or name.",
     },
     "instructions_title": {"nl": "Instructies KPI-rapportage", "en": "Instructions KPI report"},
@@ -279,7 +281,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "2. Tabblad Deelnemers: één regel per deelnemer, met startdatum, uitkering vooraf en de "
         "gebeurtenissen in deze periode (code en datum).\n"
         "3. Vul waarden in, geen formules. Voeg geen kolommen of tabbladen toe en hernoem niets.\n"
-        "4. Sla op als .xlsx en upload het bestand. Bij fouten krijgt u uw bestand terug met de "
+        "4. Sla op als .xlsx en upload het bestand. Bij fouten krijg je je bestand terug met de "
         "foute cellen rood gemarkeerd.",
         "en": "1. Sheet KPI: enter the value of every indicator; use the comment for explanations. "
         "A value is required (enter 0 if there is nothing to report).\n"
@@ -291,13 +293,14 @@ TEXTS: dict[str, dict[str, str]] = {
     },
     "privacy": {
         "nl": "Privacy: verwijs naar deelnemers met een eigen pseudoniem (bijvoorbeeld D-0001) en houd de "
-        "koppeling met de persoon in uw eigen administratie. Vul nooit een BSN, naam, adres of "
+        "koppeling met de persoon in je eigen administratie. Vul nooit een BSN, naam, adres of "
         "geboortedatum in; een referentie die op een BSN lijkt wordt geweigerd.",
         "en": "Privacy: refer to participants by a pseudonym of your own (for example D-0001) and keep the "
         "link to the person in your own records. Never enter a BSN, name, address or date of birth; "
         "a reference that looks like a BSN is refused.",
     },
-    "indicators_heading": {"nl": "Indicatoren in uw impactplan", "en": "Indicators in your impact plan"},
+    "indicators_heading": {"nl": "Indicatoren in je impactplan", "en": "Indicators in your impact plan"},
+    "file_name": {"nl": "kpi-sjabloon-{kvk}-{period}.xlsx", "en": "kpi-template-{kvk}-{period}.xlsx"},
     "events_heading": {"nl": "Gebeurteniscodes", "en": "Event codes"},
     "benefits_heading": {"nl": "Uitkeringen", "en": "Benefits"},
     "col_code": {"nl": "Code", "en": "Code"},
@@ -320,7 +323,7 @@ TEXTS: dict[str, dict[str, str]] = {
     "dv_title_value": {"nl": "Waarde", "en": "Value"},
     "dv_title_invalid": {"nl": "Ongeldige waarde", "en": "Invalid value"},
     "dv_reference": {
-        "nl": "Uw eigen pseudoniem voor de deelnemer, bijv. D-0001. Nooit een BSN of naam.",
+        "nl": "Je eigen pseudoniem voor de deelnemer, bijv. D-0001. Nooit een BSN of naam.",
         "en": "Your own pseudonym for the participant, e.g. D-0001. Never a BSN or name.",
     },
     "dv_start_date": {
@@ -345,8 +348,6 @@ TEXTS: dict[str, dict[str, str]] = {
     "comment_author": {"nl": "fundapp", "en": "fundapp"},
     "comment_heading": {"nl": "Fout", "en": "Error"},
 }
-
-DATE_FORMATS = {"nl": "%d-%m-%Y", "en": "%Y-%m-%d"}
 
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _QUOTE_LENGTH = 40
@@ -373,5 +374,5 @@ def quote(value: object) -> str:
 
 
 def format_date(day: date, language: str) -> str:
-    """A date the way the investee writes it: 31-03-2026 in Dutch, 2026-03-31 in English."""
-    return day.strftime(DATE_FORMATS.get(language, DATE_FORMATS["en"]))
+    """A date as the pages write it: 31-3-2026 in Dutch, 31 Mar 2026 in English."""
+    return format_day(day, language)

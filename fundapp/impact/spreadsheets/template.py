@@ -14,7 +14,9 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from fundapp.formats import excel_date_format, unit_words
 from fundapp.participants import MAX_LENGTH as REFERENCE_MAX_LENGTH
+from fundapp.xlsx import fit_columns
 
 from . import layout
 from .identity import TemplateIdentity
@@ -29,8 +31,12 @@ INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")  # light yellow: "fill me in
 PLAIN_FILL = PatternFill("solid", fgColor="FFFFFF")
 THIN_BORDER = Border(bottom=Side(style="thin", color="BFBFBF"))
 UNLOCKED = Protection(locked=False)
-DATE_NUMBER_FORMATS = {"nl": "dd-mm-yyyy", "en": "yyyy-mm-dd"}
 VALUE_NUMBER_FORMATS = {"integer": "#,##0", "decimal": "General", "percentage": "General"}
+
+
+def template_file_name(ctx: TemplateContext) -> str:
+    """The name the download is saved under, in the template's language."""
+    return text("file_name", ctx.language, kvk=ctx.kvk_number, period=ctx.period)
 
 
 def build_template(ctx: TemplateContext) -> bytes:
@@ -76,7 +82,9 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=4)
         sheet.row_dimensions[row].height = 95 if key == "steps" else 60
         row += 2
-    indicator_rows = [(i.code, i.name, i.unit, text(f"type_{i.value_type}", language)) for i in ctx.indicators]
+    indicator_rows = [
+        (i.code, i.name, unit_words(i.unit, language), text(f"type_{i.value_type}", language)) for i in ctx.indicators
+    ]
     row = _write_code_table(
         sheet,
         row,
@@ -93,6 +101,7 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
     )
     for column, width in zip("ABCD", (24, 60, 16, 20), strict=True):
         sheet.column_dimensions[column].width = width
+    fit_columns(sheet, 3)
     sheet.protection.sheet = True
 
 
@@ -167,7 +176,7 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
         for column, value in (
             (layout.KPI_CODE, indicator.code),
             (layout.KPI_NAME, indicator.name),
-            (layout.KPI_UNIT, indicator.unit),
+            (layout.KPI_UNIT, unit_words(indicator.unit, language)),
             (layout.KPI_BASELINE, indicator.baseline),
             (layout.KPI_TARGET, indicator.target),
         ):
@@ -189,6 +198,7 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
         sheet.add_data_validation(validation)
     for letter, width in zip("ABCDEFG", (14, 44, 14, 12, 12, 14, 50), strict=True):
         sheet.column_dimensions[letter].width = width
+    fit_columns(sheet, layout.HEADER_ROW)
     sheet.freeze_panes = f"A{layout.FIRST_DATA_ROW}"
     # Protection guides the investee to the yellow cells; it is not security (no password).
     sheet.protection.sheet = True
@@ -250,7 +260,8 @@ def _write_participants_sheet(
         dimension.width = width
         dimension.fill = INPUT_FILL
         if column in date_columns:
-            dimension.number_format = DATE_NUMBER_FORMATS[language]
+            dimension.number_format = excel_date_format(language)
+    fit_columns(sheet, layout.HEADER_ROW)
     for row in range(layout.TITLE_ROW, layout.HEADER_ROW):  # the title block keeps a plain background
         for column in range(1, layout.P_WIDTH + 1):
             sheet.cell(row, column).fill = PLAIN_FILL

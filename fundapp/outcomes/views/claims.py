@@ -177,7 +177,7 @@ def _signed(claim: Claim) -> str | None:
     if mine is not None:
         return _(
             "You signed this claim on %(date)s; a second, different officer must co-sign it.",
-            date=date_filter(mine.approved_at),
+            date=date_filter(mine.approved_at, "long"),
         )
     return None
 
@@ -193,14 +193,14 @@ def _lines_fixed(claim: Claim, line: ClaimLine) -> str | None:
 def _paid(claim: Claim) -> str | None:
     """Why recording a payment no longer applies: the claim is paid, not approved, or the officer's part is paid."""
     if claim.status == ClaimStatus.PAID:
-        return _("This claim was paid in full on %(date)s.", date=date_filter(claim.paid_on))
+        return _("This claim was paid in full on %(date)s.", date=date_filter(claim.paid_on, "long"))
     if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED):
         return _("Only an approved claim can be paid; this claim is %(status)s.", status=label(claim.status))
     mine = payments.own_splits(claim, current_scope())
     if mine and all(split.paid_on is not None for split in mine):
         return _(
             "Your part of this claim was recorded as paid on %(date)s (reference %(reference)s).",
-            date=date_filter(mine[0].paid_on),
+            date=date_filter(mine[0].paid_on, "long"),
             reference=mine[0].payment_reference,
         )
     return None

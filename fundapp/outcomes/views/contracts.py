@@ -222,7 +222,7 @@ def contract_status(contract_id: int, action: str) -> Any:
         agreed = max(p.close_agreed_at for p in mine if p.close_agreed_at)
         why = _(
             "You agreed to close this contract on %(date)s; it closes once every payer has agreed.",
-            date=date_filter(agreed),
+            date=date_filter(agreed, "long"),
         )
         return done(why, back, "warning")
     waiting = contracts.pending_parties(contract)

@@ -13,6 +13,7 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, permitted_ids, visible_results
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.i18n import date_filter
 from fundapp.labels import label
 from fundapp.listing import paginate
 from fundapp.outcomes import results
@@ -132,7 +133,7 @@ def reject_result(result_id: int) -> Any:
             "Reject the result %(item)s of %(who)s on %(date)s?",
             item=result.item_code,
             who=result.participant or _("a cohort"),
-            date=result.achieved_on.isoformat(),
+            date=date_filter(result.achieved_on, "long"),
         ),
         act=lambda reason: results.reject(get_session(), current_actor(), result, reason),
         message=_("Result rejected."),
