@@ -76,6 +76,14 @@ def done(message: str, url: str, category: str = "success") -> Any:
     return redirect(url, code=303)
 
 
+def no_longer(why: str | None, url: str) -> Any | None:
+    """The page of an action that no longer applies (``why`` says why, None when it applies): a GET goes back to
+    the object with a warning. A POST goes on to the service, which refuses it with its own error."""
+    if why is None or request.method != "GET":
+        return None
+    return done(why, url, "warning")
+
+
 def list_args(default_sort: str) -> dict[str, Any]:
     return {
         "page": int_arg(request.args, "page", 1),
@@ -85,7 +93,7 @@ def list_args(default_sort: str) -> dict[str, Any]:
     }
 
 
-__all__ = ["FormResult", "_", "app_error_to_form", "done", "errors_by_field", "list_args", "load_form"]
+__all__ = ["FormResult", "_", "app_error_to_form", "done", "errors_by_field", "list_args", "load_form", "no_longer"]
 
 
 def as_typed_values(values: Any) -> Any:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
 from fundapp.demo_world import agree_and_start
-from fundapp.outcomes import claims, contracts, results
+from fundapp.outcomes import claims, contracts, payments, results
 from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
 from fundapp.payers.models import OutcomePayer
 from tests.factories import ACTOR, ADMIN_SCOPE
@@ -159,14 +159,15 @@ def make_claim(
     paid_on: date = date(2026, 5, 1),
     threshold: Decimal = THRESHOLD,
 ) -> Claim:
-    """A claim computed from the investee's verified results of the period; submitted, signed and paid on request."""
+    """A claim computed from the investee's verified results of the period; submitted, signed and paid on request
+    (``pay_by``: an officer, or a list of officers each recording their own payer's part)."""
     claim = claims.compute_claim(session, ACTOR, contract, investee.id, period)
     if submit:
         claims.submit(session, ACTOR, claim, threshold)
     for officer in approve_by or []:
         claims.approve(session, officer, officer_scope(officer), claim, threshold)
-    if pay_by is not None:
-        claims.record_payment(session, pay_by, officer_scope(pay_by), claim, paid_on, f"BANK-{claim.id}")
+    for officer in pay_by if isinstance(pay_by, list) else [pay_by] if pay_by is not None else []:
+        payments.record_payment(session, officer, officer_scope(officer), claim, paid_on, f"BANK-{claim.id}")
     session.flush()
     return claim
 

@@ -26,6 +26,7 @@ from fundapp.auth.policy import (
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import date_filter
 from fundapp.impact import catalog, plans
 from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
@@ -34,9 +35,9 @@ from fundapp.impact.models import Indicator, Submission, SubmissionStatus, TocLe
 from fundapp.impact.periods import Frequency, Period
 from fundapp.impact.schemas import IndicatorCreateSchema, PlanIndicatorAddSchema, PlanSaveSchema, ReturnSchema
 from fundapp.investees.models import Investee
-from fundapp.labels import options
+from fundapp.labels import label, options
 from fundapp.listing import paginate, paginate_list
-from fundapp.web import confirm_with_reason, done, handle_form, list_args
+from fundapp.web import confirm_with_reason, done, handle_form, list_args, no_longer
 
 bp = Blueprint("impact", __name__)
 
@@ -428,10 +429,24 @@ def submission(submission_id: int) -> Any:
     )
 
 
+def _stale(sub: Submission, step: str) -> Any | None:
+    """The page of a step the report can no longer take goes back to the report, saying why (None: it applies)."""
+    why = None
+    if sub.status == SubmissionStatus.APPROVED:
+        why = _("This report was already approved on %(date)s.", date=date_filter(sub.reviewed_at, "long"))
+    elif sub.status == SubmissionStatus.RETURNED:
+        why = _("This report was returned for correction on %(date)s.", date=date_filter(sub.reviewed_at, "long"))
+    elif (sub.status, step) not in subs.TRANSITIONS:
+        why = _("This report is %(status)s. %(why)s", status=label(sub.status), why=_(subs.REFUSALS[step]))
+    return no_longer(why, url_for("impact.submission", submission_id=sub.id))
+
+
 @bp.route("/kpi-submissions/<int:submission_id>/submit", methods=["GET", "POST"])
 @access("login", obj=(Submission, "submission_id", "submit"))
 def submit(submission_id: int) -> Any:
     sub = load(get_session(), Submission, submission_id, current_scope(), "submit")
+    if gone := _stale(sub, "submit"):
+        return gone
     back = url_for("impact.submission", submission_id=sub.id)
     if request.method == "POST":
         subs.submit(get_session(), current_actor(), sub)
@@ -456,6 +471,8 @@ def submit(submission_id: int) -> Any:
 @access("login", obj=(Submission, "submission_id", "review"))
 def approve(submission_id: int) -> Any:
     sub = load(get_session(), Submission, submission_id, current_scope(), "review")
+    if gone := _stale(sub, "approve"):
+        return gone
     back = url_for("impact.submission", submission_id=sub.id)
     if request.method == "POST":
         subs.approve(get_session(), current_actor(), sub)
@@ -480,6 +497,8 @@ def approve(submission_id: int) -> Any:
 @access("login", obj=(Submission, "submission_id", "review"))
 def return_report(submission_id: int) -> Any:
     sub = load(get_session(), Submission, submission_id, current_scope(), "review")
+    if gone := _stale(sub, "return"):
+        return gone
     return confirm_with_reason(
         ReturnSchema(),
         lambda reason: subs.return_for_correction(get_session(), current_actor(), sub, reason),

@@ -39,7 +39,7 @@ from fundapp.loans.schemas import (
 from fundapp.loans.servicing import Prepayment
 from fundapp.money import ZERO
 from fundapp.validation import Day
-from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form
+from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form, no_longer
 
 bp = Blueprint("loans", __name__)
 SORTABLE = {
@@ -118,6 +118,16 @@ def _loan(loan_id: int, action: str = "view") -> Loan:
     if loan is None:
         raise NotFound("Not found, or not yours to see.")
     return load(session, Loan, loan.id, current_scope(), action)
+
+
+def _stale(loan: Loan, step: str) -> Any | None:
+    """The page of a step the loan can no longer take goes back to the loan, saying why (None: the step applies)."""
+    why = None
+    if (loan.status, step) not in services.TRANSITIONS:
+        why = _("This loan is %(status)s. %(why)s", status=label(loan.status), why=_(services.REFUSALS[step]))
+    elif step == "disburse" and loan.undisbursed <= 0:
+        why = _("The whole principal of this loan has been disbursed.")
+    return no_longer(why, url_for("loans.detail", loan_id=loan.id))
 
 
 @bp.get("/loans/<int:loan_id>")
@@ -285,6 +295,8 @@ def _loan_values(loan: Loan) -> dict[str, Any]:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def edit(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "edit"):
+        return gone
 
     def save(data: dict[str, Any]) -> Any:
         services.update_draft(get_session(), current_actor(), loan, data)
@@ -305,6 +317,8 @@ def edit(loan_id: int) -> Any:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def approve(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "approve"):
+        return gone
     if request.method == "POST":
         services.approve(get_session(), current_actor(), loan)
         return done(_("Loan approved."), url_for("loans.detail", loan_id=loan.id))
@@ -364,6 +378,8 @@ DATE_FIELD = {"name": "date", "type": "date", "required": True}
 @access("login", obj=(Loan, "loan_id", "edit"))
 def disburse(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "disburse"):
+        return gone
     fields = [
         {**DATE_FIELD, "label": _("Date")},
         {
@@ -390,6 +406,8 @@ def disburse(loan_id: int) -> Any:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def repay(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "repay"):
+        return gone
     fields = [
         {**DATE_FIELD, "label": _("Date received")},
         {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
@@ -419,6 +437,8 @@ def repay(loan_id: int) -> Any:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def recover(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "recover"):
+        return gone
     fields = [
         {**DATE_FIELD, "label": _("Date received")},
         {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
@@ -440,6 +460,8 @@ def recover(loan_id: int) -> Any:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def write_off(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "write_off"):
+        return gone
     fields = [
         {**DATE_FIELD, "label": _("Date")},
         {"name": "reason", "label": _("Reason"), "type": "textarea", "required": True},
@@ -464,6 +486,8 @@ def write_off(loan_id: int) -> Any:
 @access("login", obj=(Loan, "loan_id", "edit"))
 def restructure(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
+    if gone := _stale(loan, "restructure"):
+        return gone
     fields = [
         {**DATE_FIELD, "label": _("From date")},
         {
@@ -511,6 +535,16 @@ def reverse(loan_id: int, event_id: int) -> Any:
     event = load(get_session(), LoanEvent, event_id, current_scope(), "edit")
     if event.loan_id != loan.id:
         raise NotFound("This payment does not belong to this loan.")
+    if event.reversed_at is not None:
+        why = _(
+            "This payment was already reversed on %(date)s: %(reason)s",
+            date=date_filter(event.reversed_at, "long"),
+            reason=event.reversal_reason,
+        )
+        if gone := no_longer(why, url_for("loans.detail", loan_id=loan.id)):
+            return gone
+    if gone := _stale(loan, "reverse"):
+        return gone
     return confirm_with_reason(
         ReasonSchema(),
         lambda reason: services.reverse_event(get_session(), current_actor(), event, reason),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -10,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from fundapp.money import ZERO, round_cent, round_places
 from fundapp.outcomes.claim_totals import APPROVED, CLAIMED, NOT_REJECTED, payer_amounts
-from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, ClaimStatus, OutcomeContract
+from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, OutcomeContract
 
-__all__ = ["APPROVED", "CLAIMED", "Budget", "BudgetRow", "InvestorPosition", "budget", "budgets_of"]
+__all__ = ["APPROVED", "CLAIMED", "Budget", "BudgetRow", "InvestorPosition", "budget", "budgets_of", "payer_commitment"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,29 @@ class Budget:
     payers: list[BudgetRow]
     investor: InvestorPosition | None
 
+    def own(self, payer_ids: Collection[int]) -> BudgetRow | None:
+        """The part of the budget that is these payers' own (an officer's), or None when none of them pays here."""
+        rows = [row for row in self.payers if row.payer_id in payer_ids]
+        if not rows:
+            return None
+        committed = [row.committed for row in rows]
+        return BudgetRow(
+            ", ".join(row.name for row in rows),
+            rows[0].payer_id if len(rows) == 1 else None,
+            None if None in committed else sum((c for c in committed if c is not None), ZERO),
+            sum((row.claimed for row in rows), ZERO),
+            sum((row.approved for row in rows), ZERO),
+            sum((row.paid for row in rows), ZERO),
+        )
+
+
+def payer_commitment(commitment: Decimal | None, contract_cap: Decimal | None, share: Decimal) -> Decimal | None:
+    """What a payer committed to a contract: its own maximum, else its share of the contract cap (half-up to the
+    cent), else no limit (None)."""
+    if commitment is not None:
+        return commitment
+    return None if contract_cap is None else round_cent(contract_cap * share / 100)
+
 
 def budget(session: Session, contract: OutcomeContract) -> Budget:
     return budgets_of(session, [contract])[contract.id]
@@ -76,12 +100,12 @@ def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, 
             .group_by(Claim.contract_id)
         ).all()
     )
-    decided: dict[tuple[int, ClaimStatus], Decimal] = {
-        (contract_id, status): amount or ZERO
-        for contract_id, status, amount in session.execute(
-            select(Claim.contract_id, Claim.status, func.sum(Claim.approved_amount))
+    approved: dict[int, Decimal] = {
+        contract_id: amount or ZERO
+        for contract_id, amount in session.execute(
+            select(Claim.contract_id, func.sum(Claim.approved_amount))
             .where(Claim.contract_id.in_(ids), Claim.status.in_(APPROVED))
-            .group_by(Claim.contract_id, Claim.status)
+            .group_by(Claim.contract_id)
         )
     }
     claimed_by_payer = payer_amounts(session, Claim.contract_id, *asked)
@@ -100,19 +124,18 @@ def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, 
         )
     }
     return {
-        c.id: _budget(c, claimed.get(c.id) or ZERO, decided, claimed_by_payer.get(c.id, {}), splits) for c in contracts
+        c.id: _budget(c, claimed.get(c.id) or ZERO, approved.get(c.id) or ZERO, claimed_by_payer.get(c.id, {}), splits)
+        for c in contracts
     }
 
 
 def _budget(
     contract: OutcomeContract,
     claimed: Decimal,
-    decided: dict[tuple[int, ClaimStatus], Decimal],
+    approved: Decimal,
     claimed_by_payer: dict[str, Decimal],
     splits: dict[tuple[int, int, bool], Decimal],
 ) -> Budget:
-    approved = sum((decided.get((contract.id, s), ZERO) for s in APPROVED), ZERO)
-    paid = decided.get((contract.id, ClaimStatus.PAID), ZERO)
     commitments = [p.commitment for p in contract.payers if p.commitment is not None]
     committed = contract.contract_cap
     if committed is None and commitments and len(commitments) == len(contract.payers):
@@ -122,7 +145,10 @@ def _budget(
         paid_part = splits.get((contract.id, p.payer_id, True), ZERO)
         approved_part = splits.get((contract.id, p.payer_id, False), ZERO) + paid_part
         payer_claimed = claimed_by_payer.get(str(p.payer_id), ZERO)
-        rows.append(BudgetRow(p.payer.name, p.payer_id, p.commitment, payer_claimed, approved_part, paid_part))
+        committed_part = payer_commitment(p.commitment, contract.contract_cap, p.share_percent)
+        rows.append(BudgetRow(p.payer.name, p.payer_id, committed_part, payer_claimed, approved_part, paid_part))
+    # Each payer pays its own part: paid is every part recorded as paid, also of claims not yet paid in full.
+    paid = sum((row.paid for row in rows), ZERO)
     total = BudgetRow(contract.name, None, committed, claimed, approved, paid)
     return Budget(total, rows, _investor(contract, paid))
 

@@ -20,7 +20,7 @@ from fundapp.auth.policy import load, visible_claims
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.listing import paginate
-from fundapp.outcomes import claim_totals, claims
+from fundapp.outcomes import claim_totals, claims, payments
 from fundapp.outcomes.contract_api import acts_for, blp
 from fundapp.outcomes.contract_schemas import (
     LINES_SHOWN,
@@ -190,10 +190,12 @@ def reject_claim(data: dict[str, Any], claim_id: int) -> Any:
 @blp.arguments(PaymentSchema)
 @blp.response(200, ClaimSchema)
 def record_payment(data: dict[str, Any], claim_id: int) -> Any:
-    """Record that the claim was paid (date, reference); a second payment of the same claim is a 409."""
+    """Record that the caller's payer paid its part of the claim (date, reference): each payer records its own part
+    (``splits`` shows which have paid), and the claim becomes ``paid`` once every part is. Recording a part twice,
+    or paying a paid claim, is a 409."""
     claim = load(get_session(), Claim, claim_id, current_scope(), "decide")
     return _answer(
-        claims.record_payment(
+        payments.record_payment(
             get_session(), current_actor(), current_scope(), claim, data["paid_on"], data["reference"]
         )
     )

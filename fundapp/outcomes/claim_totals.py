@@ -37,6 +37,16 @@ def approvable_amounts(session: Session, claim_ids: list[int]) -> dict[int, Deci
     return dict.fromkeys(claim_ids, ZERO) | {claim_id: amount or ZERO for claim_id, amount in rows}
 
 
+def rejected_total(session: Session, claim_id: int) -> tuple[int, Decimal]:
+    """How many of the claim's lines the payer rejected, and the payable amount they would have had."""
+    count, amount = session.execute(
+        select(func.count(), func.sum(ClaimLine.payable)).where(
+            ClaimLine.claim_id == claim_id, ClaimLine.status == LineStatus.REJECTED
+        )
+    ).one()
+    return count, amount or ZERO
+
+
 def payer_amounts(session: Session, key: Any, *where: Any) -> dict[Any, dict[str, Decimal]]:
     """Each payer's part (keyed by payer id, as the lines store it) of the lines matching ``where``, per ``key``
     (a column of ClaimLine or Claim). The database groups the lines by their split and counts them; each distinct

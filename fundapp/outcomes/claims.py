@@ -274,18 +274,19 @@ def _reprice(session: Session, claim: Claim) -> None:
 def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:
     if claim.status != ClaimStatus.DRAFT:
         raise InvalidTransition("Only a draft claim can be discarded.")
-    _release_results(session, claim, [line.id for line in claim.lines])
+    _release_results(session, claim, dict.fromkeys((line.id for line in claim.lines), ""))
     audit.record(session, actor, "claim.discarded", claim, {"status": ["draft", None]})
     session.delete(claim)
     session.flush()
 
 
-def _release_results(session: Session, claim: Claim, line_ids: list[int], reject_reason: str | None = None) -> None:
-    for result in session.scalars(select(OutcomeResult).where(OutcomeResult.claim_line_id.in_(line_ids))):
-        result.claim_line_id = None
-        if reject_reason is not None:
+def _release_results(session: Session, claim: Claim, reasons: dict[int, str], rejected: bool = False) -> None:
+    """Free the results of these lines (keyed by line id) to be claimed again, or reject them with each reason."""
+    for result in session.scalars(select(OutcomeResult).where(OutcomeResult.claim_line_id.in_(list(reasons)))):
+        if rejected:
             result.status = ResultStatus.REJECTED
-            result.rejection_reason = reject_reason
+            result.rejection_reason = reasons.get(result.claim_line_id or 0, "")
+        result.claim_line_id = None
 
 
 def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal) -> Claim:
@@ -308,7 +309,7 @@ def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal)
     return claim
 
 
-def _officer_payer(claim: Claim, scope: Scope) -> int:
+def officer_payer(claim: Claim, scope: Scope) -> int:
     rows = [row for row in payer_rows_of(scope, claim.contract) if row.accepted_at is not None]
     if not rows:
         raise Forbidden("Only an officer of a payer of this contract decides on its claims.")
@@ -317,23 +318,35 @@ def _officer_payer(claim: Claim, scope: Scope) -> int:
 
 def reject_line(session: Session, actor: User, scope: Scope, claim: Claim, line: ClaimLine, reason: str) -> Claim:
     next_status(claim.status, "decide_line")
-    _officer_payer(claim, scope)
+    officer_payer(claim, scope)
     if claim.approvals:
         raise Conflict("An officer has already signed this claim; lines cannot change now.")
     if line.status == LineStatus.REJECTED:
         raise Conflict("This line is already rejected.")
     line.status = LineStatus.REJECTED
     line.rejection_reason = reason
+    # What the claim asks the payers for leaves the rejected line out, on every page and in every answer.
+    claim.total_payable -= line.payable
     claim.decided_at = utcnow()  # touches the claim, so its version guards against concurrent decisions
     session.flush()
-    audit.record(session, actor, "claim.line_rejected", claim, {"line_id": [None, line.id], "reason": [None, reason]})
+    audit.record(
+        session,
+        actor,
+        "claim.line_rejected",
+        claim,
+        {
+            "line_id": [None, line.id],
+            "reason": [None, reason],
+            "total_payable": [claim.total_payable + line.payable, claim.total_payable],
+        },
+    )
     return claim
 
 
 def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold: Decimal) -> Claim:
     """An officer's signature; the claim is approved once enough different officers have signed."""
     next_status(claim.status, "sign")
-    payer_id = _officer_payer(claim, scope)
+    payer_id = officer_payer(claim, scope)
     if any(a.user_id == actor.id for a in claim.approvals):
         raise Conflict("You have already signed this claim; a second, different officer must co-sign.")
     # Approvals of one contract take turns (a row lock on PostgreSQL), so two claims for the same provider and
@@ -369,7 +382,8 @@ def _finish_approval(session: Session, claim: Claim) -> None:
             line.status = LineStatus.APPROVED
     claim.status = next_status(claim.status, "approve_partly" if rejected else "approve")
     claim.approved_amount = approvable_amounts(session, [claim.id])[claim.id]
-    _release_results(session, claim, [line.id for line in rejected], reject_reason="rejected in the claim by the payer")
+    # The provider sees on each result why the payer refused it: the officer's own words on its line.
+    _release_results(session, claim, {line.id: line.rejection_reason for line in rejected}, rejected=True)
     claim.splits = _splits(claim)
 
 
@@ -384,44 +398,22 @@ def _splits(claim: Claim) -> list[ClaimPayerSplit]:
 
 def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: str) -> Claim:
     next_status(claim.status, "reject")
-    _officer_payer(claim, scope)
+    officer_payer(claim, scope)
     claim.status = ClaimStatus.REJECTED
+    asked = claim.total_payable
     claim.rejection_reason = reason
     claim.decided_at = utcnow()
     for line in claim.lines:
         line.status = LineStatus.REJECTED
-    _release_results(session, claim, [line.id for line in claim.lines])
-    session.flush()
-    audit.record(
-        session, actor, "claim.rejected", claim, {"status": ["submitted", "rejected"], "reason": [None, reason]}
-    )
-    return claim
-
-
-def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, paid_on: date, reference: str) -> Claim:
-    """The payers paid their parts; recorded once (a second attempt is a 409)."""
-    before = claim.status
-    claim.status = next_status(claim.status, "pay")
-    _officer_payer(claim, scope)
-    if paid_on > date.today():
-        raise ValidationFailed.field("paid_on", "A payment is recorded once it has been made, not in advance.")
-    claim.paid_on = paid_on
-    claim.payment_reference = reference
-    for split in claim.splits:
-        split.paid_on = paid_on
-        split.payment_reference = reference
+    claim.total_payable = ZERO  # every line is rejected: nothing is asked of the payers any more
+    _release_results(session, claim, dict.fromkeys((line.id for line in claim.lines), ""))
     session.flush()
     audit.record(
         session,
         actor,
-        "claim.paid",
+        "claim.rejected",
         claim,
-        {
-            "status": [before, "paid"],
-            "paid_on": [None, paid_on],
-            "reference": [None, reference],
-            "amount": [None, claim.approved_amount],
-        },
+        {"status": ["submitted", "rejected"], "reason": [None, reason], "total_payable": [asked, ZERO]},
     )
     return claim
 

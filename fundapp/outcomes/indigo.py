@@ -24,7 +24,7 @@ from fundapp.investees.models import Investee, LegalForm
 from fundapp.outcomes.budget import budget
 from fundapp.outcomes.models import (
     Claim,
-    ClaimStatus,
+    ClaimPayerSplit,
     ContractStatus,
     OutcomeContract,
     OutcomeResult,
@@ -219,18 +219,21 @@ def _results(session: Session, contract: OutcomeContract) -> list[dict[str, Any]
 
 
 def _payments(session: Session, contract: OutcomeContract) -> list[dict[str, Any]]:
-    rows = []
-    for claim in session.scalars(
-        select(Claim).where(Claim.contract_id == contract.id, Claim.status == ClaimStatus.PAID).order_by(Claim.paid_on)
-    ):
-        for split in claim.splits:
-            rows.append(
-                {
-                    "outcome_payer_id": _v(payer_id(split.payer_id)),
-                    "date": _v(claim.paid_on.isoformat() if claim.paid_on else None),
-                    "period": _v(claim.period),
-                    "currency": _v(contract.currency),
-                    "amount": _v(_amount(split.amount)),
-                }
-            )
-    return rows
+    """Each payer's payment of its part of a claim, on the date that payer paid it."""
+    paid = session.execute(
+        select(ClaimPayerSplit.payer_id, ClaimPayerSplit.paid_on, ClaimPayerSplit.amount, Claim.period)
+        .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
+        .where(Claim.contract_id == contract.id, ClaimPayerSplit.paid_on.is_not(None))
+        .order_by(ClaimPayerSplit.paid_on, Claim.id, ClaimPayerSplit.id)
+    )
+    return [
+        {
+            "outcome_payer_id": _v(payer_id(payer)),
+            "date": _v(paid_on.isoformat()),
+            "period": _v(period),
+            "currency": _v(contract.currency),
+            "amount": _v(_amount(amount)),
+        }
+        for payer, paid_on, amount, period in paid
+        if paid_on is not None  # the query keeps paid parts only
+    ]

@@ -217,6 +217,7 @@ class Claim(Base):
     status: Mapped[ClaimStatus] = mapped_column(enum_column(ClaimStatus, "claim_status"), index=True)
     total_gross: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     total_deadweight: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    # What the claim asks of the payers: its lines' payable amounts, lines the payer rejected left out.
     total_payable: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     approved_amount: Mapped[Decimal | None] = mapped_column(Money())
     corrects_claim_id: Mapped[int | None] = mapped_column(ForeignKey("claims.id", ondelete="RESTRICT"))
@@ -226,6 +227,8 @@ class Claim(Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
+    # Set once every payer has paid its part (ClaimPayerSplit, which keeps each part's own date and reference):
+    # the date of the last part, and the parts' references (cut at the column's length).
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str] = mapped_column(String(120), default="")
     approvals_required: Mapped[int | None] = mapped_column(Integer)

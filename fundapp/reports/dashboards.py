@@ -21,6 +21,7 @@ from fundapp.investees.models import Investee
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.money import round_cent, round_places
+from fundapp.outcomes.budget import payer_commitment
 from fundapp.outcomes.claim_totals import CLAIMED, NOT_REJECTED, payer_amounts
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
 from fundapp.payers.models import OutcomePayer
@@ -168,8 +169,8 @@ def _payer_panel(session: Session, payer: OutcomePayer, words: dict[str, Any], l
 
 
 def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
-    """The payer's part of each contract: its commitment (or its share of the cap), claimed, approved and paid
-    (three queries)."""
+    """The payer's part of each contract: what it committed (budget.payer_commitment, as every budget table counts
+    it), claimed, approved and paid (three queries)."""
     money = ClaimPayerSplit.amount.type  # SQLite keeps cents: every sum is read back through the money type
     contracts = session.execute(
         select(
@@ -184,7 +185,7 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
         .order_by(OutcomeContract.reference)
     ).all()
     budgets = {
-        cid: PayerBudget(cid, ref, commitment if commitment is not None else _share(cap, share))
+        cid: PayerBudget(cid, ref, payer_commitment(commitment, cap, share))
         for cid, ref, commitment, cap, share in contracts
     }
     sums = session.execute(
@@ -210,11 +211,6 @@ def _payer_budgets(session: Session, payer_id: int) -> list[PayerBudget]:
     for contract_id, parts in claimed.items():
         budgets[contract_id].claimed = round_cent(parts.get(str(payer_id), ZERO))
     return list(budgets.values())
-
-
-def _share(cap: Decimal | None, share: Decimal) -> Decimal | None:
-    """The payer's share of the contract cap, half-up to the cent."""
-    return None if cap is None else round_cent(cap * share / 100)
 
 
 @dataclass

@@ -89,7 +89,7 @@ class InvesteeReport:
 
     @property
     def claims_paid(self) -> Decimal:
-        return sum((claim.amount for claim in self.claims if claim.paid_on), Decimal("0.00"))
+        return sum((claim.paid for claim in self.claims), Decimal("0.00"))
 
 
 def build(

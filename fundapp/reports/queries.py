@@ -29,7 +29,7 @@ from fundapp.impact.models import (
 from fundapp.investees.models import Investee, InvesteeSdg, investee_themes
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan
-from fundapp.outcomes.models import Claim, ClaimStatus, ContractPayer, OutcomeContract
+from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, ContractPayer, OutcomeContract
 from fundapp.payers.models import OutcomePayer
 
 EARNED = (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED, ClaimStatus.PAID)
@@ -167,6 +167,7 @@ class ClaimRow:
     amount: Decimal
     paid_on: date | None
     payment_reference: str
+    paid: Decimal = Decimal("0.00")  # what the payers have paid of it so far (each payer pays its own part)
 
 
 def claim_rows(session: Session, clause: Any, latest: int | None = None) -> list[ClaimRow]:
@@ -183,6 +184,7 @@ def claim_rows(session: Session, clause: Any, latest: int | None = None) -> list
             Claim.approved_amount,
             Claim.paid_on,
             Claim.payment_reference,
+            _paid_parts(),
         )
         .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
         .join(Investee, Investee.id == Claim.investee_id)
@@ -203,11 +205,21 @@ def claim_rows(session: Session, clause: Any, latest: int | None = None) -> list
             period,
             status.value,
             amount or Decimal("0.00"),
-            paid,
+            paid_on,
             pref,
+            paid or Decimal("0.00"),
         )
-        for cid, inv, name, ref, contract_id, period, status, amount, paid, pref in rows
+        for cid, inv, name, ref, contract_id, period, status, amount, paid_on, pref, paid in rows
     ]
+
+
+def _paid_parts() -> Any:
+    """The sum of a claim's parts its payers have paid, read back through the money type (cents on SQLite)."""
+    return (
+        select(func.sum(ClaimPayerSplit.amount))
+        .where(ClaimPayerSplit.claim_id == Claim.id, ClaimPayerSplit.paid_on.is_not(None))
+        .scalar_subquery()
+    )
 
 
 def _payer_names(session: Session, contract_ids: set[int]) -> dict[int, str]:
@@ -232,16 +244,35 @@ def investee_claims(session: Session, investee_id: int, labels: list[str]) -> li
 
 
 def fund_payments(session: Session, fund_id: int, start: date, end: date) -> list[ClaimRow]:
-    """Outcome payments received by the fund's investees: claims paid within the dates."""
-    return claim_rows(
-        session,
-        and_(
+    """Outcome payments received by the fund's investees within the dates: each payer's payment of its part."""
+    rows = session.execute(
+        select(
+            Claim.id,
+            Investee.name,
+            OutcomeContract.name,
+            OutcomeContract.reference,
+            OutcomePayer.name,
+            Claim.period,
+            Claim.status,
+            ClaimPayerSplit.amount,
+            ClaimPayerSplit.paid_on,
+            ClaimPayerSplit.payment_reference,
+        )
+        .join(Claim, Claim.id == ClaimPayerSplit.claim_id)
+        .join(OutcomePayer, OutcomePayer.id == ClaimPayerSplit.payer_id)
+        .join(OutcomeContract, OutcomeContract.id == Claim.contract_id)
+        .join(Investee, Investee.id == Claim.investee_id)
+        .where(
             Claim.investee_id.in_(fund_investee_ids(fund_id)),
-            Claim.status == ClaimStatus.PAID,
-            Claim.paid_on >= start,
-            Claim.paid_on <= end,
-        ),
-    )
+            ClaimPayerSplit.paid_on >= start,
+            ClaimPayerSplit.paid_on <= end,
+        )
+        .order_by(ClaimPayerSplit.paid_on, Claim.id, ClaimPayerSplit.id)
+    ).all()
+    return [
+        ClaimRow(cid, inv, name, ref, payer, period, status.value, amount, paid_on, pref, amount)
+        for cid, inv, name, ref, payer, period, status, amount, paid_on, pref in rows
+    ]
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ MANAGER = "manager.rotterdam@fundapp.example"
 INVESTEE = "investee@fietsfabriek.example"
 OFFICER = "officer.rotterdam@fundapp.example"
 OFFICER2 = "officer2.rotterdam@fundapp.example"
+PROVINCE_OFFICER = "officer.zuidholland@fundapp.example"
 
 
 # --- 1. Fund manager: a loan, its arrears and the repayment that clears them --------------------------------
@@ -293,7 +294,9 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     expect(flash(page)).to_have_text("Signed. A second officer must co-sign this claim.")
     assert card_figure(page, "signatures") == "1 / 2"
     expect(card(page, "signatures")).to_contain_text(OFFICER)
-    expect(page.locator(".utrecht-button-group")).to_contain_text("You signed; a second officer must co-sign.")
+    expect(page.locator(".utrecht-button-group")).to_contain_text("You signed on ")
+    expect(page.locator(".utrecht-button-group")).to_contain_text("a second officer must co-sign.")
+    expect(page.get_by_role("link", name="Approve", exact=True)).to_have_count(0)
     expect(heading.locator(".utrecht-status-badge")).to_have_text("submitted")
     shot("signed-once")
 
@@ -313,20 +316,39 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     assert money(card_figure(page, "approved")) == payable - rejected_payable
     shot("approved")
 
-    # The payment, split over the payers by share (70 / 30).
+    # Each payer pays its own part (70 / 30): the municipality first.
+    approved = payable - rejected_payable
     page.get_by_role("link", name="Record payment").click()
     expect(page.get_by_role("heading", name="Record payment")).to_be_visible()
+    parts = page.locator("table tbody tr")
+    expect(parts.filter(has_text="Gemeente Rotterdam")).to_contain_text("your part")
+    expect(parts.filter(has_text="Provincie Zuid-Holland")).to_contain_text("awaiting payment by this payer")
     page.get_by_label("Date paid").fill(date.today().isoformat())
     page.get_by_label("Payment reference").fill("RTM-BETALING-0042")
     shot("payment-form")
     page.get_by_role("button", name="Record payment").click()
-    expect(flash(page)).to_have_text("Payment recorded.")
-    expect(heading.locator(".utrecht-status-badge")).to_have_text("paid")
+    expect(flash(page)).to_have_text("Payment recorded; the claim is paid once the other payers have recorded theirs.")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("partly approved")
     split = page.locator("h2:has-text('Split over the payers') + .table-scroll table tbody tr")
-    approved = payable - rejected_payable
     expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text(f"€{approved * 7 / 10:,.2f}")
+    expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text("RTM-BETALING-0042")
+    expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text("awaiting payment")
+    expect(page.get_by_role("link", name="Record payment")).to_have_count(0)
+    shot("paid-in-part")
+
+    # The province records its own payment of its own part; then the claim is paid.
+    log_out(page)
+    log_in(page, PROVINCE_OFFICER)
+    page.goto(claim_url)
+    page.get_by_role("link", name="Record payment").click()
+    page.get_by_label("Date paid").fill(date.today().isoformat())
+    page.get_by_label("Payment reference").fill("PZH-2026-0007")
+    page.get_by_role("button", name="Record payment").click()
+    expect(flash(page)).to_have_text("Payment recorded; every payer has paid its part, so the claim is paid.")
+    expect(heading.locator(".utrecht-status-badge")).to_have_text("paid")
     expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text(f"€{approved * 3 / 10:,.2f}")
-    expect(split.first).to_contain_text("RTM-BETALING-0042")
+    expect(split.filter(has_text="Provincie Zuid-Holland")).to_contain_text("PZH-2026-0007")
+    expect(split.filter(has_text="Gemeente Rotterdam")).to_contain_text("RTM-BETALING-0042")
     shot("paid")
 
 

@@ -81,10 +81,13 @@ class Urls:
 
 @pytest.fixture(scope="module")
 def urls(live_server: Any) -> Urls:
-    """The demo's objects, and one submitted claim of many lines (Fietsfabriek Zuid, second quarter last year)."""
+    """The demo's objects, and one submitted claim of many lines (Fietsfabriek Zuid, second quarter last year), its
+    third line rejected with a reason, as an officer leaves it."""
     from flask import current_app
     from sqlalchemy import select
 
+    from fundapp.auth.models import User
+    from fundapp.auth.policy import Scope
     from fundapp.db import session_scope
     from fundapp.demo_world import ACTOR
     from fundapp.funds.models import Fund
@@ -119,6 +122,9 @@ def urls(live_server: Any) -> Urls:
             results.verify(session, ACTOR, result)
         claim = claims.compute_claim(session, ACTOR, contract, investee.id, f"{start.year}-Q2")
         claims.submit(session, ACTOR, claim, current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"])
+        officer = session.scalars(select(User).where(User.email == USERS["officer"])).one()
+        reason = "No payslips over the six months after the job start were handed in."
+        claims.reject_line(session, officer, Scope.of_user(officer), claim, claim.lines[2], reason)
         return Urls(fund.id, loan.id, investee.id, payer.id, contract.id, claim.id)
 
 
@@ -208,6 +214,8 @@ def test_a_wide_table_scrolls_in_its_own_box_with_its_first_column_in_view_on_a_
     log_in(page, USERS["officer"])
     page.goto(f"/claims/{urls.claim}")
     box = page.get_by_role("region", name="Lines")
+    # The box's top in view, as a reader scrolling down meets it (focusing a box out of view would centre it).
+    box.evaluate("box => window.scrollBy(0, box.getBoundingClientRect().top - 80)")
     first = box.locator("tbody tr").first.locator("td").first
     left = first.bounding_box()["x"]
     box.focus()
@@ -256,3 +264,51 @@ def test_the_navigation_is_open_and_the_menu_button_hidden_on_a_laptop(page: Any
     expect(nav.get_by_text("Menu")).to_be_hidden()
     for name in ("Dashboard", "Loan book", "Claims", "Reports"):
         expect(nav.get_by_role("link", name=name)).to_be_visible()
+
+
+def test_what_the_officer_already_did_is_written_out_where_the_button_was_and_wraps_on_a_phone(
+    page: Any, screenshots: Any, live_server: Any, urls: Urls
+) -> None:
+    from flask import current_app
+    from sqlalchemy import select
+
+    from fundapp.auth.models import User
+    from fundapp.auth.policy import Scope
+    from fundapp.db import session_scope
+    from fundapp.demo_world import ACTOR
+    from fundapp.outcomes import claims, results
+    from fundapp.outcomes.models import OutcomeContract
+
+    app = live_server.app
+    with app.app_context(), session_scope(app) as session:
+        contract = session.get(OutcomeContract, urls.contract)
+        start = date(date.today().year - 1, 7, 2)
+        for n in range(12):  # € 27,000 payable: more than one officer may approve alone
+            result = results.record_result(
+                session,
+                ACTOR,
+                contract,
+                {
+                    "investee_id": urls.investee,
+                    "item": "JOB-START",
+                    "participant": f"FZ-Q3-{n + 1:02d}",
+                    "achieved_on": start + timedelta(days=n * 3),
+                    "months_on_benefit": 40,
+                    "evidence": "contract on file",
+                },
+            )
+            results.verify(session, ACTOR, result)
+        claim = claims.compute_claim(session, ACTOR, contract, urls.investee, f"{start.year}-Q3")
+        threshold = current_app.config["CLAIM_DUAL_APPROVAL_ABOVE"]
+        claims.submit(session, ACTOR, claim, threshold)
+        officer = session.scalars(select(User).where(User.email == USERS["officer"])).one()
+        claims.approve(session, officer, Scope.of_user(officer), claim, threshold)
+        claim_id = claim.id
+    page.set_viewport_size(PHONE)
+    use_english(page)
+    log_in(page, USERS["officer"])
+    page.goto(f"/claims/{claim_id}")
+    expect(page.locator("main .utrecht-button-group")).to_contain_text("You signed on ")
+    expect(page.get_by_role("link", name="Approve", exact=True)).to_have_count(0)
+    screenshots("layout-signed-390")("claim")
+    assert page.evaluate(MEASURE) == []

@@ -22,7 +22,7 @@ from fundapp.demo_world import agree_and_start
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.impact import submissions as subs
 from fundapp.outcomes import budget as budgets
-from fundapp.outcomes import claims, contracts, indigo, results
+from fundapp.outcomes import claims, contracts, indigo, payments, results
 from fundapp.outcomes.models import (
     Claim,
     ClaimApproval,
@@ -574,7 +574,7 @@ def test_two_claims_computed_before_either_is_submitted_never_pay_more_than_the_
     assert Decimal(approved) <= D("6000.00")
 
 
-def test_an_approved_claim_is_split_per_payer_exactly_and_paid_once(db_session, world):
+def test_an_approved_claim_is_split_per_payer_exactly_and_each_payer_records_its_own_payment(db_session, world):
     contract = make_contract(
         db_session,
         [(world.payer_a, "33.33", None), (world.payer_b, "66.67", None)],
@@ -594,12 +594,30 @@ def test_an_approved_claim_is_split_per_payer_exactly_and_paid_once(db_session, 
     assert sum(s.amount for s in stored.splits) == stored.approved_amount
     assert all(ln.status == LineStatus.APPROVED for ln in stored.lines)
     assert [(a.user_id, a.payer_id) for a in stored.approvals] == [(officer.id, world.payer_a.id)]
-    claims.record_payment(db_session, officer, _scope(officer), stored, date(2026, 5, 1), "BANK-1")
+    payments.record_payment(db_session, officer, _scope(officer), stored, date(2026, 5, 1), "BANK-A")
     with pytest.raises(Conflict):
-        claims.record_payment(db_session, officer, _scope(officer), stored, date(2026, 5, 2), "BANK-2")
+        payments.record_payment(db_session, officer, _scope(officer), stored, date(2026, 5, 2), "BANK-A2")
     stored = _fresh(db_session, Claim, claim.id)
-    assert (stored.status, stored.paid_on, stored.payment_reference) == (ClaimStatus.PAID, date(2026, 5, 1), "BANK-1")
-    assert [(s.paid_on, s.payment_reference) for s in stored.splits] == [(date(2026, 5, 1), "BANK-1")] * 2
+    # Only officer A's payer has paid: its part is recorded, the other payer's part still awaits its own officer.
+    assert (stored.status, stored.paid_on) == (ClaimStatus.APPROVED, None)
+    assert [(s.payer_id, s.paid_on, s.payment_reference) for s in stored.splits] == [
+        (world.payer_a.id, date(2026, 5, 1), "BANK-A"),
+        (world.payer_b.id, None, ""),
+    ]
+    officer_b = world.user("officer_b")
+    payments.record_payment(db_session, officer_b, _scope(officer_b), stored, date(2026, 5, 3), "BANK-B")
+    stored = _fresh(db_session, Claim, claim.id)
+    assert (stored.status, stored.paid_on, stored.payment_reference) == (
+        ClaimStatus.PAID,
+        date(2026, 5, 3),
+        "BANK-A; BANK-B",
+    )
+    assert [(s.payer_id, s.paid_on, s.payment_reference) for s in stored.splits] == [
+        (world.payer_a.id, date(2026, 5, 1), "BANK-A"),
+        (world.payer_b.id, date(2026, 5, 3), "BANK-B"),
+    ]
+    with pytest.raises(Conflict):
+        payments.record_payment(db_session, officer_b, _scope(officer_b), stored, date(2026, 5, 4), "BANK-B2")
 
 
 def test_a_claim_is_decided_only_by_an_officer_of_a_payer_of_the_contract(db_session, world):
@@ -623,7 +641,7 @@ def test_a_draft_claim_cannot_be_approved_and_an_unapproved_claim_cannot_be_paid
         claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
     claims.submit(db_session, ACTOR, claim, THRESHOLD)
     with pytest.raises(InvalidTransition):
-        claims.record_payment(db_session, officer, _scope(officer), claim, date(2026, 5, 1), "X")
+        payments.record_payment(db_session, officer, _scope(officer), claim, date(2026, 5, 1), "X")
     with pytest.raises(InvalidTransition):
         claims.submit(db_session, ACTOR, claim, THRESHOLD)
 
@@ -637,7 +655,7 @@ def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected
     claims.approve(db_session, officer, _scope(officer), claim, THRESHOLD)
     stored = _fresh(db_session, Claim, claim.id)
     assert stored.status == ClaimStatus.PARTLY_APPROVED
-    assert (stored.total_payable, stored.approved_amount) == (D("8000.00"), D("4000.00"))
+    assert (stored.total_payable, stored.approved_amount) == (D("4000.00"), D("4000.00"))
     assert [(ln.status, ln.rejection_reason) for ln in stored.lines] == [
         (LineStatus.APPROVED, ""),
         (LineStatus.REJECTED, "no contract of employment"),
@@ -648,7 +666,7 @@ def test_a_rejected_line_makes_the_claim_partly_approved_and_its_result_rejected
     ]
     dropped = _fresh(db_session, OutcomeResult, drop.id)
     assert (dropped.status, dropped.claim_line_id) == (ResultStatus.REJECTED, None)
-    assert dropped.rejection_reason
+    assert dropped.rejection_reason == "no contract of employment"
     assert _fresh(db_session, OutcomeResult, keep.id).claim_line_id == stored.lines[0].id
 
 
@@ -700,7 +718,8 @@ def test_a_correction_is_a_new_draft_with_negative_lines_and_the_approved_claim_
     officer = world.user("officer_a")
     make_result(db_session, shared, world.investee_a, participant="P-1", achieved_on=date(2026, 2, 1))
     make_result(db_session, shared, world.investee_a, participant="P-2", achieved_on=date(2026, 2, 2))
-    claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer], pay_by=officer)
+    both = [officer, world.user("officer_b")]
+    claim = make_claim(db_session, shared, world.investee_a, approve_by=[officer], pay_by=both)
     before = [(ln.id, ln.payable, ln.status) for ln in claim.lines]
     correction = claims.correct(
         db_session, world.user("manager_a"), claim, [claim.lines[1].id], "P-2 left after a week"
@@ -769,6 +788,7 @@ def test_the_budget_shows_committed_claimed_approved_paid_and_remaining_per_cont
     make_result(db_session, shared, world.investee_a, period="2026-Q1", units=2)
     make_result(db_session, shared, world.investee_a, period="2026-Q2", units=1)
     make_result(db_session, shared, world.investee_a, period="2026-Q3", units=1)
+    # Q1 is paid by payer A only so far: what is paid counts each payer's own payment.
     make_claim(db_session, shared, world.investee_a, "2026-Q1", approve_by=[officer], pay_by=officer)
     make_claim(db_session, shared, world.investee_a, "2026-Q2", approve_by=[officer])
     make_claim(db_session, shared, world.investee_a, "2026-Q3")  # submitted only
@@ -778,12 +798,12 @@ def test_the_budget_shows_committed_claimed_approved_paid_and_remaining_per_cont
         D("160000.00"),
         D("16000.00"),
         D("12000.00"),
-        D("8000.00"),
+        D("4800.00"),
         D("148000.00"),
     )
     assert [(r.name, r.committed, r.claimed, r.approved, r.paid, r.remaining) for r in money.payers] == [
         ("Gemeente A", D("100000.00"), D("9600.00"), D("7200.00"), D("4800.00"), D("92800.00")),
-        ("Provincie B", D("60000.00"), D("6400.00"), D("4800.00"), D("3200.00"), D("55200.00")),
+        ("Provincie B", D("60000.00"), D("6400.00"), D("4800.00"), D("0.00"), D("55200.00")),
     ]
     assert money.investor is None
 
@@ -828,7 +848,8 @@ def test_the_sib_investor_is_repaid_from_payments_up_to_capital_plus_the_maximum
 def test_the_indigo_export_names_metrics_prices_and_payments_without_participants(db_session, world, shared):
     officer = world.user("officer_a")
     make_result(db_session, shared, world.investee_a, participant="R-SECRET-1", achieved_on=date(2026, 2, 1))
-    make_claim(db_session, shared, world.investee_a, approve_by=[officer], pay_by=officer, paid_on=date(2026, 4, 15))
+    both = [officer, world.user("officer_b")]
+    make_claim(db_session, shared, world.investee_a, approve_by=[officer], pay_by=both, paid_on=date(2026, 4, 15))
     data = indigo.export(db_session, _fresh(db_session, OutcomeContract, shared.id))
     assert data["name"] == {"value": shared.name, "status": "PUBLIC"}
     assert [m["id"] for m in data["outcome_metrics"]] == ["JOB6"]

@@ -73,7 +73,7 @@ def _approve_correction(session: Session, investee: Any, period: str, values: di
 
 
 def _paid_claim(session: Session, world: World, investee: Any) -> int:
-    from fundapp.outcomes import claims, results
+    from fundapp.outcomes import claims, payments, results
 
     contract = make_contract(session, world.payer_a, [investee], reference="RF-REPORT")
     for participant, day in (("P-1", date(2026, 2, 1)), ("P-2", date(2026, 3, 1))):
@@ -96,7 +96,7 @@ def _paid_claim(session: Session, world: World, investee: Any) -> int:
             claims.submit(session, ACTOR, claim, THRESHOLD)
             officer = world.user("officer_a")
             claims.approve(session, officer, Scope.of_user(officer), claim, THRESHOLD)
-            claims.record_payment(session, officer, Scope.of_user(officer), claim, date(2026, 4, 15), "BANK-1")
+            payments.record_payment(session, officer, Scope.of_user(officer), claim, date(2026, 4, 15), "BANK-1")
     return claim.id
 
 

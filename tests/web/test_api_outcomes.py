@@ -716,30 +716,41 @@ def test_a_claim_is_computed_submitted_approved_split_per_payer_and_paid_once(ap
     assert sum(Decimal(s["amount"]) for s in body["splits"]) == Decimal(body["approved_amount"])
     assert [a["user"] for a in body["approvals"]] == [world.user("officer_a").email]
 
+    # Each payer records its own part: officer A's payment pays Gemeente A's part only.
     paid = api["officer_a"].post(
         f"/claims/{claim['id']}/payment", {"paid_on": "2026-05-01", "reference": "BANK-2026-77"}
     )
     assert paid.status_code == 200
-    assert (paid.get_json()["status"], paid.get_json()["paid_on"], paid.get_json()["payment_reference"]) == (
-        "paid",
-        "2026-05-01",
-        "BANK-2026-77",
-    )
+    body = paid.get_json()
+    assert (body["status"], body["paid_on"], body["payment_reference"]) == ("approved", None, "")
+    assert [(s["payer_id"], s["paid_on"], s["payment_reference"]) for s in body["splits"]] == [
+        (world.payer_a.id, "2026-05-01", "BANK-2026-77"),
+        (world.payer_b.id, None, ""),
+    ]
     again = api["officer_a"].post(
         f"/claims/{claim['id']}/payment", {"paid_on": "2026-05-02", "reference": "BANK-2026-78"}
     )
     assert again.status_code == 409
-    stored = _fresh(db_session, Claim, claim["id"])
-    assert (stored.status, stored.payment_reference, stored.paid_on) == (
-        ClaimStatus.PAID,
-        "BANK-2026-77",
-        date(2026, 5, 1),
+    last = api["officer_b"].post(f"/claims/{claim['id']}/payment", {"paid_on": "2026-05-04", "reference": "PB-0042"})
+    assert last.status_code == 200
+    assert (last.get_json()["status"], last.get_json()["paid_on"], last.get_json()["payment_reference"]) == (
+        "paid",
+        "2026-05-04",
+        "BANK-2026-77; PB-0042",
     )
+    assert (
+        api["officer_b"]
+        .post(f"/claims/{claim['id']}/payment", {"paid_on": "2026-05-04", "reference": "PB-1"})
+        .status_code
+        == 409
+    )
+    stored = _fresh(db_session, Claim, claim["id"])
+    assert (stored.status, stored.paid_on) == (ClaimStatus.PAID, date(2026, 5, 4))
     assert [(s.amount, s.paid_on, s.payment_reference) for s in stored.splits] == [
         (D("4800.00"), date(2026, 5, 1), "BANK-2026-77"),
-        (D("3200.00"), date(2026, 5, 1), "BANK-2026-77"),
+        (D("3200.00"), date(2026, 5, 4), "PB-0042"),
     ]
-    assert db_session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "claim.paid")) == 1
+    assert db_session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "claim.paid")) == 2
 
     before = _counts(db_session)
     twice = _claim(api, contract, world)
@@ -856,7 +867,7 @@ def test_a_line_rejected_with_a_reason_makes_the_claim_partly_approved(api, worl
     approved = api["officer_a"].post(f"/claims/{claim.id}/approve").get_json()
     assert (approved["status"], approved["total_payable"], approved["approved_amount"]) == (
         "partly_approved",
-        "8000.00",
+        "4000.00",
         "4000.00",
     )
     assert [(ln["status"], ln["rejection_reason"]) for ln in approved["lines"]] == [
@@ -865,7 +876,11 @@ def test_a_line_rejected_with_a_reason_makes_the_claim_partly_approved(api, worl
     ]
     assert sum(Decimal(s["amount"]) for s in approved["splits"]) == Decimal("4000.00")
     result = _fresh(db_session, OutcomeResult, dropped.id)
-    assert (result.status, result.claim_line_id) == (ResultStatus.REJECTED, None)
+    assert (result.status, result.claim_line_id, result.rejection_reason) == (
+        ResultStatus.REJECTED,
+        None,
+        "no employment contract",
+    )
     assert _fresh(db_session, Claim, claim.id).status == ClaimStatus.PARTLY_APPROVED
 
 
@@ -1001,7 +1016,8 @@ def test_the_budget_matches_the_claims_per_contract_and_per_payer(api, world, db
     make_result(db_session, contract, world.investee_a, period="2026-Q1", units=3)
     make_result(db_session, contract, world.investee_a, period="2026-Q2", units=1)
     make_result(db_session, contract, world.investee_a, period="2026-Q3", units=2)
-    make_claim(db_session, contract, world.investee_a, "2026-Q1", approve_by=[officer], pay_by=officer)
+    both = [officer, world.user("officer_b")]
+    make_claim(db_session, contract, world.investee_a, "2026-Q1", approve_by=[officer], pay_by=both)
     make_claim(db_session, contract, world.investee_a, "2026-Q2", approve_by=[officer])
     make_claim(db_session, contract, world.investee_a, "2026-Q3")
     response = api["officer_b"].get(f"/outcome-contracts/{contract.id}/budget")
@@ -1072,7 +1088,8 @@ def test_the_indigo_export_publishes_metrics_prices_and_payments_never_a_partici
     officer = world.user("officer_a")
     make_result(db_session, contract, world.investee_a, participant="R-0001", achieved_on=date(2026, 2, 1))
     make_result(db_session, contract, world.investee_a, participant="R-0002", achieved_on=date(2026, 2, 3))
-    make_claim(db_session, contract, world.investee_a, approve_by=[officer], pay_by=officer, paid_on=date(2026, 6, 1))
+    both = [officer, world.user("officer_b")]
+    make_claim(db_session, contract, world.investee_a, approve_by=[officer], pay_by=both, paid_on=date(2026, 6, 1))
     response = api["officer_a"].get(f"/outcome-contracts/{contract.id}/indigo")
     assert response.status_code == 200
     body = response.get_json()

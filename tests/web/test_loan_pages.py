@@ -28,6 +28,11 @@ def day(value: date) -> str:
     return format_date(value, "d MMM yyyy", locale="en")
 
 
+def long_day(value: date) -> str:
+    """A date as running text shows it."""
+    return format_date(value, "d MMMM yyyy", locale="en")
+
+
 class Page(HTMLParser):
     """What a page shows: its tables (rows of cell texts), links, text areas and the whole text."""
 

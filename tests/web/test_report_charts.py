@@ -18,8 +18,10 @@ from tests.factories import ACTOR, PASSWORD, make_capital_source
 from tests.integration.test_reports import ReportWorld, in_savepoint, module_world
 from tests.outcome_factories import THRESHOLD
 
+# The payer's own row: with no maximum of its own, the payer commits its share of the contract cap.
 SUBMITTED_BUDGET = (
-    "RF-REPORT: Paid €1,000.00; Approved but unpaid €0.00; Awaiting approval €1,000.00"  # the payer's own row
+    "RF-REPORT (Commitment €100,000.00): Paid €1,000.00; Approved but unpaid €0.00; "
+    "Awaiting approval €1,000.00; Not yet claimed €98,000.00"
 )
 
 
@@ -78,13 +80,9 @@ def test_the_municipal_report_shows_the_budget_as_one_stacked_bar_per_contract_w
 def test_the_officer_dashboard_shows_the_same_stacked_bar_with_the_commitment_not_yet_claimed(app, rw, rsession):
     _submit_a_claim(rw, rsession)
     page = _page(app, rw.user("officer_a"), "/?lang=en")
-    expected = (
-        "RF-REPORT (Commitment €100,000.00): Paid €1,000.00; Approved but unpaid €0.00; "
-        "Awaiting approval €1,000.00; Not yet claimed €98,000.00"
-    )
-    assert f'<figcaption class="small">{expected}</figcaption>' in page
+    assert f'<figcaption class="small">{SUBMITTED_BUDGET}</figcaption>' in page
     [(svg, alt)] = _images(page)
-    assert alt == "Budget use" and f"<desc>{expected}</desc>" in svg
+    assert alt == "Budget use" and f"<desc>{SUBMITTED_BUDGET}</desc>" in svg
 
 
 def test_every_chart_on_the_dashboards_and_reports_names_its_figures_in_its_text(app, rw, rsession):

@@ -12,20 +12,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible_claims
+from fundapp.auth.policy import can, load, payer_rows_of, visible_claims
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
+from fundapp.i18n import date_filter, money
+from fundapp.labels import label
 from fundapp.listing import paginate
+from fundapp.money import ZERO
 from fundapp.outcomes import budget as budgets
-from fundapp.outcomes import claim_totals, claims
+from fundapp.outcomes import claim_totals, claims, payments
 from fundapp.outcomes.contract_schemas import (
     ClaimCreateSchema,
     PaymentSchema,
 )
-from fundapp.outcomes.models import Claim, ClaimLine, ClaimStatus, OutcomeContract
+from fundapp.outcomes.models import Claim, ClaimApproval, ClaimLine, ClaimStatus, LineStatus, OutcomeContract
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
-from fundapp.web import done, handle_form, list_args
+from fundapp.web import done, handle_form, list_args, no_longer
 
 
 @bp.get("/claims")
@@ -45,13 +48,22 @@ def claim_list() -> Any:
         query = query.where(Claim.status == ClaimStatus(status))
     args = list_args("id")
     page = paginate(session, query, args["page"], args["page_size"])
-    contract_budgets = budgets.budgets_of(session, list({c.contract_id: c.contract for c in page.items}.values()))
+    # An officer sees what is left of their own payer's share, as on the home page; anyone else the whole contract.
+    contracts_shown = {c.contract_id: c.contract for c in page.items}
+    contract_budgets = budgets.budgets_of(session, list(contracts_shown.values()))
+    left = {
+        contract_id: budget.own({row.payer_id for row in payer_rows_of(scope, contracts_shown[contract_id])})
+        if scope.is_payer_officer
+        else budget.contract
+        for contract_id, budget in contract_budgets.items()
+    }
     return render_template(
         "outcomes/claims.html",
         page=page,
         claims=page.items,
         status=status,
-        budgets=contract_budgets,
+        left=left,
+        own_share=scope.is_payer_officer,
         statuses=list(ClaimStatus),
     )
 
@@ -112,6 +124,7 @@ def claim_detail(claim_id: int) -> Any:
     payer_totals = claim_totals.payer_amounts(
         session, ClaimLine.claim_id, ClaimLine.claim_id == claim.id, claim_totals.NOT_REJECTED
     )
+    rejected_lines, rejected_amount = claim_totals.rejected_total(session, claim.id)
     return render_template(
         "outcomes/claim.html",
         claim=claim,
@@ -119,12 +132,16 @@ def claim_detail(claim_id: int) -> Any:
         lines=lines.items,
         payer_names={str(p.payer_id): p.payer.name for p in claim.contract.payers},
         payer_totals=payer_totals.get(claim.id, {}),
+        rejected_lines=rejected_lines,
+        rejected_amount=rejected_amount,
         budget=budgets.budget(session, claim.contract),
         needed=claims.approvals_needed(session, claim, _threshold()),
         can_decide=can(scope, "decide", claim),
         can_submit=can(scope, "submit", claim),
-        signed=any(a.user_id == scope.user_id for a in claim.approvals),
+        my_signature=_my_signature(claim),
+        my_splits=payments.own_splits(claim, scope),
         ClaimStatus=ClaimStatus,
+        ZERO=ZERO,  # a variable, not a literal: Jinja would format a constant once, in the first reader's language
     )
 
 
@@ -136,16 +153,69 @@ def _claim(claim_id: int, action: str) -> Claim:
     return load(get_session(), Claim, claim_id, current_scope(), action)
 
 
+def _my_signature(claim: Claim) -> ClaimApproval | None:
+    return next((a for a in claim.approvals if a.user_id == current_scope().user_id), None)
+
+
+def _not_submitted(claim: Claim) -> str | None:
+    """Why a decision on the claim no longer applies: it is not (or no longer) awaiting one."""
+    if claim.status == ClaimStatus.DRAFT:
+        return _("This claim is still a draft; it can be decided once the provider has submitted it.")
+    if claim.status != ClaimStatus.SUBMITTED:
+        return _("This claim has already been decided: it is %(status)s.", status=label(claim.status))
+    return None
+
+
+def _not_a_draft(claim: Claim) -> str | None:
+    if claim.status != ClaimStatus.DRAFT:
+        return _("This claim has already been submitted: it is %(status)s.", status=label(claim.status))
+    return None
+
+
+def _signed(claim: Claim) -> str | None:
+    mine = _my_signature(claim)
+    if mine is not None:
+        return _(
+            "You signed this claim on %(date)s; a second, different officer must co-sign it.",
+            date=date_filter(mine.approved_at, "long"),
+        )
+    return None
+
+
+def _lines_fixed(claim: Claim, line: ClaimLine) -> str | None:
+    if claim.approvals:
+        return _("An officer has already signed this claim; its lines can no longer change.")
+    if line.status == LineStatus.REJECTED:
+        return _("This line has already been rejected: %(reason)s", reason=line.rejection_reason)
+    return None
+
+
+def _paid(claim: Claim) -> str | None:
+    """Why recording a payment no longer applies: the claim is paid, not approved, or the officer's part is paid."""
+    if claim.status == ClaimStatus.PAID:
+        return _("This claim was paid in full on %(date)s.", date=date_filter(claim.paid_on, "long"))
+    if claim.status not in (ClaimStatus.APPROVED, ClaimStatus.PARTLY_APPROVED):
+        return _("Only an approved claim can be paid; this claim is %(status)s.", status=label(claim.status))
+    mine = payments.own_splits(claim, current_scope())
+    if mine and all(split.paid_on is not None for split in mine):
+        return _(
+            "Your part of this claim was recorded as paid on %(date)s (reference %(reference)s).",
+            date=date_filter(mine[0].paid_on, "long"),
+            reference=mine[0].payment_reference,
+        )
+    return None
+
+
 @bp.route("/claims/<int:claim_id>/submit", methods=["GET", "POST"])
 @access("login", obj=(Claim, "claim_id", "submit"))
 def submit_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "submit")
     back = url_for("outcomes.claim_detail", claim_id=claim.id)
+    if gone := no_longer(_not_a_draft(claim), back):
+        return gone
     if request.method == "POST":
         claims.submit(get_session(), current_actor(), claim, _threshold())
         return done(_("Claim submitted to the payers."), back)
-    from fundapp.i18n import money
-
     return render_template(
         "confirm.html",
         title=_("Submit claim"),
@@ -165,6 +235,8 @@ def submit_claim(claim_id: int) -> Any:
 def discard_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "submit")
     contract_id = claim.contract_id
+    if gone := no_longer(_not_a_draft(claim), url_for("outcomes.claim_detail", claim_id=claim.id)):
+        return gone
     if request.method == "POST":
         claims.discard_draft(get_session(), current_actor(), claim)
         return done(
@@ -188,10 +260,13 @@ def reject_line(claim_id: int, line_id: int) -> Any:
     line = get_session().scalar(select(ClaimLine).where(ClaimLine.id == line_id, ClaimLine.claim_id == claim.id))
     if line is None:
         raise NotFound("This line is not part of the claim.")
+    back = url_for("outcomes.claim_detail", claim_id=claim.id)
+    if gone := no_longer(_not_submitted(claim) or _lines_fixed(claim, line), back):
+        return gone
     return reason_confirm(
         title=_("Reject a claim line"),
         button=_("Reject line"),
-        back=url_for("outcomes.claim_detail", claim_id=claim.id),
+        back=back,
         question=_(
             "Reject line %(n)s (%(item)s, %(who)s)? The rest of the claim can still be approved.",
             n=line.position + 1,
@@ -208,6 +283,8 @@ def reject_line(claim_id: int, line_id: int) -> Any:
 def approve_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "decide")
     back = url_for("outcomes.claim_detail", claim_id=claim.id)
+    if gone := no_longer(_not_submitted(claim) or _signed(claim), back):
+        return gone
     if request.method == "POST":
         claims.approve(get_session(), current_actor(), current_scope(), claim, _threshold())
         message = (
@@ -216,8 +293,6 @@ def approve_claim(claim_id: int) -> Any:
             else _("Signed. A second officer must co-sign this claim.")
         )
         return done(message, back)
-    from fundapp.i18n import money
-
     needed = claims.approvals_needed(get_session(), claim, _threshold())
     return render_template(
         "confirm.html",
@@ -244,10 +319,13 @@ def approve_claim(claim_id: int) -> Any:
 @access("login", obj=(Claim, "claim_id", "decide"))
 def reject_claim(claim_id: int) -> Any:
     claim = _claim(claim_id, "decide")
+    back = url_for("outcomes.claim_detail", claim_id=claim.id)
+    if gone := no_longer(_not_submitted(claim), back):
+        return gone
     return reason_confirm(
         title=_("Reject claim"),
         button=_("Reject claim"),
-        back=url_for("outcomes.claim_detail", claim_id=claim.id),
+        back=back,
         question=_("Reject the whole claim? Its results can be claimed again."),
         act=lambda reason: claims.reject(get_session(), current_actor(), current_scope(), claim, reason),
         message=_("Claim rejected."),
@@ -257,26 +335,41 @@ def reject_claim(claim_id: int) -> Any:
 @bp.route("/claims/<int:claim_id>/payment", methods=["GET", "POST"])
 @access("login", obj=(Claim, "claim_id", "decide"))
 def record_payment(claim_id: int) -> Any:
+    """Each payer records its own part; the page shows the amount and every payer's part before it is recorded."""
     claim = _claim(claim_id, "decide")
+    back = url_for("outcomes.claim_detail", claim_id=claim.id)
+    if gone := no_longer(_paid(claim), back):
+        return gone
+    mine = [split for split in payments.own_splits(claim, current_scope()) if split.paid_on is None]
     fields = [
         {"name": "paid_on", "label": _("Date paid"), "type": "date", "required": True},
         {"name": "reference", "label": _("Payment reference"), "required": True},
     ]
 
     def save(data: dict[str, Any]) -> Any:
-        claims.record_payment(
+        payments.record_payment(
             get_session(), current_actor(), current_scope(), claim, data["paid_on"], data["reference"]
         )
-        return done(_("Payment recorded."), url_for("outcomes.claim_detail", claim_id=claim.id))
+        if claim.status == ClaimStatus.PAID:
+            return done(_("Payment recorded; every payer has paid its part, so the claim is paid."), back)
+        return done(_("Payment recorded; the claim is paid once the other payers have recorded theirs."), back)
 
     return handle_form(
         PaymentSchema(),
         {"paid_on": date.today().isoformat()},
         save,
-        "form_page.html",
+        "outcomes/payment.html",
         title=_("Record payment"),
         fields=fields,
-        back=url_for("outcomes.claim_detail", claim_id=claim.id),
+        back=back,
+        claim=claim,
+        mine=mine,
+        intro=_(
+            "The claim's approved amount is %(total)s. Record what %(payers)s paid: %(amount)s.",
+            total=money(claim.approved_amount),
+            payers=", ".join(split.payer.name for split in mine),
+            amount=money(sum((split.amount for split in mine), ZERO)),
+        ),
         submit=_("Record payment"),
         warning=_("Record a payment once it has left the bank; it cannot be recorded twice."),
     )

@@ -24,8 +24,9 @@ from fundapp.auth.policy import (
 )
 from fundapp.db import get_session
 from fundapp.errors import Conflict, ValidationFailed
-from fundapp.i18n import money, percent
+from fundapp.i18n import date_filter, money, percent
 from fundapp.investees.models import Investee
+from fundapp.labels import label
 from fundapp.listing import paginate
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
@@ -43,7 +44,7 @@ from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.contract_forms import ITEM_ROWS, load_contract_form, service_errors, simulation_schema
 from fundapp.outcomes.views.rate_cards import my_payers
 from fundapp.payers.models import OutcomePayer
-from fundapp.web import app_error_to_form, done, list_args, load_form
+from fundapp.web import app_error_to_form, done, list_args, load_form, no_longer
 
 
 @bp.get("/contracts")
@@ -142,6 +143,9 @@ def contract_detail(contract_id: int) -> Any:
         to_accept=_pending_rows(contract) if contract.status == ContractStatus.DRAFT else [],
         waiting=contracts.pending_parties(contract),
         my_close_agreed=all(p.close_agreed_at for p in payer_rows_of(scope, contract)),
+        my_close_agreed_on=max(
+            (p.close_agreed_at for p in payer_rows_of(scope, contract) if p.close_agreed_at), default=None
+        ),
         ContractStatus=ContractStatus,
     )
 
@@ -206,8 +210,29 @@ def contract_status(contract_id: int, action: str) -> Any:
     mine = payer_rows_of(current_scope(), contract)
     if action == "activate" and contract.status != ContractStatus.DRAFT:
         return done(_("This contract has already started."), back, "warning")
-    if action == "close" and (contract.status != ContractStatus.ACTIVE or all(p.close_agreed_at for p in mine)):
-        return done(_("You have already agreed to close this contract, or it is not running."), back, "warning")
+    if action == "close" and contract.status != ContractStatus.ACTIVE:
+        return done(
+            _("Only a running contract can be closed; this contract is %(status)s.", status=label(contract.status)),
+            back,
+            "warning",
+        )
+    if action == "close" and not mine:
+        return done(_("Only an officer of a payer of this contract closes it."), back, "warning")
+    if action == "close" and all(p.close_agreed_at for p in mine):
+        agreed = max(p.close_agreed_at for p in mine if p.close_agreed_at)
+        why = _(
+            "You agreed to close this contract on %(date)s; it closes once every payer has agreed.",
+            date=date_filter(agreed, "long"),
+        )
+        return done(why, back, "warning")
+    waiting = contracts.pending_parties(contract)
+    if action == "activate" and waiting:
+        why = _(
+            "The contract starts once every payer and provider has accepted; still waiting for: %(names)s.",
+            names=", ".join(waiting),
+        )
+        if gone := no_longer(why, back):
+            return gone
     if request.method == "POST":
         if action == "activate":
             contracts.activate(session, current_actor(), contract)
@@ -216,7 +241,6 @@ def contract_status(contract_id: int, action: str) -> Any:
         if contract.status == ContractStatus.CLOSED:
             return done(_("Contract closed."), back)
         return done(_("You agreed to close the contract; it closes once every payer has agreed."), back)
-    waiting = contracts.pending_parties(contract)
     if action == "activate":
         question = _("Start contract %(ref)s? Its terms and rate card are fixed from then on.", ref=contract.reference)
     elif len(contract.payers) > 1:
@@ -231,9 +255,6 @@ def contract_status(contract_id: int, action: str) -> Any:
         "confirm.html",
         title=_("Start contract") if action == "activate" else _("Close contract"),
         question=question,
-        warning=_("Still waiting for: %(names)s.", names=", ".join(waiting))
-        if action == "activate" and waiting
-        else None,
         action=request.path,
         back=back,
         button=_("Start") if action == "activate" else _("Close"),

@@ -14,6 +14,7 @@ from fundapp.auth.policy import load, permitted_ids, visible_results
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.i18n import date_filter
+from fundapp.labels import label
 from fundapp.listing import paginate
 from fundapp.outcomes import results
 from fundapp.outcomes.contract_schemas import (
@@ -26,7 +27,7 @@ from fundapp.outcomes.models import (
 )
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
-from fundapp.web import done, handle_form, list_args
+from fundapp.web import done, handle_form, list_args, no_longer
 
 
 @bp.route("/contracts/<int:contract_id>/results/new", methods=["GET", "POST"])
@@ -120,6 +121,10 @@ def verify_result(result_id: int) -> Any:
 @access("login", obj=(OutcomeResult, "result_id", "verify"))
 def reject_result(result_id: int) -> Any:
     result = load(get_session(), OutcomeResult, result_id, current_scope(), "verify")
+    if result.status != ResultStatus.PENDING:
+        why = _("This result has already been %(status)s.", status=label(result.status))
+        if gone := no_longer(why, url_for("outcomes.result_list", status=result.status.value)):
+            return gone
     return reason_confirm(
         title=_("Reject result"),
         button=_("Reject result"),
