@@ -76,10 +76,10 @@ def test_on_a_phone_a_date_in_a_tables_first_column_stays_on_one_line(page: Any)
 
 
 def test_an_empty_required_reason_is_not_marked_as_wrong_before_it_is_sent(page: Any) -> None:
-    _open(page, OFFICER)
-    _menu(page, "Claims")
-    page.locator("tbody tr", has_text="submitted").first.get_by_role("link").first.click()
-    page.get_by_role("link", name="Reject claim").click()
+    _open(page, MANAGER)
+    _menu(page, "Loan book")
+    page.get_by_role("link", name="L2023-0006").click()
+    page.get_by_role("region", name="History").get_by_role("link", name="Reverse").first.click()
     reason = page.get_by_label("Reason")
     expect(reason).to_have_value("")
     border = reason.evaluate("el => [getComputedStyle(el).borderTopColor, getComputedStyle(el).borderTopWidth]")
