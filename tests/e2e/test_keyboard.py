@@ -61,7 +61,7 @@ class Keyboard:
     def choose_file(self, label: str, path: Path) -> None:
         """Space on a file field opens the file chooser, as it does for a person."""
         self.tab_to(label)
-        with self.page.expect_file_chooser() as chooser:
+        with self.page.expect_file_chooser(timeout=30_000) as chooser:  # slow on a busy machine
             self.page.keyboard.press("Space")
         chooser.value.set_files(path)
 
