@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -36,7 +36,7 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.impact.schemas import IndicatorCreateSchema, PlanIndicatorAddSchema, PlanSaveSchema, ReturnSchema
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
-from fundapp.listing import paginate, paginate_list
+from fundapp.listing import paginate, paginate_list, sort_by
 from fundapp.web import confirm_with_reason, done, handle_form, list_args, no_longer
 
 bp = Blueprint("impact", __name__)
@@ -67,22 +67,31 @@ def indicators() -> Any:
         )
     from fundapp.investees.queries import all_themes
 
-    args = list_args("code")
-    page = paginate(
-        session,
-        query.order_by(Indicator.theme_code, Indicator.toc_level, Indicator.code),
-        args["page"],
-        args["page_size"],
-    )
+    args = list_args("theme")
+    query, sort = sort_by(query, _indicator_sorts(), args["sort"], "theme")
+    page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
         "impact/indicators.html",
         page=page,
+        sort=sort,
         themes=all_themes(session),
         locale=_locale(),
         filters={"theme": theme, "toc_level": level, "q": q},
         levels=list(TocLevel),
         can_create=is_manager_or_admin(current_scope()),
     )
+
+
+def _indicator_sorts() -> dict[str, Any]:
+    # The levels in the order of the theory of change, not alphabetically.
+    level = case({level: n for n, level in enumerate(TocLevel)}, value=Indicator.toc_level)
+    name = Indicator.name_nl if _locale() == "nl" else Indicator.name_en
+    return {
+        "code": Indicator.code,
+        "name": name,
+        "theme": (Indicator.theme_code, level, Indicator.code),
+        "level": (level, Indicator.code),
+    }
 
 
 @bp.route("/indicators/new", methods=["GET", "POST"])
@@ -513,6 +522,15 @@ def return_report(submission_id: int) -> Any:
     )
 
 
+# The reporting list is computed per investee and period; each key ends in the row's own order, so ties keep theirs.
+REPORTING_SORTS: dict[str, Any] = {
+    "investee": lambda r: (r.investee_name.lower(), r.investee_id, Period.parse(r.period).start),
+    "period": lambda r: (Period.parse(r.period).start, r.investee_name.lower(), r.investee_id),
+    "due": lambda r: (r.due_on, r.investee_name.lower(), r.investee_id),
+    "status": lambda r: (r.state, r.investee_name.lower(), r.investee_id, Period.parse(r.period).start),
+}
+
+
 @bp.get("/funds/<int:fund_id>/reporting")
 @access("login", obj=(Fund, "fund_id", "view"))
 def reporting(fund_id: int) -> Any:
@@ -534,9 +552,12 @@ def reporting(fund_id: int) -> Any:
         r for r in rows if (wanted is None and r.state != "approved" and r.state != "not_due_yet") or r.state == wanted
     ]
     args = list_args("investee")
+    sort = args["sort"] if args["sort"].lstrip("-") in REPORTING_SORTS else "investee"
+    shown.sort(key=REPORTING_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
     return render_template(
         "impact/reporting.html",
         fund=fund,
+        sort=sort,
         page=paginate_list(shown, args["page"], args["page_size"]),
         counts=counts,
         wanted=wanted,
