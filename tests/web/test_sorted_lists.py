@@ -12,7 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.outcome_factories import item, make_claim, make_contract, make_result
-from tests.web.test_loan_pages import Page, _rows_by_reference, book  # noqa: F401 - the loan book fixture
+from tests.web import test_loan_pages
+from tests.web.test_loan_pages import Page
+
+book = test_loan_pages.book  # the loan book fixture, shared
 
 
 @pytest.fixture()
@@ -142,7 +145,9 @@ def test_indicators_sort_by_code_name_theme_and_level_in_the_order_of_the_theory
     ]
     order = ["output", "outcome", "impact"]
     assert [order.index(level) for level in levels] == sorted(order.index(level) for level in levels)
-    names = [row[1] for row in Page(client.get("/indicators?page_size=200&sort=name").get_data(as_text=True)).body_rows()]
+    names = [
+        row[1] for row in Page(client.get("/indicators?page_size=200&sort=name").get_data(as_text=True)).body_rows()
+    ]
     assert [n.lower() for n in names] == sorted(n.lower() for n in names) or names == sorted(names)
     page2 = client.get("/indicators?sort=-code&theme=arbeidsparticipatie&page_size=5").get_data(as_text=True)
     assert _links(page2, "next") == {
