@@ -1,8 +1,9 @@
-"""What a person does over and over in the browser: log in and out, read the flash message, read an amount."""
+"""What a person does over and over in the browser: log in and out, read the flash message, read an amount, fill a KPI template."""
 
 from __future__ import annotations
 
 import re
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -51,3 +52,18 @@ def card(page: Any, words: str) -> Any:
 
 def card_figure(page: Any, words: str) -> str:
     return card(page, words).locator(".figure").inner_text().strip()
+
+
+def kpi_codes(workbook: Any) -> list[str]:
+    """The indicator codes a downloaded KPI template asks values for."""
+    from fundapp.impact.spreadsheets.filling import data_sheet
+    from fundapp.impact.spreadsheets.layout import FIRST_DATA_ROW, KPI_CODE
+
+    sheet = data_sheet(workbook, "kpi")
+    codes = (sheet.cell(row, KPI_CODE + 1).value for row in range(FIRST_DATA_ROW, sheet.max_row + 1))
+    return [code for code in codes if code]
+
+
+def period_start(period: str) -> date:
+    year, quarter = period.split("-Q")
+    return date(int(year), 3 * (int(quarter) - 1) + 1, 1)

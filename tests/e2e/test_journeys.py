@@ -18,7 +18,7 @@ pytest.importorskip("playwright.sync_api", reason="the playwright package is not
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import card, card_figure, flash, log_in, log_out, money, use_english
+from tests.e2e.helpers import card, card_figure, flash, kpi_codes, log_in, log_out, money, period_start, use_english
 
 pytestmark = pytest.mark.e2e
 
@@ -126,20 +126,6 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
 # --- 2. Investee: template, errors marked in its own workbook, the fix, the submission -------------------------
 
 
-def _kpi_codes(workbook: Any) -> list[str]:
-    from fundapp.impact.spreadsheets.filling import data_sheet
-    from fundapp.impact.spreadsheets.layout import FIRST_DATA_ROW, KPI_CODE
-
-    sheet = data_sheet(workbook, "kpi")
-    codes = (sheet.cell(row, KPI_CODE + 1).value for row in range(FIRST_DATA_ROW, sheet.max_row + 1))
-    return [code for code in codes if code]
-
-
-def _period_start(period: str) -> date:
-    year, quarter = period.split("-Q")
-    return date(int(year), 3 * (int(quarter) - 1) + 1, 1)
-
-
 def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screenshots: Any, tmp_path: Path) -> None:
     from fundapp.impact.spreadsheets.filling import fill_workbook, open_workbook, workbook_bytes
 
@@ -167,9 +153,9 @@ def test_investee_downloads_fills_uploads_fixes_and_submits(page: Any, screensho
     download.save_as(template)
 
     workbook = open_workbook(template.read_bytes())
-    codes = _kpi_codes(workbook)
+    codes = kpi_codes(workbook)
     assert len(codes) == 4, codes
-    start = _period_start(period)
+    start = period_start(period)
     good_values = dict.fromkeys(codes, 12)
     bad_values = {**good_values, codes[0]: "veel"}
     participants = [

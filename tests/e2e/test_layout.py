@@ -43,6 +43,7 @@ MEASURE = """() => {
     if (!box) { problems.push(`${name} has no scroll box of its own`); return; }
     if (!["auto", "scroll"].includes(getComputedStyle(box).overflowX)) problems.push(`${name}: its box does not scroll`);
     const head = table.rows[0], last = head.cells[head.cells.length - 1];
+    if (!head.getClientRects().length) return;  // an empty table shows its one message, no columns
     const body = [...table.tBodies].flatMap(b => [...b.rows]).find(r => r.cells.length > 1 && r.cells[0].colSpan === 1);
     box.scrollLeft = box.scrollWidth;
     const b = box.getBoundingClientRect(), c = last.getBoundingClientRect();

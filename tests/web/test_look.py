@@ -62,3 +62,19 @@ def test_every_table_scrolls_in_a_named_box_and_numeric_columns_are_marked_as_su
         assert re.fullmatch(r'<div class="table-scroll" tabindex="0" role="region" aria-label="[^"]+">', box)
     assert re.search(r'<th scope="col" class="utrecht-table__header-cell--numeric-column">Hoofdsom</th>', page)
     assert re.search(r'<td class="utrecht-table__cell--numeric-column">€\s?[\d.,]+</td>', page)
+
+
+def test_a_list_of_several_choices_says_how_to_choose_more_than_one(world: Any, login_as: Any) -> None:
+    page = login_as(world.user("manager_a")).get("/investees/new").get_data(as_text=True)
+    select = re.search(r'<select [^>]*id="f-themes"[^>]*>', page).group(0)
+    assert "multiple" in select and 'aria-describedby="f-themes-help"' in select
+    help_text = re.search(r'<p [^>]*id="f-themes-help">([^<]+)</p>', page).group(1)
+    assert "Ctrl" in help_text and "⌘" in help_text
+
+
+def test_the_api_documentation_marks_its_english_texts_as_english_on_a_dutch_page(client: Any) -> None:
+    page = client.get("/api/v1/docs").get_data(as_text=True)
+    assert '<html lang="nl">' in page
+    assert re.search(r'<p lang="en">The back office', page)
+    assert re.search(r'<td class="app-text" lang="en">\w', page)
+    assert "Authorization: Bearer &lt;token&gt; mee." in page
