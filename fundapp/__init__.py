@@ -35,8 +35,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models
     from fundapp.auth import access
+    from fundapp.documents import storage
 
     db.init_app(app)
+    storage.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)

@@ -36,6 +36,7 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_LOCALE": "nl",
     "PAGE_SIZE": 25,
     "SQL_ECHO": False,
+    "FILES_DIR": "",  # uploaded files, by content; empty: instance/files
 }
 
 _INT_KEYS = {

@@ -189,6 +189,7 @@ def _demo_reports(session: Session, investee: Any, first: Any, today: date) -> N
     """Two approved quarterly reports and a submitted one for Fietsfabriek Zuid, filled in as the investee would."""
     from flask import current_app
 
+    from fundapp.documents.storage import files
     from fundapp.impact import spreadsheets as sheets
     from fundapp.impact import submissions as subs
     from fundapp.impact.spreadsheets.filling import fill_workbook, open_workbook, workbook_bytes
@@ -212,6 +213,7 @@ def _demo_reports(session: Session, investee: Any, first: Any, today: date) -> N
         submission = subs.upload(
             session, ACTOR, investee, str(period), data, f"kpi-{period}.xlsx", secret, sheets.Limits()
         )
+        files().put(data)
         subs.submit(session, ACTOR, submission)
         if status == "approved":
             subs.approve(session, ACTOR, submission)

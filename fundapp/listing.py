@@ -52,10 +52,25 @@ def paginate_list(rows: list[Any], page: int, page_size: int) -> Page:
 
 
 def sort_by(query: Select, sortable: dict[str, Any], sort: str | None, default: str) -> tuple[Select, str]:
-    """Apply ?sort=name or ?sort=-name from a whitelist; answers the sort actually used."""
+    """Apply ?sort=name or ?sort=-name from a whitelist; answers the sort actually used.
+
+    A key may name several columns (theme, then level, then code). Rows that tie keep one order from page to page:
+    the listed entity's id comes last.
+    """
     key = sort if sort and sort.lstrip("-") in sortable else default
-    column = sortable[key.lstrip("-")]
-    return query.order_by(column.desc() if key.startswith("-") else column.asc()), key
+    columns = sortable[key.lstrip("-")]
+    columns = list(columns) if isinstance(columns, tuple | list) else [columns]
+    entity = query.column_descriptions[0].get("entity")
+    if entity is not None and hasattr(entity, "id"):
+        columns.append(entity.id)
+    descending = key.startswith("-")
+    return query.order_by(*(_direction(column, descending) for column in columns)), key
+
+
+def _direction(column: Any, descending: bool) -> Any:
+    ordered = column.desc() if descending else column.asc()
+    # Empty values (a draft's submission date) come last either way, on SQLite as on PostgreSQL.
+    return ordered.nulls_last() if getattr(getattr(column, "expression", None), "nullable", False) else ordered
 
 
 def int_arg(args: Any, name: str, default: int, low: int = 1, high: int = 1_000_000) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -63,6 +64,16 @@ NAV: list[NavEntry] = [
 ]
 
 
+# Pages whose address lies under no menu entry's own: the entries they belong under, the first one shown wins
+# (a loan under the fund's loan book, an investee's own loans, or else the funds).
+SECTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
+    (re.compile(r"^/loans/(?!preview)"), ("loans.loan_book", "loans.investee_loans", "funds.index")),
+    (re.compile(r"^/kpi-submissions/"), ("impact.investee_impact", "impact.reporting", "investees.index")),
+    (re.compile(r"^/investees/\d+/(?:kpi|impact)/"), ("impact.investee_impact",)),
+    (re.compile(r"^/rate-cards"), ("outcomes.contract_list",)),
+]
+
+
 def nav_items() -> list[dict[str, Any]]:
     from fundapp.auth.access import current_scope
 
@@ -72,12 +83,28 @@ def nav_items() -> list[dict[str, Any]]:
         if not entry.visible(scope):
             continue
         url = url_for(entry.endpoint, **(entry.url_kwargs(scope) if entry.url_kwargs else {}))
-        items.append({"url": url, "label": str(entry.label), "active": False})
-    # One current page: the entry whose address is the longest prefix of the path.
-    matches = [i for i in items if request.path == i["url"] or (i["url"] != "/" and request.path.startswith(i["url"]))]
-    if matches:
-        max(matches, key=lambda i: len(i["url"]))["active"] = True
+        items.append({"url": url, "label": str(entry.label), "active": False, "endpoint": entry.endpoint})
+    current = _current(items, request.path)
+    if current is not None:
+        current["active"] = True
     return items
+
+
+def _current(items: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
+    """One current entry: the one whose address the path is or starts with (the longest), else the section's."""
+    matches = [
+        i for i in items if path == i["url"] or (i["url"] != "/" and path.startswith(i["url"].rstrip("/") + "/"))
+    ]
+    own = max(matches, key=lambda i: len(i["url"]), default=None)
+    if own is not None and own["url"].rstrip("/") == path.rstrip("/"):
+        return own
+    by_endpoint = {i["endpoint"]: i for i in items}
+    for pattern, endpoints in SECTIONS:
+        if pattern.match(path):
+            section = next((by_endpoint[e] for e in endpoints if e in by_endpoint), None)
+            if section is not None:
+                return section
+    return own
 
 
 def url_with(**changes: Any) -> str:

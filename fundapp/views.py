@@ -22,13 +22,14 @@ bp = Blueprint("home", __name__)
 @access("public")
 def index() -> Any:
     """Each role's dashboard: portfolio and impact for managers, claims and budget for officers, what is due for
-    investees, counts for administrators; a fixed number of queries per panel (fundapp/reports/dashboards.py)."""
+    investees, results to verify for validators, counts for administrators; every count leads to the list of
+    exactly those items; a fixed number of queries per panel (fundapp/reports/dashboards.py)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     from datetime import date
 
     from fundapp.i18n import locale_name
-    from fundapp.reports import dashboards, texts
+    from fundapp.reports import dashboard_validator, dashboards, texts
 
     scope = current_scope()
     session = get_session()
@@ -46,6 +47,7 @@ def index() -> Any:
         funds=dashboards.fund_panels(session, scope, today, words, locale),
         payers=dashboards.payer_panels(session, scope, words, locale),
         investees=dashboards.investee_panels(session, scope, today, words, locale),
+        validations=dashboard_validator.validator_panels(session, scope),
         t=texts,
     )
 

@@ -55,9 +55,15 @@ def _recreate_database(url: str) -> None:
     admin.dispose()
 
 
+def test_files_dir() -> str:
+    """Uploaded files of this checkout's test worker, apart from the instance folder and from other checkouts."""
+    return os.path.join(tempfile.gettempdir(), f"fundapp-files-{os.getuid()}-{_checkout()}-{_worker()}")
+
+
 def test_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "DATABASE_URL": test_database_url(),
+        "FILES_DIR": test_files_dir(),
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
@@ -150,3 +156,4 @@ def api_headers(db_session: Any) -> Any:
 
 test_database_url.__test__ = False  # type: ignore[attr-defined] - helpers, not tests
 test_config.__test__ = False  # type: ignore[attr-defined]
+test_files_dir.__test__ = False  # type: ignore[attr-defined]

@@ -187,11 +187,14 @@ def filled_workbook(
 def make_submission(
     session: Session, investee: Investee, period: str = "2026-Q1", status: str = "draft", **fill: Any
 ) -> Any:
+    from fundapp.documents.storage import LocalFileStore
     from fundapp.impact import spreadsheets as sheets
     from fundapp.impact import submissions as subs
+    from tests.conftest import test_files_dir
 
     data = filled_workbook(session, investee, period, **fill)
     submission = subs.upload(session, ACTOR, investee, period, data, "kpi.xlsx", SECRET, sheets.Limits())
+    LocalFileStore(test_files_dir()).put(data)  # kept as an upload keeps it, in the test app's file store
     if status in ("submitted", "approved"):
         subs.submit(session, ACTOR, submission)
     if status == "approved":

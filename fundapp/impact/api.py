@@ -13,6 +13,7 @@ from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_o
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can_see_participants, is_manager_or_admin, load, visible_indicators, visible_investees
 from fundapp.db import get_session
+from fundapp.documents.storage import files
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.impact import catalog, plans
@@ -176,7 +177,7 @@ def upload_submission(args: dict[str, Any], files: dict[str, Any], investee_id: 
 def store_upload(investee: Investee, period: str | None, data: bytes, file_name: str) -> Submission:
     limits = upload_limits()
     try:
-        return subs.upload(
+        submission = subs.upload(
             get_session(),
             current_actor(),
             investee,
@@ -189,6 +190,8 @@ def store_upload(investee: Investee, period: str | None, data: bytes, file_name:
         )
     except sheets.SpreadsheetInvalid as exc:
         raise invalid_spreadsheet(exc.problems) from exc
+    files().put(data)  # kept by its hash, which the submission records
+    return submission
 
 
 def upload_limits() -> sheets.Limits:

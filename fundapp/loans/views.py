@@ -20,9 +20,9 @@ from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
-from fundapp.listing import paginate, sort_by
+from fundapp.listing import paginate
+from fundapp.loans import book_list, services
 from fundapp.loans import portfolio as book
-from fundapp.loans import services
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.loans.queries import load_for_detail, loan_view
 from fundapp.loans.schedule import Amortization, DayCount, Frequency, LoanTerms, TermsErrors, build_schedule
@@ -37,18 +37,10 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
-from fundapp.money import ZERO
 from fundapp.validation import Day
 from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form, no_longer
 
 bp = Blueprint("loans", __name__)
-SORTABLE = {
-    "reference": Loan.reference,
-    "outstanding": Loan.outstanding_principal,
-    "principal": Loan.principal,
-    "status": Loan.status,
-    "disbursed": Loan.disbursement_date,
-}
 
 
 def _as_of() -> date:
@@ -69,45 +61,24 @@ def loan_book(fund_id: int) -> Any:
     fund = load(session, Fund, fund_id, current_scope())
     as_of = _as_of()
     args = list_args("reference")
-    query = select(Loan).where(Loan.fund_id == fund.id)
-    status = request.args.get("status") or None
-    if status in {s.value for s in LoanStatus}:
-        query = query.where(Loan.status == LoanStatus(status))
-    investee_id = request.args.get("investee_id", type=int)
-    if investee_id:
-        query = query.where(Loan.investee_id == investee_id)
-    query, sort = sort_by(query, SORTABLE, args["sort"], "reference")
-    bucket = request.args.get("bucket") or None
-    loans = list(session.scalars(query))
-    ids = [loan.id for loan in loans]
-    arrears = book.loan_arrears(session, ids, as_of)
-    outstanding = book.outstanding_on(session, fund.id, as_of)
-    if bucket in book.BUCKETS:
-        loans = [loan for loan in loans if arrears[loan.id].bucket == bucket]
-    if sort.lstrip("-") == "outstanding":
-        # Sorted by the outstanding on the date shown, not today's.
-        loans.sort(key=lambda loan: outstanding.get(loan.id, ZERO), reverse=sort.startswith("-"))
-    total = len(loans)
-    start = (args["page"] - 1) * args["page_size"]
-    shown = loans[start : start + args["page_size"]]
-    from fundapp.listing import Page
-
-    page = Page(shown, total, args["page"], args["page_size"])
+    filters = book_list.read_filters(request.args)
+    rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
     investees = session.scalars(select(Investee).where(Investee.fund_id == fund.id).order_by(Investee.name)).all()
     return render_template(
         "loans/book.html",
         fund=fund,
-        page=page,
-        sort=sort,
+        page=rows.page,
+        sort=rows.sort,
         as_of=as_of,
-        outstanding=outstanding,
-        arrears=arrears,
-        next_due=book.next_due(session, [loan.id for loan in shown], as_of),
+        outstanding=rows.outstanding,
+        arrears=rows.arrears,
+        next_due=rows.next_due,
         summary=book.portfolio(session, fund.id, as_of),
         investees=investees,
-        filters={"status": status, "investee_id": investee_id, "bucket": bucket},
+        filters={"status": filters.status, "investee_id": filters.investee_id, "bucket": filters.arrears},
         statuses=list(LoanStatus),
         buckets=book.BUCKETS,
+        more_than=book_list.MORE_THAN,
         can_edit=can(current_scope(), "edit", fund),
     )
 

@@ -10,13 +10,12 @@ from typing import Any
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, memberships
 from fundapp.funds.models import Fund
 from fundapp.i18n import unit_label
 from fundapp.impact import plans
 from fundapp.impact.models import Submission, SubmissionStatus
-from fundapp.impact.periods import Frequency, Period
+from fundapp.impact.periods import Frequency, Period, due_date
 from fundapp.investees.models import Investee
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import Loan, LoanStatus
@@ -50,6 +49,12 @@ class FundPanel:
     buckets_chart: charts.Chart
     reporting: dict[str, int]
     key: KeyTrend | None
+    # A state with one report behind it leads to that report, not to a list of one.
+    only_report: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def loans_in_arrears(self) -> int:
+        return sum(b["loans"] for name, b in self.portfolio.buckets.items() if name != "current")
 
 
 def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
@@ -61,8 +66,10 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
     position = book.portfolio(session, fund.id, today)
     investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund.id)).all()
     counts: dict[str, int] = {}
+    reports: dict[str, int | None] = {}
     for row in plans.reporting_status(session, investees, today):
         counts[row.state] = counts.get(row.state, 0) + 1
+        reports[row.state] = row.submission_id
     chart = charts.bar_chart(
         words["buckets"],
         [words["bucket"](b) for b in book.BUCKETS],
@@ -71,7 +78,8 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
         width=4.6,
         height=2.3,
     )
-    return FundPanel(fund, position, chart, counts, _key_trend(session, fund.id, today, words, locale))
+    only = {state: sid for state, sid in reports.items() if counts[state] == 1 and sid is not None}
+    return FundPanel(fund, position, chart, counts, _key_trend(session, fund.id, today, words, locale), only)
 
 
 def _key_trend(session: Session, fund_id: int, today: date, words: dict[str, Any], locale: str) -> KeyTrend | None:
@@ -232,11 +240,12 @@ class TargetLine:
 class InvesteePanel:
     investee: Investee
     due: list[plans.ReportingDue]
-    installments: list[tuple[str, date, Decimal]]
+    installments: list[tuple[int, str, date, Decimal]]  # loan id, reference, due date, amount
     period: str | None
     targets: list[TargetLine]
     chart: charts.Chart | None
     claims: list[queries.ClaimRow] = field(default_factory=list)
+    next_report: plans.ReportingDue | None = None
 
 
 def investee_panels(
@@ -249,13 +258,15 @@ def investee_panels(
 def _investee_panel(
     session: Session, investee: Investee, today: date, words: dict[str, Any], locale: str
 ) -> InvesteePanel:
-    due = [row for row in plans.reporting_status(session, [investee], today) if row.state in ATTENTION]
+    schedule = plans.reporting_status(session, [investee], today)
+    due = [row for row in schedule if row.state in ATTENTION]
     loans = session.execute(
         select(Loan.id, Loan.reference).where(Loan.investee_id == investee.id, Loan.status == LoanStatus.ACTIVE)
     ).all()
     next_due = book.next_due(session, [loan_id for loan_id, _ in loans], today)
-    installments = [(ref, *next_due[loan_id]) for loan_id, ref in loans if loan_id in next_due]
-    period, targets = _latest_targets(session, investee, today, locale)
+    installments = [(loan_id, ref, *next_due[loan_id]) for loan_id, ref in loans if loan_id in next_due]
+    plan = plans.plan_of(session, investee)
+    period, targets = _latest_targets(session, investee, plan, today, locale)
     chart = None
     shown = [(line.name, line.achieved) for line in targets if line.achieved is not None]
     if shown:
@@ -268,14 +279,27 @@ def _investee_panel(
             height=2.6,
         )
     claims = queries.claim_rows(session, (Claim.investee_id == investee.id) & (Claim.status != ClaimStatus.DRAFT), 10)
-    return InvesteePanel(investee, due, installments, period, targets, chart, claims)
+    return InvesteePanel(investee, due, installments, period, targets, chart, claims, _next_report(schedule, plan))
+
+
+def _next_report(schedule: list[plans.ReportingDue], plan: Any) -> plans.ReportingDue | None:
+    """The first report not yet sent in (due, late, a draft, returned, or the running period's), else the next
+    period's: what the investee prepares next, with its due date."""
+    if plan is None:
+        return None
+    open_ = [row for row in schedule if row.state in ("overdue", "due", "returned", "draft", "not_due_yet")]
+    if open_:
+        return open_[0]
+    following = Period.parse(schedule[-1].period).next() if schedule else Period.parse(plan.first_period)
+    return plans.ReportingDue(
+        plan.investee_id, "", str(following), due_date(following, plan.due_days), "not_due_yet", None
+    )
 
 
 def _latest_targets(
-    session: Session, investee: Investee, today: date, locale: str
+    session: Session, investee: Investee, plan: Any, today: date, locale: str
 ) -> tuple[str | None, list[TargetLine]]:
     """The latest approved period: each planned indicator's value beside its target."""
-    plan = plans.plan_of(session, investee)
     if plan is None:
         return None, []
     window = [str(p) for p in trend_window(Period.containing(today, plan.frequency), plan.frequency, 4)]
@@ -293,12 +317,21 @@ def _latest_targets(
 
 
 @dataclass
+class FundWork:
+    fund_id: int
+    name: str
+    active_loans: int
+    reports_awaiting_review: int
+
+
+@dataclass
 class AdminCounts:
     figures: dict[str, int]
+    funds: list[FundWork] = field(default_factory=list)
 
 
 def admin_counts(session: Session) -> AdminCounts:
-    """Everything in the installation, in one query."""
+    """Everything in the installation in one query, and per fund what its lists hold in another."""
 
     def count(model: Any, *where: Any) -> Any:
         return select(func.count()).select_from(model).where(*where).scalar_subquery()
@@ -308,11 +341,18 @@ def admin_counts(session: Session) -> AdminCounts:
             count(Fund),
             count(Investee),
             count(OutcomePayer),
-            count(User),
-            count(Loan, Loan.status == LoanStatus.ACTIVE),
-            count(Submission, Submission.status == SubmissionStatus.SUBMITTED),
             count(Claim, Claim.status == ClaimStatus.SUBMITTED),
         )
     ).one()
-    keys = ("funds", "investees", "payers", "users", "active_loans", "reports_awaiting_review", "claims_awaiting")
-    return AdminCounts(dict(zip(keys, (int(v or 0) for v in row), strict=True)))
+    keys = ("funds", "investees", "payers", "claims_awaiting")
+    active = count(Loan, Loan.fund_id == Fund.id, Loan.status == LoanStatus.ACTIVE)
+    submitted = count(
+        Submission,
+        Submission.status == SubmissionStatus.SUBMITTED,
+        Submission.investee_id.in_(select(Investee.id).where(Investee.fund_id == Fund.id)),
+    )
+    funds = [
+        FundWork(*work)
+        for work in session.execute(select(Fund.id, Fund.name, active, submitted).order_by(Fund.name, Fund.id))
+    ]
+    return AdminCounts(dict(zip(keys, (int(v or 0) for v in row), strict=True)), funds)

@@ -17,7 +17,7 @@ from fundapp.i18n import locale_name
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee
 from fundapp.payers.models import OutcomePayer
-from fundapp.reports import fund_report, investee_report, payer_report, texts
+from fundapp.reports import fund_report, investee_report, payer_report, period_data, texts
 from fundapp.reports.pdf import html_to_pdf
 from fundapp.reports.periods import report_period
 
@@ -52,7 +52,8 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
 def investee_page(investee: Investee, period_text: str | None) -> str:
     period = report_period(period_text)
     report = investee_report.build(get_session(), investee, period, locale_name(), texts.chart_names(), date.today())
-    return render_template("reports/investee.html", r=report, t=texts, for_print=False)
+    periods = period_data.investee_periods(get_session(), investee.id, period)
+    return render_template("reports/investee.html", r=report, t=texts, for_print=False, periods=periods)
 
 
 def fund_report_of(fund: Fund, period: Period) -> fund_report.FundReport:
@@ -74,8 +75,12 @@ def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
 
 
 def fund_page(fund: Fund, period_text: str | None) -> str:
-    report = fund_report_of(fund, report_period(period_text))
-    return render_template("reports/fund.html", r=report, t=texts, for_print=False, charts=_fund_charts(report))
+    period = report_period(period_text)
+    report = fund_report_of(fund, period)
+    periods = period_data.fund_periods(get_session(), fund.id, period)
+    return render_template(
+        "reports/fund.html", r=report, t=texts, for_print=False, charts=_fund_charts(report), periods=periods
+    )
 
 
 def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
@@ -118,8 +123,12 @@ def payer_document(payer: OutcomePayer, period_text: str | None, fmt: str) -> Re
 
 
 def payer_page(payer: OutcomePayer, period_text: str | None) -> str:
-    report = payer_report.build(get_session(), payer, report_period(period_text), locale_name(), date.today())
-    return render_template("reports/payer.html", r=report, t=texts, for_print=False, charts=_payer_charts(report))
+    period = report_period(period_text)
+    report = payer_report.build(get_session(), payer, period, locale_name(), date.today())
+    periods = period_data.payer_periods(get_session(), payer.id, period)
+    return render_template(
+        "reports/payer.html", r=report, t=texts, for_print=False, charts=_payer_charts(report), periods=periods
+    )
 
 
 def _payer_charts(report: payer_report.PayerReport) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from fundapp.errors import ValidationFailed
@@ -47,3 +48,27 @@ def as_of(period: Period, today: date | None = None) -> date:
     A date in the future would count every installment due before it as overdue.
     """
     return min(period.end, today or date.today())
+
+
+def period_choices(labels: Iterable[str], months: Iterable[tuple[int, int]], current: Period) -> list[Period]:
+    """The report periods that hold data, newest first, with the current one among them.
+
+    ``labels`` are the periods reports and claims were made for (2026-Q1, 2026-H1, 2026); ``months`` the
+    (year, month) of dated activity (a repayment, a payment). Each gives the year, half year and quarter around it
+    that a report can be asked for; a year comes before its halves, a half year before its quarters.
+    """
+    found = {current}
+    for label in labels:
+        try:
+            period = Period.parse(label)
+        except PeriodError:
+            continue
+        found.update(p for p in _around(period.start) if p.covers(period))
+    for year, month in months:
+        if 2000 <= int(year) <= 2099:  # the years a period may name
+            found.update(_around(date(int(year), int(month), 1)))
+    return sorted(found, key=lambda p: (-p.year, -p.end.toordinal(), p.start.toordinal()))
+
+
+def _around(day: date) -> list[Period]:
+    return [Period.containing(day, frequency) for frequency in Frequency]

@@ -79,6 +79,7 @@ def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFacto
     app = create_app(
         {
             "DATABASE_URL": url,
+            "FILES_DIR": str(tmp_path_factory.mktemp("e2e-files")),
             "SECRET_KEY": SECRET_KEY,
             "CLAIM_DUAL_APPROVAL_ABOVE": DUAL_APPROVAL_ABOVE,
         }

@@ -44,7 +44,9 @@ AXE_OPTIONS = {
 }
 MAX_PATTERNS = 80
 # Not pages: the session's end, the language cookie, files (templates, PDF, workbooks) and the API.
-SKIPPED_PATHS = re.compile(r"^/(logout|language/|static/|api/v1/(?!docs$))|/kpi/template$|\.(pdf|xlsx|json|css)$")
+SKIPPED_PATHS = re.compile(
+    r"^/(logout|language/|static/|api/v1/(?!docs$))|/kpi/template$|/kpi-submissions/\d+/file$|\.(pdf|xlsx|json|css)$"
+)
 DOWNLOAD_FORMATS = {"pdf", "xlsx", "csv", "json"}
 # Pages anyone sees alike are checked once, by the visitor.
 PUBLIC_PAGES = {"/login", "/api/v1/docs"}
@@ -65,6 +67,9 @@ SEND_EMPTIED = """index => {
   }
   form.requestSubmit();
 }"""
+# An upload form is sent by static/upload-progress.js, which puts the answer in place of the page: no navigation.
+SENT_BY_SCRIPT = """index => [...document.querySelectorAll("main form")].filter(f => f.method === "post")[index]
+  .hasAttribute("data-upload-progress")"""
 POST_FORMS_WITH_REQUIRED_FIELDS = """() => [...document.querySelectorAll("main form")].filter(f => f.method === "post")
   .map((form, index) => form.querySelector("[required]") ? index : -1).filter(index => index >= 0)"""
 
@@ -164,8 +169,12 @@ class Crawl:
         for index in self.page.evaluate(POST_FORMS_WITH_REQUIRED_FIELDS):
             if index != 0:
                 self.page.goto(url)
-            with self.page.expect_navigation() as sent:
+            by_script = self.page.evaluate(SENT_BY_SCRIPT, index)
+            answer = self.page.expect_response(lambda r: r.request.method == "POST") if by_script else None
+            with answer or self.page.expect_navigation() as sent:
                 self.page.evaluate(SEND_EMPTIED, index)
+            if by_script:
+                self.page.locator(".app-error-summary").wait_for()
             status = sent.value.status if sent.value else None
             expected = INVALID_STATUS.get(urlsplit(self.page.url).path, 422)
             if status != expected:

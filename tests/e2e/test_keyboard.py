@@ -69,7 +69,8 @@ class Keyboard:
 def _upload(page: Any, keys: Keyboard, path: Path) -> None:
     keys.choose_file("Filled-in KPI workbook (.xlsx)", path)
     keys.tab_to("Upload")
-    with page.expect_navigation():
+    # static/upload-progress.js sends the form itself and puts the answer in place: no navigation to wait for.
+    with page.expect_response(lambda response: response.request.method == "POST"):
         page.keyboard.press("Enter")
 
 

@@ -144,6 +144,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "impact.template": REPORTERS_A,
     "impact.upload": REPORTERS_A,
     "impact.submission": INVESTEE_A_VIEW,
+    # The uploaded workbook holds the participant rows: who may see participants (never the administrator alone).
+    "impact.submission_file": INVESTEE_A_VIEW - {"admin"},
     "impact.submit": REPORTERS_A,
     "impact.approve": REVIEWERS_A,
     "impact.return_report": REVIEWERS_A,

@@ -96,7 +96,7 @@ def test_the_claims_list_the_api_and_the_officers_home_page_ask_only_for_the_lin
     client = browser(world.user("officer_a"))
     _reject_last_line(client, db_session, claim)
     listed = _page(client, "/claims?status=submitted")
-    assert next(row for row in listed.tables[0] if row and row[0] == f"#{claim.id}")[5] == eur("14400.00")
+    assert next(row for row in listed.tables[0] if row and row[0] == f"#{claim.id}")[6] == eur("14400.00")
     home = _page(client, "/")
     assert next(row for row in home.tables[0] if row and row[0] == f"#{claim.id}")[4] == eur("14400.00")
     answer = client.get(f"/api/v1/claims/{claim.id}", headers=api_headers(world.user("officer_a"))).get_json()
@@ -143,7 +143,7 @@ def test_an_officer_sees_the_budget_left_of_their_own_payers_share_on_the_claims
     mine = eur("57400.00")  # 70 % of the € 100,000 cap, less Gemeente A's € 12,600 approved
     listed = _page(officer, "/claims?status=submitted")
     assert "Budget left (your share)" in listed.tables[0][0]
-    assert next(row for row in listed.tables[0] if row and row[0] == f"#{waiting.id}")[6] == mine
+    assert next(row for row in listed.tables[0] if row and row[0] == f"#{waiting.id}")[7] == mine
     home = _page(officer, "/")
     assert "Budget left (share of Gemeente A)" in home.tables[0][0]
     assert next(row for row in home.tables[0] if row and row[0] == f"#{waiting.id}")[5] == mine
@@ -151,7 +151,7 @@ def test_an_officer_sees_the_budget_left_of_their_own_payers_share_on_the_claims
     manager = browser(world.user("manager_a"))
     listed = _page(manager, "/claims?status=submitted")
     assert "Budget left (whole contract)" in listed.tables[0][0]
-    assert next(row for row in listed.tables[0] if row and row[0] == f"#{waiting.id}")[6] == eur("82000.00")
+    assert next(row for row in listed.tables[0] if row and row[0] == f"#{waiting.id}")[7] == eur("82000.00")
 
 
 # --- 4. each payer records its own payment -------------------------------------------------------------------------

@@ -292,4 +292,4 @@ def test_an_officers_home_page_shows_the_ten_oldest_claims_awaiting_approval_and
     html = client.get("/").get_data(as_text=True)
     assert re.findall(r'href="/claims/(\d+)"', html) == [str(claim_id) for claim_id in submitted[:10]]
     assert "De 10 oudste van 12 declaraties die wachten op goedkeuring." in html
-    assert 'href="/claims?status=submitted"' in html
+    assert f'href="/claims?status=submitted&amp;payer_id={world.payer_a.id}"' in html  # the payer's own

@@ -188,11 +188,13 @@ def test_a_payer_officer_lists_only_their_payer(world, login_as):
 def test_the_dashboard_counts_only_what_the_user_may_see(db_session, world, more_investees, login_as):
     client = login_as(world.user("manager_b"))
     page = _text(client.get("/"))
-    figures = re.findall(r'<div class="figure">(\d+)</div><a href="(/[a-z]+/)">', page)
-    assert figures == [("1", "/funds/"), ("1", "/investees/")]
+    figures = re.findall(r'<div class="card"><a href="(/[a-z]+/)"><span class="figure">(\d+)</span>', page)
+    assert figures == [("/funds/", "1"), ("/investees/", "1")]
     admin = login_as(world.user("admin"))
-    figures = re.findall(r'<div class="figure">(\d+)</div><a href="(/[a-z]+/)">', _text(admin.get("/")))
-    assert figures == [("2", "/funds/"), ("8", "/investees/"), ("2", "/payers/")]
+    figures = re.findall(
+        r'<div class="card"><a href="(/[a-z]+/)"><span class="figure">(\d+)</span>', _text(admin.get("/"))
+    )
+    assert figures == [("/funds/", "2"), ("/investees/", "8"), ("/payers/", "2")]
 
 
 # --- detail pages -------------------------------------------------------------------------

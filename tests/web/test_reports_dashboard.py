@@ -86,7 +86,7 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
     )
     rsession.flush()
     html = _home(app, rw.user("member_a"))
-    assert "Impact report 2026-Q3: overdue" in html
+    assert "Impact report 2026-Q3</a>: overdue" in html
     assert "Next installment of loan" in html and "1 December 2026" in html
     assert "Targets and actuals · 2026-Q2" in html and "100 %" in html  # 12 of 12 people
     assert "RF-REPORT" not in html or "Werk" in html
@@ -97,8 +97,9 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
 def test_an_administrator_sees_the_counts_of_the_installation(app, rw, rsession):
     html = _home(app, rw.user("admin"))
     assert "The installation" in html
-    assert 'KPI reports awaiting review</th><td class="utrecht-table__cell--numeric-column">1</td>' in html
-    assert 'Claims awaiting approval</th><td class="utrecht-table__cell--numeric-column">0</td>' in html
+    fund_a = rw.world.fund_a.id
+    assert f'<a href="/funds/{fund_a}/reporting?state=awaiting_review">1</a>' in html
+    assert '<a href="/claims?status=submitted">Claims awaiting approval: <strong>0</strong></a>' in html
 
 
 def test_the_dashboard_reads_a_fixed_number_of_queries_whatever_the_number_of_investees(app, rw, rsession):

@@ -352,11 +352,13 @@ def may_add_shared_indicator(scope: Scope) -> bool:
 
 
 def memberships(scope: Scope, model: Any) -> ColumnElement[bool]:
-    """The funds, payers or investees the user belongs to (for their own dashboard; not what an admin may see)."""
+    """The funds, payers, investees or validated contracts the user belongs to (for their own dashboard; not what an
+    admin may see)."""
     column, ids = {
         Fund: (Fund.id, scope.fund_ids),
         OutcomePayer: (OutcomePayer.id, scope.payer_ids),
         Investee: (Investee.id, scope.investee_ids),
+        OutcomeContract: (OutcomeContract.id, scope.contract_ids),
     }[model]
     return ids_in(column, ids)
 

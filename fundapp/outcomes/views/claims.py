@@ -12,12 +12,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, payer_rows_of, visible_claims
+from fundapp.auth.policy import can, load, payer_rows_of, visible_claims, visible_payers
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.i18n import date_filter, money
 from fundapp.labels import label
-from fundapp.listing import paginate
+from fundapp.listing import paginate, sort_by
 from fundapp.money import ZERO
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import claim_totals, claims, payments
@@ -25,10 +25,27 @@ from fundapp.outcomes.contract_schemas import (
     ClaimCreateSchema,
     PaymentSchema,
 )
-from fundapp.outcomes.models import Claim, ClaimApproval, ClaimLine, ClaimStatus, LineStatus, OutcomeContract
+from fundapp.outcomes.models import (
+    Claim,
+    ClaimApproval,
+    ClaimLine,
+    ClaimStatus,
+    ContractPayer,
+    LineStatus,
+    OutcomeContract,
+)
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
+from fundapp.payers.models import OutcomePayer
 from fundapp.web import done, handle_form, list_args, no_longer
+
+CLAIM_SORTS = {
+    "id": Claim.id,
+    "period": Claim.period,
+    "status": Claim.status,
+    "payable": Claim.total_payable,
+    "submitted": Claim.submitted_at,
+}
 
 
 @bp.get("/claims")
@@ -39,14 +56,19 @@ def claim_list() -> Any:
     # No status asked for: an officer starts with what awaits them; "All" (status=) shows everything.
     status = request.args.get("status", "submitted" if scope.is_payer_officer else "") or None
     query = (
-        select(Claim)
-        .options(selectinload(Claim.contract), selectinload(Claim.investee))
-        .where(visible_claims(scope))
-        .order_by(Claim.id.desc())
+        select(Claim).options(selectinload(Claim.contract), selectinload(Claim.investee)).where(visible_claims(scope))
     )
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
-    args = list_args("id")
+    payer_id = request.args.get("payer_id", type=int)
+    if payer_id:
+        # The claims on the contracts this payer accepted: what awaits its officers (the home page's count).
+        accepted = select(ContractPayer.contract_id).where(
+            ContractPayer.payer_id == payer_id, ContractPayer.accepted_at.is_not(None)
+        )
+        query = query.where(Claim.contract_id.in_(accepted))
+    args = list_args("-id")
+    query, sort = sort_by(query, CLAIM_SORTS, args["sort"], "-id")
     page = paginate(session, query, args["page"], args["page_size"])
     # An officer sees what is left of their own payer's share, as on the home page; anyone else the whole contract.
     contracts_shown = {c.contract_id: c.contract for c in page.items}
@@ -62,9 +84,13 @@ def claim_list() -> Any:
         page=page,
         claims=page.items,
         status=status,
+        sort=sort,
         left=left,
         own_share=scope.is_payer_officer,
         statuses=list(ClaimStatus),
+        payer=session.scalar(select(OutcomePayer).where(OutcomePayer.id == payer_id, visible_payers(scope)))
+        if payer_id
+        else None,
     )
 
 

@@ -27,7 +27,7 @@ from fundapp.errors import Conflict, ValidationFailed
 from fundapp.i18n import date_filter, money, percent
 from fundapp.investees.models import Investee
 from fundapp.labels import label
-from fundapp.listing import paginate
+from fundapp.listing import paginate, sort_by
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
 from fundapp.outcomes.models import (
@@ -46,19 +46,27 @@ from fundapp.outcomes.views.rate_cards import my_payers
 from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, done, list_args, load_form, no_longer
 
+CONTRACT_SORTS = {
+    "name": OutcomeContract.name,
+    "status": OutcomeContract.status,
+    "runs": OutcomeContract.valid_from,
+    "cap": OutcomeContract.contract_cap,
+}
+
 
 @bp.get("/contracts")
 @access("login")
 def contract_list() -> Any:
-    query = (
-        select(OutcomeContract)
-        .where(visible_contracts(current_scope()))
-        .order_by(OutcomeContract.status, OutcomeContract.valid_from.desc(), OutcomeContract.id.desc())
-    )
+    query = select(OutcomeContract).where(visible_contracts(current_scope()))
     args = list_args("status")
+    query, sort = sort_by(query, CONTRACT_SORTS, args["sort"], "status")
     page = paginate(get_session(), query, args["page"], args["page_size"])
     return render_template(
-        "outcomes/contracts.html", page=page, contracts=page.items, can_create=is_officer_or_admin(current_scope())
+        "outcomes/contracts.html",
+        page=page,
+        contracts=page.items,
+        sort=sort,
+        can_create=is_officer_or_admin(current_scope()),
     )
 
 

@@ -10,12 +10,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import load, permitted_ids, visible_results
+from fundapp.auth.policy import load, permitted_ids, visible_contracts, visible_results
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.i18n import date_filter
 from fundapp.labels import label
-from fundapp.listing import paginate
+from fundapp.listing import paginate, sort_by
 from fundapp.outcomes import results
 from fundapp.outcomes.contract_schemas import (
     ResultCreateSchema,
@@ -28,6 +28,13 @@ from fundapp.outcomes.models import (
 from fundapp.outcomes.views import bp
 from fundapp.outcomes.views.common import my_providers, reason_confirm
 from fundapp.web import done, handle_form, list_args, no_longer
+
+RESULT_SORTS = {
+    "achieved": OutcomeResult.achieved_on,
+    "item": OutcomeResult.item_code,
+    "status": OutcomeResult.status,
+    "months": OutcomeResult.months_on_benefit,
+}
 
 
 @bp.route("/contracts/<int:contract_id>/results/new", methods=["GET", "POST"])
@@ -94,16 +101,25 @@ def result_list() -> Any:
         select(OutcomeResult)
         .options(selectinload(OutcomeResult.contract), selectinload(OutcomeResult.investee))
         .where(visible_results(scope))
-        .order_by(OutcomeResult.achieved_on, OutcomeResult.id)
     )
     if status in {s.value for s in ResultStatus}:
         query = query.where(OutcomeResult.status == ResultStatus(status))
-    args = list_args("achieved_on")
+    contract_id = request.args.get("contract_id", type=int)
+    if contract_id:
+        query = query.where(OutcomeResult.contract_id == contract_id)
+    args = list_args("achieved")
+    query, sort = sort_by(query, RESULT_SORTS, args["sort"], "achieved")
     page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
         "outcomes/results.html",
         page=page,
         results=page.items,
+        sort=sort,
+        contract=session.scalar(
+            select(OutcomeContract).where(OutcomeContract.id == contract_id, visible_contracts(scope))
+        )
+        if contract_id
+        else None,
         status=status,
         can_verify=permitted_ids(session, scope, "verify", OutcomeResult, [r.id for r in page.items]),
     )

@@ -1,0 +1,108 @@
+"""The loan book's rows as of a date: filtered, sorted by the columns people scan, one page of them.
+
+The figures of a row (outstanding then, next due date, days past due) are computed for every loan of the fund in a
+fixed number of queries, so the book sorts and filters on them before it is cut into pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, contains_eager
+
+from fundapp.investees.models import Investee
+from fundapp.listing import Page, sort_by
+from fundapp.loans import portfolio as book
+from fundapp.loans.models import Loan, LoanStatus
+from fundapp.money import ZERO
+
+SORTABLE = {
+    "reference": Loan.reference,
+    "investee": Investee.name,
+    "principal": Loan.principal,
+    "status": Loan.status,
+    "disbursed": Loan.disbursement_date,
+}
+# Sorted on the figures of the date shown, not on today's stored ones.
+COMPUTED = ("outstanding", "next_due", "days_past_due")
+# Arrears filters beside the buckets: any arrears, and the loans PAR30 and PAR90 count (more than 30 or 90 days).
+MORE_THAN = {"overdue": 0, "par30": 30, "par90": 90}
+ARREARS = (*book.BUCKETS, *MORE_THAN)
+
+
+@dataclass(frozen=True)
+class BookFilters:
+    status: str | None = None
+    investee_id: int | None = None
+    arrears: str | None = None
+
+
+@dataclass(frozen=True)
+class BookPage:
+    page: Page
+    sort: str
+    outstanding: dict[int, Decimal]
+    arrears: dict[int, book.LoanArrears]
+    next_due: dict[int, tuple[date, Decimal]]
+
+
+def read_filters(args: Any) -> BookFilters:
+    status = args.get("status") or None
+    arrears = args.get("bucket") or None
+    return BookFilters(
+        status if status in {s.value for s in LoanStatus} else None,
+        args.get("investee_id", type=int) or None,
+        arrears if arrears in ARREARS else None,
+    )
+
+
+def book_page(
+    session: Session, fund_id: int, as_of: date, filters: BookFilters, sort: str, page: int, page_size: int
+) -> BookPage:
+    query = (
+        select(Loan)
+        .join(Investee, Investee.id == Loan.investee_id)
+        .options(contains_eager(Loan.investee))
+        .where(Loan.fund_id == fund_id)
+    )
+    if filters.status:
+        query = query.where(Loan.status == LoanStatus(filters.status))
+    if filters.investee_id:
+        query = query.where(Loan.investee_id == filters.investee_id)
+    key = sort.lstrip("-")
+    query, used = sort_by(query, SORTABLE, sort if key not in COMPUTED else "reference", "reference")
+    if key in COMPUTED:
+        used = sort
+    loans = list(session.scalars(query))
+    ids = [loan.id for loan in loans]
+    arrears = book.loan_arrears(session, ids, as_of)
+    outstanding = book.outstanding_on(session, fund_id, as_of)
+    next_due = book.next_due(session, ids, as_of)
+    if filters.arrears in MORE_THAN:
+        loans = [loan for loan in loans if arrears[loan.id].days_past_due > MORE_THAN[filters.arrears]]
+    elif filters.arrears:
+        loans = [loan for loan in loans if arrears[loan.id].bucket == filters.arrears]
+    if key in COMPUTED:
+        loans.sort(key=_sort_key(key, outstanding, arrears, next_due), reverse=used.startswith("-"))
+    start = (page - 1) * page_size
+    return BookPage(
+        Page(loans[start : start + page_size], len(loans), page, page_size), used, outstanding, arrears, next_due
+    )
+
+
+def _sort_key(
+    key: str,
+    outstanding: dict[int, Decimal],
+    arrears: dict[int, book.LoanArrears],
+    next_due: dict[int, tuple[date, Decimal]],
+) -> Any:
+    """A loan's figure, then its id: ties keep one order from page to page. No next due date sorts last."""
+    if key == "outstanding":
+        return lambda loan: (outstanding.get(loan.id, ZERO), loan.id)
+    if key == "days_past_due":
+        return lambda loan: (arrears[loan.id].days_past_due, loan.id)
+    return lambda loan: (next_due[loan.id][0] if loan.id in next_due else date.max, loan.id)
