@@ -7,8 +7,7 @@ Structured (MT940S) banks write code words between slashes: ING and Triodos
 write text: de Volksbank (SNS, ASN, RegioBank) and bunq begin with the
 counterparty's IBAN and name, Knab's older export ends in ``REK: iban/NAAM: name``,
 ABN AMRO's older one has ``IBAN:``, ``NAAM:``, ``OMSCHRIJVING:`` labels, and
-Triodos's older one numbers its parts (``>20`` description, ``>31`` account,
-``>32`` name). What is not recognised stays whole in the remittance.
+Triodos's older one numbers its parts (``>20`` to ``>29`` the description). What is not recognised stays whole in the remittance.
 """
 
 from __future__ import annotations
@@ -37,6 +36,7 @@ _KNAB = re.compile(r"REK:\s*(?P<iban>\S+?)\s*/\s*NAAM:\s*(?P<name>.*)$", re.DOTA
 _ABN_LABELS = re.compile(
     r"(IBAN|BIC|NAAM|OMSCHRIJVING|KENMERK|MACHTIGING|INCASSANT|BETALINGSKENM\.|ID DEBITEUR|ID BEGUNSTIGDE):\s*"
 )
+_TRIODOS_START = re.compile(r"\d{3}>\d{2}")
 _TRIODOS_PART = re.compile(r">(\d{2})")
 _ABN_CREDITOR_REF = re.compile(r"ISSUER:\s*\S+\s+REF:\s*(?P<ref>\S+)")
 LINE_WIDTH = 65  # a SWIFT line; a full line was wrapped, a shorter one was ended on purpose
@@ -153,7 +153,7 @@ def _labelled(text: str) -> dict[str, str]:
 
 
 def parse_text(text: str, first_line: str) -> Details:
-    """The unstructured :86: of de Volksbank, bunq, Knab, ABN AMRO and Triodos (older exports)."""
+    """The unstructured :86: of de Volksbank, bunq, Knab and ABN AMRO (older export)."""
     knab = _KNAB.search(text)
     if knab:
         before = text[: knab.start()]
@@ -173,17 +173,6 @@ def parse_text(text: str, first_line: str) -> Details:
             end_to_end_id=_clean(labels.get("KENMERK")),
             mandate_id=_clean(labels.get("MACHTIGING")),
         )
-    if re.match(r"\d{3}>", text):
-        parts: dict[str, list[str]] = {}
-        pieces = _TRIODOS_PART.split(text)
-        for code, value in zip(pieces[1::2], pieces[2::2], strict=False):
-            parts.setdefault(code, []).append(value)
-        description = " ".join(" ".join(parts.get(str(code), [])) for code in range(20, 30))
-        return Details(
-            counterparty_iban=_clean(" ".join(parts.get("31", []))),
-            counterparty_name=_clean(" ".join(parts.get("32", []) + parts.get("33", []))),
-            remittance=_clean(description),
-        )
     leading = _LEADING_IBAN.fullmatch(first_line.strip())
     if leading:
         rest = text.strip()[len(first_line.strip()) :]
@@ -196,6 +185,11 @@ def parse_text(text: str, first_line: str) -> Details:
 
 
 def parse_details(lines: list[str]) -> Details:
+    if lines and _TRIODOS_START.match(lines[0]):
+        # Triodos cuts its text into fixed-width parts (>20, >21, ...), words and all.
+        pieces = _TRIODOS_PART.split("".join(lines))
+        described = [value for code, value in zip(pieces[1::2], pieces[2::2], strict=False) if code.startswith("2")]
+        return Details(remittance=_clean("".join(described)))
     text = join_lines(lines)
     fields = split_keywords(text)
     if fields:
