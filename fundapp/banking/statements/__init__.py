@@ -57,8 +57,9 @@ class StatementWarning(str):
 
 def _decode(data: bytes) -> str:
     """MT940 is ASCII in principle; banks write UTF-8 or Windows-1252 for the accented letters of names."""
+    data = data.removeprefix(_BOMS[0])
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
         return data.decode("cp1252", errors="replace")
 

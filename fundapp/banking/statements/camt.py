@@ -1,8 +1,8 @@
 """ISO 20022 camt.053 (BankToCustomerStatement), versions 001.02 to 001.08.
 
 Read with lxml, entities unresolved, no network, no DTD, no huge trees; a file that
-declares a DOCTYPE is refused before it is parsed (and again after, for encodings
-the byte scan cannot read). Each booked entry (``Sts`` BOOK) is one transaction, or
+declares a DOCTYPE is refused before it is parsed (UTF-16 is decoded for that scan;
+any other encoding that hides one is refused after parsing, by the document info). Each booked entry (``Sts`` BOOK) is one transaction, or
 one per ``TxDtls`` when a batch entry carries several. What changed between the
 versions and is read both ways: a party's name directly under ``Dbtr``/``Cdtr``
 (.02-.07) or under ``Pty`` (.08); ``BIC`` (.02-.04) or ``BICFI`` (.05+); ``Sts`` as
@@ -109,6 +109,8 @@ class _Reader:
 
 
 def _refuse_doctype(data: bytes) -> None:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode("utf-8")
     found = _DOCTYPE.search(data)
     if found:
         line = data.count(b"\n", 0, found.start()) + 1
@@ -135,9 +137,8 @@ def _root(data: bytes) -> tuple[Any, str, str]:
     docinfo = root.getroottree().docinfo
     if docinfo.doctype or docinfo.internalDTD is not None:
         raise StatementError(
-            N_("Line %(line)s declares a DOCTYPE or an ENTITY; XML with a document type is refused."),
-            details=[{"line": 1, "message": "DOCTYPE/ENTITY"}],
-            line=1,
+            N_("The XML declares a DOCTYPE; XML with a document type is refused."),
+            details=[{"element": "/", "message": "DOCTYPE"}],
         )
     namespace = etree.QName(root).namespace or ""
     match = NAMESPACE.fullmatch(namespace)

@@ -41,7 +41,16 @@ def details(version: int, amount: str, sign: str, refs: str, debtor: tuple, cred
     )
 
 
-def entry(version: int, number: int, amount: str, sign: str, code: tuple, body: str, reversal: bool = False, status: str = "BOOK") -> str:
+def entry(
+    version: int,
+    number: int,
+    amount: str,
+    sign: str,
+    code: tuple,
+    body: str,
+    reversal: bool = False,
+    status: str = "BOOK",
+) -> str:
     booked = "<DtTm>2026-03-02T08:15:00+01:00</DtTm>" if version in (6, 7) else "<Dt>2026-03-02</Dt>"
     state = f"<Sts><Cd>{status}</Cd></Sts>" if version >= 8 else f"<Sts>{status}</Sts>"
     domain, family, sub = code
@@ -110,7 +119,7 @@ def entries(version: int) -> str:
 
 def balance(code: str, amount: str, day: str) -> str:
     return (
-        f"<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy=\"EUR\">{amount}</Amt>"
+        f'<Bal><Tp><CdOrPrtry><Cd>{code}</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">{amount}</Amt>'
         f"<CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>{day}</Dt></Dt></Bal>"
     )
 
