@@ -146,3 +146,14 @@ def test_other_xml_is_not_a_bank_statement():
     assert error.message == (
         "This XML is not a bank statement (camt.053): it is urn:iso:std:iso:20022:tech:xsd:pain.008.001.02."
     )
+
+
+def test_a_refusal_and_a_warning_read_in_dutch_through_the_catalog():
+    from babel.support import Translations
+
+    dutch = Translations.load(str(Path(__file__).resolve().parents[2] / "fundapp" / "translations"), ["nl"])
+    error = refusal((BAD / "mt940_broken_61.sta").read_bytes())
+    assert (dutch.gettext(error.template) % error.params).startswith("Regel 17: de mutatieregel :61: is onleesbaar")
+    text = (BANK / "bunq.sta").read_text().replace(":62F:C260302EUR1737,01", ":62F:C260302EUR1737,02")
+    (warning,) = parse_statement(text.encode())[0].warnings
+    assert (dutch.gettext(warning.template) % warning.params).startswith("De saldi van afschrift BUNQ-260302")
