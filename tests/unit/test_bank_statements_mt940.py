@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fundapp.banking.statements import parse_statement
+from fundapp.banking.statements import StatementError, parse_statement
 
 BANK = Path(__file__).resolve().parents[1] / "data" / "bank"
 D = Decimal
@@ -231,3 +231,16 @@ def test_the_format_is_recognised_from_the_content_and_a_crlf_file_reads_the_sam
     data = (BANK / "rabobank.sta").read_bytes()
     crlf = data.replace(b"\n", b"\r\n")
     assert [summary(tx) for tx in parse_statement(crlf)[0].transactions] == EXPECTED["rabobank.sta"][1]
+
+
+def test_a_domestic_account_number_takes_its_bank_from_the_swift_envelope():
+    text = (BANK / "knab.sta").read_text().replace(":25:NL20KNAB0255443322", ":25:255443322")
+    (statement,) = parse_statement(text.encode())
+    assert (statement.account_as_written, statement.account_iban) == ("255443322", "NL20KNAB0255443322")
+
+
+def test_a_domestic_account_number_without_a_known_bank_is_refused():
+    text = (BANK / "bunq.sta").read_text().replace(":25:NL16BUNQ2034567890", ":25:2034567890")
+    with pytest.raises(StatementError) as refused:
+        parse_statement(text.encode())
+    assert refused.value.message == "Line 2: the statement's account 2034567890 is not a valid IBAN."

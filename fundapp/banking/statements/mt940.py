@@ -35,7 +35,7 @@ _AMOUNT = re.compile(r"[0-9]+(?:,[0-9]*)?")
 _STATEMENT_LINE = mt940.tags.Statement().re
 _STATEMENT_LINE_LONG_REFERENCE = mt940.tags.StatementASNB().re  # de Volksbank: an IBAN as customer reference
 _DOMESTIC = re.compile(r"(?:(?P<bic>[A-Z]{4}NL[0-9A-Z]{2}[A-Z0-9]{0,3})/|TRIODOSBANK/)?P?(?P<number>[0-9]{1,10})")
-_BANK_IN_HEADER = re.compile(r"\b(ABNANL2A|INGBNL2A|RABONL2U|TRIONL2U|KNABNL2H|SNSBNL2A|ASNBNL21|RBRBNL21|BUNQNL2A)")
+_BANK_IN_HEADER = re.compile(r"(ABNANL2A|INGBNL2A|RABONL2U|TRIONL2U|KNABNL2H|SNSBNL2A|ASNBNL21|RBRBNL21|BUNQNL2A)")
 _ACCOUNT_CURRENCY = re.compile(r"(?P<account>.+?)\s*(?P<currency>[A-Z]{3})?")
 
 
