@@ -189,7 +189,7 @@ def _transaction(line61: _Field, line86: _Field | None) -> Transaction:
     iban = found.counterparty_iban
     name = found.counterparty_name
     if not iban and details.looks_like_iban(reference):  # de Volksbank
-        iban, name = reference, name or details._clean(supplementary)
+        iban, name = reference, name or details.clean(supplementary)
     if not iban and details.looks_like_account(supplementary):  # Rabobank
         iban = supplementary
     return_reason = found.return_reason

@@ -54,7 +54,7 @@ class Details:
     return_reason: str | None = None
 
 
-def _clean(text: str | None) -> str | None:
+def clean(text: str | None) -> str | None:
     text = " ".join((text or "").split())
     return text or None
 
@@ -93,7 +93,7 @@ def split_keywords(text: str) -> list[tuple[str, str]]:
 
 def _first(fields: dict[str, str], *keys: str) -> str | None:
     for key in keys:
-        value = _clean(fields.get(key, "").strip("/"))
+        value = clean(fields.get(key, "").strip("/"))
         if value:
             return value
     return None
@@ -104,18 +104,18 @@ def _remittance(value: str | None) -> tuple[str | None, str | None]:
     if not value:
         return None, None
     if value.startswith("USTD/"):
-        return _clean(value[5:].strip("/")), None
+        return clean(value[5:].strip("/")), None
     if value.startswith("STRD/"):
         parts = [part for part in value[5:].split("/") if part.strip()]
-        return None, _clean(parts[-1]) if parts else None
-    text = _clean(value.rstrip("/"))
+        return None, clean(parts[-1]) if parts else None
+    text = clean(value.rstrip("/"))
     found = _ABN_CREDITOR_REF.search(text or "")
     return text, found.group("ref") if found else None
 
 
 def _reason(value: str | None) -> str | None:
     """The SEPA reason code (MS02, AC04, ...) at the start of /RTRN/; the bank's own code otherwise."""
-    value = _clean((value or "").strip("/"))
+    value = clean((value or "").strip("/"))
     if not value:
         return None
     match = _REASON_CODE.match(value)
@@ -159,29 +159,29 @@ def parse_text(text: str, first_line: str) -> Details:
         before = text[: knab.start()]
         return Details(
             counterparty_iban=knab.group("iban"),
-            counterparty_name=_clean(knab.group("name")),
-            remittance=_clean(before),
+            counterparty_name=clean(knab.group("name")),
+            remittance=clean(before),
         )
     labels = _labelled(text)
     if "IBAN" in labels or "NAAM" in labels:
         return Details(
-            counterparty_iban=_clean(labels.get("IBAN")),
-            counterparty_bic=_clean(labels.get("BIC")),
-            counterparty_name=_clean(labels.get("NAAM")),
-            remittance=_clean(labels.get("OMSCHRIJVING")),
-            creditor_reference=_clean(labels.get("BETALINGSKENM.")),
-            end_to_end_id=_clean(labels.get("KENMERK")),
-            mandate_id=_clean(labels.get("MACHTIGING")),
+            counterparty_iban=clean(labels.get("IBAN")),
+            counterparty_bic=clean(labels.get("BIC")),
+            counterparty_name=clean(labels.get("NAAM")),
+            remittance=clean(labels.get("OMSCHRIJVING")),
+            creditor_reference=clean(labels.get("BETALINGSKENM.")),
+            end_to_end_id=clean(labels.get("KENMERK")),
+            mandate_id=clean(labels.get("MACHTIGING")),
         )
     leading = _LEADING_IBAN.fullmatch(first_line.strip())
     if leading:
         rest = text.strip()[len(first_line.strip()) :]
         return Details(
             counterparty_iban=leading.group("iban"),
-            counterparty_name=_clean(leading.group("name")),
-            remittance=_clean(rest),
+            counterparty_name=clean(leading.group("name")),
+            remittance=clean(rest),
         )
-    return Details(remittance=_clean(text))
+    return Details(remittance=clean(text))
 
 
 def parse_details(lines: list[str]) -> Details:
@@ -189,7 +189,7 @@ def parse_details(lines: list[str]) -> Details:
         # Triodos cuts its text into fixed-width parts (>20, >21, ...), words and all.
         pieces = _TRIODOS_PART.split("".join(lines))
         described = [value for code, value in zip(pieces[1::2], pieces[2::2], strict=False) if code.startswith("2")]
-        return Details(remittance=_clean("".join(described)))
+        return Details(remittance=clean("".join(described)))
     text = join_lines(lines)
     fields = split_keywords(text)
     if fields:
