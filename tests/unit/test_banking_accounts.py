@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import string
+from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from babel.support import Translations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +19,7 @@ from fundapp.banking.accounts import (
     check_iban,
     creditor_id_check_digits,
 )
+from fundapp.banking.sepa_text import SepaError, amount_in_cents
 
 # The domain document's example, and the Deutsche Bundesbank's published test creditor identifier.
 PUBLISHED_CREDITOR_IDS = ["NL50ZZZ241234560000", "DE98ZZZ09999999999"]
@@ -130,3 +134,15 @@ def test_an_account_error_is_a_value_error_whose_message_can_be_translated():
         check_iban("NL92ABNA0417164300")
     dutch = {"The IBAN %(iban)s has wrong check digits: a character is mistyped.": "IBAN %(iban)s klopt niet."}
     assert caught.value.in_language(lambda text: dutch.get(text, text)) == "IBAN NL92ABNA0417164300 klopt niet."
+
+
+def test_account_and_sepa_errors_read_in_dutch_from_the_catalog():
+    catalog = Translations.load(str(Path(__file__).resolve().parents[2] / "fundapp" / "translations"), ["nl"])
+    with pytest.raises(AccountError) as caught:
+        check_creditor_id("NL51ZZZ241234560000")
+    assert caught.value.in_language(catalog.gettext) == (
+        "Het incassant-ID NL51ZZZ241234560000 heeft onjuiste controlecijfers: er is een teken verkeerd getypt."
+    )
+    with pytest.raises(SepaError) as caught:
+        amount_in_cents(Decimal("1.001"), "amount")
+    assert caught.value.in_language(catalog.gettext) == "De waarde 1.001 voor bedrag bevat een fractie van een cent."
