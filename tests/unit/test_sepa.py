@@ -320,3 +320,22 @@ def test_collected_lines_build_a_valid_file_with_a_translated_remittance():
     sepa_file = build_direct_debit(debit_batch(lines))
     assert (sepa_file.number_of_transactions, sepa_file.control_sum) == (6, Decimal("600.00"))
     assert b"Lening L-0 termijn 1" in sepa_file.xml
+
+
+def test_a_batch_of_two_thousand_installments_builds_into_one_valid_file():
+    loans = [
+        loan(
+            f"L-{index:05d}",
+            mandate=Mandate(f"M-{index}", dt.date(2024, 6, 1), None if index % 3 else dt.date(2024, 7, 1)),
+            installments=[due(1, dt.date(2025, 2, 1), "412.37"), due(2, dt.date(2025, 3, 1), "412.37")],
+        )
+        for index in range(1000)
+    ]
+    sepa_file = build_direct_debit(debit_batch(installments_to_collect(loans, COLLECTION)))
+    assert (sepa_file.number_of_transactions, sepa_file.control_sum) == (2000, Decimal("824740.00"))
+    document = etree.fromstring(sepa_file.xml)
+    counts = {
+        block.findtext("p:PmtTpInf/p:SeqTp", namespaces=DD): block.findtext("p:NbOfTxs", namespaces=DD)
+        for block in document.iterfind(".//p:PmtInf", DD)
+    }
+    assert counts == {"FRST": "666", "RCUR": "1334"}
