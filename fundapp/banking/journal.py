@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import ClassVar
 
-from fundapp.money import CENT, ZERO
+from fundapp.money import ZERO, is_whole_cents, round_cent
 
 
 class JournalError(ValueError):
@@ -169,11 +169,11 @@ class JournalSummary:
 
 
 def _cents(amount: Decimal, what: str, reference: str, *, allow_zero: bool = False, signed: bool = False) -> Decimal:
-    if not isinstance(amount, Decimal) or not amount.is_finite() or amount != amount.quantize(CENT):
+    if not isinstance(amount, Decimal) or not amount.is_finite() or not is_whole_cents(amount):
         raise JournalError(f"{what} of {reference} must be a Decimal in whole cents, not {amount!r}")
     if (amount < 0 and not signed) or (amount == 0 and not allow_zero):
         raise JournalError(f"{what} of {reference} must be {'non-zero' if signed else 'positive'}, not {amount}")
-    return amount.quantize(CENT)
+    return round_cent(amount)  # whole cents already: only the exponent is made two places
 
 
 def _debit(account: Account, amount: Decimal) -> JournalLine:

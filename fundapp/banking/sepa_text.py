@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from fundapp.banking.errors import BankingError
 from fundapp.messages import N_
+from fundapp.money import is_whole_cents
 
 NAME_LENGTH = 70
 REMITTANCE_LENGTH = 140
@@ -131,7 +132,7 @@ def amount_in_cents(amount: Decimal, field: str) -> int:
     """The amount as whole cents, or SepaError when it is not a SEPA amount (0.01 - 999999999.99, whole cents)."""
     if not isinstance(amount, Decimal) or not amount.is_finite():
         raise SepaError(N_("The %(field)s must be a decimal amount, not %(value)s."), field=field, value=repr(amount))
-    if amount != amount.quantize(MIN_AMOUNT):
+    if not is_whole_cents(amount):
         raise SepaError(N_("The %(field)s %(value)s has a fraction of a cent."), field=field, value=amount)
     if not MIN_AMOUNT <= amount <= MAX_AMOUNT:
         raise SepaError(
