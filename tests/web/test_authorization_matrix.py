@@ -223,6 +223,34 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_reports.investee_impact_report": INVESTEE_A_VIEW,
     "api_reports.fund_report": FUND_A,
     "api_reports.payer_report": PAYER_A,
+    # money through the bank: the fund's managers work with its accounts, statements and mandates; an investee
+    # reads its own accounts and mandates; a payer's officers keep the payer's accounts
+    "bank_accounts.add_fund_account": FUND_A,
+    "bank_accounts.add_investee_account": FUND_A,
+    "bank_accounts.add_payer_account": PAYER_A,
+    "bank_accounts.new_mandate": FUND_A,
+    "bank_accounts.revoke_mandate": FUND_A,
+    "bank_statements.index": FUND_A,
+    "bank_statements.upload": FUND_A,
+    "bank_statements.detail": FUND_A,
+    "bank_statements.transactions": FUND_A,
+    "bank_statements.book": FUND_A,
+    "bank_statements.set_aside": FUND_A,
+    "api_bank_accounts.list_fund_accounts": FUND_A,
+    "api_bank_accounts.add_fund_account": FUND_A,
+    "api_bank_accounts.list_investee_accounts": INVESTEE_A_VIEW,
+    "api_bank_accounts.add_investee_account": FUND_A,
+    "api_bank_accounts.list_payer_accounts": PAYER_A,
+    "api_bank_accounts.add_payer_account": PAYER_A,
+    "api_bank_accounts.list_mandates": MANAGERS_A_OR_MEMBER,
+    "api_bank_accounts.add_mandate": FUND_A,
+    "api_bank_accounts.revoke_mandate": FUND_A,
+    "api_bank_statements.list_statements": FUND_A,
+    "api_bank_statements.import_statement": FUND_A,
+    "api_bank_statements.get_statement": FUND_A,
+    "api_bank_statements.list_transactions": FUND_A,
+    "api_bank_statements.book_transaction": FUND_A,
+    "api_bank_statements.set_aside": FUND_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
@@ -285,6 +313,8 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "api_outcomes.discard_claim",
         "outcomes.approve_claim",
         "api_outcomes.approve_claim",
+        "bank_accounts.revoke_mandate",
+        "api_bank_accounts.revoke_mandate",
     }
     writes = {endpoint for endpoint, method, _rule in _routes(app) if method != "GET"}
     assert sorted(writes - set(BODIES) - takes_no_input) == []

@@ -62,6 +62,20 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
     # Each user sees their own API tokens only.
     "token": {role: frozenset({role}) for role in ROLES},
+    # A fund's accounts to its managers, an investee's to its fund's managers and its members, a payer's to its
+    # officers; the fund's statements and transactions to its managers; a mandate also to the investee.
+    "bank_account": {
+        "admin": frozenset({"fund A", "fund B", "investee A", "investee B", "payer A", "payer B"}),
+        "manager_a": frozenset({"fund A", "investee A"}),
+        "member_a": frozenset({"investee A"}),
+        "officer_a": frozenset({"payer A"}),
+        "manager_b": frozenset({"fund B", "investee B"}),
+        "member_b": frozenset({"investee B"}),
+        "officer_b": frozenset({"payer B"}),
+    },
+    "mandate": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    "statement": {"admin": AB, "manager_a": A, "manager_b": B},
+    "bank_transaction": {"admin": AB, "manager_a": A, "manager_b": B},
 }
 
 
@@ -72,6 +86,7 @@ def sees(kind: str, role: str) -> frozenset[str]:
 
 def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     """kind -> name -> the ids of the world's objects of that name, found by plain queries (no policy)."""
+    from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.loans.models import EventKind, Loan, LoanEvent
@@ -122,6 +137,27 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "participant": {"A": ids(select(Participant.reference).where(Participant.submission_id == w.submission_a.id))},
         "claim_line": {"A": ids(select(ClaimLine.id).where(ClaimLine.claim_id == w.claim_a.id))},
+        "bank_account": {
+            f"{kind} {side}": ids(select(BankAccount.id).where(column == owner.id))
+            for kind, column, owners in (
+                ("fund", BankAccount.fund_id, (w.fund_a, w.fund_b)),
+                ("investee", BankAccount.investee_id, (w.investee_a, w.investee_b)),
+                ("payer", BankAccount.payer_id, (w.payer_a, w.payer_b)),
+            )
+            for side, owner in zip("AB", owners, strict=True)
+        },
+        "mandate": {
+            "A": ids(select(Mandate.id).where(Mandate.fund_id == w.fund_a.id)),
+            "B": ids(select(Mandate.id).where(Mandate.fund_id == w.fund_b.id)),
+        },
+        "statement": {
+            side: ids(select(BankStatement.id).join(BankAccount).where(BankAccount.fund_id == fund.id))
+            for side, fund in (("A", w.fund_a), ("B", w.fund_b))
+        },
+        "bank_transaction": {
+            side: ids(select(BankTransaction.id).join(BankAccount).where(BankAccount.fund_id == fund.id))
+            for side, fund in (("A", w.fund_a), ("B", w.fund_b))
+        },
     }
 
 
@@ -133,6 +169,7 @@ def _expected(
     return set().union(*(named[kind].get(name, set()) for name in names & set(only or names)))
 
 
+FUND_ACCOUNTS = frozenset({"fund A"})
 # endpoint -> (path, kind, key of an item, names the list is limited to (a list under one object)).
 API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_funds.list_funds": ("/api/v1/funds", "fund", "id", None),
@@ -156,6 +193,32 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
+    "api_bank_accounts.list_fund_accounts": (
+        "/api/v1/funds/{fund_a}/bank-accounts",
+        "bank_account",
+        "id",
+        FUND_ACCOUNTS,
+    ),
+    "api_bank_accounts.list_investee_accounts": (
+        "/api/v1/investees/{investee_a}/bank-accounts",
+        "bank_account",
+        "id",
+        frozenset({"investee A"}),
+    ),
+    "api_bank_accounts.list_payer_accounts": (
+        "/api/v1/payers/{payer_a}/bank-accounts",
+        "bank_account",
+        "id",
+        frozenset({"payer A"}),
+    ),
+    "api_bank_accounts.list_mandates": ("/api/v1/loans/{loan_a}/mandates", "mandate", "id", A),
+    "api_bank_statements.list_statements": ("/api/v1/funds/{fund_a}/bank-statements", "statement", "id", A),
+    "api_bank_statements.list_transactions": (
+        "/api/v1/funds/{fund_a}/bank-transactions",
+        "bank_transaction",
+        "id",
+        A,
+    ),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -200,6 +263,8 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "outcomes.rate_cards": ("/rate-cards", "rate_card", None),
     "auth.tokens": ("/account/tokens", "token", None),
     "reports.index": ("/reports/", None, None),
+    "bank_statements.index": ("/funds/{fund_a}/bank-statements", None, None),
+    "bank_statements.transactions": ("/funds/{fund_a}/bank-transactions?status=all", None, None),
 }
 
 
@@ -212,6 +277,7 @@ def _path(template: str, walk: Walk) -> str:
         "submission_a": w.submission_a.id,
         "contract_a": w.contract_a.id,
         "claim_a": w.claim_a.id,
+        "payer_a": w.payer_a.id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

@@ -38,6 +38,15 @@ REASON = "Checked in the walk"
 
 
 @dataclass
+class BankWalk:
+    """World A's bank: a mandate on loan A, a statement with an unmatched credit (world B has the same)."""
+
+    mandate: Any
+    statement: Any
+    transaction: Any
+
+
+@dataclass
 class Walk:
     """World A and B, with what the walk adds to them."""
 
@@ -46,6 +55,7 @@ class Walk:
     workbook: bytes
     draft_loan: Any
     draft_contract: Any
+    bank: BankWalk | None = None
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -122,9 +132,40 @@ def indicator_data(code: str, fund_id: int | None) -> dict[str, Any]:
     }
 
 
+def add_bank(session: Session, world: World) -> BankWalk:
+    """Accounts on both sides (funds, investees, payers), a mandate per loan, an imported statement per fund."""
+    from sqlalchemy import select
+
+    from fundapp.banking import services_accounts
+    from fundapp.banking.models import BankTransaction
+    from fundapp.loans.models import Loan
+    from tests import bank_factories as bank
+
+    loan_b = session.scalar(select(Loan).where(Loan.investee_id == world.investee_b.id))
+    sides = (
+        ("A", world.fund_a, world.investee_a, world.payer_a, world.loan_a, bank.WALK_IBANS_A),
+        ("B", world.fund_b, world.investee_b, world.payer_b, loan_b, bank.WALK_IBANS_B),
+    )
+    made = []
+    for name, fund, investee, payer, loan, (fund_iban, investee_iban, payer_iban) in sides:
+        bank.fund_account(session, fund, fund_iban)
+        bank.investee_account(session, investee, investee_iban)
+        services_accounts.add_account(session, ACTOR, payer, {"iban": payer_iban, "name": payer.name, "bic": ""})
+        mandate = {"mandate_id": f"WALK-{name}", "signed_on": date(2025, 1, 1), "iban": investee_iban}
+        file = bank.camt([bank.Entry("250.00", remittance=f"Gift {name}")], fund_iban)
+        made.append(
+            (services_accounts.add_mandate(session, ACTOR, loan, mandate), bank.import_file(session, fund, file))
+        )
+    mandate, statement = made[0]
+    transaction = session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    return BankWalk(mandate, statement, transaction)
+
+
 def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     draft_loan, draft_contract = add_walk_states(session, world)
-    return Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk.bank = add_bank(session, world)
+    return walk
 
 
 def log_in(client: Any, user: Any) -> None:
@@ -152,6 +193,9 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "claim_id": world.claim_a.id,
         "line_id": world.claim_a.lines[0].id,
         "action": "close",
+        "mandate_id": walk.bank.mandate.id if walk.bank else 0,
+        "statement_id": walk.bank.statement.id if walk.bank else 0,
+        "transaction_id": walk.bank.transaction.id if walk.bank else 0,
     }
 
 
@@ -222,6 +266,14 @@ def _submitted_report(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _no_active_mandate(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.banking import services_accounts
+
+    assert walk.bank is not None
+    services_accounts.revoke_mandate(session, ACTOR, walk.bank.mandate)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "loans.edit": _draft_loan,
@@ -249,6 +301,8 @@ PREPARE: dict[str, Prepare] = {
     "impact.return_report": _submitted_report,
     "api_impact.approve_submission": _submitted_report,
     "api_impact.return_submission": _submitted_report,
+    "bank_accounts.new_mandate": _no_active_mandate,
+    "api_bank_accounts.add_mandate": _no_active_mandate,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, or_, select
 
 from fundapp.auth.policy.core import ids_in, rule
 from fundapp.auth.policy.scope import Scope
+from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate, TransactionStatus
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
@@ -150,6 +151,71 @@ def _loan_event_view(scope: Scope) -> ColumnElement[bool]:
 @rule(LoanEvent, "edit")
 def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
     return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_edit(scope)))
+
+
+# --- money through the bank ------------------------------------------------------------------------------------
+
+
+def fund_accounts(scope: Scope) -> Any:
+    """The bank accounts of the user's funds: their statements and transactions are the fund managers' work."""
+    return select(BankAccount.id).where(ids_in(BankAccount.fund_id, scope.fund_ids))
+
+
+@rule(BankAccount, "view")
+def _bank_account_view(scope: Scope) -> ColumnElement[bool]:
+    """A fund's accounts to its managers, an investee's to its fund's managers and its members, a payer's to
+    its officers."""
+    return or_(
+        ids_in(BankAccount.fund_id, scope.fund_ids),
+        BankAccount.investee_id.in_(own_investees(scope)),
+        ids_in(BankAccount.payer_id, scope.payer_ids),
+    )
+
+
+@rule(BankAccount, "edit")
+def _bank_account_edit(scope: Scope) -> ColumnElement[bool]:
+    return or_(
+        ids_in(BankAccount.fund_id, scope.fund_ids),
+        BankAccount.investee_id.in_(select(Investee.id).where(ids_in(Investee.fund_id, scope.fund_ids))),
+        ids_in(BankAccount.payer_id, scope.payer_ids),
+    )
+
+
+@rule(Mandate, "view")
+def _mandate_view(scope: Scope) -> ColumnElement[bool]:
+    """The fund's managers, and the investee that signed it."""
+    return or_(
+        ids_in(Mandate.fund_id, scope.fund_ids),
+        Mandate.loan_id.in_(select(Loan.id).where(ids_in(Loan.investee_id, scope.investee_ids))),
+    )
+
+
+@rule(Mandate, "edit")
+def _mandate_edit(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Mandate.fund_id, scope.fund_ids)
+
+
+@rule(BankStatement, "view")
+@rule(BankStatement, "edit")
+def _bank_statement(scope: Scope) -> ColumnElement[bool]:
+    return BankStatement.bank_account_id.in_(fund_accounts(scope))
+
+
+@rule(BankTransaction, "view")
+def _bank_transaction_view(scope: Scope) -> ColumnElement[bool]:
+    """The fund's managers; an investee reads the installments collected from it (booked on its loans)."""
+    return or_(
+        BankTransaction.bank_account_id.in_(fund_accounts(scope)),
+        and_(
+            BankTransaction.status == TransactionStatus.BOOKED,
+            BankTransaction.proposal_loan_id.in_(select(Loan.id).where(ids_in(Loan.investee_id, scope.investee_ids))),
+        ),
+    )
+
+
+@rule(BankTransaction, "edit")
+def _bank_transaction_edit(scope: Scope) -> ColumnElement[bool]:
+    return BankTransaction.bank_account_id.in_(fund_accounts(scope))
 
 
 # --- impact -------------------------------------------------------------------------------------------------------
