@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
+from xml.sax.saxutils import escape
 
 from tests.factories import ACTOR
 
@@ -33,16 +35,22 @@ class Entry:
     mandate_id: str = ""
 
 
+def bank_reference(entry: Entry) -> str:
+    """The bank's own reference of an entry, the same in every statement that reports it."""
+    digest = hashlib.sha256(repr(entry).encode()).hexdigest()[:8].upper()
+    return f"ENT-{entry.booked:%y%m%d}-{digest}"
+
+
 def _entry(number: int, entry: Entry, account: str) -> str:
     sign = "CRDT" if entry.direction == "credit" else "DBIT"
-    ref = entry.bank_reference if entry.bank_reference is not None else f"ENT-{entry.booked:%y%m%d}-{number:04d}"
-    debtor, creditor = (entry.counterparty, entry.counterparty_iban), ("Fonds", account)
+    ref = entry.bank_reference if entry.bank_reference is not None else bank_reference(entry)
+    debtor, creditor = (escape(entry.counterparty), escape(entry.counterparty_iban)), ("Fonds", account)
     if entry.direction == "debit" and not (entry.reversal or entry.return_reason):
         debtor, creditor = creditor, debtor
     refs = f"<EndToEndId>{entry.end_to_end_id}</EndToEndId>" if entry.end_to_end_id else ""
     refs += f"<MndtId>{entry.mandate_id}</MndtId>" if entry.mandate_id else ""
     returned = f"<RtrInf><Rsn><Cd>{entry.return_reason}</Cd></Rsn></RtrInf>" if entry.return_reason else ""
-    remittance = f"<RmtInf><Ustrd>{entry.remittance}</Ustrd></RmtInf>" if entry.remittance else ""
+    remittance = f"<RmtInf><Ustrd>{escape(entry.remittance)}</Ustrd></RmtInf>" if entry.remittance else ""
     return (
         f'<Ntry><NtryRef>{number}</NtryRef><Amt Ccy="EUR">{entry.amount}</Amt><CdtDbtInd>{sign}</CdtDbtInd>'
         + ("<RvslInd>true</RvslInd>" if entry.reversal else "")

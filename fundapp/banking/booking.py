@@ -50,6 +50,11 @@ from fundapp.messages import N_
 payment_line_settled = Namespace().signal("payment-line-settled")
 
 S = TransactionStatus
+# The credit transfers fundapp sends: a statement debit with one of their end-to-end ids paid it.
+DEBIT_BATCHES = {
+    ProposalKind.DISBURSEMENT: BatchKind.DISBURSEMENTS,
+    ProposalKind.OUTCOME_PAYMENT: BatchKind.OUTCOME_PAYMENTS,
+}
 TRANSITIONS: dict[tuple[TransactionStatus, str], TransactionStatus] = {
     (S.PROPOSED, "book"): S.BOOKED,
     (S.UNMATCHED, "book"): S.BOOKED,
@@ -119,13 +124,18 @@ def fund_of(session: Session, tx: BankTransaction) -> Fund:
 def book(session: Session, actor: audit.Who, tx: BankTransaction, loan: Loan | None = None) -> Booked:
     """Book the transaction as proposed, or (a credit) on the loan given; refused if it was booked already."""
     before = tx.status
-    _claim(session, tx, next_status(before, "book"))
+    status = next_status(before, "book")
     if tx.direction == "credit":
-        booked = _book_credit(session, actor, tx, loan)
+        loan = _credit_loan(session, tx, loan)
     elif loan is not None:
         raise ValidationFailed.field("loan_id", "A debit is booked as what it paid; it cannot be put on a loan.")
-    else:
-        booked = _book_debit(session, actor, tx)
+    elif tx.proposal_kind not in DEBIT_BATCHES and tx.proposal_kind != ProposalKind.RETURN:
+        raise ValidationFailed(
+            "This debit matches nothing fundapp sent to the bank; set it aside with a reason instead.",
+            [{"field": "loan_id", "message": "a debit is not booked on a loan"}],
+        )
+    _claim(session, tx, status)
+    booked = _book_credit(session, actor, tx, loan) if loan is not None else _book_debit(session, actor, tx)
     tx.status, tx.booked_at, tx.booked_by_id = S.BOOKED, utcnow(), getattr(actor, "id", None)
     tx.booked_event_id = booked.event.id if booked.event is not None else None
     tx.booked_split_id = booked.split_id
@@ -154,7 +164,8 @@ def _claim(session: Session, tx: BankTransaction, status: TransactionStatus) -> 
         raise Conflict("Someone else booked or set aside this transaction at the same moment.")
 
 
-def _book_credit(session: Session, actor: audit.Who, tx: BankTransaction, loan: Loan | None) -> Booked:
+def _credit_loan(session: Session, tx: BankTransaction, loan: Loan | None) -> Loan:
+    """The loan a credit is booked on: the one given, else the proposal's."""
     proposed = tx.proposal_kind in (ProposalKind.REPAYMENT, ProposalKind.RECOVERY)
     if loan is None and proposed and tx.proposal_loan_id is not None:
         loan = session.get(Loan, tx.proposal_loan_id)
@@ -162,6 +173,11 @@ def _book_credit(session: Session, actor: audit.Who, tx: BankTransaction, loan: 
         raise ValidationFailed.field("loan_id", "Choose the loan this money is for.")
     if loan.fund_id != tx.account.fund_id:
         raise ValidationFailed.field("loan_id", "Choose a loan of the fund whose account received the money.")
+    return loan
+
+
+def _book_credit(session: Session, actor: audit.Who, tx: BankTransaction, loan: Loan) -> Booked:
+    proposed = tx.proposal_kind in (ProposalKind.REPAYMENT, ProposalKind.RECOVERY)
     if not (proposed and loan.id == tx.proposal_loan_id):
         tx.matched_by = MANUAL
     written_off = loan.status == LoanStatus.WRITTEN_OFF
@@ -204,16 +220,8 @@ def _book_debit(session: Session, actor: audit.Who, tx: BankTransaction) -> Book
             raise Conflict("The repayment this return would reverse is no longer there.")
         loans.reverse_event(session, actor, event, return_reason_text(tx.return_reason, gettext))
         return Booked(tx, ProposalKind.RETURN.value, event)
-    kinds = {
-        ProposalKind.DISBURSEMENT: BatchKind.DISBURSEMENTS,
-        ProposalKind.OUTCOME_PAYMENT: BatchKind.OUTCOME_PAYMENTS,
-    }
-    if tx.proposal_kind not in kinds:
-        raise ValidationFailed(
-            "This debit matches nothing fundapp sent to the bank; set it aside with a reason instead.",
-            [{"field": "loan_id", "message": "a debit is not booked on a loan"}],
-        )
-    line = _settle_line(session, tx, kinds[tx.proposal_kind])
+    assert tx.proposal_kind in DEBIT_BATCHES, "checked before the transaction was claimed"
+    line = _settle_line(session, tx, DEBIT_BATCHES[tx.proposal_kind])
     if line is None:
         raise Conflict("The payment this debit was matched to is no longer in a batch.")
     answers = payment_line_settled.send(line, session=session, actor=actor, transaction=tx)
