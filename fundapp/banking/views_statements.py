@@ -177,6 +177,12 @@ def _loan_choices(session: Any, fund_id: int) -> list[tuple[int, str]]:
     return [(loan_id, f"{ref} ({label(status)})") for loan_id, ref, status in loans]
 
 
+def _booking_problem(exc: AppError) -> dict[str, list[str]]:
+    """Why it could not be booked, beside the loan chosen (a loan's status, a double booking)."""
+    errors = app_error_to_form(exc)
+    return errors if "loan_id" in errors else {"loan_id": [exc.message]}
+
+
 @bp.route("/bank-transactions/<int:transaction_id>/book", methods=["GET", "POST"])
 @access("login", obj=(BankTransaction, "transaction_id", "edit"))
 def book(transaction_id: int) -> Any:
@@ -199,7 +205,7 @@ def book(transaction_id: int) -> Any:
             except AppError as exc:
                 if exc.status not in (409, 422):
                     raise
-                errors = app_error_to_form(exc)
+                errors = _booking_problem(exc)
             else:
                 return done(_("Booked as %(kind)s.", kind=label(booked.kind)), back)
     return render_template(
