@@ -22,7 +22,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
 from fundapp.banking.models import (
@@ -244,22 +244,19 @@ class Matcher:
             found.setdefault(compact_iban(iban), set()).add(investee_id)
         return found
 
-    def _unsettled(self, loan_ids: set[int]) -> dict[int, list[tuple[date, Decimal]]]:
+    def _unsettled(self, loan_ids: set[int], until: date) -> dict[int, list[tuple[date, Decimal]]]:
+        """Per loan, its open installments that fell due by ``until`` and its oldest open one, in order: what
+        ``amounts_due`` reads (not the years of installments still to come)."""
         found: dict[int, list[tuple[date, Decimal]]] = {}
+        i = LoanInstallment
+        columns = (i.loan_id, i.number, i.due_date, i.principal_due, i.interest_due, i.principal_paid, i.interest_paid)
         for chunk in _chunks(loan_ids):
-            rows = self.session.execute(
-                select(
-                    LoanInstallment.loan_id,
-                    LoanInstallment.due_date,
-                    LoanInstallment.principal_due,
-                    LoanInstallment.interest_due,
-                    LoanInstallment.principal_paid,
-                    LoanInstallment.interest_paid,
-                )
-                .where(LoanInstallment.loan_id.in_(chunk), LoanInstallment.settled_on.is_(None))
-                .order_by(LoanInstallment.loan_id, LoanInstallment.number)
-            )
-            for loan_id, due, principal, interest, principal_paid, interest_paid in rows:
+            open_ = and_(i.loan_id.in_(chunk), i.settled_on.is_(None))
+            oldest = select(i.loan_id, func.min(i.number).label("number")).where(open_).group_by(i.loan_id).subquery()
+            fallen_due = select(*columns).where(open_, i.due_date <= until)
+            first = select(*columns).join(oldest, and_(oldest.c.loan_id == i.loan_id, oldest.c.number == i.number))
+            rows = self.session.execute(union(fallen_due, first).order_by("loan_id", "number"))
+            for loan_id, _number, due, principal, interest, principal_paid, interest_paid in rows:
                 found.setdefault(loan_id, []).append((due, principal + interest - principal_paid - interest_paid))
         return found
 
@@ -291,8 +288,8 @@ class Matcher:
         """The loans whose reference the text holds; a digit may not run on before or after one."""
         norm = normalise_reference(text[:MAX_TEXT])
         found: set[int] = set()
-        for start, char in enumerate(norm):
-            if char not in self.initials or (char.isdigit() and start and norm[start - 1].isdigit()):
+        for start in self._starts(norm):
+            if norm[start].isdigit() and start and norm[start - 1].isdigit():
                 continue
             for length in self.lengths:
                 end = start + length
@@ -301,6 +298,14 @@ class Matcher:
                     found |= loans
                     break
         return found
+
+    def _starts(self, norm: str) -> Iterator[int]:
+        """Where a reference could begin: at a character some reference begins with (found by str.find)."""
+        for initial in self.initials:
+            start = norm.find(initial)
+            while start >= 0:
+                yield start
+                start = norm.find(initial, start + 1)
 
     def _credit_candidate(self, tx: Movement) -> _Candidate | None:
         line = self.lines.get(end_to_end_id(tx))
@@ -343,7 +348,7 @@ class Matcher:
             self._credit_candidate(tx) if tx.direction == "credit" and not tx.is_reversal else None for tx in movements
         ]
         loan_ids = {c.loan_id for c in candidates if c is not None}
-        unsettled = self._unsettled(loan_ids)
+        unsettled = self._unsettled(loan_ids, max((tx.booking_date for tx in movements), default=date.min))
         by_hand = self._booked_by_hand(
             {(c.loan_id, ref) for tx, c in zip(movements, candidates, strict=True) if c for ref in references_of(tx)}
         )

@@ -69,8 +69,9 @@ def import_statement(session: Session, actor: audit.Who, fund: Fund, data: bytes
     session.flush()
     matches = Matcher(session, fund.id, [tx for tx, _key in fresh]).match_all([tx for tx, _key in fresh])
     if fresh:
+        # The table, not the ORM entity: the ORM would split the rows into a statement per run of None values.
         session.execute(
-            insert(BankTransaction),
+            insert(BankTransaction.__table__),
             [_row(statement, tx, key, match, actor) for (tx, key), match in zip(fresh, matches, strict=True)],
         )
     audit.record(
