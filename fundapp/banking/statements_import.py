@@ -13,9 +13,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -71,7 +71,7 @@ def import_statement(session: Session, actor: audit.Who, fund: Fund, data: bytes
     if fresh:
         # The table, not the ORM entity: the ORM would split the rows into a statement per run of None values.
         session.execute(
-            insert(BankTransaction.__table__),
+            insert(cast(Table, BankTransaction.__table__)),
             [_row(statement, tx, key, match, actor) for (tx, key), match in zip(fresh, matches, strict=True)],
         )
     audit.record(

@@ -58,7 +58,6 @@ def transaction_items(session: Session, transactions: list[BankTransaction]) -> 
     return [
         {
             **{column: getattr(tx, column) for column in COLUMNS},
-            "transaction": tx,
             "proposal": proposal_of(tx, references),
         }
         for tx in transactions

@@ -66,7 +66,9 @@ def upload(fund_id: int) -> Any:
         except RequestEntityTooLarge:
             upload_file, problem = None, importing.too_large(limit / (1024 * 1024))
         if upload_file is None and problem is None:
-            problem = importing.StatementRefused(N_("Choose the statement file to import."))
+            problem = importing.StatementRefused(
+                N_("Choose the statement file to import."), [{"element": "file", "message": "no file"}]
+            )
         if upload_file is not None:
             data = upload_file.read(limit + 1)
             try:
