@@ -80,6 +80,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp import views as home_views
     from fundapp.auth import api as auth_api
     from fundapp.auth import views as auth_views
+    from fundapp.banking import batch_api, batch_views, journal_api, journal_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
@@ -98,7 +99,18 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.validation import DecimalTextField
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
-    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
+    for module in (
+        auth_api,
+        funds_api,
+        investees_api,
+        payer_api,
+        loans_api,
+        impact_api,
+        contract_api,
+        reports_api,
+        batch_api,
+        journal_api,
+    ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -111,5 +123,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         impact_views,
         outcome_views,
         reports_views,
+        batch_views,
+        journal_views,
     ):
         app.register_blueprint(module.bp)
