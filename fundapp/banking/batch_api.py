@@ -27,7 +27,9 @@ from fundapp.funds.models import Fund
 from fundapp.listing import paginate
 from fundapp.payers.models import OutcomePayer
 
-blp = make_blueprint("batches", "Payment batches: direct debits (pain.008.001.02) and credit transfers (pain.001.001.03)")
+blp = make_blueprint(
+    "batches", "Payment batches: direct debits (pain.008.001.02) and credit transfers (pain.001.001.03)"
+)
 BatchPageSchema = page_schema(BatchSchema, "PaymentBatchPage")
 XML = "application/xml"
 FILE = {"type": "string", "format": "binary"}
@@ -100,9 +102,7 @@ def create_disbursement_batch(data: dict[str, Any], fund_id: int) -> Any:
 def create_outcome_payment_batch(data: dict[str, Any], payer_id: int) -> Any:
     """Pay the payer's own parts of approved claims, to the providers' accounts."""
     payer = load(get_session(), OutcomePayer, payer_id, current_scope(), "pay_claims")
-    return batches.create_outcome_payment_batch(
-        get_session(), current_actor(), payer, data["execution_date"], gettext
-    )
+    return batches.create_outcome_payment_batch(get_session(), current_actor(), payer, data["execution_date"], gettext)
 
 
 @blp.route("/payment-batches/<int:batch_id>", methods=["GET"])

@@ -17,7 +17,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import sepa
-from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, Mandate, MandateStatus, PaymentBatch, PaymentLine
+from fundapp.banking.models import (
+    BankAccount,
+    BatchKind,
+    BatchStatus,
+    Mandate,
+    MandateStatus,
+    PaymentBatch,
+    PaymentLine,
+)
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan, LoanInstallment, LoanStatus
 from fundapp.messages import N_
@@ -105,8 +113,7 @@ def collections(
     unpaid = unpaid - LoanInstallment.principal_paid - LoanInstallment.interest_paid
     due: dict[int, list[sepa.DueInstallment]] = {}
     for loan_id, number, due_date, amount in session.execute(
-        select(LoanInstallment.loan_id, LoanInstallment.number, LoanInstallment.due_date, unpaid)
-        .where(
+        select(LoanInstallment.loan_id, LoanInstallment.number, LoanInstallment.due_date, unpaid).where(
             LoanInstallment.loan_id.in_(select(Mandate.loan_id).join(Loan, Loan.id == Mandate.loan_id).where(*usable)),
             LoanInstallment.fund_id == fund_id,
             LoanInstallment.due_date <= collection_date,

@@ -91,7 +91,9 @@ def ledger_accounts(fund_id: int) -> Any:
     for row in journal_files.accounts(session, fund.id):
         if not row["default"]:
             role = row["role"].value
-            values.update({f"{role}_code": row["code"], f"{role}_name": row["name"], f"{role}_rgs_code": row["rgs_code"]})
+            values.update(
+                {f"{role}_code": row["code"], f"{role}_name": row["name"], f"{role}_rgs_code": row["rgs_code"]}
+            )
 
     def save(data: dict[str, Any]) -> Any:
         chosen = {

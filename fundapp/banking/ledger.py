@@ -69,7 +69,9 @@ def set_ledger_accounts(session: Session, actor: audit.Who, fund: Fund, accounts
                 if data["code"] in doubles
             ],
         )
-    rows = {row.role.value: row for row in session.scalars(select(LedgerAccount).where(LedgerAccount.fund_id == fund.id))}
+    rows = {
+        row.role.value: row for row in session.scalars(select(LedgerAccount).where(LedgerAccount.fund_id == fund.id))
+    }
     before = {role: (row.code, row.name, row.rgs_code) for role, row in rows.items()}
     for role in LedgerRole:
         data, row = chosen.get(role.value), rows.get(role.value)

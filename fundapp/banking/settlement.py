@@ -66,7 +66,9 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
     return result
 
 
-def pay_part(session: Session, actor: audit.Who, split: ClaimPayerSplit, paid_on: date, reference: str) -> ClaimPayerSplit:
+def pay_part(
+    session: Session, actor: audit.Who, split: ClaimPayerSplit, paid_on: date, reference: str
+) -> ClaimPayerSplit:
     """One payer's part of a claim paid; the claim is paid once every part with something to pay is."""
     claim = session.get(Claim, split.claim_id)
     assert claim is not None
