@@ -7,7 +7,7 @@ from typing import Any
 from flask import Response
 from flask_babel import gettext
 from sqlalchemy import select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from fundapp.api import make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
@@ -49,7 +49,7 @@ def _xml(batch: PaymentBatch) -> Response:
 
 
 def _page(args: dict[str, Any], owner: Any) -> dict[str, Any]:
-    query = select(PaymentBatch).options(noload(PaymentBatch.lines)).where(owner)
+    query = select(PaymentBatch).options(lazyload(PaymentBatch.lines)).where(owner)
     for name in ("kind", "status"):
         if args[name] is not None:
             query = query.where(getattr(PaymentBatch, name) == args[name])

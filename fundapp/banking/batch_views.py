@@ -10,7 +10,7 @@ import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.orm import noload
+from sqlalchemy.orm import lazyload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
@@ -32,7 +32,7 @@ bp = Blueprint("batches", __name__)
 def _list(owner: Any, owner_filter: Any, template_args: dict[str, Any]) -> Any:
     session = get_session()
     args = list_args("-id")
-    query = select(PaymentBatch).options(noload(PaymentBatch.lines)).where(owner_filter)
+    query = select(PaymentBatch).options(lazyload(PaymentBatch.lines)).where(owner_filter)
     page = paginate(session, query.order_by(PaymentBatch.id.desc()), args["page"], args["page_size"])
     ids = [batch.id for batch in page.items]
     settled = dict(
@@ -100,7 +100,7 @@ def _new_batch(
                 message = _("Batch made: %(count)s payments, %(total)s.", count=batch.transactions, total=_money(batch))
                 return done(message, url_for("batches.detail", batch_id=batch.id))
             except batches.BatchRefused as exc:
-                problems = {exc.field: [exc.banking.in_language(_) if exc.banking else _(exc.message)]}
+                problems = {exc.field_name: [exc.banking.in_language(_) if exc.banking else _(exc.message)]}
     try:
         items = preview(day)
     except sepa.SepaError as error:

@@ -44,7 +44,7 @@ class BatchRefused(ValidationFailed):
 
     def __init__(self, field: str, message: str, banking: BankingError | None = None) -> None:
         super().__init__(message, [{"field": field, "message": message}])
-        self.field = field
+        self.field_name = field
         self.banking = banking
 
 

@@ -104,7 +104,7 @@ def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list
         )
         .order_by(LoanEvent.on, LoanEvent.id)
     ):
-        found.append(journal.Disbursement(on, reference, amount))
+        found.append(journal.Disbursement(on, reference, amount or ZERO))
     a = LoanAllocation
     recovered = func.sum(case((a.kind == AllocationKind.RECOVERY, a.amount), else_=literal(0, type_=a.amount.type)))
     for on, reference, principal, interest, recovery in session.execute(
@@ -119,12 +119,12 @@ def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list
             found.append(journal.Repayment(on, reference, principal, interest))
         if recovery:
             found.append(journal.Recovery(on, reference, recovery))
-    for on, amount, reference in session.execute(
+    for written_off_on, amount, reference in session.execute(
         select(Loan.written_off_on, Loan.written_off, Loan.reference)
         .where(Loan.fund_id == fund_id, Loan.written_off_on.between(start, end), Loan.written_off > 0)
         .order_by(Loan.written_off_on, Loan.reference)
     ):
-        found.append(journal.WriteOff(on, reference, amount))
+        found.append(journal.WriteOff(written_off_on or end, reference, amount))
     return found
 
 

@@ -67,7 +67,7 @@ def _unpaid(session, loan):
 def test_a_direct_debit_collects_every_due_unpaid_installment_of_loans_with_an_active_mandate(
     db_session, fund_with_mandates
 ):
-    fund, first, second, _without, used = fund_with_mandates
+    fund, first, second, _without, _used = fund_with_mandates
     loan_services.record_repayment(db_session, ACTOR, first, first.installments[0].due_date, Decimal("500.00"), "b1")
     expected = {(first.reference, n) for n in _unpaid(db_session, first)} | {
         (second.reference, n) for n in _unpaid(db_session, second)

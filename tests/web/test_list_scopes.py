@@ -60,6 +60,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "submission": dict.fromkeys(("admin", "manager_a", "member_a", "officer_a"), A),
     # Participant rows are personal data: not even an administrator reads them.
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
+    # A fund's batches are its managers' (and the administrator's); a payer's outcome payments its officers' only.
+    "batch": {"admin": AB, "manager_a": A, "manager_b": B, "officer_a": frozenset({"PA"}), "officer_b": frozenset({"PB"})},
     # Each user sees their own API tokens only.
     "token": {role: frozenset({role}) for role in ROLES},
 }
@@ -114,6 +116,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "submission": {"A": ids(select(Submission.id).where(Submission.investee_id == w.investee_a.id))},
         "token": {role: {row.id} for role, row in walk.tokens.items()},
+        "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -156,6 +159,8 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
+    "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
+    "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -171,6 +176,7 @@ LINKS = {
     "result": re.compile(r"/results/(\d+)"),
     "submission": re.compile(r"/kpi-submissions/(\d+)"),
     "token": re.compile(r"/account/tokens/(\d+)"),
+    "batch": re.compile(r"/payment-batches/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -200,6 +206,8 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "outcomes.rate_cards": ("/rate-cards", "rate_card", None),
     "auth.tokens": ("/account/tokens", "token", None),
     "reports.index": ("/reports/", None, None),
+    "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
+    "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
 }
 
 
@@ -212,6 +220,7 @@ def _path(template: str, walk: Walk) -> str:
         "submission_a": w.submission_a.id,
         "contract_a": w.contract_a.id,
         "claim_a": w.claim_a.id,
+        "payer_a": w.payer_a.id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

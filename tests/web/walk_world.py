@@ -11,7 +11,7 @@ The bodies the walk sends are in ``walk_bodies.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -46,6 +46,8 @@ class Walk:
     workbook: bytes
     draft_loan: Any
     draft_contract: Any
+    # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
+    batches: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -124,7 +126,41 @@ def indicator_data(code: str, fund_id: int | None) -> dict[str, Any]:
 
 def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     draft_loan, draft_contract = add_walk_states(session, world)
-    return Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk.batches = _bank_of_both_worlds(session, world)
+    return walk
+
+
+def _bank_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    """Each side's fund collects by direct debit (a live batch for its active loan) and its payer has an account
+    (an outcome-payment batch, empty, for the lists)."""
+    from sqlalchemy import select
+
+    from fundapp.banking import batches
+    from fundapp.banking.models import BatchKind, BatchStatus, PaymentBatch
+    from fundapp.loans.models import Loan, LoanStatus
+    from tests.batch_factories import collecting_fund, investee_account, mandate, payer_account
+
+    made: dict[str, Any] = {}
+    sides = (("A", world.fund_a, world.investee_a, world.payer_a), ("B", world.fund_b, world.investee_b, world.payer_b))
+    for name, fund, investee, payer in sides:
+        collecting_fund(session, fund)
+        investee_account(session, investee)
+        loan = session.scalar(select(Loan).where(Loan.investee_id == investee.id, Loan.status == LoanStatus.ACTIVE))
+        mandate(session, loan)
+        made[name] = batches.create_direct_debit_batch(session, ACTOR, fund, date.today())
+        account = payer_account(session, payer)
+        made[f"P{name}"] = PaymentBatch(
+            kind=BatchKind.OUTCOME_PAYMENTS,
+            payer_id=payer.id,
+            bank_account_id=account.id,
+            message_id=f"WALK-PAYER-{name}",
+            execution_date=date.today(),
+            status=BatchStatus.CREATED,
+        )
+        session.add(made[f"P{name}"])
+    session.flush()
+    return made
 
 
 def log_in(client: Any, user: Any) -> None:
@@ -152,6 +188,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "claim_id": world.claim_a.id,
         "line_id": world.claim_a.lines[0].id,
         "action": "close",
+        "batch_id": walk.batches["A"].id,
     }
 
 
@@ -215,6 +252,22 @@ def _approved_claim(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _no_live_collection(session: Session, walk: Walk) -> dict[str, Any]:
+    """Fund A's live direct debit cancelled: its installments wait to be collected again."""
+    from fundapp.banking import batches
+
+    batches.cancel_batch(session, ACTOR, walk.batches["A"])
+    return {}
+
+
+def _disbursement_batch(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.banking import batches
+
+    _approved_loan(session, walk)
+    batch = batches.create_disbursement_batch(session, ACTOR, walk.world.fund_a, date.today())
+    return {"batch_id": batch.id}
+
+
 def _submitted_report(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.impact import submissions
 
@@ -245,6 +298,13 @@ PREPARE: dict[str, Prepare] = {
     "outcomes.record_payment": _approved_claim,
     "api_outcomes.record_payment": _approved_claim,
     "api_outcomes.correct_claim": _approved_claim,
+    "api_batches.create_direct_debit_batch": _no_live_collection,
+    "batches.new_direct_debit": _no_live_collection,
+    "api_batches.create_disbursement_batch": _approved_loan,
+    "batches.new_disbursements": _approved_loan,
+    "api_batches.create_outcome_payment_batch": _approved_claim,
+    "batches.new_outcome_payments": _approved_claim,
+    "api_batches.credit_transfer_file": _disbursement_batch,
     "impact.approve": _submitted_report,
     "impact.return_report": _submitted_report,
     "api_impact.approve_submission": _submitted_report,
