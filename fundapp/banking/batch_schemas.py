@@ -77,11 +77,11 @@ class JournalArgsSchema(ma.Schema):
     def _period(self, data: dict[str, Any], **_kwargs: Any) -> None:
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
-            raise ma.ValidationError({"to": ["The period ends before it begins."]})
+            raise ma.ValidationError("The period ends before it begins.", "to")
         if start and end and (end - start).days > 3660:
-            raise ma.ValidationError({"to": ["Choose a period of at most ten years."]})
+            raise ma.ValidationError("Choose a period of at most ten years.", "to")
         if data.get("format") == "xaf" and not data.get("tax_registration"):
-            raise ma.ValidationError({"tax_registration": ["Give the fund's VAT or RSIN number for the audit file."]})
+            raise ma.ValidationError("Give the fund's VAT or RSIN number for the audit file.", "tax_registration")
 
 
 class JournalLineSchema(ma.Schema):

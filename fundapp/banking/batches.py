@@ -30,6 +30,7 @@ from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, Mandate,
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.messages import N_
 from fundapp.payers.models import OutcomePayer
 
 Translate = Callable[[str], str]
@@ -50,7 +51,7 @@ class BatchRefused(ValidationFailed):
 
 def _today(field: str, day: dt.date) -> None:
     if day < dt.date.today():
-        raise BatchRefused(field, "The date lies in the past: choose today or a later day.")
+        raise BatchRefused(field, N_("The date lies in the past: choose today or a later day."))
 
 
 def own_account(session: Session, fund_id: int | None = None, payer_id: int | None = None) -> BankAccount | None:
@@ -64,7 +65,7 @@ def own_account(session: Session, fund_id: int | None = None, payer_id: int | No
 def _account(session: Session, fund_id: int | None = None, payer_id: int | None = None) -> BankAccount:
     account = own_account(session, fund_id, payer_id)
     if account is None:
-        raise BatchRefused("bank_account", "Register a bank account (IBAN) first: the batch is paid from it.")
+        raise BatchRefused("bank_account", N_("Register a bank account (IBAN) first: the batch is paid from it."))
     return account
 
 
@@ -135,7 +136,7 @@ def _store(
 
 def _creditor_id(fund: Fund) -> str:
     if not fund.creditor_id:
-        raise BatchRefused("creditor_id", "Set the fund's SEPA creditor identifier first: a direct debit needs it.")
+        raise BatchRefused("creditor_id", N_("Set the fund's SEPA creditor identifier first: a direct debit needs it."))
     return fund.creditor_id
 
 
@@ -148,7 +149,7 @@ def create_direct_debit_batch(
     chosen = batch_queries.collections(session, fund.id, collection_date, translate(batch_queries.COLLECTION_TEXT))
     if not chosen:
         raise BatchRefused(
-            "collection_date", "Nothing to collect on this date: no installment is due and unpaid under a mandate."
+            "collection_date", N_("Nothing to collect on this date: no installment is due and unpaid under a mandate.")
         )
     ids = _free_ids(session, [item.line.end_to_end_id for item in chosen])
     lines = [replace(item.line, end_to_end_id=ids[item.line.end_to_end_id]) for item in chosen]
@@ -230,7 +231,7 @@ def _transfers(
     account = _account(session, fund_id=batch.fund_id, payer_id=batch.payer_id)
     payable = [item for item in waiting if item.creditor_iban]
     if not payable:
-        raise BatchRefused("execution_date", "Nothing to pay: nothing waits with a bank account to pay it to.")
+        raise BatchRefused("execution_date", N_("Nothing to pay: nothing waits with a bank account to pay it to."))
     ids = _free_ids(session, [item.end_to_end_base for item in payable])
     batch.bank_account_id = account.id
     batch.message_id = _message_id()

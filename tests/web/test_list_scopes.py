@@ -61,7 +61,13 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     # Participant rows are personal data: not even an administrator reads them.
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
     # A fund's batches are its managers' (and the administrator's); a payer's outcome payments its officers' only.
-    "batch": {"admin": AB, "manager_a": A, "manager_b": B, "officer_a": frozenset({"PA"}), "officer_b": frozenset({"PB"})},
+    "batch": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
     # Each user sees their own API tokens only.
     "token": {role: frozenset({role}) for role in ROLES},
 }
