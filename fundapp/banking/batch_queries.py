@@ -136,8 +136,9 @@ def collections(
                 debtor_bic=mandate.bic or None,
             )
         )
+        base = sepa.reference_id(reference)  # as end_to_end_id writes it, worked out once per loan
         for item in installments:
-            owners[sepa.end_to_end_id(reference, item.number)] = (loan_id, item.number, mandate.id)
+            owners[f"{base}-{item.number}"] = (loan_id, item.number, mandate.id)
     return [
         Collection(line, *owners[line.end_to_end_id])
         for line in sepa.installments_to_collect(loans, collection_date, remittance)

@@ -19,8 +19,9 @@ import datetime as dt
 import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -106,16 +107,18 @@ def _store(
     session: Session,
     actor: audit.Who,
     batch: PaymentBatch,
-    lines: list[PaymentLine],
+    lines: list[dict[str, Any]],
     built: sepa.SepaFile,
 ) -> PaymentBatch:
-    batch.lines = lines
     batch.transactions = built.number_of_transactions
     batch.total = built.control_sum
     batch.status = BatchStatus.CREATED
     batch.created_by_id = getattr(actor, "id", None)
     session.add(batch)
     session.flush()
+    # Thousands of lines go in as one statement; the batch reads them back when they are asked for.
+    session.execute(insert(PaymentLine), [{**line, "batch_id": batch.id} for line in lines])
+    session.expire(batch, ["lines"])
     audit.record(
         session,
         actor,
@@ -163,20 +166,20 @@ def create_direct_debit_batch(
     )
     built = _build(lambda: sepa.build_direct_debit(_direct_debit(fund, account, creditor_id, batch, lines)))
     rows = [
-        PaymentLine(
-            end_to_end_id=line.end_to_end_id,
-            amount=line.amount,
-            loan_id=item.loan_id,
-            installment_number=item.installment_number,
-            mandate_id=item.mandate_pk,
-            sequence=line.sequence.value,
-            counterparty_name=line.debtor_name[:140],
-            counterparty_iban=line.debtor_iban,
-            remittance=line.remittance[:140],
-        )
+        {
+            "end_to_end_id": line.end_to_end_id,
+            "amount": line.amount,
+            "loan_id": item.loan_id,
+            "installment_number": item.installment_number,
+            "mandate_id": item.mandate_pk,
+            "sequence": line.sequence.value,
+            "counterparty_name": line.debtor_name[:140],
+            "counterparty_iban": line.debtor_iban,
+            "remittance": line.remittance[:140],
+        }
         for item, line in zip(chosen, lines, strict=True)
     ]
-    first = {row.mandate_id for row in rows if row.sequence == sepa.SequenceType.FIRST.value}
+    first = {row["mandate_id"] for row in rows if row["sequence"] == sepa.SequenceType.FIRST.value}
     for mandate in session.scalars(select(Mandate).where(Mandate.id.in_(first))) if first else ():
         mandate.first_collected_on = collection_date
     return _store(session, actor, batch, rows, built)
@@ -238,18 +241,22 @@ def _transfers(
     batch.execution_date = execution_date
     batch.created_at = utcnow().replace(microsecond=0)
     rows = [
-        PaymentLine(
-            end_to_end_id=ids[item.end_to_end_base],
-            amount=item.amount,
-            loan_id=item.loan_id,
-            split_id=item.split_id,
-            counterparty_name=item.creditor_name[:140],
-            counterparty_iban=item.creditor_iban,
-            remittance=item.remittance[:140],
-        )
+        {
+            "end_to_end_id": ids[item.end_to_end_base],
+            "amount": item.amount,
+            "loan_id": item.loan_id,
+            "split_id": item.split_id,
+            "counterparty_name": item.creditor_name[:140],
+            "counterparty_iban": item.creditor_iban,
+            "remittance": item.remittance[:140],
+        }
         for item in payable
     ]
-    built = _build(lambda: sepa.build_credit_transfer(_credit_transfer(account, account_name, batch, rows)))
+    built = _build(
+        lambda: sepa.build_credit_transfer(
+            _credit_transfer(account, account_name, batch, [PaymentLine(**row) for row in rows])
+        )
+    )
     return _store(session, actor, batch, rows, built)
 
 

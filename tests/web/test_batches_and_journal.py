@@ -221,3 +221,14 @@ def test_the_batch_list_and_the_journal_page_issue_as_many_queries_for_many_rows
     few = [queries(url) for url in urls]
     grow(6)
     assert [queries(url) for url in urls] == few
+
+
+def test_the_fund_and_the_payer_pages_lead_to_their_batches_and_the_journal(client, world, login_as):
+    login_as(world.user("manager_a"))
+    page = client.get(f"/funds/{world.fund_a.id}").get_data(as_text=True)
+    assert f"/funds/{world.fund_a.id}/payment-batches" in page and f"/funds/{world.fund_a.id}/journal" in page
+    login_as(world.user("officer_a"))
+    page = client.get(f"/payers/{world.payer_a.id}").get_data(as_text=True)
+    assert f"/payers/{world.payer_a.id}/payment-batches" in page
+    login_as(world.user("admin"))
+    assert "/payment-batches" not in client.get(f"/payers/{world.payer_a.id}").get_data(as_text=True)
