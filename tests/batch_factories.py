@@ -85,3 +85,30 @@ def statement_transaction(
     session.add(row)
     session.flush()
     return row
+
+
+def add_batches(session: Session, world: Any) -> dict[str, Any]:
+    """Fund A collects loan A by direct debit and pays out an approved loan; payer A has an (empty) batch."""
+    from fundapp.banking import batches
+    from fundapp.banking.models import BatchKind, BatchStatus, PaymentBatch
+    from tests.factories import ACTOR, make_loan
+
+    collecting_fund(session, world.fund_a)
+    mandate(session, world.loan_a)
+    investee_account(session, world.investee_a)
+    make_loan(session, world.investee_a, status="approved")
+    made = {
+        "direct_debit": batches.create_direct_debit_batch(session, ACTOR, world.fund_a, date.today()),
+        "transfer": batches.create_disbursement_batch(session, ACTOR, world.fund_a, date.today()),
+    }
+    made["payer"] = PaymentBatch(
+        kind=BatchKind.OUTCOME_PAYMENTS,
+        payer_id=world.payer_a.id,
+        bank_account_id=payer_account(session, world.payer_a).id,
+        message_id="TEST-PAYER-A",
+        execution_date=date.today(),
+        status=BatchStatus.CREATED,
+    )
+    session.add(made["payer"])
+    session.flush()
+    return made
