@@ -94,6 +94,8 @@ def test_a_direct_debit_collects_every_due_unpaid_installment_of_loans_with_an_a
         (line.sequence, line.end_to_end_id, f"{line.amount:.2f}") for line in batch.lines
     )
     assert batch.status == BatchStatus.DOWNLOADED
+    db_session.flush()
+    db_session.expire_all()
     assert batches.payment_file(db_session, batch).xml == file.xml, "the file is built again to the same bytes"
 
 
