@@ -84,6 +84,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.auth import views as auth_views
     from fundapp.banking import api_accounts as bank_accounts_api
     from fundapp.banking import api_statements as bank_statements_api
+    from fundapp.banking import batch_api, batch_views, journal_api, journal_views
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_statements as bank_statements_views
     from fundapp.funds import api as funds_api
@@ -105,7 +106,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api):
+    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -120,5 +121,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         reports_views,
         bank_accounts_views,
         bank_statements_views,
+        batch_views,
+        journal_views,
     ):
         app.register_blueprint(module.bp)

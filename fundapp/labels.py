@@ -71,6 +71,14 @@ LABELS: dict[str, Any] = {
     "prepayment": _l("prepayment"),
     "overpayment": _l("overpayment"),
     "current": _l("current"),
+    "provision_change": _l("provision change"),
+    # payment batches
+    "direct_debit": _l("direct debit"),
+    "disbursements": _l("disbursements"),
+    "outcome_payments": _l("outcome payments"),
+    "created": _l("made"),
+    "downloaded": _l("downloaded"),
+    "cancelled": _l("cancelled"),
     # impact
     "half_yearly": _l("half-yearly"),
     "yearly": _l("yearly"),

@@ -312,8 +312,12 @@ def end_to_end_id(reference: str, number: int) -> str:
     The reference is reduced to letters, digits, ".", "/" and "-" so the id
     survives every bank unchanged; an id longer than 35 characters is refused.
     """
-    base = _REFERENCE_CHARACTERS.sub("", transliterate(reference).replace(" ", "-")).strip("/")
-    return identifier(f"{base}-{number}", N_("end-to-end id"))
+    return identifier(f"{reference_id(reference)}-{number}", N_("end-to-end id"))
+
+
+def reference_id(reference: str) -> str:
+    """A loan reference as it can stand in an identifier: letters, digits, ".", "/" and "-" (spaces become "-")."""
+    return _REFERENCE_CHARACTERS.sub("", transliterate(reference).replace(" ", "-")).strip("/")
 
 
 def installments_to_collect(

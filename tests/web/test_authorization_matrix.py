@@ -251,6 +251,30 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_bank_statements.list_transactions": FUND_A,
     "api_bank_statements.book_transaction": FUND_A,
     "api_bank_statements.set_aside": FUND_A,
+    # payment batches and the journal: a fund's for its managers, a payer's outcome payments for its officers only
+    "api_batches.list_fund_batches": FUND_A,
+    "api_batches.list_payer_batches": OFFICER_A,
+    "api_batches.create_direct_debit_batch": FUND_A,
+    "api_batches.create_disbursement_batch": FUND_A,
+    "api_batches.create_outcome_payment_batch": OFFICER_A,
+    "api_batches.get_batch": FUND_A,
+    "api_batches.cancel_batch": FUND_A,
+    "api_batches.direct_debit_file": FUND_A,
+    "api_batches.credit_transfer_file": FUND_A,
+    "api_journal.fund_journal": FUND_A,
+    "api_journal.get_ledger_accounts": FUND_A,
+    "api_journal.set_ledger_accounts": FUND_A,
+    "batches.fund_batches": FUND_A,
+    "batches.payer_batches": OFFICER_A,
+    "batches.new_direct_debit": FUND_A,
+    "batches.new_disbursements": FUND_A,
+    "batches.new_outcome_payments": OFFICER_A,
+    "batches.detail": FUND_A,
+    "batches.download": FUND_A,
+    "batches.cancel": FUND_A,
+    "journal.journal": FUND_A,
+    "journal.download": FUND_A,
+    "journal.ledger_accounts": FUND_A,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
@@ -258,7 +282,11 @@ ACCESS: dict[str, frozenset[str]] = {
 # table above is the whole truth (with the few allowed roles that have nothing to do, in SUCCEEDS).
 DENIED = {401, 403, 404}
 # Reads that need a query argument to answer 200.
-QUERY = {"api_impact.kpi_template": "?period=2026-Q1", "impact.template": "?period=2026-Q1"}
+QUERY = {
+    "api_impact.kpi_template": "?period=2026-Q1",
+    "impact.template": "?period=2026-Q1",
+    "api_journal.fund_journal": "?from=2024-01-01&to=2024-12-31",
+}
 # Logging in or out changes who the client is: the walk logs the role in again afterwards.
 SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
 
@@ -315,6 +343,8 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "api_outcomes.approve_claim",
         "bank_accounts.revoke_mandate",
         "api_bank_accounts.revoke_mandate",
+        "api_batches.cancel_batch",
+        "batches.cancel",
     }
     writes = {endpoint for endpoint, method, _rule in _routes(app) if method != "GET"}
     assert sorted(writes - set(BODIES) - takes_no_input) == []

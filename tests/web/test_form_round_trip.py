@@ -425,6 +425,7 @@ def test_a_too_short_reason_is_refused_beside_the_field_with_what_was_typed_kept
 BUTTONS = {
     "auth.logout",
     "auth.revoke_token",
+    "batches.cancel",
     "impact.approve",
     "impact.submit",
     "investees.delete_label",
@@ -455,12 +456,13 @@ class _AnyObject:
 
 def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
+    from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
 
     adapter = app.url_map.bind("localhost")
-    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES
-    tested = {adapter.match(case.url(_AnyObject()), method="POST")[0] for case in every}
+    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES
+    tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()
     assert (BUTTONS | ELSEWHERE) - forms == set()

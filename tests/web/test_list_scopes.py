@@ -60,6 +60,14 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "submission": dict.fromkeys(("admin", "manager_a", "member_a", "officer_a"), A),
     # Participant rows are personal data: not even an administrator reads them.
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
+    # A fund's batches are its managers' (and the administrator's); a payer's outcome payments its officers' only.
+    "batch": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
     # Each user sees their own API tokens only.
     "token": {role: frozenset({role}) for role in ROLES},
     # A fund's accounts to its managers, an investee's to its fund's managers and its members, a payer's to its
@@ -129,6 +137,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "submission": {"A": ids(select(Submission.id).where(Submission.investee_id == w.investee_a.id))},
         "token": {role: {row.id} for role, row in walk.tokens.items()},
+        "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -219,6 +228,8 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
         "id",
         A,
     ),
+    "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
+    "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -234,6 +245,7 @@ LINKS = {
     "result": re.compile(r"/results/(\d+)"),
     "submission": re.compile(r"/kpi-submissions/(\d+)"),
     "token": re.compile(r"/account/tokens/(\d+)"),
+    "batch": re.compile(r"/payment-batches/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -265,6 +277,8 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "reports.index": ("/reports/", None, None),
     "bank_statements.index": ("/funds/{fund_a}/bank-statements", None, None),
     "bank_statements.transactions": ("/funds/{fund_a}/bank-transactions?status=all", None, None),
+    "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
+    "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
 }
 
 

@@ -184,8 +184,16 @@ PAGE_BODIES: dict[str, Body] = {
     "bank_statements.upload": _statement,
     "bank_statements.book": _book(False),
     "bank_statements.set_aside": REASON_BODY,
+    "batches.new_direct_debit": _const({"collection_date": TODAY}),
+    "batches.new_disbursements": _const({"execution_date": TODAY}),
+    "batches.new_outcome_payments": _const({"execution_date": TODAY}),
+    "journal.ledger_accounts": _const({"bank_code": "1110", "bank_name": "Triodos", "bank_rgs_code": "BLimBanRba"}),
 }
 API_BODIES: dict[str, Body] = {
+    "api_batches.create_direct_debit_batch": _const({"collection_date": TODAY}),
+    "api_batches.create_disbursement_batch": _const({"execution_date": TODAY}),
+    "api_batches.create_outcome_payment_batch": _const({"execution_date": TODAY}),
+    "api_journal.set_ledger_accounts": _const({"accounts": [{"role": "bank", "code": "1110", "name": "Triodos"}]}),
     "api_auth.create_token": lambda walk, _r: {
         "email": walk.world.user("manager_a").email,
         "password": PASSWORD,

@@ -11,7 +11,7 @@ The bodies the walk sends are in ``walk_bodies.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -56,6 +56,8 @@ class Walk:
     draft_loan: Any
     draft_contract: Any
     bank: BankWalk | None = None
+    # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
+    batches: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -165,7 +167,35 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     draft_loan, draft_contract = add_walk_states(session, world)
     walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
     walk.bank = add_bank(session, world)
+    walk.batches = _batches_of_both_worlds(session, world)
     return walk
+
+
+def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    """Each side's fund collects by direct debit (a live batch for its active loan, whose mandate ``add_bank``
+    recorded) and its payer has an outcome-payment batch, empty, for the lists."""
+    from sqlalchemy import select
+
+    from fundapp.banking import batches
+    from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, PaymentBatch
+    from tests.batch_factories import CREDITOR_ID
+
+    made: dict[str, Any] = {}
+    for name, fund, payer in (("A", world.fund_a, world.payer_a), ("B", world.fund_b, world.payer_b)):
+        fund.creditor_id = CREDITOR_ID
+        made[name] = batches.create_direct_debit_batch(session, ACTOR, fund, date.today())
+        account = session.scalar(select(BankAccount).where(BankAccount.payer_id == payer.id))
+        made[f"P{name}"] = PaymentBatch(
+            kind=BatchKind.OUTCOME_PAYMENTS,
+            payer_id=payer.id,
+            bank_account_id=account.id,
+            message_id=f"WALK-PAYER-{name}",
+            execution_date=date.today(),
+            status=BatchStatus.CREATED,
+        )
+        session.add(made[f"P{name}"])
+    session.flush()
+    return made
 
 
 def log_in(client: Any, user: Any) -> None:
@@ -196,6 +226,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "mandate_id": walk.bank.mandate.id if walk.bank else 0,
         "statement_id": walk.bank.statement.id if walk.bank else 0,
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
+        "batch_id": walk.batches["A"].id,
     }
 
 
@@ -259,6 +290,22 @@ def _approved_claim(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _no_live_collection(session: Session, walk: Walk) -> dict[str, Any]:
+    """Fund A's live direct debit cancelled: its installments wait to be collected again."""
+    from fundapp.banking import batches
+
+    batches.cancel_batch(session, ACTOR, walk.batches["A"])
+    return {}
+
+
+def _disbursement_batch(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.banking import batches
+
+    _approved_loan(session, walk)
+    batch = batches.create_disbursement_batch(session, ACTOR, walk.world.fund_a, date.today())
+    return {"batch_id": batch.id}
+
+
 def _submitted_report(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.impact import submissions
 
@@ -297,6 +344,13 @@ PREPARE: dict[str, Prepare] = {
     "outcomes.record_payment": _approved_claim,
     "api_outcomes.record_payment": _approved_claim,
     "api_outcomes.correct_claim": _approved_claim,
+    "api_batches.create_direct_debit_batch": _no_live_collection,
+    "batches.new_direct_debit": _no_live_collection,
+    "api_batches.create_disbursement_batch": _approved_loan,
+    "batches.new_disbursements": _approved_loan,
+    "api_batches.create_outcome_payment_batch": _approved_claim,
+    "batches.new_outcome_payments": _approved_claim,
+    "api_batches.credit_transfer_file": _disbursement_batch,
     "impact.approve": _submitted_report,
     "impact.return_report": _submitted_report,
     "api_impact.approve_submission": _submitted_report,

@@ -5,11 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from fundapp.auth.policy.core import ids_in, rule
 from fundapp.auth.policy.scope import Scope
-from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate, TransactionStatus
+from fundapp.banking.models import (
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    Mandate,
+    PaymentBatch,
+    TransactionStatus,
+)
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
@@ -345,6 +352,27 @@ def _claim_decide(scope: Scope) -> ColumnElement[bool]:
 @rule(Claim, "correct")
 def _claim_correct(scope: Scope) -> ColumnElement[bool]:
     return or_(_claim_submit(scope), _claim_decide(scope))
+
+
+# --- payment batches ------------------------------------------------------------------------------------------
+
+
+@rule(OutcomePayer, "pay_claims", admin_bypass=False)
+def _payer_pays_claims(scope: Scope) -> ColumnElement[bool]:
+    """Paying out public money is for the payer's own officers: an administrator is not one."""
+    return ids_in(OutcomePayer.id, scope.payer_ids)
+
+
+@rule(PaymentBatch, "view", admin_bypass=False)
+@rule(PaymentBatch, "edit", admin_bypass=False)
+def _payment_batch(scope: Scope) -> ColumnElement[bool]:
+    """A fund's batches are its managers' (and an administrator's, as its loans are); a payer's outcome
+    payments are its officers' only."""
+    return or_(
+        ids_in(PaymentBatch.fund_id, scope.fund_ids),
+        ids_in(PaymentBatch.payer_id, scope.payer_ids),
+        PaymentBatch.fund_id.is_not(None) if scope.is_admin else false(),
+    )
 
 
 # --- roles (for routes without an object) ----------------------------------------------------------------------
