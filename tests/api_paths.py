@@ -26,12 +26,17 @@ def operations(client: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def world_ids(db_session: Any, world: Any) -> dict[str, int]:
     """An existing object for every path parameter: the world with its outcomes and a KPI report."""
     from fundapp.auth.models import ApiToken
+    from fundapp.banking.models import BankTransaction, Mandate
+    from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
     from tests.factories import add_outcomes, add_reports
 
     add_outcomes(db_session, world)
     add_reports(db_session, world)
     made = add_batches(db_session, world)
+    statement = import_file(db_session, world.fund_a, camt([Entry("250.00", remittance="Gift")]))
+    transaction = db_session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    mandate = db_session.scalar(select(Mandate).where(Mandate.loan_id == world.loan_a.id))
     token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
     return {
         "fund_id": world.fund_a.id,
@@ -50,6 +55,9 @@ def world_ids(db_session: Any, world: Any) -> dict[str, int]:
         "token_id": token.id if token else 1,
         "batch_id": made["direct_debit"].id,
         "transfer_batch_id": made["transfer"].id,
+        "statement_id": statement.id,
+        "transaction_id": transaction.id,
+        "mandate_id": mandate.id,
     }
 
 

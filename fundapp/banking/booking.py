@@ -6,9 +6,9 @@ repayment (a recovery on a written-off loan) through ``loans.services`` with the
 booking date, the amount and the bank's reference, so the loan's arrears change at
 once and the duplicate-repayment guard applies; a repayment booked by hand with the
 same reference is linked, not booked again. A returned direct debit reverses the
-repayment its collection was booked as, with the bank's reason. A debit that paid a
-credit transfer fundapp made settles its payment line and sends ``payment_line_settled``,
-so the batch's side (disbursement, outcome payment) can record the payment.
+repayment its collection was booked as, with the bank's reason. The money of a payment
+line fundapp sent to the bank (a collected installment, a disbursement, an outcome payment)
+is booked through ``settlement.settle_line``, which settles the line once.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from blinker import Namespace
 from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -31,12 +30,14 @@ from fundapp.banking.models import (
     BankStatement,
     BankTransaction,
     BatchKind,
+    BatchStatus,
     PaymentBatch,
     PaymentLine,
     ProposalKind,
     TransactionStatus,
 )
 from fundapp.banking.returns import return_reason_text
+from fundapp.banking.settlement import settle_line
 from fundapp.banking.transactions import fund_of_account
 from fundapp.db import utcnow
 from fundapp.errors import AppError, Conflict, InvalidTransition, ValidationFailed
@@ -44,10 +45,6 @@ from fundapp.funds.models import Fund
 from fundapp.loans import services as loans
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.messages import N_
-
-# Sent with the payment line a statement debit paid (a disbursement or an outcome payment), with ``session``,
-# ``actor`` and ``transaction``; a listener records the payment and may return the LoanEvent it booked.
-payment_line_settled = Namespace().signal("payment-line-settled")
 
 S = TransactionStatus
 # The credit transfers fundapp sends: a statement debit with one of their end-to-end ids paid it.
@@ -183,11 +180,21 @@ def _book_credit(session: Session, actor: audit.Who, tx: BankTransaction, loan: 
     written_off = loan.status == LoanStatus.WRITTEN_OFF
     kind = ProposalKind.RECOVERY if written_off else ProposalKind.REPAYMENT
     event = _booked_by_hand(session, loan, EventKind.RECOVERY if written_off else EventKind.REPAYMENT, tx)
-    if event is None:
+    line = _payment_line(session, tx, BatchKind.DIRECT_DEBIT)
+    if (
+        event is None
+        and line is not None
+        and line.loan_id == loan.id
+        and not written_off
+        and _settles(session, line, tx)
+    ):
+        event = settle_line(session, actor, line, tx)
+    elif event is None:
         record = loans.record_recovery if written_off else loans.record_repayment
         event = record(session, actor, loan, tx.booking_date, tx.amount, booking_reference(tx))
+    else:
+        _mark_settled(line, tx)
     tx.proposal_kind, tx.proposal_loan_id = kind, loan.id
-    _settle_line(session, tx, BatchKind.DIRECT_DEBIT)
     return Booked(tx, kind.value, event)
 
 
@@ -221,26 +228,36 @@ def _book_debit(session: Session, actor: audit.Who, tx: BankTransaction) -> Book
         loans.reverse_event(session, actor, event, return_reason_text(tx.return_reason, gettext))
         return Booked(tx, ProposalKind.RETURN.value, event)
     assert tx.proposal_kind in DEBIT_BATCHES, "checked before the transaction was claimed"
-    line = _settle_line(session, tx, DEBIT_BATCHES[tx.proposal_kind])
+    line = _payment_line(session, tx, DEBIT_BATCHES[tx.proposal_kind])
     if line is None:
         raise Conflict("The payment this debit was matched to is no longer in a batch.")
-    answers = payment_line_settled.send(line, session=session, actor=actor, transaction=tx)
-    event = next((value for _receiver, value in answers if isinstance(value, LoanEvent)), None)
-    return Booked(tx, tx.proposal_kind.value, event, line.split_id)
+    paid = settle_line(session, actor, line, tx)
+    return Booked(tx, tx.proposal_kind.value, paid if isinstance(paid, LoanEvent) else None, line.split_id)
 
 
-def _settle_line(session: Session, tx: BankTransaction, kind: BatchKind) -> PaymentLine | None:
+def _payment_line(session: Session, tx: BankTransaction, kind: BatchKind) -> PaymentLine | None:
     e2e = end_to_end_id(tx)
     if not e2e:
         return None
-    line = session.scalar(
+    return session.scalar(
         select(PaymentLine)
         .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
         .where(PaymentLine.end_to_end_id == e2e, PaymentBatch.kind == kind, PaymentBatch.fund_id == tx.account.fund_id)
     )
+
+
+def _settles(session: Session, line: PaymentLine, tx: BankTransaction) -> bool:
+    """The credit is the collection's money: its batch is live, the line not settled yet, the amount the line's.
+    Any other credit with its end-to-end id is booked as a plain repayment."""
+    batch = session.get(PaymentBatch, line.batch_id)
+    live = batch is not None and batch.status != BatchStatus.CANCELLED
+    return live and line.settled_transaction_id is None and tx.amount == line.amount
+
+
+def _mark_settled(line: PaymentLine | None, tx: BankTransaction) -> None:
+    """A collection typed in by hand before the statement came: its line is settled by the statement's credit."""
     if line is not None and line.settled_transaction_id is None:
         line.settled_transaction_id = tx.id
-    return line
 
 
 def set_aside(session: Session, actor: audit.Who, tx: BankTransaction, reason: str) -> BankTransaction:
@@ -285,7 +302,7 @@ def after_import(session: Session, actor: audit.Who, fund: Fund, statement: Bank
             BankTransaction.direction == "credit",
         )
     ):
-        _settle_line(session, tx, BatchKind.DIRECT_DEBIT)
+        _mark_settled(_payment_line(session, tx, BatchKind.DIRECT_DEBIT), tx)
     if not (fund.auto_book_exact_matches and exact):
         return
     wanted = set(exact)

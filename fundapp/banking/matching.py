@@ -150,6 +150,8 @@ class _Line:
     loan_id: int | None
     split_id: int | None
     amount: Decimal
+    # Its money was booked from a statement already: another transaction with its id is not it again.
+    settled: bool
 
 
 @dataclass(frozen=True)
@@ -198,12 +200,13 @@ class Matcher:
                     PaymentLine.loan_id,
                     PaymentLine.split_id,
                     PaymentLine.amount,
+                    PaymentLine.settled_transaction_id,
                 )
                 .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
                 .where(PaymentBatch.fund_id == self.fund_id, PaymentLine.end_to_end_id.in_(chunk))
             )
-            for e2e, line_id, kind, loan_id, split_id, amount in rows:
-                found[e2e] = _Line(line_id, kind, loan_id, split_id, amount)
+            for e2e, line_id, kind, loan_id, split_id, amount, settled_by in rows:
+                found[e2e] = _Line(line_id, kind, loan_id, split_id, amount, settled_by is not None)
         return found
 
     def _booked_collections(self, end_to_end_ids: set[str]) -> dict[str, tuple[int, int, Decimal]]:
@@ -309,6 +312,8 @@ class Matcher:
 
     def _credit_candidate(self, tx: Movement) -> _Candidate | None:
         line = self.lines.get(end_to_end_id(tx))
+        if line is not None and line.kind == BatchKind.DIRECT_DEBIT and line.settled:
+            return None  # that collection is booked: a second credit with its id is for a person to look at
         if line is not None and line.kind == BatchKind.DIRECT_DEBIT and line.loan_id is not None:
             return _Candidate(line.loan_id, END_TO_END, line.amount)
         loans = self.references_in(f"{tx.remittance or ''}|{tx.creditor_reference or ''}")
@@ -338,10 +343,10 @@ class Matcher:
             BatchKind.DISBURSEMENTS: ProposalKind.DISBURSEMENT,
             BatchKind.OUTCOME_PAYMENTS: ProposalKind.OUTCOME_PAYMENT,
         }
-        if line is None or line.kind not in kinds:
+        # Paid already, or not the amount fundapp sent: not that payment; a person looks at it.
+        if line is None or line.kind not in kinds or line.settled or line.amount != tx.amount:
             return UNMATCHED
-        exact = line.amount == tx.amount
-        return Match(TransactionStatus.PROPOSED, kinds[line.kind], line.loan_id, None, line.split_id, END_TO_END, exact)
+        return Match(TransactionStatus.PROPOSED, kinds[line.kind], line.loan_id, None, line.split_id, END_TO_END, True)
 
     def match_all(self, movements: Sequence[Movement]) -> list[Match]:
         candidates = [

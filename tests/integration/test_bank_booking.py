@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fundapp.banking import booking
-from fundapp.banking.models import BankTransaction, BatchKind, PaymentLine, ProposalKind, TransactionStatus
+from fundapp.banking.models import BankTransaction, PaymentLine, ProposalKind, TransactionStatus
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.loans import services as loans
 from fundapp.loans.models import EventKind, LoanEvent
@@ -23,7 +23,6 @@ from tests.bank_factories import (
     fund_account,
     import_file,
     investee_account,
-    payment_line,
 )
 from tests.factories import ACTOR, make_investee, make_loan
 from tests.integration.test_bank_matching import running_loan
@@ -233,23 +232,3 @@ def test_set_aside_keeps_the_reason_and_the_transaction_can_still_be_booked_late
     booking.book(db_session, ACTOR, tx, bank[1])
     with pytest.raises(InvalidTransition):
         booking.set_aside(db_session, ACTOR, tx, "te laat")
-
-
-def test_booking_a_debit_for_a_disbursement_settles_its_line_and_tells_the_batch_side(db_session, world, bank):
-    account, loan = bank
-    line = payment_line(
-        db_session, world.fund_a, account, BatchKind.DISBURSEMENTS, "SIF-UIT-1", "2500.00", loan_id=loan.id
-    )
-    _s, (tx,) = imported(db_session, world.fund_a, Entry("2500.00", direction="debit", end_to_end_id="SIF-UIT-1"))
-    heard = []
-
-    def listener(sender, **kwargs):
-        heard.append((sender.id, kwargs["transaction"].id))
-
-    booking.payment_line_settled.connect(listener)
-    try:
-        booked = booking.book(db_session, ACTOR, tx)
-    finally:
-        booking.payment_line_settled.disconnect(listener)
-    assert heard == [(line.id, tx.id)]
-    assert (booked.kind, line.settled_transaction_id, tx.status) == ("disbursement", tx.id, TransactionStatus.BOOKED)
