@@ -21,16 +21,28 @@ from fundapp.banking.statement_schemas import (
     StatementSchema,
     TransactionListArgsSchema,
 )
-from fundapp.banking.transactions import fund_statements, fund_transactions, statement_counts, transaction_items
+from fundapp.banking.transactions import (
+    account_transactions,
+    fund_statements,
+    fund_transactions,
+    payer_accounts,
+    statement_counts,
+    transaction_items,
+)
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.listing import paginate
 from fundapp.loans.models import Loan
+from fundapp.payers.models import OutcomePayer
 
 blp = make_blueprint("bank_statements", "Bank statements: import, matching and booking of bank transactions")
 StatementPageSchema = page_schema(StatementSchema, "StatementPage")
 BankTransactionPageSchema = page_schema(BankTransactionSchema, "BankTransactionPage")
-UPLOAD_ENDPOINTS = {"api_bank_statements.import_statement", "bank_statements.upload"}
+UPLOAD_ENDPOINTS = {
+    "api_bank_statements.import_statement",
+    "api_bank_statements.import_payer_statement",
+    "bank_statements.upload",
+}
 
 
 @blp.route("/funds/<int:fund_id>/bank-statements", methods=["GET"])
@@ -55,13 +67,27 @@ def import_statement(files: dict[str, Any], fund_id: int) -> Any:
     nothing: a file that cannot be read, or is another account's, is 422 invalid_statement naming the line or
     element. A movement imported before is counted as a duplicate and stored once."""
     session = get_session()
-    fund = load(session, Fund, fund_id, current_scope(), "edit")
-    upload = files["file"]
+    return _import(session, load(session, Fund, fund_id, current_scope(), "edit"), files["file"])
+
+
+@blp.route("/payers/<int:payer_id>/bank-statements", methods=["POST"])
+@access("login", obj=(OutcomePayer, "payer_id", "pay_claims"))
+@blp.arguments(StatementFileSchema, location="files")
+@blp.response(201, StatementSchema)
+def import_payer_statement(files: dict[str, Any], payer_id: int) -> Any:
+    """Import a statement of one of the payer's accounts: a debit with the end-to-end id of an outcome payment
+    the payer sent (a credit-transfer batch) is proposed as that payment; booking it records the payer's part of
+    the claim as paid. Same file rules and answers as a fund's statement."""
+    session = get_session()
+    return _import(session, load(session, OutcomePayer, payer_id, current_scope(), "pay_claims"), files["file"])
+
+
+def _import(session: Any, owner: Fund | OutcomePayer, upload: Any) -> Any:
     limit = current_app.config["MAX_UPLOAD_BYTES"]
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise importing.too_large(limit / (1024 * 1024))
-    statement = importing.import_statement(session, current_actor(), fund, data, upload.filename or "")
+    statement = importing.import_statement(session, current_actor(), owner, data, upload.filename or "")
     return importing.summary(session, statement)
 
 
@@ -82,6 +108,19 @@ def list_transactions(args: dict[str, Any], fund_id: int) -> Any:
     and by statement."""
     session = get_session()
     query = fund_transactions(fund_id, [args["status"]] if args["status"] else None, args["statement_id"])
+    page = paginate(session, query, args["page"], args["page_size"])
+    return page_of(transaction_items(session, page.items), page.total, page.page, page.page_size)
+
+
+@blp.route("/payers/<int:payer_id>/bank-transactions", methods=["GET"])
+@access("login", obj=(OutcomePayer, "payer_id", "pay_claims"))
+@blp.arguments(TransactionListArgsSchema, location="query")
+@blp.response(200, BankTransactionPageSchema)
+def list_payer_transactions(args: dict[str, Any], payer_id: int) -> Any:
+    """The transactions of the payer's accounts, newest first, filtered as a fund's are."""
+    session = get_session()
+    statuses = [args["status"]] if args["status"] else None
+    query = account_transactions(payer_accounts(payer_id), statuses, args["statement_id"])
     page = paginate(session, query, args["page"], args["page_size"])
     return page_of(transaction_items(session, page.items), page.total, page.page, page.page_size)
 

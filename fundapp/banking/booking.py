@@ -242,7 +242,11 @@ def _payment_line(session: Session, tx: BankTransaction, kind: BatchKind) -> Pay
     return session.scalar(
         select(PaymentLine)
         .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
-        .where(PaymentLine.end_to_end_id == e2e, PaymentBatch.kind == kind, PaymentBatch.fund_id == tx.account.fund_id)
+        .where(
+            PaymentLine.end_to_end_id == e2e,
+            PaymentBatch.kind == kind,
+            PaymentBatch.bank_account_id == tx.bank_account_id,
+        )
     )
 
 
@@ -333,7 +337,7 @@ def _rematch_returns(session: Session, actor: audit.Who, collected: BankTransact
     if not waiting:
         return
     fund = fund_of(session, collected)
-    matches = Matcher(session, fund.id, waiting).match_all(waiting)
+    matches = Matcher(session, fund.id, waiting, collected.bank_account_id).match_all(waiting)
     for tx, match in zip(waiting, matches, strict=True):
         apply_match(tx, match)
     session.flush()

@@ -164,8 +164,9 @@ class _Candidate:
 class Matcher:
     """The fund's loans, payment lines, investee accounts and booked collections, loaded for many transactions."""
 
-    def __init__(self, session: Session, fund_id: int, movements: Sequence[Movement]) -> None:
-        self.session, self.fund_id = session, fund_id
+    def __init__(self, session: Session, fund_id: int | None, movements: Sequence[Movement], account_id: int) -> None:
+        # A payer's account (no fund) only pays outcome payments: there are no loans to look for.
+        self.session, self.fund_id, self.account_id = session, fund_id, account_id
         self.loans = {
             row.id: row
             for row in session.execute(
@@ -203,7 +204,7 @@ class Matcher:
                     PaymentLine.settled_transaction_id,
                 )
                 .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
-                .where(PaymentBatch.fund_id == self.fund_id, PaymentLine.end_to_end_id.in_(chunk))
+                .where(PaymentBatch.bank_account_id == self.account_id, PaymentLine.end_to_end_id.in_(chunk))
             )
             for e2e, line_id, kind, loan_id, split_id, amount, settled_by in rows:
                 found[e2e] = _Line(line_id, kind, loan_id, split_id, amount, settled_by is not None)

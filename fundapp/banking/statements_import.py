@@ -1,4 +1,5 @@
-"""Importing a bank statement file: read it, check it is the fund's own account, store what is new, match it.
+"""Importing a bank statement file: read it, check it is the owner's account (a fund's, or a payer's for its
+outcome payments), store what is new, match it.
 
 All or nothing: a file that cannot be read, or that is another account's, is refused
 (``StatementRefused``, 422 ``invalid_statement``) and nothing of it is stored. A
@@ -29,6 +30,7 @@ from fundapp.db import utcnow
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.messages import N_
+from fundapp.payers.models import OutcomePayer
 
 CHUNK = 500
 ACCOUNT_ELEMENT = "/Document/BkToCstmrStmt/Stmt/Acct/Id/IBAN"
@@ -54,12 +56,14 @@ def too_large(limit_mb: float) -> StatementRefused:
     return StatementRefused(template, [{"element": "file", "message": "too large"}], limit=f"{limit_mb:.0f}")
 
 
-def import_statement(session: Session, actor: audit.Who, fund: Fund, data: bytes, file_name: str) -> BankStatement:
+def import_statement(
+    session: Session, actor: audit.Who, owner: Fund | OutcomePayer, data: bytes, file_name: str
+) -> BankStatement:
     try:
         statements = parse_statement(data)
     except StatementError as exc:
         raise StatementRefused(exc.template, exc.details, **exc.params) from exc
-    account = _own_account(session, fund, statements, data)
+    account = _own_account(session, owner, statements, data)
     rows = [(statement, tx) for statement in statements for tx in statement.transactions]
     keys = [identity_key(tx, statement.account_iban) for statement, tx in rows]
     known = _known_keys(session, account.id, keys)
@@ -67,7 +71,9 @@ def import_statement(session: Session, actor: audit.Who, fund: Fund, data: bytes
     statement = _statement_row(statements, account, data, file_name, actor, len(fresh))
     session.add(statement)
     session.flush()
-    matches = Matcher(session, fund.id, [tx for tx, _key in fresh]).match_all([tx for tx, _key in fresh])
+    fund_id = owner.id if isinstance(owner, Fund) else None
+    movements = [tx for tx, _key in fresh]
+    matches = Matcher(session, fund_id, movements, account.id).match_all(movements)
     if fresh:
         # The table, not the ORM entity: the ORM would split the rows into a statement per run of None values.
         session.execute(
@@ -87,11 +93,12 @@ def import_statement(session: Session, actor: audit.Who, fund: Fund, data: bytes
         },
     )
     exact = [key for (_tx, key), match in zip(fresh, matches, strict=True) if match.exact]
-    booking.after_import(session, actor, fund, statement, exact)
+    if isinstance(owner, Fund):
+        booking.after_import(session, actor, owner, statement, exact)
     return statement
 
 
-def _own_account(session: Session, fund: Fund, statements: list[Statement], data: bytes) -> BankAccount:
+def _own_account(session: Session, owner: Fund | OutcomePayer, statements: list[Statement], data: bytes) -> BankAccount:
     ibans = list(dict.fromkeys(statement.account_iban for statement in statements))
     if len(ibans) > 1:
         raise StatementRefused(
@@ -100,13 +107,14 @@ def _own_account(session: Session, fund: Fund, statements: list[Statement], data
             count=len(ibans),
             accounts=", ".join(ibans),
         )
-    account = session.scalar(select(BankAccount).where(BankAccount.fund_id == fund.id, BankAccount.iban == ibans[0]))
+    column = BankAccount.fund_id if isinstance(owner, Fund) else BankAccount.payer_id
+    account = session.scalar(select(BankAccount).where(column == owner.id, BankAccount.iban == ibans[0]))
     if account is None:
         raise StatementRefused(
             N_("The statement is of account %(account)s, which is not one of the accounts of %(fund)s."),
             [_where_account(statements[0], data)],
             account=ibans[0],
-            fund=fund.name,
+            fund=owner.name,
         )
     return account
 

@@ -34,10 +34,20 @@ def fund_statements(fund_id: int) -> Select[Any]:
     )
 
 
+def payer_accounts(payer_id: int) -> Any:
+    return select(BankAccount.id).where(BankAccount.payer_id == payer_id)
+
+
 def fund_transactions(
     fund_id: int, statuses: list[TransactionStatus] | tuple[TransactionStatus, ...] | None, statement_id: int | None
 ) -> Select[Any]:
-    query = select(BankTransaction).where(BankTransaction.bank_account_id.in_(fund_accounts(fund_id)))
+    return account_transactions(fund_accounts(fund_id), statuses, statement_id)
+
+
+def account_transactions(
+    accounts: Any, statuses: list[TransactionStatus] | tuple[TransactionStatus, ...] | None, statement_id: int | None
+) -> Select[Any]:
+    query = select(BankTransaction).where(BankTransaction.bank_account_id.in_(accounts))
     if statuses:
         query = query.where(BankTransaction.status.in_(statuses))
     if statement_id is not None:

@@ -14,6 +14,7 @@ from fundapp.banking.models import BankTransaction, ProposalKind, TransactionSta
 from fundapp.errors import ValidationFailed
 from fundapp.loans.models import EventKind, LoanEvent, LoanInstallment, LoanStatus
 from fundapp.loans.portfolio import loan_arrears
+from fundapp.outcomes.models import ClaimStatus
 from tests.bank_factories import Entry, camt, import_file
 from tests.batch_factories import collecting_fund, investee_account, mandate
 from tests.factories import ACTOR, make_investee, make_loan
@@ -209,3 +210,85 @@ def test_a_debit_of_another_amount_is_not_taken_for_the_disbursement_and_cannot_
         booking.book(db_session, ACTOR, tx)
     db_session.refresh(tx)
     assert (tx.status, loan.status, line.settled_transaction_id) == (S.UNMATCHED, LoanStatus.APPROVED, None)
+
+
+@pytest.fixture()
+def claim_to_pay(db_session, world):
+    """An approved claim paid for wholly by payer A, whose outcome-payment batch sent the money to the provider."""
+    from fundapp.auth.models import Role
+    from tests.batch_factories import payer_account
+    from tests.factories import make_user
+    from tests.outcome_factories import add_verified_results, make_claim, make_contract
+
+    officer = make_user(db_session, Role.PAYER_OFFICER, world.payer_a.id)
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a])
+    add_verified_results(db_session, contract, world.investee_a, 3)
+    claim = make_claim(db_session, contract, world.investee_a, approve_by=[officer])
+    investee_account(db_session, world.investee_a)
+    account = payer_account(db_session, world.payer_a)
+    (line,) = batches.create_outcome_payment_batch(db_session, ACTOR, world.payer_a, TODAY).lines
+    return claim, line, account
+
+
+def test_the_payers_statement_debit_of_an_outcome_payment_records_the_claim_paid_once(db_session, world, claim_to_pay):
+    claim, line, account = claim_to_pay
+    paid = Entry(
+        str(line.amount), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference="ING-UIT-9"
+    )
+    data = camt([paid], account=account.iban, opening="90000.00")
+    imported = import_file(db_session, world.payer_a, data)
+    (tx,) = db_session.scalars(select(BankTransaction).where(BankTransaction.statement_id == imported.id))
+    assert (tx.status, tx.proposal_kind, tx.proposal_split_id) == (
+        S.PROPOSED,
+        ProposalKind.OUTCOME_PAYMENT,
+        line.split_id,
+    )
+
+    booked = booking.book(db_session, ACTOR, tx)
+
+    assert (booked.kind, booked.split_id, tx.status, line.settled_transaction_id) == (
+        "outcome_payment",
+        line.split_id,
+        S.BOOKED,
+        tx.id,
+    )
+    assert (claim.status, claim.paid_on, claim.payment_reference) == (ClaimStatus.PAID, TODAY, "ING-UIT-9")
+    import_file(db_session, world.payer_a, data)  # the same statement again books nothing
+    assert db_session.scalar(select(func.count()).select_from(BankTransaction)) == 1
+
+
+def test_a_fund_cannot_import_the_payers_statement(db_session, world, claim_to_pay):
+    from fundapp.banking.statements_import import StatementRefused
+
+    _claim, line, account = claim_to_pay
+    data = camt([Entry(str(line.amount), direction="debit", end_to_end_id=line.end_to_end_id)], account=account.iban)
+    with pytest.raises(StatementRefused) as refused:
+        import_file(db_session, world.fund_a, data)
+    assert account.iban in refused.value.message
+
+
+def test_a_payer_officer_imports_the_statement_and_books_the_outcome_payment_through_the_api(
+    db_session, world, client, api_headers, claim_to_pay
+):
+    import io
+
+    from fundapp.auth.models import Role
+    from tests.factories import make_user
+
+    claim, line, account = claim_to_pay
+    officer = api_headers(make_user(db_session, Role.PAYER_OFFICER, world.payer_a.id))
+    paid = Entry(str(line.amount), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id)
+    data = camt([paid], account=account.iban, opening="90000.00")
+    url = f"/api/v1/payers/{world.payer_a.id}/bank-statements"
+    admin = api_headers(world.user("admin"))
+    assert client.post(url, headers=admin, data={"file": (io.BytesIO(data), "s.xml")}).status_code == 403
+    imported = client.post(url, headers=officer, data={"file": (io.BytesIO(data), "s.xml")})
+    assert imported.status_code == 201 and imported.get_json()["matched"] == 1
+    listed = client.get(f"/api/v1/payers/{world.payer_a.id}/bank-transactions?status=proposed", headers=officer)
+    (item,) = listed.get_json()["items"]
+    assert item["proposal"]["kind"] == "outcome_payment" and item["end_to_end_id"] == line.end_to_end_id
+    manager = api_headers(world.user("manager_a"))
+    assert client.post(f"/api/v1/bank-transactions/{item['id']}/book", headers=manager).status_code in (403, 404)
+    assert client.post(f"/api/v1/bank-transactions/{item['id']}/book", headers=officer).status_code == 201
+    db_session.expire_all()
+    assert claim.status == ClaimStatus.PAID and line.settled_transaction_id == item["id"]

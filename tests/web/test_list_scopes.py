@@ -82,8 +82,21 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_b": frozenset({"payer B"}),
     },
     "mandate": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
-    "statement": {"admin": AB, "manager_a": A, "manager_b": B},
-    "bank_transaction": {"admin": AB, "manager_a": A, "manager_b": B},
+    # A payer's statements are its officers' only, as its batches are.
+    "statement": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
+    "bank_transaction": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
 }
 
 
@@ -160,14 +173,26 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
             "B": ids(select(Mandate.id).where(Mandate.fund_id == w.fund_b.id)),
         },
         "statement": {
-            side: ids(select(BankStatement.id).join(BankAccount).where(BankAccount.fund_id == fund.id))
-            for side, fund in (("A", w.fund_a), ("B", w.fund_b))
+            side: ids(select(BankStatement.id).join(BankAccount).where(column == owner.id))
+            for side, column, owner in _account_owners(w)
         },
         "bank_transaction": {
-            side: ids(select(BankTransaction.id).join(BankAccount).where(BankAccount.fund_id == fund.id))
-            for side, fund in (("A", w.fund_a), ("B", w.fund_b))
+            side: ids(select(BankTransaction.id).join(BankAccount).where(column == owner.id))
+            for side, column, owner in _account_owners(w)
         },
     }
+
+
+def _account_owners(w: Any) -> list[tuple[str, Any, Any]]:
+    """The owners of statements: funds A and B, payers A ("PA") and B ("PB")."""
+    from fundapp.banking.models import BankAccount
+
+    return [
+        ("A", BankAccount.fund_id, w.fund_a),
+        ("B", BankAccount.fund_id, w.fund_b),
+        ("PA", BankAccount.payer_id, w.payer_a),
+        ("PB", BankAccount.payer_id, w.payer_b),
+    ]
 
 
 def _expected(
@@ -222,6 +247,12 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     ),
     "api_bank_accounts.list_mandates": ("/api/v1/loans/{loan_a}/mandates", "mandate", "id", A),
     "api_bank_statements.list_statements": ("/api/v1/funds/{fund_a}/bank-statements", "statement", "id", A),
+    "api_bank_statements.list_payer_transactions": (
+        "/api/v1/payers/{payer_a}/bank-transactions",
+        "bank_transaction",
+        "id",
+        frozenset({"PA"}),
+    ),
     "api_bank_statements.list_transactions": (
         "/api/v1/funds/{fund_a}/bank-transactions",
         "bank_transaction",

@@ -122,6 +122,13 @@ def _statement(walk: Walk, role: str) -> dict[str, Any]:
     return {"file": (io.BytesIO(camt([Entry("75.00", remittance="Walk")], FUND_IBAN)), "statement.xml")}
 
 
+def _payer_statement(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.bank_factories import WALK_IBANS_A, Entry, camt
+
+    entry = Entry("75.00", direction="debit", remittance="Walk")
+    return {"file": (io.BytesIO(camt([entry], WALK_IBANS_A[2])), "statement.xml")}
+
+
 def _book(api: bool) -> Callable[[Walk, str], dict[str, Any]]:
     return lambda walk, _role: {"loan_id": walk.world.loan_a.id if api else str(walk.world.loan_a.id)}
 
@@ -246,6 +253,7 @@ API_BODIES: dict[str, Body] = {
     "api_bank_accounts.add_payer_account": _const(ACCOUNT),
     "api_bank_accounts.add_mandate": _const(MANDATE),
     "api_bank_statements.import_statement": _statement,
+    "api_bank_statements.import_payer_statement": _payer_statement,
     "api_bank_statements.book_transaction": _book(True),
     "api_bank_statements.set_aside": REASON_BODY,
 }

@@ -135,7 +135,8 @@ def indicator_data(code: str, fund_id: int | None) -> dict[str, Any]:
 
 
 def add_bank(session: Session, world: World) -> BankWalk:
-    """Accounts on both sides (funds, investees, payers), a mandate per loan, an imported statement per fund."""
+    """Accounts on both sides (funds, investees, payers), a mandate per loan, an imported statement per fund and
+    per payer."""
     from sqlalchemy import select
 
     from fundapp.banking import services_accounts
@@ -153,6 +154,8 @@ def add_bank(session: Session, world: World) -> BankWalk:
         bank.fund_account(session, fund, fund_iban)
         bank.investee_account(session, investee, investee_iban)
         services_accounts.add_account(session, ACTOR, payer, {"iban": payer_iban, "name": payer.name, "bic": ""})
+        paid = bank.Entry("80.00", direction="debit", remittance=f"Uitbetaling {name}")
+        bank.import_file(session, payer, bank.camt([paid], payer_iban))
         mandate = {"mandate_id": f"WALK-{name}", "signed_on": date(2025, 1, 1), "iban": investee_iban}
         file = bank.camt([bank.Entry("250.00", remittance=f"Gift {name}")], fund_iban)
         made.append(

@@ -163,9 +163,16 @@ def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
 # --- money through the bank ------------------------------------------------------------------------------------
 
 
-def fund_accounts(scope: Scope) -> Any:
-    """The bank accounts of the user's funds: their statements and transactions are the fund managers' work."""
-    return select(BankAccount.id).where(ids_in(BankAccount.fund_id, scope.fund_ids))
+def own_accounts(scope: Scope) -> Any:
+    """The accounts whose statements and transactions are the user's work: its funds' (the managers', and an
+    administrator's, as the funds' loans are), and its payers' (the officers' only, as the payer's batches are)."""
+    return select(BankAccount.id).where(
+        or_(
+            ids_in(BankAccount.fund_id, scope.fund_ids),
+            ids_in(BankAccount.payer_id, scope.payer_ids),
+            BankAccount.fund_id.is_not(None) if scope.is_admin else false(),
+        )
+    )
 
 
 @rule(BankAccount, "view")
@@ -202,17 +209,17 @@ def _mandate_edit(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Mandate.fund_id, scope.fund_ids)
 
 
-@rule(BankStatement, "view")
-@rule(BankStatement, "edit")
+@rule(BankStatement, "view", admin_bypass=False)
+@rule(BankStatement, "edit", admin_bypass=False)
 def _bank_statement(scope: Scope) -> ColumnElement[bool]:
-    return BankStatement.bank_account_id.in_(fund_accounts(scope))
+    return BankStatement.bank_account_id.in_(own_accounts(scope))
 
 
-@rule(BankTransaction, "view")
+@rule(BankTransaction, "view", admin_bypass=False)
 def _bank_transaction_view(scope: Scope) -> ColumnElement[bool]:
-    """The fund's managers; an investee reads the installments collected from it (booked on its loans)."""
+    """The account's owners; an investee reads the installments collected from it (booked on its loans)."""
     return or_(
-        BankTransaction.bank_account_id.in_(fund_accounts(scope)),
+        BankTransaction.bank_account_id.in_(own_accounts(scope)),
         and_(
             BankTransaction.status == TransactionStatus.BOOKED,
             BankTransaction.proposal_loan_id.in_(select(Loan.id).where(ids_in(Loan.investee_id, scope.investee_ids))),
@@ -220,9 +227,9 @@ def _bank_transaction_view(scope: Scope) -> ColumnElement[bool]:
     )
 
 
-@rule(BankTransaction, "edit")
+@rule(BankTransaction, "edit", admin_bypass=False)
 def _bank_transaction_edit(scope: Scope) -> ColumnElement[bool]:
-    return BankTransaction.bank_account_id.in_(fund_accounts(scope))
+    return BankTransaction.bank_account_id.in_(own_accounts(scope))
 
 
 # --- impact -------------------------------------------------------------------------------------------------------
