@@ -54,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _connect_signals() -> None:
     """Domain events and their listeners, in one place (connecting twice is harmless)."""
+    from fundapp.banking.api_statements import too_large_as_statement_problem
     from fundapp.errors import request_too_large
     from fundapp.impact.api import too_large_as_spreadsheet_problem
     from fundapp.impact.signals import submission_approved
@@ -63,6 +64,7 @@ def _connect_signals() -> None:
     submission_approved.connect(results.on_submission_approved)
     submission_approved.connect(impact_link.on_submission_approved)
     request_too_large.connect(too_large_as_spreadsheet_problem)
+    request_too_large.connect(too_large_as_statement_problem)
 
 
 def _database_int() -> type:
@@ -82,6 +84,11 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp import views as home_views
     from fundapp.auth import api as auth_api
     from fundapp.auth import views as auth_views
+    from fundapp.banking import api_accounts as bank_accounts_api
+    from fundapp.banking import api_statements as bank_statements_api
+    from fundapp.banking import batch_api, batch_views, journal_api, journal_views
+    from fundapp.banking import views_accounts as bank_accounts_views
+    from fundapp.banking import views_statements as bank_statements_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
@@ -100,7 +107,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.validation import DecimalTextField
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
-    for module in (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api):
+    apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
+    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -113,5 +121,9 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         impact_views,
         outcome_views,
         reports_views,
+        bank_accounts_views,
+        bank_statements_views,
+        batch_views,
+        journal_views,
     ):
         app.register_blueprint(module.bp)

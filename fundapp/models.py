@@ -2,6 +2,15 @@
 
 from fundapp.audit import AuditEntry  # noqa: F401
 from fundapp.auth.models import ApiToken, LoginFailure, Membership, User, UserSession  # noqa: F401
+from fundapp.banking.models import (  # noqa: F401
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    LedgerAccount,
+    Mandate,
+    PaymentBatch,
+    PaymentLine,
+)
 from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
 from fundapp.idempotency import IdempotencyKey  # noqa: F401
 from fundapp.impact.models import (  # noqa: F401

@@ -22,7 +22,7 @@ an amount.
 from __future__ import annotations
 
 import re
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -48,6 +48,14 @@ def to_decimal(value: object) -> Decimal:
     if isinstance(value, str) and DECIMAL_TEXT.fullmatch(value):
         return Decimal(value)
     raise MoneyError(f"not a plain decimal number: {value!r}")
+
+
+def is_whole_cents(amount: Decimal) -> bool:
+    """True when the amount has no fraction of a cent (a check: it never rounds)."""
+    try:
+        return amount == amount.quantize(CENT)
+    except InvalidOperation:  # too many digits to hold in cents
+        return False
 
 
 def round_cent(amount: Decimal) -> Decimal:

@@ -44,6 +44,12 @@ NAV: list[NavEntry] = [
         lambda s: {"investee_id": next(iter(s.investee_ids))},
     ),
     NavEntry(
+        "bank_statements.transactions",
+        _l("Bank"),
+        lambda s: len(s.fund_ids) == 1,
+        lambda s: {"fund_id": next(iter(s.fund_ids))},
+    ),
+    NavEntry(
         "impact.reporting",
         _l("Impact reporting"),
         lambda s: len(s.fund_ids) == 1,

@@ -26,10 +26,17 @@ def operations(client: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
 def world_ids(db_session: Any, world: Any) -> dict[str, int]:
     """An existing object for every path parameter: the world with its outcomes and a KPI report."""
     from fundapp.auth.models import ApiToken
+    from fundapp.banking.models import BankTransaction, Mandate
+    from tests.bank_factories import Entry, camt, import_file
+    from tests.batch_factories import add_batches
     from tests.factories import add_outcomes, add_reports
 
     add_outcomes(db_session, world)
     add_reports(db_session, world)
+    made = add_batches(db_session, world)
+    statement = import_file(db_session, world.fund_a, camt([Entry("250.00", remittance="Gift")]))
+    transaction = db_session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    mandate = db_session.scalar(select(Mandate).where(Mandate.loan_id == world.loan_a.id))
     token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
     return {
         "fund_id": world.fund_a.id,
@@ -46,15 +53,23 @@ def world_ids(db_session: Any, world: Any) -> dict[str, int]:
         "claim_id": world.claim_a.id,
         "line_id": world.claim_a.lines[0].id,
         "token_id": token.id if token else 1,
+        "batch_id": made["direct_debit"].id,
+        "transfer_batch_id": made["transfer"].id,
+        "statement_id": statement.id,
+        "transaction_id": transaction.id,
+        "mandate_id": mandate.id,
     }
 
 
 # Values for the query parameters an operation requires.
-REQUIRED_QUERY = {"period": "2026-Q1"}
+REQUIRED_QUERY = {"period": "2026-Q1", "from": "2024-01-01", "to": "2024-12-31"}
+# Paths whose parameter names an object of a kind the shared name does not: a credit transfer's batch.
+PATH_IDS = {"/api/v1/credit-transfer-batches/{batch_id}/pain.001.xml": {"batch_id": "transfer_batch_id"}}
 
 
 def fill(path: str, ids: dict[str, int], operation: dict[str, Any] | None = None) -> str:
     """The path with real ids, and the operation's required query parameters when it is given."""
+    ids = {**ids, **{name: ids[key] for name, key in PATH_IDS.get(path, {}).items()}}
     url = re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)
     required = [p["name"] for p in (operation or {}).get("parameters", []) if p["in"] == "query" and p.get("required")]
     return url + ("?" + "&".join(f"{name}={REQUIRED_QUERY[name]}" for name in required) if required else "")

@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
@@ -21,6 +21,10 @@ class Fund(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     currency: Mapped[str] = mapped_column(String(3), default="EUR")
     founded_on: Mapped[date | None] = mapped_column(Date)
+    # SEPA creditor identifier, for collecting installments by direct debit (e.g. NL50ZZZ241234560000).
+    creditor_id: Mapped[str | None] = mapped_column(String(35))
+    # Book a statement's exact matches (by end-to-end id or loan reference, for the amount due) without a click.
+    auto_book_exact_matches: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     capital_sources: Mapped[list[CapitalSource]] = relationship(

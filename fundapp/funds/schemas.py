@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from fundapp.banking.account_schemas import CreditorIdField
 from fundapp.funds.models import CapitalSourceKind
 from fundapp.validation import Day, MoneyField, PercentField, TrimmedString, WholeNumberField
 
@@ -49,6 +50,13 @@ class FundCreateSchema(ma.Schema):
     description = TrimmedString(load_default="", validate=Length(max=5000))
     currency = ma.fields.String(load_default="EUR", validate=ma.validate.OneOf(["EUR"]))
     founded_on = Day(load_default=None, allow_none=True)
+    creditor_id = CreditorIdField(
+        load_default=None, allow_none=True, metadata={"description": "SEPA creditor identifier, for direct debits"}
+    )
+    auto_book_exact_matches = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "book statement matches by end-to-end id or loan reference for the exact amount due"},
+    )
 
 
 class FundSchema(ma.Schema):
@@ -58,6 +66,8 @@ class FundSchema(ma.Schema):
     description = ma.fields.String()
     currency = ma.fields.String()
     founded_on = Day(allow_none=True)
+    creditor_id = ma.fields.String(allow_none=True)
+    auto_book_exact_matches = ma.fields.Boolean()
     capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
     total_committed = MoneyField(attribute="total_committed")
     total_paid_in = MoneyField(attribute="total_paid_in")

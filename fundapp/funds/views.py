@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_funds
+from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
@@ -46,7 +47,11 @@ def detail(fund_id: int) -> Any:
         args["page_size"],
     )
     return render_template(
-        "funds/detail.html", fund=fund, investees=investees, can_edit=can(current_scope(), "edit", fund)
+        "funds/detail.html",
+        fund=fund,
+        investees=investees,
+        can_edit=can(current_scope(), "edit", fund),
+        **bank_parts.fund(session, current_scope(), fund),
     )
 
 
@@ -56,6 +61,8 @@ def _fund_values(fund: Fund) -> dict[str, Any]:
         "region": fund.region,
         "description": fund.description,
         "founded_on": fund.founded_on.isoformat() if fund.founded_on else "",
+        "creditor_id": fund.creditor_id or "",
+        "auto_book_exact_matches": fund.auto_book_exact_matches,
     }
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_funds
+from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees import services
@@ -63,7 +64,11 @@ def index() -> Any:
 def detail(investee_id: int) -> Any:
     investee = load(get_session(), Investee, investee_id, current_scope())
     return render_template(
-        "investees/detail.html", investee=investee, today=date.today(), can_edit=can(current_scope(), "edit", investee)
+        "investees/detail.html",
+        investee=investee,
+        today=date.today(),
+        can_edit=can(current_scope(), "edit", investee),
+        **bank_parts.owner(get_session(), current_scope(), investee),
     )
 
 

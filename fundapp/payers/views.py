@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_payers
+from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
 from fundapp.listing import paginate, search_clause, sort_by
 from fundapp.payers import services
@@ -36,7 +37,12 @@ def index() -> Any:
 @access("login")
 def detail(payer_id: int) -> Any:
     payer = load(get_session(), OutcomePayer, payer_id, current_scope())
-    return render_template("payers/detail.html", payer=payer, can_edit=can(current_scope(), "edit", payer))
+    return render_template(
+        "payers/detail.html",
+        payer=payer,
+        can_edit=can(current_scope(), "edit", payer),
+        **bank_parts.owner(get_session(), current_scope(), payer),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -111,7 +111,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
     days_after = int(card_figure(page, "days past due"))
     assert days_after == 0 and days_after < days_before
     assert "overdue" not in card(page, "days past due").inner_text()
-    history = page.locator("table").nth(1)
+    history = page.get_by_role("region", name="History").locator("table")
     expect(history).to_contain_text("bank 2024-0999")
     expect(history).to_contain_text(f"€{overdue:,.2f}")
     shot("repaid")

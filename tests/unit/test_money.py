@@ -14,6 +14,7 @@ from fundapp.money import (
     ZERO,
     MoneyError,
     floor_cent,
+    is_whole_cents,
     money_str,
     round_cent,
     round_places,
@@ -220,3 +221,9 @@ def test_only_the_money_module_rounds_and_only_charts_make_floats():
         if name != "reports/charts.py" and re.search(r"\bfloat\(", text):
             floats.append(name)  # charts draw with floats; nothing else may turn a number into one
     assert (rounding, floats) == ([], [])
+
+
+def test_whole_cents_is_a_check_that_never_rounds():
+    assert is_whole_cents(D("12.30")) and is_whole_cents(D("7")) and is_whole_cents(D("-0.01"))
+    assert not is_whole_cents(D("0.005"))
+    assert not is_whole_cents(D("1E+40"))  # more digits than a cent amount can hold

@@ -41,14 +41,23 @@ FUND = {
     "region": "Súdwest-Fryslân",
     "founded_on": "2019-03-04",
     "description": "Één fonds voor de wijk — “sociaal” ondernemen",
+    "creditor_id": "nl50 zzz 2412 3456 0000",
+    "auto_book_exact_matches": "on",
+    "auto_book_exact_matches__present": "1",
 }
 
 
 def _fund(fund: Fund) -> dict:
-    return {"name": fund.name, "region": fund.region, "founded_on": fund.founded_on, "description": fund.description}
+    keys = ("name", "region", "founded_on", "description", "creditor_id", "auto_book_exact_matches")
+    return {key: getattr(fund, key) for key in keys}
 
 
-FUND_STORED = {**FUND, "founded_on": date(2019, 3, 4)}
+FUND_STORED = {
+    **{key: value for key, value in FUND.items() if not key.endswith("__present")},
+    "founded_on": date(2019, 3, 4),
+    "creditor_id": "NL50ZZZ241234560000",
+    "auto_book_exact_matches": True,
+}
 
 SOURCE = {
     "name": "Stichting Dóen",
@@ -416,6 +425,7 @@ def test_a_too_short_reason_is_refused_beside_the_field_with_what_was_typed_kept
 BUTTONS = {
     "auth.logout",
     "auth.revoke_token",
+    "batches.cancel",
     "impact.approve",
     "impact.submit",
     "investees.delete_label",
@@ -426,6 +436,7 @@ BUTTONS = {
     "outcomes.discard_claim",
     "outcomes.submit_claim",
     "outcomes.verify_result",
+    "bank_accounts.revoke_mandate",
 }
 # The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py.
 ELSEWHERE = {"auth.login"}
@@ -444,11 +455,14 @@ class _AnyObject:
 
 
 def test_every_form_of_the_app_has_a_round_trip_test(app):
+    from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
+    from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
 
     adapter = app.url_map.bind("localhost")
-    tested = {adapter.match(case.url(_AnyObject()), method="POST")[0] for case in CASES + LOAN_CASES + OUTCOME_CASES}
+    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES
+    tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()
     assert (BUTTONS | ELSEWHERE) - forms == set()

@@ -60,8 +60,43 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     "submission": dict.fromkeys(("admin", "manager_a", "member_a", "officer_a"), A),
     # Participant rows are personal data: not even an administrator reads them.
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
+    # A fund's batches are its managers' (and the administrator's); a payer's outcome payments its officers' only.
+    "batch": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
     # Each user sees their own API tokens only.
     "token": {role: frozenset({role}) for role in ROLES},
+    # A fund's accounts to its managers, an investee's to its fund's managers and its members, a payer's to its
+    # officers; the fund's statements and transactions to its managers; a mandate also to the investee.
+    "bank_account": {
+        "admin": frozenset({"fund A", "fund B", "investee A", "investee B", "payer A", "payer B"}),
+        "manager_a": frozenset({"fund A", "investee A"}),
+        "member_a": frozenset({"investee A"}),
+        "officer_a": frozenset({"payer A"}),
+        "manager_b": frozenset({"fund B", "investee B"}),
+        "member_b": frozenset({"investee B"}),
+        "officer_b": frozenset({"payer B"}),
+    },
+    "mandate": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    # A payer's statements are its officers' only, as its batches are.
+    "statement": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
+    "bank_transaction": {
+        "admin": AB,
+        "manager_a": A,
+        "manager_b": B,
+        "officer_a": frozenset({"PA"}),
+        "officer_b": frozenset({"PB"}),
+    },
 }
 
 
@@ -72,6 +107,7 @@ def sees(kind: str, role: str) -> frozenset[str]:
 
 def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     """kind -> name -> the ids of the world's objects of that name, found by plain queries (no policy)."""
+    from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.loans.models import EventKind, Loan, LoanEvent
@@ -114,6 +150,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "submission": {"A": ids(select(Submission.id).where(Submission.investee_id == w.investee_a.id))},
         "token": {role: {row.id} for role, row in walk.tokens.items()},
+        "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -122,7 +159,40 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "participant": {"A": ids(select(Participant.reference).where(Participant.submission_id == w.submission_a.id))},
         "claim_line": {"A": ids(select(ClaimLine.id).where(ClaimLine.claim_id == w.claim_a.id))},
+        "bank_account": {
+            f"{kind} {side}": ids(select(BankAccount.id).where(column == owner.id))
+            for kind, column, owners in (
+                ("fund", BankAccount.fund_id, (w.fund_a, w.fund_b)),
+                ("investee", BankAccount.investee_id, (w.investee_a, w.investee_b)),
+                ("payer", BankAccount.payer_id, (w.payer_a, w.payer_b)),
+            )
+            for side, owner in zip("AB", owners, strict=True)
+        },
+        "mandate": {
+            "A": ids(select(Mandate.id).where(Mandate.fund_id == w.fund_a.id)),
+            "B": ids(select(Mandate.id).where(Mandate.fund_id == w.fund_b.id)),
+        },
+        "statement": {
+            side: ids(select(BankStatement.id).join(BankAccount).where(column == owner.id))
+            for side, column, owner in _account_owners(w)
+        },
+        "bank_transaction": {
+            side: ids(select(BankTransaction.id).join(BankAccount).where(column == owner.id))
+            for side, column, owner in _account_owners(w)
+        },
     }
+
+
+def _account_owners(w: Any) -> list[tuple[str, Any, Any]]:
+    """The owners of statements: funds A and B, payers A ("PA") and B ("PB")."""
+    from fundapp.banking.models import BankAccount
+
+    return [
+        ("A", BankAccount.fund_id, w.fund_a),
+        ("B", BankAccount.fund_id, w.fund_b),
+        ("PA", BankAccount.payer_id, w.payer_a),
+        ("PB", BankAccount.payer_id, w.payer_b),
+    ]
 
 
 def _expected(
@@ -133,6 +203,7 @@ def _expected(
     return set().union(*(named[kind].get(name, set()) for name in names & set(only or names)))
 
 
+FUND_ACCOUNTS = frozenset({"fund A"})
 # endpoint -> (path, kind, key of an item, names the list is limited to (a list under one object)).
 API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_funds.list_funds": ("/api/v1/funds", "fund", "id", None),
@@ -156,6 +227,40 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
+    "api_bank_accounts.list_fund_accounts": (
+        "/api/v1/funds/{fund_a}/bank-accounts",
+        "bank_account",
+        "id",
+        FUND_ACCOUNTS,
+    ),
+    "api_bank_accounts.list_investee_accounts": (
+        "/api/v1/investees/{investee_a}/bank-accounts",
+        "bank_account",
+        "id",
+        frozenset({"investee A"}),
+    ),
+    "api_bank_accounts.list_payer_accounts": (
+        "/api/v1/payers/{payer_a}/bank-accounts",
+        "bank_account",
+        "id",
+        frozenset({"payer A"}),
+    ),
+    "api_bank_accounts.list_mandates": ("/api/v1/loans/{loan_a}/mandates", "mandate", "id", A),
+    "api_bank_statements.list_statements": ("/api/v1/funds/{fund_a}/bank-statements", "statement", "id", A),
+    "api_bank_statements.list_payer_transactions": (
+        "/api/v1/payers/{payer_a}/bank-transactions",
+        "bank_transaction",
+        "id",
+        frozenset({"PA"}),
+    ),
+    "api_bank_statements.list_transactions": (
+        "/api/v1/funds/{fund_a}/bank-transactions",
+        "bank_transaction",
+        "id",
+        A,
+    ),
+    "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
+    "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -171,6 +276,7 @@ LINKS = {
     "result": re.compile(r"/results/(\d+)"),
     "submission": re.compile(r"/kpi-submissions/(\d+)"),
     "token": re.compile(r"/account/tokens/(\d+)"),
+    "batch": re.compile(r"/payment-batches/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -200,6 +306,10 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "outcomes.rate_cards": ("/rate-cards", "rate_card", None),
     "auth.tokens": ("/account/tokens", "token", None),
     "reports.index": ("/reports/", None, None),
+    "bank_statements.index": ("/funds/{fund_a}/bank-statements", None, None),
+    "bank_statements.transactions": ("/funds/{fund_a}/bank-transactions?status=all", None, None),
+    "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
+    "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
 }
 
 
@@ -212,6 +322,7 @@ def _path(template: str, walk: Walk) -> str:
         "submission_a": w.submission_a.id,
         "contract_a": w.contract_a.id,
         "claim_a": w.claim_a.id,
+        "payer_a": w.payer_a.id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

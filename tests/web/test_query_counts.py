@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from tests.factories import ACTOR, make_investee, make_loan
 
@@ -128,3 +128,72 @@ def test_the_claim_page_issues_the_same_number_of_queries_for_three_lines_and_fo
     few = _queries(app, client, f"/claims/{few_lines.id}")
     many = _queries(app, client, f"/claims/{many_lines.id}?page=3")
     assert many == few
+
+
+def _grow_bank(db_session, world, n: int) -> None:
+    """n statements more, each with a proposal, a transaction booked on a new loan and one nothing matches."""
+    from fundapp.banking import booking
+    from fundapp.banking.models import BankTransaction, TransactionStatus
+    from tests.bank_factories import Entry, camt, import_file
+
+    for i in range(n):
+        loan = make_loan(db_session, make_investee(db_session, world.fund_a), reference=f"BANK-{world.grown:04d}")
+        world.grown += 1
+        entries = [Entry("443.21", remittance=loan.reference), Entry("12.00", remittance=f"?{i}")]
+        entries.append(Entry("443.21", remittance=f"{loan.reference} bis", booked=date(2026, 3, 3)))
+        statement = import_file(db_session, world.fund_a, camt(entries))
+        last = db_session.scalars(
+            select(BankTransaction).where(
+                BankTransaction.statement_id == statement.id, BankTransaction.status == TransactionStatus.PROPOSED
+            )
+        ).all()[-1]
+        booking.book(db_session, ACTOR, last)
+    db_session.flush()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/funds/{fund}/bank-statements?page_size=100",
+        "/funds/{fund}/bank-transactions?status=all&page_size=100",
+        "/funds/{fund}",
+        "/loans/{loan}",
+    ],
+)
+def test_a_bank_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
+    app, client, world, db_session, login_as, url
+):
+    from tests.bank_factories import fund_account
+
+    fund_account(db_session, world.fund_a)
+    world.grown = 0
+    login_as(world.user("manager_a"))
+    path = url.format(fund=world.fund_a.id, loan=world.loan_a.id)
+    _grow_bank(db_session, world, 2)
+    few = _queries(app, client, path)
+    _grow_bank(db_session, world, 12)
+    many = _queries(app, client, path)
+    assert many == few, f"{path}: {few} queries with few rows, {many} with many"
+
+
+def test_a_statement_page_issues_the_same_number_of_queries_for_three_transactions_and_for_sixty(
+    app, client, world, db_session, login_as
+):
+    from fundapp.banking import booking
+    from fundapp.banking.models import BankTransaction
+    from tests.bank_factories import Entry, camt, fund_account, import_file
+
+    fund_account(db_session, world.fund_a)
+    login_as(world.user("manager_a"))
+    counts = []
+    for size, day in ((3, 2), (60, 3)):
+        entries = [Entry(f"{n}.00", remittance=f"L2024-0001 nr {n}", booked=date(2024, 3, day)) for n in range(1, size)]
+        statement = import_file(db_session, world.fund_a, camt([*entries, Entry("1.00", remittance="?")]))
+        booking.book(
+            db_session,
+            ACTOR,
+            db_session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id)),
+        )
+        db_session.flush()
+        counts.append(_queries(app, client, f"/bank-statements/{statement.id}?page_size=100"))
+    assert counts[0] == counts[1]

@@ -116,6 +116,27 @@ def _upload(walk: Walk, role: str) -> dict[str, Any]:
     return {"file": (io.BytesIO(walk.workbook), "kpi.xlsx")}
 
 
+def _statement(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.bank_factories import FUND_IBAN, Entry, camt
+
+    return {"file": (io.BytesIO(camt([Entry("75.00", remittance="Walk")], FUND_IBAN)), "statement.xml")}
+
+
+def _payer_statement(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.bank_factories import WALK_IBANS_A, Entry, camt
+
+    entry = Entry("75.00", direction="debit", remittance="Walk")
+    return {"file": (io.BytesIO(camt([entry], WALK_IBANS_A[2])), "statement.xml")}
+
+
+def _book(api: bool) -> Callable[[Walk, str], dict[str, Any]]:
+    return lambda walk, _role: {"loan_id": walk.world.loan_a.id if api else str(walk.world.loan_a.id)}
+
+
+ACCOUNT = {"iban": "NL02 ABNA 0123 4567 89", "name": "Walk"}
+MANDATE = {"mandate_id": "WALK-NEW", "signed_on": "2025-06-01", "iban": "NL39RABO0300065264"}
+
+
 def _source(api: bool) -> dict[str, Any]:
     return {"name": "Walk foundation", "kind": "foundation", "committed": "5000.00" if api else "5000"}
 
@@ -163,8 +184,23 @@ PAGE_BODIES: dict[str, Body] = {
     "outcomes.reject_line": REASON_BODY,
     "outcomes.reject_claim": REASON_BODY,
     "outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
+    "bank_accounts.add_fund_account": _const(ACCOUNT),
+    "bank_accounts.add_investee_account": _const(ACCOUNT),
+    "bank_accounts.add_payer_account": _const(ACCOUNT),
+    "bank_accounts.new_mandate": _const(MANDATE),
+    "bank_statements.upload": _statement,
+    "bank_statements.book": _book(False),
+    "bank_statements.set_aside": REASON_BODY,
+    "batches.new_direct_debit": _const({"collection_date": TODAY}),
+    "batches.new_disbursements": _const({"execution_date": TODAY}),
+    "batches.new_outcome_payments": _const({"execution_date": TODAY}),
+    "journal.ledger_accounts": _const({"bank_code": "1110", "bank_name": "Triodos", "bank_rgs_code": "BLimBanRba"}),
 }
 API_BODIES: dict[str, Body] = {
+    "api_batches.create_direct_debit_batch": _const({"collection_date": TODAY}),
+    "api_batches.create_disbursement_batch": _const({"execution_date": TODAY}),
+    "api_batches.create_outcome_payment_batch": _const({"execution_date": TODAY}),
+    "api_journal.set_ledger_accounts": _const({"accounts": [{"role": "bank", "code": "1110", "name": "Triodos"}]}),
     "api_auth.create_token": lambda walk, _r: {
         "email": walk.world.user("manager_a").email,
         "password": PASSWORD,
@@ -212,5 +248,13 @@ API_BODIES: dict[str, Body] = {
     "api_outcomes.reject_claim": REASON_BODY,
     "api_outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
     "api_outcomes.correct_claim": lambda walk, _r: {"line_ids": [walk.world.claim_a.lines[0].id], "reason": REASON},
+    "api_bank_accounts.add_fund_account": _const(ACCOUNT),
+    "api_bank_accounts.add_investee_account": _const(ACCOUNT),
+    "api_bank_accounts.add_payer_account": _const(ACCOUNT),
+    "api_bank_accounts.add_mandate": _const(MANDATE),
+    "api_bank_statements.import_statement": _statement,
+    "api_bank_statements.import_payer_statement": _payer_statement,
+    "api_bank_statements.book_transaction": _book(True),
+    "api_bank_statements.set_aside": REASON_BODY,
 }
 BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}

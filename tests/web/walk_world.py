@@ -11,7 +11,7 @@ The bodies the walk sends are in ``walk_bodies.py``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -38,6 +38,15 @@ REASON = "Checked in the walk"
 
 
 @dataclass
+class BankWalk:
+    """World A's bank: a mandate on loan A, a statement with an unmatched credit (world B has the same)."""
+
+    mandate: Any
+    statement: Any
+    transaction: Any
+
+
+@dataclass
 class Walk:
     """World A and B, with what the walk adds to them."""
 
@@ -46,6 +55,9 @@ class Walk:
     workbook: bytes
     draft_loan: Any
     draft_contract: Any
+    bank: BankWalk | None = None
+    # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
+    batches: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -122,9 +134,71 @@ def indicator_data(code: str, fund_id: int | None) -> dict[str, Any]:
     }
 
 
+def add_bank(session: Session, world: World) -> BankWalk:
+    """Accounts on both sides (funds, investees, payers), a mandate per loan, an imported statement per fund and
+    per payer."""
+    from sqlalchemy import select
+
+    from fundapp.banking import services_accounts
+    from fundapp.banking.models import BankTransaction
+    from fundapp.loans.models import Loan
+    from tests import bank_factories as bank
+
+    loan_b = session.scalar(select(Loan).where(Loan.investee_id == world.investee_b.id))
+    sides = (
+        ("A", world.fund_a, world.investee_a, world.payer_a, world.loan_a, bank.WALK_IBANS_A),
+        ("B", world.fund_b, world.investee_b, world.payer_b, loan_b, bank.WALK_IBANS_B),
+    )
+    made = []
+    for name, fund, investee, payer, loan, (fund_iban, investee_iban, payer_iban) in sides:
+        bank.fund_account(session, fund, fund_iban)
+        bank.investee_account(session, investee, investee_iban)
+        services_accounts.add_account(session, ACTOR, payer, {"iban": payer_iban, "name": payer.name, "bic": ""})
+        paid = bank.Entry("80.00", direction="debit", remittance=f"Uitbetaling {name}")
+        bank.import_file(session, payer, bank.camt([paid], payer_iban))
+        mandate = {"mandate_id": f"WALK-{name}", "signed_on": date(2025, 1, 1), "iban": investee_iban}
+        file = bank.camt([bank.Entry("250.00", remittance=f"Gift {name}")], fund_iban)
+        made.append(
+            (services_accounts.add_mandate(session, ACTOR, loan, mandate), bank.import_file(session, fund, file))
+        )
+    mandate, statement = made[0]
+    transaction = session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    return BankWalk(mandate, statement, transaction)
+
+
 def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     draft_loan, draft_contract = add_walk_states(session, world)
-    return Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
+    walk.bank = add_bank(session, world)
+    walk.batches = _batches_of_both_worlds(session, world)
+    return walk
+
+
+def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    """Each side's fund collects by direct debit (a live batch for its active loan, whose mandate ``add_bank``
+    recorded) and its payer has an outcome-payment batch, empty, for the lists."""
+    from sqlalchemy import select
+
+    from fundapp.banking import batches
+    from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, PaymentBatch
+    from tests.batch_factories import CREDITOR_ID
+
+    made: dict[str, Any] = {}
+    for name, fund, payer in (("A", world.fund_a, world.payer_a), ("B", world.fund_b, world.payer_b)):
+        fund.creditor_id = CREDITOR_ID
+        made[name] = batches.create_direct_debit_batch(session, ACTOR, fund, date.today())
+        account = session.scalar(select(BankAccount).where(BankAccount.payer_id == payer.id))
+        made[f"P{name}"] = PaymentBatch(
+            kind=BatchKind.OUTCOME_PAYMENTS,
+            payer_id=payer.id,
+            bank_account_id=account.id,
+            message_id=f"WALK-PAYER-{name}",
+            execution_date=date.today(),
+            status=BatchStatus.CREATED,
+        )
+        session.add(made[f"P{name}"])
+    session.flush()
+    return made
 
 
 def log_in(client: Any, user: Any) -> None:
@@ -152,6 +226,10 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "claim_id": world.claim_a.id,
         "line_id": world.claim_a.lines[0].id,
         "action": "close",
+        "mandate_id": walk.bank.mandate.id if walk.bank else 0,
+        "statement_id": walk.bank.statement.id if walk.bank else 0,
+        "transaction_id": walk.bank.transaction.id if walk.bank else 0,
+        "batch_id": walk.batches["A"].id,
     }
 
 
@@ -215,10 +293,34 @@ def _approved_claim(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _no_live_collection(session: Session, walk: Walk) -> dict[str, Any]:
+    """Fund A's live direct debit cancelled: its installments wait to be collected again."""
+    from fundapp.banking import batches
+
+    batches.cancel_batch(session, ACTOR, walk.batches["A"])
+    return {}
+
+
+def _disbursement_batch(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.banking import batches
+
+    _approved_loan(session, walk)
+    batch = batches.create_disbursement_batch(session, ACTOR, walk.world.fund_a, date.today())
+    return {"batch_id": batch.id}
+
+
 def _submitted_report(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.impact import submissions
 
     submissions.submit(session, ACTOR, walk.world.submission_a)
+    return {}
+
+
+def _no_active_mandate(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.banking import services_accounts
+
+    assert walk.bank is not None
+    services_accounts.revoke_mandate(session, ACTOR, walk.bank.mandate)
     return {}
 
 
@@ -245,10 +347,19 @@ PREPARE: dict[str, Prepare] = {
     "outcomes.record_payment": _approved_claim,
     "api_outcomes.record_payment": _approved_claim,
     "api_outcomes.correct_claim": _approved_claim,
+    "api_batches.create_direct_debit_batch": _no_live_collection,
+    "batches.new_direct_debit": _no_live_collection,
+    "api_batches.create_disbursement_batch": _approved_loan,
+    "batches.new_disbursements": _approved_loan,
+    "api_batches.create_outcome_payment_batch": _approved_claim,
+    "batches.new_outcome_payments": _approved_claim,
+    "api_batches.credit_transfer_file": _disbursement_batch,
     "impact.approve": _submitted_report,
     "impact.return_report": _submitted_report,
     "api_impact.approve_submission": _submitted_report,
     "api_impact.return_submission": _submitted_report,
+    "bank_accounts.new_mandate": _no_active_mandate,
+    "api_bank_accounts.add_mandate": _no_active_mandate,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

@@ -5,10 +5,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, and_, false, or_, select
 
 from fundapp.auth.policy.core import ids_in, rule
 from fundapp.auth.policy.scope import Scope
+from fundapp.banking.models import (
+    BankAccount,
+    BankStatement,
+    BankTransaction,
+    Mandate,
+    PaymentBatch,
+    TransactionStatus,
+)
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
@@ -152,6 +160,78 @@ def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
     return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_edit(scope)))
 
 
+# --- money through the bank ------------------------------------------------------------------------------------
+
+
+def own_accounts(scope: Scope) -> Any:
+    """The accounts whose statements and transactions are the user's work: its funds' (the managers', and an
+    administrator's, as the funds' loans are), and its payers' (the officers' only, as the payer's batches are)."""
+    return select(BankAccount.id).where(
+        or_(
+            ids_in(BankAccount.fund_id, scope.fund_ids),
+            ids_in(BankAccount.payer_id, scope.payer_ids),
+            BankAccount.fund_id.is_not(None) if scope.is_admin else false(),
+        )
+    )
+
+
+@rule(BankAccount, "view")
+def _bank_account_view(scope: Scope) -> ColumnElement[bool]:
+    """A fund's accounts to its managers, an investee's to its fund's managers and its members, a payer's to
+    its officers."""
+    return or_(
+        ids_in(BankAccount.fund_id, scope.fund_ids),
+        BankAccount.investee_id.in_(own_investees(scope)),
+        ids_in(BankAccount.payer_id, scope.payer_ids),
+    )
+
+
+@rule(BankAccount, "edit")
+def _bank_account_edit(scope: Scope) -> ColumnElement[bool]:
+    return or_(
+        ids_in(BankAccount.fund_id, scope.fund_ids),
+        BankAccount.investee_id.in_(select(Investee.id).where(ids_in(Investee.fund_id, scope.fund_ids))),
+        ids_in(BankAccount.payer_id, scope.payer_ids),
+    )
+
+
+@rule(Mandate, "view")
+def _mandate_view(scope: Scope) -> ColumnElement[bool]:
+    """The fund's managers, and the investee that signed it."""
+    return or_(
+        ids_in(Mandate.fund_id, scope.fund_ids),
+        Mandate.loan_id.in_(select(Loan.id).where(ids_in(Loan.investee_id, scope.investee_ids))),
+    )
+
+
+@rule(Mandate, "edit")
+def _mandate_edit(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Mandate.fund_id, scope.fund_ids)
+
+
+@rule(BankStatement, "view", admin_bypass=False)
+@rule(BankStatement, "edit", admin_bypass=False)
+def _bank_statement(scope: Scope) -> ColumnElement[bool]:
+    return BankStatement.bank_account_id.in_(own_accounts(scope))
+
+
+@rule(BankTransaction, "view", admin_bypass=False)
+def _bank_transaction_view(scope: Scope) -> ColumnElement[bool]:
+    """The account's owners; an investee reads the installments collected from it (booked on its loans)."""
+    return or_(
+        BankTransaction.bank_account_id.in_(own_accounts(scope)),
+        and_(
+            BankTransaction.status == TransactionStatus.BOOKED,
+            BankTransaction.proposal_loan_id.in_(select(Loan.id).where(ids_in(Loan.investee_id, scope.investee_ids))),
+        ),
+    )
+
+
+@rule(BankTransaction, "edit", admin_bypass=False)
+def _bank_transaction_edit(scope: Scope) -> ColumnElement[bool]:
+    return BankTransaction.bank_account_id.in_(own_accounts(scope))
+
+
 # --- impact -------------------------------------------------------------------------------------------------------
 
 
@@ -279,6 +359,27 @@ def _claim_decide(scope: Scope) -> ColumnElement[bool]:
 @rule(Claim, "correct")
 def _claim_correct(scope: Scope) -> ColumnElement[bool]:
     return or_(_claim_submit(scope), _claim_decide(scope))
+
+
+# --- payment batches ------------------------------------------------------------------------------------------
+
+
+@rule(OutcomePayer, "pay_claims", admin_bypass=False)
+def _payer_pays_claims(scope: Scope) -> ColumnElement[bool]:
+    """Paying out public money is for the payer's own officers: an administrator is not one."""
+    return ids_in(OutcomePayer.id, scope.payer_ids)
+
+
+@rule(PaymentBatch, "view", admin_bypass=False)
+@rule(PaymentBatch, "edit", admin_bypass=False)
+def _payment_batch(scope: Scope) -> ColumnElement[bool]:
+    """A fund's batches are its managers' (and an administrator's, as its loans are); a payer's outcome
+    payments are its officers' only."""
+    return or_(
+        ids_in(PaymentBatch.fund_id, scope.fund_ids),
+        ids_in(PaymentBatch.payer_id, scope.payer_ids),
+        PaymentBatch.fund_id.is_not(None) if scope.is_admin else false(),
+    )
 
 
 # --- roles (for routes without an object) ----------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""Settling a batch line from the statement: the money of a line fundapp sent to the bank has moved.
+
+``settle_line(session, actor, line, transaction)`` books what the line stands for, once:
+
+- a disbursement line (debit): the loan is disbursed on the booking date (``loans.services.disburse``);
+- an outcome-payment line (debit): the payer's own part of the claim is paid on the booking date; the
+  claim is paid once every payer's part is;
+- a direct-debit line (credit): the installment's repayment is recorded on the booking date
+  (``loans.services.record_repayment``).
+
+The bank's reference (or the end-to-end id) becomes the booking's reference. The statement import matches
+a transaction to its line by ``payment_lines.end_to_end_id`` and calls this when it books it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import flag_modified
+
+from fundapp import audit
+from fundapp.banking.models import BankTransaction, BatchKind, BatchStatus, PaymentBatch, PaymentLine
+from fundapp.errors import Conflict, ValidationFailed
+from fundapp.loans import services as loan_services
+from fundapp.loans.models import Loan, LoanEvent
+from fundapp.outcomes.claims import next_status
+from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
+
+DIRECTION = {BatchKind.DIRECT_DEBIT: "credit", BatchKind.DISBURSEMENTS: "debit", BatchKind.OUTCOME_PAYMENTS: "debit"}
+
+
+def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transaction: BankTransaction) -> Any:
+    """Book the line's payment from the statement; answers the loan event or the paid claim split."""
+    batch = session.get(PaymentBatch, line.batch_id)
+    assert batch is not None
+    if line.settled_transaction_id is not None:
+        raise Conflict("This payment has already been booked from a statement.")
+    if batch.status == BatchStatus.CANCELLED:
+        raise Conflict("This payment's batch was cancelled; book the transaction by hand if the bank paid it.")
+    if transaction.direction != DIRECTION[batch.kind] or transaction.amount != line.amount:
+        raise ValidationFailed.field(
+            "amount",
+            f"The statement shows a {transaction.direction} of {transaction.amount}; "
+            f"the batch line {line.end_to_end_id} is a {DIRECTION[batch.kind]} of {line.amount}.",
+        )
+    reference = (transaction.bank_reference or line.end_to_end_id)[:120]
+    on = transaction.booking_date
+    result: LoanEvent | ClaimPayerSplit
+    if batch.kind == BatchKind.OUTCOME_PAYMENTS:
+        split = session.get(ClaimPayerSplit, line.split_id)
+        if split is None:
+            raise Conflict("The claim of this payment no longer exists.")
+        result = pay_part(session, actor, split, on, reference)
+    else:
+        loan = session.get(Loan, line.loan_id)
+        if loan is None:
+            raise Conflict("The loan of this payment no longer exists.")
+        if batch.kind == BatchKind.DISBURSEMENTS:
+            result = loan_services.disburse(session, actor, loan, on, transaction.amount, reference)
+        else:
+            result = loan_services.record_repayment(session, actor, loan, on, transaction.amount, reference)
+    line.settled_transaction_id = transaction.id
+    session.flush()
+    return result
+
+
+def pay_part(
+    session: Session, actor: audit.Who, split: ClaimPayerSplit, paid_on: date, reference: str
+) -> ClaimPayerSplit:
+    """One payer's part of a claim paid; the claim is paid once every part with something to pay is."""
+    claim = session.get(Claim, split.claim_id)
+    assert claim is not None
+    before = claim.status
+    next_status(claim.status, "pay")
+    if split.paid_on is not None:
+        raise Conflict("This payer's part of the claim has already been recorded as paid.")
+    split.paid_on, split.payment_reference = paid_on, reference
+    # Every part touches the claim, so its version guards two parts recorded at the same moment.
+    flag_modified(claim, "payment_reference")
+    if all(part.paid_on is not None or part.amount == 0 for part in claim.splits):
+        paid = [part for part in claim.splits if part.paid_on is not None]
+        claim.status = ClaimStatus.PAID
+        claim.paid_on = max(part.paid_on for part in paid if part.paid_on is not None)
+        claim.payment_reference = "; ".join(part.payment_reference for part in paid)[:120]
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "claim.paid",
+        claim,
+        {
+            "status": [before, claim.status],
+            "payers": [None, [split.payer_id]],
+            "paid_on": [None, paid_on],
+            "reference": [None, reference],
+            "amount": [None, split.amount],
+        },
+    )
+    return split

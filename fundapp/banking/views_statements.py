@@ -1,0 +1,248 @@
+"""Pages for bank statements: import, the statements, one statement, the transactions waiting for a decision."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.policy import can, load
+from fundapp.banking import booking
+from fundapp.banking import statements_import as importing
+from fundapp.banking.models import BankStatement, BankTransaction, TransactionStatus
+from fundapp.banking.statement_schemas import BookSchema, SetAsideSchema
+from fundapp.banking.transactions import (
+    OPEN,
+    fund_of_account,
+    fund_statements,
+    fund_transactions,
+    statement_counts,
+    transaction_items,
+)
+from fundapp.db import get_session
+from fundapp.errors import AppError
+from fundapp.funds.models import Fund
+from fundapp.labels import label
+from fundapp.listing import paginate
+from fundapp.loans.models import Loan, LoanStatus
+from fundapp.messages import N_
+from fundapp.web import app_error_to_form, confirm_with_reason, done, list_args, load_form
+
+bp = Blueprint("bank_statements", __name__)
+STATUS_FILTERS = {"open": OPEN, "all": (), **{s.value: (s,) for s in TransactionStatus}}
+
+
+@bp.get("/funds/<int:fund_id>/bank-statements")
+@access("login", obj=(Fund, "fund_id", "view"))
+def index(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope())
+    args = list_args("imported")
+    page = paginate(session, fund_statements(fund.id), args["page"], args["page_size"])
+    return render_template(
+        "banking/statements.html",
+        fund=fund,
+        page=page,
+        counts=statement_counts(session, [s.id for s in page.items]),
+        can_edit=can(current_scope(), "edit", fund),
+    )
+
+
+@bp.route("/funds/<int:fund_id>/bank-statements/upload", methods=["GET", "POST"])
+@access("login", obj=(Fund, "fund_id", "edit"))
+def upload(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope(), "edit")
+    problem: importing.StatementRefused | None = None
+    if request.method == "POST":
+        limit = current_app.config["MAX_UPLOAD_BYTES"]
+        try:
+            upload_file = request.files.get("file")
+        except RequestEntityTooLarge:
+            upload_file, problem = None, importing.too_large(limit / (1024 * 1024))
+        if upload_file is None and problem is None:
+            problem = importing.StatementRefused(
+                N_("Choose the statement file to import."), [{"element": "file", "message": "no file"}]
+            )
+        if upload_file is not None:
+            data = upload_file.read(limit + 1)
+            try:
+                if len(data) > limit:
+                    raise importing.too_large(limit / (1024 * 1024))
+                statement = importing.import_statement(session, current_actor(), fund, data, upload_file.filename or "")
+            except importing.StatementRefused as exc:
+                problem = exc
+            else:
+                figures = importing.summary(session, statement)
+                return done(
+                    _(
+                        "Statement imported: %(new)s new transactions (%(duplicates)s imported before), "
+                        "%(matched)s matched, %(unmatched)s to look at.",
+                        **{k: figures[k] for k in ("new", "duplicates", "matched", "unmatched")},
+                    ),
+                    url_for("bank_statements.detail", statement_id=statement.id),
+                )
+    return render_template(
+        "banking/upload.html",
+        fund=fund,
+        problem=problem,
+        message=problem.in_language(_) if problem else "",
+        accounts=fund_accounts_ibans(session, fund.id),
+    ), (422 if problem else 200)
+
+
+def fund_accounts_ibans(session: Any, fund_id: int) -> list[str]:
+    from fundapp.banking.models import BankAccount
+
+    return list(
+        session.scalars(select(BankAccount.iban).where(BankAccount.fund_id == fund_id).order_by(BankAccount.id))
+    )
+
+
+@bp.get("/bank-statements/<int:statement_id>")
+@access("login", obj=(BankStatement, "statement_id", "view"))
+def detail(statement_id: int) -> Any:
+    session = get_session()
+    statement = load(session, BankStatement, statement_id, current_scope())
+    fund = session.get(Fund, fund_of_account(statement.account))
+    args = list_args("date")
+    page = paginate(
+        session,
+        fund_transactions(fund_of_account(statement.account), None, statement.id),
+        args["page"],
+        args["page_size"],
+    )
+    return render_template(
+        "banking/statement.html",
+        statement=statement,
+        fund=fund,
+        figures=importing.summary(session, statement),
+        page=page,
+        items=transaction_items(session, page.items),
+        can_edit=can(current_scope(), "edit", statement),
+        warnings=[_warning_text(w) for w in statement.warnings or []],
+    )
+
+
+def _warning_text(warning: dict[str, Any]) -> str:
+    template, params = warning.get("template") or warning.get("message", ""), warning.get("params") or {}
+    try:
+        return _(template) % params if params else _(template)
+    except (KeyError, TypeError, ValueError):
+        return str(warning.get("message", ""))
+
+
+@bp.get("/funds/<int:fund_id>/bank-transactions")
+@access("login", obj=(Fund, "fund_id", "view"))
+def transactions(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope())
+    status = request.args.get("status") or "open"
+    status = status if status in STATUS_FILTERS else "open"
+    args = list_args("date")
+    page = paginate(session, fund_transactions(fund.id, STATUS_FILTERS[status], None), args["page"], args["page_size"])
+    return render_template(
+        "banking/transactions.html",
+        fund=fund,
+        page=page,
+        items=transaction_items(session, page.items),
+        status=status,
+        statuses=list(STATUS_FILTERS),
+        status_label=status_label,
+        can_edit=can(current_scope(), "edit", fund),
+    )
+
+
+def status_label(key: str) -> str:
+    return {"open": _("to look at"), "all": _("all")}.get(key) or label(key)
+
+
+def _next(default: str) -> str:
+    target = request.form.get("next") or request.args.get("next") or ""
+    parts = urlsplit(target)
+    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc:
+        return default
+    return target
+
+
+def _loan_choices(session: Any, fund_id: int) -> list[tuple[int, str]]:
+    loans = session.execute(
+        select(Loan.id, Loan.reference, Loan.status)
+        .where(Loan.fund_id == fund_id, Loan.status.in_([LoanStatus.ACTIVE, LoanStatus.WRITTEN_OFF]))
+        .order_by(Loan.reference)
+    )
+    return [(loan_id, f"{ref} ({label(status)})") for loan_id, ref, status in loans]
+
+
+def _booking_problem(exc: AppError) -> dict[str, list[str]]:
+    """Why it could not be booked, beside the loan chosen (a loan's status, a double booking)."""
+    errors = app_error_to_form(exc)
+    return errors if "loan_id" in errors else {"loan_id": [exc.message]}
+
+
+@bp.route("/bank-transactions/<int:transaction_id>/book", methods=["GET", "POST"])
+@access("login", obj=(BankTransaction, "transaction_id", "edit"))
+def book(transaction_id: int) -> Any:
+    """One click books a proposal; an unmatched credit is assigned to a loan here. Booking can be undone by
+    reversing the repayment on the loan's page, so it asks for no confirmation."""
+    session = get_session()
+    tx = load(session, BankTransaction, transaction_id, current_scope(), "edit")
+    back = _next(url_for("bank_statements.transactions", fund_id=fund_of_account(tx.account)))
+    errors: dict[str, list[str]] = {}
+    values: Any = {"loan_id": tx.proposal_loan_id or ""}
+    if request.method == "POST":
+        form = load_form(BookSchema())
+        values, errors = form.raw, form.errors
+        if form.ok:
+            try:
+                loan_id = form.loaded.get("loan_id")
+                loan = load(session, Loan, loan_id, current_scope(), "edit") if loan_id else None
+                with session.begin_nested():
+                    booked = booking.book(session, current_actor(), tx, loan)
+            except AppError as exc:
+                if exc.status not in (409, 422):
+                    raise
+                errors = _booking_problem(exc)
+            else:
+                return done(_("Booked as %(kind)s.", kind=label(booked.kind)), back)
+    return render_template(
+        "banking/book.html",
+        tx=tx,
+        item=transaction_items(session, [tx])[0],
+        loans=_loan_choices(session, fund_of_account(tx.account)) if tx.direction == "credit" else [],
+        values=values,
+        errors=errors,
+        back=back,
+    ), (422 if errors else 200)
+
+
+@bp.route("/bank-transactions/<int:transaction_id>/set-aside", methods=["GET", "POST"])
+@access("login", obj=(BankTransaction, "transaction_id", "edit"))
+def set_aside(transaction_id: int) -> Any:
+    session = get_session()
+    tx = load(session, BankTransaction, transaction_id, current_scope(), "edit")
+    from fundapp.i18n import date_filter, money
+
+    return confirm_with_reason(
+        SetAsideSchema(),
+        lambda reason: booking.set_aside(session, current_actor(), tx, reason),
+        _("Transaction set aside."),
+        _next(url_for("bank_statements.transactions", fund_id=fund_of_account(tx.account))),
+        _("Reason"),
+        title=_("Set a bank transaction aside"),
+        button=_("Set aside"),
+        button_class="primary",
+        question=_(
+            "Set aside the %(direction)s of %(amount)s on %(date)s from %(name)s? It is kept with your reason and "
+            "not booked.",
+            direction=label(tx.direction),
+            amount=money(tx.amount),
+            date=date_filter(tx.booking_date, "long"),
+            name=tx.counterparty_name or tx.counterparty_iban or "–",
+        ),
+    )

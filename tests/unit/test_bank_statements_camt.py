@@ -1,0 +1,162 @@
+"""camt.053 versions 001.02 to 001.08: the same movements, written as each version writes them, read alike."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from fundapp.banking.statements import parse_statement
+
+BANK = Path(__file__).resolve().parents[1] / "data" / "bank"
+VERSIONS = ["02", "03", "04", "05", "06", "07", "08"]
+D = Decimal
+DAY = date(2026, 3, 2)
+
+# (direction, amount, counterparty, IBAN, BIC, remittance, end-to-end id, mandate, bank reference, detail, return)
+EXPECTED = [
+    ("credit", D("1250.00"), "Groene Koffie B.V.", "NL81RABO0312345678", "RABONL2U",
+     "Aflossing lening SIF-2026-0007 termijn 3", "SIF-2026-0007-03", None, "ENT-260302-0001", None, None),
+    ("credit", D("412.50"), "Buurtwerk Coop U.A.", "NL77ABNA0520123456", "ABNANL2A",
+     "Termijn 5 lening SIF-2026-0011", "SIF-2026-0011-05", "SIF-2026-0011", "ENT-260302-0002", 1, None),
+    ("credit", D("250.00"), "Groene Koffie B.V.", "NL81RABO0312345678", "RABONL2U",
+     "Termijn 4 lening SIF-2026-0007", "SIF-2026-0007-04", "SIF-2026-0007", "ENT-260302-0002", 2, None),
+    ("credit", D("180.00"), "Zorgboerderij De Hoeve", "NL12TRIO0198765432", "TRIONL2U",
+     "Termijn 1 lening SIF-2026-0014", "SIF-2026-0014-01", "SIF-2026-0014", "ENT-260302-0002", 3, None),
+    ("debit", D("412.50"), "Buurtwerk Coop U.A.", "NL77ABNA0520123456", "ABNANL2A",
+     "Termijn 5 lening SIF-2026-0011", "SIF-2026-0011-05", "SIF-2026-0011", "ENT-260302-0003", None, "MD06"),
+    ("debit", D("2500.00"), "Zorgboerderij De Hoeve", "NL12TRIO0198765432", "TRIONL2U",
+     "Uitbetaling lening SIF-2026-0014 tranche 1", "SIF-UIT-0042", None, "ENT-260302-0004", None, None),
+    ("credit", D("75.00"), "Gemeente Voorbeeldstad", "NL86INGB0002445588", "INGBNL2A", None, "NOTPROVIDED", None,
+     "ENT-260302-0005", None, None),
+    ("debit", D("10.50"), None, None, None, "Kosten betalingsverkeer februari 2026", None, None, "ENT-260302-0006",
+     None, None),
+]  # fmt: skip
+
+
+def read(version: str):
+    return parse_statement((BANK / f"camt053_v{version}.xml").read_bytes())
+
+
+def summary(tx):
+    return (
+        tx.direction,
+        tx.amount,
+        tx.counterparty_name,
+        tx.counterparty_iban,
+        tx.counterparty_bic,
+        tx.remittance,
+        tx.end_to_end_id,
+        tx.mandate_id,
+        tx.bank_reference,
+        tx.detail_number,
+        tx.return_reason,
+    )
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_camt053_version_reads_to_the_transactions_checked_by_hand(version):
+    (statement,) = read(version)
+    assert (statement.format, statement.account_iban, statement.currency) == ("camt.053", "NL91ABNA0417164300", "EUR")
+    assert (statement.statement_id, statement.sequence) == (f"STMT-20260302-{version}", "61")
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED
+    assert all(tx.booking_date == DAY and tx.value_date == DAY for tx in statement.transactions)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_camt053_versions_balances_reconcile(version):
+    (statement,) = read(version)
+    assert (statement.opening_balance.amount, statement.opening_balance.date) == (D("10000.00"), date(2026, 3, 1))
+    assert (statement.closing_balance.amount, statement.closing_balance.date) == (D("9244.50"), DAY)
+    movements = sum((tx.signed_amount for tx in statement.transactions), Decimal(0))
+    assert statement.opening_balance.amount + movements == statement.closing_balance.amount
+    assert not [warning for warning in statement.warnings if "reconcile" in warning]
+
+
+def test_a_batch_entry_counts_each_of_its_transaction_details():
+    (statement,) = read("05")
+    batch = [tx for tx in statement.transactions if tx.bank_reference == "ENT-260302-0002"]
+    assert [tx.detail_number for tx in batch] == [1, 2, 3]
+    assert sum(tx.amount for tx in batch) == D("842.50")
+    assert len(statement.transactions) == 8  # six booked entries, one of them a batch of three
+
+
+def test_a_batch_detail_keeps_its_own_xml_and_a_single_entry_keeps_the_whole_entry():
+    (statement,) = read("05")
+    assert statement.transactions[1].raw.startswith("<TxDtls") and "SIF-2026-0011-05" in statement.transactions[1].raw
+    assert statement.transactions[0].raw.startswith("<Ntry") and "ENT-260302-0001" in statement.transactions[0].raw
+
+
+def test_a_batch_whose_details_carry_no_amounts_is_one_transaction_with_a_warning():
+    text = (BANK / "camt053_v02.xml").read_text()
+    text = re.sub(r"<AmtDtls>.*?</AmtDtls>", "", text)
+    (statement,) = parse_statement(text.encode())
+    batch = [tx for tx in statement.transactions if tx.bank_reference == "ENT-260302-0002"]
+    assert [(tx.amount, tx.detail_number) for tx in batch] == [(D("842.50"), None)]
+    assert any("no amount per detail" in warning for warning in statement.warnings)
+
+
+def test_batch_details_that_do_not_add_up_to_the_entry_give_a_warning():
+    text = (BANK / "camt053_v05.xml").read_text().replace('<TtlAmt Ccy="EUR">842.50</TtlAmt>', "")
+    text = text.replace('Amt Ccy="EUR">180.00<', 'Amt Ccy="EUR">181.00<')
+    (statement,) = parse_statement(text.encode())
+    assert any("add up to 843.50, the entry says 842.50" in warning for warning in statement.warnings)
+
+
+def test_a_returned_direct_debit_carries_the_reversal_indicator_and_the_banks_reason():
+    for version in VERSIONS:
+        returned = read(version)[0].transactions[4]
+        assert (returned.is_reversal, returned.return_reason, returned.direction) == (True, "MD06", "debit")
+        assert returned.counterparty_name == "Buurtwerk Coop U.A."  # the debtor, not our own account
+
+
+def test_a_pending_entry_is_not_a_booked_transaction_and_is_reported():
+    (statement,) = read("08")
+    assert len(statement.transactions) == 8
+    assert "1 entries not yet booked (pending or for information) were left out." in statement.warnings
+
+
+def test_balances_that_do_not_reconcile_are_a_warning_with_the_figures():
+    text = (BANK / "camt053_v04.xml").read_text().replace(">9244.50<", ">9245.50<")
+    (statement,) = parse_statement(text.encode())
+    (warning,) = statement.warnings
+    assert "do not reconcile" in warning
+    assert (
+        "opening 10000.00 + credits 2167.50 - debits 2923.00 = 9244.50, but the closing balance is 9245.50" in warning
+    )
+    assert warning.template.startswith("The balances of statement %(statement)s")
+    assert warning.params["closing"] == "9245.50"
+
+
+def test_a_statement_without_balances_is_read_and_says_it_could_not_be_reconciled():
+    text = re.sub(r"<Bal>.*?</Bal>", "", (BANK / "camt053_v03.xml").read_text())
+    (statement,) = parse_statement(text.encode())
+    assert statement.opening_balance is None and len(statement.transactions) == 8
+    assert any("could not be reconciled" in warning for warning in statement.warnings)
+
+
+def test_a_debit_balance_is_negative():
+    text = (BANK / "camt053_v06.xml").read_text()
+    text = text.replace(
+        '<Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">10000.00</Amt><CdtDbtInd>CRDT',
+        '<Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">10000.00</Amt><CdtDbtInd>DBIT',
+    )
+    (statement,) = parse_statement(text.encode())
+    assert statement.opening_balance.amount == D("-10000.00")
+
+
+def test_a_file_with_two_accounts_gives_two_statements():
+    text = (BANK / "camt053_v05.xml").read_text()
+    statement = re.search(r"<Stmt>.*</Stmt>", text, re.DOTALL).group(0)
+    other = statement.replace("<IBAN>NL91ABNA0417164300</IBAN></Id><Ccy>", "<IBAN>NL36INGB0007654321</IBAN></Id><Ccy>")
+    both = parse_statement(text.replace(statement, statement + other).encode())
+    assert [s.account_iban for s in both] == ["NL91ABNA0417164300", "NL36INGB0007654321"]
+
+
+def test_camt_amounts_are_decimals_from_the_text():
+    (statement,) = read("07")
+    assert all(type(tx.amount) is Decimal for tx in statement.transactions)
+    assert type(statement.closing_balance.amount) is Decimal
