@@ -66,7 +66,8 @@ def test_migration_0013_leaves_rejected_lines_out_of_payable_totals_and_gives_re
     from tests.factories import make_world
     from tests.outcome_factories import THRESHOLD, make_claim, make_contract, make_result
 
-    migrate.upgrade(scratch_url, "0012")
+    # The world is made by today's models, then taken back to 0012 (later migrations' downgrades keep its rows).
+    migrate.upgrade(scratch_url)
     engine = make_engine(scratch_url)
     with Session(engine) as session:
         world = make_world(session)
@@ -78,8 +79,11 @@ def test_migration_0013_leaves_rejected_lines_out_of_payable_totals_and_gives_re
         claims.reject_line(session, officer, Scope.of_user(officer), claim, claim.lines[1], "no payslip")
         claims.approve(session, officer, Scope.of_user(officer), claim, THRESHOLD)
         claim_id, result_id = claim.id, claim.lines[1].result_id
-        # What the code before 0013 stored: the total of every line, and a fixed sentence on the rejected result.
-        session.execute(text("UPDATE claims SET total_payable = total_payable * 2"))
+        session.commit()
+    migrate.downgrade(scratch_url, "0012")
+    with Session(engine) as session:
+        # What the code before 0013 stored: the total of every line (0013's downgrade puts it back, checked below),
+        # and a fixed sentence on the rejected result.
         session.execute(text("UPDATE outcome_results SET rejection_reason = 'rejected in the claim by the payer'"))
         session.commit()
 
@@ -92,7 +96,7 @@ def test_migration_0013_leaves_rejected_lines_out_of_payable_totals_and_gives_re
         return total, reason
 
     before = stored()
-    migrate.upgrade(scratch_url)
+    migrate.upgrade(scratch_url, "0013")
     after = stored()
     migrate.downgrade(scratch_url, "0012")
     again = stored()
