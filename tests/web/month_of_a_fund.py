@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from tests.bank_factories import Entry, camt
 from tests.factories import kvk
 
 TODAY = date.today()
@@ -120,9 +121,8 @@ def the_loans() -> dict[str, Loan]:
 NAMES = {"A": "Groene Koffie B.V.", "B": "Buurtbakkerij De Korrel", "C": "Fietsfabriek Noord", "D": "Zorgboerderij Eik"}
 
 
-def open_the_books(client, headers, fund_id: int) -> dict[str, Loan]:
-    """The fund's account and creditor id, its investees with their accounts, and the loan book on the first day of
-    the month: every loan made, approved and disbursed, and the installments paid so far typed in by hand."""
+def fund_settings(client, headers, fund_id: int) -> None:
+    """The fund's bank account and SEPA creditor identifier."""
     assert (
         client.patch(f"/api/v1/funds/{fund_id}", headers=headers, json={"creditor_id": CREDITOR_ID}).status_code == 200
     )
@@ -130,6 +130,11 @@ def open_the_books(client, headers, fund_id: int) -> dict[str, Loan]:
         f"/api/v1/funds/{fund_id}/bank-accounts", headers=headers, json={"iban": FUND_IBAN, "name": "Fonds Zuid"}
     )
     assert account.status_code == 201, account.get_json()
+
+
+def open_the_books(client, headers, fund_id: int) -> dict[str, Loan]:
+    """The loan book on the first day of the month: the investees with their accounts, every loan made, approved
+    and disbursed, and the installments paid so far typed in by hand."""
     loans = the_loans()
     for key, loan in loans.items():
         investee = client.post(
@@ -188,3 +193,70 @@ def open_the_books(client, headers, fund_id: int) -> dict[str, Loan]:
             )
             assert paid.status_code == 201, paid.get_json()
     return loans
+
+
+BANK_COSTS = Entry(
+    "14.95",
+    direction="debit",
+    booked=TODAY - timedelta(days=1),
+    remittance="Kosten zakelijk betalingsverkeer",
+    counterparty="ABN AMRO Bank N.V.",
+    counterparty_iban="NL02ABNA0123456789",
+)
+
+
+def the_months_statement(loans: dict[str, Loan]) -> tuple[bytes, date, date]:
+    """Until yesterday: C pays its installment quoting its reference in lower case with spaces, a stranger sends
+    exactly B's third installment without a word of reference, and the bank takes its costs."""
+    b, c = loans["B"], loans["C"]
+    c_paid_on, stranger_on = c.due(3) + timedelta(days=2), TODAY - timedelta(days=8)
+    c_transfer = Entry(
+        str(c.total(3)),
+        booked=c_paid_on,
+        remittance=f"termijn 3 {c.reference.lower().replace('-', ' ')}",
+        counterparty=NAMES["C"],
+        counterparty_iban=IBANS["C"],
+    )
+    stranger = Entry(
+        str(b.total(3)),
+        booked=stranger_on,
+        remittance="achterstand bakkerij",
+        counterparty="J. de Bakker",
+        counterparty_iban=STRANGER_IBAN,
+    )
+    return camt([c_transfer, stranger, BANK_COSTS], opening="50000.00"), c_paid_on, stranger_on
+
+
+def todays_statement(loans: dict[str, Loan], payout_id: str) -> bytes:
+    """Today's statement overlaps yesterday's (the bank's costs again), then the money of both batches: D paid out,
+    the three collections in, and B's bank sending the fifth installment back for insufficient funds (AM04)."""
+    a, b, d = loans["A"], loans["B"], loans["D"]
+    collections = ((a, 6), (b, 4), (b, 5))
+    entries = [
+        BANK_COSTS,
+        Entry(str(d.principal), "debit", TODAY, "Uitbetaling lening", payout_id, NAMES["D"], IBANS["D"]),
+        *(
+            Entry(
+                str(loan.total(k)),
+                "credit",
+                TODAY,
+                "Incasso",
+                f"{loan.reference}-{k}",
+                NAMES[loan.key],
+                IBANS[loan.key],
+                mandate_id=f"MND-{loan.reference}",
+            )
+            for loan, k in collections
+        ),
+        Entry(
+            str(b.total(5)),
+            "debit",
+            TODAY,
+            "Storno incasso",
+            f"{b.reference}-5",
+            NAMES["B"],
+            IBANS["B"],
+            return_reason="AM04",
+        ),
+    ]
+    return camt(entries, opening="52000.00")

@@ -15,30 +15,23 @@ import pytest
 from lxml import etree
 from openpyxl import load_workbook
 
-from tests.bank_factories import Entry, camt
 from tests.factories import make_fund, make_user
 from tests.web.month_of_a_fund import (
     FUND_IBAN,
     IBANS,
     MONTH_START,
-    NAMES,
     STRANGER_IBAN,
     TODAY,
     add_months,
     annuity,
+    fund_settings,
     open_the_books,
+    the_months_statement,
+    todays_statement,
 )
 
 PAIN_008 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
 PAIN_001 = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.001.001.03"}
-BANK_COSTS = Entry(
-    "14.95",
-    direction="debit",
-    booked=TODAY - timedelta(days=1),
-    remittance="Kosten zakelijk betalingsverkeer",
-    counterparty="ABN AMRO Bank N.V.",
-    counterparty_iban="NL02ABNA0123456789",
-)
 
 
 @pytest.fixture()
@@ -70,6 +63,7 @@ def test_a_fund_manager_runs_a_month_of_the_fund_through_the_api_and_every_figur
     client, fund_manager
 ):
     fund, manager = fund_manager
+    fund_settings(client, manager, fund.id)
     loans = open_the_books(client, manager, fund.id)
     a, b, c, d = loans["A"], loans["B"], loans["C"], loans["D"]
 
@@ -92,22 +86,7 @@ def test_a_fund_manager_runs_a_month_of_the_fund_through_the_api_and_every_figur
         assert mandate.status_code == 201 and mandate.get_json()["status"] == "active"
 
     # --- the month's statement: C pays by transfer, a stranger sends B's arrears, the bank takes its costs --------
-    c_paid_on, stranger_on = c.due(3) + timedelta(days=2), TODAY - timedelta(days=8)
-    c_transfer = Entry(
-        str(c.total(3)),
-        booked=c_paid_on,
-        remittance=f"termijn 3 {c.reference.lower().replace('-', ' ')}",
-        counterparty=NAMES["C"],
-        counterparty_iban=IBANS["C"],
-    )
-    stranger = Entry(
-        str(b.total(3)),
-        booked=stranger_on,
-        remittance="achterstand bakkerij",
-        counterparty="J. de Bakker",
-        counterparty_iban=STRANGER_IBAN,
-    )
-    month = camt([c_transfer, stranger, BANK_COSTS], opening="50000.00")
+    month, c_paid_on, stranger_on = the_months_statement(loans)
     first = upload(client, manager, fund.id, month, "maand.xml")
     assert first.status_code == 201, first.get_json()
     summary = first.get_json()
@@ -196,27 +175,7 @@ def test_a_fund_manager_runs_a_month_of_the_fund_through_the_api_and_every_figur
     }
 
     # --- today's statement overlaps yesterday's: the money of both batches, and B's bank sends one back ----------
-    today = [
-        BANK_COSTS,
-        Entry("15000.00", "debit", TODAY, "Uitbetaling lening", payout_id, NAMES["D"], IBANS["D"]),
-        *(
-            Entry(str(amount), "credit", TODAY, "Incasso", e2e, NAMES[key], IBANS[key], mandate_id=f"MND-{ref}")
-            for (e2e, (amount, _seq)), key, ref in zip(
-                collected.items(), ("A", "B", "B"), (a.reference, b.reference, b.reference), strict=True
-            )
-        ),
-        Entry(
-            str(b.total(5)),
-            "debit",
-            TODAY,
-            "Storno incasso",
-            f"{b.reference}-5",
-            NAMES["B"],
-            IBANS["B"],
-            return_reason="AM04",
-        ),
-    ]
-    second = upload(client, manager, fund.id, camt(today, opening="52000.00"), "vandaag.xml").get_json()
+    second = upload(client, manager, fund.id, todays_statement(loans, payout_id), "vandaag.xml").get_json()
     assert (second["transactions"], second["new"], second["duplicates"]) == (6, 5, 1)
     assert (second["matched"], second["unmatched"], second["booked"]) == (5, 0, 5)
     assert Decimal(second["credits"]) == sum(due_now.values())
