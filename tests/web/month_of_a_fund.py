@@ -195,6 +195,7 @@ def open_the_books(client, headers, fund_id: int) -> dict[str, Loan]:
     return loans
 
 
+# The bank numbers its entries per statement (NtryRef) and gives its costs no reference of their own.
 BANK_COSTS = Entry(
     "14.95",
     direction="debit",
@@ -202,6 +203,7 @@ BANK_COSTS = Entry(
     remittance="Kosten zakelijk betalingsverkeer",
     counterparty="ABN AMRO Bank N.V.",
     counterparty_iban="NL02ABNA0123456789",
+    bank_reference="",
 )
 
 
