@@ -62,6 +62,8 @@ def portfolio_on(client, headers, fund_id, day):
 def test_a_fund_manager_runs_a_month_of_the_fund_through_the_api_and_every_figure_is_the_schedules(
     client, fund_manager
 ):
+    # The hand calculation is the domain's: its worked example, 10,000.00 at 6 % over 24 months, is 443.21 a month.
+    assert annuity(Decimal("10000.00"), Decimal("6"), 24)[0] == (Decimal("393.21"), Decimal("50.00"))
     fund, manager = fund_manager
     fund_settings(client, manager, fund.id)
     loans = open_the_books(client, manager, fund.id)
