@@ -117,3 +117,17 @@ def test_a_bank_reference_repeated_within_a_file_still_gives_distinct_keys():
     statement = parse_statement(text.encode())[0]
     assert [tx.position for tx in statement.transactions] == [1, 1, 2]
     assert len({identity_key(tx, statement.account_iban) for tx in statement.transactions}) == 3
+
+
+def test_an_entry_number_alone_names_no_movement_across_overlapping_statements():
+    """A bank that numbers each statement's entries (NtryRef 1, 2, ...) and gives no AcctSvcrRef: yesterday's
+    costs come back as entry 1 of today's statement, and today's new transfer is entry 2 of it."""
+    from tests.bank_factories import Entry, camt
+
+    day = date(2026, 3, 2)
+    costs = Entry("14.95", "debit", day, "Kosten", bank_reference="")
+    gift = Entry("99.00", "credit", day, "Gift", counterparty="Stichting Vrienden", bank_reference="")
+    transfer = Entry("250.00", "credit", day, "Termijn maart", bank_reference="")
+    yesterday, today = keys(camt([gift, costs])), keys(camt([costs, transfer]))
+    assert today[0] == yesterday[1]  # the same costs: stored once
+    assert today[1] not in yesterday  # another movement under a number used before: imported, never dropped

@@ -239,6 +239,9 @@ def _transaction(
     remittance = " ".join(unstructured) or read.text(source, "AddtlTxInf") or read.text(entry, "AddtlNtryInf")
     batch_reference = read.text(source, "Refs/AcctSvcrRef") if number is not None else None
     entry_reference = read.text(entry, "AcctSvcrRef", "NtryRef") or read.text(source, "Refs/AcctSvcrRef")
+    # Many banks number a statement's entries 1, 2, ... in NtryRef: the same number names another movement in
+    # the next (overlapping) statement, so only the servicer's own reference identifies one.
+    servicer_reference = batch_reference or read.text(entry, "AcctSvcrRef") or read.text(source, "Refs/AcctSvcrRef")
     return Transaction(
         booking_date=context["booking_date"],
         value_date=context["value_date"],
@@ -252,6 +255,7 @@ def _transaction(
         end_to_end_id=read.text(source, "Refs/EndToEndId"),
         mandate_id=read.text(source, "Refs/MndtId"),
         bank_reference=batch_reference or entry_reference,
+        identity_reference=servicer_reference or "",
         return_reason=reason,
         is_reversal=context["reversal"],
         raw=etree.tostring(details if number is not None else entry, encoding="unicode", with_tail=False),

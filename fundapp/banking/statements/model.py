@@ -77,6 +77,9 @@ class Transaction:
     raw: str
     detail_number: int | None = None
     position: int = 1
+    # The reference that names the movement in every statement reporting it, where that is not
+    # ``bank_reference``: a CAMT ``NtryRef`` alone numbers the entries of one statement, so "" then.
+    identity_reference: str | None = None
 
     @property
     def signed_amount(self) -> Decimal:
@@ -110,8 +113,9 @@ def identity_basis(tx: Transaction, account: str) -> tuple[str, ...]:
     (IBAN, else name), remittance and creditor reference.
     """
     account = account.replace(" ", "").upper()
-    if tx.bank_reference:
-        return ("ref", account, tx.booking_date.isoformat(), tx.bank_reference.strip(), str(tx.detail_number or 0))
+    reference = tx.bank_reference if tx.identity_reference is None else tx.identity_reference
+    if reference:
+        return ("ref", account, tx.booking_date.isoformat(), reference.strip(), str(tx.detail_number or 0))
     counterparty = (tx.counterparty_iban or "").replace(" ", "").upper() or _clean(tx.counterparty_name).casefold()
     return (
         "composite",
