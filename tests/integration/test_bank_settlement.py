@@ -212,6 +212,28 @@ def test_a_debit_of_another_amount_is_not_taken_for_the_disbursement_and_cannot_
     assert (tx.status, loan.status, line.settled_transaction_id) == (S.UNMATCHED, LoanStatus.APPROVED, None)
 
 
+def test_a_line_settled_with_another_amount_is_refused_in_the_readers_language(app, db_session, world, paying_out):
+    from flask_babel import force_locale
+
+    from fundapp.banking.settlement import settle_line
+    from fundapp.i18n import translate
+
+    _loan, line = paying_out
+    wrong = Entry(str(line.amount - 1), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id)
+    (tx,) = statement(db_session, world.fund_a, wrong)
+    with pytest.raises(ValidationFailed) as refused, db_session.begin_nested():
+        settle_line(db_session, ACTOR, line, tx)
+    message = refused.value.message
+    assert message == (
+        f"The statement shows {line.amount - 1}; the batch line {line.end_to_end_id} is for {line.amount}."
+    )
+    assert refused.value.details == [{"field": "amount", "message": message}]
+    with app.test_request_context("/"), force_locale("nl"):
+        assert translate(message) == (
+            f"Het afschrift toont {line.amount - 1}; de batchregel {line.end_to_end_id} is voor {line.amount}."
+        )
+
+
 @pytest.fixture()
 def claim_to_pay(db_session, world):
     """An approved claim paid for wholly by payer A, whose outcome-payment batch sent the money to the provider."""
