@@ -93,6 +93,7 @@ COLUMNS = (
     "status",
     "booked_event_id",
     "set_aside_reason",
+    "unmatched_reason",
 )
 
 
