@@ -114,18 +114,13 @@ def owner_ibans(session: Any, owner: Fund | OutcomePayer) -> list[str]:
 
 def links(owner: Fund | OutcomePayer) -> dict[str, Any]:
     """Where a fund's or a payer's bank pages lead: its own page, its statements, importing one, its transactions."""
-    if isinstance(owner, Fund):
-        endpoint, argument, page = "bank_statements", {"fund_id": owner.id}, url_for("funds.detail", fund_id=owner.id)
-    else:
-        endpoint, argument, page = (
-            "payer_statements",
-            {"payer_id": owner.id},
-            url_for("payers.detail", payer_id=owner.id),
-        )
+    is_fund = isinstance(owner, Fund)
+    endpoint = "bank_statements" if is_fund else "payer_statements"
+    argument: dict[str, Any] = {"fund_id": owner.id} if is_fund else {"payer_id": owner.id}
     return {
         "owner": owner,
-        "is_fund": isinstance(owner, Fund),
-        "owner_url": page,
+        "is_fund": is_fund,
+        "owner_url": url_for("funds.detail" if is_fund else "payers.detail", **argument),
         "statements_url": url_for(f"{endpoint}.index", **argument),
         "upload_url": url_for(f"{endpoint}.upload", **argument),
         "transactions_url": url_for(f"{endpoint}.transactions", **argument),
