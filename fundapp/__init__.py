@@ -88,6 +88,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import api_statements as bank_statements_api
     from fundapp.banking import batch_api, batch_views, journal_api, journal_views
     from fundapp.banking import views_accounts as bank_accounts_views
+    from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         reports_views,
         bank_accounts_views,
         bank_statements_views,
+        payer_statements_views,
         batch_views,
         journal_views,
     ):

@@ -130,6 +130,9 @@ LABELS: dict[str, Any] = {
     "matched_reference": _l("by the loan's reference in the description"),
     "matched_iban_amount": _l("by the investee's account and the amount due"),
     "matched_manual": _l("assigned by hand"),
+    "collection_matched": _l(
+        "not proposed: another credit of this statement with the same end-to-end id was matched to the collection"
+    ),
     # roles
     "admin": _l("Administrator"),
     "fund_manager": _l("Fund manager"),

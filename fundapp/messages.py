@@ -49,7 +49,14 @@ LIBRARY_TEMPLATES = (
 )
 # fundapp's own messages with values in them; a date in one (ISO, as the API gives it) is shown the reader's way.
 CONTRACT_RUNS = N_("The contract runs from %(start)s to %(end)s.")
-APP_TEMPLATES = (CONTRACT_RUNS,)
+BANK_AMOUNT_DIFFERS = N_("The statement shows %(amount)s; the batch line %(line)s is for %(line_amount)s.")
+BANK_CREDIT_FOR_DEBIT = N_(
+    "The statement shows a credit of %(amount)s; the batch line %(line)s is a debit of %(line_amount)s."
+)
+BANK_DEBIT_FOR_CREDIT = N_(
+    "The statement shows a debit of %(amount)s; the batch line %(line)s is a credit of %(line_amount)s."
+)
+APP_TEMPLATES = (CONTRACT_RUNS, BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT)
 _PATTERNS = [
     (re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(template)) + "$"), template)
     for template in LIBRARY_TEMPLATES + APP_TEMPLATES

@@ -50,6 +50,12 @@ NAV: list[NavEntry] = [
         lambda s: {"fund_id": next(iter(s.fund_ids))},
     ),
     NavEntry(
+        "payer_statements.transactions",
+        _l("Bank"),
+        lambda s: len(s.payer_ids) == 1 and not s.fund_ids,
+        lambda s: {"payer_id": next(iter(s.payer_ids))},
+    ),
+    NavEntry(
         "impact.reporting",
         _l("Impact reporting"),
         lambda s: len(s.fund_ids) == 1,

@@ -42,6 +42,7 @@ UPLOAD_ENDPOINTS = {
     "api_bank_statements.import_statement",
     "api_bank_statements.import_payer_statement",
     "bank_statements.upload",
+    "payer_statements.upload",
 }
 
 

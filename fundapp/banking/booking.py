@@ -281,6 +281,7 @@ def set_aside(session: Session, actor: audit.Who, tx: BankTransaction, reason: s
 def apply_match(tx: BankTransaction, match: Match) -> None:
     tx.status, tx.proposal_kind, tx.proposal_loan_id = match.status, match.kind, match.loan_id
     tx.proposal_event_id, tx.proposal_split_id, tx.matched_by = match.event_id, match.split_id, match.matched_by
+    tx.unmatched_reason = match.unmatched_reason
 
 
 def book_unasked(session: Session, actor: audit.Who, transactions: Iterable[BankTransaction]) -> int:

@@ -48,6 +48,8 @@ MAX_TEXT = 2000
 CHUNK = 500
 
 END_TO_END, REFERENCE, IBAN_AMOUNT, MANUAL = "end_to_end_id", "reference", "iban_amount", "manual"
+# Why a transaction was left for a person although something was found (``BankTransaction.unmatched_reason``).
+COLLECTION_MATCHED = "collection_matched"
 
 
 class Movement(Protocol):
@@ -86,6 +88,7 @@ class Match:
     matched_by: str = ""
     # By end-to-end id or reference, for exactly the amount due: a fund may have it booked unasked.
     exact: bool = False
+    unmatched_reason: str = ""
 
 
 UNMATCHED = Match(TransactionStatus.UNMATCHED)
@@ -159,6 +162,23 @@ class _Candidate:
     loan_id: int
     matched_by: str
     line_amount: Decimal | None = None
+
+
+def _second_credits_of_a_collection(movements: Sequence[Movement], candidates: list[_Candidate | None]) -> set[int]:
+    """A collection is proposed for one credit of the file: the first of the collection's amount, else the first.
+    The positions of the other credits with its end-to-end id, left for a person whatever order the file has."""
+    chosen: dict[str, int] = {}
+    for position, (tx, candidate) in enumerate(zip(movements, candidates, strict=True)):
+        if candidate is None or candidate.line_amount is None:
+            continue
+        first = chosen.setdefault(end_to_end_id(tx), position)
+        if movements[first].amount != candidate.line_amount and tx.amount == candidate.line_amount:
+            chosen[end_to_end_id(tx)] = position
+    return {
+        position
+        for position, (tx, candidate) in enumerate(zip(movements, candidates, strict=True))
+        if candidate is not None and candidate.line_amount is not None and chosen[end_to_end_id(tx)] != position
+    }
 
 
 class Matcher:
@@ -353,6 +373,8 @@ class Matcher:
         candidates = [
             self._credit_candidate(tx) if tx.direction == "credit" and not tx.is_reversal else None for tx in movements
         ]
+        seconds = _second_credits_of_a_collection(movements, candidates)
+        candidates = [None if position in seconds else c for position, c in enumerate(candidates)]
         loan_ids = {c.loan_id for c in candidates if c is not None}
         unsettled = self._unsettled(loan_ids, max((tx.booking_date for tx in movements), default=date.min))
         by_hand = self._booked_by_hand(
@@ -360,9 +382,11 @@ class Matcher:
         )
         taken: set[int] = set()
         matches = []
-        for tx, candidate in zip(movements, candidates, strict=True):
+        for position, (tx, candidate) in enumerate(zip(movements, candidates, strict=True)):
             if tx.direction == "debit":
                 matches.append(self._debit(tx, taken))
+            elif position in seconds:
+                matches.append(Match(TransactionStatus.UNMATCHED, unmatched_reason=COLLECTION_MATCHED))
             elif candidate is None:
                 matches.append(UNMATCHED)
             else:

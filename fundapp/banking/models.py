@@ -146,6 +146,8 @@ class BankTransaction(Base):
     proposal_split_id: Mapped[int | None] = mapped_column(ForeignKey("claim_payer_splits.id", ondelete="SET NULL"))
     proposal_event_id: Mapped[int | None] = mapped_column(ForeignKey("loan_events.id", ondelete="SET NULL"))
     matched_by: Mapped[str] = mapped_column(String(20), default="")  # end_to_end_id | reference | iban_amount
+    # Why nothing was proposed, when matching found something but left it for a person (``matching.COLLECTION_MATCHED``).
+    unmatched_reason: Mapped[str] = mapped_column(String(40), default="", server_default="")
     booked_event_id: Mapped[int | None] = mapped_column(ForeignKey("loan_events.id", ondelete="SET NULL"))
     booked_split_id: Mapped[int | None] = mapped_column(ForeignKey("claim_payer_splits.id", ondelete="SET NULL"))
     booked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -25,10 +25,18 @@ from fundapp.banking.models import BankTransaction, BatchKind, BatchStatus, Paym
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.loans import services as loan_services
 from fundapp.loans.models import Loan, LoanEvent
+from fundapp.messages import BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT
 from fundapp.outcomes.claims import next_status
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
 
 DIRECTION = {BatchKind.DIRECT_DEBIT: "credit", BatchKind.DISBURSEMENTS: "debit", BatchKind.OUTCOME_PAYMENTS: "debit"}
+# (the statement's direction, the line's): the page translates the message through its template (fundapp.messages).
+WRONG_AMOUNT = {
+    ("credit", "credit"): BANK_AMOUNT_DIFFERS,
+    ("debit", "debit"): BANK_AMOUNT_DIFFERS,
+    ("credit", "debit"): BANK_CREDIT_FOR_DEBIT,
+    ("debit", "credit"): BANK_DEBIT_FOR_CREDIT,
+}
 
 
 def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transaction: BankTransaction) -> Any:
@@ -40,11 +48,9 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
     if batch.status == BatchStatus.CANCELLED:
         raise Conflict("This payment's batch was cancelled; book the transaction by hand if the bank paid it.")
     if transaction.direction != DIRECTION[batch.kind] or transaction.amount != line.amount:
-        raise ValidationFailed.field(
-            "amount",
-            f"The statement shows a {transaction.direction} of {transaction.amount}; "
-            f"the batch line {line.end_to_end_id} is a {DIRECTION[batch.kind]} of {line.amount}.",
-        )
+        template = WRONG_AMOUNT[(transaction.direction, DIRECTION[batch.kind])]
+        values = {"amount": transaction.amount, "line": line.end_to_end_id, "line_amount": line.amount}
+        raise ValidationFailed.field("amount", template % values)
     reference = (transaction.bank_reference or line.end_to_end_id)[:120]
     on = transaction.booking_date
     result: LoanEvent | ClaimPayerSplit

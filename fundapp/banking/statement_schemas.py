@@ -70,6 +70,13 @@ class BankTransactionSchema(ma.Schema):
     proposal = ma.fields.Nested(ProposalSchema, allow_none=True, required=True)
     booked_event_id = ma.fields.Integer(allow_none=True)
     set_aside_reason = ma.fields.String()
+    unmatched_reason = ma.fields.String(
+        metadata={
+            "enum": ["", "collection_matched"],
+            "description": "why it was left for a person: collection_matched, another credit of the statement "
+            "has the collection's end-to-end id and was matched to it",
+        }
+    )
 
 
 class TransactionListArgsSchema(ma.Schema):

@@ -208,6 +208,7 @@ def _row(statement: BankStatement, tx: Transaction, key: str, match: Match, acto
         "proposal_event_id": None if booked else match.event_id,
         "proposal_split_id": match.split_id,
         "matched_by": match.matched_by,
+        "unmatched_reason": match.unmatched_reason,
         "booked_event_id": match.event_id if booked else None,
         "booked_at": utcnow() if booked else None,
         "booked_by_id": getattr(actor, "id", None) if booked else None,

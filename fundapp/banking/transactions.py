@@ -27,9 +27,13 @@ def fund_accounts(fund_id: int) -> Any:
 
 
 def fund_statements(fund_id: int) -> Select[Any]:
+    return account_statements(fund_accounts(fund_id))
+
+
+def account_statements(accounts: Any) -> Select[Any]:
     return (
         select(BankStatement)
-        .where(BankStatement.bank_account_id.in_(fund_accounts(fund_id)))
+        .where(BankStatement.bank_account_id.in_(accounts))
         .order_by(BankStatement.imported_at.desc(), BankStatement.id.desc())
     )
 
@@ -93,6 +97,7 @@ COLUMNS = (
     "status",
     "booked_event_id",
     "set_aside_reason",
+    "unmatched_reason",
 )
 
 

@@ -14,13 +14,13 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load
 from fundapp.banking import booking
 from fundapp.banking import statements_import as importing
-from fundapp.banking.models import BankStatement, BankTransaction, TransactionStatus
+from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, TransactionStatus
 from fundapp.banking.statement_schemas import BookSchema, SetAsideSchema
 from fundapp.banking.transactions import (
     OPEN,
-    fund_of_account,
-    fund_statements,
-    fund_transactions,
+    account_statements,
+    account_transactions,
+    fund_accounts,
     statement_counts,
     transaction_items,
 )
@@ -31,6 +31,7 @@ from fundapp.labels import label
 from fundapp.listing import paginate
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.messages import N_
+from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, confirm_with_reason, done, list_args, load_form
 
 bp = Blueprint("bank_statements", __name__)
@@ -40,24 +41,32 @@ STATUS_FILTERS = {"open": OPEN, "all": (), **{s.value: (s,) for s in Transaction
 @bp.get("/funds/<int:fund_id>/bank-statements")
 @access("login", obj=(Fund, "fund_id", "view"))
 def index(fund_id: int) -> Any:
+    fund = load(get_session(), Fund, fund_id, current_scope())
+    return statements_page(fund, fund_accounts(fund.id), can(current_scope(), "edit", fund))
+
+
+def statements_page(owner: Fund | OutcomePayer, accounts: Any, can_edit: bool) -> Any:
     session = get_session()
-    fund = load(session, Fund, fund_id, current_scope())
     args = list_args("imported")
-    page = paginate(session, fund_statements(fund.id), args["page"], args["page_size"])
+    page = paginate(session, account_statements(accounts), args["page"], args["page_size"])
     return render_template(
         "banking/statements.html",
-        fund=fund,
+        **links(owner),
         page=page,
         counts=statement_counts(session, [s.id for s in page.items]),
-        can_edit=can(current_scope(), "edit", fund),
+        can_edit=can_edit,
     )
 
 
 @bp.route("/funds/<int:fund_id>/bank-statements/upload", methods=["GET", "POST"])
 @access("login", obj=(Fund, "fund_id", "edit"))
 def upload(fund_id: int) -> Any:
+    return upload_page(load(get_session(), Fund, fund_id, current_scope(), "edit"))
+
+
+def upload_page(owner: Fund | OutcomePayer) -> Any:
+    """Import a statement of one of the owner's accounts: all or nothing, a refusal says what and where."""
     session = get_session()
-    fund = load(session, Fund, fund_id, current_scope(), "edit")
     problem: importing.StatementRefused | None = None
     if request.method == "POST":
         limit = current_app.config["MAX_UPLOAD_BYTES"]
@@ -74,7 +83,9 @@ def upload(fund_id: int) -> Any:
             try:
                 if len(data) > limit:
                     raise importing.too_large(limit / (1024 * 1024))
-                statement = importing.import_statement(session, current_actor(), fund, data, upload_file.filename or "")
+                statement = importing.import_statement(
+                    session, current_actor(), owner, data, upload_file.filename or ""
+                )
             except importing.StatementRefused as exc:
                 problem = exc
             else:
@@ -89,19 +100,39 @@ def upload(fund_id: int) -> Any:
                 )
     return render_template(
         "banking/upload.html",
-        fund=fund,
+        **links(owner),
         problem=problem,
         message=problem.in_language(_) if problem else "",
-        accounts=fund_accounts_ibans(session, fund.id),
+        accounts=owner_ibans(session, owner),
     ), (422 if problem else 200)
 
 
-def fund_accounts_ibans(session: Any, fund_id: int) -> list[str]:
-    from fundapp.banking.models import BankAccount
+def owner_ibans(session: Any, owner: Fund | OutcomePayer) -> list[str]:
+    column = BankAccount.fund_id if isinstance(owner, Fund) else BankAccount.payer_id
+    return list(session.scalars(select(BankAccount.iban).where(column == owner.id).order_by(BankAccount.id)))
 
-    return list(
-        session.scalars(select(BankAccount.iban).where(BankAccount.fund_id == fund_id).order_by(BankAccount.id))
-    )
+
+def links(owner: Fund | OutcomePayer) -> dict[str, Any]:
+    """Where a fund's or a payer's bank pages lead: its own page, its statements, importing one, its transactions."""
+    is_fund = isinstance(owner, Fund)
+    endpoint = "bank_statements" if is_fund else "payer_statements"
+    argument: dict[str, Any] = {"fund_id": owner.id} if is_fund else {"payer_id": owner.id}
+    return {
+        "owner": owner,
+        "is_fund": is_fund,
+        "owner_url": url_for("funds.detail" if is_fund else "payers.detail", **argument),
+        "statements_url": url_for(f"{endpoint}.index", **argument),
+        "upload_url": url_for(f"{endpoint}.upload", **argument),
+        "transactions_url": url_for(f"{endpoint}.transactions", **argument),
+    }
+
+
+def owner_of(session: Any, account: BankAccount) -> Fund | OutcomePayer:
+    """The fund or payer whose account it is: statements are only ever imported for their own accounts."""
+    owner = session.get(Fund, account.fund_id) if account.fund_id else session.get(OutcomePayer, account.payer_id)
+    if owner is None:
+        raise LookupError(f"bank account {account.id} has no fund or payer")
+    return owner
 
 
 @bp.get("/bank-statements/<int:statement_id>")
@@ -109,18 +140,14 @@ def fund_accounts_ibans(session: Any, fund_id: int) -> list[str]:
 def detail(statement_id: int) -> Any:
     session = get_session()
     statement = load(session, BankStatement, statement_id, current_scope())
-    fund = session.get(Fund, fund_of_account(statement.account))
     args = list_args("date")
     page = paginate(
-        session,
-        fund_transactions(fund_of_account(statement.account), None, statement.id),
-        args["page"],
-        args["page_size"],
+        session, account_transactions([statement.bank_account_id], None, statement.id), args["page"], args["page_size"]
     )
     return render_template(
         "banking/statement.html",
+        **links(owner_of(session, statement.account)),
         statement=statement,
-        fund=fund,
         figures=importing.summary(session, statement),
         page=page,
         items=transaction_items(session, page.items),
@@ -140,21 +167,26 @@ def _warning_text(warning: dict[str, Any]) -> str:
 @bp.get("/funds/<int:fund_id>/bank-transactions")
 @access("login", obj=(Fund, "fund_id", "view"))
 def transactions(fund_id: int) -> Any:
+    fund = load(get_session(), Fund, fund_id, current_scope())
+    return transactions_page(fund, fund_accounts(fund.id), can(current_scope(), "edit", fund))
+
+
+def transactions_page(owner: Fund | OutcomePayer, accounts: Any, can_edit: bool) -> Any:
     session = get_session()
-    fund = load(session, Fund, fund_id, current_scope())
     status = request.args.get("status") or "open"
     status = status if status in STATUS_FILTERS else "open"
     args = list_args("date")
-    page = paginate(session, fund_transactions(fund.id, STATUS_FILTERS[status], None), args["page"], args["page_size"])
+    query = account_transactions(accounts, STATUS_FILTERS[status], None)
+    page = paginate(session, query, args["page"], args["page_size"])
     return render_template(
         "banking/transactions.html",
-        fund=fund,
+        **links(owner),
         page=page,
         items=transaction_items(session, page.items),
         status=status,
         statuses=list(STATUS_FILTERS),
         status_label=status_label,
-        can_edit=can(current_scope(), "edit", fund),
+        can_edit=can_edit,
     )
 
 
@@ -192,7 +224,7 @@ def book(transaction_id: int) -> Any:
     reversing the repayment on the loan's page, so it asks for no confirmation."""
     session = get_session()
     tx = load(session, BankTransaction, transaction_id, current_scope(), "edit")
-    back = _next(url_for("bank_statements.transactions", fund_id=fund_of_account(tx.account)))
+    back = _next(links(owner_of(session, tx.account))["transactions_url"])
     errors: dict[str, list[str]] = {}
     values: Any = {"loan_id": tx.proposal_loan_id or ""}
     if request.method == "POST":
@@ -214,7 +246,7 @@ def book(transaction_id: int) -> Any:
         "banking/book.html",
         tx=tx,
         item=transaction_items(session, [tx])[0],
-        loans=_loan_choices(session, fund_of_account(tx.account)) if tx.direction == "credit" else [],
+        loans=_loan_choices(session, tx.account.fund_id) if tx.direction == "credit" and tx.account.fund_id else [],
         values=values,
         errors=errors,
         back=back,
@@ -232,7 +264,7 @@ def set_aside(transaction_id: int) -> Any:
         SetAsideSchema(),
         lambda reason: booking.set_aside(session, current_actor(), tx, reason),
         _("Transaction set aside."),
-        _next(url_for("bank_statements.transactions", fund_id=fund_of_account(tx.account))),
+        _next(links(owner_of(session, tx.account))["transactions_url"]),
         _("Reason"),
         title=_("Set a bank transaction aside"),
         button=_("Set aside"),

@@ -158,6 +158,35 @@ def test_a_second_credit_with_a_settled_collections_id_is_left_for_a_person(db_s
     assert repayments(db_session, loan) == 1
 
 
+@pytest.mark.parametrize("amounts", [("line", "line"), ("line", "other"), ("other", "line")])
+@pytest.mark.parametrize("auto_book", [False, True])
+def test_two_credits_of_one_collection_in_one_statement_propose_it_once_and_leave_the_other_for_a_person(
+    db_session, world, collecting, amounts, auto_book
+):
+    loan, line = collecting
+    world.fund_a.auto_book_exact_matches = auto_book
+    amount = {"line": str(line.amount), "other": str(line.amount - 5)}
+    first, second = (
+        Entry(amount[kind], booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference=f"ING-{n}")
+        for n, kind in enumerate(amounts, start=1)
+    )
+    rows = statement(db_session, world.fund_a, first, second)
+    proposed = S.BOOKED if auto_book else S.PROPOSED
+    (chosen,) = [tx for tx in rows if tx.status == proposed]
+    (other,) = [tx for tx in rows if tx is not chosen]
+    assert chosen.amount == line.amount and chosen.proposal_kind == ProposalKind.REPAYMENT
+    assert chosen.unmatched_reason == ""
+    assert (other.status, other.proposal_kind, other.unmatched_reason) == (S.UNMATCHED, None, "collection_matched")
+
+    if not auto_book:
+        booking.book(db_session, ACTOR, chosen)
+    with pytest.raises(ValidationFailed), db_session.begin_nested():
+        booking.book(db_session, ACTOR, other)
+    db_session.refresh(other)
+    assert other.status == S.UNMATCHED and line.settled_transaction_id == chosen.id
+    assert repayments(db_session, loan) == 1
+
+
 @pytest.fixture()
 def paying_out(db_session, world):
     """Fund A pays an approved loan out by credit transfer."""
@@ -210,6 +239,28 @@ def test_a_debit_of_another_amount_is_not_taken_for_the_disbursement_and_cannot_
         booking.book(db_session, ACTOR, tx)
     db_session.refresh(tx)
     assert (tx.status, loan.status, line.settled_transaction_id) == (S.UNMATCHED, LoanStatus.APPROVED, None)
+
+
+def test_a_line_settled_with_another_amount_is_refused_in_the_readers_language(app, db_session, world, paying_out):
+    from flask_babel import force_locale
+
+    from fundapp.banking.settlement import settle_line
+    from fundapp.i18n import translate
+
+    _loan, line = paying_out
+    wrong = Entry(str(line.amount - 1), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id)
+    (tx,) = statement(db_session, world.fund_a, wrong)
+    with pytest.raises(ValidationFailed) as refused, db_session.begin_nested():
+        settle_line(db_session, ACTOR, line, tx)
+    message = refused.value.message
+    assert message == (
+        f"The statement shows {line.amount - 1}; the batch line {line.end_to_end_id} is for {line.amount}."
+    )
+    assert refused.value.details == [{"field": "amount", "message": message}]
+    with app.test_request_context("/"), force_locale("nl"):
+        assert translate(message) == (
+            f"Het afschrift toont {line.amount - 1}; de batchregel {line.end_to_end_id} is voor {line.amount}."
+        )
 
 
 @pytest.fixture()
@@ -292,3 +343,13 @@ def test_a_payer_officer_imports_the_statement_and_books_the_outcome_payment_thr
     assert client.post(f"/api/v1/bank-transactions/{item['id']}/book", headers=officer).status_code == 201
     db_session.expire_all()
     assert claim.status == ClaimStatus.PAID and line.settled_transaction_id == item["id"]
+
+
+def test_the_statement_page_says_why_the_second_credit_of_a_collection_was_not_proposed(
+    db_session, world, login_as, collecting
+):
+    _loan, line = collecting
+    twice = [collected(line, bank_reference=f"ING-{n}") for n in (1, 2)]
+    first, _second = statement(db_session, world.fund_a, *twice)
+    text = login_as(world.user("manager_a")).get(f"/bank-statements/{first.statement_id}").get_data(as_text=True)
+    assert "niet voorgesteld: een andere bijschrijving op dit afschrift met hetzelfde end-to-end-id" in text

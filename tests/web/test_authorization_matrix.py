@@ -256,6 +256,9 @@ ACCESS: dict[str, frozenset[str]] = {
     # a payer's statements are its officers' (the outcome payments they sent), as its batches are
     "api_bank_statements.import_payer_statement": OFFICER_A,
     "api_bank_statements.list_payer_transactions": OFFICER_A,
+    "payer_statements.index": OFFICER_A,
+    "payer_statements.upload": OFFICER_A,
+    "payer_statements.transactions": OFFICER_A,
     # payment batches and the journal: a fund's for its managers, a payer's outcome payments for its officers only
     "api_batches.list_fund_batches": FUND_A,
     "api_batches.list_payer_batches": OFFICER_A,

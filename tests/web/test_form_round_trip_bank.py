@@ -48,6 +48,21 @@ def _with_account(session, world):
     return SimpleNamespace(file=camt([Entry("99.50", remittance="Gift ü")]))
 
 
+def _with_payer_account(session, world):
+    from tests.batch_factories import payer_account
+
+    account = payer_account(session, world.payer_a)
+    return SimpleNamespace(file=camt([Entry("80.00", direction="debit", remittance="Kosten ü")], account=account.iban))
+
+
+def _with_payers_debit(session, world):
+    context = _with_payer_account(session, world)
+    statement = import_file(session, world.payer_a, context.file)
+    return SimpleNamespace(
+        tx=session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    )
+
+
 def _with_unmatched_credit(session, world):
     fund_account(session, world.fund_a)
     statement = import_file(session, world.fund_a, camt([Entry("120.00", remittance="Betaling zonder kenmerk")]))
@@ -106,6 +121,31 @@ CASES = [
         },
         lambda ctx: {"file_name": "afschrift maart – één.xml", "format": "camt.053", "new": 1},
         setup=_with_account,
+    ),
+    FormCase(
+        "payer's bank statement import",
+        "officer_a",
+        lambda ctx: f"/payers/{ctx.world.payer_a.id}/bank-statements/upload",
+        lambda ctx: {"file": (BytesIO(ctx.file), "afschrift gemeente – één.xml")},
+        lambda s, ctx: {
+            "file_name": (row := s.scalar(select(BankStatement).order_by(BankStatement.id.desc()))).file_name,
+            "account": row.account.payer_id,
+            "new": row.new_transactions,
+        },
+        lambda ctx: {"file_name": "afschrift gemeente – één.xml", "account": ctx.world.payer_a.id, "new": 1},
+        setup=_with_payer_account,
+    ),
+    FormCase(
+        "set the payer's bank transaction aside",
+        "officer_a",
+        lambda ctx: f"/bank-transactions/{ctx.tx.id}/set-aside",
+        lambda ctx: {"reason": REASON},
+        lambda s, ctx: {
+            "status": (tx := s.get(BankTransaction, ctx.tx.id)).status,
+            "reason": tx.set_aside_reason,
+        },
+        lambda ctx: {"status": TransactionStatus.SET_ASIDE, "reason": REASON},
+        setup=_with_payers_debit,
     ),
     FormCase(
         "book a bank transaction on a loan",

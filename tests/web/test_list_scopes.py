@@ -277,6 +277,8 @@ LINKS = {
     "submission": re.compile(r"/kpi-submissions/(\d+)"),
     "token": re.compile(r"/account/tokens/(\d+)"),
     "batch": re.compile(r"/payment-batches/(\d+)"),
+    "statement": re.compile(r"/bank-statements/(\d+)"),
+    "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -306,8 +308,10 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "outcomes.rate_cards": ("/rate-cards", "rate_card", None),
     "auth.tokens": ("/account/tokens", "token", None),
     "reports.index": ("/reports/", None, None),
-    "bank_statements.index": ("/funds/{fund_a}/bank-statements", None, None),
+    "bank_statements.index": ("/funds/{fund_a}/bank-statements", "statement", A),
     "bank_statements.transactions": ("/funds/{fund_a}/bank-transactions?status=all", None, None),
+    "payer_statements.index": ("/payers/{payer_a}/bank-statements", "statement", frozenset({"PA"})),
+    "payer_statements.transactions": ("/payers/{payer_a}/bank-transactions?status=all", None, None),
     "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
     "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
 }

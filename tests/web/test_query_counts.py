@@ -202,3 +202,42 @@ def test_a_statement_page_issues_the_same_number_of_queries_for_three_transactio
         db_session.flush()
         counts.append(_queries(app, client, f"/bank-statements/{statement.id}?page_size=100"))
     assert counts[0] == counts[1]
+
+
+def _grow_payer_bank(db_session, world, account, start: int, n: int) -> None:
+    """n statements more of payer A's account, each with debits nothing matches, one of them set aside."""
+    from fundapp.banking import booking
+    from fundapp.banking.models import BankTransaction
+    from tests.bank_factories import Entry, camt, import_file
+
+    for i in range(start, start + n):
+        entries = [Entry(f"{i}.{cents:02d}", direction="debit", remittance=f"Kosten {i}") for cents in range(3)]
+        statement = import_file(db_session, world.payer_a, camt(entries, account=account.iban, opening="5000.00"))
+        first = db_session.scalar(
+            select(BankTransaction).where(BankTransaction.statement_id == statement.id).order_by(BankTransaction.id)
+        )
+        booking.set_aside(db_session, ACTOR, first, "Bankkosten")
+    db_session.flush()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/payers/{payer}/bank-statements?page_size=100",
+        "/payers/{payer}/bank-transactions?status=all&page_size=100",
+        "/payers/{payer}",
+    ],
+)
+def test_a_payers_bank_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
+    app, client, world, db_session, login_as, url
+):
+    from tests.batch_factories import payer_account
+
+    account = payer_account(db_session, world.payer_a)
+    login_as(world.user("officer_a"))
+    path = url.format(payer=world.payer_a.id)
+    _grow_payer_bank(db_session, world, account, 1, 2)
+    few = _queries(app, client, path)
+    _grow_payer_bank(db_session, world, account, 3, 12)
+    many = _queries(app, client, path)
+    assert many == few, f"{path}: {few} queries with few rows, {many} with many"

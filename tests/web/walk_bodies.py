@@ -189,6 +189,7 @@ PAGE_BODIES: dict[str, Body] = {
     "bank_accounts.add_payer_account": _const(ACCOUNT),
     "bank_accounts.new_mandate": _const(MANDATE),
     "bank_statements.upload": _statement,
+    "payer_statements.upload": _payer_statement,
     "bank_statements.book": _book(False),
     "bank_statements.set_aside": REASON_BODY,
     "batches.new_direct_debit": _const({"collection_date": TODAY}),
