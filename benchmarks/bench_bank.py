@@ -5,8 +5,8 @@
 A fund of L loans (default 2,000; one per investee, twelve installments of 1,000.00 of
 which the first has fallen due), a direct-debit batch collecting one installment of each,
 and a camt.053 statement of N transactions (default 10,000) on the fund's account: a
-quarter collections found by their end-to-end id, half transfers naming a loan's
-reference, a tenth from an investee's own account for the amount due, the rest nothing
+fifth the collections of each loan found by their end-to-end id, a little more than half
+transfers naming a loan's reference, a tenth from an investee's own account for the amount due, the rest nothing
 fundapp knows. Prints the import (read, check, store, match; one transaction, SQLite
 file) beside the bare parse of the same file, and what the transactions became.
 """
@@ -142,8 +142,12 @@ def statement(count: int, loans: int) -> bytes:
         loan = number % loans + 1
         kind = number % 20
         amount, e2e, iban, text = Decimal("1000.00"), "NOTPROVIDED", investee_iban(loan), "Betaling"
-        if kind < 5:
-            e2e, text = f"{reference(loan)}-01", "Termijn 1"
+        # Each loan's one collection comes back once (a second credit for it is left for a person);
+        # collections beyond the number of loans are transfers naming a reference instead.
+        slot = number // 20 * 5 + kind
+        if kind < 5 and slot < loans:
+            loan = slot + 1
+            e2e, text, iban = f"{reference(loan)}-01", "Termijn 1", investee_iban(loan)
         elif kind < 15:
             amount, text = Decimal(number % 997 + 1) + Decimal("0.25"), f"Aflossing lening {reference(loan)} termijn 1"
         elif kind >= 17:
