@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Protocol
@@ -155,6 +155,12 @@ class _Line:
     amount: Decimal
     # Its money was booked from a statement already: another transaction with its id is not it again.
     settled: bool
+    # A credit of an earlier statement is proposed for it: a second credit is for a person to look at.
+    proposed: bool = False
+
+    @property
+    def collection_taken(self) -> bool:
+        return self.kind == BatchKind.DIRECT_DEBIT and (self.settled or self.proposed)
 
 
 @dataclass(frozen=True)
@@ -228,6 +234,18 @@ class Matcher:
             )
             for e2e, line_id, kind, loan_id, split_id, amount, settled_by in rows:
                 found[e2e] = _Line(line_id, kind, loan_id, split_id, amount, settled_by is not None)
+            proposed = self.session.scalars(
+                select(BankTransaction.end_to_end_id).where(
+                    BankTransaction.bank_account_id == self.account_id,
+                    BankTransaction.direction == "credit",
+                    BankTransaction.status == TransactionStatus.PROPOSED,
+                    BankTransaction.matched_by == END_TO_END,
+                    BankTransaction.end_to_end_id.in_(chunk),
+                )
+            )
+            for e2e in proposed:
+                if e2e in found:
+                    found[e2e] = replace(found[e2e], proposed=True)
         return found
 
     def _booked_collections(self, end_to_end_ids: set[str]) -> dict[str, tuple[int, int, Decimal]]:
@@ -333,8 +351,8 @@ class Matcher:
 
     def _credit_candidate(self, tx: Movement) -> _Candidate | None:
         line = self.lines.get(end_to_end_id(tx))
-        if line is not None and line.kind == BatchKind.DIRECT_DEBIT and line.settled:
-            return None  # that collection is booked: a second credit with its id is for a person to look at
+        if line is not None and line.collection_taken:
+            return None  # that collection is booked or proposed: a second credit with its id is for a person
         if line is not None and line.kind == BatchKind.DIRECT_DEBIT and line.loan_id is not None:
             return _Candidate(line.loan_id, END_TO_END, line.amount)
         loans = self.references_in(f"{tx.remittance or ''}|{tx.creditor_reference or ''}")
@@ -373,7 +391,14 @@ class Matcher:
         candidates = [
             self._credit_candidate(tx) if tx.direction == "credit" and not tx.is_reversal else None for tx in movements
         ]
-        seconds = _second_credits_of_a_collection(movements, candidates)
+        seconds = _second_credits_of_a_collection(movements, candidates) | {
+            position
+            for position, tx in enumerate(movements)
+            if tx.direction == "credit"
+            and not tx.is_reversal
+            and (line := self.lines.get(end_to_end_id(tx))) is not None
+            and line.collection_taken
+        }
         candidates = [None if position in seconds else c for position, c in enumerate(candidates)]
         loan_ids = {c.loan_id for c in candidates if c is not None}
         unsettled = self._unsettled(loan_ids, max((tx.booking_date for tx in movements), default=date.min))

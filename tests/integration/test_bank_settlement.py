@@ -187,6 +187,31 @@ def test_two_credits_of_one_collection_in_one_statement_propose_it_once_and_leav
     assert repayments(db_session, loan) == 1
 
 
+@pytest.mark.parametrize("first_booked", [False, True])
+def test_a_second_credit_of_one_collection_in_a_later_statement_is_left_for_a_person(
+    db_session, world, collecting, first_booked
+):
+    loan, line = collecting
+    (first,) = statement(
+        db_session,
+        world.fund_a,
+        Entry(str(line.amount), booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference="ING-1"),
+    )
+    assert first.status == S.PROPOSED
+    if first_booked:
+        booking.book(db_session, ACTOR, first)
+    (second,) = statement(
+        db_session,
+        world.fund_a,
+        Entry(str(line.amount), booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference="ING-2"),
+    )
+    assert (second.status, second.proposal_kind, second.unmatched_reason) == (S.UNMATCHED, None, "collection_matched")
+    if not first_booked:
+        booking.book(db_session, ACTOR, first)
+    assert line.settled_transaction_id == first.id
+    assert repayments(db_session, loan) == 1
+
+
 @pytest.fixture()
 def paying_out(db_session, world):
     """Fund A pays an approved loan out by credit transfer."""
