@@ -174,7 +174,7 @@ def _entry(number: int, entry: Entry, iban: str) -> str:
         f"<CdtDbtInd>{'CRDT' if entry.credit else 'DBIT'}</CdtDbtInd><Sts>BOOK</Sts>"
         f"<BookgDt><Dt>{entry.booked.isoformat()}</Dt></BookgDt><ValDt><Dt>{entry.booked.isoformat()}</Dt></ValDt>"
         f"<AcctSvcrRef>DEMO-{entry.booked:%y%m%d}-{number:04d}</AcctSvcrRef>"
-        f"<NtryDtls><TxDtls><Refs><EndToEndId>NOTPROVIDED</EndToEndId></Refs><RltdPties>"
+        "<NtryDtls><TxDtls><RltdPties>"
         f"<Dbtr>{debtor}</Dbtr><DbtrAcct>{debtor_account}</DbtrAcct>"
         f"<Cdtr>{creditor}</Cdtr><CdtrAcct>{creditor_account}</CdtrAcct></RltdPties>"
         f"<RmtInf><Ustrd>{escape(entry.remittance)}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n"
