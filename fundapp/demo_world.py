@@ -345,4 +345,6 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
 
 
 def build(session: Session, **world: Any) -> str:
-    return "".join(part(session, **world) for part in (demo_loans, demo_impact, demo_outcomes))
+    from fundapp.demo_bank import demo_bank
+
+    return "".join(part(session, **world) for part in (demo_loans, demo_impact, demo_outcomes, demo_bank))

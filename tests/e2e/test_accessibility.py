@@ -136,7 +136,10 @@ class Crawl:
             if landed != pattern and landed in self.seen:  # redirected to a page checked already
                 continue
             self.check(pattern)
-            links = self.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href.split('#')[0])")
+            # A link marked download (a batch's SEPA file) gives a file, not a page, and may mark it downloaded.
+            links = self.page.eval_on_selector_all(
+                "a[href]:not([download])", "links => links.map(a => a.href.split('#')[0])"
+            )
             self.send_invalid_forms(pattern, url)
             for link in links:
                 self.add(link)
