@@ -25,7 +25,7 @@ from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.banking import batch_queries, sepa
+from fundapp.banking import batch_queries, sepa, target2
 from fundapp.banking.errors import BankingError
 from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, Mandate, PaymentBatch, PaymentLine
 from fundapp.db import utcnow
@@ -161,7 +161,7 @@ def create_direct_debit_batch(
         fund_id=fund.id,
         bank_account_id=account.id,
         message_id=_message_id(),
-        execution_date=collection_date,
+        execution_date=target2.next_business_day(collection_date),
         created_at=utcnow().replace(microsecond=0),
     )
     built = _build(lambda: sepa.build_direct_debit(_direct_debit(fund, account, creditor_id, batch, lines)))
@@ -238,7 +238,7 @@ def _transfers(
     ids = _free_ids(session, [item.end_to_end_base for item in payable])
     batch.bank_account_id = account.id
     batch.message_id = _message_id()
-    batch.execution_date = execution_date
+    batch.execution_date = target2.next_business_day(execution_date)
     batch.created_at = utcnow().replace(microsecond=0)
     rows = [
         {

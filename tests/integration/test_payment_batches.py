@@ -238,3 +238,13 @@ def test_the_group_header_counts_every_installment_collected_from_many_loans(db_
     document = etree.fromstring(batches.payment_file(db_session, batch).xml)
     assert document.findtext(".//p:GrpHdr/p:NbOfTxs", namespaces=NS) == str(len(batch.lines))
     assert db_session.scalar(select(PaymentLine.id).where(PaymentLine.batch_id == batch.id)) is not None
+
+
+def test_a_collection_date_on_a_day_target2_is_closed_moves_to_the_next_business_day(db_session, fund_with_mandates):
+    fund = fund_with_mandates[0]
+    saturday = TODAY + timedelta(days=(5 - TODAY.weekday()) % 7 or 7)
+    batch = batches.create_direct_debit_batch(db_session, ACTOR, fund, saturday)
+    monday = saturday + timedelta(days=2)
+    assert batch.execution_date == monday
+    document = sepa.validate(batches.payment_file(db_session, batch).xml, sepa.DIRECT_DEBIT_SCHEMA)
+    assert {d.text for d in document.iterfind(".//p:ReqdColltnDt", NS)} == {monday.isoformat()}
