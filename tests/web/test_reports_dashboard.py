@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from fundapp.outcomes.models import OutcomeContract
 from tests.factories import ACTOR, PASSWORD, make_investee, make_loan, make_plan, make_submission
@@ -80,14 +80,23 @@ def test_a_payer_officer_sees_claims_awaiting_approval_beside_the_budget_left(ap
 
 def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcome_payments(app, rw, rsession):
     from fundapp.investees.models import Investee
+    from fundapp.loans.models import LoanInstallment
 
-    make_loan(
-        rsession, rsession.get(Investee, rw.rotterdam_id), disbursement_date=date(2026, 6, 1), number_of_installments=12
+    # Disbursed on the first of the month five months back, so some installments are due and some to come, any day.
+    today = date.today()
+    start = (today.replace(day=1) - timedelta(days=140)).replace(day=1)
+    loan = make_loan(
+        rsession, rsession.get(Investee, rw.rotterdam_id), disbursement_date=start, number_of_installments=12
     )
     rsession.flush()
+    next_due = rsession.scalar(
+        select(func.min(LoanInstallment.due_date)).where(
+            LoanInstallment.loan_id == loan.id, LoanInstallment.due_date >= today
+        )
+    )
     html = _home(app, rw.user("member_a"))
     assert "Impact report 2026-Q3</a>: overdue" in html
-    assert "Next installment of loan" in html and "1 December 2026" in html
+    assert "Next installment of loan" in html and f"{next_due.day} {next_due:%B %Y}" in html
     assert "Targets and actuals · 2026-Q2" in html and "100 %" in html  # 12 of 12 people
     assert "RF-REPORT" not in html or "Werk" in html
     assert "€1,000.00" in html and "paid" in html
