@@ -9,11 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from fundapp.banking.models import BatchKind, LedgerAccount, PaymentBatch
+from fundapp.banking.target2 import next_business_day
 from tests.batch_factories import collecting_fund, investee_account, mandate, payer_account
 from tests.factories import make_investee, make_loan
 from tests.web.round_trip import FormCase, assert_round_trip
 
 DAY = date.today() + timedelta(days=3)
+# What is stored: the typed day, or the next TARGET2 business day when the banks are closed on it.
+STORED = next_business_day(DAY)
 
 
 def _collecting(session, world):
@@ -90,7 +93,7 @@ CASES = [
         lambda ctx: f"/funds/{ctx.world.fund_a.id}/direct-debit-batches/new?collection_date={DAY.isoformat()}",
         lambda ctx: {"collection_date": DAY.isoformat()},
         lambda s, ctx: _batch(s, PaymentBatch.fund_id, ctx.world.fund_a.id),
-        lambda ctx: {"kind": BatchKind.DIRECT_DEBIT, "execution_date": DAY, "transactions": True},
+        lambda ctx: {"kind": BatchKind.DIRECT_DEBIT, "execution_date": STORED, "transactions": True},
         setup=_collecting,
     ),
     FormCase(
@@ -99,7 +102,7 @@ CASES = [
         lambda ctx: f"/funds/{ctx.world.fund_a.id}/credit-transfer-batches/new?execution_date={DAY.isoformat()}",
         lambda ctx: {"execution_date": DAY.isoformat()},
         lambda s, ctx: _batch(s, PaymentBatch.fund_id, ctx.world.fund_a.id),
-        lambda ctx: {"kind": BatchKind.DISBURSEMENTS, "execution_date": DAY, "transactions": True},
+        lambda ctx: {"kind": BatchKind.DISBURSEMENTS, "execution_date": STORED, "transactions": True},
         setup=_disbursing,
     ),
     FormCase(
@@ -108,7 +111,7 @@ CASES = [
         lambda ctx: f"/payers/{ctx.world.payer_a.id}/credit-transfer-batches/new?execution_date={DAY.isoformat()}",
         lambda ctx: {"execution_date": DAY.isoformat()},
         lambda s, ctx: _batch(s, PaymentBatch.payer_id, ctx.world.payer_a.id),
-        lambda ctx: {"kind": BatchKind.OUTCOME_PAYMENTS, "execution_date": DAY, "transactions": True},
+        lambda ctx: {"kind": BatchKind.OUTCOME_PAYMENTS, "execution_date": STORED, "transactions": True},
         setup=_paying,
     ),
     FormCase(
