@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import flag_modified
 
 from fundapp import audit
 from fundapp.banking.models import BankTransaction, BatchKind, BatchStatus, PaymentBatch, PaymentLine
@@ -26,8 +25,9 @@ from fundapp.errors import Conflict, ValidationFailed
 from fundapp.loans import services as loan_services
 from fundapp.loans.models import Loan, LoanEvent
 from fundapp.messages import BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT
+from fundapp.outcomes import payments
 from fundapp.outcomes.claims import next_status
-from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
+from fundapp.outcomes.models import Claim, ClaimPayerSplit
 
 DIRECTION = {BatchKind.DIRECT_DEBIT: "credit", BatchKind.DISBURSEMENTS: "debit", BatchKind.OUTCOME_PAYMENTS: "debit"}
 # (the statement's direction, the line's): the page translates the message through its template (fundapp.messages).
@@ -75,33 +75,11 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
 def pay_part(
     session: Session, actor: audit.Who, split: ClaimPayerSplit, paid_on: date, reference: str
 ) -> ClaimPayerSplit:
-    """One payer's part of a claim paid; the claim is paid once every part with something to pay is."""
+    """One payer's part of a claim paid, as the payer's statement shows; the claim is paid once every part is."""
     claim = session.get(Claim, split.claim_id)
     assert claim is not None
-    before = claim.status
     next_status(claim.status, "pay")
     if split.paid_on is not None:
         raise Conflict("This payer's part of the claim has already been recorded as paid.")
-    split.paid_on, split.payment_reference = paid_on, reference
-    # Every part touches the claim, so its version guards two parts recorded at the same moment.
-    flag_modified(claim, "payment_reference")
-    if all(part.paid_on is not None or part.amount == 0 for part in claim.splits):
-        paid = [part for part in claim.splits if part.paid_on is not None]
-        claim.status = ClaimStatus.PAID
-        claim.paid_on = max(part.paid_on for part in paid if part.paid_on is not None)
-        claim.payment_reference = "; ".join(part.payment_reference for part in paid)[:120]
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "claim.paid",
-        claim,
-        {
-            "status": [before, claim.status],
-            "payers": [None, [split.payer_id]],
-            "paid_on": [None, paid_on],
-            "reference": [None, reference],
-            "amount": [None, split.amount],
-        },
-    )
+    payments.pay_parts(session, actor, claim, [split], paid_on, reference)
     return split

@@ -33,7 +33,6 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
     Each part is recorded once: recording it again, or paying a paid claim, is a 409. Every part touches
     the claim, so its version guards two officers recording at the same moment (one of them is told 409).
     """
-    before = claim.status
     next_status(claim.status, "pay")
     officer_payer(claim, scope)
     if paid_on > date.today():
@@ -41,6 +40,15 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
     parts = [split for split in own_splits(claim, scope) if split.paid_on is None]
     if not parts:
         raise Conflict("Your part of this claim has already been recorded as paid.")
+    return pay_parts(session, actor, claim, parts, paid_on, reference)
+
+
+def pay_parts(
+    session: Session, actor: audit.Who, claim: Claim, parts: list[ClaimPayerSplit], paid_on: date, reference: str
+) -> Claim:
+    """Records the parts as paid (by an officer, or by the bank statement that shows the money leave)."""
+    before = claim.status
+    next_status(claim.status, "pay")
     for split in parts:
         split.paid_on, split.payment_reference = paid_on, reference
     flag_modified(claim, "payment_reference")
