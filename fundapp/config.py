@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     "SQL_ECHO": False,
     "FILES_DIR": "",  # uploaded files, by content; empty: instance/files
+    "SMTP_URL": "",  # smtp://user:pass@host:587 or smtps://…; empty: mails go to OUTBOX_DIR as .eml files
+    "MAIL_FROM": "fundapp <noreply@fundapp.localhost>",
+    "OUTBOX_DIR": "",  # empty: instance/outbox
 }
 
 _INT_KEYS = {

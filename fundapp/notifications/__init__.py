@@ -1,0 +1,1 @@
+"""Notifications: events → recipients, e-mail, inbox, preferences."""
