@@ -38,10 +38,10 @@ def build_message(mail: Mail, sender: str) -> EmailMessage:
     message["Subject"] = mail.subject
     message["Date"] = format_datetime(datetime.now(UTC))
     message["Message-ID"] = make_msgid(domain=_domain(sender))
-    message["Content-Language"] = mail.language
     message.set_content(mail.text)
     if mail.html is not None:
         message.add_alternative(mail.html, subtype="html")
+    message["Content-Language"] = mail.language  # after the body: setting content clears Content-* headers
     return message
 
 

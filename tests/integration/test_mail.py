@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import email
-from email import policy
-
 import socket
+from email import policy
 
 import pytest
 from aiosmtpd.controller import Controller
