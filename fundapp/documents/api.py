@@ -69,8 +69,9 @@ def attach_document(upload: dict[str, Any], kind: str, object_id: int) -> Any:
     session = get_session()
     obj = services.load_target(session, current_scope(), kind, object_id, "attach")
     file = upload["file"]
-    data = file.read(current_app.config["MAX_DOCUMENT_BYTES"] + 1)
-    return services.attach(session, current_actor(), obj, data, file.filename or "", upload["kind"])
+    limit = current_app.config["MAX_DOCUMENT_BYTES"]
+    data = file.read(limit + 1)
+    return services.attach(session, current_actor(), obj, data, file.filename or "", upload["kind"], files(), limit)
 
 
 @blp.route("/documents/<int:document_id>/content", methods=["GET"])

@@ -20,7 +20,7 @@ from fundapp.auth.policy import Scope, can, load
 from fundapp.db import utcnow
 from fundapp.documents.intake import Refused, examine
 from fundapp.documents.models import KINDS, Document
-from fundapp.documents.storage import files
+from fundapp.documents.storage import FileStore
 from fundapp.errors import Conflict, NotFound, ValidationFailed
 from fundapp.impact.models import Submission
 from fundapp.investees.models import Investee
@@ -100,14 +100,14 @@ def documents_of(session: Session, obj: Any) -> list[Document]:
     )
 
 
-def attach(session: Session, actor: audit.Who, obj: Any, data: bytes, name: str, kind: str) -> Document:
+def attach(
+    session: Session, actor: audit.Who, obj: Any, data: bytes, name: str, kind: str, store: FileStore, max_bytes: int
+) -> Document:
     """Keep the file if its bytes are an accepted type that agrees with its name; otherwise refuse, storing nothing."""
-    from flask import current_app
-
     if kind not in KINDS:
         raise ValidationFailed.field("kind", f"Must be one of: {', '.join(KINDS)}.")
     try:
-        verdict = examine(data, name, current_app.config["MAX_DOCUMENT_BYTES"])
+        verdict = examine(data, name, max_bytes)
     except Refused as exc:
         raise ValidationFailed.field("file", str(exc)) from exc
     attached_to = KIND_OF_MODEL[type(obj)]
@@ -123,7 +123,7 @@ def attach(session: Session, actor: audit.Who, obj: Any, data: bytes, name: str,
         kind=kind,
         content_type=verdict.content_type,
         size=len(data),
-        sha256=files().put(data),
+        sha256=store.put(data),
         version=(previous or 0) + 1,
         uploaded_at=utcnow(),
         uploaded_by_id=getattr(actor, "id", None),
