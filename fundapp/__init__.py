@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
     from fundapp.documents import api as documents_api
+    from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
@@ -128,5 +129,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         payer_statements_views,
         batch_views,
         journal_views,
+        documents_views,
     ):
         app.register_blueprint(module.bp)
