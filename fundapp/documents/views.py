@@ -42,20 +42,25 @@ def title_and_back(kind: str, obj: Any) -> tuple[str, str]:
     return _("KPI report %(period)s", period=obj.period), url_for("impact.submission", submission_id=obj.id)
 
 
-@bp.route("/" + KIND_PATH, methods=["GET", "POST"])
+@bp.get("/" + KIND_PATH)
 @access("login")
 def object_documents(kind: str, object_id: int) -> Any:
+    obj = services.load_target(get_session(), current_scope(), kind, object_id)
+    return _page(kind, obj)
+
+
+@bp.post("/" + KIND_PATH)
+@access("login")
+def attach(kind: str, object_id: int) -> Any:
     session = get_session()
-    scope = current_scope()
-    obj = services.load_target(session, scope, kind, object_id)
-    may_attach = can(scope, services.TARGETS[kind].attach, obj)
-    problem = ""
-    if request.method == "POST":
-        services.load_target(session, scope, kind, object_id, "attach")
-        try:
-            return _attach(session, kind, obj)
-        except AppError as exc:
-            problem = exc.details[0]["message"] if exc.details else exc.message
+    obj = services.load_target(session, current_scope(), kind, object_id, "attach")
+    try:
+        return _attach(session, kind, obj)
+    except AppError as exc:
+        return _page(kind, obj, exc.details[0]["message"] if exc.details else exc.message)
+
+
+def _page(kind: str, obj: Any, problem: str = "") -> Any:
     title, back = title_and_back(kind, obj)
     return render_template(
         "documents/list.html",
@@ -63,10 +68,10 @@ def object_documents(kind: str, object_id: int) -> Any:
         obj=obj,
         title=title,
         back=back,
-        documents=services.documents_of(session, obj),
+        documents=services.documents_of(get_session(), obj),
         kinds=[(k, _(services.KIND_LABELS[k])) for k in KINDS],
         kind_labels=services.KIND_LABELS,
-        may_attach=may_attach,
+        may_attach=can(current_scope(), services.TARGETS[kind].attach, obj),
         problem=problem,
         chosen_kind=request.form.get("kind", "other"),
     ), (422 if problem else 200)

@@ -230,6 +230,10 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "statement_id": walk.bank.statement.id if walk.bank else 0,
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
         "batch_id": walk.batches["A"].id,
+        # Documents are walked on loan A (who sees them follows the loan: tests/web/test_documents_access.py).
+        "kind": "loans",
+        "object_id": world.loan_a.id,
+        "document_id": 0,
     }
 
 
@@ -324,6 +328,17 @@ def _no_active_mandate(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _loan_document(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    store = LocalFileStore(test_files_dir())
+    document = services.attach(session, ACTOR, walk.world.loan_a, PDF, "walk.pdf", "other", store, 10**6)
+    return {"document_id": document.id}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "loans.edit": _draft_loan,
@@ -360,6 +375,10 @@ PREPARE: dict[str, Prepare] = {
     "api_impact.return_submission": _submitted_report,
     "bank_accounts.new_mandate": _no_active_mandate,
     "api_bank_accounts.add_mandate": _no_active_mandate,
+    "api_documents.document_content": _loan_document,
+    "api_documents.delete_document": _loan_document,
+    "documents.document_download": _loan_document,
+    "documents.document_delete": _loan_document,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
