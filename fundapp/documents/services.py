@@ -105,7 +105,8 @@ def attach(
 ) -> Document:
     """Keep the file if its bytes are an accepted type that agrees with its name; otherwise refuse, storing nothing."""
     if kind not in KINDS:
-        raise ValidationFailed.field("kind", f"Must be one of: {', '.join(KINDS)}.")
+        choices = f"Must be one of: {', '.join(KINDS)}."  # marshmallow's words, translated through its template
+        raise ValidationFailed.field("kind", choices)
     try:
         verdict = examine(data, name, max_bytes)
     except Refused as exc:

@@ -83,7 +83,8 @@ def _attach(session: Any, kind: str, obj: Any) -> Any:
     try:
         upload = request.files.get("file")
     except RequestEntityTooLarge as exc:
-        raise ValidationFailed.field("file", DOCUMENT_TOO_LARGE % {"mb": limit // (1024 * 1024)}) from exc
+        too_large = DOCUMENT_TOO_LARGE % {"mb": limit // (1024 * 1024)}
+        raise ValidationFailed.field("file", too_large) from exc
     if upload is None:
         raise ValidationFailed.field("file", _("Choose the file to attach."))
     document_kind = request.form.get("kind", "")

@@ -145,7 +145,8 @@ def _require_evidence(session: Session, result: OutcomeResult) -> None:
     contract = session.get(OutcomeContract, result.contract_id)
     item = next((r for r in contract.items if r.code == result.item_code), None) if contract else None
     if item is not None and item.evidence_kind and not has_evidence(session, result, item.evidence_kind):
-        raise InvalidTransition(EVIDENCE_NEEDED % {"kind": KIND_LABELS[item.evidence_kind]})
+        needed = EVIDENCE_NEEDED % {"kind": KIND_LABELS[item.evidence_kind]}
+        raise InvalidTransition(needed)
 
 
 def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: str) -> OutcomeResult:
