@@ -27,10 +27,10 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     """An existing object for every path parameter: the world with its outcomes and a KPI report."""
     from fundapp.auth.models import ApiToken
     from fundapp.banking.models import BankTransaction, Mandate
-    from tests.bank_factories import Entry, camt, import_file
-    from tests.batch_factories import add_batches
     from fundapp.documents import services
     from fundapp.documents.storage import LocalFileStore
+    from tests.bank_factories import Entry, camt, import_file
+    from tests.batch_factories import add_batches
     from tests.conftest import test_files_dir
     from tests.documents_files import PDF
     from tests.factories import ACTOR, add_outcomes, add_reports
