@@ -117,7 +117,7 @@ def create(connection: Connection, out: IO[bytes], store: FileStore | None = Non
     return counts
 
 
-def _write_files(connection: Connection, stream: IO[bytes], store: FileStore) -> int:
+def _write_files(connection: Connection, stream: gzip.GzipFile, store: FileStore) -> int:
     written = 0
     for sha256 in _referenced_files(connection):
         try:

@@ -160,16 +160,14 @@ def delete(session: Session, actor: audit.Who, document: Document, reason: str) 
 
 
 def has_evidence(session: Session, result: OutcomeResult, kind: str) -> bool:
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Document)
-            .where(
-                Document.attached_to == "outcome-results",
-                Document.object_id == result.id,
-                Document.kind == kind,
-                Document.deleted_at.is_(None),
-            )
+    found = session.scalar(
+        select(Document.id)
+        .where(
+            Document.attached_to == "outcome-results",
+            Document.object_id == result.id,
+            Document.kind == kind,
+            Document.deleted_at.is_(None),
         )
-        > 0
+        .limit(1)
     )
+    return found is not None
