@@ -24,6 +24,12 @@ from fundapp.web import done
 bp = Blueprint("documents", __name__)
 
 
+@bp.app_template_global("document_kinds")
+def document_kinds() -> list[tuple[str, str]]:
+    """The kinds of document, in the reader's words (for the pages' choices and labels)."""
+    return [(k, _(services.KIND_LABELS[k])) for k in KINDS]
+
+
 def title_and_back(kind: str, obj: Any) -> tuple[str, str]:
     """How the page names the object, and the page of the object itself."""
     if kind == "investees":
@@ -69,7 +75,7 @@ def _page(kind: str, obj: Any, problem: str = "") -> Any:
         title=title,
         back=back,
         documents=services.documents_of(get_session(), obj),
-        kinds=[(k, _(services.KIND_LABELS[k])) for k in KINDS],
+        kinds=document_kinds(),
         kind_labels=services.KIND_LABELS,
         may_attach=can(current_scope(), services.TARGETS[kind].attach, obj),
         problem=problem,
