@@ -16,6 +16,11 @@ from tests.factories import ACTOR
 from tests.outcome_factories import item, make_claim, make_contract, make_result
 
 
+def in_english(client: Any) -> Any:
+    client.set_cookie("fundapp_lang", "en")
+    return client
+
+
 def attach_page(client: Any, path: str, data: bytes, name: str, kind: str = "other") -> Any:
     return client.post(
         f"/{path}/documents", data={"kind": kind, "file": (io.BytesIO(data), name)}, content_type="multipart/form-data"
@@ -25,7 +30,7 @@ def attach_page(client: Any, path: str, data: bytes, name: str, kind: str = "oth
 def test_a_manager_attaches_downloads_and_deletes_a_loan_agreement_on_the_loan_s_documents_page(
     client: Any, world: Any, login_as: Any, db_session: Any
 ) -> None:
-    login_as(world.users["manager_a"])
+    in_english(login_as(world.users["manager_a"]))
     page = client.get(f"/loans/{world.loan_a.id}").get_data(as_text=True)
     assert f'href="/loans/{world.loan_a.id}/documents"' in page
     response = attach_page(client, f"loans/{world.loan_a.id}", PDF, "overeenkomst.pdf", "loan_agreement")
@@ -50,7 +55,7 @@ def test_a_manager_attaches_downloads_and_deletes_a_loan_agreement_on_the_loan_s
 def test_a_renamed_executable_is_refused_on_the_page_with_the_reason_and_nothing_is_stored(
     client: Any, world: Any, login_as: Any, db_session: Any
 ) -> None:
-    login_as(world.users["manager_a"])
+    in_english(login_as(world.users["manager_a"]))
     response = attach_page(client, f"investees/{world.investee_a.id}", EXE, "kvk.pdf")
     assert response.status_code == 422
     text = response.get_data(as_text=True)
@@ -66,7 +71,7 @@ def test_every_object_s_page_leads_to_its_documents(client: Any, world: Any, log
     make_result(db_session, contract, world.investee_a, period="2026-Q1", units=2)
     claim = make_claim(db_session, contract, world.investee_a)
     add_reports(db_session, world)
-    login_as(world.users["manager_a"])
+    in_english(login_as(world.users["manager_a"]))
     for page, documents in [
         (f"/investees/{world.investee_a.id}", f"/investees/{world.investee_a.id}/documents"),
         (f"/contracts/{contract.id}", f"/outcome-contracts/{contract.id}/documents"),
@@ -97,7 +102,7 @@ def test_the_verifier_sees_the_evidence_beside_the_result_and_what_is_still_miss
     store = app.extensions["fundapp.files"]
     services.attach(db_session, ACTOR, first, PDF, "loonstrook-feb.pdf", "payslip", store, 10**6)
     db_session.flush()
-    login_as(world.users["officer_a"])
+    in_english(login_as(world.users["officer_a"]))
     text = client.get(f"/results?contract_id={contract.id}").get_data(as_text=True)
     assert "loonstrook-feb.pdf" in text
     assert f"/outcome-results/{second.id}/documents" in text
