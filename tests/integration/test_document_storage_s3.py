@@ -92,3 +92,10 @@ def test_a_document_uploaded_through_the_api_is_kept_in_and_streamed_from_the_bu
     response = client.get(f"/api/v1/documents/{made['id']}/content", headers=headers)
     assert response.data == PDF
     assert response.mimetype == "application/pdf"
+
+
+def test_an_aws_url_names_the_bucket_and_the_prefix(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    store = S3FileStore.from_url("s3://fundapp-archive/documents/nl")
+    assert (store.bucket, store.prefix) == ("fundapp-archive", "documents/nl")
+    assert store._key("ab" + "0" * 62) == "documents/nl/ab/ab" + "0" * 62
