@@ -90,6 +90,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
+    from fundapp.documents import api as documents_api
+    from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
@@ -109,7 +111,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api):
+    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -127,5 +129,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         payer_statements_views,
         batch_views,
         journal_views,
+        documents_views,
     ):
         app.register_blueprint(module.bp)

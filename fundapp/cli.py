@@ -21,11 +21,13 @@ def backup_create(file: str) -> None:
     """Write the whole database to FILE (gzipped JSON lines)."""
     from fundapp import backup
     from fundapp.db import get_db
+    from fundapp.documents.storage import files
 
     engine = get_db().engine
     with open(file, "wb") as out, engine.connect() as connection, connection.begin():
-        counts = backup.create(connection, out)
-    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {file}.")
+        counts = backup.create(connection, out, files())
+    stored = counts.pop(backup.FILES, 0)
+    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables and {stored} files to {file}.")
 
 
 @backup_cli.command("restore")
@@ -34,14 +36,16 @@ def backup_restore(file: str) -> None:
     """Load FILE into this (empty, migrated) database, in one transaction."""
     from fundapp import backup
     from fundapp.db import get_db
+    from fundapp.documents.storage import files
 
     engine = get_db().engine
     try:
         with open(file, "rb") as source, engine.connect() as connection, connection.begin():
-            counts = backup.restore(connection, source)
+            counts = backup.restore(connection, source, files())
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {file}.")
+    stored = counts.pop(backup.FILES, 0)
+    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables and {stored} files from {file}.")
 
 
 @db_cli.command("upgrade")

@@ -36,7 +36,10 @@ DEFAULTS: dict[str, Any] = {
     "DEFAULT_LOCALE": "nl",
     "PAGE_SIZE": 25,
     "SQL_ECHO": False,
-    "FILES_DIR": "",  # uploaded files, by content; empty: instance/files
+    "FILES_DIR": "",  # uploaded files, by content; empty: instance/files (older name of STORAGE_DIR)
+    "STORAGE_DIR": "",
+    "S3_URL": "",  # s3://bucket[/prefix] or https://host/bucket[/prefix]: files in a bucket instead
+    "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
     "SMTP_URL": "",  # smtp://user:pass@host:587 or smtps://…; empty: mails go to OUTBOX_DIR as .eml files
     "MAIL_FROM": "fundapp <noreply@fundapp.localhost>",
     "OUTBOX_DIR": "",  # empty: instance/outbox
@@ -54,6 +57,7 @@ _INT_KEYS = {
     "PASSWORD_MIN_LENGTH",
     "API_TOKEN_DAYS",
     "PAGE_SIZE",
+    "MAX_DOCUMENT_BYTES",
 }
 _DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
 _BOOL_KEYS = {"SQL_ECHO"}

@@ -116,6 +116,12 @@ def _upload(walk: Walk, role: str) -> dict[str, Any]:
     return {"file": (io.BytesIO(walk.workbook), "kpi.xlsx")}
 
 
+def _document(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.documents_files import PDF
+
+    return {"kind": "loan_agreement", "file": (io.BytesIO(PDF), "agreement.pdf")}
+
+
 def _statement(walk: Walk, role: str) -> dict[str, Any]:
     from tests.bank_factories import FUND_IBAN, Entry, camt
 
@@ -195,6 +201,8 @@ PAGE_BODIES: dict[str, Body] = {
     "batches.new_direct_debit": _const({"collection_date": TODAY}),
     "batches.new_disbursements": _const({"execution_date": TODAY}),
     "batches.new_outcome_payments": _const({"execution_date": TODAY}),
+    "documents.attach": _document,
+    "documents.document_delete": REASON_BODY,
     "journal.ledger_accounts": _const({"bank_code": "1110", "bank_name": "Triodos", "bank_rgs_code": "BLimBanRba"}),
 }
 API_BODIES: dict[str, Body] = {
@@ -257,5 +265,7 @@ API_BODIES: dict[str, Body] = {
     "api_bank_statements.import_payer_statement": _payer_statement,
     "api_bank_statements.book_transaction": _book(True),
     "api_bank_statements.set_aside": REASON_BODY,
+    "api_documents.attach_document": _document,
+    "api_documents.delete_document": REASON_BODY,
 }
 BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}

@@ -58,6 +58,8 @@ class Walk:
     bank: BankWalk | None = None
     # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
     batches: dict[str, Any] = field(default_factory=dict)
+    # A document on loan A ("A") and one on world B's loan ("B").
+    documents: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -171,7 +173,25 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
     walk.bank = add_bank(session, world)
     walk.batches = _batches_of_both_worlds(session, world)
+    walk.documents = _documents_of_both_worlds(session, world)
     return walk
+
+
+def _documents_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
+    from fundapp.loans.models import Loan
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    store = LocalFileStore(test_files_dir())
+    loan_b = session.scalar(select(Loan).where(Loan.investee_id == world.investee_b.id))
+    return {
+        name: services.attach(session, ACTOR, loan, PDF, f"agreement {name}.pdf", "loan_agreement", store, 10**6)
+        for name, loan in (("A", world.loan_a), ("B", loan_b))
+    }
 
 
 def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
@@ -230,6 +250,10 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "statement_id": walk.bank.statement.id if walk.bank else 0,
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
         "batch_id": walk.batches["A"].id,
+        # Documents are walked on loan A (who sees them follows the loan: tests/web/test_documents_access.py).
+        "kind": "loans",
+        "object_id": world.loan_a.id,
+        "document_id": 0,
     }
 
 
@@ -324,6 +348,17 @@ def _no_active_mandate(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _loan_document(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    store = LocalFileStore(test_files_dir())
+    document = services.attach(session, ACTOR, walk.world.loan_a, PDF, "walk.pdf", "other", store, 10**6)
+    return {"document_id": document.id}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "loans.edit": _draft_loan,
@@ -360,6 +395,10 @@ PREPARE: dict[str, Prepare] = {
     "api_impact.return_submission": _submitted_report,
     "bank_accounts.new_mandate": _no_active_mandate,
     "api_bank_accounts.add_mandate": _no_active_mandate,
+    "api_documents.document_content": _loan_document,
+    "api_documents.delete_document": _loan_document,
+    "documents.document_download": _loan_document,
+    "documents.document_delete": _loan_document,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
