@@ -20,7 +20,7 @@ from fundapp.funds.models import Fund
 from fundapp.impact.spreadsheets.model import Limits
 from fundapp.portfolio_import import export
 from fundapp.portfolio_import.service import ImportResult, PortfolioInvalid, import_portfolio
-from fundapp.validation import TrimmedString
+from fundapp.validation import MoneyField, TrimmedString
 
 blp = make_blueprint("portfolio", "A fund's portfolio as a workbook: export, and import into another fund")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,9 +43,9 @@ class DifferenceSchema(ma.Schema):
     sheet = ma.fields.String()
     cell = ma.fields.String()
     cut_over_date = ma.fields.Date()
-    fund_figure = ma.fields.Decimal(as_string=True)
-    replayed = ma.fields.Decimal(as_string=True)
-    difference = ma.fields.Decimal(as_string=True)
+    fund_figure = MoneyField(metadata={"description": "the fund's own outstanding principal on the cut-over date"})
+    replayed = MoneyField(metadata={"description": "replayed from the loan's terms and repayments"})
+    difference = MoneyField(min_value=None, metadata={"description": "fund figure − replayed"})
 
 
 class ImportResultSchema(ma.Schema):

@@ -177,6 +177,7 @@ def test_a_funds_export_imported_into_an_empty_fund_gives_the_same_outstanding_a
     before = portfolio(db_session, old.id, today)
     exported = build_workbook(fund_rows(db_session, old.id, today))
     moving.rollback()
+    db_session.expunge_all()  # the new installation's ids start again where the old one's did
 
     new = make_fund(db_session)
     result = import_portfolio(db_session, ACTOR, new, exported)
@@ -187,8 +188,6 @@ def test_a_funds_export_imported_into_an_empty_fund_gives_the_same_outstanding_a
     assert (after.par30, after.par90) == (before.par30, before.par90)
     assert after.xirr == before.xirr is not None
     assert after.interest_received == before.interest_received
-    assert build_workbook(fund_rows(db_session, new.id, today)) is not None
-    assert fund_rows(db_session, new.id, today)["repayments"] == fund_rows(db_session, new.id, today)["repayments"]
 
 
 def test_an_adjustment_is_not_a_cash_flow_of_the_fund(db_session):
