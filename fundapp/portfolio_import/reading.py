@@ -258,6 +258,18 @@ def _check_within_file(reader: Reader, book: Workbook) -> None:
                 N_("This repayment comes before the loan was disbursed (%(day)s)."),
                 day=disbursed.isoformat(),
             )
+    booked: set[tuple[object, ...]] = set()
+    for row in book.rows.get(layout.REPAYMENTS, []):
+        v = row.values
+        # A bank reference books a payment once (as on a loan's page): the same one again is a double booking.
+        key = (str(v["loan_reference"]).upper(), v["date"], v["amount"], v["reference"])
+        if v["reference"] and INVALID not in key and key in booked:
+            reader.problem(
+                layout.REPAYMENTS,
+                layout.cell_ref(layout.REPAYMENTS, "reference", row.row),
+                N_("This repayment is in the file twice (same loan, date, amount and bank reference)."),
+            )
+        booked.add(key)
     for row in book.rows.get(layout.REPAYMENTS, []):
         if row.values["amount"] == 0:
             reader.problem(

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from fundapp import audit
 from fundapp.db import utcnow
@@ -25,6 +27,9 @@ from fundapp.loans.services import TERM_FIELDS
 from fundapp.messages import N_
 from fundapp.portfolio_import.checks import Difference, Plan, PlannedLoan, plan_import
 from fundapp.portfolio_import.reading import Problem, Reader, read_workbook
+
+
+INVESTEE_FIELDS = ("name", "kvk_number", "legal_form", "municipality")
 
 
 class PortfolioInvalid(Exception):
@@ -89,19 +94,44 @@ def difference_problems(differences: list[Difference], translate: Callable[[str]
 
 
 def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: str) -> None:
+    """Investees and loans through the ORM, the events in one bulk insert, then each loan replayed once."""
     investees = dict(plan.existing)
     for row in plan.investees:
-        investee = Investee(fund_id=fund.id, **{key: row.values[key] for key in ("name", "kvk_number", "legal_form")})
-        investee.municipality = row.values["municipality"]
+        investee = Investee(fund_id=fund.id, **{key: row.values[key] for key in INVESTEE_FIELDS})
         session.add(investee)
         investees[investee.kvk_number] = investee
+    actor_id = getattr(actor, "id", None)
+    loans = [_loan(fund, investees[p.row.values["kvk_number"]], p, actor_id) for p in plan.loans]
+    session.add_all(loans)
     session.flush()
     for investee in investees.values():
         if investee.kvk_number not in plan.existing:
             audit.record(session, actor, "investee.imported", investee, {"kvk_number": [None, investee.kvk_number]})
     differences = {d.loan_reference: d for d in plan.differences}
-    for planned in plan.loans:
-        _write_loan(session, actor, fund, investees[planned.row.values["kvk_number"]], planned, differences, reason)
+    rows = [
+        row | {"loan_id": loan.id, "fund_id": fund.id, "created_by_id": actor_id, "created_at": utcnow()}
+        for loan, planned in zip(loans, plan.loans, strict=True)
+        for row in _event_rows(planned, differences.get(loan.reference), reason)
+    ]
+    if rows:
+        session.execute(insert(LoanEvent), rows)
+    events: dict[int, list[LoanEvent]] = {loan.id: [] for loan in loans}
+    for event in session.scalars(
+        select(LoanEvent).where(LoanEvent.fund_id == fund.id, LoanEvent.loan_id.in_(events)).order_by(
+            LoanEvent.on, LoanEvent.id
+        )
+    ):
+        events[event.loan_id].append(event)
+    for loan in loans:
+        set_committed_value(loan, "events", events[loan.id])
+        engine.rebuild(session, loan)
+        audit.record(
+            session,
+            actor,
+            "loan.imported",
+            loan,
+            {"reference": [None, loan.reference], "outstanding_principal": [None, loan.outstanding_principal]},
+        )
     audit.record(
         session,
         actor,
@@ -111,20 +141,11 @@ def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: s
     )
 
 
-def _write_loan(
-    session: Session,
-    actor: audit.Who,
-    fund: Fund,
-    investee: Investee,
-    planned: PlannedLoan,
-    differences: dict[str, Difference],
-    reason: str,
-) -> Loan:
+def _loan(fund: Fund, investee: Investee, planned: PlannedLoan, actor_id: int | None) -> Loan:
     v, terms = planned.row.values, planned.terms
-    actor_id = getattr(actor, "id", None)
-    loan = Loan(
+    return Loan(
         fund_id=fund.id,
-        investee_id=investee.id,
+        investee=investee,
         reference=v["reference"],
         purpose=v["purpose"] or "",
         subordinated=bool(v["subordinated"]),
@@ -133,40 +154,24 @@ def _write_loan(
         approved_by_id=actor_id,
         **{key: getattr(terms, key) for key in TERM_FIELDS},
     )
-    event: dict[str, Any] = {"fund_id": fund.id, "created_by_id": actor_id}
-    events = [LoanEvent(kind=EventKind.DISBURSEMENT, on=terms.disbursement_date, amount=terms.principal, **event)]
-    events += [
-        LoanEvent(
-            kind=EventKind.REPAYMENT,
-            on=payment.date,
-            amount=payment.amount,
-            reference=payment.reference,
-            prepayment=payment.prepayment,
-            **event,
-        )
+
+
+def _event_rows(planned: PlannedLoan, difference: Difference | None, reason: str) -> list[dict[str, Any]]:
+    terms = planned.terms
+    empty = {"reference": "", "prepayment": None, "reason": "", "terms": None}
+    rows = [empty | {"kind": EventKind.DISBURSEMENT, "on": terms.disbursement_date, "amount": terms.principal}]
+    rows += [
+        empty
+        | {
+            "kind": EventKind.REPAYMENT,
+            "on": payment.date,
+            "amount": payment.amount,
+            "reference": payment.reference,
+            "prepayment": payment.prepayment,
+        }
         for payment in planned.payments
     ]
-    difference = differences.get(loan.reference)
     if difference is not None:
-        events.append(
-            LoanEvent(
-                kind=EventKind.ADJUSTMENT,
-                on=difference.cut_over_date,
-                amount=difference.difference,
-                reason=reason,
-                **event,
-            )
-        )
-    loan.events = events
-    session.add(loan)
-    session.flush()
-    engine.rebuild(session, loan)
-    audit.record(
-        session,
-        actor,
-        "loan.imported",
-        loan,
-        {"reference": [None, loan.reference], "outstanding_principal": [None, loan.outstanding_principal]},
-    )
-    return loan
-
+        adjustment = {"on": difference.cut_over_date, "amount": difference.difference, "reason": reason}
+        rows.append(empty | {"kind": EventKind.ADJUSTMENT} | adjustment)
+    return rows

@@ -107,6 +107,8 @@ def test_bad_input_lists_every_problem_by_sheet_and_cell_and_imports_nothing(db_
         [
             repayment_row("L-1", date(2023, 12, 1), "100.00"),  # before the disbursement
             repayment_row("L-2", tomorrow, "100.00"),
+            repayment_row("L-3", date(2024, 2, 15), "100.00", "bank 7"),
+            repayment_row("L-3", date(2024, 2, 15), "100.00", "bank 7"),  # booked twice
         ],
         [outstanding_row("L-1", tomorrow, "10000.00")],
     )
@@ -118,6 +120,7 @@ def test_bad_input_lists_every_problem_by_sheet_and_cell_and_imports_nothing(db_
         ("loans", "E5"),  # disbursement still to come
         ("repayments", "B2"),  # before the disbursement
         ("repayments", "B3"),  # still to come
+        ("repayments", "D5"),  # the same bank payment twice
         ("outstanding", "B2"),  # cut-over still to come
     }
     assert _loans(db_session, fund) == 0
