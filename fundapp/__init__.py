@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.payers import api as payer_api
     from fundapp.payers import views as payer_views
     from fundapp.portfolio_import import api as portfolio_api
+    from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
@@ -128,5 +129,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         payer_statements_views,
         batch_views,
         journal_views,
+        portfolio_views,
     ):
         app.register_blueprint(module.bp)
