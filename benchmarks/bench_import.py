@@ -69,7 +69,9 @@ def workbook(loans: int, repayments: int) -> bytes:
             {"loan_reference": reference, "date": p.date, "amount": p.amount, "reference": f"bank {reference} {n}"}
             for n, p in enumerate(payments, start=1)
         ]
-        position = servicing.replay(terms, [servicing.Disbursement(terms.disbursement_date, terms.principal), *payments])
+        position = servicing.replay(
+            terms, [servicing.Disbursement(terms.disbursement_date, terms.principal), *payments]
+        )
         outstanding = position.disbursed - position.principal_repaid
         rows[layout.OUTSTANDING].append(
             {"loan_reference": reference, "cut_over_date": CUT_OVER, "outstanding_principal": outstanding}

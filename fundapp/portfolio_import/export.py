@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 from typing import Any
 
 from openpyxl import Workbook
@@ -19,7 +20,7 @@ from fundapp.portfolio_import import layout
 from fundapp.xlsx import MONEY_FORMAT, cell_value, fit_columns, to_bytes, write_header
 
 DATE_FORMAT = "yyyy-mm-dd"
-CHOICES = {
+CHOICES: dict[str, type[Enum]] = {
     "legal_form": LegalForm,
     "frequency": Frequency,
     "amortization": Amortization,
@@ -87,7 +88,7 @@ def build_workbook(rows: dict[str, list[dict[str, Any]]] | None = None) -> bytes
         for row_number, row in enumerate((rows or {}).get(sheet_name, []), start=layout.HEADER_ROW + 1):
             for position, column in enumerate(columns, start=1):
                 value = row.get(column.key)
-                value = value.value if hasattr(value, "value") else value
+                value = value.value if isinstance(value, Enum) else value
                 cell = sheet.cell(row=row_number, column=position, value=cell_value(value))
                 if column.key in MONEY_KEYS:
                     cell.number_format = MONEY_FORMAT

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from enum import Enum
 from typing import Any
 
 from python_calamine import CalamineError, CalamineWorkbook
@@ -70,9 +71,7 @@ class Reader:
         self.problems.append(Problem(sheet, cell, text % values if values else text))
 
 
-def read_workbook(
-    data: bytes, translate: Callable[[str], str], today: date, limits: Limits = Limits()
-) -> Workbook:
+def read_workbook(data: bytes, translate: Callable[[str], str], today: date, limits: Limits = Limits()) -> Workbook:
     """Every sheet's rows as typed values, and every problem found in the file itself."""
     reader = Reader(translate, today)
     try:
@@ -85,7 +84,7 @@ def read_workbook(
         with CalamineWorkbook.from_object(io.BytesIO(data)) as workbook:
             for sheet in layout.SHEETS:
                 if sheet not in container.sheet_names:
-                    reader.problem("", "", N_("The sheet %(sheet)s is missing."), sheet=sheet)
+                    reader.problem("", "", N_("The sheet %(name)s is missing."), name=sheet)
                     continue
                 raw = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
                 if len(raw) > limits.max_rows + layout.HEADER_ROW:
@@ -118,7 +117,7 @@ def _read_sheet(reader: Reader, sheet: str, raw: list[list[Any]]) -> list[Row]:
         cells = list(cells[: len(columns)]) + [None] * (len(columns) - len(cells))
         if all(is_blank(v) for v in cells):
             continue
-        values = {}
+        values: dict[str, Any] = {}
         for position, column in enumerate(columns):
             ref = f"{layout.column_letter(position)}{index + 1}"
             value = cells[position]
@@ -164,7 +163,7 @@ def _past_date(reader: Reader, value: Any) -> date:
     return day
 
 
-def _choice(kind: type) -> Callable[[Reader, Any], Any]:
+def _choice(kind: type[Enum]) -> Callable[[Reader, Any], Any]:
     def read(reader: Reader, value: Any) -> Any:
         text = read_text(value, 40) or ""
         for member in kind:

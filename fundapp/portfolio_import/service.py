@@ -28,7 +28,6 @@ from fundapp.messages import N_
 from fundapp.portfolio_import.checks import Difference, Plan, PlannedLoan, plan_import
 from fundapp.portfolio_import.reading import Problem, Reader, read_workbook
 
-
 INVESTEE_FIELDS = ("name", "kvk_number", "legal_form", "municipality")
 
 
@@ -117,9 +116,9 @@ def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: s
         session.execute(insert(LoanEvent), rows)
     events: dict[int, list[LoanEvent]] = {loan.id: [] for loan in loans}
     for event in session.scalars(
-        select(LoanEvent).where(LoanEvent.fund_id == fund.id, LoanEvent.loan_id.in_(events)).order_by(
-            LoanEvent.on, LoanEvent.id
-        )
+        select(LoanEvent)
+        .where(LoanEvent.fund_id == fund.id, LoanEvent.loan_id.in_(events))
+        .order_by(LoanEvent.on, LoanEvent.id)
     ):
         events[event.loan_id].append(event)
     for loan in loans:

@@ -16,7 +16,7 @@ from fundapp.auth.policy import load
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.i18n import locale_name
-from fundapp.impact.spreadsheets import mark_errors
+from fundapp.impact.spreadsheets import CellProblem, mark_errors
 from fundapp.portfolio_import import export
 from fundapp.portfolio_import.api import XLSX, upload_limits
 from fundapp.portfolio_import.reading import Problem
@@ -89,7 +89,8 @@ def _uploaded() -> tuple[bytes | None, list[Problem]]:
 def _marked(data: bytes, problems: list[Problem]) -> str | None:
     """The user's own workbook with the bad cells marked and commented, as a data: URL to download."""
     try:
-        marked = mark_errors(data, problems, locale_name())  # type: ignore[arg-type] - same fields as CellProblem
+        cells = [CellProblem(p.sheet, p.cell, p.message) for p in problems]
+        marked = mark_errors(data, cells, locale_name())
     except ValueError:
         return None
     return "data:" + XLSX + ";base64," + base64.b64encode(marked).decode("ascii")

@@ -77,7 +77,9 @@ def test_an_accepted_difference_is_booked_as_an_adjustment_with_its_reason(db_se
     data = simple_workbook(kvk(), "9000.00")
     import_portfolio(db_session, ACTOR, fund, data, accept_differences=True, reason="Old system wrote off 606.79")
     loan = db_session.scalar(select(Loan).where(Loan.fund_id == fund.id))
-    adjustment = db_session.scalar(select(LoanEvent).where(LoanEvent.loan_id == loan.id, LoanEvent.kind == "adjustment"))
+    adjustment = db_session.scalar(
+        select(LoanEvent).where(LoanEvent.loan_id == loan.id, LoanEvent.kind == "adjustment")
+    )
     assert (adjustment.on, adjustment.amount, adjustment.reason) == (
         date(2024, 3, 1),
         Decimal("-606.79"),
