@@ -91,3 +91,21 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_message(client, db_sess
     assert response.status_code == 422
     assert response.get_json()["error"]["details"][0]["message"]
     assert _loans(db_session, world.fund_a.id) == 1
+
+
+def test_an_imported_loan_with_an_adjustment_shows_it_in_its_history_on_the_page_and_in_the_api(
+    client, db_session, login_as, api_headers
+):
+    fund = make_fund(db_session)
+    manager = make_user(db_session, "fund_manager", fund.id)
+    headers = api_headers(manager)
+    data = simple_workbook(kvk(), "9000.00")
+    assert _post(client, headers, fund.id, data, "?accept_differences=true&reason=Old+write-down").status_code == 201
+    loan = db_session.scalar(select(Loan).where(Loan.fund_id == fund.id))
+    answer = client.get(f"/api/v1/loans/{loan.id}", headers=headers).get_json()
+    [adjustment] = [e for e in answer["events"] if e["kind"] == "adjustment"]
+    assert (adjustment["amount"], adjustment["reason"], adjustment["date"]) == ("-606.79", "Old write-down", "2024-03-01")
+    assert answer["outstanding_principal"] == "9000.00"
+    page = login_as(manager).get(f"/loans/{loan.id}?as_of=2024-03-02")
+    assert page.status_code == 200
+    assert "Old write-down" in page.get_data(as_text=True)
