@@ -64,13 +64,20 @@ def plan_import(session: Session, fund_id: int, book: Workbook, reader: Reader) 
     _check_loan_references(session, fund_id, book.rows.get(layout.LOANS, []), reader)
     payments = _payments_by_loan(book.rows.get(layout.REPAYMENTS, []))
     for row in book.rows.get(layout.LOANS, []):
-        if any(value is INVALID for value in row.values.values()):
+        if not _complete(row, layout.LOANS):
             continue
         planned = _replayable(row, payments.get(row.values["reference"], []), reader)
         if planned is not None:
             plan.loans.append(planned)
     _compare(plan, book.rows.get(layout.OUTSTANDING, []), reader)
     return plan
+
+
+def _complete(row: Row, sheet: str) -> bool:
+    """Every cell read, and every required one filled (the others are reported already)."""
+    if any(value is INVALID for value in row.values.values()):
+        return False
+    return all(row.values[column.key] is not None for column in layout.COLUMNS[sheet] if column.required)
 
 
 def _check_investees(session: Session, fund_id: int, rows: list[Row], plan: Plan, reader: Reader) -> None:
@@ -106,9 +113,7 @@ def _payments_by_loan(rows: list[Row]) -> dict[str, list[tuple[Row, servicing.Pa
     by_loan: dict[str, list[tuple[Row, servicing.Payment]]] = {}
     for row in rows:
         v = row.values
-        if any(value is INVALID or value is None for value in (v["loan_reference"], v["date"], v["amount"])):
-            continue
-        if v["prepayment"] is INVALID:
+        if not _complete(row, layout.REPAYMENTS):
             continue
         mode = v["prepayment"] or servicing.Prepayment.LOWER_INSTALLMENTS
         payment = servicing.Payment(v["date"], v["amount"], v["reference"] or "", mode)
@@ -172,10 +177,18 @@ def outstanding(position: servicing.LoanPosition) -> Decimal:
 
 def _compare(plan: Plan, rows: list[Row], reader: Reader) -> None:
     loans = {loan.row.values["reference"]: loan for loan in plan.loans}
+    given = {row.values["loan_reference"] for row in rows}
+    for reference, planned in loans.items():
+        if reference not in given:
+            reader.problem(
+                layout.LOANS,
+                layout.cell_ref(layout.LOANS, "reference", planned.row.row),
+                N_("Give this loan's outstanding principal on the cut-over date on the outstanding sheet."),
+            )
     for row in rows:
         v = row.values
         loan = loans.get(v["loan_reference"])
-        if loan is None or INVALID in (v["cut_over_date"], v["outstanding_principal"]):
+        if loan is None or not _complete(row, layout.OUTSTANDING):
             continue
         if v["cut_over_date"] < loan.terms.disbursement_date:
             reader.problem(

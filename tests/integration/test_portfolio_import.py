@@ -136,11 +136,21 @@ def test_a_loan_reference_the_fund_already_has_and_terms_without_a_schedule_are_
     data = workbook(
         [investee_row(number)],
         [loan_row(existing.reference, number), loan_row("L-9", number, number_of_installments=0)],
+        outstanding=[outstanding_row(existing.reference, date(2024, 3, 1), "10000.00")],
     )
     with pytest.raises(PortfolioInvalid) as refused:
         import_portfolio(db_session, ACTOR, fund, data)
     assert {("loans", "A2"), ("loans", "G3")} <= _cells(refused.value)
     assert _loans(db_session, fund) == 1
+
+
+def test_a_loan_without_the_funds_outstanding_principal_is_refused(db_session):
+    fund = make_fund(db_session)
+    number = kvk()
+    with pytest.raises(PortfolioInvalid) as refused:
+        import_portfolio(db_session, ACTOR, fund, workbook([investee_row(number)], [loan_row("L-1", number)]))
+    assert _cells(refused.value) == {("loans", "A2")}
+    assert _loans(db_session, fund) == 0
 
 
 def test_an_investee_the_fund_already_has_is_matched_by_its_kvk_number(db_session):
@@ -202,3 +212,24 @@ def test_an_adjustment_is_not_a_cash_flow_of_the_fund(db_session):
     assert sorted(e.kind for e in events) == sorted([EventKind.DISBURSEMENT, EventKind.REPAYMENT, EventKind.ADJUSTMENT])
     figures = portfolio(db_session, fund.id, date(2024, 3, 1))
     assert figures.disbursed == Decimal("10000.00") and figures.outstanding_principal == Decimal("9606.80")
+
+
+def test_empty_required_cells_and_unreadable_values_are_each_named_and_nothing_else_breaks(db_session):
+    fund = make_fund(db_session)
+    number = kvk()
+    data = workbook(
+        [investee_row(number) | {"name": None}],
+        [loan_row("L-1", number, principal=None, frequency="weekly"), loan_row("L-2", number, annual_rate="six")],
+        [repayment_row("L-1", date(2024, 2, 15), "100.00") | {"date": None}],
+        [outstanding_row("L-2", date(2024, 3, 1), "1.00") | {"outstanding_principal": None}],
+    )
+    with pytest.raises(PortfolioInvalid) as refused:
+        import_portfolio(db_session, ACTOR, fund, data)
+    assert _cells(refused.value) == {
+        ("investees", "A2"),
+        ("loans", "C2"),
+        ("loans", "H2"),
+        ("loans", "D3"),
+        ("repayments", "B2"),
+        ("outstanding", "C2"),
+    }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from fundapp.loans.models import Loan
@@ -37,8 +38,12 @@ def test_a_difference_is_printed_with_its_cell_and_both_figures_and_nothing_is_i
     fund = make_fund(db_session)
     db_session.flush()
     file = _file(tmp_path, simple_workbook(kvk(), "9000.00"))
-    result = app.test_cli_runner().invoke(args=["import", "portfolio", file, "--fund", str(fund.id)])
+    marked = tmp_path / "marked.xlsx"
+    result = app.test_cli_runner().invoke(
+        args=["import", "portfolio", file, "--fund", str(fund.id), "--marked", str(marked)]
+    )
     assert result.exit_code == 1
     assert "outstanding!C2" in result.output and "9606.79" in result.output and "-606.79" in result.output
     assert "nothing was imported" in result.output
+    assert "-606.79" in load_workbook(marked)["outstanding"]["C2"].comment.text
     assert _loans(db_session, fund) == 0

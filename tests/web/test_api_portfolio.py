@@ -104,7 +104,11 @@ def test_an_imported_loan_with_an_adjustment_shows_it_in_its_history_on_the_page
     loan = db_session.scalar(select(Loan).where(Loan.fund_id == fund.id))
     answer = client.get(f"/api/v1/loans/{loan.id}", headers=headers).get_json()
     [adjustment] = [e for e in answer["events"] if e["kind"] == "adjustment"]
-    assert (adjustment["amount"], adjustment["reason"], adjustment["date"]) == ("-606.79", "Old write-down", "2024-03-01")
+    assert (adjustment["amount"], adjustment["reason"], adjustment["date"]) == (
+        "-606.79",
+        "Old write-down",
+        "2024-03-01",
+    )
     assert answer["outstanding_principal"] == "9000.00"
     page = login_as(manager).get(f"/loans/{loan.id}?as_of=2024-03-02")
     assert page.status_code == 200
