@@ -66,7 +66,7 @@ def workbook(loans: int, repayments: int) -> bytes:
         paid = build_schedule(terms).installments[:repayments]
         payments = [servicing.Payment(i.due_date, i.total) for i in paid]
         rows[layout.REPAYMENTS] += [
-            {"loan_reference": reference, "date": p.date, "amount": p.amount, "reference": f"bank {reference} {n}"}
+            {"loan_reference": reference, "date": p.date, "amount": p.amount, "bank_reference": f"bank {reference} {n}"}
             for n, p in enumerate(payments, start=1)
         ]
         position = servicing.replay(

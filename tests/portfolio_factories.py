@@ -30,7 +30,7 @@ def loan_row(reference: str, kvk_number: str, **overrides: Any) -> dict[str, Any
 
 
 def repayment_row(loan_reference: str, day: date, amount: str, reference: str = "") -> dict[str, Any]:
-    return {"loan_reference": loan_reference, "date": day, "amount": Decimal(amount), "reference": reference}
+    return {"loan_reference": loan_reference, "date": day, "amount": Decimal(amount), "bank_reference": reference}
 
 
 def outstanding_row(loan_reference: str, day: date, amount: str) -> dict[str, Any]:

@@ -116,7 +116,7 @@ def _payments_by_loan(rows: list[Row]) -> dict[str, list[tuple[Row, servicing.Pa
         if not _complete(row, layout.REPAYMENTS):
             continue
         mode = v["prepayment"] or servicing.Prepayment.LOWER_INSTALLMENTS
-        payment = servicing.Payment(v["date"], v["amount"], v["reference"] or "", mode)
+        payment = servicing.Payment(v["date"], v["amount"], v["bank_reference"] or "", mode)
         by_loan.setdefault(v["loan_reference"], []).append((row, payment))
     return by_loan
 

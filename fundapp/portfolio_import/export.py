@@ -52,7 +52,7 @@ def fund_rows(session: Session, fund_id: int, today: date) -> dict[str, list[dic
                 "loan_reference": loan.reference,
                 "date": event.on,
                 "amount": event.amount,
-                "reference": event.reference,
+                "bank_reference": event.reference,
                 "prepayment": event.prepayment,
             }
             for loan in loans

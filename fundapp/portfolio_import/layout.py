@@ -50,7 +50,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("loan_reference", "loan_reference"),
         Column("date", "date"),
         Column("amount", "amount"),
-        Column("reference", "bank_reference", required=False),
+        Column("bank_reference", "bank_reference", required=False),
         Column("prepayment", "prepayment", required=False),
     ),
     OUTSTANDING: (

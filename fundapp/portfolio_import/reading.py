@@ -36,6 +36,12 @@ CELL_MESSAGES = {
     "not_text": N_("Write text here."),
     "text_too_long": N_("This text is too long."),
     "control_characters": N_("This text holds characters that cannot be stored."),
+    "not_money": N_("Write an amount in euros with at most two decimals, not below zero."),
+    "not_whole": N_("Write a whole number, not below zero."),
+    "future_date": N_("This date is still to come."),
+    "unknown_choice": N_("This is not one of the values the list offers."),
+    "not_kvk": N_("A KvK number has exactly 8 digits."),
+    "not_yes_no": N_("Write yes or no."),
 }
 TRUE_WORDS = {"yes", "ja", "true", "waar", "1"}
 FALSE_WORDS = {"no", "nee", "false", "onwaar", "0"}
@@ -57,7 +63,6 @@ class Row:
 @dataclass
 class Workbook:
     rows: dict[str, list[Row]] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
 
 
 class Reader:
@@ -71,14 +76,13 @@ class Reader:
         self.problems.append(Problem(sheet, cell, text % values if values else text))
 
 
-def read_workbook(data: bytes, translate: Callable[[str], str], today: date, limits: Limits = Limits()) -> Workbook:
-    """Every sheet's rows as typed values, and every problem found in the file itself."""
-    reader = Reader(translate, today)
+def read_workbook(data: bytes, reader: Reader, limits: Limits = Limits()) -> Workbook:
+    """Every sheet's rows as typed values; every problem found in the file itself goes to the reader."""
     try:
         container = inspect_container(data, limits)  # size, zip bombs, macros: before any reader unzips
     except ContainerRefused:
         reader.problem("", "", N_("This is not an .xlsx workbook fundapp can read."))
-        return Workbook(problems=reader.problems)
+        return Workbook()
     book = Workbook()
     try:
         with CalamineWorkbook.from_object(io.BytesIO(data)) as workbook:
@@ -93,9 +97,8 @@ def read_workbook(data: bytes, translate: Callable[[str], str], today: date, lim
                 book.rows[sheet] = _read_sheet(reader, sheet, raw)
     except READ_ERRORS:
         reader.problem("", "", N_("This is not an .xlsx workbook fundapp can read."))
-        return Workbook(problems=reader.problems)
+        return Workbook()
     _check_within_file(reader, book)
-    book.problems = reader.problems
     return book
 
 
@@ -197,6 +200,7 @@ READERS: dict[str, Callable[[Reader, Any], Any]] = {
     "municipality": _text(120),
     "reference": _text(40),
     "loan_reference": _text(40),
+    "bank_reference": _text(120),
     "principal": _money,
     "annual_rate": lambda reader, value: read_number(value),
     "disbursement_date": _past_date,
@@ -214,14 +218,6 @@ READERS: dict[str, Callable[[Reader, Any], Any]] = {
     "prepayment": _choice(Prepayment),
     "cut_over_date": _past_date,
     "outstanding_principal": _money,
-}
-CELL_MESSAGES |= {
-    "not_money": N_("Write an amount in euros with at most two decimals, not below zero."),
-    "not_whole": N_("Write a whole number, not below zero."),
-    "future_date": N_("This date is still to come."),
-    "unknown_choice": N_("This is not one of the values the list offers."),
-    "not_kvk": N_("A KvK number has exactly 8 digits."),
-    "not_yes_no": N_("Write yes or no."),
 }
 
 
@@ -261,11 +257,11 @@ def _check_within_file(reader: Reader, book: Workbook) -> None:
     for row in book.rows.get(layout.REPAYMENTS, []):
         v = row.values
         # A bank reference books a payment once (as on a loan's page): the same one again is a double booking.
-        key = (str(v["loan_reference"]).upper(), v["date"], v["amount"], v["reference"])
-        if v["reference"] and INVALID not in key and key in booked:
+        key = (str(v["loan_reference"]).upper(), v["date"], v["amount"], v["bank_reference"])
+        if v["bank_reference"] and INVALID not in key and key in booked:
             reader.problem(
                 layout.REPAYMENTS,
-                layout.cell_ref(layout.REPAYMENTS, "reference", row.row),
+                layout.cell_ref(layout.REPAYMENTS, "bank_reference", row.row),
                 N_("This repayment is in the file twice (same loan, date, amount and bank reference)."),
             )
         booked.add(key)

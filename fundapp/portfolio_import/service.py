@@ -63,8 +63,7 @@ def import_portfolio(
     limits: Limits = Limits(),
 ) -> ImportResult:
     reader = Reader(translate, today or date.today())
-    book = read_workbook(data, translate, reader.today, limits)
-    reader.problems = list(book.problems)
+    book = read_workbook(data, reader, limits)
     plan = plan_import(session, fund.id, book, reader)
     unaccepted = [] if accept_differences else difference_problems(plan.differences, translate)
     if reader.problems:
