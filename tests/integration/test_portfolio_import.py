@@ -233,3 +233,12 @@ def test_empty_required_cells_and_unreadable_values_are_each_named_and_nothing_e
         ("repayments", "B2"),
         ("outstanding", "C2"),
     }
+
+
+def test_the_benchmarks_workbook_imports_without_a_difference(db_session):
+    from benchmarks.bench_import import CUT_OVER
+    from benchmarks.bench_import import workbook as bench_workbook
+
+    fund = make_fund(db_session)
+    result = import_portfolio(db_session, ACTOR, fund, bench_workbook(3, 36), today=CUT_OVER)
+    assert (result.investees, result.loans, result.repayments, result.differences) == (3, 3, 108, [])
