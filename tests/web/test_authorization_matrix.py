@@ -81,6 +81,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_funds.list_capital_sources": FUND_A,
     "api_funds.add_capital_source": FUND_A,
     "api_funds.update_capital_source": FUND_A,
+    "portfolio.workbook": FUND_A,
+    "portfolio.upload": FUND_A,
+    "api_portfolio.portfolio_export": FUND_A,
+    "api_portfolio.portfolio_import": FUND_A,
     # investees
     "investees.index": LOGGED_IN,
     "investees.detail": INVESTEE_A_VIEW,

@@ -122,6 +122,12 @@ def _document(walk: Walk, role: str) -> dict[str, Any]:
     return {"kind": "loan_agreement", "file": (io.BytesIO(PDF), "agreement.pdf")}
 
 
+def _portfolio(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.portfolio_factories import simple_workbook
+
+    return {"file": (io.BytesIO(simple_workbook("99887766")), "portfolio.xlsx")}
+
+
 def _statement(walk: Walk, role: str) -> dict[str, Any]:
     from tests.bank_factories import FUND_IBAN, Entry, camt
 
@@ -180,6 +186,7 @@ PAGE_BODIES: dict[str, Body] = {
     "impact.add_plan_indicator": _const({"indicator_code": "LP-HOURS-WORKED", "baseline": "5"}),
     "impact.set_target": _const({"period": "2026-Q2", "target": "15"}),
     "impact.upload": _upload,
+    "portfolio.upload": _portfolio,
     "impact.return_report": REASON_BODY,
     "outcomes.new_contract": lambda walk, role: _contract(walk, role, False),
     "outcomes.rate_cards": lambda walk, role: _rate_card(walk, role, False),
@@ -240,6 +247,7 @@ API_BODIES: dict[str, Body] = {
         {"indicator_code": "LP-HOURS-WORKED", "baseline": "5", "targets": {"2026-Q1": "7"}}
     ),
     "api_impact.upload_submission": _upload,
+    "api_portfolio.portfolio_import": _portfolio,
     "api_impact.return_submission": REASON_BODY,
     "api_outcomes.simulate": _const(
         {
