@@ -30,7 +30,7 @@ ACCEPTED: dict[str, tuple[str, ...]] = {
     "application/vnd.oasis.opendocument.text": ("odt",),
 }
 ACCEPTED_ENDINGS = ", ".join(sorted({e for endings in ACCEPTED.values() for e in endings}))
-_UNSAFE = re.compile(r"[^\w.\- ]+")
+_UNSAFE = re.compile(r"[^\w.\-–—(),+ ]+")  # letters of any script, digits and the punctuation of ordinary names
 _MARKUP = re.compile(rb"^\s*(<\?xml|<!doctype|<html|<svg|<script|<)", re.IGNORECASE)
 
 

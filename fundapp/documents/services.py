@@ -3,7 +3,8 @@
 A document is attached to one object of the kinds in ``TARGETS``. Seeing it needs the object's "view" rule,
 attaching or deleting its ``attach`` rule (``fundapp/auth/policy``). Participant evidence (the documents of a
 result about a participant and of a KPI report, which lists participants) further needs the participant-row rule
-of the investee, which no administrator passes.
+of the investee, which no administrator passes, or, for a result, the rule of who verifies it: the verifier
+(a payer's officer or the contract's validator) sees the evidence beside the result.
 """
 
 from __future__ import annotations
@@ -42,13 +43,14 @@ class Target:
     model: Any
     attach: str  # the object's rule for attaching and deleting
     participants_of: Callable[[Any], int | None] = lambda obj: None  # the investee whose participant rule applies
+    verifiers: str = ""  # the object's rule whose holders see its participant evidence too: they verify with it
 
 
 TARGETS: dict[str, Target] = {
     "investees": Target(Investee, "report"),
     "loans": Target(Loan, "edit"),
     "outcome-contracts": Target(OutcomeContract, "view"),
-    "outcome-results": Target(OutcomeResult, "view", lambda r: r.investee_id if r.participant else None),
+    "outcome-results": Target(OutcomeResult, "view", lambda r: r.investee_id if r.participant else None, "verify"),
     "claims": Target(Claim, "view"),
     "kpi-submissions": Target(Submission, "submit", lambda s: s.investee_id),
 }
@@ -57,7 +59,7 @@ KIND_OF_MODEL = {target.model: kind for kind, target in TARGETS.items()}
 
 def _allowed(session: Session, scope: Scope, target: Target, obj: Any) -> bool:
     investee_id = target.participants_of(obj)
-    if investee_id is None:
+    if investee_id is None or (target.verifiers and can(scope, target.verifiers, obj)):
         return True
     investee = session.get(Investee, investee_id)
     return investee is not None and can(scope, "participants", investee)

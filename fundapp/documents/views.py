@@ -19,6 +19,7 @@ from fundapp.documents.storage import files
 from fundapp.errors import AppError, ValidationFailed
 from fundapp.investees.models import Investee
 from fundapp.messages import DOCUMENT_TOO_LARGE
+from fundapp.outcomes.models import OutcomeResult
 from fundapp.web import done
 
 bp = Blueprint("documents", __name__)
@@ -125,10 +126,11 @@ def document_delete(document_id: int) -> Any:
 
 def evidence_of(results: list[Any]) -> dict[int, list[Document]]:
     """The documents beside each result on a page of results, in two queries: the verifier reads them there.
-    A participant's evidence only for those who pass the participant rule of its provider."""
+    A participant's evidence only for those who pass the participant rule of its provider or may verify it."""
     session = get_session()
     allowed = permitted_ids(session, current_scope(), "participants", Investee, {r.investee_id for r in results})
-    shown = [r.id for r in results if r.participant is None or r.investee_id in allowed]
+    verifiable = permitted_ids(session, current_scope(), "verify", OutcomeResult, {r.id for r in results})
+    shown = [r.id for r in results if r.participant is None or r.investee_id in allowed or r.id in verifiable]
     found: dict[int, list[Document]] = {}
     if not shown:
         return found

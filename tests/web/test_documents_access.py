@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
+from fundapp.auth.models import Role
 from fundapp.documents import services
 from fundapp.outcomes.models import ResultStatus
 from tests.documents_files import PDF
-from tests.factories import add_reports
+from tests.factories import add_reports, make_user
 from tests.outcome_factories import ACTOR, item, make_contract, make_result
 
 
@@ -38,6 +39,7 @@ def w(app: Any, db_session: Any, world: Any) -> Any:
     )
     world.cohort = make_result(db_session, world.contract, world.investee_a, "COH", period="2026-Q1", units=3)
     add_reports(db_session, world)
+    world.users["validator"] = make_user(db_session, Role.VALIDATOR, world.contract.id)
     world.docs = {
         name: services.attach(
             db_session, ACTOR, obj, PDF, f"{name}.pdf", "other", app.extensions["fundapp.files"], 10**6
@@ -58,9 +60,10 @@ def w(app: Any, db_session: Any, world: Any) -> Any:
 READERS = {
     "loan": {"admin", "manager_a", "member_a"},
     "investee": {"admin", "manager_a", "member_a", "officer_a"},
-    # Participant evidence: the participant-row rule, which an administrator does not pass.
-    "person": {"manager_a", "member_a", "officer_a"},
-    "cohort": {"admin", "manager_a", "member_a", "officer_a"},
+    # Participant evidence: the participant-row rule, which an administrator does not pass, or the result's
+    # verifier (the contract's validator): who verifies sees the evidence.
+    "person": {"manager_a", "member_a", "officer_a", "validator"},
+    "cohort": {"admin", "manager_a", "member_a", "officer_a", "validator"},
     "report": {"manager_a", "member_a", "officer_a"},
 }
 
