@@ -131,7 +131,7 @@ def evidence_of(results: list[Any]) -> dict[int, list[Document]]:
     allowed = permitted_ids(session, current_scope(), "participants", Investee, {r.investee_id for r in results})
     verifiable = permitted_ids(session, current_scope(), "verify", OutcomeResult, {r.id for r in results})
     shown = [r.id for r in results if r.participant is None or r.investee_id in allowed or r.id in verifiable]
-    found: dict[int, list[Document]] = {}
+    found: dict[int, list[Document]] = {result_id: [] for result_id in shown}  # a key: the user may see them
     if not shown:
         return found
     for document in session.scalars(
