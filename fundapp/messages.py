@@ -56,7 +56,8 @@ BANK_CREDIT_FOR_DEBIT = N_(
 BANK_DEBIT_FOR_CREDIT = N_(
     "The statement shows a debit of %(amount)s; the batch line %(line)s is a credit of %(line_amount)s."
 )
-APP_TEMPLATES = (CONTRACT_RUNS, BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT)
+PASSWORD_TOO_SHORT = N_("Use at least %(min)s characters.")
+APP_TEMPLATES = (PASSWORD_TOO_SHORT, CONTRACT_RUNS, BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT)
 _PATTERNS = [
     (re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(template)) + "$"), template)
     for template in LIBRARY_TEMPLATES + APP_TEMPLATES
