@@ -56,8 +56,9 @@ def _send(session: Session, message: mail.Mail) -> None:
     event.listen(session, "after_commit", deliver, once=True)
 
 
-def _link(config: Mapping[str, Any], endpoint: str, token: str) -> str:
-    path = current_app.url_map.bind("localhost").build(endpoint, {"token": token})
+def _url(config: Mapping[str, Any], endpoint: str, **values: Any) -> str:
+    """An absolute address for a mail, also outside a request (the command line)."""
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
     return config["BASE_URL"].rstrip("/") + path
 
 
@@ -88,7 +89,7 @@ def _target_name(session: Session, role: Role, target_id: int | None) -> str:
     target = session.get(model, target_id) if model is not None and target_id is not None else None
     if target is None:
         return ""
-    return getattr(target, "name", None) or getattr(target, "reference", "")
+    return str(getattr(target, "name", None) or getattr(target, "reference", ""))
 
 
 def _has_membership(user: User, role: Role, target_id: int | None) -> bool:
@@ -128,22 +129,7 @@ def invite(
     )
     user = find_user(session, email)
     if user is not None and user.active:
-        if _has_membership(user, role, target_id):
-            raise Conflict(N_("This person already has this role."), [{"field": "email", "message": "already"}])
-        add_membership(session, actor, user, role, target_id)
-        message = _mail(
-            user,
-            user.locale if user.locale in LANGUAGES else language,
-            "added",
-            N_("You have a new role in fundapp"),
-            phrase=ROLE_PHRASES[role],
-            target=_target_name(session, role, target_id),
-            inviter=inviter_name,
-            login=config["BASE_URL"].rstrip("/") + "/login",
-        )
-        audit.record(session, actor, "user.invited", user, {"role": [None, role.value], "target": [None, target_id]})
-        _send(session, message)
-        return user
+        return _add_role(session, actor, user, role, target_id, language, inviter_name)
     if user is None:
         # A password nobody knows, hashed like any other: an invited account answers a login as slowly as a real one.
         user = User(email=email, name=name[:200], password_hash=hash_password(secrets.token_urlsafe(32)))
@@ -173,10 +159,32 @@ def invite(
             phrase=ROLE_PHRASES[role],
             target=_target_name(session, role, target_id),
             inviter=inviter_name,
-            link=_link(config, "people.accept_invitation", token),
+            link=_url(config, "people.accept_invitation", token=token),
             days=days,
         ),
     )
+    return user
+
+
+def _add_role(
+    session: Session, actor: audit.Who, user: User, role: Role, target_id: int | None, language: str, inviter: str
+) -> User:
+    """Someone who already has an account gets the role and a notice; no link, their password stays."""
+    if _has_membership(user, role, target_id):
+        raise Conflict(N_("This person already has this role."), [{"field": "email", "message": "already"}])
+    add_membership(session, actor, user, role, target_id)
+    audit.record(session, actor, "user.invited", user, {"role": [None, role.value], "target": [None, target_id]})
+    message = _mail(
+        user,
+        user.locale if user.locale in LANGUAGES else language,
+        "added",
+        N_("You have a new role in fundapp"),
+        phrase=ROLE_PHRASES[role],
+        target=_target_name(session, role, target_id),
+        inviter=inviter,
+        login=_url(current_app.config, "auth.login"),
+    )
+    _send(session, message)
     return user
 
 
@@ -191,10 +199,10 @@ def _set_password(user: User, password: str) -> None:
 
 def accept(session: Session, row: UserToken, password: str, now: datetime | None = None) -> User | None:
     """Set the invited user's password and switch the account on; None when the link was used meanwhile."""
-    user = row.user
-    _set_password(user, password)
     if not user_tokens.use(session, row, now):
         return None
+    user = row.user
+    _set_password(user, password)  # a refused password fails the request, and the link stays unused
     user.active = True
     audit.record(session, user, "user.invitation_accepted", user, {"active": [False, True]})
     return user
@@ -210,17 +218,17 @@ def request_reset(session: Session, email: str, now: datetime | None = None) -> 
     token = user_tokens.issue(session, user, TokenPurpose.PASSWORD_RESET, timedelta(minutes=minutes), None, now)
     audit.record(session, audit.Actor.system("password reset"), "user.password_reset_requested", user, {})
     language = user.locale if user.locale in LANGUAGES else config["DEFAULT_LOCALE"]
-    link = _link(config, "people.reset_password", token)
+    link = _url(config, "people.reset_password", token=token)
     message = _mail(user, language, "reset", N_("Set a new password for fundapp"), link=link, minutes=minutes)
     _send(session, message)
 
 
 def reset(session: Session, row: UserToken, password: str, now: datetime | None = None) -> User | None:
     """Set a new password; every session of the user ends (a thief's too). None when the link was used meanwhile."""
-    user = row.user
-    _set_password(user, password)
     if not user_tokens.use(session, row, now):
         return None
+    user = row.user
+    _set_password(user, password)
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     audit.record(session, user, "user.password_reset", user, {"sessions_ended": [None, True]})
     return user

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -71,7 +72,7 @@ def use(session: Session, row: UserToken, now: datetime | None = None) -> bool:
 
     The update only matches an unused row, so of two requests racing on one link exactly one wins.
     """
-    result = session.execute(
+    result: Any = session.execute(
         update(UserToken)
         .where(UserToken.id == row.id, UserToken.used_at.is_(None))
         .values(used_at=now or utcnow())

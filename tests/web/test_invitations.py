@@ -241,3 +241,22 @@ def test_a_used_link_is_marked_with_the_moment_it_was_used(client, db_session, w
     row = db_session.scalar(select(UserToken))
     db_session.refresh(row)
     assert row.used_at is not None and row.used_at >= before - timedelta(seconds=1)
+
+
+def test_an_invitation_is_mailed_only_when_its_transaction_commits(app, db_session, world, inbox):
+    from fundapp import audit
+    from fundapp.auth import invitations
+
+    database = app.extensions["fundapp.db"]
+    with app.app_context():
+        failed = database.new_session()
+        invitations.invite(failed, audit.Actor.system("test"), Role.INVESTEE_MEMBER, world.investee_a.id, "a@b.nl")
+        failed.rollback()
+        failed.close()
+        assert inbox.received == []
+        done = database.new_session()
+        invitations.invite(done, audit.Actor.system("test"), Role.INVESTEE_MEMBER, world.investee_a.id, "a@b.nl")
+        done.commit()
+        done.close()
+    assert [m["To"] for m in inbox.received] == ["a@b.nl"]
+    assert "De applicatiebeheerder van fundapp" in text_of(inbox.received[0])
