@@ -83,6 +83,7 @@ def _database_int() -> type:
 def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp import views as home_views
     from fundapp.auth import api as auth_api
+    from fundapp.auth import people as people_views
     from fundapp.auth import views as auth_views
     from fundapp.banking import api_accounts as bank_accounts_api
     from fundapp.banking import api_statements as bank_statements_api
@@ -119,6 +120,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     for module in (
         home_views,
         auth_views,
+        people_views,
         funds_views,
         investees_views,
         payer_views,

@@ -32,6 +32,9 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
     "API_TOKEN_DAYS": 90,
+    "INVITATION_DAYS": 7,  # an invitation link works this long, once
+    "PASSWORD_RESET_MINUTES": 15,  # a password reset link works this long, once
+    "BASE_URL": "http://127.0.0.1:5000",  # where mailed links point: the address people open fundapp at
     "CLAIM_DUAL_APPROVAL_ABOVE": Decimal("25000.00"),
     "DEFAULT_LOCALE": "nl",
     "PAGE_SIZE": 25,
@@ -56,6 +59,8 @@ _INT_KEYS = {
     "SESSION_IDLE_HOURS",
     "PASSWORD_MIN_LENGTH",
     "API_TOKEN_DAYS",
+    "INVITATION_DAYS",
+    "PASSWORD_RESET_MINUTES",
     "PAGE_SIZE",
     "MAX_DOCUMENT_BYTES",
 }

@@ -59,6 +59,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "home.health": EVERYONE,
     "api-docs.openapi_json": EVERYONE,
     "api_auth.create_token": EVERYONE,
+    # a mailed link, and asking for one: whoever holds the link (a logged-in visitor becomes its owner)
+    "people.accept_invitation": EVERYONE,
+    "people.reset_password": EVERYONE,
+    "people.forgot_password": EVERYONE,
     # every logged-in user, on their own things
     "home.index": LOGGED_IN,
     "auth.tokens": LOGGED_IN,
@@ -93,6 +97,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "investees.add_label": FUND_A,
     "investees.edit_label": FUND_A,
     "investees.delete_label": FUND_A,
+    "people.invite_investee_member": FUND_A,
     "api_investees.list_investees": LOGGED_IN,
     "api_investees.create_investee": MANAGERS,
     "api_investees.get_investee": INVESTEE_A_VIEW,
@@ -105,6 +110,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "payers.detail": PAYER_A,
     "payers.create": ADMIN,
     "payers.edit": PAYER_A,
+    "people.invite_payer_officer": PAYER_A,
     "api_payers.list_payers": LOGGED_IN,
     "api_payers.create_payer": ADMIN,
     "api_payers.get_payer": PAYER_A,
@@ -309,7 +315,7 @@ QUERY = {
     "api_journal.fund_journal": "?from=2024-01-01&to=2024-12-31",
 }
 # Logging in or out changes who the client is: the walk logs the role in again afterwards.
-SESSION_ENDPOINTS = {"auth.login", "auth.logout"}
+SESSION_ENDPOINTS = {"auth.login", "auth.logout", "people.accept_invitation", "people.reset_password"}
 
 
 def _routes(app: Any) -> list[tuple[str, str, Any]]:

@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from fundapp.auth.models import ApiToken
+from fundapp.auth.models import ApiToken, User
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
 from fundapp.impact.models import Aggregation, ImpactPlan, Indicator, PlanIndicator, Submission, TocLevel, ValueType
 from fundapp.impact.periods import Frequency
@@ -98,6 +98,14 @@ def _payer(payer: OutcomePayer) -> dict:
 
 
 PAYER_STORED = {**PAYER, "kind": PayerKind.NATIONAL}
+
+INVITEE = {"email": "Zoë.Ñandú@Example.NL", "name": "Zoë ’t Hooft-Ñandú", "language": "en"}
+INVITEE_STORED = {"email": "zoë.ñandú@example.nl", "name": "Zoë ’t Hooft-Ñandú", "locale": "en"}
+
+
+def _invitee(session, email: str) -> dict:
+    user = session.scalar(select(User).where(User.email == email.lower()))
+    return {"email": user.email, "name": user.name, "locale": user.locale}
 
 
 def _investee_typed(ctx) -> dict:
@@ -384,6 +392,22 @@ CASES = [
         setup=_with_submitted_report,
     ),
     FormCase(
+        "invite a member",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/people/invite",
+        lambda ctx: INVITEE,
+        lambda s, ctx: _invitee(s, INVITEE["email"]),
+        lambda ctx: INVITEE_STORED,
+    ),
+    FormCase(
+        "invite an officer",
+        "officer_a",
+        lambda ctx: f"/payers/{ctx.world.payer_a.id}/people/invite",
+        lambda ctx: INVITEE,
+        lambda s, ctx: _invitee(s, INVITEE["email"]),
+        lambda ctx: INVITEE_STORED,
+    ),
+    FormCase(
         "new API token",
         "member_a",
         lambda ctx: "/account/tokens",
@@ -438,9 +462,16 @@ BUTTONS = {
     "outcomes.verify_result",
     "bank_accounts.revoke_mandate",
 }
-# The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py.
+# The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py;
+# the forms of a mailed link and the request for one by test_invitations.py and test_password_reset.py.
 # A document is deleted from its object's documents page, with a reason: test_documents_pages.py sends it there.
-ELSEWHERE = {"auth.login", "documents.document_delete"}
+ELSEWHERE = {
+    "auth.login",
+    "people.accept_invitation",
+    "people.reset_password",
+    "people.forgot_password",
+    "documents.document_delete",
+}
 
 
 class _AnyObject:

@@ -162,6 +162,11 @@ REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
     "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
     "auth.create_token": _const({"name": "walk"}),
+    "people.invite_investee_member": _const({"email": "walk.member@example.nl", "name": "Walk", "language": "nl"}),
+    "people.invite_payer_officer": _const({"email": "walk.officer@example.nl", "name": "Walk", "language": "en"}),
+    "people.accept_invitation": _const({"password": "walk-new-password-1", "password_again": "walk-new-password-1"}),
+    "people.reset_password": _const({"password": "walk-new-password-1", "password_again": "walk-new-password-1"}),
+    "people.forgot_password": lambda walk, _r: {"email": walk.world.user("member_a").email},
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
     "funds.add_capital_source": _const(_source(False)),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -236,6 +236,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "source_id": world.fund_a.capital_sources[0].id,
         "token_id": walk.tokens["manager_a"].id,
         "lang": "en",
+        "token": "no-such-link",
         "loan_id": world.loan_a.id,
         "event_id": world.repayment_a.id,
         "submission_id": world.submission_a.id,
@@ -359,8 +360,32 @@ def _loan_document(session: Session, walk: Walk) -> dict[str, Any]:
     return {"document_id": document.id}
 
 
+def _invitation_link(session: Session, walk: Walk) -> dict[str, Any]:
+    """A person invited into investee A, with the link of the mail."""
+    from fundapp.auth import user_tokens
+    from fundapp.auth.models import Role, TokenPurpose, User
+    from fundapp.auth.services import add_membership
+
+    user = User(email="walk.invitee@example.nl", name="", password_hash="!", active=False, failed_logins=0)
+    session.add(user)
+    session.flush()
+    add_membership(session, ACTOR, user, Role.INVESTEE_MEMBER, walk.world.investee_a.id)
+    return {"token": user_tokens.issue(session, user, TokenPurpose.INVITATION, timedelta(days=7))}
+
+
+def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
+    """The link a reset mail to member A holds."""
+    from fundapp.auth import user_tokens
+    from fundapp.auth.models import TokenPurpose
+
+    member = walk.world.user("member_a")
+    return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
+    "people.accept_invitation": _invitation_link,
+    "people.reset_password": _reset_link,
     "loans.edit": _draft_loan,
     "loans.approve": _draft_loan,
     "api_loans.update_loan": _draft_loan,
