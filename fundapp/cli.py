@@ -188,5 +188,7 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli):
+    from fundapp.jobs.cli import jobs_cli
+
+    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, jobs_cli):
         app.cli.add_command(group)
