@@ -58,6 +58,7 @@ class Walk:
     bank: BankWalk | None = None
     # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
     batches: dict[str, Any] = field(default_factory=dict)
+    job_failure: Any = None  # a job that failed its last try, for the administrators' jobs page
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -171,6 +172,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
     walk.bank = add_bank(session, world)
     walk.batches = _batches_of_both_worlds(session, world)
+    walk.job_failure = _failed_job(session)
     return walk
 
 
@@ -199,6 +201,15 @@ def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
         session.add(made[f"P{name}"])
     session.flush()
     return made
+
+
+def _failed_job(session: Session) -> Any:
+    from fundapp.jobs.models import JobFailure
+
+    failure = JobFailure(task="run_day", args='["2026-12-02"]', error="OSError: disk full", traceback="", tries=6)
+    session.add(failure)
+    session.flush()
+    return failure
 
 
 def log_in(client: Any, user: Any) -> None:
@@ -230,6 +241,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "statement_id": walk.bank.statement.id if walk.bank else 0,
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
         "batch_id": walk.batches["A"].id,
+        "failure_id": walk.job_failure.id,
     }
 
 
