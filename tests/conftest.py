@@ -70,6 +70,7 @@ def test_config(**overrides: Any) -> dict[str, Any]:
         "DATABASE_URL": test_database_url(),
         "FILES_DIR": test_files_dir(),
         "JOBS_FILE": test_jobs_file(),
+        "REDIS_URL": "",  # a developer's FUNDAPP_REDIS_URL is not the tests' queue
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
@@ -83,6 +84,7 @@ def test_config(**overrides: Any) -> dict[str, Any]:
 def app() -> Iterator[Any]:
     from fundapp import create_app, migrate
     from fundapp.auth.passwords import use_fast_hashing_for_tests
+    from fundapp.jobs import queue
     from tests.conformance import SchemaCheckingClient
 
     use_fast_hashing_for_tests()
@@ -91,6 +93,7 @@ def app() -> Iterator[Any]:
     migrate.upgrade(url)
     application = create_app(test_config())
     application.test_client_class = SchemaCheckingClient
+    queue.huey.storage.flush_all()  # what an earlier run's pages queued
     yield application
     application.extensions["fundapp.db"].engine.dispose()
 
