@@ -437,6 +437,7 @@ BUTTONS = {
     "outcomes.submit_claim",
     "outcomes.verify_result",
     "bank_accounts.revoke_mandate",
+    "jobs.retry",
 }
 # The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py.
 ELSEWHERE = {"auth.login"}
