@@ -21,9 +21,11 @@ install: $(STAMP)
 system-check: install
 	@$(BIN)/python -m fundapp.system_check
 
+# The job worker runs in the background and stops with the web server, whichever way that stops.
 run: system-check
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load --if-empty
+	$(BIN)/flask jobs worker & worker=$$!; trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port 5000
 
 lint: install
@@ -42,7 +44,7 @@ bench: install
 	for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
 
 clean:
-	rm -rf $(VENV) instance/fundapp.sqlite3*
+	rm -rf $(VENV) instance/fundapp.sqlite3* instance/fundapp-jobs.sqlite3* instance/jobs.sqlite3*
 
 # Extract UI strings, merge them into the Dutch catalog and compile it (commit the .po and .mo).
 translations: install

@@ -36,9 +36,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from fundapp import api, cli, db, errors, i18n, idempotency, models, navigation, security  # noqa: F401 - models
     from fundapp.auth import access
     from fundapp.documents import storage
+    from fundapp.jobs import queue
 
     db.init_app(app)
     storage.init_app(app)
+    queue.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)
@@ -99,6 +101,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.impact import views as impact_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
+    from fundapp.jobs import views as jobs_views
     from fundapp.loans import api as loans_api
     from fundapp.loans import views as loans_views
     from fundapp.outcomes import contract_api
@@ -135,5 +138,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         journal_views,
         documents_views,
         portfolio_views,
+        jobs_views,
     ):
         app.register_blueprint(module.bp)

@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": "",  # smtp://user:pass@host:587 or smtps://…; empty: mails go to OUTBOX_DIR as .eml files
     "MAIL_FROM": "fundapp <noreply@fundapp.localhost>",
     "OUTBOX_DIR": "",  # empty: instance/outbox
+    "REDIS_URL": "",  # redis://host:6379/0: the job queue on Redis, shared by machines; empty: a SQLite file
+    "JOBS_QUEUE": "fundapp",  # the queue's name: apps that share one Redis server each take their own
+    "JOBS_FILE": "",  # the job queue's SQLite file; empty: beside the SQLite database, or instance/jobs.sqlite3
 }
 
 _INT_KEYS = {

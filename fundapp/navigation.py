@@ -73,6 +73,7 @@ NAV: list[NavEntry] = [
     NavEntry("reports.index", _l("Reports"), lambda s: True),
     NavEntry("impact.indicators", _l("Indicators"), is_manager_or_admin),
     NavEntry("loans.preview", _l("Schedule calculator"), is_manager_or_admin),
+    NavEntry("jobs.failures", _l("Background jobs"), lambda s: s.is_admin),
 ]
 
 

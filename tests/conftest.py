@@ -60,12 +60,19 @@ def test_files_dir() -> str:
     return os.path.join(tempfile.gettempdir(), f"fundapp-files-{os.getuid()}-{_checkout()}-{_worker()}")
 
 
+def test_jobs_file() -> str:
+    """The job queue's SQLite file of this checkout's test worker (never instance/, shared by every run)."""
+    return os.path.join(tempfile.gettempdir(), f"fundapp-jobs-{os.getuid()}-{_checkout()}-{_worker()}.sqlite3")
+
+
 def test_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "DATABASE_URL": test_database_url(),
         "FILES_DIR": test_files_dir(),
         # Mails the tests cause (invitations, reset links) go here, not into the checkout's instance folder.
         "OUTBOX_DIR": os.path.join(tempfile.gettempdir(), f"fundapp-outbox-{os.getuid()}-{_checkout()}-{_worker()}"),
+        "JOBS_FILE": test_jobs_file(),
+        "REDIS_URL": "",  # a developer's FUNDAPP_REDIS_URL is not the tests' queue
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
@@ -79,6 +86,7 @@ def test_config(**overrides: Any) -> dict[str, Any]:
 def app() -> Iterator[Any]:
     from fundapp import create_app, migrate
     from fundapp.auth.passwords import use_fast_hashing_for_tests
+    from fundapp.jobs import queue
     from tests.conformance import SchemaCheckingClient
 
     use_fast_hashing_for_tests()
@@ -87,6 +95,7 @@ def app() -> Iterator[Any]:
     migrate.upgrade(url)
     application = create_app(test_config())
     application.test_client_class = SchemaCheckingClient
+    queue.huey.storage.flush_all()  # what an earlier run's pages queued
     yield application
     application.extensions["fundapp.db"].engine.dispose()
 
@@ -115,6 +124,42 @@ def db_session(app: Any) -> Iterator[Any]:
         database.session_factory = original
         outer.rollback()
         connection.close()
+
+
+def test_redis_url() -> str:
+    return os.environ.get("FUNDAPP_TEST_REDIS_URL") or "redis://127.0.0.1:6379/0"
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def job_queue(request: Any, app: Any, db_session: Any, tmp_path: Any) -> Iterator[Any]:
+    """The app's job queue on a fresh storage: a SQLite file, and a real Redis server.
+
+    Without a Redis server the Redis half is skipped, unless FUNDAPP_TEST_REDIS_URL names one (as .ci/run
+    does): then an unreachable server fails the tests, so CI never passes with the Redis half left out.
+    """
+    from huey.storage import RedisStorage, SqliteStorage
+    from redis.exceptions import ConnectionError as RedisDown
+
+    from fundapp.jobs.queue import huey
+
+    if request.param == "redis":
+        storage = RedisStorage(f"fundapp_test_{_checkout()}_{_worker()}", url=test_redis_url())
+        try:
+            storage.conn.ping()
+        except RedisDown:
+            if os.environ.get("FUNDAPP_TEST_REDIS_URL"):
+                pytest.fail(f"FUNDAPP_TEST_REDIS_URL={test_redis_url()} names no reachable Redis server")
+            pytest.skip(f"no Redis server at {test_redis_url()} (start one, or set FUNDAPP_TEST_REDIS_URL)")
+    else:
+        storage = SqliteStorage("fundapp_test", filename=str(tmp_path / "jobs.sqlite3"))
+    storage.flush_all()
+    previous = (huey.app, huey._storage, huey._make_storage)
+    huey.bind(app, storage)
+    try:
+        yield huey
+    finally:
+        storage.flush_all()
+        huey.app, huey._storage, huey._make_storage = previous
 
 
 @pytest.fixture()
@@ -167,3 +212,5 @@ def inbox(app: Any, monkeypatch: Any) -> Iterator[Any]:
 test_database_url.__test__ = False  # type: ignore[attr-defined] - helpers, not tests
 test_config.__test__ = False  # type: ignore[attr-defined]
 test_files_dir.__test__ = False  # type: ignore[attr-defined]
+test_jobs_file.__test__ = False  # type: ignore[attr-defined]
+test_redis_url.__test__ = False  # type: ignore[attr-defined]

@@ -302,6 +302,9 @@ ACCESS: dict[str, frozenset[str]] = {
     "documents.attach": FUND_A,
     "documents.document_download": MANAGERS_A_OR_MEMBER,
     "documents.document_delete": FUND_A,
+    # background jobs: the failed ones and trying one again are the administrators' (they hold no fund's data)
+    "jobs.failures": ADMIN,
+    "jobs.retry": ADMIN,
 }
 
 # Endpoints that are lists or forms open to several roles, where a logged-in
@@ -372,6 +375,7 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "api_bank_accounts.revoke_mandate",
         "api_batches.cancel_batch",
         "batches.cancel",
+        "jobs.retry",
     }
     writes = {endpoint for endpoint, method, _rule in _routes(app) if method != "GET"}
     assert sorted(writes - set(BODIES) - takes_no_input) == []

@@ -318,6 +318,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "payer_statements.transactions": ("/payers/{payer_a}/bank-transactions?status=all", None, None),
     "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
     "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
+    "jobs.failures": ("/admin/jobs", None, None),
 }
 
 

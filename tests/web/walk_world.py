@@ -60,6 +60,7 @@ class Walk:
     batches: dict[str, Any] = field(default_factory=dict)
     # A document on loan A ("A") and one on world B's loan ("B").
     documents: dict[str, Any] = field(default_factory=dict)
+    job_failure: Any = None  # a job that failed its last try, for the administrators' jobs page
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -174,6 +175,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.bank = add_bank(session, world)
     walk.batches = _batches_of_both_worlds(session, world)
     walk.documents = _documents_of_both_worlds(session, world)
+    walk.job_failure = _failed_job(session)
     return walk
 
 
@@ -221,6 +223,15 @@ def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
     return made
 
 
+def _failed_job(session: Session) -> Any:
+    from fundapp.jobs.models import JobFailure
+
+    failure = JobFailure(task="run_day", args='["2026-12-02"]', error="OSError: disk full", traceback="", tries=6)
+    session.add(failure)
+    session.flush()
+    return failure
+
+
 def log_in(client: Any, user: Any) -> None:
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
 
@@ -255,6 +266,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "kind": "loans",
         "object_id": world.loan_a.id,
         "document_id": 0,
+        "failure_id": walk.job_failure.id,
     }
 
 
