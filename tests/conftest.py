@@ -202,11 +202,20 @@ def api_headers(db_session: Any) -> Any:
 
 
 @pytest.fixture()
-def inbox(app: Any, monkeypatch: Any) -> Iterator[Any]:
-    """A real SMTP server (aiosmtpd) that receives the app's mails during the test (``tests.smtp.Inbox``)."""
+def inbox(app: Any, monkeypatch: Any, tmp_path: Any) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) that receives the app's mails during the test (``tests.smtp.Inbox``), sent
+    by the jobs of a queue of the test's own (a SQLite file) when the test reads the inbox."""
+    from huey.storage import SqliteStorage
+
+    from fundapp.jobs.queue import huey
     from tests.smtp import serve
 
-    yield from serve(app, monkeypatch)
+    previous = (huey.app, huey._storage, huey._make_storage)
+    huey.bind(app, SqliteStorage("fundapp_mail", filename=str(tmp_path / "mail-jobs.sqlite3")))
+    try:
+        yield from serve(app, monkeypatch, huey)
+    finally:
+        huey.app, huey._storage, huey._make_storage = previous
 
 
 test_database_url.__test__ = False  # type: ignore[attr-defined] - helpers, not tests

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import re
 import socket
+import threading
 from collections.abc import Iterator
 from email import policy
 from typing import Any
@@ -15,20 +16,33 @@ from aiosmtpd.handlers import Message
 
 
 class Inbox(Message):
-    def __init__(self) -> None:
+    """The mails that arrived. Reading them first runs the jobs waiting in the queue, as a worker would: the
+    app hands its mails to the job queue, and the queue's ``send_mail`` delivers them here over SMTP."""
+
+    def __init__(self, queue: Any = None) -> None:
         super().__init__(message_class=email.message.EmailMessage)
-        self.received: list[email.message.EmailMessage] = []
+        self.arrived: list[email.message.EmailMessage] = []
+        self.queue = queue
+        self.reader = threading.get_ident()
 
     def handle_message(self, message):  # type: ignore[no-untyped-def]
-        self.received.append(email.message_from_bytes(message.as_bytes(), policy=policy.default))
+        self.arrived.append(email.message_from_bytes(message.as_bytes(), policy=policy.default))
+
+    @property
+    def received(self) -> list[email.message.EmailMessage]:
+        # Only for the test's own reads: aiosmtpd's thread looks the handler's attributes over too.
+        if self.queue is not None and threading.get_ident() == self.reader:
+            while (task := self.queue.dequeue()) is not None:
+                self.queue.execute(task)
+        return self.arrived
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
         return [m for m in self.received if address in m["To"]]
 
 
-def serve(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+def serve(app: Any, monkeypatch: pytest.MonkeyPatch, queue: Any = None) -> Iterator[Inbox]:
     """The ``inbox`` fixture: the app sends its mails over SMTP to this server for the test."""
-    received = Inbox()
+    received = Inbox(queue)
     with socket.socket() as probe:  # a free port: aiosmtpd does not report the one port 0 gave it
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

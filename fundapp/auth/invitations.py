@@ -9,6 +9,7 @@ account, but the person asking is told the same whatever the address.
 from __future__ import annotations
 
 import secrets
+from dataclasses import asdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -40,20 +41,12 @@ ROLE_PHRASES = {
 
 
 def _send(session: Session, message: mail.Mail) -> None:
-    """Send ``message`` once the transaction commits: a request that fails sends nothing.
+    """Send ``message`` through the job queue once the transaction commits: a request that fails sends nothing,
+    and a mail server that refuses is tried again with back-off (``flask jobs failed`` after the last try)."""
+    from fundapp.jobs.queue import enqueue_after_commit
+    from fundapp.notifications.jobs import send_mail
 
-    The one way out for these mails (a job queue may take it over). A refused
-    delivery is logged, not raised: what was committed stays, and a new link can be asked for.
-    """
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the real app, for after the request
-
-    def deliver(_session: Session) -> None:
-        try:
-            mail.send(app.config, message)
-        except Exception:
-            app.logger.exception("mail to %s not delivered", message.to)
-
-    event.listen(session, "after_commit", deliver, once=True)
+    enqueue_after_commit(send_mail, asdict(message), session=session)
 
 
 def _url(config: Mapping[str, Any], endpoint: str, **values: Any) -> str:

@@ -7,10 +7,13 @@ may run more than once; it only enqueues ``run_day`` for the day, whose key make
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
+from flask import current_app
 from sqlalchemy.orm import Session
 
 from fundapp.jobs.queue import LOCAL, at_daily_time, huey, job
+from fundapp.notifications import mail
 
 
 @huey.periodic_task(at_daily_time, name="daily")
@@ -42,3 +45,11 @@ def deliver_mail(session: Session) -> None:
 
     It has no key: it may run any number of times a day, and sends only what is still pending.
     """
+
+
+@job("send_mail")
+def send_mail(session: Session, message: dict[str, Any]) -> None:
+    """Send one mail (an invitation, a reset link): off the request, so a slow or refusing mail server neither
+    delays the page nor loses the mail (it is tried again with back-off), and an address that exists answers
+    as fast as one that does not."""
+    mail.send(current_app.config, mail.Mail(**message))
