@@ -9,15 +9,15 @@ account, but the person asking is told the same whatever the address.
 from __future__ import annotations
 
 import secrets
-from dataclasses import asdict
 from collections.abc import Mapping
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, event, exists, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
