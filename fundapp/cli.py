@@ -188,5 +188,7 @@ def audit_verify() -> None:
 
 
 def init_app(app: Flask) -> None:
-    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli):
+    from fundapp.notifications.cli import reminders_cli
+
+    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, reminders_cli):
         app.cli.add_command(group)

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_URL": "",  # smtp://user:pass@host:587 or smtps://…; empty: mails go to OUTBOX_DIR as .eml files
     "MAIL_FROM": "fundapp <noreply@fundapp.localhost>",
     "OUTBOX_DIR": "",  # empty: instance/outbox
+    "BASE_URL": "http://127.0.0.1:5000",  # where the links in mails point
 }
 
 _INT_KEYS = {

@@ -38,3 +38,4 @@ from fundapp.outcomes.models import (  # noqa: F401
     RateItemRow,
 )
 from fundapp.payers.models import OutcomePayer  # noqa: F401
+from fundapp.notifications.models import Notification, NotificationPreference  # noqa: F401

@@ -194,8 +194,11 @@ def init_app(app: Flask) -> None:
     from fundapp.labels import label, options
     from fundapp.web import field_labels, remember_label
 
+    from fundapp.notifications.views import unread_count
+
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        unread_count=unread_count,
         url_with=url_with,
         current_locale=locale_name,
         enum_label=label,

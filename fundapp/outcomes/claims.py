@@ -15,6 +15,7 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.outcomes import signals
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
@@ -306,6 +307,7 @@ def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal)
         claim,
         {"status": ["draft", "submitted"], "total_payable": [None, claim.total_payable]},
     )
+    signals.claim_submitted.send(claim, session=session)
     return claim
 
 
@@ -370,6 +372,8 @@ def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold
             "needed": [None, needed],
         },
     )
+    if claim.status != before:
+        signals.claim_decided.send(claim, session=session)
     return claim
 
 
@@ -415,6 +419,7 @@ def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: st
         claim,
         {"status": ["submitted", "rejected"], "reason": [None, reason], "total_payable": [asked, ZERO]},
     )
+    signals.claim_decided.send(claim, session=session)
     return claim
 
 

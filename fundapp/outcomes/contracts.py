@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.outcomes import signals
 from fundapp.auth.policy import Scope, can, may_set_up_contract, payers_represented
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
@@ -118,6 +119,7 @@ def create_contract(session: Session, actor: audit.Who, scope: Scope, data: dict
             "contract_cap": [None, contract.contract_cap],
         },
     )
+    signals.contract_created.send(contract, session=session)
     return contract
 
 

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from fundapp import audit
+from fundapp.outcomes import signals
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.errors import Conflict, ValidationFailed
@@ -71,4 +72,6 @@ def pay_parts(
             "amount": [None, sum((split.amount for split in parts), ZERO)],
         },
     )
+    if claim.status == ClaimStatus.PAID:
+        signals.claim_paid.send(claim, session=session)
     return claim

@@ -8,6 +8,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.outcomes import signals
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
@@ -149,6 +150,7 @@ def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: st
     audit.record(
         session, actor, "result.rejected", result, {"status": ["pending", "rejected"], "reason": [None, reason]}
     )
+    signals.result_rejected.send(result, session=session)
     return result
 
 
