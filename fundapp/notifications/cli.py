@@ -29,4 +29,4 @@ def run(day: object | None) -> None:
     with session_scope() as session:
         click.echo(f"mails sent: {deliver_pending(session, current_app.config, utcnow())}")
     with session_scope() as session:
-        click.echo(f"digests sent: {send_digests(session, current_app.config, as_of)}")
+        click.echo(f"digests sent: {send_digests(session, current_app.config)}")

@@ -7,7 +7,7 @@ transaction only after the server took it, and a refused mail raises, so the job
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from flask import render_template
@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from fundapp.auth.models import User
 from fundapp.db import utcnow
 from fundapp.formats import LANGUAGES
-from fundapp.notifications.events import ZONE
 from fundapp.notifications.kinds import render
 from fundapp.notifications.mail import Mail, send
 from fundapp.notifications.models import Delivery, Notification
@@ -65,11 +64,10 @@ def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime) 
     return sent
 
 
-def send_digests(session: Session, config: Mapping[str, Any], day: date) -> int:
-    """One mail per user with what they chose to read in the daily digest, up to the end of ``day``."""
-    end = datetime.combine(day + timedelta(days=1), time(), ZONE)
+def send_digests(session: Session, config: Mapping[str, Any]) -> int:
+    """One mail per user with everything they chose to read in the daily digest and have not been mailed yet."""
     by_user: dict[int, tuple[User, list[Notification]]] = {}
-    for notification, user in session.execute(_pending(Delivery.DIGEST).where(Notification.created_at < end)).all():
+    for notification, user in session.execute(_pending(Delivery.DIGEST)).all():
         by_user.setdefault(user.id, (user, []))[1].append(notification)
     for user, notifications in by_user.values():
         language = _language(user, config)

@@ -40,7 +40,7 @@ KINDS: dict[str, Kind] = {
     ),
     "installment_missed": Kind(
         N_("Installment missed"),
-        N_("Installment of loan %(loan)s is %(days)s days past due"),
+        N_("Installment of loan %(loan)s not paid"),
         N_("Installment %(number)s of loan %(loan)s of %(investee)s, %(amount)s, was due on %(due_on)s and is unpaid."),
     ),
     "claim_submitted": Kind(
