@@ -25,6 +25,7 @@ from fundapp.impact.models import (  # noqa: F401
 )
 from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401
+from fundapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from fundapp.outcomes.models import (  # noqa: F401
     Claim,
     ClaimApproval,
@@ -38,4 +39,3 @@ from fundapp.outcomes.models import (  # noqa: F401
     RateItemRow,
 )
 from fundapp.payers.models import OutcomePayer  # noqa: F401
-from fundapp.notifications.models import Notification, NotificationPreference  # noqa: F401

@@ -192,9 +192,8 @@ def init_app(app: Flask) -> None:
     from fundapp.auth.access import current_scope
     from fundapp.i18n import locale_name
     from fundapp.labels import label, options
-    from fundapp.web import field_labels, remember_label
-
     from fundapp.notifications.views import unread_count
+    from fundapp.web import field_labels, remember_label
 
     app.jinja_env.globals.update(
         nav_items=nav_items,

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+pytest_plugins = ["tests.smtp"]  # the smtp fixture: a real SMTP server receiving the app's mail
+
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 

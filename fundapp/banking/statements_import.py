@@ -23,8 +23,8 @@ from fundapp import audit
 from fundapp.audit import to_jsonable
 from fundapp.banking import booking
 from fundapp.banking.matching import Match, Matcher
-from fundapp.banking.signals import statement_imported
 from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, TransactionStatus
+from fundapp.banking.signals import statement_imported
 from fundapp.banking.statements import Statement, StatementError, Transaction, identity_key, parse_statement
 from fundapp.banking.transactions import statement_counts
 from fundapp.db import utcnow

@@ -12,7 +12,6 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
@@ -20,7 +19,6 @@ from sqlalchemy.orm import Session
 from fundapp.auth.models import Membership, Role, User
 from fundapp.db import utcnow
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
-
 
 ZONE = ZoneInfo("Europe/Amsterdam")
 
@@ -54,9 +52,22 @@ def recipients(session: Session, *memberships: Any) -> list[int]:
     return list(session.scalars(query))
 
 
+# The pages notifications link to. Listeners also run outside a request and an app (services called from a
+# script), so the paths are written here; a test checks each against the app's routes.
+PAGES = {
+    "auth.tokens": "/account/tokens",
+    "bank_statements.detail": "/bank-statements/{statement_id}",
+    "impact.investee_impact": "/investees/{investee_id}/impact",
+    "loans.detail": "/loans/{loan_id}",
+    "outcomes.claim_detail": "/claims/{claim_id}",
+    "outcomes.contract_detail": "/contracts/{contract_id}",
+    "outcomes.result_list": "/results?status={status}",
+    "payer_statements.transactions": "/payers/{payer_id}/bank-transactions?status={status}",
+}
+
+
 def link(endpoint: str, **values: Any) -> str:
-    """The page's path (no request needed: reminders run from the command line)."""
-    return current_app.url_map.bind("localhost").build(endpoint, values)
+    return PAGES[endpoint].format(**values)
 
 
 def notify(

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, TransactionStatus
 from fundapp.investees.models import Investee
-from fundapp.notifications.events import link, local_today, managers_of, members_of, notify, officers_of, recipients
 from fundapp.money import ZERO
+from fundapp.notifications.events import link, local_today, managers_of, members_of, notify, officers_of, recipients
 from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
 
 

@@ -42,7 +42,11 @@ def _kpi_reports(session: Session, day: date, counts: Counter[str]) -> None:
             due_on = day + timedelta(days=days_before)
             period_end = due_on - timedelta(days=plan.due_days)
             period = Period.containing(period_end, plan.frequency)
-            if period.end != period_end or period.start < Period.parse(plan.first_period).start or _reported(session, plan, period):
+            if (
+                period.end != period_end
+                or period.start < Period.parse(plan.first_period).start
+                or _reported(session, plan, period)
+            ):
                 continue
             owners = [members_of(investee.id)]
             if kind == "kpi_overdue":

@@ -73,7 +73,7 @@ def _modes(session: Session, user_id: int) -> dict[str, Delivery]:
             NotificationPreference.user_id == user_id
         )
     ).all()
-    chosen = {kind: mode for kind, mode in rows}
+    chosen = dict(rows)
     return {kind: chosen.get(kind, Delivery.EMAIL) for kind in KINDS}
 
 

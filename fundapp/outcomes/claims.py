@@ -15,7 +15,6 @@ from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.outcomes import signals
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
@@ -23,7 +22,7 @@ from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFai
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
-from fundapp.outcomes import pricing
+from fundapp.outcomes import pricing, signals
 from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
 from fundapp.outcomes.models import (
     Claim,

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.outcomes import signals
 from fundapp.auth.policy import Scope, can, may_set_up_contract, payers_represented
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
 from fundapp.messages import N_
+from fundapp.outcomes import signals
 from fundapp.outcomes.models import (
     ContractPayer,
     ContractProvider,

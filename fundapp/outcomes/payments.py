@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
 from fundapp import audit
-from fundapp.outcomes import signals
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.money import ZERO
+from fundapp.outcomes import signals
 from fundapp.outcomes.claims import next_status, officer_payer
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
 

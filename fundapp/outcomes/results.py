@@ -8,11 +8,11 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.outcomes import signals
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import CONTRACT_RUNS
+from fundapp.outcomes import signals
 from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
 from fundapp.participants import ReferenceRefused, checked_reference, normalise_reference
 

@@ -16,7 +16,7 @@ from fundapp.auth.services import issue_token
 from fundapp.notifications.events import ZONE
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from tests.factories import make_loan, make_plan, make_user
-from tests.smtp import html_of, smtp, text_of  # noqa: F401 - the fixture
+from tests.smtp import html_of, text_of
 
 QUARTER_END = date(2026, 9, 30)
 
