@@ -112,5 +112,5 @@ def notify(
     assert isinstance(table, Table)
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    result = session.execute(insert.values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"]))
+    result: Any = session.execute(insert.values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"]))
     return max(result.rowcount or 0, 0)

@@ -150,6 +150,7 @@ REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
     "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
     "auth.create_token": _const({"name": "walk"}),
+    "notifications.save_preferences": _const({"claim_submitted": "digest", "token_expiring": "inbox"}),
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
     "funds.add_capital_source": _const(_source(False)),
