@@ -94,7 +94,7 @@ def save_preferences() -> Any:
     errors: dict[str, list[str]] = {}
     for kind in KINDS:
         try:
-            chosen[kind] = Delivery(request.form.get(kind) or Delivery.EMAIL)  # a kind left out: the default
+            chosen[kind] = Delivery(request.form.get(kind) or "")
         except ValueError:
             errors[kind] = [N_("Choose e-mail at once, daily digest or inbox only.")]
     if errors:

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from fundapp.notifications.events import link, local_today, notify
+from fundapp.notifications.kinds import KINDS
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from tests.web.round_trip import field_error, footprint
 
@@ -74,8 +75,8 @@ def test_mark_all_read_marks_only_the_users_own(db_session, world, login_as):
 
 def test_a_preference_decides_how_the_next_notification_of_that_kind_is_delivered(db_session, world, login_as):
     client = login_as(world.user("member_a"))
-    response = client.post("/account/notifications", data={"kpi_due_today": "digest", "kpi_overdue": "inbox"})
-    assert response.status_code == 303
+    chosen = {**dict.fromkeys(KINDS, "email"), "kpi_due_today": "digest", "kpi_overdue": "inbox"}
+    assert client.post("/account/notifications", data=chosen).status_code == 303
     assert _tell(db_session, world, "member_a").delivery == Delivery.DIGEST
     assert _tell(db_session, world, "member_a", kind="kpi_overdue").delivery == Delivery.INBOX
     assert _tell(db_session, world, "member_a", kind="claim_paid").delivery == Delivery.EMAIL
@@ -86,10 +87,24 @@ def test_a_preference_decides_how_the_next_notification_of_that_kind_is_delivere
 def test_an_unknown_choice_is_refused_beside_its_field_and_nothing_is_stored(db_session, world, login_as):
     client = login_as(world.user("member_a"))
     before = footprint(db_session)
-    response = client.post("/account/notifications", data={"kpi_due_today": "pigeon", "kpi_overdue": "inbox"})
+    chosen = {**dict.fromkeys(KINDS, "email"), "kpi_due_today": "pigeon", "kpi_overdue": "inbox"}
+    response = client.post("/account/notifications", data=chosen)
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert field_error(page, "kpi_due_today") == "Kies direct per e-mail, dagelijks overzicht of alleen in je inbox."
     assert '<option value="inbox" selected>' in page  # what was chosen elsewhere is kept
     assert footprint(db_session) == before
+    assert db_session.scalar(select(NotificationPreference.id)) is None
+
+
+def test_a_choice_sent_empty_or_left_out_is_refused(db_session, world, login_as):
+    client = login_as(world.user("member_a"))
+    every = dict.fromkeys(KINDS, "email")
+    for sent in (
+        {**every, "kpi_due_today": ""},
+        {kind: mode for kind, mode in every.items() if kind != "kpi_due_today"},
+    ):
+        response = client.post("/account/notifications", data=sent)
+        assert response.status_code == 422
+        assert field_error(response.get_data(as_text=True), "kpi_due_today") is not None
     assert db_session.scalar(select(NotificationPreference.id)) is None

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from fundapp.notifications.kinds import KINDS
 from tests.factories import PASSWORD
 from tests.web.walk_world import REASON, TODAY, Walk, indicator_data
 
@@ -150,7 +151,7 @@ REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
     "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
     "auth.create_token": _const({"name": "walk"}),
-    "notifications.save_preferences": _const({"claim_submitted": "digest", "token_expiring": "inbox"}),
+    "notifications.save_preferences": _const({**dict.fromkeys(KINDS, "email"), "claim_submitted": "digest"}),
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
     "funds.add_capital_source": _const(_source(False)),
