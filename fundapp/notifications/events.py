@@ -112,5 +112,6 @@ def notify(
     assert isinstance(table, Table)
     dialect = session.get_bind().dialect.name
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
-    result: Any = session.execute(insert.values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"]))
-    return max(result.rowcount or 0, 0)
+    # RETURNING names only the rows inserted: rowcount is not reliable after ON CONFLICT on every driver.
+    added = insert.values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(table.c.id)
+    return len(session.execute(added).all())
