@@ -85,6 +85,7 @@ def _database_int() -> type:
 def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp import views as home_views
     from fundapp.auth import api as auth_api
+    from fundapp.auth import people as people_views
     from fundapp.auth import views as auth_views
     from fundapp.banking import api_accounts as bank_accounts_api
     from fundapp.banking import api_statements as bank_statements_api
@@ -92,6 +93,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
+    from fundapp.documents import api as documents_api
+    from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
@@ -105,6 +108,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.outcomes import views as outcome_views
     from fundapp.payers import api as payer_api
     from fundapp.payers import views as payer_views
+    from fundapp.portfolio_import import api as portfolio_api
+    from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
@@ -112,12 +117,13 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api):
+    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
         home_views,
         auth_views,
+        people_views,
         funds_views,
         investees_views,
         payer_views,
@@ -131,5 +137,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         batch_views,
         journal_views,
         notification_views,
+        documents_views,
+        portfolio_views,
     ):
         app.register_blueprint(module.bp)

@@ -11,6 +11,7 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from webargs.core import missing
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.datastructures import CombinedMultiDict
 
 from fundapp import jsonbody
 from fundapp.errors import ValidationFailed
@@ -34,7 +35,13 @@ class Api(SmorestApi):
 
 
 class BodyParser(FlaskParser):
-    """webargs' parser with our JSON reading (bounded, valid text); a PATCH must say what to change."""
+    """webargs' parser with our JSON reading (bounded, valid text); a PATCH must say what to change; and a
+    "multipart" location: a form's fields and files together (a file with what it is)."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req: Request, schema: ma.Schema) -> Any:
+        return self._makeproxy(CombinedMultiDict([req.form, req.files]), schema)
 
     def load_json(self, req: Request, schema: ma.Schema) -> Any:
         data = req.get_data(cache=True) if is_json_request(req) else b""
@@ -50,6 +57,10 @@ class BodyParser(FlaskParser):
 
 class Blueprint(SmorestBlueprint):
     ARGUMENTS_PARSER = BodyParser()
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {
+        **SmorestBlueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING,
+        "multipart": "multipart/form-data",
+    }
 
 
 def make_blueprint(name: str, description: str) -> Blueprint:

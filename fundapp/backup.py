@@ -5,12 +5,17 @@ order), then one line per row, values tagged by type (Decimal as its exact
 string, dates ISO 8601), so nothing is lost on the way from one database to the
 other. Restore goes into an empty, migrated database at the same revision, in
 one transaction.
+
+Given the file store, a backup also carries the files the database refers to (documents, kept KPI workbooks):
+after the rows, one line per file, ``{"f": sha256, "b": base64}``; restore checks each file against its hash and
+puts it into the target's store, so a database and its files move together.
 """
 
 from __future__ import annotations
 
 import base64
 import gzip
+import hashlib
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -22,8 +27,10 @@ from sqlalchemy.engine import Connection
 
 import fundapp.models  # noqa: F401 - every table on Base.metadata
 from fundapp.db import Base
+from fundapp.documents.storage import FileMissing, FileStore
 
 FORMAT = "fundapp-backup/1"
+FILES = "(files)"
 
 
 class BackupError(RuntimeError):
@@ -82,8 +89,18 @@ def _enum_safe(table: Table) -> Any:
     return select(*columns).order_by(*table.primary_key.columns)
 
 
-def create(connection: Connection, out: IO[bytes]) -> dict[str, int]:
-    """Write every table of the database to ``out``; answers the row count per table."""
+def _referenced_files(connection: Connection) -> list[str]:
+    from fundapp.documents.models import Document
+    from fundapp.impact.models import Submission
+
+    documents = select(Document.sha256)
+    workbooks = select(Submission.file_sha256).where(Submission.file_sha256 != "")
+    return sorted(set(connection.scalars(documents)) | set(connection.scalars(workbooks)))
+
+
+def create(connection: Connection, out: IO[bytes], store: FileStore | None = None) -> dict[str, int]:
+    """Write every table of the database to ``out`` (and, given a store, the files its rows refer to); answers the
+    row count per table (and the number of files under ``FILES``)."""
     counts: dict[str, int] = {}
     with gzip.GzipFile(fileobj=out, mode="wb") as stream:
         header = {"format": FORMAT, "revision": _revision(connection), "tables": [t.name for t in _tables()]}
@@ -95,7 +112,21 @@ def create(connection: Connection, out: IO[bytes]) -> dict[str, int]:
                 stream.write((json.dumps(line, separators=(",", ":")) + "\n").encode())
                 count += 1
             counts[table.name] = count
+        if store is not None:
+            counts[FILES] = _write_files(connection, stream, store)
     return counts
+
+
+def _write_files(connection: Connection, stream: gzip.GzipFile, store: FileStore) -> int:
+    written = 0
+    for sha256 in _referenced_files(connection):
+        try:
+            data = store.get(sha256)
+        except FileMissing:
+            continue  # a KPI workbook from before files were kept: its row says what it held
+        stream.write((json.dumps({"f": sha256, "b": base64.b64encode(data).decode()}) + "\n").encode())
+        written += 1
+    return written
 
 
 def _lines(source: IO[bytes]) -> Iterator[dict[str, Any]]:
@@ -105,8 +136,9 @@ def _lines(source: IO[bytes]) -> Iterator[dict[str, Any]]:
                 yield json.loads(raw)
 
 
-def restore(connection: Connection, source: IO[bytes]) -> dict[str, int]:
-    """Load a backup into an empty database migrated to the same revision (the caller's one transaction)."""
+def restore(connection: Connection, source: IO[bytes], store: FileStore | None = None) -> dict[str, int]:
+    """Load a backup into an empty database migrated to the same revision (the caller's one transaction); given a
+    store, put the backup's files into it."""
     lines = _lines(source)
     header = next(lines, None)
     if not header or header.get("format") != FORMAT:
@@ -124,6 +156,10 @@ def restore(connection: Connection, source: IO[bytes]) -> dict[str, int]:
     later_updates: list[tuple[Table, dict[str, Any]]] = []
     counts: dict[str, int] = {}
     for line in lines:
+        if "f" in line:
+            _restore_file(line, store)
+            counts[FILES] = counts.get(FILES, 0) + 1
+            continue
         table = tables.get(line["t"])
         if table is None:
             raise BackupError(f"The backup holds an unknown table {line['t']}.")
@@ -147,6 +183,14 @@ def restore(connection: Connection, source: IO[bytes]) -> dict[str, int]:
         )
     _reset_sequences(connection, tables)
     return counts
+
+
+def _restore_file(line: dict[str, Any], store: FileStore | None) -> None:
+    data = base64.b64decode(line["b"])
+    if hashlib.sha256(data).hexdigest() != line["f"]:
+        raise BackupError(f"The backup's file {line['f']} does not match its hash; the backup is damaged.")
+    if store is not None:
+        store.put(data)
 
 
 def _deferred_foreign_keys(tables: dict[str, Table]) -> dict[str, tuple[str, ...]]:

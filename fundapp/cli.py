@@ -21,11 +21,13 @@ def backup_create(file: str) -> None:
     """Write the whole database to FILE (gzipped JSON lines)."""
     from fundapp import backup
     from fundapp.db import get_db
+    from fundapp.documents.storage import files
 
     engine = get_db().engine
     with open(file, "wb") as out, engine.connect() as connection, connection.begin():
-        counts = backup.create(connection, out)
-    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables to {file}.")
+        counts = backup.create(connection, out, files())
+    stored = counts.pop(backup.FILES, 0)
+    click.echo(f"Backed up {sum(counts.values())} rows of {len(counts)} tables and {stored} files to {file}.")
 
 
 @backup_cli.command("restore")
@@ -34,14 +36,16 @@ def backup_restore(file: str) -> None:
     """Load FILE into this (empty, migrated) database, in one transaction."""
     from fundapp import backup
     from fundapp.db import get_db
+    from fundapp.documents.storage import files
 
     engine = get_db().engine
     try:
         with open(file, "rb") as source, engine.connect() as connection, connection.begin():
-            counts = backup.restore(connection, source)
+            counts = backup.restore(connection, source, files())
     except backup.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables from {file}.")
+    stored = counts.pop(backup.FILES, 0)
+    click.echo(f"Restored {sum(counts.values())} rows of {len(counts)} tables and {stored} files from {file}.")
 
 
 @db_cli.command("upgrade")
@@ -92,7 +96,11 @@ ROLE_TARGETS = {
 @click.option("--investee", "investee_id", type=int, help="Investee id (for an investee member).")
 @click.option("--contract", "contract_id", type=int, help="Outcome contract id (for an independent validator).")
 @click.option("--name", default="", help="Display name.")
-@click.option("--password", help="Password; prompted for (hidden, twice) when not given.")
+@click.option(
+    "--password",
+    help="Password; prompted for (hidden, twice) when not given. For the first administrator, demos and tests: "
+    "real users are invited (users invite) and choose their own.",
+)
 def users_create(
     email: str,
     role: str,
@@ -103,7 +111,7 @@ def users_create(
     name: str,
     password: str | None,
 ) -> None:
-    """Create a user with one role."""
+    """Create a user with one role and a password (bootstrap: the first administrator; invite everyone else)."""
     from fundapp.auth.models import Role
     from fundapp.auth.services import create_user
     from fundapp.db import session_scope
@@ -135,6 +143,62 @@ def users_create(
         details = "; ".join(f"{d.get('field')}: {d.get('message')}" for d in exc.details if isinstance(d, dict))
         raise click.ClickException(f"{exc.message} {details}".strip()) from exc
     click.echo(f"Created user {email} (id {user_id}) as {role}.")
+
+
+@users_cli.command("invite")
+@click.argument("email")
+@click.option("--investee", "investee_id", type=int, help="Investee id: invite a member of it.")
+@click.option("--payer", "payer_id", type=int, help="Outcome payer id: invite an officer of it.")
+@click.option("--fund", "fund_id", type=int, help="Fund id: invite a manager of it.")
+@click.option("--contract", "contract_id", type=int, help="Outcome contract id: invite its independent validator.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "fund_manager", "payer_officer", "investee_member", "validator"]),
+    help="Only needed for an administrator (no --investee/--payer/--fund/--contract); else it follows from the id.",
+)
+@click.option("--name", default="", help="Display name.")
+@click.option("--language", type=click.Choice(["nl", "en"]), default="nl", show_default=True)
+def users_invite(
+    email: str,
+    investee_id: int | None,
+    payer_id: int | None,
+    fund_id: int | None,
+    contract_id: int | None,
+    role: str | None,
+    name: str,
+    language: str,
+) -> None:
+    """Mail EMAIL an invitation link with which they set their own password."""
+    from fundapp.auth import invitations
+    from fundapp.auth.models import Role
+    from fundapp.db import session_scope
+    from fundapp.errors import AppError
+
+    targets = {"fund": fund_id, "payer": payer_id, "investee": investee_id, "contract": contract_id}
+    given = [k for k, v in targets.items() if v is not None]
+    if len(given) > 1:
+        raise click.UsageError("Give one of --investee, --payer, --fund or --contract.")
+    implied = {target: r for r, target in ROLE_TARGETS.items()}
+    wanted = implied[given[0]] if given else "admin" if role == "admin" else None
+    if wanted is None:
+        raise click.UsageError("Give --investee ID, --payer ID, --fund ID or --contract ID (or --role admin).")
+    if role is not None and role != wanted:
+        raise click.UsageError(f"--role {role} does not go with --{given[0] if given else 'role'}.")
+    try:
+        with session_scope() as session:
+            invitations.invite(
+                session,
+                audit.Actor.system("cli"),
+                Role(wanted),
+                targets[given[0]] if given else None,
+                email,
+                name,
+                language,
+            )
+    except AppError as exc:
+        details = "; ".join(f"{d.get('field')}: {d.get('message')}" for d in exc.details if isinstance(d, dict))
+        raise click.ClickException(f"{exc.message} {details}".strip()) from exc
+    click.echo(f"Invitation mailed to {email} ({wanted}).")
 
 
 @users_cli.command("list")
@@ -189,6 +253,7 @@ def audit_verify() -> None:
 
 def init_app(app: Flask) -> None:
     from fundapp.notifications.cli import reminders_cli
+    from fundapp.portfolio_import.cli import import_cli
 
-    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, reminders_cli):
+    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, import_cli, reminders_cli):
         app.cli.add_command(group)

@@ -32,15 +32,20 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_IDLE_HOURS": 12,
     "PASSWORD_MIN_LENGTH": 10,
     "API_TOKEN_DAYS": 90,
+    "INVITATION_DAYS": 7,  # an invitation link works this long, once
+    "PASSWORD_RESET_MINUTES": 15,  # a password reset link works this long, once
+    "BASE_URL": "http://127.0.0.1:5000",  # where mailed links point: the address people open fundapp at
     "CLAIM_DUAL_APPROVAL_ABOVE": Decimal("25000.00"),
     "DEFAULT_LOCALE": "nl",
     "PAGE_SIZE": 25,
     "SQL_ECHO": False,
-    "FILES_DIR": "",  # uploaded files, by content; empty: instance/files
+    "FILES_DIR": "",  # uploaded files, by content; empty: instance/files (older name of STORAGE_DIR)
+    "STORAGE_DIR": "",
+    "S3_URL": "",  # s3://bucket[/prefix] or https://host/bucket[/prefix]: files in a bucket instead
+    "MAX_DOCUMENT_BYTES": 20 * 1024 * 1024,
     "SMTP_URL": "",  # smtp://user:pass@host:587 or smtps://…; empty: mails go to OUTBOX_DIR as .eml files
     "MAIL_FROM": "fundapp <noreply@fundapp.localhost>",
     "OUTBOX_DIR": "",  # empty: instance/outbox
-    "BASE_URL": "http://127.0.0.1:5000",  # where the links in mails point
 }
 
 _INT_KEYS = {
@@ -54,7 +59,10 @@ _INT_KEYS = {
     "SESSION_IDLE_HOURS",
     "PASSWORD_MIN_LENGTH",
     "API_TOKEN_DAYS",
+    "INVITATION_DAYS",
+    "PASSWORD_RESET_MINUTES",
     "PAGE_SIZE",
+    "MAX_DOCUMENT_BYTES",
 }
 _DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
 _BOOL_KEYS = {"SQL_ECHO"}

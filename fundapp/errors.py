@@ -157,7 +157,7 @@ def _from_http_exception(exc: HTTPException) -> Response | tuple:
         if (
             isinstance(messages, dict)
             and len(messages) == 1
-            and next(iter(messages)) in {"json", "query", "form", "files", "headers", "view_args"}
+            and next(iter(messages)) in {"json", "query", "form", "files", "multipart", "headers", "view_args"}
         ):
             messages = next(iter(messages.values()))
         return error_response(422, "validation_failed", "The request is not valid.", flatten_messages(messages))

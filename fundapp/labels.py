@@ -67,6 +67,7 @@ LABELS: dict[str, Any] = {
     "recovery": _l("recovery"),
     "restructure": _l("restructuring"),
     "rate_change": _l("rate change"),
+    "adjustment": _l("adjustment at import"),
     "installment": _l("installment"),
     "prepayment": _l("prepayment"),
     "overpayment": _l("overpayment"),

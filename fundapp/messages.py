@@ -56,7 +56,26 @@ BANK_CREDIT_FOR_DEBIT = N_(
 BANK_DEBIT_FOR_CREDIT = N_(
     "The statement shows a debit of %(amount)s; the batch line %(line)s is a credit of %(line_amount)s."
 )
-APP_TEMPLATES = (CONTRACT_RUNS, BANK_AMOUNT_DIFFERS, BANK_CREDIT_FOR_DEBIT, BANK_DEBIT_FOR_CREDIT)
+PASSWORD_TOO_SHORT = N_("Use at least %(min)s characters.")
+DOCUMENT_TOO_LARGE = N_("The file is larger than the limit of %(mb)s MB.")
+DOCUMENT_NO_ENDING = N_("The file name needs an ending that says its type (%(endings)s).")
+DOCUMENT_UNKNOWN_TYPE = N_("The contents are not a file type we accept (%(endings)s).")
+DOCUMENT_REFUSED_TYPE = N_("The contents are a .%(found)s file, which is not accepted (%(endings)s).")
+DOCUMENT_NAME_DIFFERS = N_("The name says .%(said)s, but the contents are a .%(found)s file.")
+EVIDENCE_NEEDED = N_("This result needs a document of the kind %(kind)s before it can be verified.")
+APP_TEMPLATES = (
+    PASSWORD_TOO_SHORT,
+    CONTRACT_RUNS,
+    BANK_AMOUNT_DIFFERS,
+    BANK_CREDIT_FOR_DEBIT,
+    BANK_DEBIT_FOR_CREDIT,
+    DOCUMENT_TOO_LARGE,
+    DOCUMENT_NO_ENDING,
+    DOCUMENT_UNKNOWN_TYPE,
+    DOCUMENT_REFUSED_TYPE,
+    DOCUMENT_NAME_DIFFERS,
+    EVIDENCE_NEEDED,
+)
 _PATTERNS = [
     (re.compile("^" + re.sub(r"%\\\((\w+)\\\)s", r"(?P<\1>.+?)", re.escape(template)) + "$"), template)
     for template in LIBRARY_TEMPLATES + APP_TEMPLATES

@@ -23,13 +23,17 @@ def operations(client: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
                 yield method.upper(), path, operation
 
 
-def world_ids(db_session: Any, world: Any) -> dict[str, int]:
+def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     """An existing object for every path parameter: the world with its outcomes and a KPI report."""
     from fundapp.auth.models import ApiToken
     from fundapp.banking.models import BankTransaction, Mandate
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
     from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
-    from tests.factories import add_outcomes, add_reports
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+    from tests.factories import ACTOR, add_outcomes, add_reports
 
     add_outcomes(db_session, world)
     add_reports(db_session, world)
@@ -38,6 +42,8 @@ def world_ids(db_session: Any, world: Any) -> dict[str, int]:
     transaction = db_session.scalar(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
     mandate = db_session.scalar(select(Mandate).where(Mandate.loan_id == world.loan_a.id))
     token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
+    store = LocalFileStore(test_files_dir())
+    document = services.attach(db_session, ACTOR, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
     return {
         "fund_id": world.fund_a.id,
         "source_id": world.fund_a.capital_sources[0].id,
@@ -58,6 +64,9 @@ def world_ids(db_session: Any, world: Any) -> dict[str, int]:
         "statement_id": statement.id,
         "transaction_id": transaction.id,
         "mandate_id": mandate.id,
+        "kind": "loans",  # documents are walked on loan A
+        "object_id": world.loan_a.id,
+        "document_id": document.id,
     }
 
 
@@ -67,7 +76,7 @@ REQUIRED_QUERY = {"period": "2026-Q1", "from": "2024-01-01", "to": "2024-12-31"}
 PATH_IDS = {"/api/v1/credit-transfer-batches/{batch_id}/pain.001.xml": {"batch_id": "transfer_batch_id"}}
 
 
-def fill(path: str, ids: dict[str, int], operation: dict[str, Any] | None = None) -> str:
+def fill(path: str, ids: dict[str, Any], operation: dict[str, Any] | None = None) -> str:
     """The path with real ids, and the operation's required query parameters when it is given."""
     ids = {**ids, **{name: ids[key] for name, key in PATH_IDS.get(path, {}).items()}}
     url = re.sub(r"\{(\w+)\}", lambda match: str(ids[match.group(1)]), path)

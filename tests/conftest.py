@@ -15,8 +15,6 @@ from typing import Any
 
 import pytest
 
-pytest_plugins = ["tests.smtp"]  # the smtp fixture: a real SMTP server receiving the app's mail
-
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
@@ -66,6 +64,8 @@ def test_config(**overrides: Any) -> dict[str, Any]:
     config = {
         "DATABASE_URL": test_database_url(),
         "FILES_DIR": test_files_dir(),
+        # Mails the tests cause (invitations, reset links) go here, not into the checkout's instance folder.
+        "OUTBOX_DIR": os.path.join(tempfile.gettempdir(), f"fundapp-outbox-{os.getuid()}-{_checkout()}-{_worker()}"),
         "SECRET_KEY": TEST_SECRET,
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
@@ -154,6 +154,14 @@ def api_headers(db_session: Any) -> Any:
         return {"Authorization": f"Bearer {token}"}
 
     return headers
+
+
+@pytest.fixture()
+def inbox(app: Any, monkeypatch: Any) -> Iterator[Any]:
+    """A real SMTP server (aiosmtpd) that receives the app's mails during the test (``tests.smtp.Inbox``)."""
+    from tests.smtp import serve
+
+    yield from serve(app, monkeypatch)
 
 
 test_database_url.__test__ = False  # type: ignore[attr-defined] - helpers, not tests

@@ -1,9 +1,11 @@
-"""A real SMTP server (aiosmtpd) on a free local port, and the app's mail sent to it."""
+"""A real SMTP server for a test (aiosmtpd), and what a test reads in the mails it received."""
 
 from __future__ import annotations
 
 import email
+import re
 import socket
+from collections.abc import Iterator
 from email import policy
 from typing import Any
 
@@ -12,39 +14,42 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 
 
-class Received(Message):
+class Inbox(Message):
     def __init__(self) -> None:
         super().__init__(message_class=email.message.EmailMessage)
-        self.mails: list[email.message.EmailMessage] = []
+        self.received: list[email.message.EmailMessage] = []
 
-    def handle_message(self, message: Any) -> None:
-        self.mails.append(email.message_from_bytes(message.as_bytes(), policy=policy.default))
+    def handle_message(self, message):  # type: ignore[no-untyped-def]
+        self.received.append(email.message_from_bytes(message.as_bytes(), policy=policy.default))
 
-    def take(self) -> list[email.message.EmailMessage]:
-        taken, self.mails = self.mails, []
-        return taken
+    def to(self, address: str) -> list[email.message.EmailMessage]:
+        return [m for m in self.received if address in m["To"]]
 
 
-@pytest.fixture
-def smtp(app: Any, monkeypatch: Any) -> Any:
-    """The server's received mails; the app sends its mail there while the test runs."""
-    received = Received()
+def serve(app: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Inbox]:
+    """The ``inbox`` fixture: the app sends its mails over SMTP to this server for the test."""
+    received = Inbox()
     with socket.socket() as probe:  # a free port: aiosmtpd does not report the one port 0 gave it
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     controller = Controller(received, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setitem(app.config, "SMTP_URL", f"smtp://127.0.0.1:{port}")
-    monkeypatch.setitem(app.config, "BASE_URL", "https://fundapp.example")
     try:
         yield received
     finally:
         controller.stop()
 
 
-def text_of(mail: email.message.EmailMessage) -> str:
-    return mail.get_body(("plain",)).get_content()
+def text_of(message: email.message.EmailMessage) -> str:
+    return message.get_body(("plain",)).get_content()
 
 
-def html_of(mail: email.message.EmailMessage) -> str:
-    return mail.get_body(("html",)).get_content()
+def html_of(message: email.message.EmailMessage) -> str:
+    return message.get_body(("html",)).get_content()
+
+
+def link_in(message: email.message.EmailMessage) -> str:
+    """The path of the one link in the mail's text (the base URL stripped)."""
+    [url] = re.findall(r"https?://\S+/(?:invitation|password/reset)/\S+", text_of(message))
+    return "/" + url.split("/", 3)[3]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from fundapp.messages import N_, PASSWORD_TOO_SHORT
+
 _hasher = PasswordHasher()  # Argon2id, RFC 9106 low-memory profile defaults
 
 # A dummy hash so that checking an unknown email costs the same time as a known one.
@@ -97,14 +99,14 @@ def _is_word_plus_decoration(password: str) -> bool:
 def password_problems(password: str, email: str = "", min_length: int = 10) -> list[str]:
     problems = []
     if _is_word_plus_decoration(password):
-        problems.append("This is a common word with a few digits or signs added; choose a passphrase.")
+        problems.append(N_("This is a common word with a few digits or signs added; choose a passphrase."))
     if len(password) < min_length:
-        problems.append(f"Use at least {min_length} characters.")
+        problems.append(PASSWORD_TOO_SHORT % {"min": min_length})
     if password.lower() in COMMON_PASSWORDS:
-        problems.append("This password is too common.")
+        problems.append(N_("This password is too common."))
     if len(set(password)) < 4:
-        problems.append("Use more different characters.")
+        problems.append(N_("Use more different characters."))
     local = email.split("@")[0].lower()
     if len(local) >= 4 and local in password.lower():
-        problems.append("Do not use your email address in your password.")
+        problems.append(N_("Do not use your email address in your password."))
     return problems

@@ -1,10 +1,11 @@
 """Content-addressed file storage: a file is stored once under the SHA-256 of its bytes and read back by that hash.
 
-The local-disk store keeps ``<root>/<sha256[:2]>/<sha256>``; the root is ``FUNDAPP_FILES_DIR``, or ``files/`` in the
-instance folder. A file is written to a temporary name beside its place and renamed into it, so a reader never sees
+The local-disk store keeps ``<root>/<sha256[:2]>/<sha256>``; the root is ``FUNDAPP_STORAGE_DIR`` (or its older name
+``FUNDAPP_FILES_DIR``), or ``files/`` in the instance folder. With ``FUNDAPP_S3_URL`` the same keys live in an
+S3-compatible bucket instead (``s3store.py``). A file is written to a temporary name beside its place and renamed into it, so a reader never sees
 half a file and two writers of the same bytes end with the same file. A file whose database row was rolled back
-stays behind harmlessly: the next upload of the same bytes finds it. The interface (put, get, exists) is what
-another backend (S3) implements as well.
+stays behind harmlessly: the next upload of the same bytes finds it. The interface (put, get, exists, stream) is what
+the S3 backend implements as well.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ import hashlib
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from flask import Flask, current_app
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
+CHUNK = 64 * 1024
 
 
 class FileMissing(LookupError):
@@ -31,6 +34,8 @@ class FileStore(Protocol):
     def get(self, sha256: str) -> bytes: ...
 
     def exists(self, sha256: str) -> bool: ...
+
+    def stream(self, sha256: str) -> Iterator[bytes]: ...
 
 
 class LocalFileStore:
@@ -72,9 +77,27 @@ class LocalFileStore:
         except FileMissing:
             return False
 
+    def stream(self, sha256: str) -> Iterator[bytes]:
+        try:
+            handle = self._path(sha256).open("rb")
+        except FileNotFoundError as exc:
+            raise FileMissing(sha256) from exc
+        return _chunks(handle)
+
+
+def _chunks(handle: IO[bytes]) -> Iterator[bytes]:
+    with handle:
+        while chunk := handle.read(CHUNK):
+            yield chunk
+
 
 def init_app(app: Flask) -> None:
-    root = app.config.get("FILES_DIR") or os.path.join(app.instance_path, "files")
+    if app.config.get("S3_URL"):
+        from fundapp.documents.s3store import S3FileStore
+
+        app.extensions["fundapp.files"] = S3FileStore.from_url(app.config["S3_URL"])
+        return
+    root = app.config.get("STORAGE_DIR") or app.config.get("FILES_DIR") or os.path.join(app.instance_path, "files")
     app.extensions["fundapp.files"] = LocalFileStore(root)
 
 

@@ -7,7 +7,9 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fundapp.auth import invitations
 from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.models import Role
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_funds
 from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
@@ -69,6 +71,14 @@ def detail(investee_id: int) -> Any:
         today=date.today(),
         can_edit=can(current_scope(), "edit", investee),
         **bank_parts.owner(get_session(), current_scope(), investee),
+        **invitations.people_section(
+            get_session(),
+            current_scope(),
+            Role.INVESTEE_MEMBER,
+            investee,
+            url_for("people.invite_investee_member", investee_id=investee.id),
+            _("Members"),
+        ),
     )
 
 

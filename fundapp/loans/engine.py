@@ -50,6 +50,8 @@ def to_engine_event(event: LoanEvent) -> servicing.Event:
         return servicing.Recovery(event.on, _amount(event), event.reference)
     if kind == EventKind.RATE_CHANGE:
         return servicing.RateChange(event.on, Decimal(_terms(event)["annual_rate"]))
+    if kind == EventKind.ADJUSTMENT:
+        return servicing.Adjustment(event.on, _amount(event), event.reason)
     if kind == EventKind.RESTRUCTURE:
         return servicing.Restructure(event.on, **restructure_args(event.terms or {}))
     raise ValueError(kind)
@@ -212,7 +214,9 @@ def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:
     loan.interest_received = position.interest_received
     loan.written_off = position.principal_written_off
     loan.recovered = position.recovered
-    loan.outstanding_principal = position.disbursed - position.principal_repaid - position.principal_written_off
+    loan.outstanding_principal = (
+        position.disbursed + position.principal_adjusted - position.principal_repaid - position.principal_written_off
+    )
     loan.written_off_on = position.written_off_on
     if position.is_written_off:
         loan.status = LoanStatus.WRITTEN_OFF

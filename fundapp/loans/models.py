@@ -48,6 +48,8 @@ class EventKind(str, enum.Enum):
     RECOVERY = "recovery"
     RESTRUCTURE = "restructure"
     RATE_CHANGE = "rate_change"
+    # An accepted difference between a replayed and a fund's own outstanding principal (portfolio import): no cash.
+    ADJUSTMENT = "adjustment"
 
 
 class AllocationKind(str, enum.Enum):

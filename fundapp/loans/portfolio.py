@@ -73,10 +73,14 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         .group_by(LoanAllocation.loan_id)
         .subquery()
     )
-    # Disbursements are never reversed (only repayments and recoveries are), so no reversal filter here.
+    # Disbursements and adjustments (signed) are never reversed (only repayments and recoveries are).
     disbursed_later = (
         select(LoanEvent.loan_id, _sum(LoanEvent.amount).label("amount"))
-        .where(LoanEvent.fund_id == fund_id, LoanEvent.kind == EventKind.DISBURSEMENT, LoanEvent.on > as_of)
+        .where(
+            LoanEvent.fund_id == fund_id,
+            LoanEvent.kind.in_([EventKind.DISBURSEMENT, EventKind.ADJUSTMENT]),
+            LoanEvent.on > as_of,
+        )
         .group_by(LoanEvent.loan_id)
         .subquery()
     )

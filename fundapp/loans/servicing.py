@@ -95,11 +95,23 @@ class RateChange:
     new_annual_rate: Decimal
 
 
-Event = Disbursement | Payment | WriteOff | Recovery | Restructure | RateChange
+@dataclass(frozen=True)
+class Adjustment:
+    """Principal added (positive) or taken off (negative) without money moving; the rest is re-planned."""
+
+    date: dt.date
+    amount: Decimal
+    reason: str = ""
+
+
+Event = Disbursement | Payment | WriteOff | Recovery | Restructure | RateChange | Adjustment
 
 # Same-day order: money lent exists before it is repaid; a payment settles that
 # day's dues before the terms change; the write-off comes last, recoveries after it.
-_KIND_PRIORITY: dict[type, int] = {Disbursement: 0, Payment: 1, RateChange: 2, Restructure: 3, WriteOff: 4, Recovery: 5}
+# An adjustment corrects the balance those payments left, before any change of terms.
+_KIND_PRIORITY: dict[type, int] = {
+    Disbursement: 0, Payment: 1, Adjustment: 2, RateChange: 3, Restructure: 4, WriteOff: 5, Recovery: 6
+}  # fmt: skip
 
 
 def canonical_key(event: Event) -> tuple:
@@ -179,6 +191,7 @@ class LoanPosition:
     principal_written_off: Decimal
     interest_written_off: Decimal
     written_off_on: dt.date | None
+    principal_adjusted: Decimal = ZERO
 
     @property
     def disbursed(self) -> Decimal:
@@ -275,6 +288,7 @@ class _Ledger:
         self.recoveries: list[tuple[dt.date, Decimal]] = []
         self.written_off: tuple[Decimal, Decimal] = (ZERO, ZERO)
         self.written_off_on: dt.date | None = None
+        self.adjusted = ZERO
 
     def apply(self, event: Event) -> None:
         if event.date < self.start:
@@ -294,6 +308,8 @@ class _Ledger:
                 self._restructure(event)
             case RateChange():
                 self._change_rate(event)
+            case Adjustment():
+                self._adjust(event)
             case _:
                 assert_never(event)
 
@@ -366,6 +382,16 @@ class _Ledger:
             allocations.append(Allocation(index, event.reference, event.date, inst.number, interest, principal))
         return tuple(allocations), amount
 
+    def _adjust(self, event: Adjustment) -> None:
+        amount = event.amount
+        if not isinstance(amount, Decimal) or amount == 0 or amount != round_cent(amount):
+            raise ServicingError(f"an adjustment must be a non-zero Decimal amount in cents, not {amount!r}")
+        balance = self._scheduled_balance(event.date) + amount
+        if balance < 0:
+            raise ServicingError(f"an adjustment of {amount} on {event.date} takes off more than is still planned")
+        self.adjusted += amount
+        self._replan(event.date, balance)
+
     def _change_rate(self, event: RateChange) -> None:
         rate = event.new_annual_rate
         if not isinstance(rate, Decimal) or not 0 <= rate <= 100:
@@ -426,6 +452,7 @@ class _Ledger:
             tuple(self.recoveries),
             *self.written_off,
             self.written_off_on,
+            self.adjusted,
         )
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from fundapp.documents.models import KINDS
 from fundapp.outcomes.models import ClaimStatus, ContractStatus, LineStatus, ResultStatus
 from fundapp.validation import Day, MoneyField, PercentField, TrimmedString, WholeNumberField
 
@@ -94,6 +95,12 @@ class SimulationResultSchema(ma.Schema):
 
 class ItemRowSchema(ItemSchema):
     evidence = TrimmedString(load_default="", validate=Length(max=2000))
+    evidence_kind = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.OneOf(KINDS),
+        metadata={"description": "a document of this kind must be attached to a result before it is verified"},
+    )
     indicator_code = TrimmedString(load_default=None, allow_none=True, validate=Length(max=40))
 
 
@@ -113,6 +120,7 @@ class ItemOutSchema(ma.Schema):
     max_units = ma.fields.Integer(allow_none=True)
     max_amount = MoneyField(allow_none=True)
     evidence = ma.fields.String()
+    evidence_kind = ma.fields.String(allow_none=True)
     indicator_code = ma.fields.String(allow_none=True)
 
 

@@ -25,7 +25,17 @@ from fundapp.outcomes.models import (
 from fundapp.outcomes.terms import check_terms, contract_terms, rate_item
 from fundapp.payers.models import OutcomePayer
 
-ITEM_FIELDS = ("code", "name", "price", "prerequisite", "max_units", "max_amount", "evidence", "indicator_code")
+ITEM_FIELDS = (
+    "code",
+    "name",
+    "price",
+    "prerequisite",
+    "max_units",
+    "max_amount",
+    "evidence",
+    "evidence_kind",
+    "indicator_code",
+)
 
 
 def _item_rows(items: list[dict[str, Any]]) -> list[RateItemRow]:

@@ -82,6 +82,8 @@ class RateItemRow(Base):
     max_units: Mapped[int | None] = mapped_column(Integer)
     max_amount: Mapped[Decimal | None] = mapped_column(Money())
     evidence: Mapped[str] = mapped_column(Text, default="")
+    # A document of this kind must be attached to a result of the item before it can be verified.
+    evidence_kind: Mapped[str | None] = mapped_column(String(30))
     indicator_code: Mapped[str | None] = mapped_column(String(40))
 
 

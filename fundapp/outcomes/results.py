@@ -11,7 +11,7 @@ from fundapp import audit
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
-from fundapp.messages import CONTRACT_RUNS
+from fundapp.messages import CONTRACT_RUNS, EVIDENCE_NEEDED
 from fundapp.outcomes import signals
 from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
 from fundapp.participants import ReferenceRefused, checked_reference, normalise_reference
@@ -131,12 +131,23 @@ def _refuse_duplicate(session: Session, result: OutcomeResult) -> None:
 def verify(session: Session, actor: audit.Who, result: OutcomeResult) -> OutcomeResult:
     if result.status != ResultStatus.PENDING:
         raise InvalidTransition("Only a pending result can be verified.")
+    _require_evidence(session, result)
     result.status = ResultStatus.VERIFIED
     result.verified_by_id = getattr(actor, "id", None)
     result.verified_at = utcnow()
     session.flush()
     audit.record(session, actor, "result.verified", result, {"status": ["pending", "verified"]})
     return result
+
+
+def _require_evidence(session: Session, result: OutcomeResult) -> None:
+    from fundapp.documents.services import KIND_LABELS, has_evidence
+
+    contract = session.get(OutcomeContract, result.contract_id)
+    item = next((r for r in contract.items if r.code == result.item_code), None) if contract else None
+    if item is not None and item.evidence_kind and not has_evidence(session, result, item.evidence_kind):
+        needed = EVIDENCE_NEEDED % {"kind": KIND_LABELS[item.evidence_kind]}
+        raise InvalidTransition(needed)
 
 
 def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: str) -> OutcomeResult:

@@ -6,7 +6,9 @@ from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from fundapp.auth import invitations
 from fundapp.auth.access import access, current_actor, current_scope
+from fundapp.auth.models import Role
 from fundapp.auth.policy import can, load, visible_payers
 from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
@@ -42,6 +44,14 @@ def detail(payer_id: int) -> Any:
         payer=payer,
         can_edit=can(current_scope(), "edit", payer),
         **bank_parts.owner(get_session(), current_scope(), payer),
+        **invitations.people_section(
+            get_session(),
+            current_scope(),
+            Role.PAYER_OFFICER,
+            payer,
+            url_for("people.invite_payer_officer", payer_id=payer.id),
+            _("Officers"),
+        ),
     )
 
 

@@ -1,7 +1,7 @@
 """notifications: an inbox row per user and event, and each user's preference per kind
 
 Revision ID: 0018
-Revises: 0015
+Revises: 0020
 Create Date: 2026-12-02 02:00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import fundapp.db
 
 revision = '0018'
-down_revision = '0015'
+down_revision = '0020'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,18 @@ from tests.smtp import html_of, text_of
 QUARTER_END = date(2026, 9, 30)
 
 
+@pytest.fixture(autouse=True)
+def _base_url(app: Any, monkeypatch: Any) -> None:
+    monkeypatch.setitem(app.config, "BASE_URL", "https://fundapp.example")
+
+
+def take(inbox: Any) -> list[Any]:
+    """The mails received since the last look."""
+    taken = list(inbox.received)
+    inbox.received.clear()
+    return taken
+
+
 def _reminder_world(db_session: Any, world: Any) -> SimpleNamespace:
     """As of ``day``: investee A's Q3 report is due in 14 days and a new loan's first installment in 7;
     investee B's Q3 report is 7 days overdue and its new loan's first installment was due yesterday, unpaid;
@@ -57,11 +69,11 @@ def _by_recipient(mails: list[Any]) -> dict[str, list[Any]]:
 
 
 def test_each_reminder_arrives_once_to_the_right_people_in_their_language_and_to_nobody_else(
-    app, db_session, world, smtp
+    app, db_session, world, inbox
 ):
     w = _reminder_world(db_session, world)
     output = _run(app, w.day)
-    mails = _by_recipient(smtp.take())
+    mails = _by_recipient(take(inbox))
 
     member_b, manager_b = world.user("member_b").email, world.user("manager_b").email
     assert sorted(mails) == sorted([w.nl.email, w.en.email, member_b, manager_b])
@@ -94,29 +106,29 @@ def test_each_reminder_arrives_once_to_the_right_people_in_their_language_and_to
     assert f"/loans/{w.loan_b.id}" in text_of(missed)
 
 
-def test_a_second_run_for_the_same_day_sends_nothing(app, db_session, world, smtp):
+def test_a_second_run_for_the_same_day_sends_nothing(app, db_session, world, inbox):
     w = _reminder_world(db_session, world)
     _run(app, w.day)
-    assert len(smtp.take()) == 9
+    assert len(take(inbox)) == 9
     output = _run(app, w.day)
-    assert smtp.take() == []
+    assert take(inbox) == []
     assert "reminders: 0" in output and "mails sent: 0" in output
     assert db_session.scalar(select(Notification.id).where(Notification.mailed_at.is_(None))) is None
 
 
-def test_the_next_day_brings_only_that_days_reminders(app, db_session, world, smtp):
+def test_the_next_day_brings_only_that_days_reminders(app, db_session, world, inbox):
     w = _reminder_world(db_session, world)
     _run(app, w.day)
-    smtp.take()
+    take(inbox)
     _run(app, w.day + timedelta(days=1))
     # No report or installment is 14 or 7 days away, or 1 or 7 days late, that day; manager A's token expires
     # just after midnight a week after it (Amsterdam time), so it is that day's only reminder.
-    [mail] = smtp.take()
+    [mail] = take(inbox)
     assert mail["To"] == world.user("manager_a").email
     assert mail["Subject"].startswith("Je API-token verloopt op")
 
 
-def test_inbox_only_sends_no_mail_and_the_daily_digest_sends_one(app, db_session, world, smtp):
+def test_inbox_only_sends_no_mail_and_the_daily_digest_sends_one(app, db_session, world, inbox):
     w = _reminder_world(db_session, world)
     db_session.add_all(
         [
@@ -127,7 +139,7 @@ def test_inbox_only_sends_no_mail_and_the_daily_digest_sends_one(app, db_session
     )
     db_session.flush()
     output = _run(app, w.day)
-    mails = _by_recipient(smtp.take())
+    mails = _by_recipient(take(inbox))
     assert sorted(m["Subject"] for m in mails[w.en.email]) == [
         "Impact report for 2026-Q3 due on 30 October 2026",
         "Your API token expires on 23 October 2026",
@@ -136,13 +148,13 @@ def test_inbox_only_sends_no_mail_and_the_daily_digest_sends_one(app, db_session
     assert digest["Subject"] == "Je meldingen in fundapp: 2 nieuw"
     assert "Impactrapportage over 2026-Q3" in text_of(digest) and w.loan_a.reference in text_of(digest)
     assert "digests sent: 1" in output
-    inbox = db_session.scalars(select(Notification.kind).where(Notification.user_id == w.en.id)).all()
-    assert sorted(inbox) == ["installment_due_soon", "kpi_due_soon", "token_expiring"]
+    told = db_session.scalars(select(Notification.kind).where(Notification.user_id == w.en.id)).all()
+    assert sorted(told) == ["installment_due_soon", "kpi_due_soon", "token_expiring"]
     _run(app, w.day)
-    assert smtp.take() == []
+    assert take(inbox) == []
 
 
-def test_a_refused_mail_fails_the_run_and_is_sent_by_the_next_one(app, db_session, world, smtp, monkeypatch):
+def test_a_refused_mail_fails_the_run_and_is_sent_by_the_next_one(app, db_session, world, inbox, monkeypatch):
     w = _reminder_world(db_session, world)
     url = app.config["SMTP_URL"]
     monkeypatch.setitem(app.config, "SMTP_URL", "smtp://127.0.0.1:1")
@@ -151,14 +163,14 @@ def test_a_refused_mail_fails_the_run_and_is_sent_by_the_next_one(app, db_sessio
     assert db_session.scalar(select(Notification.id).where(Notification.mailed_at.is_not(None))) is None
     monkeypatch.setitem(app.config, "SMTP_URL", url)
     _run(app, w.day)
-    assert len(smtp.take()) == 9
+    assert len(take(inbox)) == 9
 
 
 @pytest.mark.parametrize("inactive", ["member_b", "manager_b"])
-def test_an_inactive_user_is_told_nothing(app, db_session, world, smtp, inactive):
+def test_an_inactive_user_is_told_nothing(app, db_session, world, inbox, inactive):
     w = _reminder_world(db_session, world)
     world.user(inactive).active = False
     db_session.flush()
     _run(app, w.day)
-    assert world.user(inactive).email not in _by_recipient(smtp.take())
+    assert world.user(inactive).email not in _by_recipient(take(inbox))
     assert db_session.scalar(select(Notification.id).join(User).where(User.active.is_(False))) is None

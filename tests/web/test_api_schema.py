@@ -17,7 +17,7 @@ from tests import api_paths
 from tests.conformance import problems
 
 # Operations that read or write files are covered by their own tests.
-SKIP = ("kpi-submissions", "schedule.xlsx", "kpi-template", "report")
+SKIP = ("kpi-submissions", "schedule.xlsx", "kpi-template", "report", "portfolio-")
 CHECKS = (
     not_a_server_error,
     openapi_checks.status_code_conformance,

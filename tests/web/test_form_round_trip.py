@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from fundapp.auth.models import ApiToken
+from fundapp.auth.models import ApiToken, User
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
 from fundapp.impact.models import Aggregation, ImpactPlan, Indicator, PlanIndicator, Submission, TocLevel, ValueType
 from fundapp.impact.periods import Frequency
@@ -118,6 +118,14 @@ def _payer(payer: OutcomePayer) -> dict:
 
 
 PAYER_STORED = {**PAYER, "kind": PayerKind.NATIONAL}
+
+INVITEE = {"email": "Zoë.Ñandú@Example.NL", "name": "Zoë ’t Hooft-Ñandú", "language": "en"}
+INVITEE_STORED = {"email": "zoë.ñandú@example.nl", "name": "Zoë ’t Hooft-Ñandú", "locale": "en"}
+
+
+def _invitee(session, email: str) -> dict:
+    user = session.scalar(select(User).where(User.email == email.lower()))
+    return {"email": user.email, "name": user.name, "locale": user.locale}
 
 
 def _investee_typed(ctx) -> dict:
@@ -404,6 +412,22 @@ CASES = [
         setup=_with_submitted_report,
     ),
     FormCase(
+        "invite a member",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/people/invite",
+        lambda ctx: INVITEE,
+        lambda s, ctx: _invitee(s, INVITEE["email"]),
+        lambda ctx: INVITEE_STORED,
+    ),
+    FormCase(
+        "invite an officer",
+        "officer_a",
+        lambda ctx: f"/payers/{ctx.world.payer_a.id}/people/invite",
+        lambda ctx: INVITEE,
+        lambda s, ctx: _invitee(s, INVITEE["email"]),
+        lambda ctx: INVITEE_STORED,
+    ),
+    FormCase(
         "new API token",
         "member_a",
         lambda ctx: "/account/tokens",
@@ -469,8 +493,16 @@ BUTTONS = {
     "outcomes.verify_result",
     "bank_accounts.revoke_mandate",
 }
-# The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py.
-ELSEWHERE = {"auth.login"}
+# The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py;
+# the forms of a mailed link and the request for one by test_invitations.py and test_password_reset.py.
+# A document is deleted from its object's documents page, with a reason: test_documents_pages.py sends it there.
+ELSEWHERE = {
+    "auth.login",
+    "people.accept_invitation",
+    "people.reset_password",
+    "people.forgot_password",
+    "documents.document_delete",
+}
 
 
 class _AnyObject:
@@ -488,11 +520,12 @@ class _AnyObject:
 def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
     from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
+    from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
 
     adapter = app.url_map.bind("localhost")
-    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES
+    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()

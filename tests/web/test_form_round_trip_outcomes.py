@@ -39,6 +39,7 @@ ITEMS_TYPED = {
     "item0_max_amount": "250.000",
     "item0_bands": "0-11: 1.000; 12-35: 1.500,50\n36+: 2.000",
     "item0_evidence": "Loonstrook – één",
+    "item0_evidence_kind": "payslip",
     "item1_code": "JOB-6M",
     "item1_name": "Zes maanden – ñ",
     "item1_price": "3.000",
@@ -47,6 +48,7 @@ ITEMS_TYPED = {
     "item1_max_amount": "36.000,75",
     "item1_bands": "0-11: 2.500, 12+: 3.500",
     "item1_evidence": "Contract ≥ 6 mnd",
+    "item1_evidence_kind": "",
 }
 ITEMS_STORED = [
     {
@@ -58,6 +60,7 @@ ITEMS_STORED = [
         "max_amount": D("250000.00"),
         "price_bands": [(0, 11, D("1000")), (12, 35, D("1500.50")), (36, None, D("2000"))],
         "evidence": "Loonstrook – één",
+        "evidence_kind": "payslip",
     },
     {
         "code": "JOB-6M",
@@ -68,13 +71,14 @@ ITEMS_STORED = [
         "max_amount": D("36000.75"),
         "price_bands": [(0, 11, D("2500")), (12, None, D("3500"))],
         "evidence": "Contract ≥ 6 mnd",
+        "evidence_kind": None,
     },
 ]
 ITEM_NUMBERS = {"item0_price": MONEY, "item0_max_units": WHOLE, "item0_max_amount": MONEY, "item1_max_units": WHOLE}
 
 
 def _items(rows) -> list[dict]:
-    keys = ("code", "name", "price", "prerequisite", "max_units", "max_amount", "evidence")
+    keys = ("code", "name", "price", "prerequisite", "max_units", "max_amount", "evidence", "evidence_kind")
     return [
         {key: getattr(row, key) for key in keys}
         | {"price_bands": [(b["min_months"], b["max_months"], D(b["price"])) for b in row.price_bands]}
@@ -189,6 +193,7 @@ def _with_card(session, world):
                     max_units=row["max_units"],
                     max_amount=row["max_amount"],
                     evidence=row["evidence"],
+                    evidence_kind=row["evidence_kind"],
                     price_bands=[band(*b) for b in row["price_bands"]],
                 )
                 for row in ITEMS_STORED

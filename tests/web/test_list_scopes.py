@@ -58,6 +58,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "*": frozenset({"shared"}),
     },
     "submission": dict.fromkeys(("admin", "manager_a", "member_a", "officer_a"), A),
+    # A loan's documents: whoever sees the loan.
+    "document": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     # Participant rows are personal data: not even an administrator reads them.
     "participant": dict.fromkeys(("manager_a", "member_a", "officer_a"), A),
     # A fund's batches are its managers' (and the administrator's); a payer's outcome payments its officers' only.
@@ -151,6 +153,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "submission": {"A": ids(select(Submission.id).where(Submission.investee_id == w.investee_a.id))},
         "token": {role: {row.id} for role, row in walk.tokens.items()},
         "batch": {name: {batch.id} for name, batch in walk.batches.items()},
+        "document": {name: {document.id} for name, document in walk.documents.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -227,6 +230,7 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
+    "api_documents.list_documents": ("/api/v1/loans/{loan_a}/documents", "document", "id", A),
     "api_bank_accounts.list_fund_accounts": (
         "/api/v1/funds/{fund_a}/bank-accounts",
         "bank_account",

@@ -117,6 +117,18 @@ def _upload(walk: Walk, role: str) -> dict[str, Any]:
     return {"file": (io.BytesIO(walk.workbook), "kpi.xlsx")}
 
 
+def _document(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.documents_files import PDF
+
+    return {"kind": "loan_agreement", "file": (io.BytesIO(PDF), "agreement.pdf")}
+
+
+def _portfolio(walk: Walk, role: str) -> dict[str, Any]:
+    from tests.portfolio_factories import simple_workbook
+
+    return {"file": (io.BytesIO(simple_workbook("99887766")), "portfolio.xlsx")}
+
+
 def _statement(walk: Walk, role: str) -> dict[str, Any]:
     from tests.bank_factories import FUND_IBAN, Entry, camt
 
@@ -152,6 +164,11 @@ PAGE_BODIES: dict[str, Body] = {
     "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
     "auth.create_token": _const({"name": "walk"}),
     "notifications.save_preferences": _const({**dict.fromkeys(KINDS, "email"), "claim_submitted": "digest"}),
+    "people.invite_investee_member": _const({"email": "walk.member@example.nl", "name": "Walk", "language": "nl"}),
+    "people.invite_payer_officer": _const({"email": "walk.officer@example.nl", "name": "Walk", "language": "en"}),
+    "people.accept_invitation": _const({"password": "walk-new-password-1", "password_again": "walk-new-password-1"}),
+    "people.reset_password": _const({"password": "walk-new-password-1", "password_again": "walk-new-password-1"}),
+    "people.forgot_password": lambda walk, _r: {"email": walk.world.user("member_a").email},
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
     "funds.add_capital_source": _const(_source(False)),
@@ -176,6 +193,7 @@ PAGE_BODIES: dict[str, Body] = {
     "impact.add_plan_indicator": _const({"indicator_code": "LP-HOURS-WORKED", "baseline": "5"}),
     "impact.set_target": _const({"period": "2026-Q2", "target": "15"}),
     "impact.upload": _upload,
+    "portfolio.upload": _portfolio,
     "impact.return_report": REASON_BODY,
     "outcomes.new_contract": lambda walk, role: _contract(walk, role, False),
     "outcomes.rate_cards": lambda walk, role: _rate_card(walk, role, False),
@@ -197,6 +215,8 @@ PAGE_BODIES: dict[str, Body] = {
     "batches.new_direct_debit": _const({"collection_date": TODAY}),
     "batches.new_disbursements": _const({"execution_date": TODAY}),
     "batches.new_outcome_payments": _const({"execution_date": TODAY}),
+    "documents.attach": _document,
+    "documents.document_delete": REASON_BODY,
     "journal.ledger_accounts": _const({"bank_code": "1110", "bank_name": "Triodos", "bank_rgs_code": "BLimBanRba"}),
 }
 API_BODIES: dict[str, Body] = {
@@ -234,6 +254,7 @@ API_BODIES: dict[str, Body] = {
         {"indicator_code": "LP-HOURS-WORKED", "baseline": "5", "targets": {"2026-Q1": "7"}}
     ),
     "api_impact.upload_submission": _upload,
+    "api_portfolio.portfolio_import": _portfolio,
     "api_impact.return_submission": REASON_BODY,
     "api_outcomes.simulate": _const(
         {
@@ -259,5 +280,7 @@ API_BODIES: dict[str, Body] = {
     "api_bank_statements.import_payer_statement": _payer_statement,
     "api_bank_statements.book_transaction": _book(True),
     "api_bank_statements.set_aside": REASON_BODY,
+    "api_documents.attach_document": _document,
+    "api_documents.delete_document": REASON_BODY,
 }
 BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}

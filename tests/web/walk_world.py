@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -59,6 +59,8 @@ class Walk:
     # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
     batches: dict[str, Any] = field(default_factory=dict)
     notification: Any = None  # manager A's
+    # A document on loan A ("A") and one on world B's loan ("B").
+    documents: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -173,6 +175,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.bank = add_bank(session, world)
     walk.batches = _batches_of_both_worlds(session, world)
     walk.notification = _notification_of_manager_a(session, world)
+    walk.documents = _documents_of_both_worlds(session, world)
     return walk
 
 
@@ -197,6 +200,23 @@ def _notification_of_manager_a(session: Session, world: World) -> Any:
     return session.scalar(
         select(Notification).where(Notification.user_id == manager.id).order_by(Notification.id.desc())
     )
+
+
+def _documents_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    from sqlalchemy import select
+
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
+    from fundapp.loans.models import Loan
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    store = LocalFileStore(test_files_dir())
+    loan_b = session.scalar(select(Loan).where(Loan.investee_id == world.investee_b.id))
+    return {
+        name: services.attach(session, ACTOR, loan, PDF, f"agreement {name}.pdf", "loan_agreement", store, 10**6)
+        for name, loan in (("A", world.loan_a), ("B", loan_b))
+    }
 
 
 def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
@@ -241,6 +261,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "source_id": world.fund_a.capital_sources[0].id,
         "token_id": walk.tokens["manager_a"].id,
         "lang": "en",
+        "token": "no-such-link",
         "loan_id": world.loan_a.id,
         "event_id": world.repayment_a.id,
         "submission_id": world.submission_a.id,
@@ -256,6 +277,10 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
         "batch_id": walk.batches["A"].id,
         "notification_id": walk.notification.id,
+        # Documents are walked on loan A (who sees them follows the loan: tests/web/test_documents_access.py).
+        "kind": "loans",
+        "object_id": world.loan_a.id,
+        "document_id": 0,
     }
 
 
@@ -350,8 +375,43 @@ def _no_active_mandate(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _loan_document(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.documents import services
+    from fundapp.documents.storage import LocalFileStore
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    store = LocalFileStore(test_files_dir())
+    document = services.attach(session, ACTOR, walk.world.loan_a, PDF, "walk.pdf", "other", store, 10**6)
+    return {"document_id": document.id}
+
+
+def _invitation_link(session: Session, walk: Walk) -> dict[str, Any]:
+    """A person invited into investee A, with the link of the mail."""
+    from fundapp.auth import user_tokens
+    from fundapp.auth.models import Role, TokenPurpose, User
+    from fundapp.auth.services import add_membership
+
+    user = User(email="walk.invitee@example.nl", name="", password_hash="!", active=False, failed_logins=0)
+    session.add(user)
+    session.flush()
+    add_membership(session, ACTOR, user, Role.INVESTEE_MEMBER, walk.world.investee_a.id)
+    return {"token": user_tokens.issue(session, user, TokenPurpose.INVITATION, timedelta(days=7))}
+
+
+def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
+    """The link a reset mail to member A holds."""
+    from fundapp.auth import user_tokens
+    from fundapp.auth.models import TokenPurpose
+
+    member = walk.world.user("member_a")
+    return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
+    "people.accept_invitation": _invitation_link,
+    "people.reset_password": _reset_link,
     "loans.edit": _draft_loan,
     "loans.approve": _draft_loan,
     "api_loans.update_loan": _draft_loan,
@@ -386,6 +446,10 @@ PREPARE: dict[str, Prepare] = {
     "api_impact.return_submission": _submitted_report,
     "bank_accounts.new_mandate": _no_active_mandate,
     "api_bank_accounts.add_mandate": _no_active_mandate,
+    "api_documents.document_content": _loan_document,
+    "api_documents.delete_document": _loan_document,
+    "documents.document_download": _loan_document,
+    "documents.document_delete": _loan_document,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

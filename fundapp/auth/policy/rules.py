@@ -115,6 +115,12 @@ def _investee_edit(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Investee.fund_id, scope.fund_ids)
 
 
+@rule(Investee, "invite")
+def _investee_invite(scope: Scope) -> ColumnElement[bool]:
+    """Who invites the investee's members: its fund's managers (and an administrator)."""
+    return ids_in(Investee.fund_id, scope.fund_ids)
+
+
 @rule(Investee, "report")
 def _investee_report(scope: Scope) -> ColumnElement[bool]:
     """Who uploads and submits the investee's KPI reports: its members and its fund's managers."""
@@ -134,6 +140,12 @@ def _label_edit(scope: Scope) -> ColumnElement[bool]:
 @rule(OutcomePayer, "view")
 @rule(OutcomePayer, "edit")
 def _payer(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(OutcomePayer.id, scope.payer_ids)
+
+
+@rule(OutcomePayer, "invite")
+def _payer_invite(scope: Scope) -> ColumnElement[bool]:
+    """An officer invites colleagues of their own payer; an administrator invites a new payer's first officer."""
     return ids_in(OutcomePayer.id, scope.payer_ids)
 
 

@@ -27,7 +27,10 @@ from fundapp.web import FormResult
 ITEM_ROWS = 8
 # The input of a rate-card row (item{n}_<input>) for each item key of the schema.
 ITEM_INPUTS = {
-    **{key: key for key in ("code", "name", "price", "max_units", "max_amount", "prerequisite", "evidence")},
+    **{
+        key: key
+        for key in ("code", "name", "price", "max_units", "max_amount", "prerequisite", "evidence", "evidence_kind")
+    },
     "price_bands": "bands",
 }
 # The inputs of the first and the second payer of a contract.

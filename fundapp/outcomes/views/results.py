@@ -12,6 +12,8 @@ from sqlalchemy.orm import selectinload
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, permitted_ids, visible_contracts, visible_results
 from fundapp.db import get_session
+from fundapp.documents.services import KIND_LABELS
+from fundapp.documents.views import evidence_of
 from fundapp.errors import ValidationFailed
 from fundapp.i18n import date_filter
 from fundapp.labels import label
@@ -99,7 +101,10 @@ def result_list() -> Any:
     status = request.args.get("status", "pending") or None
     query = (
         select(OutcomeResult)
-        .options(selectinload(OutcomeResult.contract), selectinload(OutcomeResult.investee))
+        .options(
+            selectinload(OutcomeResult.contract).selectinload(OutcomeContract.items),
+            selectinload(OutcomeResult.investee),
+        )
         .where(visible_results(scope))
     )
     if status in {s.value for s in ResultStatus}:
@@ -110,6 +115,7 @@ def result_list() -> Any:
     args = list_args("achieved")
     query, sort = sort_by(query, RESULT_SORTS, args["sort"], "achieved")
     page = paginate(session, query, args["page"], args["page_size"])
+    evidence = evidence_of(page.items)
     return render_template(
         "outcomes/results.html",
         page=page,
@@ -122,7 +128,22 @@ def result_list() -> Any:
         else None,
         status=status,
         can_verify=permitted_ids(session, scope, "verify", OutcomeResult, [r.id for r in page.items]),
+        evidence=evidence,
+        needs_evidence=evidence_missing(page.items, evidence),
+        kind_labels=KIND_LABELS,
     )
+
+
+def evidence_missing(shown: list[OutcomeResult], evidence: dict[int, list[Any]]) -> dict[int, str]:
+    """The document kind a pending result's item asks for and the result does not have yet (so it cannot be
+    verified); the contracts' items are loaded with the page."""
+    missing = {}
+    for result in shown:
+        item = next((r for r in result.contract.items if r.code == result.item_code), None)
+        kinds = {d.kind for d in evidence.get(result.id, [])}
+        if result.status == ResultStatus.PENDING and item is not None and item.evidence_kind not in kinds | {None}:
+            missing[result.id] = item.evidence_kind
+    return missing
 
 
 @bp.route("/results/<int:result_id>/verify", methods=["POST"])

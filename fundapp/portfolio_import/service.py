@@ -1,0 +1,175 @@
+"""Import a portfolio workbook into a fund: all or nothing, through the loan engine.
+
+Nothing is written unless the whole workbook is valid and every difference between
+the replayed and the fund's outstanding principal is either gone or accepted with a
+reason (then booked as an adjustment on the cut-over date).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from fundapp import audit
+from fundapp.db import utcnow
+from fundapp.funds.models import Fund
+from fundapp.impact.spreadsheets.model import Limits
+from fundapp.investees.models import Investee
+from fundapp.loans import engine
+from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
+from fundapp.loans.services import TERM_FIELDS
+from fundapp.messages import N_
+from fundapp.portfolio_import.checks import Difference, Plan, PlannedLoan, plan_import
+from fundapp.portfolio_import.reading import Problem, Reader, read_workbook
+
+INVESTEE_FIELDS = ("name", "kvk_number", "legal_form", "municipality")
+
+
+class PortfolioInvalid(Exception):
+    """Every problem of the workbook, by sheet and cell; nothing was imported."""
+
+    def __init__(self, problems: list[Problem], differences: list[Difference] | None = None):
+        super().__init__(f"{len(problems)} problems")
+        self.problems = problems
+        self.differences = differences or []
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    investees: int
+    loans: int
+    repayments: int
+    differences: list[Difference]
+    dry_run: bool
+
+
+def import_portfolio(
+    session: Session,
+    actor: audit.Who,
+    fund: Fund,
+    data: bytes,
+    *,
+    translate: Callable[[str], str] = str,
+    dry_run: bool = False,
+    accept_differences: bool = False,
+    reason: str = "",
+    today: date | None = None,
+    limits: Limits = Limits(),
+) -> ImportResult:
+    reader = Reader(translate, today or date.today())
+    book = read_workbook(data, reader, limits)
+    plan = plan_import(session, fund.id, book, reader)
+    unaccepted = [] if accept_differences else difference_problems(plan.differences, translate)
+    if reader.problems:
+        raise PortfolioInvalid(reader.problems + unaccepted, plan.differences)
+    result = ImportResult(len(plan.investees), len(plan.loans), plan.repayments, plan.differences, dry_run)
+    if dry_run:
+        return result
+    if unaccepted:
+        raise PortfolioInvalid(unaccepted, plan.differences)
+    if plan.differences and not reason.strip():
+        message = translate(N_("Give the reason for accepting the differences."))
+        raise PortfolioInvalid([Problem("", "", message)], plan.differences)
+    _write(session, actor, fund, plan, reason.strip())
+    return result
+
+
+def difference_problems(differences: list[Difference], translate: Callable[[str], str]) -> list[Problem]:
+    template = translate(
+        N_("The fund's outstanding principal is %(fund)s; replayed from the terms and repayments it is %(replayed)s"
+           " (difference %(difference)s).")
+    )  # fmt: skip
+    return [
+        Problem(d.sheet, d.cell, template % {"fund": d.fund_figure, "replayed": d.replayed, "difference": d.difference})
+        for d in differences
+    ]
+
+
+def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: str) -> None:
+    """Investees and loans through the ORM, the events in one bulk insert, then each loan replayed once."""
+    investees = dict(plan.existing)
+    for row in plan.investees:
+        investee = Investee(fund_id=fund.id, **{key: row.values[key] for key in INVESTEE_FIELDS})
+        session.add(investee)
+        investees[investee.kvk_number] = investee
+    actor_id = getattr(actor, "id", None)
+    loans = [_loan(fund, investees[p.row.values["kvk_number"]], p, actor_id) for p in plan.loans]
+    session.add_all(loans)
+    session.flush()
+    for investee in investees.values():
+        if investee.kvk_number not in plan.existing:
+            audit.record(session, actor, "investee.imported", investee, {"kvk_number": [None, investee.kvk_number]})
+    differences = {d.loan_reference: d for d in plan.differences}
+    rows = [
+        row | {"loan_id": loan.id, "fund_id": fund.id, "created_by_id": actor_id, "created_at": utcnow()}
+        for loan, planned in zip(loans, plan.loans, strict=True)
+        for row in _event_rows(planned, differences.get(loan.reference), reason)
+    ]
+    if rows:
+        session.execute(insert(LoanEvent), rows)
+    events: dict[int, list[LoanEvent]] = {loan.id: [] for loan in loans}
+    for event in session.scalars(
+        select(LoanEvent)
+        .where(LoanEvent.fund_id == fund.id, LoanEvent.loan_id.in_(events))
+        .order_by(LoanEvent.on, LoanEvent.id)
+    ):
+        events[event.loan_id].append(event)
+    for loan in loans:
+        set_committed_value(loan, "events", events[loan.id])
+        engine.rebuild(session, loan)
+        audit.record(
+            session,
+            actor,
+            "loan.imported",
+            loan,
+            {"reference": [None, loan.reference], "outstanding_principal": [None, loan.outstanding_principal]},
+        )
+    audit.record(
+        session,
+        actor,
+        "portfolio.imported",
+        fund,
+        {"investees": [None, len(plan.investees)], "loans": [None, len(plan.loans)]},
+    )
+
+
+def _loan(fund: Fund, investee: Investee, planned: PlannedLoan, actor_id: int | None) -> Loan:
+    v, terms = planned.row.values, planned.terms
+    return Loan(
+        fund_id=fund.id,
+        investee=investee,
+        reference=v["reference"],
+        purpose=v["purpose"] or "",
+        subordinated=bool(v["subordinated"]),
+        status=LoanStatus.ACTIVE,
+        approved_at=utcnow(),
+        approved_by_id=actor_id,
+        **{key: getattr(terms, key) for key in TERM_FIELDS},
+    )
+
+
+def _event_rows(planned: PlannedLoan, difference: Difference | None, reason: str) -> list[dict[str, Any]]:
+    terms = planned.terms
+    empty = {"reference": "", "prepayment": None, "reason": "", "terms": None}
+    rows = [empty | {"kind": EventKind.DISBURSEMENT, "on": terms.disbursement_date, "amount": terms.principal}]
+    rows += [
+        empty
+        | {
+            "kind": EventKind.REPAYMENT,
+            "on": payment.date,
+            "amount": payment.amount,
+            "reference": payment.reference,
+            "prepayment": payment.prepayment,
+        }
+        for payment in planned.payments
+    ]
+    if difference is not None:
+        adjustment = {"on": difference.cut_over_date, "amount": difference.difference, "reason": reason}
+        rows.append(empty | {"kind": EventKind.ADJUSTMENT} | adjustment)
+    return rows
