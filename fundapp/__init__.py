@@ -61,12 +61,14 @@ def _connect_signals() -> None:
     from fundapp.impact.api import too_large_as_spreadsheet_problem
     from fundapp.impact.signals import submission_approved
     from fundapp.loans import impact_link
+    from fundapp.notifications import listeners
     from fundapp.outcomes import results
 
     submission_approved.connect(results.on_submission_approved)
     submission_approved.connect(impact_link.on_submission_approved)
     request_too_large.connect(too_large_as_spreadsheet_problem)
     request_too_large.connect(too_large_as_statement_problem)
+    listeners.connect()
 
 
 def _database_int() -> type:
@@ -104,6 +106,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.jobs import views as jobs_views
     from fundapp.loans import api as loans_api
     from fundapp.loans import views as loans_views
+    from fundapp.notifications import views as notification_views
     from fundapp.outcomes import contract_api
     from fundapp.outcomes import views as outcome_views
     from fundapp.payers import api as payer_api
@@ -136,6 +139,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         payer_statements_views,
         batch_views,
         journal_views,
+        notification_views,
         documents_views,
         portfolio_views,
         jobs_views,

@@ -253,7 +253,8 @@ def audit_verify() -> None:
 
 def init_app(app: Flask) -> None:
     from fundapp.jobs.cli import jobs_cli
+    from fundapp.notifications.cli import reminders_cli
     from fundapp.portfolio_import.cli import import_cli
 
-    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, import_cli, jobs_cli):
+    for group in (db_cli, users_cli, demo_cli, audit_cli, backup_cli, import_cli, jobs_cli, reminders_cli):
         app.cli.add_command(group)

@@ -193,10 +193,12 @@ def init_app(app: Flask) -> None:
     from fundapp.auth.access import current_scope
     from fundapp.i18n import locale_name
     from fundapp.labels import label, options
+    from fundapp.notifications.views import unread_count
     from fundapp.web import field_labels, remember_label
 
     app.jinja_env.globals.update(
         nav_items=nav_items,
+        unread_count=unread_count,
         url_with=url_with,
         current_locale=locale_name,
         enum_label=label,

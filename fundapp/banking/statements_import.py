@@ -24,6 +24,7 @@ from fundapp.audit import to_jsonable
 from fundapp.banking import booking
 from fundapp.banking.matching import Match, Matcher
 from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, TransactionStatus
+from fundapp.banking.signals import statement_imported
 from fundapp.banking.statements import Statement, StatementError, Transaction, identity_key, parse_statement
 from fundapp.banking.transactions import statement_counts
 from fundapp.db import utcnow
@@ -95,6 +96,7 @@ def import_statement(
     exact = [key for (_tx, key), match in zip(fresh, matches, strict=True) if match.exact]
     if isinstance(owner, Fund):
         booking.after_import(session, actor, owner, statement, exact)
+    statement_imported.send(statement, session=session)
     return statement
 
 

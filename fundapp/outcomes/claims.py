@@ -22,7 +22,7 @@ from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFai
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
-from fundapp.outcomes import pricing
+from fundapp.outcomes import pricing, signals
 from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
 from fundapp.outcomes.models import (
     Claim,
@@ -306,6 +306,7 @@ def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal)
         claim,
         {"status": ["draft", "submitted"], "total_payable": [None, claim.total_payable]},
     )
+    signals.claim_submitted.send(claim, session=session)
     return claim
 
 
@@ -370,6 +371,8 @@ def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold
             "needed": [None, needed],
         },
     )
+    if claim.status != before:
+        signals.claim_decided.send(claim, session=session)
     return claim
 
 
@@ -415,6 +418,7 @@ def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: st
         claim,
         {"status": ["submitted", "rejected"], "reason": [None, reason], "total_payable": [asked, ZERO]},
     )
+    signals.claim_decided.send(claim, session=session)
     return claim
 
 

@@ -13,6 +13,7 @@ from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
 from fundapp.messages import N_
+from fundapp.outcomes import signals
 from fundapp.outcomes.models import (
     ContractPayer,
     ContractProvider,
@@ -128,6 +129,7 @@ def create_contract(session: Session, actor: audit.Who, scope: Scope, data: dict
             "contract_cap": [None, contract.contract_cap],
         },
     )
+    signals.contract_created.send(contract, session=session)
     return contract
 
 

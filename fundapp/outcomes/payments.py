@@ -12,6 +12,7 @@ from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.money import ZERO
+from fundapp.outcomes import signals
 from fundapp.outcomes.claims import next_status, officer_payer
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
 
@@ -71,4 +72,6 @@ def pay_parts(
             "amount": [None, sum((split.amount for split in parts), ZERO)],
         },
     )
+    if claim.status == ClaimStatus.PAID:
+        signals.claim_paid.send(claim, session=session)
     return claim

@@ -12,6 +12,7 @@ from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import CONTRACT_RUNS, EVIDENCE_NEEDED
+from fundapp.outcomes import signals
 from fundapp.outcomes.models import ContractStatus, OutcomeContract, OutcomeResult, ResultStatus
 from fundapp.participants import ReferenceRefused, checked_reference, normalise_reference
 
@@ -160,6 +161,7 @@ def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: st
     audit.record(
         session, actor, "result.rejected", result, {"status": ["pending", "rejected"], "reason": [None, reason]}
     )
+    signals.result_rejected.send(result, session=session)
     return result
 
 

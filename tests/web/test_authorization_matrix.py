@@ -33,6 +33,7 @@ INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a", "officer_a"})
 PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
+NOTIFICATION_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
 OFFICERS = frozenset({"admin", "officer_a", "officer_b"})
 # The parties of contract A, and its independent validator (who sees the contract, not the investee).
@@ -71,6 +72,12 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_auth.list_tokens": LOGGED_IN,
     "api_auth.revoke_token": TOKEN_OWNER,
     "api_auth.me": LOGGED_IN,
+    # each user's own notifications (the walk's notification is manager A's)
+    "notifications.inbox": LOGGED_IN,
+    "notifications.mark_read": NOTIFICATION_OWNER,
+    "notifications.mark_all_read": LOGGED_IN,
+    "notifications.preferences": LOGGED_IN,
+    "notifications.save_preferences": LOGGED_IN,
     # funds
     "funds.index": LOGGED_IN,
     "funds.detail": FUND_A,
@@ -349,6 +356,8 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "auth.logout",
         "auth.revoke_token",
         "api_auth.revoke_token",
+        "notifications.mark_read",
+        "notifications.mark_all_read",
         "investees.delete_label",
         "api_investees.delete_label",
         "loans.approve",

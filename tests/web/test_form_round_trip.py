@@ -36,6 +36,26 @@ from tests.web.round_trip import (
 
 D = Decimal
 
+
+def _preferences(session, user_id):
+    from fundapp.notifications.kinds import KINDS
+    from fundapp.notifications.models import NotificationPreference
+
+    rows = session.execute(
+        select(NotificationPreference.kind, NotificationPreference.mode).where(
+            NotificationPreference.user_id == user_id
+        )
+    ).all()
+    chosen = {kind: mode.value for kind, mode in rows}
+    return {kind: chosen.get(kind, "email") for kind in KINDS}
+
+
+PREFERENCES = {
+    **dict.fromkeys(("kpi_due_soon", "kpi_due_today", "kpi_overdue", "installment_due_soon"), "email"),
+    **dict.fromkeys(("installment_missed", "claim_submitted", "claim_decided", "claim_paid"), "digest"),
+    **dict.fromkeys(("result_rejected", "contract_invitation", "token_expiring", "statement_unmatched"), "inbox"),
+}
+
 FUND = {
     "name": "Fonds Zuid – Ω",
     "region": "Súdwest-Fryslân",
@@ -416,6 +436,15 @@ CASES = [
         lambda ctx: {"name": "Boekhouding – Ω"},
         ok=(200,),
     ),
+    FormCase(
+        "notification preferences",
+        "officer_a",
+        lambda ctx: "/account/notifications",
+        lambda ctx: PREFERENCES,
+        lambda s, ctx: _preferences(s, ctx.world.user("officer_a").id),
+        lambda ctx: PREFERENCES,
+        resaved=True,
+    ),
 ]
 
 
@@ -449,6 +478,8 @@ def test_a_too_short_reason_is_refused_beside_the_field_with_what_was_typed_kept
 BUTTONS = {
     "auth.logout",
     "auth.revoke_token",
+    "notifications.mark_read",
+    "notifications.mark_all_read",
     "batches.cancel",
     "impact.approve",
     "impact.submit",

@@ -311,6 +311,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "outcomes.claim_list": ("/claims?status=", "claim", None),
     "outcomes.rate_cards": ("/rate-cards", "rate_card", None),
     "auth.tokens": ("/account/tokens", "token", None),
+    "notifications.inbox": ("/inbox", None, None),
     "reports.index": ("/reports/", None, None),
     "bank_statements.index": ("/funds/{fund_a}/bank-statements", "statement", A),
     "bank_statements.transactions": ("/funds/{fund_a}/bank-transactions?status=all", None, None),

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from typing import Any
 
+from fundapp.notifications.kinds import KINDS
 from tests.factories import PASSWORD
 from tests.web.walk_world import REASON, TODAY, Walk, indicator_data
 
@@ -162,6 +163,7 @@ REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
     "auth.login": lambda walk, _r: {"email": walk.world.user("manager_a").email, "password": PASSWORD},
     "auth.create_token": _const({"name": "walk"}),
+    "notifications.save_preferences": _const({**dict.fromkeys(KINDS, "email"), "claim_submitted": "digest"}),
     "people.invite_investee_member": _const({"email": "walk.member@example.nl", "name": "Walk", "language": "nl"}),
     "people.invite_payer_officer": _const({"email": "walk.officer@example.nl", "name": "Walk", "language": "en"}),
     "people.accept_invitation": _const({"password": "walk-new-password-1", "password_again": "walk-new-password-1"}),

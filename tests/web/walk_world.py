@@ -58,6 +58,7 @@ class Walk:
     bank: BankWalk | None = None
     # Payment batches by name: "A" and "B" the funds' direct debits, "PA" and "PB" the payers' outcome payments.
     batches: dict[str, Any] = field(default_factory=dict)
+    notification: Any = None  # manager A's
     # A document on loan A ("A") and one on world B's loan ("B").
     documents: dict[str, Any] = field(default_factory=dict)
     job_failure: Any = None  # a job that failed its last try, for the administrators' jobs page
@@ -174,9 +175,33 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk = Walk(world, tokens, filled_workbook(session, world.investee_a), draft_loan, draft_contract)
     walk.bank = add_bank(session, world)
     walk.batches = _batches_of_both_worlds(session, world)
+    walk.notification = _notification_of_manager_a(session, world)
     walk.documents = _documents_of_both_worlds(session, world)
     walk.job_failure = _failed_job(session)
     return walk
+
+
+def _notification_of_manager_a(session: Session, world: World) -> Any:
+    from sqlalchemy import select
+
+    from fundapp.notifications.events import link, local_today, notify
+    from fundapp.notifications.models import Notification
+
+    manager = world.user("manager_a")
+    path = link("loans.detail", loan_id=world.loan_a.id)
+    params = {"loan": world.loan_a.reference, "investee": world.investee_a.name, "number": 1, "amount": "100.00"}
+    notify(
+        session,
+        [manager.id],
+        "installment_missed",
+        world.loan_a,
+        path,
+        {**params, "due_on": "2026-01-15"},
+        local_today(),
+    )
+    return session.scalar(
+        select(Notification).where(Notification.user_id == manager.id).order_by(Notification.id.desc())
+    )
 
 
 def _documents_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
@@ -262,6 +287,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "statement_id": walk.bank.statement.id if walk.bank else 0,
         "transaction_id": walk.bank.transaction.id if walk.bank else 0,
         "batch_id": walk.batches["A"].id,
+        "notification_id": walk.notification.id,
         # Documents are walked on loan A (who sees them follows the loan: tests/web/test_documents_access.py).
         "kind": "loans",
         "object_id": world.loan_a.id,

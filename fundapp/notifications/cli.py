@@ -1,0 +1,32 @@
+"""flask reminders run [--date YYYY-MM-DD]: the day's reminders, then the mails they and earlier events call for."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+reminders_cli = AppGroup("reminders", help="Reminders and notification mail.")
+
+
+@reminders_cli.command("run")
+@click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="As of this day (default: today).")
+def run(day: object | None) -> None:
+    """Run the reminders as of a day (catch-up after downtime); running again for that day sends nothing."""
+    from fundapp.db import session_scope, utcnow
+    from fundapp.notifications.delivery import deliver_pending, send_digests
+    from fundapp.notifications.events import local_today
+    from fundapp.notifications.reminders import run_reminders
+
+    as_of: date = day.date() if day is not None else local_today()  # type: ignore[attr-defined]
+    with session_scope() as session:
+        counts = run_reminders(session, as_of)
+    for kind, count in sorted(counts.items()):
+        click.echo(f"{kind}: {count}")
+    click.echo(f"reminders: {sum(counts.values())}")
+    with session_scope() as session:
+        click.echo(f"mails sent: {deliver_pending(session, current_app.config, utcnow())}")
+    with session_scope() as session:
+        click.echo(f"digests sent: {send_digests(session, current_app.config)}")

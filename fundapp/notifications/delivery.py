@@ -1,0 +1,90 @@
+"""Delivering notifications by e-mail: at once for those who chose so, or in one daily digest.
+
+Run after the commit of what told them (never inside a request): a mail is marked sent in the caller's
+transaction only after the server took it, and a refused mail raises, so the job is retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from flask import render_template
+from flask_babel import force_locale, gettext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from fundapp.auth.models import User
+from fundapp.db import utcnow
+from fundapp.formats import LANGUAGES
+from fundapp.notifications.kinds import render
+from fundapp.notifications.mail import Mail, send
+from fundapp.notifications.models import Delivery, Notification
+
+
+def _language(user: User, config: Mapping[str, Any]) -> str:
+    return user.locale if user.locale in LANGUAGES else config["DEFAULT_LOCALE"]
+
+
+def _entry(notification: Notification, config: Mapping[str, Any]) -> dict[str, str]:
+    subject, text = render(notification.kind, notification.params)
+    return {"subject": subject, "text": text, "url": config["BASE_URL"].rstrip("/") + notification.link}
+
+
+def _pending(delivery: Delivery) -> Any:
+    return (
+        select(Notification, User)
+        .join(User, User.id == Notification.user_id)
+        .where(Notification.delivery == delivery, Notification.mailed_at.is_(None), User.active.is_(True))
+        .order_by(Notification.id)
+        # Two workers never mail the same notification (PostgreSQL; SQLite writes one at a time anyway).
+        .with_for_update(of=Notification, skip_locked=True)
+    )
+
+
+def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime) -> int:
+    """Mails every notification its recipient wants at once and that was not mailed yet; answers how many."""
+    sent = 0
+    for notification, user in session.execute(_pending(Delivery.EMAIL)).all():
+        language = _language(user, config)
+        with force_locale(language):
+            entry = _entry(notification, config)
+            mail = Mail(
+                to=user.email,
+                subject=entry["subject"],
+                text=render_template("mail/notification.txt", entry=entry, user=user),
+                html=render_template("mail/notification.html", entry=entry, user=user, language=language),
+                language=language,
+            )
+        send(config, mail)
+        notification.mailed_at = now
+        session.flush()
+        sent += 1
+    return sent
+
+
+def send_digests(session: Session, config: Mapping[str, Any]) -> int:
+    """One mail per user with everything they chose to read in the daily digest and have not been mailed yet."""
+    by_user: dict[int, tuple[User, list[Notification]]] = {}
+    for notification, user in session.execute(_pending(Delivery.DIGEST)).all():
+        by_user.setdefault(user.id, (user, []))[1].append(notification)
+    for user, notifications in by_user.values():
+        language = _language(user, config)
+        with force_locale(language):
+            entries = [_entry(n, config) for n in notifications]
+            inbox = config["BASE_URL"].rstrip("/") + "/inbox"
+            subject = gettext("Your fundapp notifications: %(count)s new", count=len(entries))
+            context = {"entries": entries, "user": user, "inbox": inbox, "subject": subject}
+            mail = Mail(
+                to=user.email,
+                subject=subject,
+                text=render_template("mail/digest.txt", **context),
+                html=render_template("mail/digest.html", language=language, **context),
+                language=language,
+            )
+        send(config, mail)
+        for notification in notifications:
+            notification.mailed_at = utcnow()
+        session.flush()
+    return len(by_user)
