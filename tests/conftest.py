@@ -202,14 +202,18 @@ def api_headers(db_session: Any) -> Any:
 
 
 @pytest.fixture()
-def inbox(app: Any, monkeypatch: Any, tmp_path: Any) -> Iterator[Any]:
+def inbox(app: Any, monkeypatch: Any, tmp_path: Any, request: Any) -> Iterator[Any]:
     """A real SMTP server (aiosmtpd) that receives the app's mails during the test (``tests.smtp.Inbox``), sent
-    by the jobs of a queue of the test's own (a SQLite file) when the test reads the inbox."""
+    by the queued jobs when the test reads the inbox: on the ``job_queue`` of the test if it has one (SQLite and
+    Redis), else on a queue of its own (a SQLite file)."""
     from huey.storage import SqliteStorage
 
     from fundapp.jobs.queue import huey
     from tests.smtp import serve
 
+    if "job_queue" in request.fixturenames:
+        yield from serve(app, monkeypatch, request.getfixturevalue("job_queue"))
+        return
     previous = (huey.app, huey._storage, huey._make_storage)
     huey.bind(app, SqliteStorage("fundapp_mail", filename=str(tmp_path / "mail-jobs.sqlite3")))
     try:

@@ -181,6 +181,13 @@ def enqueue_after_commit(task: Any, *args: Any, session: Session | None = None) 
     target.info.setdefault(PENDING, []).append(task.s(*args))
 
 
+def enqueue_once_after_commit(task: Any, session: Session | None = None) -> None:
+    """Like ``enqueue_after_commit`` for a task without arguments, once per transaction however often asked."""
+    target = session if session is not None else get_session()
+    if not any(signature.name == task.name for signature in target.info.get(PENDING, [])):
+        enqueue_after_commit(task, session=target)
+
+
 @event.listens_for(Session, "after_commit")
 def _enqueue_pending(session: Session) -> None:
     for signature in session.info.pop(PENDING, []):

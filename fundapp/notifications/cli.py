@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import click
 from flask import current_app
@@ -26,7 +27,17 @@ def run(day: object | None) -> None:
     for kind, count in sorted(counts.items()):
         click.echo(f"{kind}: {count}")
     click.echo(f"reminders: {sum(counts.values())}")
-    with session_scope() as session:
-        click.echo(f"mails sent: {deliver_pending(session, current_app.config, utcnow())}")
-    with session_scope() as session:
-        click.echo(f"digests sent: {send_digests(session, current_app.config)}")
+    # One mail per transaction: a refusal half-way keeps the record of the mails already sent.
+    click.echo(f"mails sent: {_one_by_one(lambda s: deliver_pending(s, current_app.config, utcnow(), limit=1))}")
+    click.echo(f"digests sent: {_one_by_one(lambda s: send_digests(s, current_app.config, limit=1))}")
+
+
+def _one_by_one(send_one: Any) -> int:
+    from fundapp.db import session_scope
+
+    sent = 0
+    while True:
+        with session_scope() as session:
+            if not send_one(session):
+                return sent
+        sent += 1

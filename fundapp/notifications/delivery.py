@@ -1,7 +1,8 @@
 """Delivering notifications by e-mail: at once for those who chose so, or in one daily digest.
 
 Run after the commit of what told them (never inside a request): a mail is marked sent in the caller's
-transaction only after the server took it, and a refused mail raises, so the job is retried.
+transaction only after the server took it, and a refused mail raises, so the job is retried. The jobs send one
+mail per transaction (``limit=1``): a refusal half-way never rolls back the record of mails already sent.
 """
 
 from __future__ import annotations
@@ -32,21 +33,23 @@ def _entry(notification: Notification, config: Mapping[str, Any]) -> dict[str, s
     return {"subject": subject, "text": text, "url": config["BASE_URL"].rstrip("/") + notification.link}
 
 
-def _pending(delivery: Delivery) -> Any:
+def _pending(delivery: Delivery, limit: int | None = None) -> Any:
     return (
         select(Notification, User)
         .join(User, User.id == Notification.user_id)
         .where(Notification.delivery == delivery, Notification.mailed_at.is_(None), User.active.is_(True))
         .order_by(Notification.id)
+        .limit(limit)
         # Two workers never mail the same notification (PostgreSQL; SQLite writes one at a time anyway).
         .with_for_update(of=Notification, skip_locked=True)
     )
 
 
-def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime) -> int:
-    """Mails every notification its recipient wants at once and that was not mailed yet; answers how many."""
+def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime, limit: int | None = None) -> int:
+    """Mails every notification its recipient wants at once and that was not mailed yet (at most ``limit``);
+    answers how many."""
     sent = 0
-    for notification, user in session.execute(_pending(Delivery.EMAIL)).all():
+    for notification, user in session.execute(_pending(Delivery.EMAIL, limit)).all():
         language = _language(user, config)
         with force_locale(language):
             entry = _entry(notification, config)
@@ -64,11 +67,13 @@ def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime) 
     return sent
 
 
-def send_digests(session: Session, config: Mapping[str, Any]) -> int:
-    """One mail per user with everything they chose to read in the daily digest and have not been mailed yet."""
+def send_digests(session: Session, config: Mapping[str, Any], limit: int | None = None) -> int:
+    """One mail per user (at most ``limit`` users) with everything they chose to read in the daily digest and
+    have not been mailed yet."""
     by_user: dict[int, tuple[User, list[Notification]]] = {}
     for notification, user in session.execute(_pending(Delivery.DIGEST)).all():
-        by_user.setdefault(user.id, (user, []))[1].append(notification)
+        if user.id in by_user or limit is None or len(by_user) < limit:
+            by_user.setdefault(user.id, (user, []))[1].append(notification)
     for user, notifications in by_user.values():
         language = _language(user, config)
         with force_locale(language):

@@ -114,4 +114,10 @@ def notify(
     insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(table)
     # RETURNING names only the rows inserted: rowcount is not reliable after ON CONFLICT on every driver.
     added = insert.values(rows).on_conflict_do_nothing(index_elements=["user_id", "key"]).returning(table.c.id)
-    return len(session.execute(added).all())
+    told = len(session.execute(added).all())
+    if told and any(row["delivery"] == Delivery.EMAIL.value for row in rows):
+        from fundapp.jobs.queue import enqueue_once_after_commit
+        from fundapp.notifications.jobs import deliver_mail
+
+        enqueue_once_after_commit(deliver_mail, session=session)  # the mail goes out once this commits
+    return told

@@ -12,7 +12,8 @@ from typing import Any
 from flask import current_app
 from sqlalchemy.orm import Session
 
-from fundapp.jobs.queue import LOCAL, at_daily_time, huey, job
+from fundapp.db import utcnow
+from fundapp.jobs.queue import LOCAL, at_daily_time, enqueue_once_after_commit, huey, job
 from fundapp.notifications import mail
 
 
@@ -32,19 +33,31 @@ def run_day(session: Session, day: str) -> None:
 
 
 def run_daily(session: Session, day: date) -> None:
-    """The one place where the day's work is called: reminders, then delivery of what is pending, then digests.
+    """The day's work: the reminders as of the day, then the mails they cause (each in a job of its own)."""
+    from fundapp.notifications.reminders import run_reminders
 
-    Those come with the notifications (``reminders.run_reminders``, ``delivery.deliver_pending``,
-    ``delivery.send_digests``); until they are wired in here, a day's run does nothing but record that it ran.
-    """
+    run_reminders(session, day)
+    enqueue_once_after_commit(deliver_mail, session=session)
+    enqueue_once_after_commit(send_digest_mail, session=session)
 
 
 @job("deliver_mail")
 def deliver_mail(session: Session) -> None:
-    """Send the mail that waits to be sent (``delivery.deliver_pending``, wired in with the notifications).
+    """Send one pending notification mail, then queue the next: one mail per transaction, so a refusal (retried
+    with back-off) never sends again the mails before it. Without a key: it sends only what is still pending."""
+    from fundapp.notifications.delivery import deliver_pending
 
-    It has no key: it may run any number of times a day, and sends only what is still pending.
-    """
+    if deliver_pending(session, current_app.config, utcnow(), limit=1):
+        enqueue_once_after_commit(deliver_mail, session=session)
+
+
+@job("send_digest_mail")
+def send_digest_mail(session: Session) -> None:
+    """Send one user's daily digest, then queue the next user's."""
+    from fundapp.notifications.delivery import send_digests
+
+    if send_digests(session, current_app.config, limit=1):
+        enqueue_once_after_commit(send_digest_mail, session=session)
 
 
 @job("send_mail")
