@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.portfolio_import import api as portfolio_api
     from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
+    from fundapp.reports import file_views as report_files_views
     from fundapp.reports import views as reports_views
     from fundapp.security import csrf
     from fundapp.validation import DecimalTextField
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         impact_views,
         outcome_views,
         reports_views,
+        report_files_views,
         bank_accounts_views,
         bank_statements_views,
         payer_statements_views,

@@ -91,8 +91,14 @@ def jobs_file(config: dict[str, Any]) -> Path:
     return ROOT / "instance" / "jobs.sqlite3"
 
 
-def job(name: str, key: Callable[..., str] | None = None) -> Callable[[Callable[..., Any]], Any]:
-    """Declare ``func(session, *args)`` a task; its arguments are JSON values (they are stored with a failure)."""
+def job(
+    name: str, key: Callable[..., str] | None = None, failed: Callable[..., None] | None = None
+) -> Callable[[Callable[..., Any]], Any]:
+    """Declare ``func(session, *args)`` a task; its arguments are JSON values (they are stored with a failure).
+
+    ``failed(session, error, last_try, *args)`` is told of each failed try, in a transaction of its own (the
+    job's was rolled back), so the job's own rows can say what went wrong and whether it is tried again.
+    """
 
     def decorate(func: Callable[..., Any]) -> Any:
         def run(*args: Any, task: Any) -> None:
@@ -105,6 +111,9 @@ def job(name: str, key: Callable[..., str] | None = None) -> Callable[[Callable[
                 except Exception as exc:
                     if not task.retries:
                         record_failure(name, args, exc, RETRIES + 1)
+                    if failed is not None:
+                        with session_scope() as session:
+                            failed(session, f"{type(exc).__name__}: {exc}"[:2000], not task.retries, *args)
                     raise
 
         wrapper = huey.task(
@@ -227,5 +236,6 @@ def next_daily_run(after: datetime) -> datetime:
 
 def init_app(app: Flask) -> None:
     from fundapp.notifications import jobs  # noqa: F401 - declares the tasks
+    from fundapp.reports import background  # noqa: F401 - declares the tasks
 
     huey.bind(app)

@@ -61,25 +61,39 @@ def fund_report_of(fund: Fund, period: Period) -> fund_report.FundReport:
 
 
 def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
-    period = report_period(period_text)
-    report = fund_report_of(fund, period)
-    name = _file_name(_("fund-report"), _slug(fund.name, fund.id), period)
+    report = fund_report_of(fund, report_period(period_text))
+    if fmt in FILE_FORMATS:
+        data, name = fund_file(report, fmt)
+        return _file(io.BytesIO(data), name, XLSX if fmt == "xlsx" else PDF)
+    return Response(_fund_print(report), mimetype="text/html")
+
+
+def fund_file(report: fund_report.FundReport, fmt: str) -> tuple[bytes, str]:
+    """The fund report as a PDF or a workbook: its bytes and its name (the download and the background job's)."""
+    name = _file_name(_("fund-report"), _slug(report.fund.name, report.fund.id), report.period)
     if fmt == "xlsx":
         from fundapp.reports.excel_fund import workbook
 
-        return _file(workbook(report), f"{name}.xlsx", XLSX)
-    html = render_template("reports/fund.html", r=report, t=texts, for_print=True, charts=_fund_charts(report))
-    if fmt == "pdf":
-        return _file(io.BytesIO(html_to_pdf(html)), f"{name}.pdf", PDF)
-    return Response(html, mimetype="text/html")
+        return workbook(report).getvalue(), f"{name}.xlsx"
+    return html_to_pdf(_fund_print(report)), f"{name}.pdf"
 
 
-def fund_page(fund: Fund, period_text: str | None) -> str:
+def _fund_print(report: fund_report.FundReport) -> str:
+    return render_template("reports/fund.html", r=report, t=texts, for_print=True, charts=_fund_charts(report))
+
+
+def fund_page(fund: Fund, period_text: str | None, report_files: list[Any]) -> str:
     period = report_period(period_text)
     report = fund_report_of(fund, period)
     periods = period_data.fund_periods(get_session(), fund.id, period)
     return render_template(
-        "reports/fund.html", r=report, t=texts, for_print=False, charts=_fund_charts(report), periods=periods
+        "reports/fund.html",
+        r=report,
+        t=texts,
+        for_print=False,
+        charts=_fund_charts(report),
+        periods=periods,
+        report_files=report_files,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, render_template, request
 from sqlalchemy import select
 
-from fundapp.auth.access import access, current_scope
+from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
@@ -16,6 +16,7 @@ from fundapp.investees.models import Investee
 from fundapp.listing import search_clause
 from fundapp.payers.models import OutcomePayer
 from fundapp.reports import documents
+from fundapp.reports.background import recent_files
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 LIST_LIMIT = 200
@@ -75,7 +76,7 @@ def fund(fund_id: int) -> Any:
     period, fmt = _asked()
     documents.check_format(fmt, documents.INVESTEE_FORMATS)
     if fmt == "html":
-        return documents.fund_page(subject, period)
+        return documents.fund_page(subject, period, recent_files(get_session(), subject, current_actor()))
     return documents.fund_document(subject, period, fmt)
 
 

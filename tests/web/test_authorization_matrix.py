@@ -242,6 +242,10 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_reports.investee_impact_report": INVESTEE_A_VIEW,
     "api_reports.fund_report": FUND_A,
     "api_reports.payer_report": PAYER_A,
+    # the fund report's files built in the background: for who may read the fund's report
+    "report_files.request_file": FUND_A,
+    "report_files.detail": FUND_A,
+    "report_files.download": FUND_A,
     # money through the bank: the fund's managers work with its accounts, statements and mandates; an investee
     # reads its own accounts and mandates; a payer's officers keep the payer's accounts
     "bank_accounts.add_fund_account": FUND_A,

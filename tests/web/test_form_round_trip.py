@@ -493,6 +493,7 @@ BUTTONS = {
     "outcomes.verify_result",
     "bank_accounts.revoke_mandate",
     "jobs.retry",
+    "report_files.request_file",
 }
 # The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py;
 # the forms of a mailed link and the request for one by test_invitations.py and test_password_reset.py.

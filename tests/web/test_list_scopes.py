@@ -92,6 +92,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # A fund's report files built in the background: whoever may read the fund's report.
+    "report_file": {"admin": AB, "manager_a": A, "manager_b": B},
     "bank_transaction": {
         "admin": AB,
         "manager_a": A,
@@ -154,6 +156,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "token": {role: {row.id} for role, row in walk.tokens.items()},
         "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         "document": {name: {document.id} for name, document in walk.documents.items()},
+        "report_file": {name: {row.id} for name, row in walk.report_files.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -283,6 +286,7 @@ LINKS = {
     "batch": re.compile(r"/payment-batches/(\d+)"),
     "statement": re.compile(r"/bank-statements/(\d+)"),
     "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
+    "report_file": re.compile(r"/report-files/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -320,6 +324,8 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
     "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
     "jobs.failures": ("/admin/jobs", None, None),
+    # The fund report page lists the user's own recent files of the fund (test_report_files.py).
+    "reports.fund": ("/reports/funds/{fund_a}", None, None),
 }
 
 

@@ -217,6 +217,7 @@ PAGE_BODIES: dict[str, Body] = {
     "batches.new_outcome_payments": _const({"execution_date": TODAY}),
     "documents.attach": _document,
     "documents.document_delete": REASON_BODY,
+    "report_files.request_file": _const({"kind": "pdf", "period": "2026"}),
     "journal.ledger_accounts": _const({"bank_code": "1110", "bank_name": "Triodos", "bank_rgs_code": "BLimBanRba"}),
 }
 API_BODIES: dict[str, Body] = {

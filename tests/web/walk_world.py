@@ -62,6 +62,8 @@ class Walk:
     # A document on loan A ("A") and one on world B's loan ("B").
     documents: dict[str, Any] = field(default_factory=dict)
     job_failure: Any = None  # a job that failed its last try, for the administrators' jobs page
+    # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
+    report_files: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -178,6 +180,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.notification = _notification_of_manager_a(session, world)
     walk.documents = _documents_of_both_worlds(session, world)
     walk.job_failure = _failed_job(session)
+    walk.report_files = _report_files_of_both_worlds(session, world)
     return walk
 
 
@@ -248,6 +251,33 @@ def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
     return made
 
 
+def _report_files_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
+    from fundapp.documents.storage import LocalFileStore
+    from fundapp.reports.models import ReportFile
+    from tests.conftest import test_files_dir
+    from tests.documents_files import PDF
+
+    sha256 = LocalFileStore(test_files_dir()).put(PDF)
+    made = {
+        name: ReportFile(
+            fund_id=fund.id,
+            kind="pdf",
+            period="2026",
+            locale="nl",
+            requested_by_id=world.user(f"manager_{name.lower()}").id,
+            state="done",
+            progress=100,
+            sha256=sha256,
+            size=len(PDF),
+            name=f"fondsrapportage-{name}-2026.pdf",
+        )
+        for name, fund in (("A", world.fund_a), ("B", world.fund_b))
+    }
+    session.add_all(made.values())
+    session.flush()
+    return made
+
+
 def _failed_job(session: Session) -> Any:
     from fundapp.jobs.models import JobFailure
 
@@ -293,6 +323,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "object_id": world.loan_a.id,
         "document_id": 0,
         "failure_id": walk.job_failure.id,
+        "report_file_id": walk.report_files["A"].id,
     }
 
 

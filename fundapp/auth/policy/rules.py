@@ -31,6 +31,7 @@ from fundapp.outcomes.models import (
     RateCard,
 )
 from fundapp.payers.models import OutcomePayer
+from fundapp.reports.models import ReportFile
 
 # --- named sets (subqueries) ------------------------------------------------------------------------------------
 
@@ -87,6 +88,12 @@ def contracted_investees(scope: Scope) -> Any:
 @rule(Fund, "edit")
 def _fund(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Fund.id, scope.fund_ids)
+
+
+@rule(ReportFile, "view")
+def _report_file(scope: Scope) -> ColumnElement[bool]:
+    """A report file of a fund is for whoever may read the fund's report: its managers."""
+    return ids_in(ReportFile.fund_id, scope.fund_ids)
 
 
 @rule(CapitalSource, "view")
