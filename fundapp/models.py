@@ -40,3 +40,4 @@ from fundapp.outcomes.models import (  # noqa: F401
     RateItemRow,
 )
 from fundapp.payers.models import OutcomePayer  # noqa: F401
+from fundapp.portfolio_import.models import PortfolioImport  # noqa: F401

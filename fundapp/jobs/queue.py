@@ -220,5 +220,6 @@ def next_daily_run(after: datetime) -> datetime:
 
 def init_app(app: Flask) -> None:
     from fundapp.notifications import jobs  # noqa: F401 - declares the tasks
+    from fundapp.portfolio_import import jobs as portfolio_jobs  # noqa: F401 - declares the tasks
 
     huey.bind(app)

@@ -31,6 +31,7 @@ from fundapp.outcomes.models import (
     RateCard,
 )
 from fundapp.payers.models import OutcomePayer
+from fundapp.portfolio_import.models import PortfolioImport
 
 # --- named sets (subqueries) ------------------------------------------------------------------------------------
 
@@ -87,6 +88,12 @@ def contracted_investees(scope: Scope) -> Any:
 @rule(Fund, "edit")
 def _fund(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Fund.id, scope.fund_ids)
+
+
+# A portfolio import is seen by whoever may import into its fund (the Fund "edit" rule): its managers.
+@rule(PortfolioImport, "view")
+def _portfolio_import(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(PortfolioImport.fund_id, scope.fund_ids)
 
 
 @rule(CapitalSource, "view")
