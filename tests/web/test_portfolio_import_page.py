@@ -130,3 +130,16 @@ def test_the_empty_and_the_filled_workbook_download_from_the_page(client, db_ses
     filled = load_workbook(io.BytesIO(client.get(f"/funds/{world.fund_a.id}/portfolio/workbook?filled=1").data))
     assert filled["loans"]["A2"].value == world.loan_a.reference
     assert client.get(f"/funds/{world.fund_b.id}/portfolio/import").status_code in (403, 404)
+
+
+def test_an_import_queued_twice_is_imported_once(job_queue, db_session, login_as):
+    from fundapp.portfolio_import.jobs import run_portfolio_import
+
+    fund, client = _manager_of_new_fund(db_session, login_as)
+    location = _upload(client, fund.id, simple_workbook(kvk()))
+    run_portfolio_import(int(location.rsplit("/", 1)[1]))  # a second copy of the job, as a retry by hand would give
+    assert _run_queued(job_queue) == 2
+    db_session.expire_all()
+    assert _loans(db_session, fund.id) == 1
+    row = db_session.scalar(select(PortfolioImport).where(PortfolioImport.fund_id == fund.id))
+    assert row.state == "done" and row.result["loans"] == 1, "the second run found it finished and left it"
