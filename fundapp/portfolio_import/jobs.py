@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from fundapp import audit
 from fundapp.auth.models import User
 from fundapp.db import session_scope, utcnow
-from fundapp.documents.storage import files
+from fundapp.documents.storage import FileMissing, files
 from fundapp.funds.models import Fund
 from fundapp.impact.spreadsheets import CellProblem, mark_errors
 from fundapp.jobs.queue import enqueue_after_commit, job
@@ -69,8 +69,13 @@ def run_portfolio_import(session: Session, import_id: int) -> None:
         return
     fund = session.get(Fund, row.fund_id)
     actor = session.get(User, row.requested_by_id) if row.requested_by_id else None
-    data = files().get(row.file_sha256)
     with force_locale(row.locale):
+        try:
+            data = files().get(row.file_sha256)
+        except FileMissing:  # trying again would not bring it back
+            row.state, row.finished_at = "failed", utcnow()
+            row.result = {"problems": [["", "", gettext("The uploaded workbook is gone; upload it again.")]]}
+            return
         try:
             # The savepoint takes back whatever the engine wrote before it found a problem; the outcome stays.
             with session.begin_nested():

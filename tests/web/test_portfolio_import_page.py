@@ -143,3 +143,19 @@ def test_an_import_queued_twice_is_imported_once(job_queue, db_session, login_as
     assert _loans(db_session, fund.id) == 1
     row = db_session.scalar(select(PortfolioImport).where(PortfolioImport.fund_id == fund.id))
     assert row.state == "done" and row.result["loans"] == 1, "the second run found it finished and left it"
+
+
+def test_an_import_whose_workbook_is_gone_fails_with_a_problem_instead_of_trying_again(
+    job_queue, db_session, world, login_as
+):
+    from fundapp.portfolio_import.jobs import run_portfolio_import
+
+    row = PortfolioImport(fund_id=world.fund_a.id, file_sha256="f" * 64, file_name="lost.xlsx", state="queued")
+    db_session.add(row)
+    db_session.flush()
+    run_portfolio_import(row.id)
+    assert _run_queued(job_queue) == 1
+    db_session.expire_all()
+    assert row.state == "failed" and job_queue.scheduled_count() == 0
+    page = login_as(world.user("manager_a")).get(f"/portfolio-imports/{row.id}").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and 'id="h-problems"' in page
