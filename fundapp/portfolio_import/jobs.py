@@ -67,7 +67,7 @@ def run_portfolio_import(session: Session, import_id: int) -> None:
     row = session.get(PortfolioImport, import_id, with_for_update=True)
     if row is None or row.finished:  # another run of it finished while this one waited
         return
-    fund = session.get(Fund, row.fund_id)
+    fund = session.get_one(Fund, row.fund_id)
     actor = session.get(User, row.requested_by_id) if row.requested_by_id else None
     with force_locale(row.locale):
         try:
@@ -103,7 +103,7 @@ def _mark_running(import_id: int) -> bool:
     A retry after a crash finds it running and runs it again (the crashed run's work was rolled back).
     """
     with session_scope() as own:
-        started = own.execute(
+        started: Any = own.execute(
             update(PortfolioImport)
             .where(PortfolioImport.id == import_id, PortfolioImport.state.in_(("queued", "running")))
             .values(state="running")
