@@ -92,10 +92,13 @@ def _enum_safe(table: Table) -> Any:
 def _referenced_files(connection: Connection) -> list[str]:
     from fundapp.documents.models import Document
     from fundapp.impact.models import Submission
+    from fundapp.portfolio_import.models import PortfolioImport
 
     documents = select(Document.sha256)
     workbooks = select(Submission.file_sha256).where(Submission.file_sha256 != "")
-    return sorted(set(connection.scalars(documents)) | set(connection.scalars(workbooks)))
+    # An upload still queued runs after a restore too (a finished one keeps its outcome on its row).
+    portfolios = select(PortfolioImport.file_sha256)
+    return sorted(set().union(*(connection.scalars(query) for query in (documents, workbooks, portfolios))))
 
 
 def create(connection: Connection, out: IO[bytes], store: FileStore | None = None) -> dict[str, int]:

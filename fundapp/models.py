@@ -41,4 +41,5 @@ from fundapp.outcomes.models import (  # noqa: F401
     RateItemRow,
 )
 from fundapp.payers.models import OutcomePayer  # noqa: F401
+from fundapp.portfolio_import.models import PortfolioImport  # noqa: F401
 from fundapp.reports.models import ReportFile  # noqa: F401

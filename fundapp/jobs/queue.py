@@ -236,6 +236,7 @@ def next_daily_run(after: datetime) -> datetime:
 
 def init_app(app: Flask) -> None:
     from fundapp.notifications import jobs  # noqa: F401 - declares the tasks
+    from fundapp.portfolio_import import jobs as portfolio_jobs  # noqa: F401 - declares the tasks
     from fundapp.reports import background  # noqa: F401 - declares the tasks
 
     huey.bind(app)

@@ -1,4 +1,5 @@
-"""The portfolio import page: download the workbook, upload it, see the dry run or every problem marked."""
+"""The portfolio import page: download the workbook, upload it; the import's page: its progress, then the dry run's
+figures, the counts, or every problem with the workbook marked."""
 
 from __future__ import annotations
 
@@ -14,16 +15,18 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.db import get_session
+from fundapp.documents.storage import FileMissing, files
 from fundapp.funds.models import Fund
 from fundapp.i18n import locale_name
-from fundapp.impact.spreadsheets import CellProblem, mark_errors
 from fundapp.portfolio_import import export
-from fundapp.portfolio_import.api import XLSX, upload_limits
+from fundapp.portfolio_import.api import XLSX
+from fundapp.portfolio_import.jobs import outcome, queue_import
+from fundapp.portfolio_import.models import PortfolioImport
 from fundapp.portfolio_import.reading import Problem
-from fundapp.portfolio_import.service import ImportResult, PortfolioInvalid, import_portfolio
 from fundapp.web import done
 
 bp = Blueprint("portfolio", __name__)
+REFRESH_SECONDS = 3  # how often the page of an unfinished import looks again
 
 
 @bp.get("/funds/<int:fund_id>/portfolio/workbook")
@@ -39,41 +42,47 @@ def workbook(fund_id: int) -> Any:
 @bp.route("/funds/<int:fund_id>/portfolio/import", methods=["GET", "POST"])
 @access("login", obj=(Fund, "fund_id", "edit"))
 def upload(fund_id: int) -> Any:
+    """The upload goes to the job queue (a large portfolio takes longer than a request); its page shows the outcome."""
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
     problems: list[Problem] = []
-    result: ImportResult | None = None
-    marked = None
     form = request.form
     if request.method == "POST":
         data, problems = _uploaded()
         if data is not None:
-            try:
-                result = import_portfolio(
-                    get_session(),
-                    current_actor(),
-                    fund,
-                    data,
-                    translate=_,
-                    dry_run=bool(form.get("dry_run")),
-                    accept_differences=bool(form.get("accept_differences")),
-                    reason=form.get("reason", ""),
-                    limits=upload_limits(),
-                )
-            except PortfolioInvalid as invalid:
-                problems, marked = invalid.problems, _marked(data, invalid.problems)
-            else:
-                if not result.dry_run:
-                    message = _(
-                        "Imported %(investees)s investees, %(loans)s loans and %(repayments)s repayments.",
-                        investees=result.investees,
-                        loans=result.loans,
-                        repayments=result.repayments,
-                    )
-                    return done(message, url_for("loans.loan_book", fund_id=fund.id))
-    page = render_template(
-        "portfolio/import.html", fund=fund, problems=problems, result=result, marked=marked, form=form
-    )
+            row = queue_import(
+                get_session(),
+                current_actor(),
+                fund,
+                data,
+                request.files["file"].filename or "",
+                dry_run=bool(form.get("dry_run")),
+                accept_differences=bool(form.get("accept_differences")),
+                reason=form.get("reason", ""),
+                locale=locale_name(),
+            )
+            return done(
+                _("The workbook is uploaded and waits its turn."), url_for("portfolio.status", import_id=row.id)
+            )
+    page = render_template("portfolio/import.html", fund=fund, problems=problems, result=None, marked=None, form=form)
     return page, (422 if problems else 200)
+
+
+@bp.get("/portfolio-imports/<int:import_id>")
+@access("login", obj=(PortfolioImport, "import_id", "view"))
+def status(import_id: int) -> Any:
+    """Queued or running (the page refreshes itself), then the counts, the differences or every problem."""
+    row = load(get_session(), PortfolioImport, import_id, current_scope(), "view")
+    result, problems = outcome(row)
+    marked = _marked((row.result or {}).get("marked_sha256"))
+    return render_template(
+        "portfolio/import_status.html",
+        row=row,
+        fund=get_session().get(Fund, row.fund_id),
+        result=result,
+        problems=problems,
+        marked=marked,
+        refresh_seconds=REFRESH_SECONDS,
+    )
 
 
 def _uploaded() -> tuple[bytes | None, list[Problem]]:
@@ -86,11 +95,12 @@ def _uploaded() -> tuple[bytes | None, list[Problem]]:
     return upload_file.read(current_app.config["MAX_UPLOAD_BYTES"] + 1), []
 
 
-def _marked(data: bytes, problems: list[Problem]) -> str | None:
+def _marked(sha256: str | None) -> str | None:
     """The user's own workbook with the bad cells marked and commented, as a data: URL to download."""
+    if not sha256:
+        return None
     try:
-        cells = [CellProblem(p.sheet, p.cell, p.message) for p in problems]
-        marked = mark_errors(data, cells, locale_name())
-    except ValueError:
+        marked = files().get(sha256)
+    except FileMissing:
         return None
     return "data:" + XLSX + ";base64," + base64.b64encode(marked).decode("ascii")

@@ -1,4 +1,5 @@
-"""`backup create` and `backup restore` carry the documents' files with the database."""
+"""`backup create` and `backup restore` carry the documents' files (and the uploaded portfolio workbooks) with the
+database."""
 
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from fundapp import backup
 from fundapp.db import make_engine
 from fundapp.documents import services
 from fundapp.documents.storage import LocalFileStore
+from fundapp.portfolio_import.models import PortfolioImport
 from tests.documents_files import PDF, PNG
 from tests.factories import ACTOR as SYSTEM
 from tests.integration.test_backup import _sqlite
+from tests.portfolio_factories import simple_workbook
 
 
 def test_a_backup_restored_elsewhere_holds_the_documents_rows_and_their_files(tmp_path: Any) -> None:
@@ -33,19 +36,22 @@ def test_a_backup_restored_elsewhere_holds_the_documents_rows_and_their_files(tm
         agreement = services.attach(session, SYSTEM, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
         scan = services.attach(session, SYSTEM, world.investee_a, PNG, "kvk.png", "kvk_extract", store, 10**6)
         services.delete(session, SYSTEM, scan, "an old extract")
-        hashes = {agreement.sha256, scan.sha256}
+        portfolio = simple_workbook("99887744")
+        queued = PortfolioImport(fund_id=world.fund_a.id, file_sha256=store.put(portfolio), file_name="p.xlsx")
+        session.add(queued)
+        hashes = {agreement.sha256, scan.sha256, queued.file_sha256}
     file = tmp_path / "fundapp.backup.gz"
     made = source_app.test_cli_runner().invoke(args=["backup", "create", str(file)])
     assert made.exit_code == 0, made.output
-    assert "and 2 files" in made.output
+    assert "and 3 files" in made.output
 
     target_app = create_app(test_config(DATABASE_URL=target_url, FILES_DIR=str(target_files)))
     restored = target_app.test_cli_runner().invoke(args=["backup", "restore", str(file)])
     assert restored.exit_code == 0, restored.output
-    assert "and 2 files" in restored.output
+    assert "and 3 files" in restored.output
 
     target = LocalFileStore(target_files)
-    assert {target.get(sha) for sha in hashes} == {PDF, PNG}
+    assert {target.get(sha) for sha in hashes} == {PDF, PNG, portfolio}
     source_engine, target_engine = make_engine(source_url), make_engine(target_url)
     with source_engine.connect() as before, target_engine.connect() as after:
         assert backup.table_digest(after)["documents"] == backup.table_digest(before)["documents"]

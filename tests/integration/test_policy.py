@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from fundapp.auth.policy import RULES, Scope, can, permitted_ids, visible
+from fundapp.portfolio_import.models import PortfolioImport
 from fundapp.reports.models import ReportFile
 from tests.factories import add_outcomes, add_reports
 
@@ -43,6 +44,7 @@ def full_world(db_session, world):
     import_file(db_session, world.payer_a, camt([paid], account="NL86INGB0002445588"))
     for fund in (world.fund_a, world.fund_b):
         db_session.add(ReportFile(fund_id=fund.id, kind="pdf", period="2026", locale="nl"))
+        db_session.add(PortfolioImport(fund_id=fund.id, file_sha256="0" * 64, file_name="portfolio.xlsx"))
     db_session.flush()
     return world
 

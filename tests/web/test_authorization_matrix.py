@@ -94,6 +94,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_funds.update_capital_source": FUND_A,
     "portfolio.workbook": FUND_A,
     "portfolio.upload": FUND_A,
+    "portfolio.status": FUND_A,  # an upload's progress and outcome: whoever may import into its fund
     "api_portfolio.portfolio_export": FUND_A,
     "api_portfolio.portfolio_import": FUND_A,
     # investees

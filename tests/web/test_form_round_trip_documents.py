@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from fundapp.documents.models import Document
 from fundapp.investees.models import Investee
+from fundapp.jobs.queue import huey
 from fundapp.loans.models import Loan
 from tests.documents_files import PDF
 from tests.portfolio_factories import simple_workbook
@@ -23,7 +24,24 @@ def _document(session, ctx) -> dict:
     return {"object": row.object_id, "name": row.name, "kind": row.kind, "type": row.content_type, "size": row.size}
 
 
+@pytest.fixture(autouse=True)
+def own_queue(app, tmp_path):
+    """The jobs the forms queue go to a queue of this test's own (a SQLite file), for ``_imported`` to run."""
+    from huey.storage import SqliteStorage
+
+    previous = (huey.app, huey._storage, huey._make_storage)
+    huey.bind(app, SqliteStorage("fundapp_round_trip", filename=str(tmp_path / "jobs.sqlite3")))
+    try:
+        yield huey
+    finally:
+        huey.app, huey._storage, huey._make_storage = previous
+
+
 def _imported(session, ctx) -> dict:
+    """The page queues the import: run what waits in the queue, as the worker would, then read the loan."""
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+    session.expire_all()
     loan = session.scalar(select(Loan).where(Loan.reference == "OLD-1"))
     investee = session.get(Investee, loan.investee_id)
     return {"fund": loan.fund_id, "principal": loan.principal, "kvk": investee.kvk_number}

@@ -64,6 +64,7 @@ class Walk:
     job_failure: Any = None  # a job that failed its last try, for the administrators' jobs page
     # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
     report_files: dict[str, Any] = field(default_factory=dict)
+    portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -181,6 +182,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.documents = _documents_of_both_worlds(session, world)
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
+    walk.portfolio_import = _portfolio_import(session, world)
     return walk
 
 
@@ -287,6 +289,23 @@ def _failed_job(session: Session) -> Any:
     return failure
 
 
+def _portfolio_import(session: Session, world: World) -> Any:
+    from fundapp.portfolio_import.models import PortfolioImport
+
+    checked = {"investees": 1, "loans": 1, "repayments": 1, "differences": []}
+    row = PortfolioImport(
+        fund_id=world.fund_a.id,
+        file_sha256="0" * 64,
+        file_name="walk.xlsx",
+        dry_run=True,
+        state="done",
+        result=checked,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
 def log_in(client: Any, user: Any) -> None:
     assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 303
 
@@ -324,6 +343,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "document_id": 0,
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
+        "import_id": walk.portfolio_import.id,
     }
 
 

@@ -31,6 +31,7 @@ from fundapp.outcomes.models import (
     RateCard,
 )
 from fundapp.payers.models import OutcomePayer
+from fundapp.portfolio_import.models import PortfolioImport
 from fundapp.reports.models import ReportFile
 
 # --- named sets (subqueries) ------------------------------------------------------------------------------------
@@ -94,6 +95,12 @@ def _fund(scope: Scope) -> ColumnElement[bool]:
 def _report_file(scope: Scope) -> ColumnElement[bool]:
     """A report file of a fund is for whoever may read the fund's report: its managers."""
     return ids_in(ReportFile.fund_id, scope.fund_ids)
+
+
+# A portfolio import is seen by whoever may import into its fund (the Fund "edit" rule): its managers.
+@rule(PortfolioImport, "view")
+def _portfolio_import(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(PortfolioImport.fund_id, scope.fund_ids)
 
 
 @rule(CapitalSource, "view")
