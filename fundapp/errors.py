@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from blinker import Namespace
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
@@ -105,6 +105,9 @@ def error_response(status: int, code: str, message: str, details: Any = None) ->
         response = jsonify({"error": {"code": code, "message": message, "details": details or []}})
         response.status_code = status
         return response
+    session = g.get("db_session")
+    if session is not None:
+        session.rollback()  # the page's header reads the database (the unread count): not in a failed transaction
     template = "errors/error.html"
     return render_template(template, status=status, code=code, message=message, details=details or []), status
 

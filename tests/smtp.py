@@ -24,6 +24,13 @@ class Inbox(Message):
         self.arrived: list[email.message.EmailMessage] = []
         self.queue = queue
         self.reader = threading.get_ident()
+        self.refuse: set[str] = set()  # addresses the server refuses for good (550)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        if address in self.refuse:
+            return "550 5.1.1 mailbox unavailable"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     def handle_message(self, message):  # type: ignore[no-untyped-def]
         self.arrived.append(email.message_from_bytes(message.as_bytes(), policy=policy.default))

@@ -69,6 +69,7 @@ class AppHuey(Huey):
 
 huey = AppHuey(QUEUE, results=False, utc=True)
 JOBS: dict[str, Any] = {}
+WITHHELD: set[str] = set()  # jobs whose failures keep no arguments (they held a secret)
 
 
 def make_storage(config: dict[str, Any]) -> Any:
@@ -92,12 +93,17 @@ def jobs_file(config: dict[str, Any]) -> Path:
 
 
 def job(
-    name: str, key: Callable[..., str] | None = None, failed: Callable[..., None] | None = None
+    name: str,
+    key: Callable[..., str] | None = None,
+    failed: Callable[..., None] | None = None,
+    secret: Callable[..., Any] | None = None,
 ) -> Callable[[Callable[..., Any]], Any]:
     """Declare ``func(session, *args)`` a task; its arguments are JSON values (they are stored with a failure).
 
     ``failed(session, error, last_try, *args)`` is told of each failed try, in a transaction of its own (the
     job's was rolled back), so the job's own rows can say what went wrong and whether it is tried again.
+    ``secret(*args)``: the arguments hold a secret (a mail with a link that opens an account): a failure keeps
+    only what this returns, never the arguments, and cannot be tried again from the failure.
     """
 
     def decorate(func: Callable[..., Any]) -> Any:
@@ -110,7 +116,8 @@ def job(
                             func(session, *args)
                 except Exception as exc:
                     if not task.retries:
-                        record_failure(name, args, exc, RETRIES + 1)
+                        kept = args if secret is None else ({"withheld": secret(*args)},)
+                        record_failure(name, kept, exc, RETRIES + 1)
                     if failed is not None:
                         with session_scope() as session:
                             failed(session, f"{type(exc).__name__}: {exc}"[:2000], not task.retries, *args)
@@ -121,6 +128,8 @@ def job(
         )(run)
         wrapper.__doc__ = func.__doc__
         JOBS[name] = wrapper
+        if secret is not None:
+            WITHHELD.add(name)
         return wrapper
 
     return decorate
@@ -166,6 +175,8 @@ def retry(session: Session, actor: Any, failure: JobFailure) -> None:
 
     if failure.task not in JOBS:
         raise Conflict("This task no longer exists; it cannot be tried again.")
+    if failure.task in WITHHELD:
+        raise Conflict("This mail held a link that was not kept; send it again from its page (invite again).")
     failure.resolved = True
     audit.record(session, actor, "job.retry", failure, {"task": failure.task, "args": failure.args})
     enqueue_after_commit(JOBS[failure.task], *json.loads(failure.args), session=session)

@@ -7,13 +7,15 @@ mail per transaction (``limit=1``): a refusal half-way never rolls back the reco
 
 from __future__ import annotations
 
+import logging
+import smtplib
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import User
@@ -22,6 +24,8 @@ from fundapp.formats import LANGUAGES
 from fundapp.notifications.kinds import render
 from fundapp.notifications.mail import Mail, send
 from fundapp.notifications.models import Delivery, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def _language(user: User, config: Mapping[str, Any]) -> str:
@@ -47,9 +51,11 @@ def _pending(delivery: Delivery, limit: int | None = None) -> Any:
 
 def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime, limit: int | None = None) -> int:
     """Mails every notification its recipient wants at once and that was not mailed yet (at most ``limit``);
-    answers how many."""
-    sent = 0
+    answers how many were dealt with (sent, or kept in the inbox because the address refuses mail)."""
+    handled = 0
     for notification, user in session.execute(_pending(Delivery.EMAIL, limit)).all():
+        if not _claim(session, notification, now):
+            continue  # another deliverer (a worker, the reminders command) took it
         language = _language(user, config)
         with force_locale(language):
             entry = _entry(notification, config)
@@ -60,11 +66,46 @@ def deliver_pending(session: Session, config: Mapping[str, Any], now: datetime, 
                 html=render_template("mail/notification.html", entry=entry, user=user, language=language),
                 language=language,
             )
+        _sent(config, mail, [notification])
+        handled += 1
+    return handled
+
+
+def _claim(session: Session, notification: Notification, now: datetime) -> bool:
+    """Mark it mailed before sending, only if nobody did: on SQLite, where FOR UPDATE does nothing, two
+    deliverers cannot both send it. A send that fails rolls the mark back with the transaction."""
+    claimed = session.execute(
+        update(Notification)
+        .where(Notification.id == notification.id, Notification.mailed_at.is_(None))
+        .values(mailed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    session.expire(notification, ["mailed_at"])
+    return bool(getattr(claimed, "rowcount", 0) == 1)
+
+
+def _sent(config: Mapping[str, Any], mail: Mail, notifications: list[Notification]) -> bool:
+    """Send; an address the server refuses for good keeps its notifications in the inbox only (so one closed
+    mailbox never holds up everyone's mail); any other failure raises, and the job is tried again."""
+    try:
         send(config, mail)
-        notification.mailed_at = now
-        session.flush()
-        sent += 1
-    return sent
+    except smtplib.SMTPRecipientsRefused:
+        return _kept_in_inbox(mail, notifications)
+    except smtplib.SMTPResponseException as exc:
+        if exc.smtp_code < 500:
+            raise
+        return _kept_in_inbox(mail, notifications)
+    return True
+
+
+def _kept_in_inbox(mail: Mail, notifications: list[Notification]) -> bool:
+    logger.warning(
+        "mail to %s refused for good; %s notification(s) kept in the inbox only", mail.to, len(notifications)
+    )
+    for notification in notifications:
+        notification.delivery = Delivery.INBOX
+        notification.mailed_at = None
+    return False
 
 
 def send_digests(session: Session, config: Mapping[str, Any], limit: int | None = None) -> int:
@@ -88,8 +129,8 @@ def send_digests(session: Session, config: Mapping[str, Any], limit: int | None 
                 html=render_template("mail/digest.html", language=language, **context),
                 language=language,
             )
-        send(config, mail)
-        for notification in notifications:
-            notification.mailed_at = utcnow()
+        if _sent(config, mail, notifications):
+            for notification in notifications:
+                notification.mailed_at = utcnow()
         session.flush()
     return len(by_user)

@@ -60,7 +60,7 @@ def send_digest_mail(session: Session) -> None:
         enqueue_once_after_commit(send_digest_mail, session=session)
 
 
-@job("send_mail")
+@job("send_mail", secret=lambda message: {"to": message["to"], "subject": message["subject"]})
 def send_mail(session: Session, message: dict[str, Any]) -> None:
     """Send one mail (an invitation, a reset link): off the request, so a slow or refusing mail server neither
     delays the page nor loses the mail (it is tried again with back-off), and an address that exists answers

@@ -59,7 +59,21 @@ def queue_import(
     return row
 
 
-@job("run_portfolio_import")
+def _failed(session: Session, error: str, last_try: bool, import_id: int) -> None:
+    """A try that failed for another reason than the workbook (the database, the store): the page says so,
+    waiting for the next try, or failed after the last."""
+    row = session.get(PortfolioImport, import_id)
+    if row is None or row.finished:
+        return
+    row.state = "failed" if last_try else "queued"
+    if last_try:
+        row.finished_at = utcnow()
+        with force_locale(row.locale):
+            problem = gettext("The import could not run: %(error)s", error=error)
+        row.result = {"problems": [["", "", problem]]}
+
+
+@job("run_portfolio_import", failed=_failed)
 def run_portfolio_import(session: Session, import_id: int) -> None:
     """Import one uploaded workbook, all or nothing, and keep the outcome (counts, or problems) on its row."""
     if not _mark_running(import_id):

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from fundapp.db import session_scope
 from fundapp.notifications.events import notify
 from fundapp.notifications.jobs import deliver_mail, run_day
-from fundapp.notifications.models import Notification
+from fundapp.notifications.models import Delivery, Notification
 from tests.integration.test_reminders_mail import _by_recipient, _reminder_world, take
 
 
@@ -75,3 +75,44 @@ def world_day():
     from fundapp.notifications.events import local_today
 
     return local_today()
+
+
+def test_an_address_refused_for_good_keeps_its_notification_in_the_inbox_and_the_others_still_get_theirs(
+    app, job_queue, inbox, db_session, world
+):
+    member, manager = world.user("member_a"), world.user("manager_a")
+    inbox.refuse.add(member.email)
+    params = {"investee": "Fietsfabriek", "period": "2026-Q3", "contract": "RF-1", "decision": "approved"}
+    with session_scope(app) as session:
+        notify(session, [member.id, manager.id], "claim_decided", world.investee_a, "/claims", params, world_day())
+    assert [m["To"] for m in inbox.received] == [manager.email]
+    rows = {n.user_id: n for n in db_session.scalars(select(Notification))}
+    assert rows[member.id].delivery == Delivery.INBOX and rows[member.id].mailed_at is None
+    assert rows[manager.id].mailed_at is not None
+
+
+def test_a_mail_job_that_fails_for_good_keeps_no_link_and_cannot_be_tried_again_from_the_failure(
+    app, job_queue, db_session, monkeypatch
+):
+    from datetime import UTC, datetime, timedelta
+
+    from fundapp.errors import Conflict
+    from fundapp.jobs.models import JobFailure
+    from fundapp.jobs.queue import retry
+    from fundapp.notifications.jobs import send_mail
+
+    monkeypatch.setitem(app.config, "SMTP_URL", "smtp://127.0.0.1:1")  # nothing listens: every try fails
+    link = "https://fundapp.example/invitation/SECRET-TOKEN"
+    message = {"to": "new@example.nl", "subject": "Invitation", "text": link, "html": None, "language": "nl"}
+    job_queue.enqueue(send_mail.s(message))
+    at = datetime.now(UTC).replace(tzinfo=None)
+    while job_queue.pending_count() or job_queue.scheduled_count():
+        for task in job_queue.read_schedule(at):
+            job_queue.enqueue(task)
+        while (task := job_queue.dequeue()) is not None:
+            job_queue.execute(task, at)
+        at += timedelta(days=1)
+    [failure] = db_session.scalars(select(JobFailure).where(JobFailure.task == "send_mail")).all()
+    assert "SECRET-TOKEN" not in failure.args and "new@example.nl" in failure.args
+    with pytest.raises(Conflict):
+        retry(db_session, None, failure)

@@ -159,3 +159,34 @@ def test_an_import_whose_workbook_is_gone_fails_with_a_problem_instead_of_trying
     assert row.state == "failed" and job_queue.scheduled_count() == 0
     page = login_as(world.user("manager_a")).get(f"/portfolio-imports/{row.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and 'id="h-problems"' in page
+
+
+def test_an_import_that_cannot_run_for_another_reason_waits_for_its_next_try_then_fails_with_the_error(
+    job_queue, db_session, login_as, monkeypatch
+):
+    from datetime import UTC, datetime, timedelta
+
+    from fundapp.portfolio_import import jobs
+
+    def broken(*args, **kwargs):
+        raise OSError("the disk is full")
+
+    fund, client = _manager_of_new_fund(db_session, login_as)
+    location = _upload(client, fund.id, simple_workbook(kvk()))
+    monkeypatch.setattr(jobs, "import_portfolio", broken)
+    _run_queued(job_queue)
+    [row] = db_session.scalars(select(PortfolioImport).where(PortfolioImport.fund_id == fund.id)).all()
+    db_session.refresh(row)
+    assert row.state == "queued", "between tries it waits in the queue, not 'running' for ever"
+    at = datetime.now(UTC).replace(tzinfo=None)
+    while job_queue.scheduled_count():
+        at += timedelta(days=1)
+        for task in job_queue.read_schedule(at):
+            job_queue.enqueue(task)
+        while (task := job_queue.dequeue()) is not None:
+            job_queue.execute(task, at)
+    db_session.refresh(row)
+    assert row.state == "failed" and row.finished_at is not None
+    page = client.get(f"{location}?lang=en").get_data(as_text=True)
+    assert "the disk is full" in page and 'http-equiv="refresh"' not in page
+    assert _loans(db_session, fund.id) == 0
