@@ -16,6 +16,7 @@ have their rule in ``journal`` (``ProvisionChange``); fundapp keeps no provision
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
@@ -91,7 +92,19 @@ def set_ledger_accounts(session: Session, actor: audit.Who, fund: Fund, accounts
 
 
 def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
-    """The fund's journal events from ``start`` to ``end`` (both included), in three queries."""
+    """The fund's journal events from ``start`` to ``end`` (both included): its loans' and every other source's.
+
+    Each source in ``SOURCES`` answers the events of one area (a package's ``journal_events`` function) with a
+    bounded number of queries.
+    """
+    found: list[journal.Event] = []
+    for source in SOURCES:
+        found.extend(source(session, fund_id, start, end))
+    return found
+
+
+def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The journal events of the fund's loans from ``start`` to ``end`` (both included), in three queries."""
     found: list[journal.Event] = []
     for on, amount, reference in session.execute(
         select(LoanEvent.on, LoanEvent.amount, Loan.reference)
@@ -128,8 +141,20 @@ def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list
     return found
 
 
+Source = Callable[[Session, int, dt.date, dt.date], Iterable[journal.Event]]
+# Every area whose events move the fund's money or values; a new instrument adds its ``journal_events`` here.
+SOURCES: tuple[Source, ...] = (loan_events,)
+
+
 def entries(session: Session, fund_id: int, start: dt.date, end: dt.date) -> tuple[journal.JournalEntry, ...]:
     return journal.entries_for(events(session, fund_id, start, end), chart_for(session, fund_id))
+
+
+def role_balances(session: Session, fund_id: int, as_of: dt.date) -> dict[str, Decimal]:
+    """Debit minus credit per chart role over the fund's whole journal up to ``as_of`` (included)."""
+    chart = chart_for(session, fund_id)
+    made = journal.entries_for(events(session, fund_id, dt.date.min, as_of), chart)
+    return journal.role_balances(made, chart)
 
 
 @dataclass(frozen=True)
