@@ -138,7 +138,7 @@ class RoundFormSchema(ma.Schema):
     def _participants(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
         rows = _form_rows(data, ROUND_ROW, RoundParticipantCreateSchema())
         if not rows:
-            raise ma.ValidationError({"fund_id_1": ["Name at least one party."]})
+            raise ma.ValidationError("Name at least one party.", "fund_id_1")
         return {**data, "participants": rows}
 
 

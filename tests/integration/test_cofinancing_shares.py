@@ -27,7 +27,12 @@ def _history(session, loan):
     for inst in loan.installments[:7]:
         late = 40 if inst.number == 7 else 0
         services.record_repayment(
-            session, ACTOR, loan, inst.due_date + timedelta(days=late), inst.total_due, f"{loan.reference}/{inst.number}"
+            session,
+            ACTOR,
+            loan,
+            inst.due_date + timedelta(days=late),
+            inst.total_due,
+            f"{loan.reference}/{inst.number}",
         )
 
 
@@ -78,7 +83,7 @@ def test_a_participating_fund_counts_its_percentage_of_each_figure_rounded_half_
 
 
 def test_the_journals_of_all_participating_funds_together_equal_the_unsplit_loans_journal(db_session, syndicate):
-    funds, loan, alone = syndicate
+    funds, _loan, alone = syndicate
 
     def totals(fund_ids):
         summed: Counter = Counter()
