@@ -61,9 +61,10 @@ def _sum(column: Any) -> Any:
     return func.coalesce(func.sum(column), literal(0, type_=column.type))
 
 
-def _started(fund_id: int, as_of: date) -> Any:
-    """The fund's own (unsyndicated) loans disbursed by the date."""
-    return and_(Loan.fund_id == fund_id, shares.whole(Loan.id), Loan.disbursed > 0, Loan.disbursement_date <= as_of)
+def _started(fund_id: int, as_of: date, whole_only: bool = True) -> Any:
+    """The fund's own loans disbursed by the date: those wholly its own, or (``whole_only=False``) all it leads."""
+    own = and_(Loan.fund_id == fund_id, Loan.disbursed > 0, Loan.disbursement_date <= as_of)
+    return and_(own, shares.whole(Loan.id)) if whole_only else own
 
 
 def _shared_started(fund_id: int, as_of: date) -> Any:
@@ -88,7 +89,7 @@ def _gone(as_of: date) -> Any:
     return case((and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of), 1), else_=0)
 
 
-def _per_loan(fund_id: int, as_of: date) -> Any:
+def _per_loan(fund_id: int, as_of: date, split: bool = True) -> Any:
     """One row per loan of the fund disbursed by the date: outstanding principal then, and oldest unpaid due date.
 
     The stored outstanding principal is today's; what happened after the date is
@@ -132,9 +133,9 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         .outerjoin(repaid_later, repaid_later.c.loan_id == Loan.id)
         .outerjoin(disbursed_later, disbursed_later.c.loan_id == Loan.id)
         .outerjoin(oldest, oldest.c.loan_id == Loan.id)
-        .where(_started(fund_id, as_of))
+        .where(_started(fund_id, as_of, whole_only=split))
     )
-    return union_all(own, _shared_per_loan(fund_id, as_of)).subquery()
+    return union_all(own, _shared_per_loan(fund_id, as_of)).subquery() if split else own.subquery()
 
 
 def _shared_per_loan(fund_id: int, as_of: date) -> Any:
@@ -177,9 +178,10 @@ def _shared_per_loan(fund_id: int, as_of: date) -> Any:
     ).group_by(f.loan_id, f.oldest_due, f.gone)
 
 
-def outstanding_on(session: Session, fund_id: int, as_of: date) -> dict[int, Decimal]:
-    """Each started loan's outstanding principal on the date (one query)."""
-    per_loan = _per_loan(fund_id, as_of)
+def outstanding_on(session: Session, fund_id: int, as_of: date, split: bool = True) -> dict[int, Decimal]:
+    """Each started loan's outstanding principal on the date (one query): the fund's share of a syndicated one;
+    with ``split=False`` the whole of each loan the fund leads (what its servicing and its export speak of)."""
+    per_loan = _per_loan(fund_id, as_of, split)
     rows = session.execute(select(per_loan.c.loan_id, per_loan.c.outstanding, per_loan.c.gone)).all()
     return {loan_id: (ZERO if gone else round_cent(amount)) for loan_id, amount, gone in rows}
 
