@@ -14,6 +14,7 @@ from fundapp.cofinancing import services as cofinancing
 from fundapp.cofinancing.shares import share
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.loans import portfolio, services
+from fundapp.money import round_cent
 from tests.factories import ACTOR, make_fund, make_investee, make_loan
 
 D = Decimal
@@ -127,3 +128,18 @@ def test_the_lead_fund_must_keep_a_share_and_participations_are_set_before_money
     active = make_loan(db_session, make_investee(db_session, lead))
     with pytest.raises(Conflict):
         cofinancing.set_participations(db_session, ACTOR, active, [{"fund_id": lead.id, "percentage": D("100")}])
+
+
+@pytest.mark.parametrize(
+    ("amount", "percentage"),
+    [("0.01", "50"), ("0.03", "50"), ("-0.03", "50"), ("100.005", "100"), ("10000.01", "33.3333"), ("-7.77", "12.5")],
+)
+def test_the_database_splits_an_amount_exactly_as_the_rounding_rule_says(db_session, amount, percentage):
+    from sqlalchemy import literal, select
+
+    from fundapp.cofinancing.shares import share_of
+    from fundapp.db import Money, Rate
+
+    amount, percentage = round_cent(D(amount)), D(percentage)
+    found = db_session.scalar(select(share_of(literal(amount, Money()), literal(percentage, Rate()))))
+    assert found == share(amount, percentage)
