@@ -122,7 +122,7 @@ def _form_rows(data: dict[str, Any], names: tuple[str, ...], schema: ma.Schema) 
     return rows
 
 
-ROUND_ROW = ("fund_id", "party_name", "party_kind", "instrument", "amount")
+PARTY_ROW = ("fund_id", "party_name", "party_kind", "instrument", "amount")
 SHARE_ROW = ("fund_id", "party_name", "party_kind", "percentage")
 
 
@@ -132,11 +132,11 @@ class RoundFormSchema(ma.Schema):
     name = TrimmedString(required=True, validate=Length(min=2, max=200))
     on = Day(required=True, data_key="date")
     notes = TrimmedString(load_default="", validate=Length(max=5000))
-    locals().update(_rows({name: ma.fields.String(load_default=None) for name in ROUND_ROW}))
+    locals().update(_rows({name: ma.fields.String(load_default=None) for name in PARTY_ROW}))
 
     @ma.post_load
     def _participants(self, data: dict[str, Any], **_kwargs: Any) -> dict[str, Any]:
-        rows = _form_rows(data, ROUND_ROW, RoundParticipantCreateSchema())
+        rows = _form_rows(data, PARTY_ROW, RoundParticipantCreateSchema())
         if not rows:
             raise ma.ValidationError("Name at least one party.", "fund_id_1")
         return {**data, "participants": rows}

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope
+from fundapp.auth.policy import Scope, takes_part
 from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
 from fundapp.funds.models import Fund
@@ -32,7 +32,7 @@ def create_round(
     """Record a financing round; its author manages a fund that takes part (an administrator may record any)."""
     rows = data["participants"]
     funds = {row["fund_id"] for row in rows if row.get("fund_id") is not None}
-    if not scope.is_admin and not funds & scope.fund_ids:
+    if not takes_part(scope, funds):
         raise Forbidden("Only a manager of a fund that takes part in the round may record it.")
     _unknown_funds(session, rows, "participants")
     loan_ids = {row["loan_id"] for row in rows if row.get("loan_id") is not None}

@@ -489,6 +489,11 @@ def may_set_up_contract(scope: Scope, payer_ids: Iterable[int]) -> bool:
     return scope.is_admin or bool(payers_represented(scope, payer_ids))
 
 
+def takes_part(scope: Scope, fund_ids: Iterable[int]) -> bool:
+    """Who records a financing round: a manager of a fund named in it (an administrator: any round)."""
+    return scope.is_admin or bool(set(fund_ids) & scope.fund_ids)
+
+
 def sees_the_whole_system(scope: Scope) -> bool:
     """The administrator's view: counts of everything, for running the installation."""
     return scope.is_admin
