@@ -43,6 +43,9 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     mandate = db_session.scalar(select(Mandate).where(Mandate.loan_id == world.loan_a.id))
     token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
     store = LocalFileStore(test_files_dir())
+    from tests.web.walk_world import financing_rounds
+
+    financing_round = financing_rounds(db_session, world)
     document = services.attach(db_session, ACTOR, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
     return {
         "fund_id": world.fund_a.id,
@@ -67,6 +70,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "kind": "loans",  # documents are walked on loan A
         "object_id": world.loan_a.id,
         "document_id": document.id,
+        "round_id": financing_round.id,
     }
 
 

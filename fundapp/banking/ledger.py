@@ -9,6 +9,9 @@ figures of that period (``reconcile``), figure by figure:
 - recovery: what a recovery, or a payment after the write-off, brought in;
 - write-off: the principal written off, on the write-off date.
 
+A syndicated loan is journalled in each participating fund for that fund's share of each event (the rounding
+rule in ``fundapp.cofinancing.shares``): the journals of all its funds together are the whole loan's journal.
+
 A reversed payment has no allocations: it leaves the journal, as it leaves the portfolio. Provision changes
 have their rule in ``journal`` (``ProvisionChange``); fundapp keeps no provisions yet, so none are read here.
 """
@@ -27,6 +30,7 @@ from sqlalchemy.orm import Session
 from fundapp import audit
 from fundapp.banking import journal
 from fundapp.banking.models import LedgerAccount, LedgerRole
+from fundapp.cofinancing import shares
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.loans import portfolio
@@ -104,13 +108,19 @@ def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list
 
 
 def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
-    """The journal events of the fund's loans from ``start`` to ``end`` (both included), in three queries."""
+    """The journal events of the fund's loans from ``start`` to ``end`` (both included), in six queries: its own
+    loans' and its shares of syndicated loans."""
+    return _own_events(session, fund_id, start, end) + _shared_events(session, fund_id, start, end)
+
+
+def _own_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
     found: list[journal.Event] = []
     for on, amount, reference in session.execute(
         select(LoanEvent.on, LoanEvent.amount, Loan.reference)
         .join(Loan, Loan.id == LoanEvent.loan_id)
         .where(
             LoanEvent.fund_id == fund_id,
+            shares.whole(LoanEvent.loan_id),
             LoanEvent.kind == EventKind.DISBURSEMENT,
             LoanEvent.on.between(start, end),
             LoanEvent.reversed_at.is_(None),
@@ -123,7 +133,7 @@ def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) ->
     for on, reference, principal, interest, recovery in session.execute(
         select(a.paid_on, Loan.reference, func.sum(a.principal), func.sum(a.interest), recovered)
         .join(Loan, Loan.id == a.loan_id)
-        .where(a.fund_id == fund_id, a.paid_on.between(start, end))
+        .where(a.fund_id == fund_id, shares.whole(a.loan_id), a.paid_on.between(start, end))
         .group_by(a.event_id, a.paid_on, Loan.reference)
         .order_by(a.paid_on, a.event_id)
     ):
@@ -134,10 +144,66 @@ def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) ->
             found.append(journal.Recovery(on, reference, recovery))
     for written_off_on, amount, reference in session.execute(
         select(Loan.written_off_on, Loan.written_off, Loan.reference)
-        .where(Loan.fund_id == fund_id, Loan.written_off_on.between(start, end), Loan.written_off > 0)
+        .where(
+            Loan.fund_id == fund_id,
+            shares.whole(Loan.id),
+            Loan.written_off_on.between(start, end),
+            Loan.written_off > 0,
+        )
         .order_by(Loan.written_off_on, Loan.reference)
     ):
         found.append(journal.WriteOff(written_off_on or end, reference, amount))
+    return found
+
+
+def _shared_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The fund's shares of its syndicated loans' events: each split on the loan's running totals, so the
+    events before the period are read too (they set where the running total stands)."""
+    found: list[journal.Event] = []
+    e = LoanEvent
+    paid_out = (
+        select(e.loan_id, e.id.label("event_id"), e.on.label("day"), e.amount.label("amount"))
+        .where(e.loan_id.in_(shares.stakes(fund_id)), e.kind == EventKind.DISBURSEMENT, e.reversed_at.is_(None))
+        .subquery()
+    )
+    split = shares.split(fund_id, paid_out, ("amount",), ("day", "event_id"), ("day", "event_id", Loan.reference))
+    for on, _event, reference, amount in session.execute(split.order_by("day", "event_id")):
+        if on >= start and on <= end and amount:
+            found.append(journal.Disbursement(on, reference, amount))
+    a = LoanAllocation
+    recovered = func.sum(case((a.kind == AllocationKind.RECOVERY, a.amount), else_=literal(0, type_=a.amount.type)))
+    received = (
+        select(
+            a.loan_id,
+            a.event_id,
+            a.paid_on.label("day"),
+            func.sum(a.principal).label("principal"),
+            func.sum(a.interest).label("interest"),
+            recovered.label("recovery"),
+        )
+        .where(a.loan_id.in_(shares.stakes(fund_id)), a.paid_on <= end)
+        .group_by(a.loan_id, a.event_id, a.paid_on)
+        .subquery()
+    )
+    names = ("principal", "interest", "recovery")
+    split = shares.split(fund_id, received, names, ("day", "event_id"), ("day", "event_id", Loan.reference))
+    for on, _event, reference, principal, interest, recovery in session.execute(split.order_by("day", "event_id")):
+        if on < start:
+            continue
+        if principal or interest:
+            found.append(journal.Repayment(on, reference, principal, interest))
+        if recovery:
+            found.append(journal.Recovery(on, reference, recovery))
+    gone = Loan.written_off
+    for on, reference, amount in session.execute(
+        select(Loan.written_off_on, Loan.reference, func.sum(shares.part(fund_id, gone, gone), type_=gone.type))
+        .select_from(shares.LoanParticipation)
+        .join(Loan, Loan.id == shares.LoanParticipation.loan_id)
+        .where(Loan.id.in_(shares.stakes(fund_id)), Loan.written_off_on.between(start, end), Loan.written_off > 0)
+        .group_by(Loan.id, Loan.written_off_on, Loan.reference)
+    ):
+        if amount:
+            found.append(journal.WriteOff(on or end, reference, amount))
     return found
 
 

@@ -12,6 +12,7 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.models import Role
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_funds
 from fundapp.banking import page_parts as bank_parts
+from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees import services
@@ -71,6 +72,7 @@ def detail(investee_id: int) -> Any:
         today=date.today(),
         can_edit=can(current_scope(), "edit", investee),
         **bank_parts.owner(get_session(), current_scope(), investee),
+        **cofinancing_views.investee_part(current_scope(), investee),
         **invitations.people_section(
             get_session(),
             current_scope(),

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees, visible_loans
 from fundapp.banking import page_parts as bank_parts
+from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
@@ -116,6 +117,7 @@ def detail(loan_id: int) -> Any:
         LoanStatus=LoanStatus,
         term_lines=term_lines,
         **bank_parts.loan(get_session(), current_scope(), loan),
+        **cofinancing_views.loan_part(current_scope(), loan),
     )
 
 

@@ -45,6 +45,9 @@ def full_world(db_session, world):
     for fund in (world.fund_a, world.fund_b):
         db_session.add(ReportFile(fund_id=fund.id, kind="pdf", period="2026", locale="nl"))
         db_session.add(PortfolioImport(fund_id=fund.id, file_sha256="0" * 64, file_name="portfolio.xlsx"))
+    from tests.web.walk_world import financing_rounds
+
+    financing_rounds(db_session, world)
     db_session.flush()
     return world
 

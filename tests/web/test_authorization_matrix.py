@@ -125,6 +125,16 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_payers.update_payer": PAYER_A,
     # loans: the fund's managers do everything, the investee reads its own loans
     "loans.loan_book": FUND_A,
+    # Co-financing: a round is seen by the funds named in it (and the enterprise), recorded by the investee's fund.
+    "cofinancing.index": LOGGED_IN,
+    "cofinancing.detail": MANAGERS_A_OR_MEMBER,
+    "cofinancing.create": FUND_A,
+    "cofinancing.participations": FUND_A,
+    "api_cofinancing.list_rounds": LOGGED_IN,
+    "api_cofinancing.create_round": FUND_A,
+    "api_cofinancing.get_round": MANAGERS_A_OR_MEMBER,
+    "api_cofinancing.get_participations": MANAGERS_A_OR_MEMBER,
+    "api_cofinancing.set_participations": FUND_A,
     "loans.detail": MANAGERS_A_OR_MEMBER,
     "loans.create": MANAGERS,
     "loans.edit": FUND_A,

@@ -92,6 +92,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # A financing round: the funds named in it (world A's names fund A and a bank) and the enterprise.
+    "financing_round": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     # A fund's report files built in the background: whoever may read the fund's report.
     "report_file": {"admin": AB, "manager_a": A, "manager_b": B},
     "bank_transaction": {
@@ -112,6 +114,7 @@ def sees(kind: str, role: str) -> frozenset[str]:
 def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     """kind -> name -> the ids of the world's objects of that name, found by plain queries (no policy)."""
     from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
+    from fundapp.cofinancing.models import FinancingRound
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.loans.models import EventKind, Loan, LoanEvent
@@ -157,6 +160,10 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         "document": {name: {document.id} for name, document in walk.documents.items()},
         "report_file": {name: {row.id} for name, row in walk.report_files.items()},
+        "financing_round": {
+            "A": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_a.id)),
+            "B": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_b.id)),
+        },
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -267,6 +274,7 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
         A,
     ),
     "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
+    "api_cofinancing.list_rounds": ("/api/v1/financing-rounds", "financing_round", "id", None),
     "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
@@ -287,6 +295,7 @@ LINKS = {
     "statement": re.compile(r"/bank-statements/(\d+)"),
     "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
     "report_file": re.compile(r"/report-files/(\d+)"),
+    "financing_round": re.compile(r"/financing-rounds/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -324,6 +333,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
     "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
     "jobs.failures": ("/admin/jobs", None, None),
+    "cofinancing.index": ("/financing-rounds/", "financing_round", None),
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
 }

@@ -181,6 +181,19 @@ PAGE_BODIES: dict[str, Body] = {
     "payers.edit": _const({"name": "Gemeente A", "kind": "municipality", "region": "Zuid"}),
     "loans.create": lambda walk, role: {**_terms(False), "investee_id": walk.side(role)[1].id},
     "loans.edit": _const(_terms(False)),
+    "cofinancing.create": lambda walk, role: {
+        "name": "Walk round",
+        "date": "2026-01-01",
+        "fund_id_1": str(walk.side(role)[0].id),
+        "instrument_1": "loan",
+        "amount_1": "1000",
+    },
+    "cofinancing.participations": lambda walk, _role: {
+        "fund_id_1": str(walk.world.fund_a.id),
+        "percentage_1": "60",
+        "fund_id_2": str(walk.world.fund_b.id),
+        "percentage_2": "40",
+    },
     "loans.preview": _const(_terms(False)),
     "loans.disburse": _const({"date": "2026-01-15", "amount": "10000"}),
     "loans.repay": _const({"date": TODAY, "amount": "100", "prepayment": "lower_installments"}),
@@ -243,6 +256,17 @@ API_BODIES: dict[str, Body] = {
     "api_loans.schedule_preview": _const(_terms(True)),
     "api_loans.create_loan": lambda walk, role: {**_terms(True), "investee_id": walk.side(role)[1].id},
     "api_loans.update_loan": _const({"purpose": "Walk"}),
+    "api_cofinancing.create_round": lambda walk, role: {
+        "name": "Walk round",
+        "date": "2026-01-01",
+        "participants": [{"fund_id": walk.side(role)[0].id, "instrument": "loan", "amount": "1000.00"}],
+    },
+    "api_cofinancing.set_participations": lambda walk, _role: {
+        "participations": [
+            {"fund_id": walk.world.fund_a.id, "percentage": "60"},
+            {"party_name": "Walk Bank", "party_kind": "bank", "percentage": "40"},
+        ]
+    },
     "api_loans.disburse": _const({"date": "2026-01-15", "amount": "10000.00"}),
     "api_loans.record_repayment": _const({"date": TODAY, "amount": "100.00"}),
     "api_loans.reverse_event": REASON_BODY,

@@ -65,6 +65,7 @@ class Walk:
     # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
     report_files: dict[str, Any] = field(default_factory=dict)
     portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
+    financing_round: Any = None  # world A's (fund A with a bank); world B has one of its own
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -183,7 +184,27 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
+    walk.financing_round = financing_rounds(session, world)
     return walk
+
+
+def financing_rounds(session: Session, world: World) -> Any:
+    """A financing round of investee A (fund A and a bank) and one of investee B (fund B): answers A's."""
+    from fundapp.cofinancing import services
+
+    admin = Scope(user_id=0, is_admin=True)
+    made = []
+    for fund, investee in ((world.fund_a, world.investee_a), (world.fund_b, world.investee_b)):
+        parties = [
+            {"fund_id": fund.id, "instrument": "loan", "amount": Decimal("100000.00")},
+            {"party_name": "Walk Bank", "party_kind": "bank", "instrument": "loan", "amount": Decimal("50000.00")},
+        ]
+        made.append(
+            services.create_round(
+                session, ACTOR, admin, investee, {"name": "Walk round", "on": date(2026, 1, 1), "participants": parties}
+            )
+        )
+    return made[0]
 
 
 def _notification_of_manager_a(session: Session, world: World) -> Any:
@@ -344,6 +365,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
+        "round_id": walk.financing_round.id,
     }
 
 
@@ -479,6 +501,8 @@ PREPARE: dict[str, Prepare] = {
     "loans.approve": _draft_loan,
     "api_loans.update_loan": _draft_loan,
     "api_loans.approve_loan": _draft_loan,
+    "cofinancing.participations": _draft_loan,
+    "api_cofinancing.set_participations": _draft_loan,
     "loans.disburse": _approved_loan,
     "api_loans.disburse": _approved_loan,
     "loans.recover": _written_off_loan,

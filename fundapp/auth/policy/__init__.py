@@ -29,6 +29,7 @@ from fundapp.auth.policy.rules import (
     provider_rows_of,
     sees_results,
     sees_the_whole_system,
+    takes_part,
     verifies_results,
 )
 from fundapp.auth.policy.scope import Scope
@@ -110,6 +111,7 @@ __all__ = [
     "require_admin",
     "sees_results",
     "sees_the_whole_system",
+    "takes_part",
     "verifies_results",
     "visible",
     "visible_claims",

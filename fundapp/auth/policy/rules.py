@@ -17,6 +17,7 @@ from fundapp.banking.models import (
     PaymentBatch,
     TransactionStatus,
 )
+from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
@@ -168,7 +169,13 @@ def _payer_invite(scope: Scope) -> ColumnElement[bool]:
 
 @rule(Loan, "view")
 def _loan_view(scope: Scope) -> ColumnElement[bool]:
-    return or_(ids_in(Loan.fund_id, scope.fund_ids), ids_in(Loan.investee_id, scope.investee_ids))
+    """Its fund's managers, the enterprise's members, and the managers of a fund with a share of it (read-only:
+    the lead fund services it)."""
+    return or_(
+        ids_in(Loan.fund_id, scope.fund_ids),
+        ids_in(Loan.investee_id, scope.investee_ids),
+        Loan.id.in_(select(LoanParticipation.loan_id).where(ids_in(LoanParticipation.fund_id, scope.fund_ids))),
+    )
 
 
 @rule(Loan, "edit")
@@ -184,6 +191,20 @@ def _loan_event_view(scope: Scope) -> ColumnElement[bool]:
 @rule(LoanEvent, "edit")
 def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
     return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_edit(scope)))
+
+
+# --- co-financing ---------------------------------------------------------------------------------------------
+
+
+@rule(FinancingRound, "view")
+def _round_view(scope: Scope) -> ColumnElement[bool]:
+    """The funds named in it see the round, its parties' names and amounts (not their books); and the enterprise."""
+    return or_(
+        FinancingRound.id.in_(
+            select(RoundParticipant.round_id).where(ids_in(RoundParticipant.fund_id, scope.fund_ids))
+        ),
+        ids_in(FinancingRound.investee_id, scope.investee_ids),
+    )
 
 
 # --- money through the bank ------------------------------------------------------------------------------------
@@ -466,6 +487,11 @@ def payers_represented(scope: Scope, payer_ids: Iterable[int]) -> set[int]:
 def may_set_up_contract(scope: Scope, payer_ids: Iterable[int]) -> bool:
     """A contract an officer sets up includes their own payer; an administrator may set one up for any payers."""
     return scope.is_admin or bool(payers_represented(scope, payer_ids))
+
+
+def takes_part(scope: Scope, fund_ids: Iterable[int]) -> bool:
+    """Who records a financing round: a manager of a fund named in it (an administrator: any round)."""
+    return scope.is_admin or bool(set(fund_ids) & scope.fund_ids)
 
 
 def sees_the_whole_system(scope: Scope) -> bool:
