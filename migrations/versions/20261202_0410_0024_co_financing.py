@@ -13,7 +13,7 @@ from alembic import op
 import fundapp.db
 
 revision = "0024"
-down_revision = "0022"
+down_revision = "0023"
 branch_labels = None
 depends_on = None
 
