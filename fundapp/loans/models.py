@@ -88,6 +88,7 @@ class Loan(Base):
     installment_multiple: Mapped[Decimal] = mapped_column(Money())
     # lifecycle
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # derived by the last replay, for lists (the loan book); the events are the record
