@@ -111,6 +111,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.outcomes import views as outcome_views
     from fundapp.payers import api as payer_api
     from fundapp.payers import views as payer_views
+    from fundapp.pipeline import api as pipeline_api
+    from fundapp.pipeline import views as pipeline_views
     from fundapp.portfolio_import import api as portfolio_api
     from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
@@ -121,7 +123,16 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
+    for module in (
+        *apis,
+        bank_accounts_api,
+        bank_statements_api,
+        batch_api,
+        journal_api,
+        documents_api,
+        portfolio_api,
+        pipeline_api,
+    ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -145,5 +156,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         documents_views,
         portfolio_views,
         jobs_views,
+        pipeline_views,
     ):
         app.register_blueprint(module.bp)

@@ -70,7 +70,11 @@ def create_application(session: Session, actor: audit.Who, investee: Investee, d
         actor,
         "application.created",
         application,
-        {"fund_id": [None, investee.fund_id], "investee_id": [None, investee.id], **{k: [None, v] for k, v in data.items()}},
+        {
+            "fund_id": [None, investee.fund_id],
+            "investee_id": [None, investee.id],
+            **{k: [None, v] for k, v in data.items()},
+        },
     )
     return application
 
@@ -85,7 +89,9 @@ def move(session: Session, actor: audit.Who, application: Application, action: s
     return application
 
 
-def add_note(session: Session, actor: audit.Who, application: Application, text: str, internal: bool) -> ApplicationNote:
+def add_note(
+    session: Session, actor: audit.Who, application: Application, text: str, internal: bool
+) -> ApplicationNote:
     note = ApplicationNote(application=application, author_id=getattr(actor, "id", None), text=text, internal=internal)
     session.add(note)
     session.flush()
