@@ -176,6 +176,12 @@ def _apply(session: Session, actor: audit.Who, loan: Loan, action: str, event: L
     return position
 
 
+SECOND_PERSON = N_(
+    "You created this loan: a disbursement above the fund's threshold needs a second person. "
+    "Ask another manager of the fund to disburse it."
+)
+
+
 def require_second_person(loan: Loan, actor: audit.Who, amount: Decimal) -> None:
     """Maker-checker: once a loan's disbursements would pass its fund's threshold, whoever created the loan may
     not pay it out. The running total counts, so splitting a disbursement into tranches does not avoid the check."""
@@ -184,14 +190,7 @@ def require_second_person(loan: Loan, actor: audit.Who, amount: Decimal) -> None
     if threshold is None or creator is None or creator != getattr(actor, "id", None):
         return
     if loan.disbursed + amount > threshold:
-        raise Conflict(
-            N_(
-                "You created this loan: a disbursement above the fund's threshold needs a second person. "
-                "Ask another manager of the fund to disburse it."
-            ),
-            [{"field": "amount", "message": N_("Above the fund's threshold for one person.")}],
-            code="second_person_needed",
-        )
+        raise Conflict(SECOND_PERSON, [{"field": "amount", "message": SECOND_PERSON}], code="second_person_needed")
 
 
 def disburse(
