@@ -153,25 +153,17 @@ def upgrade() -> None:
     with op.batch_alter_table("committee_votes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_committee_votes_decision_id"), ["decision_id"], unique=False)
 
-    with op.batch_alter_table("funds", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("disbursement_threshold", fundapp.db.ExactDecimal(precision=18, scale=2), nullable=True)
-        )
-
-    with op.batch_alter_table("loans", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("created_by_id", sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(
-            batch_op.f("fk_loans_created_by_id_users"), "users", ["created_by_id"], ["id"], ondelete="SET NULL"
-        )
+    # In place, never through a batch: SQLite would rebuild funds and loans, and dropping a table that rows refer
+    # to deletes (cascades into) those rows. ALTER TABLE ... DROP COLUMN needs SQLite 3.35 or later.
+    op.add_column(
+        "funds", sa.Column("disbursement_threshold", fundapp.db.ExactDecimal(precision=18, scale=2), nullable=True)
+    )
+    op.add_column("loans", sa.Column("created_by_id", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("loans", schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f("fk_loans_created_by_id_users"), type_="foreignkey")
-        batch_op.drop_column("created_by_id")
-
-    with op.batch_alter_table("funds", schema=None) as batch_op:
-        batch_op.drop_column("disbursement_threshold")
+    op.drop_column("loans", "created_by_id")
+    op.drop_column("funds", "disbursement_threshold")
 
     with op.batch_alter_table("committee_votes", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_committee_votes_decision_id"))
