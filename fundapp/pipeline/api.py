@@ -4,7 +4,7 @@ from typing import Any
 
 from fundapp.api import make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load
+from fundapp.auth.policy import can, is_provider_side, load
 from fundapp.db import get_session
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
@@ -37,7 +37,7 @@ def list_applications(args: dict[str, Any]) -> Any:
 
 
 @blp.route("/applications", methods=["POST"])
-@access("login")
+@access("login", check=is_provider_side)
 @blp.arguments(ApplicationCreateSchema)
 @blp.response(201, ApplicationSchema)
 def create_application(data: dict[str, Any]) -> Any:

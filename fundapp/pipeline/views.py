@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, visible, visible_funds
+from fundapp.auth.policy import can, is_provider_side, load, visible, visible_funds
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.i18n import money
@@ -75,7 +75,7 @@ def index() -> Any:
 
 
 @bp.route("/applications/new", methods=["GET", "POST"])
-@access("login")
+@access("login", check=is_provider_side)
 def create() -> Any:
     session = get_session()
     scope = current_scope()

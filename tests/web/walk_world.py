@@ -344,6 +344,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
+        "application_id": world.application_a.id,
     }
 
 
@@ -471,6 +472,22 @@ def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
     return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
 
 
+def _application_before_committee(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.pipeline import services
+
+    for action in ("start_due_diligence", "refer_to_committee"):
+        services.move(session, ACTOR, walk.world.application_a, action)
+    return {}
+
+
+def _approved_application(session: Session, walk: Walk) -> dict[str, Any]:
+    from tests.pipeline_factories import decide
+
+    _application_before_committee(session, walk)
+    decide(session, walk.world.application_a)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -513,6 +530,9 @@ PREPARE: dict[str, Prepare] = {
     "api_documents.delete_document": _loan_document,
     "documents.document_download": _loan_document,
     "documents.document_delete": _loan_document,
+    "pipeline.decision": _application_before_committee,
+    "api_pipeline.record_decision": _application_before_committee,
+    "pipeline.make_loan": _approved_application,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
