@@ -67,6 +67,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "kind": "loans",  # documents are walked on loan A
         "object_id": world.loan_a.id,
         "document_id": document.id,
+        "application_id": world.application_a.id,
     }
 
 

@@ -188,7 +188,7 @@ def test_the_maker_disbursing_above_the_threshold_is_refused_on_the_page_with_a_
     client = login_as(maker)
     response = client.post(f"/loans/{loan.id}/disburse", data={"date": "2026-01-15", "amount": "10000"})
     assert response.status_code == 422
-    assert "Ask another manager of the fund to disburse it." in response.get_data(as_text=True)
+    assert "Vraag een andere beheerder van het fonds om hem te verstrekken." in response.get_data(as_text=True)
     assert _counts(db_session) == before
 
 
