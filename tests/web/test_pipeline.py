@@ -220,3 +220,20 @@ def test_the_fund_settings_set_the_disbursement_threshold(db_session, world, api
     assert response.status_code == 200 and response.get_json()["disbursement_threshold"] == "25000.00"
     page = login_as(manager).get(f"/funds/{world.fund_a.id}/edit").get_data(as_text=True)
     assert 'value="25.000"' in page
+
+
+def test_notes_written_on_the_page_are_internal_only_when_a_manager_ticks_it(db_session, world, login_as):
+    url = f"/applications/{world.application_a.id}/notes"
+    member = login_as(world.user("member_a"))
+    assert member.post(url, data={"text": "Ons jaarplan – ü", "internal": "on"}).status_code == 303
+    manager = login_as(world.user("manager_a"))
+    assert manager.post(url, data={"text": "Kasstroom is krap", "internal": "on"}).status_code == 303
+    assert manager.post(url, data={"text": "Stuur de jaarcijfers"}).status_code == 303
+    assert manager.post(url, data={"text": " "}).status_code == 303  # refused with a message, nothing stored
+    db_session.expire_all()
+    notes = [(n.text, n.internal, n.author_id) for n in world.application_a.notes]
+    assert notes == [
+        ("Ons jaarplan – ü", False, world.user("member_a").id),
+        ("Kasstroom is krap", True, world.user("manager_a").id),
+        ("Stuur de jaarcijfers", False, world.user("manager_a").id),
+    ]
