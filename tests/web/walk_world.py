@@ -183,7 +183,16 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
+    _notes_of_application_a(session, world)
     return walk
+
+
+def _notes_of_application_a(session: Session, world: World) -> None:
+    """One note the enterprise may read, one internal to the fund."""
+    from fundapp.pipeline import services
+
+    services.add_note(session, ACTOR, world.application_a, "Walk note for all", internal=False)
+    services.add_note(session, ACTOR, world.application_a, "Walk note of the fund", internal=True)
 
 
 def _notification_of_manager_a(session: Session, world: World) -> Any:
