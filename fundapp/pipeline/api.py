@@ -4,7 +4,7 @@ from typing import Any
 
 from fundapp.api import make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, is_provider_side, load
+from fundapp.auth.policy import can, is_provider_side, load, permitted_ids
 from fundapp.db import get_session
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
@@ -32,8 +32,11 @@ NotePageSchema = page_schema(NoteSchema, "ApplicationNotePage")
 def list_applications(args: dict[str, Any]) -> Any:
     scope = current_scope()
     query = queries.pipeline_query(scope, args["fund_id"], args["status"])
-    page = paginate(get_session(), query.order_by(Application.id), args["page"], args["page_size"])
-    return page_of([queries.seen(scope, a) for a in page.items], page.total, page.page, page.page_size)
+    session = get_session()
+    page = paginate(session, query.order_by(Application.id), args["page"], args["page_size"])
+    full = permitted_ids(session, scope, "edit", Application, [a.id for a in page.items])
+    items = [queries.Seen(a, a.id in full) for a in page.items]
+    return page_of(items, page.total, page.page, page.page_size)
 
 
 @blp.route("/applications", methods=["POST"])

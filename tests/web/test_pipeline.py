@@ -237,3 +237,32 @@ def test_notes_written_on_the_page_are_internal_only_when_a_manager_ticks_it(db_
         ("Kasstroom is krap", True, world.user("manager_a").id),
         ("Stuur de jaarcijfers", False, world.user("manager_a").id),
     ]
+
+
+def test_the_pipeline_page_and_list_issue_the_same_number_of_queries_for_few_and_many_applications(
+    app, client, world, db_session, login_as, api_headers
+):
+    from tests.factories import make_investee
+    from tests.web.test_query_counts import counting
+
+    headers = api_headers(world.user("manager_a"))
+    login_as(world.user("manager_a"))
+
+    def grow(n):
+        for i in range(n):
+            investee = make_investee(db_session, world.fund_a, name=f"Aanvrager {len(world.users)}-{i:03d}")
+            make_application(db_session, investee, ("approved", "intake", "declined")[i % 3])
+        db_session.flush()
+
+    def queries():
+        with counting(app.extensions["fundapp.db"].engine) as statements:
+            assert client.get("/applications?page_size=100").status_code == 200
+            assert client.get(f"{API}?page_size=100", headers=headers).status_code == 200
+        return len(statements)
+
+    grow(2)
+    queries()  # the first use of the session and the token is noted once
+    few = queries()
+    world.users["grown"] = world.user("admin")  # another prefix for the names of the next investees
+    grow(9)
+    assert queries() == few
