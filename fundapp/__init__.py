@@ -113,6 +113,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.outcomes import views as outcome_views
     from fundapp.payers import api as payer_api
     from fundapp.payers import views as payer_views
+    from fundapp.pipeline import api as pipeline_api
+    from fundapp.pipeline import views as pipeline_views
     from fundapp.portfolio_import import api as portfolio_api
     from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
@@ -132,6 +134,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         journal_api,
         documents_api,
         portfolio_api,
+        pipeline_api,
     ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
@@ -157,5 +160,6 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         documents_views,
         portfolio_views,
         jobs_views,
+        pipeline_views,
     ):
         app.register_blueprint(module.bp)

@@ -42,5 +42,6 @@ from fundapp.outcomes.models import (  # noqa: F401
     RateItemRow,
 )
 from fundapp.payers.models import OutcomePayer  # noqa: F401
+from fundapp.pipeline.models import Application, ApplicationNote, CommitteeDecision, CommitteeVote  # noqa: F401
 from fundapp.portfolio_import.models import PortfolioImport  # noqa: F401
 from fundapp.reports.models import ReportFile  # noqa: F401

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, sees_results
+from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, is_provider_side, sees_results
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ NAV: list[NavEntry] = [
     NavEntry("funds.index", _l("Funds"), is_manager_or_admin),
     NavEntry("investees.index", _l("Investees"), _investee_like),
     NavEntry("payers.index", _l("Outcome payers"), is_officer_or_admin),
+    NavEntry("pipeline.index", _l("Pipeline"), is_provider_side),
     NavEntry(
         "loans.loan_book",
         _l("Loan book"),

@@ -71,6 +71,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "object_id": world.loan_a.id,
         "document_id": document.id,
         "round_id": financing_round.id,
+        "application_id": world.application_a.id,
     }
 
 

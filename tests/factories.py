@@ -220,6 +220,7 @@ class World:
     rate_card_a: Any = None
     result_a: Any = None
     claim_a: Any = None
+    application_a: Any = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -254,6 +255,10 @@ def make_world(session: Session, with_reports: bool = False) -> World:
         "member_a": make_user(session, Role.INVESTEE_MEMBER, investee_a.id),
         "member_b": make_user(session, Role.INVESTEE_MEMBER, investee_b.id),
     }
+    from tests.pipeline_factories import make_application
+
+    world.application_a = make_application(session, investee_a)
+    make_application(session, investee_b)
     if with_reports:
         add_reports(session, world)
     session.flush()

@@ -57,6 +57,11 @@ class FundCreateSchema(ma.Schema):
         load_default=False,
         metadata={"description": "book statement matches by end-to-end id or loan reference for the exact amount due"},
     )
+    disbursement_threshold = MoneyField(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a loan's disbursements above this need a second person besides its creator"},
+    )
 
 
 class FundSchema(ma.Schema):
@@ -68,6 +73,7 @@ class FundSchema(ma.Schema):
     founded_on = Day(allow_none=True)
     creditor_id = ma.fields.String(allow_none=True)
     auto_book_exact_matches = ma.fields.Boolean()
+    disbursement_threshold = MoneyField(allow_none=True)
     capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
     total_committed = MoneyField(attribute="total_committed")
     total_paid_in = MoneyField(attribute="total_paid_in")

@@ -63,6 +63,7 @@ def _fund_values(fund: Fund) -> dict[str, Any]:
         "founded_on": fund.founded_on.isoformat() if fund.founded_on else "",
         "creditor_id": fund.creditor_id or "",
         "auto_book_exact_matches": fund.auto_book_exact_matches,
+        "disbursement_threshold": "" if fund.disbursement_threshold is None else fund.disbursement_threshold,
     }
 
 

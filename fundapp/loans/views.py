@@ -186,7 +186,7 @@ def _term_fields() -> list[dict[str, Any]]:
     ]
 
 
-def _loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
+def loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
     """A loan's form: the terms and what else a draft holds (a new loan also names its investee and reference)."""
     fields: list[dict[str, Any]] = []
     if investees is not None:
@@ -241,7 +241,7 @@ def create() -> Any:
         save,
         "form_page.html",
         title=_("New loan"),
-        fields=_loan_fields(choices),
+        fields=loan_fields(choices),
         back=url_for("home.index"),
         submit=_("Create draft loan"),
     )
@@ -283,7 +283,7 @@ def edit(loan_id: int) -> Any:
         save,
         "form_page.html",
         title=_("Edit terms of %(ref)s", ref=loan.reference),
-        fields=_loan_fields(),
+        fields=loan_fields(),
         back=url_for("loans.detail", loan_id=loan.id),
     )
 

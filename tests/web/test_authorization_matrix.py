@@ -48,6 +48,8 @@ PROVIDER_A = frozenset({"admin", "manager_a", "member_a"})
 DECIDERS_A = frozenset({"officer_a"})
 REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI reports
 REVIEWERS_A = FUND_A
+# Who files an application: an enterprise's members for it, a fund's managers on behalf of its enterprises.
+APPLICANTS = frozenset({"admin", "manager_a", "manager_b", "member_a", "member_b"})
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
 # logged-in role but filtered by scope (their content: test_list_scopes.py).
@@ -324,6 +326,21 @@ ACCESS: dict[str, frozenset[str]] = {
     "documents.attach": FUND_A,
     "documents.document_download": MANAGERS_A_OR_MEMBER,
     "documents.document_delete": FUND_A,
+    # the pipeline: the fund's managers run it; the enterprise files, reads its own and adds notes and documents
+    "pipeline.index": LOGGED_IN,
+    "pipeline.create": APPLICANTS,
+    "pipeline.detail": MANAGERS_A_OR_MEMBER,
+    "pipeline.move": FUND_A,
+    "pipeline.add_note": MANAGERS_A_OR_MEMBER,
+    "pipeline.decision": FUND_A,
+    "pipeline.make_loan": FUND_A,
+    "api_pipeline.list_applications": LOGGED_IN,
+    "api_pipeline.create_application": APPLICANTS,
+    "api_pipeline.get_application": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.move_application": FUND_A,
+    "api_pipeline.list_notes": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.add_note": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.record_decision": FUND_A,
     # background jobs: the failed ones and trying one again are the administrators' (they hold no fund's data)
     "jobs.failures": ADMIN,
     "jobs.retry": ADMIN,

@@ -64,11 +64,13 @@ FUND = {
     "creditor_id": "nl50 zzz 2412 3456 0000",
     "auto_book_exact_matches": "on",
     "auto_book_exact_matches__present": "1",
+    "disbursement_threshold": "25.000,50",
 }
 
 
 def _fund(fund: Fund) -> dict:
     keys = ("name", "region", "founded_on", "description", "creditor_id", "auto_book_exact_matches")
+    keys += ("disbursement_threshold",)
     return {key: getattr(fund, key) for key in keys}
 
 
@@ -77,6 +79,7 @@ FUND_STORED = {
     "founded_on": date(2019, 3, 4),
     "creditor_id": "NL50ZZZ241234560000",
     "auto_book_exact_matches": True,
+    "disbursement_threshold": Decimal("25000.50"),
 }
 
 SOURCE = {
@@ -270,6 +273,7 @@ CASES = [
         lambda ctx: FUND,
         lambda s, ctx: _fund(s.get(Fund, ctx.world.fund_a.id)),
         lambda ctx: FUND_STORED,
+        {"disbursement_threshold": MONEY},
         resaved=True,
     ),
     FormCase(
@@ -494,11 +498,14 @@ BUTTONS = {
     "bank_accounts.revoke_mandate",
     "jobs.retry",
     "report_files.request_file",
+    "pipeline.move",
 }
 # The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py;
 # the forms of a mailed link and the request for one by test_invitations.py and test_password_reset.py.
 # A document is deleted from its object's documents page, with a reason: test_documents_pages.py sends it there.
+# An application's note is written on its page: test_pipeline.py sends it there.
 ELSEWHERE = {
+    "pipeline.add_note",
     "auth.login",
     "people.accept_invitation",
     "people.reset_password",
@@ -526,9 +533,12 @@ def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
+    from tests.web.test_form_round_trip_pipeline import CASES as PIPELINE_CASES
 
     adapter = app.url_map.bind("localhost")
-    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + COFINANCING_CASES
+    every = (
+        CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + COFINANCING_CASES
+    ) + PIPELINE_CASES
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()

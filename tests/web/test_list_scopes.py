@@ -103,6 +103,9 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # An application to its fund's managers and its enterprise's members; the fund's internal notes to the managers.
+    "application": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    "note": {"admin": frozenset({"A", "A-internal"}), "manager_a": frozenset({"A", "A-internal"}), "member_a": A},
 }
 
 
@@ -119,6 +122,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.loans.models import EventKind, Loan, LoanEvent
     from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, RateCard
+    from fundapp.pipeline.models import Application, ApplicationNote
 
     w = walk.world
 
@@ -192,6 +196,18 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "bank_transaction": {
             side: ids(select(BankTransaction.id).join(BankAccount).where(column == owner.id))
             for side, column, owner in _account_owners(w)
+        },
+        "application": {
+            side: ids(select(Application.id).where(Application.investee_id == investee.id))
+            for side, investee in (("A", w.investee_a), ("B", w.investee_b))
+        },
+        "note": {
+            name: ids(
+                select(ApplicationNote.id).where(
+                    ApplicationNote.application_id == w.application_a.id, ApplicationNote.internal.is_(internal)
+                )
+            )
+            for name, internal in (("A", False), ("A-internal", True))
         },
     }
 
@@ -276,6 +292,8 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
     "api_cofinancing.list_rounds": ("/api/v1/financing-rounds", "financing_round", "id", None),
     "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
+    "api_pipeline.list_applications": ("/api/v1/applications", "application", "id", None),
+    "api_pipeline.list_notes": ("/api/v1/applications/{application_a}/notes", "note", "id", None),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -296,6 +314,7 @@ LINKS = {
     "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
     "report_file": re.compile(r"/report-files/(\d+)"),
     "financing_round": re.compile(r"/financing-rounds/(\d+)"),
+    "application": re.compile(r"/applications/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -336,6 +355,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "cofinancing.index": ("/financing-rounds/", "financing_round", None),
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
+    "pipeline.index": ("/applications", "application", None),
 }
 
 
@@ -349,6 +369,7 @@ def _path(template: str, walk: Walk) -> str:
         "contract_a": w.contract_a.id,
         "claim_a": w.claim_a.id,
         "payer_a": w.payer_a.id,
+        "application_a": w.application_a.id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

@@ -308,4 +308,37 @@ API_BODIES: dict[str, Body] = {
     "api_documents.attach_document": _document,
     "api_documents.delete_document": REASON_BODY,
 }
-BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}
+_VOTES = [{"member": "Anna", "vote": "for"}, {"member": "Bram", "vote": "for"}]
+PIPELINE_BODIES: dict[str, Body] = {
+    "pipeline.create": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "instrument": "loan",
+        "amount": "25000",
+        "purpose": "Walk oven",
+        "impact_case": "Walk jobs",
+    },
+    "pipeline.move": _const({"action": "start_due_diligence"}),
+    "pipeline.add_note": _const({"text": "Walk note"}),
+    "pipeline.decision": _const(
+        {
+            "decided_on": TODAY,
+            "member0": "Anna",
+            "vote0": "for",
+            "member1": "Bram",
+            "vote1": "for",
+            "outcome": "approved",
+        }
+    ),
+    "pipeline.make_loan": lambda walk, _r: {**_terms(False), "investee_id": walk.world.investee_a.id},
+    "api_pipeline.create_application": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "instrument": "loan",
+        "amount": "25000.00",
+        "purpose": "Walk oven",
+        "impact_case": "Walk jobs",
+    },
+    "api_pipeline.move_application": _const({"action": "start_due_diligence"}),
+    "api_pipeline.add_note": _const({"text": "Walk note"}),
+    "api_pipeline.record_decision": _const({"decided_on": TODAY, "outcome": "approved", "votes": _VOTES}),
+}
+BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES, **PIPELINE_BODIES}

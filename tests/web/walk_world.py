@@ -185,6 +185,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
     walk.financing_round = financing_rounds(session, world)
+    _notes_of_application_a(session, world)
     return walk
 
 
@@ -205,6 +206,14 @@ def financing_rounds(session: Session, world: World) -> Any:
             )
         )
     return made[0]
+
+
+def _notes_of_application_a(session: Session, world: World) -> None:
+    """One note the enterprise may read, one internal to the fund."""
+    from fundapp.pipeline import services
+
+    services.add_note(session, ACTOR, world.application_a, "Walk note for all", internal=False)
+    services.add_note(session, ACTOR, world.application_a, "Walk note of the fund", internal=True)
 
 
 def _notification_of_manager_a(session: Session, world: World) -> Any:
@@ -366,6 +375,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
         "round_id": walk.financing_round.id,
+        "application_id": world.application_a.id,
     }
 
 
@@ -493,6 +503,22 @@ def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
     return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
 
 
+def _application_before_committee(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.pipeline import services
+
+    for action in ("start_due_diligence", "refer_to_committee"):
+        services.move(session, ACTOR, walk.world.application_a, action)
+    return {}
+
+
+def _approved_application(session: Session, walk: Walk) -> dict[str, Any]:
+    from tests.pipeline_factories import decide
+
+    _application_before_committee(session, walk)
+    decide(session, walk.world.application_a)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -537,6 +563,9 @@ PREPARE: dict[str, Prepare] = {
     "api_documents.delete_document": _loan_document,
     "documents.document_download": _loan_document,
     "documents.document_delete": _loan_document,
+    "pipeline.decision": _application_before_committee,
+    "api_pipeline.record_decision": _application_before_committee,
+    "pipeline.make_loan": _approved_application,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
