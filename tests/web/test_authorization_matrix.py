@@ -105,6 +105,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "investees.add_label": FUND_A,
     "investees.edit_label": FUND_A,
     "investees.delete_label": FUND_A,
+    # growth levels and the support log: the fund's managers record them; the investee reads its own
+    "investees.add_growth_level": FUND_A,
+    "investees.add_support": FUND_A,
+    "api_investees.list_growth_levels": MANAGERS_A_OR_MEMBER,
+    "api_investees.record_growth_level": FUND_A,
+    "api_investees.list_support": MANAGERS_A_OR_MEMBER,
+    "api_investees.record_support": FUND_A,
     "people.invite_investee_member": FUND_A,
     "api_investees.list_investees": LOGGED_IN,
     "api_investees.create_investee": MANAGERS,
