@@ -12,7 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -108,9 +108,13 @@ def accept(session: Session, actor: audit.Who, scope: Scope, contract: OutcomeCo
     return rows
 
 
-def of_contract(session: Session, contract: OutcomeContract) -> list[PaymentAssignment]:
+def contract_query(contract: OutcomeContract) -> Select[Any]:
     query = select(PaymentAssignment).where(PaymentAssignment.contract_id == contract.id)
-    return list(session.scalars(query.order_by(PaymentAssignment.id)))
+    return query.order_by(PaymentAssignment.id)
+
+
+def of_contract(session: Session, contract: OutcomeContract) -> list[PaymentAssignment]:
+    return list(session.scalars(contract_query(contract)))
 
 
 def book_assigned_parts(session: Session, actor: audit.Who, claim: Claim, parts: list[ClaimPayerSplit]) -> None:

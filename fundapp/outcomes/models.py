@@ -337,7 +337,7 @@ class PaymentAssignment(Base):
     investee = relationship("Investee", lazy="joined")
     loan = relationship("Loan", lazy="joined")
     payers: Mapped[list[AssignmentPayer]] = relationship(
-        cascade="all, delete-orphan", order_by="AssignmentPayer.id", lazy="selectin"
+        back_populates="assignment", cascade="all, delete-orphan", order_by="AssignmentPayer.id", lazy="selectin"
     )
 
 
@@ -354,3 +354,4 @@ class AssignmentPayer(Base):
     accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     payer = relationship("OutcomePayer", lazy="joined")
+    assignment: Mapped[PaymentAssignment] = relationship(back_populates="payers")

@@ -199,6 +199,12 @@ ACCESS: dict[str, frozenset[str]] = {
     # validates contract A, not this draft.
     "outcomes.accept_contract": frozenset({"admin", "officer_a", "manager_a", "member_a"}),
     "outcomes.simulate": CONTRACT_A_VIEW,
+    # a provider's payments assigned to its loan: set by the loan's fund manager, accepted by the payer's officer
+    "outcomes.new_assignment": FUND_A,
+    "outcomes.accept_assignments": OFFICER_A,
+    "api_outcomes.list_assignments": CONTRACT_A_VIEW,
+    "api_outcomes.assign_payments": FUND_A,
+    "api_outcomes.accept_assignments": OFFICER_A,
     "outcomes.new_result": PROVIDER_A,
     "outcomes.result_list": LOGGED_IN,
     "outcomes.verify_result": VERIFIERS_A,
@@ -379,6 +385,8 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "api_impact.submit_submission",
         "api_impact.approve_submission",
         "outcomes.accept_contract",
+        "outcomes.accept_assignments",
+        "api_outcomes.accept_assignments",
         "outcomes.contract_status",
         "api_outcomes.accept_payer_share",
         "api_outcomes.accept_provider",

@@ -546,6 +546,7 @@ BUTTONS = {
     "investees.delete_label",
     "loans.approve",
     "outcomes.accept_contract",
+    "outcomes.accept_assignments",
     "outcomes.approve_claim",
     "outcomes.contract_status",
     "outcomes.discard_claim",
