@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, load, payer_rows_of, visible
+from fundapp.auth.policy import load, payer_rows_of, permitted_ids, visible
 from fundapp.db import get_session
 from fundapp.errors import Forbidden
 from fundapp.i18n import percent
+from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.outcomes import assignments
 from fundapp.outcomes.assignment_api import AssignmentCreateSchema
@@ -37,7 +38,7 @@ def assignable_loans(contract: OutcomeContract) -> list[Loan]:
 def new_assignment(contract_id: int) -> Any:
     contract = load(get_session(), OutcomeContract, contract_id, current_scope())
     loans = assignable_loans(contract)
-    if not any(can(current_scope(), "edit", p.investee) for p in contract.providers):
+    if not permitted_ids(get_session(), current_scope(), "edit", Investee, contract.provider_ids):
         raise Forbidden("Only the fund manager of a provider's loan assigns payments to it.")
     back = url_for("outcomes.contract_detail", contract_id=contract.id)
 
