@@ -40,6 +40,16 @@ LABELS: dict[str, Any] = {
     "trede_2": _l("Trede 2"),
     "trede_3": _l("Trede 3"),
     "pso_30_plus": _l("PSO 30+"),
+    # impact orientation, Impactpad growth levels, kinds of support
+    "impact_first": _l("Impact first"),
+    "finance_first": _l("Finance first"),
+    "basic": _l("Level 1: basic"),
+    "advanced": _l("Level 2: advanced"),
+    "expert": _l("Level 3: expert"),
+    "coaching": _l("Coaching"),
+    "network": _l("Network introductions"),
+    "expertise": _l("Expertise (legal, financial, ...)"),
+    "training": _l("Training"),
     # loans
     "draft": _l("draft"),
     "approved": _l("approved"),

@@ -25,11 +25,19 @@ from fundapp.impact.models import (  # noqa: F401
     Submission,
     SubmissionValue,
 )
-from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
+from fundapp.investees.models import (  # noqa: F401
+    GrowthLevelEntry,
+    Investee,
+    InvesteeSdg,
+    Label,
+    SupportEntry,
+    Theme,
+)
 from fundapp.jobs.models import JobFailure, JobRun  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401
 from fundapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from fundapp.outcomes.models import (  # noqa: F401
+    AssignmentPayer,
     Claim,
     ClaimApproval,
     ClaimLine,
@@ -38,6 +46,7 @@ from fundapp.outcomes.models import (  # noqa: F401
     ContractProvider,
     OutcomeContract,
     OutcomeResult,
+    PaymentAssignment,
     RateCard,
     RateItemRow,
 )

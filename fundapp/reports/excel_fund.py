@@ -45,6 +45,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     _groups(book, _("Municipalities"), _("Municipality"), report.municipalities, heading)
     _by_period(book, report, heading)
     _payments(book, report, heading)
+    _splits(book, report, heading)
     return finish(book)
 
 
@@ -280,3 +281,18 @@ def _payments(book: Workbook, report: FundReport, heading: list[str]) -> None:
         for p in report.payments
     ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _splits(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Orientation and growth"), heading)
+    tables = ((_("Orientation"), report.splits.by_orientation), (_("Impactpad growth level"), report.splits.by_level))
+    for number, (title, rows) in enumerate(tables):
+        columns = [
+            Column(title, 30),
+            Column(_("Investees"), 12, INTEGER, total=True),
+            Column(_("Outstanding"), 16, MONEY, total=True),
+            Column(_("Support hours"), 14, "#,##0.00", total=True),
+        ]
+        values = [(label(r.key) if r.key else _("not set"), r.investees, r.outstanding, r.support_hours) for r in rows]
+        _header, last = write_table(sheet, row, columns, values, total_label=_("Total"), freeze=number == 0)
+        row = last + 3  # below the totals row, one row apart

@@ -16,6 +16,7 @@ from fundapp.loans import portfolio as book
 from fundapp.reports import frames, queries
 from fundapp.reports.investee_report import sdg_name
 from fundapp.reports.periods import as_of, covered_labels
+from fundapp.reports.splits import Splits, splits
 
 ZERO = Decimal("0.00")
 
@@ -65,6 +66,7 @@ class FundReport:
     by_period: dict[tuple[int, str], Decimal]
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
+    splits: Splits
 
     @property
     def investee_count(self) -> int:
@@ -95,6 +97,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
     catalog = queries.indicators(session, set(frame["indicator_id"]) | set(target_frame["indicator_id"]))
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
     impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
+    loans = queries.loan_rows(session, fund.id, day)
     return FundReport(
         fund=fund,
         period=period,
@@ -102,7 +105,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         generated_on=today,
         locale=locale,
         portfolio=book.portfolio(session, fund.id, day),
-        loans=queries.loan_rows(session, fund.id, day),
+        loans=loans,
         investees=investees,
         periods=_ordered(set(frame["period"])),
         impact=impact,
@@ -112,6 +115,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_period=frames.per_period(frame, rules),
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
+        splits=splits(session, fund.id, loans, period.start, day),
     )
 
 

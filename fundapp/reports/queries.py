@@ -289,6 +289,7 @@ class LoanRow:
     bucket: str
     written_off: Decimal
     written_off_on: date | None
+    investee_id: int = 0
 
 
 def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
@@ -330,4 +331,5 @@ def _loan_row(
         bucket=book.bucket_name(days),
         written_off=written_off.get(loan.id, zero) if gone else zero,
         written_off_on=loan.written_off_on if gone else None,
+        investee_id=loan.investee_id,
     )

@@ -19,7 +19,17 @@ from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
 from fundapp.impact.models import Aggregation, ImpactPlan, Indicator, PlanIndicator, Submission, TocLevel, ValueType
 from fundapp.impact.periods import Frequency
 from fundapp.investees import services as investee_services
-from fundapp.investees.models import Investee, Label, LabelKind, LegalForm
+from fundapp.investees.models import (
+    GrowthLevel,
+    GrowthLevelEntry,
+    Investee,
+    Label,
+    LabelKind,
+    LegalForm,
+    Orientation,
+    SupportEntry,
+    SupportKind,
+)
 from fundapp.payers.models import OutcomePayer, PayerKind
 from tests.factories import ACTOR, filled_workbook, make_plan, make_submission
 from tests.web.round_trip import (
@@ -141,6 +151,7 @@ def _investee_typed(ctx) -> dict:
         "region": "Meierij",
         "website": "https://koffie.example/wij-zijn-één",
         "founded_on": "2020-05-06",
+        "orientation": "impact_first",
         "themes": ["armoedebestrijding", "circulaire_economie"],
         "themes__present": "1",
         "sdgs": ["8", "12"],
@@ -160,6 +171,7 @@ def _investee_expected(ctx) -> dict:
         "region": "Meierij",
         "website": "https://koffie.example/wij-zijn-één",
         "founded_on": date(2020, 5, 6),
+        "orientation": Orientation.IMPACT_FIRST,
         "theme_codes": ["armoedebestrijding", "circulaire_economie"],
         "sdg_numbers": [8, 12],
         "mission": "Werk voor iedereen – ook zonder diploma",
@@ -169,7 +181,17 @@ def _investee_expected(ctx) -> dict:
 
 def _investee(session, kvk: str) -> dict:
     investee = session.scalar(select(Investee).where(Investee.kvk_number == kvk))
-    keys = ("fund_id", "name", "kvk_number", "legal_form", "municipality", "region", "website", "founded_on")
+    keys = (
+        "fund_id",
+        "name",
+        "kvk_number",
+        "legal_form",
+        "municipality",
+        "region",
+        "website",
+        "founded_on",
+        "orientation",
+    )
     keys += ("theme_codes", "sdg_numbers", "mission", "problem")
     return {key: getattr(investee, key) for key in keys}
 
@@ -180,6 +202,27 @@ PSO_LABEL = {"kind": "pso", "level": "trede_2", "reference": "PSO – 88 ü", "v
 
 def _label(label: Label) -> dict:
     return {"kind": label.kind, "level": label.level, "reference": label.reference, "valid_until": label.valid_until}
+
+
+GROWTH = {"level": "expert", "from_date": "2026-03-01", "note": "Meet met een nulmeting – ü"}
+SUPPORT = {
+    "given_on": "2026-04-02",
+    "kind": "expertise",
+    "hours": "2,25",
+    "given_by_name": "Ïsa de Vries",
+    "note": "Huurcontract “nagelopen”",
+}
+
+
+def _growth(session) -> dict:
+    entry = session.scalar(select(GrowthLevelEntry).order_by(GrowthLevelEntry.id.desc()))
+    return {"level": entry.level, "from_date": entry.from_date, "note": entry.note}
+
+
+def _support(session) -> dict:
+    entry = session.scalar(select(SupportEntry).order_by(SupportEntry.id.desc()))
+    keys = ("given_on", "kind", "hours", "given_by_name", "note")
+    return {key: getattr(entry, key) for key in keys}
 
 
 def _with_label(session, world):
@@ -338,6 +381,23 @@ CASES = [
         lambda ctx: {**LABEL, "kind": LabelKind.CODE_SOCIALE_ONDERNEMINGEN, "valid_until": date(2027, 6, 30)},
     ),
     FormCase(
+        "new growth level",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/growth-levels/new",
+        lambda ctx: GROWTH,
+        lambda s, ctx: _growth(s),
+        lambda ctx: {**GROWTH, "level": GrowthLevel.EXPERT, "from_date": date(2026, 3, 1)},
+    ),
+    FormCase(
+        "new support",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/support/new",
+        lambda ctx: SUPPORT,
+        lambda s, ctx: _support(s),
+        lambda ctx: {**SUPPORT, "kind": SupportKind.EXPERTISE, "hours": D("2.25"), "given_on": date(2026, 4, 2)},
+        {"hours": NUMBER},
+    ),
+    FormCase(
         "edit label",
         "manager_a",
         lambda ctx: f"/investees/labels/{ctx.label.id}/edit",
@@ -490,6 +550,7 @@ BUTTONS = {
     "investees.delete_label",
     "loans.approve",
     "outcomes.accept_contract",
+    "outcomes.accept_assignments",
     "outcomes.approve_claim",
     "outcomes.contract_status",
     "outcomes.discard_claim",

@@ -120,8 +120,9 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     from fundapp.cofinancing.models import FinancingRound
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
+    from fundapp.investees.models import GrowthLevelEntry, SupportEntry
     from fundapp.loans.models import EventKind, Loan, LoanEvent
-    from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, RateCard
+    from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, PaymentAssignment, RateCard
     from fundapp.pipeline.models import Application, ApplicationNote
 
     w = walk.world
@@ -176,6 +177,9 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "participant": {"A": ids(select(Participant.reference).where(Participant.submission_id == w.submission_a.id))},
         "claim_line": {"A": ids(select(ClaimLine.id).where(ClaimLine.claim_id == w.claim_a.id))},
+        "growth_level": {"A": ids(select(GrowthLevelEntry.id).where(GrowthLevelEntry.investee_id == w.investee_a.id))},
+        "support": {"A": ids(select(SupportEntry.id).where(SupportEntry.investee_id == w.investee_a.id))},
+        "assignment": {"A": ids(select(PaymentAssignment.id).where(PaymentAssignment.contract_id == w.contract_a.id))},
         "bank_account": {
             f"{kind} {side}": ids(select(BankAccount.id).where(column == owner.id))
             for kind, column, owners in (
@@ -255,6 +259,9 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_results": ("/api/v1/outcome-contracts/{contract_a}/results", "result", "id", A),
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
+    "api_outcomes.list_assignments": ("/api/v1/outcome-contracts/{contract_a}/assignments", "assignment", "id", A),
+    "api_investees.list_growth_levels": ("/api/v1/investees/{investee_a}/growth-levels", "growth_level", "id", A),
+    "api_investees.list_support": ("/api/v1/investees/{investee_a}/support", "support", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
     "api_documents.list_documents": ("/api/v1/loans/{loan_a}/documents", "document", "id", A),
     "api_bank_accounts.list_fund_accounts": (

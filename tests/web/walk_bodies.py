@@ -158,6 +158,11 @@ def _const(body: dict[str, Any]) -> Callable[[Walk, str], dict[str, Any]]:
     return lambda _walk, _role: body
 
 
+def _assignment(walk: Walk) -> dict[str, Any]:
+    world = walk.world
+    return {"investee_id": world.investee_a.id, "loan_id": world.loan_a.id, "share_percent": "40", "valid_from": TODAY}
+
+
 Body = Callable[[Walk, str], dict[str, Any]]
 REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
@@ -177,6 +182,8 @@ PAGE_BODIES: dict[str, Body] = {
     "investees.edit": _investee_edit,
     "investees.add_label": _const({"kind": "b_corp"}),
     "investees.edit_label": _const({"kind": "pso", "level": "trede_2"}),
+    "investees.add_growth_level": _const({"level": "advanced", "from_date": TODAY}),
+    "investees.add_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1,5"}),
     "payers.create": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "payers.edit": _const({"name": "Gemeente A", "kind": "municipality", "region": "Zuid"}),
     "loans.create": lambda walk, role: {**_terms(False), "investee_id": walk.side(role)[1].id},
@@ -217,6 +224,7 @@ PAGE_BODIES: dict[str, Body] = {
     "outcomes.reject_line": REASON_BODY,
     "outcomes.reject_claim": REASON_BODY,
     "outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
+    "outcomes.new_assignment": lambda walk, _r: _assignment(walk),
     "bank_accounts.add_fund_account": _const(ACCOUNT),
     "bank_accounts.add_investee_account": _const(ACCOUNT),
     "bank_accounts.add_payer_account": _const(ACCOUNT),
@@ -251,6 +259,9 @@ API_BODIES: dict[str, Body] = {
     "api_investees.update_investee": _const({"municipality": "Schiedam"}),
     "api_investees.add_label": _const({"kind": "b_corp"}),
     "api_investees.update_label": _const({"reference": "PSO-1"}),
+    "api_outcomes.assign_payments": lambda walk, _r: _assignment(walk),
+    "api_investees.record_growth_level": _const({"level": "advanced", "from_date": TODAY}),
+    "api_investees.record_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1.5"}),
     "api_payers.create_payer": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "api_payers.update_payer": _const({"region": "Zuid"}),
     "api_loans.schedule_preview": _const(_terms(True)),

@@ -97,8 +97,21 @@ def add_walk_states(session: Session, world: World) -> tuple[Any, Any]:
     for fund, code in ((world.fund_a, "WALK-FUND-A"), (world.fund_b, "WALK-FUND-B")):
         catalog.create_indicator(session, ACTOR, admin, indicator_data(code, fund.id))
     _claim_of_world_b(session, world)
+    _growth_and_support(session, world)
     session.flush()
     return draft_loan, draft_contract
+
+
+def _growth_and_support(session: Session, world: World) -> None:
+    """A growth level and a support entry on each side, so that their lists have something of B's to hide."""
+    from fundapp.investees import support
+    from fundapp.investees.models import GrowthLevel, SupportKind
+
+    for investee in (world.investee_a, world.investee_b):
+        level = {"level": GrowthLevel.BASIC, "from_date": date(2026, 1, 1), "note": ""}
+        support.record_growth_level(session, ACTOR, investee, level)
+        given = {"given_on": date(2026, 1, 2), "kind": SupportKind.COACHING, "hours": Decimal("2")}
+        support.record_support(session, ACTOR, investee, {**given, "given_by_name": "Walk", "note": ""})
 
 
 def _claim_of_world_b(session: Session, world: World) -> None:
@@ -519,6 +532,18 @@ def _approved_application(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _pending_assignment(session: Session, walk: Walk) -> dict[str, Any]:
+    """Investee A's payments under contract A assigned to loan A, not yet accepted by payer A."""
+    from fundapp.outcomes import assignments
+
+    world = walk.world
+    data = {"investee_id": world.investee_a.id, "loan_id": world.loan_a.id, "share_percent": Decimal("40")}
+    assignments.assign(
+        session, ACTOR, Scope(user_id=0, is_admin=True), world.contract_a, {**data, "valid_from": date.today()}
+    )
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -538,6 +563,8 @@ PREPARE: dict[str, Prepare] = {
     "api_outcomes.accept_provider": _draft_contract,
     "api_outcomes.activate_contract": _accepted_draft_contract,
     "outcomes.new_claim": _verified_result,
+    "outcomes.accept_assignments": _pending_assignment,
+    "api_outcomes.accept_assignments": _pending_assignment,
     "api_outcomes.compute_claim": _verified_result,
     "outcomes.submit_claim": _draft_claim,
     "outcomes.discard_claim": _draft_claim,

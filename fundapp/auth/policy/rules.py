@@ -142,6 +142,12 @@ def _investee_report(scope: Scope) -> ColumnElement[bool]:
     return Investee.id.in_(own_investees(scope))
 
 
+@rule(Investee, "support")
+def _investee_support(scope: Scope) -> ColumnElement[bool]:
+    """Its growth levels and the support it got: the fund's business and the investee's own, not a payer's."""
+    return Investee.id.in_(own_investees(scope))
+
+
 @rule(Label, "view")
 def _label_view(scope: Scope) -> ColumnElement[bool]:
     return Label.investee_id.in_(select(Investee.id).where(_investee_view(scope)))
