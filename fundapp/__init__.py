@@ -101,6 +101,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
+    from fundapp.instruments import api as equity_api
+    from fundapp.instruments import views as equity_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.jobs import views as jobs_views
@@ -121,7 +123,16 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
+    for module in (
+        *apis,
+        bank_accounts_api,
+        bank_statements_api,
+        batch_api,
+        journal_api,
+        documents_api,
+        portfolio_api,
+        equity_api,
+    ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -132,6 +143,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         investees_views,
         payer_views,
         loans_views,
+        equity_views,
         impact_views,
         outcome_views,
         reports_views,

@@ -24,6 +24,7 @@ from fundapp.impact.models import (  # noqa: F401
     Submission,
     SubmissionValue,
 )
+from fundapp.instruments.models import ConversionTerms, EquityEvent, EquityParticipation  # noqa: F401
 from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
 from fundapp.jobs.models import JobFailure, JobRun  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401

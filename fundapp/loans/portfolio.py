@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from fundapp.instruments.models import EquityParticipation
 from fundapp.loans.arrears import xirr
-from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment
+from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment, LoanStatus
 from fundapp.money import ZERO, round_cent, round_places
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -94,7 +95,18 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         .group_by(LoanInstallment.loan_id)
         .subquery()
     )
-    gone = and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of)
+    # A loan converted into shares in full has ended on the conversion date (fundapp/instruments/conversion.py).
+    converted = (
+        select(EquityParticipation.loan_id, func.max(EquityParticipation.on).label("on"))
+        .join(Loan, Loan.id == EquityParticipation.loan_id)
+        .where(EquityParticipation.fund_id == fund_id, Loan.status == LoanStatus.CONVERTED)
+        .group_by(EquityParticipation.loan_id)
+        .subquery()
+    )
+    gone = or_(
+        and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of),
+        and_(converted.c.on.is_not(None), converted.c.on <= as_of),
+    )
     written_off_later = case(
         (and_(Loan.written_off_on.is_not(None), Loan.written_off_on > as_of), Loan.written_off), else_=0
     )
@@ -114,6 +126,7 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         .outerjoin(repaid_later, repaid_later.c.loan_id == Loan.id)
         .outerjoin(disbursed_later, disbursed_later.c.loan_id == Loan.id)
         .outerjoin(oldest, oldest.c.loan_id == Loan.id)
+        .outerjoin(converted, converted.c.loan_id == Loan.id)
         .where(_started(fund_id, as_of))
         .subquery()
     )

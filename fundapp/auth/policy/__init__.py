@@ -121,3 +121,6 @@ __all__ = [
     "visible_payers",
     "visible_results",
 ]
+
+# The instruments beside the loan declare their rules in their own package.
+from fundapp.instruments import rules as _instrument_rules  # noqa: E402, F401
