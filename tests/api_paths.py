@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -29,10 +30,13 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     from fundapp.banking.models import BankTransaction, Mandate
     from fundapp.documents import services
     from fundapp.documents.storage import LocalFileStore
+    from fundapp.instruments import conversion
+    from fundapp.instruments.models import ConversionTrigger
     from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
     from tests.conftest import test_files_dir
     from tests.documents_files import PDF
+    from tests.equity_factories import add_equity
     from tests.factories import ACTOR, add_outcomes, add_reports
 
     add_outcomes(db_session, world)
@@ -44,6 +48,9 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     token = db_session.scalar(select(ApiToken).where(ApiToken.user_id == world.user("admin").id))
     store = LocalFileStore(test_files_dir())
     document = services.attach(db_session, ACTOR, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
+    equity = add_equity(db_session, world)
+    terms = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
+    conversion.set_terms(db_session, ACTOR, world.loan_a, terms)
     return {
         "fund_id": world.fund_a.id,
         "source_id": world.fund_a.capital_sources[0].id,
@@ -67,6 +74,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "kind": "loans",  # documents are walked on loan A
         "object_id": world.loan_a.id,
         "document_id": document.id,
+        "participation_id": equity["A"].id,
     }
 
 

@@ -86,9 +86,7 @@ def convert(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]
     outstanding = loan.outstanding_principal
     principal = data.get("principal") or outstanding
     if principal > outstanding:
-        raise ValidationFailed.field(
-            "principal", f"This is more than is outstanding: {outstanding} of principal is left to convert."
-        )
+        raise ValidationFailed.field("principal", "This is more than the loan's outstanding principal.")
     full = principal == outstanding
     interest = accrued_interest(loan, on) if full else ZERO
     try:

@@ -18,13 +18,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_FLOOR, Decimal
 
+from fundapp.messages import N_
 from fundapp.money import ZERO, round_cent, round_places
 
 PRICE_PLACES = 6
 
 
 class EquityError(ValueError):
-    """An event the participation cannot take (the message is a whole sentence a page shows)."""
+    """An event the participation cannot take (the message is a whole sentence a page shows, translated there)."""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Holding:
     def value(self, value_per_share: Decimal) -> Decimal:
         """A valuation: the new carrying value; answers the (signed) change."""
         if value_per_share < 0:
-            raise EquityError("A value per share cannot be negative.")
+            raise EquityError(N_("A value per share cannot be negative."))
         before = self.carrying
         self.value_per_share = value_per_share
         self.carrying = round_cent(self.shares * value_per_share)
@@ -66,9 +67,9 @@ class Holding:
 
     def sell(self, shares: int, proceeds: Decimal) -> Exit:
         if shares <= 0:
-            raise EquityError("Sell at least one share.")
+            raise EquityError(N_("Sell at least one share."))
         if shares > self.shares:
-            raise EquityError("More shares are sold than the fund holds.")
+            raise EquityError(N_("More shares are sold than the fund holds."))
         kept = self.shares - shares
         if kept == 0:
             cost_sold, carrying_kept = self.cost, ZERO
@@ -90,12 +91,12 @@ def conversion_price(
     if discount_percent is not None:
         if round_price is None:
             if fixed is None:
-                raise EquityError("The terms give a discount on the round's price: enter that price.")
+                raise EquityError(N_("The terms give a discount on the round's price: enter that price."))
         else:
             prices.append(round_places(round_price * (1 - discount_percent / 100), PRICE_PLACES))
     price = min(prices) if prices else ZERO
     if price <= 0:
-        raise EquityError("The terms give no conversion price above zero.")
+        raise EquityError(N_("The terms give no conversion price above zero."))
     return price
 
 

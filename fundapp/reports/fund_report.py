@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period
+from fundapp.instruments import queries as equity_queries
+from fundapp.instruments.models import EquityParticipation
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
 from fundapp.reports import frames, queries
@@ -65,6 +67,12 @@ class FundReport:
     by_period: dict[tuple[int, str], Decimal]
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
+    # The fund's equity participations on the as-of date: cost, value, realised and unrealised result.
+    equity: list[equity_queries.Position] = field(default_factory=list)
+
+    @property
+    def equity_totals(self) -> equity_queries.Totals:
+        return equity_queries.totals(self.equity)
 
     @property
     def investee_count(self) -> int:
@@ -112,6 +120,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_period=frames.per_period(frame, rules),
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
+        equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
     )
 
 

@@ -54,7 +54,7 @@ def test_the_worked_example_gives_the_figures_of_the_docs_to_the_cent(db_session
         26973,
         D("51250.00"),
     )
-    valuation, dividend, sale = participation.events
+    valuation, _dividend, sale = participation.events
     assert valuation.carrying_change == D("13485.20")
     assert (sale.cost_sold, sale.carrying_sold) == (D("19000.48"), D("24000.00"))
     held = services.holding_of(participation)
@@ -136,7 +136,7 @@ def test_a_conversion_of_more_than_is_outstanding_is_refused_and_changes_nothing
             db_session, ACTOR, loan, {"date": date(2025, 7, 1), "round_price": D("2.50"), "principal": D("50000.01")}
         )
     assert refused.value.details == [
-        {"field": "principal", "message": "This is more than is outstanding: 50000.00 of principal is left to convert."}
+        {"field": "principal", "message": "This is more than the loan's outstanding principal."}
     ]
     assert _state(db_session) == before
     assert loan.status == LoanStatus.ACTIVE

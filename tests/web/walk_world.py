@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
+from tests.equity_factories import add_equity
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
 
 ROLES = (
@@ -65,6 +66,8 @@ class Walk:
     # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
     report_files: dict[str, Any] = field(default_factory=dict)
     portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
+    # An equity participation of each world ("A", "B"), valued once.
+    equity: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -183,6 +186,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
+    walk.equity = add_equity(session, world)
     return walk
 
 
@@ -344,6 +348,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
+        "participation_id": walk.equity["A"].id,
     }
 
 
@@ -471,6 +476,15 @@ def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
     return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
 
 
+def _convertible_loan_a(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import conversion
+    from fundapp.instruments.models import ConversionTrigger
+
+    data = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
+    conversion.set_terms(session, ACTOR, walk.world.loan_a, data)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -513,6 +527,9 @@ PREPARE: dict[str, Prepare] = {
     "api_documents.delete_document": _loan_document,
     "documents.document_download": _loan_document,
     "documents.document_delete": _loan_document,
+    "equity.convert": _convertible_loan_a,
+    "api_equity.convert_loan": _convertible_loan_a,
+    "api_equity.get_conversion_terms": _convertible_loan_a,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
