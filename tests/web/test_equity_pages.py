@@ -91,3 +91,35 @@ def test_the_loan_book_and_the_fund_report_show_the_funds_equity(client, db_sess
     report = fund_report.build(db_session, world.fund_a, report_period("2026"), "nl", date(2026, 12, 31))
     totals = report.equity_totals
     assert (totals.cost, totals.value, totals.unrealised) == (10000, 12000, 2000)
+
+
+def _queries_of(app, call):
+    from sqlalchemy import event
+
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = app.extensions["fundapp.db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert call().status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_funds_equity_page_costs_the_same_queries_for_one_or_many_participations(
+    app, client, db_session, world, login_as
+):
+    from tests.equity_factories import make_participation
+
+    add_equity(db_session, world)
+    client = login_as(world.user("manager_a"))
+    url = f"/funds/{world.fund_a.id}/equity"
+    few = _queries_of(app, lambda: client.get(url))
+    for _ in range(5):
+        make_participation(db_session, world.investee_a)
+    db_session.flush()
+    assert _queries_of(app, lambda: client.get(url)) == few

@@ -101,6 +101,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # A fund's equity participations are its managers'; the investee's members read their own.
+    "equity": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
 }
 
 
@@ -157,6 +159,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         "document": {name: {document.id} for name, document in walk.documents.items()},
         "report_file": {name: {row.id} for name, row in walk.report_files.items()},
+        "equity": {name: {row.id} for name, row in walk.equity.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -268,6 +271,7 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     ),
     "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
     "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
+    "api_equity.list_participations": ("/api/v1/equity-participations", "equity", "id", None),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -287,6 +291,7 @@ LINKS = {
     "statement": re.compile(r"/bank-statements/(\d+)"),
     "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
     "report_file": re.compile(r"/report-files/(\d+)"),
+    "equity": re.compile(r"/equity/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -326,6 +331,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "jobs.failures": ("/admin/jobs", None, None),
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
+    "equity.fund_participations": ("/funds/{fund_a}/equity", "equity", A),
 }
 
 
