@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from fundapp.auth.policy import instruments as _instruments  # noqa: F401 - registers the instruments' rules
 from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
 from fundapp.auth.policy.rules import (
     acting_payers,
@@ -121,6 +122,3 @@ __all__ = [
     "visible_payers",
     "visible_results",
 ]
-
-# The instruments beside the loan declare their rules in their own package.
-from fundapp.instruments import rules as _instrument_rules  # noqa: E402, F401

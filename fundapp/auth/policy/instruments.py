@@ -1,4 +1,5 @@
-"""Who may see and change equity participations: the fund's managers; the investee's members see their own."""
+"""The rules of the instruments beside the loan: a fund's equity participations are its managers'; the investee's
+members see their own."""
 
 from __future__ import annotations
 
