@@ -100,6 +100,7 @@ def convert(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]
     before = loan.status
     if full:
         loan.status = loan_services.next_status(loan.status, "convert")
+        loan.outstanding_principal = ZERO
     else:
         loan_services.take_off_converted(session, actor, loan, on, principal)
     participation = EquityParticipation(
@@ -113,6 +114,7 @@ def convert(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]
         converted_principal=principal,
         converted_interest=interest,
         round_price=data.get("round_price"),
+        ends_loan=full,
         created_by_id=getattr(actor, "id", None),
     )
     session.add(participation)

@@ -12,7 +12,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.db import Base, ExactDecimal, Money, Rate, UTCDateTime, enum_column, utcnow
@@ -64,6 +64,8 @@ class EquityParticipation(Base):
     converted_principal: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     converted_interest: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     round_price: Mapped[Decimal | None] = mapped_column(Price())
+    # A full conversion ends the loan: from its date the loan's principal is here, not outstanding.
+    ends_loan: Mapped[bool] = mapped_column(Boolean, default=False)
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -219,7 +219,9 @@ def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:
     )
     loan.written_off_on = position.written_off_on
     if loan.status == LoanStatus.CONVERTED:
-        return  # converted into shares: the loan has ended, whatever its schedule still says
+        # Converted into shares: the loan has ended, whatever its schedule still says.
+        loan.outstanding_principal = ZERO
+        return
     if position.is_written_off:
         loan.status = LoanStatus.WRITTEN_OFF
         loan.repaid_on = None

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from fundapp.instruments.models import EquityParticipation
 from fundapp.loans.arrears import xirr
-from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment, LoanStatus
+from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment
 from fundapp.money import ZERO, round_cent, round_places
 
 BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
@@ -95,18 +95,18 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         .group_by(LoanInstallment.loan_id)
         .subquery()
     )
-    # A loan converted into shares in full has ended on the conversion date (fundapp/instruments/conversion.py).
+    # A loan converted into shares in full has ended on the conversion date (fundapp/instruments/conversion.py):
+    # nothing is outstanding from then, what it converted before.
     converted = (
-        select(EquityParticipation.loan_id, func.max(EquityParticipation.on).label("on"))
-        .join(Loan, Loan.id == EquityParticipation.loan_id)
-        .where(EquityParticipation.fund_id == fund_id, Loan.status == LoanStatus.CONVERTED)
-        .group_by(EquityParticipation.loan_id)
+        select(EquityParticipation.loan_id, EquityParticipation.on, EquityParticipation.converted_principal)
+        .where(EquityParticipation.fund_id == fund_id, EquityParticipation.ends_loan.is_(True))
         .subquery()
     )
     gone = or_(
         and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of),
         and_(converted.c.on.is_not(None), converted.c.on <= as_of),
     )
+    converted_later = case((converted.c.on > as_of, converted.c.converted_principal), else_=0)
     written_off_later = case(
         (and_(Loan.written_off_on.is_not(None), Loan.written_off_on > as_of), Loan.written_off), else_=0
     )
@@ -115,6 +115,7 @@ def _per_loan(fund_id: int, as_of: date) -> Any:
         + func.coalesce(repaid_later.c.amount, 0)
         - func.coalesce(disbursed_later.c.amount, 0)
         + written_off_later
+        + converted_later
     )
     return (
         select(

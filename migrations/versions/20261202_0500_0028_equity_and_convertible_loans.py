@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("converted_principal", fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
         sa.Column("converted_interest", fundapp.db.ExactDecimal(precision=18, scale=2), nullable=False),
         sa.Column("round_price", fundapp.db.ExactDecimal(precision=18, scale=6), nullable=True),
+        sa.Column("ends_loan", sa.Boolean(), nullable=False),
         sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_at", fundapp.db.UTCDateTime(timezone=True), nullable=False),
         sa.Column("created_by_id", sa.Integer(), nullable=True),

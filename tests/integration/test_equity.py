@@ -47,7 +47,7 @@ def _worked_example(db_session, world):
 
 def test_the_worked_example_gives_the_figures_of_the_docs_to_the_cent(db_session, world):
     loan, participation = _worked_example(db_session, world)
-    assert loan.status == LoanStatus.CONVERTED
+    assert (loan.status, loan.outstanding_principal) == (LoanStatus.CONVERTED, D("0"))
     assert (participation.converted_principal, participation.converted_interest) == (D("50000.00"), D("1250.00"))
     assert (participation.price_per_share, participation.shares, participation.cost) == (
         D("1.90"),
