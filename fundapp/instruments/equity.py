@@ -16,7 +16,7 @@ Rules (docs/fund_economics.md, "Equity and convertible loans"):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 from fundapp.messages import N_
 from fundapp.money import ZERO, round_cent, round_places
@@ -102,4 +102,4 @@ def conversion_price(
 
 def shares_for(amount: Decimal, price: Decimal) -> int:
     """Whole shares the amount buys at the price (rounded down)."""
-    return int((amount / price).to_integral_value(rounding=ROUND_FLOOR))
+    return int(amount // price)  # both positive: the quotient's whole part is its floor
