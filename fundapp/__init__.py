@@ -103,6 +103,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
+    from fundapp.instruments import api as equity_api
+    from fundapp.instruments import views as equity_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.jobs import views as jobs_views
@@ -135,6 +137,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         documents_api,
         portfolio_api,
         pipeline_api,
+        equity_api,
     ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
@@ -147,6 +150,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         payer_views,
         loans_views,
         cofinancing_views,
+        equity_views,
         impact_views,
         outcome_views,
         reports_views,

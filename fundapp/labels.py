@@ -56,6 +56,7 @@ LABELS: dict[str, Any] = {
     "active": _l("active"),
     "repaid": _l("repaid"),
     "written_off": _l("written off"),
+    "converted": _l("converted into shares"),
     "monthly": _l("monthly"),
     "quarterly": _l("quarterly"),
     "semiannual": _l("half-yearly"),
@@ -96,6 +97,14 @@ LABELS: dict[str, Any] = {
     "guarantee_fee": _l("guarantee fee"),
     "guarantee_call": _l("guarantee call"),
     "receivable_payment": _l("payment on a receivable"),
+    # equity: valuation methods and conversion triggers
+    "cost": _l("cost"),
+    "financing_round": _l("last financing round"),
+    "multiples": _l("multiples"),
+    "dcf": _l("discounted cash flow (DCF)"),
+    "qualified_round": _l("a qualified financing round"),
+    "maturity": _l("maturity"),
+    "sale": _l("sale of the company"),
     # payment batches
     "direct_debit": _l("direct debit"),
     "disbursements": _l("disbursements"),

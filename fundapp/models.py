@@ -25,6 +25,7 @@ from fundapp.impact.models import (  # noqa: F401
     Submission,
     SubmissionValue,
 )
+from fundapp.instruments.models import ConversionTerms, EquityEvent, EquityParticipation  # noqa: F401
 from fundapp.investees.models import (  # noqa: F401
     GrowthLevelEntry,
     Investee,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
@@ -29,10 +30,13 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     from fundapp.banking.models import BankTransaction, Mandate
     from fundapp.documents import services
     from fundapp.documents.storage import LocalFileStore
+    from fundapp.instruments import conversion
+    from fundapp.instruments.models import ConversionTrigger
     from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
     from tests.conftest import test_files_dir
     from tests.documents_files import PDF
+    from tests.equity_factories import add_equity
     from tests.factories import ACTOR, add_outcomes, add_reports
 
     add_outcomes(db_session, world)
@@ -47,6 +51,9 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
 
     financing_round = financing_rounds(db_session, world)
     document = services.attach(db_session, ACTOR, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
+    equity = add_equity(db_session, world)
+    terms = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
+    conversion.set_terms(db_session, ACTOR, world.loan_a, terms)
     return {
         "fund_id": world.fund_a.id,
         "source_id": world.fund_a.capital_sources[0].id,
@@ -72,6 +79,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "document_id": document.id,
         "round_id": financing_round.id,
         "application_id": world.application_a.id,
+        "participation_id": equity["A"].id,
     }
 
 

@@ -326,7 +326,8 @@ def summarise(entries: Iterable[JournalEntry], chart: Chart = DEFAULT_CHART) -> 
                 figures["principal_received"] += line.credit
             elif code == receivable and entry.event is EventKind.WRITE_OFF:
                 figures["written_off"] += line.credit
-            elif code == chart.interest_income.code:
+            elif code == chart.interest_income.code and entry.event is EventKind.REPAYMENT:
+                # Interest converted into shares is income but no money received (fundapp/instruments).
                 figures["interest_received"] += line.credit - line.debit
             elif code == chart.recoveries.code:
                 figures["recoveries"] += line.credit - line.debit

@@ -15,6 +15,7 @@ from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.instruments import views as equity_views
 from fundapp.investees import services, support
 from fundapp.investees.models import (
     PSO_LEVELS,
@@ -91,6 +92,7 @@ def detail(investee_id: int) -> Any:
         support_log=get_session().scalars(support.support_query(investee)).all() if sees_support else None,
         **bank_parts.owner(get_session(), current_scope(), investee),
         **cofinancing_views.investee_part(current_scope(), investee),
+        **equity_views.investee_section(investee),
         **invitations.people_section(
             get_session(),
             current_scope(),

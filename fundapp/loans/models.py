@@ -39,6 +39,8 @@ class LoanStatus(str, enum.Enum):
     ACTIVE = "active"
     REPAID = "repaid"
     WRITTEN_OFF = "written_off"
+    # Turned into shares (fundapp/instruments): the loan ends without cash.
+    CONVERTED = "converted"
 
 
 class EventKind(str, enum.Enum):

@@ -22,6 +22,7 @@ from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from fundapp.cofinancing import shares
+from fundapp.instruments.models import EquityParticipation
 from fundapp.loans.arrears import xirr
 from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment
 from fundapp.money import ZERO, round_cent, round_places
@@ -114,6 +115,18 @@ def _per_loan(fund_id: int, as_of: date, split: bool = True) -> Any:
         .subquery()
     )
     oldest = _oldest_unpaid(LoanInstallment.fund_id == fund_id, as_of)
+    # A loan converted into shares in full has ended on the conversion date (fundapp/instruments/conversion.py):
+    # nothing is outstanding from then, what it converted before.
+    converted = (
+        select(EquityParticipation.loan_id, EquityParticipation.on, EquityParticipation.converted_principal)
+        .where(EquityParticipation.fund_id == fund_id, EquityParticipation.ends_loan.is_(True))
+        .subquery()
+    )
+    gone = or_(
+        and_(Loan.written_off_on.is_not(None), Loan.written_off_on <= as_of),
+        and_(converted.c.on.is_not(None), converted.c.on <= as_of),
+    )
+    converted_later = case((converted.c.on > as_of, converted.c.converted_principal), else_=0)
     written_off_later = case(
         (and_(Loan.written_off_on.is_not(None), Loan.written_off_on > as_of), Loan.written_off), else_=0
     )
@@ -122,17 +135,19 @@ def _per_loan(fund_id: int, as_of: date, split: bool = True) -> Any:
         + func.coalesce(repaid_later.c.amount, 0)
         - func.coalesce(disbursed_later.c.amount, 0)
         + written_off_later
+        + converted_later
     )
     own = (
         select(
             Loan.id.label("loan_id"),
             outstanding.label("outstanding"),
             oldest.c.due.label("oldest_due"),
-            _gone(as_of).label("gone"),
+            case((gone, 1), else_=0).label("gone"),
         )
         .outerjoin(repaid_later, repaid_later.c.loan_id == Loan.id)
         .outerjoin(disbursed_later, disbursed_later.c.loan_id == Loan.id)
         .outerjoin(oldest, oldest.c.loan_id == Loan.id)
+        .outerjoin(converted, converted.c.loan_id == Loan.id)
         .where(_started(fund_id, as_of, whole_only=split))
     )
     return union_all(own, _shared_per_loan(fund_id, as_of)).subquery() if split else own.subquery()

@@ -34,6 +34,7 @@ TRANSITIONS: dict[tuple[LoanStatus, str], LoanStatus] = {
     (LoanStatus.REPAID, "reverse"): LoanStatus.ACTIVE,
     (LoanStatus.WRITTEN_OFF, "recover"): LoanStatus.WRITTEN_OFF,
     (LoanStatus.WRITTEN_OFF, "reverse"): LoanStatus.WRITTEN_OFF,
+    (LoanStatus.ACTIVE, "convert"): LoanStatus.CONVERTED,
 }
 
 
@@ -48,6 +49,7 @@ REFUSALS = {
     "write_off": N_("Only an active loan can be written off."),
     "reverse": N_("Bookings can only be corrected on a loan that has been disbursed."),
     "recover": N_("Recoveries can only be booked on a written-off loan."),
+    "convert": N_("Only an active loan can be converted into shares."),
 }
 
 
@@ -352,4 +354,12 @@ def change_rate(
         session, actor, loan, EventKind.RATE_CHANGE, on, terms={"annual_rate": str(annual_rate)}, reason=reason
     )
     _apply(session, actor, loan, "change_rate", event)
+    return event
+
+
+def take_off_converted(session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal) -> LoanEvent:
+    """Part of the principal converted into shares: taken off without cash (an adjustment); the rest is re-planned."""
+    next_status(loan.status, "repay")
+    event = _add_event(session, actor, loan, EventKind.ADJUSTMENT, on, amount=-amount, reason="converted into shares")
+    _apply(session, actor, loan, "repay", event)
     return event

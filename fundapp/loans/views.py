@@ -20,6 +20,7 @@ from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
+from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
 from fundapp.listing import paginate
@@ -82,6 +83,7 @@ def loan_book(fund_id: int) -> Any:
         buckets=book.BUCKETS,
         more_than=book_list.MORE_THAN,
         can_edit=can(current_scope(), "edit", fund),
+        **equity_views.fund_section(fund, as_of),
     )
 
 
@@ -118,6 +120,7 @@ def detail(loan_id: int) -> Any:
         term_lines=term_lines,
         **bank_parts.loan(get_session(), current_scope(), loan),
         **cofinancing_views.loan_part(current_scope(), loan),
+        **equity_views.loan_section(loan),
     )
 
 

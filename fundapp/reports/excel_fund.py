@@ -46,6 +46,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     _by_period(book, report, heading)
     _payments(book, report, heading)
     _splits(book, report, heading)
+    _equity(book, report, heading)
     return finish(book)
 
 
@@ -162,6 +163,34 @@ def _write_offs(book: Workbook, report: FundReport, heading: list[str]) -> None:
         Column(_("Written off"), 16, MONEY, total=True),
     ]
     rows = [(w.reference, w.investee, w.written_off_on, w.written_off) for w in report.write_offs]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _equity(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Equity participations"), heading)
+    columns = [
+        Column(_("Investee"), 32),
+        Column(_("Since"), 12, date_format(report.locale)),
+        Column(_("Shares held"), 12, INTEGER),
+        Column(_("Cost"), 14, MONEY, total=True),
+        Column(_("Carrying value"), 14, MONEY, total=True),
+        Column(_("Unrealised result"), 14, MONEY, total=True),
+        Column(_("Realised result"), 14, MONEY, total=True),
+        Column(_("Dividends"), 14, MONEY, total=True),
+    ]
+    rows = [
+        (
+            p.participation.investee.name,
+            p.participation.on,
+            p.shares_held,
+            p.cost_held,
+            p.carrying_value,
+            p.unrealised_result,
+            p.realised_result,
+            p.dividends,
+        )
+        for p in report.equity
+    ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
 
 

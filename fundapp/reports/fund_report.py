@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period
+from fundapp.instruments import queries as equity_queries
+from fundapp.instruments.models import EquityParticipation
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
 from fundapp.reports import frames, queries
@@ -67,6 +69,12 @@ class FundReport:
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
     splits: Splits
+    # The fund's equity participations on the as-of date: cost, value, realised and unrealised result.
+    equity: list[equity_queries.Position] = field(default_factory=list)
+
+    @property
+    def equity_totals(self) -> equity_queries.Totals:
+        return equity_queries.totals(self.equity)
 
     @property
     def investee_count(self) -> int:
@@ -116,6 +124,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
         splits=splits(session, fund.id, loans, period.start, day),
+        equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
     )
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fundapp.auth.policy import RULES, Scope, can, permitted_ids, visible
 from fundapp.portfolio_import.models import PortfolioImport
 from fundapp.reports.models import ReportFile
+from tests.equity_factories import add_equity
 from tests.factories import add_outcomes, add_reports
 
 ROOT = Path(__file__).resolve().parents[2] / "fundapp"
@@ -39,6 +40,7 @@ def full_world(db_session, world):
     add_outcomes(db_session, world)
     add_reports(db_session, world)
     add_batches(db_session, world)
+    add_equity(db_session, world)
     import_file(db_session, world.fund_a, camt([Entry("250.00", remittance="Gift")]))
     paid = Entry("80.00", direction="debit", remittance="Uitbetaling")
     import_file(db_session, world.payer_a, camt([paid], account="NL86INGB0002445588"))

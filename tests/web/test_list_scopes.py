@@ -106,6 +106,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     # An application to its fund's managers and its enterprise's members; the fund's internal notes to the managers.
     "application": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     "note": {"admin": frozenset({"A", "A-internal"}), "manager_a": frozenset({"A", "A-internal"}), "member_a": A},
+    # A fund's equity participations are its managers'; the investee's members read their own.
+    "equity": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
 }
 
 
@@ -169,6 +171,7 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
             "A": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_a.id)),
             "B": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_b.id)),
         },
+        "equity": {name: {row.id} for name, row in walk.equity.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -301,6 +304,7 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
     "api_pipeline.list_applications": ("/api/v1/applications", "application", "id", None),
     "api_pipeline.list_notes": ("/api/v1/applications/{application_a}/notes", "note", "id", None),
+    "api_equity.list_participations": ("/api/v1/equity-participations", "equity", "id", None),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -322,6 +326,7 @@ LINKS = {
     "report_file": re.compile(r"/report-files/(\d+)"),
     "financing_round": re.compile(r"/financing-rounds/(\d+)"),
     "application": re.compile(r"/applications/(\d+)"),
+    "equity": re.compile(r"/equity/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -363,6 +368,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
     "pipeline.index": ("/applications", "application", None),
+    "equity.fund_participations": ("/funds/{fund_a}/equity", "equity", A),
 }
 
 

@@ -95,6 +95,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Impact by period",
         "Outcome payments",
         "Orientation and growth",
+        "Equity participations",
     ]
     sources = book_["Capital sources"]
     assert sources.freeze_panes == "A6"

@@ -352,4 +352,26 @@ PIPELINE_BODIES: dict[str, Body] = {
     "api_pipeline.add_note": _const({"text": "Walk note"}),
     "api_pipeline.record_decision": _const({"decided_on": TODAY, "outcome": "approved", "votes": _VOTES}),
 }
-BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES, **PIPELINE_BODIES}
+EQUITY_BODIES: dict[str, Body] = {
+    "equity.create": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "date": TODAY,
+        "shares": "100",
+        "price_per_share": "3",
+    },
+    "equity.valuation": _const({"date": TODAY, "value_per_share": "13", "method": "dcf", "decided_by": "IC"}),
+    "equity.dividend": _const({"date": TODAY, "amount": "100"}),
+    "equity.exit_shares": _const({"date": TODAY, "shares": "10", "proceeds": "150"}),
+    "equity.conversion_terms": _const({"price_per_share": "2", "trigger": "maturity"}),
+    "equity.convert": _const({"date": TODAY}),
+    "api_equity.create_participation": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "date": TODAY,
+        "shares": 100,
+        "price_per_share": "2.50",
+    },
+    "api_equity.record_event": _const({"kind": "dividend", "date": TODAY, "amount": "100.00"}),
+    "api_equity.set_conversion_terms": _const({"price_per_share": "2.00", "trigger": "maturity"}),
+    "api_equity.convert_loan": _const({"date": TODAY}),
+}
+BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES, **PIPELINE_BODIES, **EQUITY_BODIES}

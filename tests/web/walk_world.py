@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
+from tests.equity_factories import add_equity
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
 
 ROLES = (
@@ -66,6 +67,8 @@ class Walk:
     report_files: dict[str, Any] = field(default_factory=dict)
     portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
     financing_round: Any = None  # world A's (fund A with a bank); world B has one of its own
+    # An equity participation of each world ("A", "B"), valued once.
+    equity: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -199,6 +202,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.portfolio_import = _portfolio_import(session, world)
     walk.financing_round = financing_rounds(session, world)
     _notes_of_application_a(session, world)
+    walk.equity = add_equity(session, world)
     return walk
 
 
@@ -389,6 +393,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "import_id": walk.portfolio_import.id,
         "round_id": walk.financing_round.id,
         "application_id": world.application_a.id,
+        "participation_id": walk.equity["A"].id,
     }
 
 
@@ -544,6 +549,15 @@ def _pending_assignment(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _convertible_loan_a(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import conversion
+    from fundapp.instruments.models import ConversionTrigger
+
+    data = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
+    conversion.set_terms(session, ACTOR, walk.world.loan_a, data)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -593,6 +607,9 @@ PREPARE: dict[str, Prepare] = {
     "pipeline.decision": _application_before_committee,
     "api_pipeline.record_decision": _application_before_committee,
     "pipeline.make_loan": _approved_application,
+    "equity.convert": _convertible_loan_a,
+    "api_equity.convert_loan": _convertible_loan_a,
+    "api_equity.get_conversion_terms": _convertible_loan_a,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.
