@@ -29,6 +29,7 @@ from fundapp.banking import journal
 from fundapp.banking.models import LedgerAccount, LedgerRole
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.instruments import grant_journal
 from fundapp.loans import portfolio
 from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent
 from fundapp.money import ZERO
@@ -143,7 +144,7 @@ def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) ->
 
 Source = Callable[[Session, int, dt.date, dt.date], Iterable[journal.Event]]
 # Every area whose events move the fund's money or values; a new instrument adds its ``journal_events`` here.
-SOURCES: tuple[Source, ...] = (loan_events,)
+SOURCES: tuple[Source, ...] = (loan_events, grant_journal.journal_events)
 
 
 def entries(session: Session, fund_id: int, start: dt.date, end: dt.date) -> tuple[journal.JournalEntry, ...]:
