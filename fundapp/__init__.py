@@ -101,6 +101,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
+    from fundapp.instruments import grant_api, grant_views, guarantee_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.jobs import views as jobs_views
@@ -121,7 +122,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
     apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
+    banking_apis = (bank_accounts_api, bank_statements_api, batch_api, journal_api)
+    for module in (*apis, *banking_apis, documents_api, portfolio_api, grant_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -145,5 +147,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         documents_views,
         portfolio_views,
         jobs_views,
+        grant_views,
+        guarantee_views,
     ):
         app.register_blueprint(module.bp)

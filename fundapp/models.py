@@ -24,10 +24,10 @@ from fundapp.impact.models import (  # noqa: F401
     Submission,
     SubmissionValue,
 )
-from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
-from fundapp.jobs.models import JobFailure, JobRun  # noqa: F401
 from fundapp.instruments.grant_models import Grant, GrantEvent  # noqa: F401
 from fundapp.instruments.guarantee_models import Guarantee, GuaranteeEvent  # noqa: F401
+from fundapp.investees.models import Investee, InvesteeSdg, Label, Theme  # noqa: F401
+from fundapp.jobs.models import JobFailure, JobRun  # noqa: F401
 from fundapp.loans.models import Loan, LoanAllocation, LoanEvent, LoanInstallment  # noqa: F401
 from fundapp.notifications.models import Notification, NotificationPreference  # noqa: F401
 from fundapp.outcomes.models import (  # noqa: F401

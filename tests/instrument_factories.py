@@ -86,3 +86,13 @@ def make_example(session: Session) -> Example:
     guarantees.record_fee(session, ACTOR, guarantee, date(2025, 7, 1), D("200.00"), "Provisie Q2")
     call = guarantees.call(session, ACTOR, guarantee, date(2025, 9, 15), D("25000.00"), CALL_TERMS, "Rabobank claim")
     return Example(fund, investee, voucher, guarantee, call)
+
+
+def add_instruments(session: Session, world: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A voucher and a guarantee (with one fee paid) for each side's investee, by side ("A", "B")."""
+    made_grants, made_guarantees = {}, {}
+    for name, investee in (("A", world.investee_a), ("B", world.investee_b)):
+        made_grants[name] = make_grant(session, investee, reference=f"GRANT-{name}")
+        made_guarantees[name] = make_guarantee(session, investee, reference=f"GUAR-{name}")
+        guarantees.record_fee(session, ACTOR, made_guarantees[name], date(2025, 4, 1), D("200.00"), f"fee {name}")
+    return made_grants, made_guarantees

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
+from tests.instrument_factories import add_instruments
 
 ROLES = (
     "anonymous",
@@ -65,6 +66,9 @@ class Walk:
     # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
     report_files: dict[str, Any] = field(default_factory=dict)
     portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
+    # A paid voucher and a guarantee (one fee paid) of each side's investee, by side ("A", "B").
+    grants: dict[str, Any] = field(default_factory=dict)
+    guarantees: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -183,6 +187,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
+    walk.grants, walk.guarantees = add_instruments(session, world)
     return walk
 
 
@@ -344,6 +349,8 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
+        "grant_id": walk.grants["A"].id if walk.grants else 0,
+        "guarantee_id": walk.guarantees["A"].id if walk.guarantees else 0,
     }
 
 
@@ -471,6 +478,21 @@ def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
     return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
 
 
+def _grant_not_met(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    grants.decide(session, ACTOR, walk.grants["A"], False, date.today(), REASON)
+    return {}
+
+
+def _grant_clawed_back(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    _grant_not_met(session, walk)
+    grants.claw_back(session, ACTOR, walk.grants["A"], date.today(), Decimal("500.00"), REASON)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -513,6 +535,10 @@ PREPARE: dict[str, Prepare] = {
     "api_documents.delete_document": _loan_document,
     "documents.document_download": _loan_document,
     "documents.document_delete": _loan_document,
+    "grants.claw_back": _grant_not_met,
+    "api_grants.claw_back_grant": _grant_not_met,
+    "grants.receive": _grant_clawed_back,
+    "api_grants.receive_grant_payment": _grant_clawed_back,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

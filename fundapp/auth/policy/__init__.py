@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from fundapp.auth.policy import grant_rules  # noqa: F401 - registers the rules of grants and guarantees
 from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
 from fundapp.auth.policy.rules import (
     acting_payers,
