@@ -146,12 +146,7 @@ def create_guarantee(data: dict[str, Any]) -> Any:
 @blp.response(200, GuaranteeDetailSchema)
 def get_guarantee(guarantee_id: int) -> Any:
     """The guarantee with its fee schedule (what is paid and open per fee) and its events."""
-    guarantee = load(get_session(), Guarantee, guarantee_id, current_scope())
-    return {
-        **GuaranteeSchema().dump(guarantee),
-        "fee_schedule": guarantees.fee_schedule(guarantee),
-        "events": guarantee.events,
-    }
+    return load(get_session(), Guarantee, guarantee_id, current_scope())
 
 
 @blp.route("/guarantees/<int:guarantee_id>/events", methods=["GET"])

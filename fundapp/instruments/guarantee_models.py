@@ -14,6 +14,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
+from fundapp.instruments import fees
 from fundapp.loans.schedule import Frequency
 
 
@@ -56,6 +57,14 @@ class Guarantee(Base):
     @property
     def uncalled(self) -> Decimal:
         return self.guaranteed_amount - self.called
+
+    @property
+    def fee_schedule(self) -> list[fees.FeeDue]:
+        """The fees with what the fee payments settled, oldest first."""
+        planned = fees.fee_schedule(
+            self.guaranteed_amount, self.fee_rate, self.fee_frequency, self.starts_on, self.expires_on
+        )
+        return fees.settle(planned, (e.amount for e in self.events if e.kind == GuaranteeEventKind.FEE_PAYMENT))
 
 
 class GuaranteeEvent(Base):

@@ -33,7 +33,7 @@ def _fields() -> list[dict[str, Any]]:
         {"name": "bank_loan_reference", "label": _("The bank's loan reference")},
         {"name": "bank_loan_amount", "label": _("The bank's loan (EUR)"), "required": True, "attrs": DECIMAL},
         {"name": "guaranteed_amount", "label": _("Guaranteed amount (EUR)"), "required": True, "attrs": DECIMAL},
-        {"name": "fee_percentage", "label": _("Fee (% a year)"), "required": True, "attrs": DECIMAL},
+        {"name": "fee_percentage", "label": _("Yearly fee (%)"), "required": True, "attrs": DECIMAL},
         {"name": "fee_frequency", "label": _("Fee due"), "required": True, "options": options(list(Frequency))},
         {"name": "starts_on", "label": _("Starts on"), "type": "date", "required": True},
         {"name": "expires_on", "label": _("Expires on"), "type": "date", "required": True},

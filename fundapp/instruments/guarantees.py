@@ -53,16 +53,7 @@ def create_guarantee(session: Session, actor: audit.Who, investee: Investee, dat
 
 
 def fee_schedule(guarantee: Guarantee) -> list[fees.FeeDue]:
-    """The guarantee's fees with what its fee payments settled, oldest first."""
-    planned = fees.fee_schedule(
-        guarantee.guaranteed_amount,
-        guarantee.fee_rate,
-        guarantee.fee_frequency,
-        guarantee.starts_on,
-        guarantee.expires_on,
-    )
-    paid = (e.amount for e in guarantee.events if e.kind == GuaranteeEventKind.FEE_PAYMENT)
-    return fees.settle(planned, paid)
+    return guarantee.fee_schedule
 
 
 def _add_event(

@@ -14,6 +14,7 @@ from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible
 from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.instruments import sections as instrument_sections
 from fundapp.investees import services
 from fundapp.investees.models import PSO_LEVELS, Investee, Label, LabelKind, LegalForm
 from fundapp.investees.queries import SORTABLE, all_themes, investee_query
@@ -71,6 +72,7 @@ def detail(investee_id: int) -> Any:
         today=date.today(),
         can_edit=can(current_scope(), "edit", investee),
         **bank_parts.owner(get_session(), current_scope(), investee),
+        **instrument_sections.investee(get_session(), current_scope(), investee),
         **invitations.people_section(
             get_session(),
             current_scope(),

@@ -1,4 +1,5 @@
-"""The fund report for a period: capital, the loan book as of the period's end, impact rolled up, outcome payments."""
+"""The fund report for a period: capital, the loan book and the exposure per investee as of the period's end, grants
+and guarantees, impact rolled up, outcome payments."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period
+from fundapp.instruments import exposure
+from fundapp.instruments import report as instrument_report
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
 from fundapp.reports import frames, queries
@@ -65,6 +68,12 @@ class FundReport:
     by_period: dict[tuple[int, str], Decimal]
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
+    exposure: list[exposure.Exposure]
+    instruments: instrument_report.InstrumentFigures
+
+    @property
+    def exposure_totals(self) -> dict[str, Decimal]:
+        return exposure.totals(self.exposure)
 
     @property
     def investee_count(self) -> int:
@@ -95,6 +104,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
     catalog = queries.indicators(session, set(frame["indicator_id"]) | set(target_frame["indicator_id"]))
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
     impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
+    at_stake = exposure.exposures(session, fund.id, day)
     return FundReport(
         fund=fund,
         period=period,
@@ -112,6 +122,8 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_period=frames.per_period(frame, rules),
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
+        exposure=at_stake,
+        instruments=instrument_report.figures(session, fund.id, period.start, day, at_stake),
     )
 
 

@@ -288,6 +288,7 @@ class LoanRow:
     bucket: str
     written_off: Decimal
     written_off_on: date | None
+    subordinated: bool = False
 
 
 def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
@@ -323,4 +324,5 @@ def _loan_row(loan: Loan, name: str, municipality: str, outstanding: dict, arrea
         bucket=book.bucket_name(days),
         written_off=loan.written_off if gone else zero,
         written_off_on=loan.written_off_on if gone else None,
+        subordinated=loan.subordinated,
     )

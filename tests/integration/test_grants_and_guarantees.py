@@ -69,7 +69,16 @@ def test_the_worked_example_leaves_the_balances_and_the_exposure_written_in_the_
         D("40000.00"),
     )
     [later] = exposure.exposures(db_session, example.fund.id, date(2026, 2, 10))
-    assert later.grant_receivables == D("800.00")
+    assert (later.grant_receivables, later.total) == (D("800.00"), D("40800.00"))
+
+
+def test_the_worked_example_guarantee_has_eleven_quarterly_fees_of_200(db_session):
+    example = make_example(db_session)
+    schedule = guarantees.fee_schedule(example.guarantee)
+    assert len(schedule) == 11 and {fee.amount for fee in schedule} == {D("200.00")}
+    assert (schedule[0].due_date, schedule[-1].due_date) == (date(2025, 4, 1), date(2027, 10, 1))
+    assert sum(fee.amount for fee in schedule) == D("2200.00")
+    assert [fee.open for fee in schedule[:3]] == [0, 0, D("200.00")]
 
 
 def test_a_grant_is_judged_once_and_only_a_grant_not_met_is_clawed_back(db_session):
@@ -151,3 +160,24 @@ def test_the_exposure_shows_senior_and_subordinated_loans_apart_and_an_expired_g
     assert (row.senior, row.subordinated, row.guarantees) == (D("8000.00"), D("3000.00"), D("40000.00"))
     [after] = exposure.exposures(db_session, fund.id, date(2025, 7, 1))
     assert (after.senior, after.subordinated, after.guarantees) == (D("8000.00"), D("3000.00"), 0)
+
+
+def test_the_fund_report_figures_of_the_worked_example_over_2025_and_2026(db_session):
+    from fundapp.instruments import report
+
+    example = make_example(db_session)
+    end = date(2026, 2, 28)
+    figures = report.figures(
+        db_session, example.fund.id, date(2025, 1, 1), end, exposure.exposures(db_session, example.fund.id, end)
+    )
+    assert (figures.grants_paid, figures.grants_met, figures.grants_not_met) == (D("5000.00"), 0, D("5000.00"))
+    assert (figures.clawed_back, figures.received, figures.grant_receivables) == (
+        D("2000.00"),
+        D("1200.00"),
+        D("800.00"),
+    )
+    assert (figures.fee_income, figures.called, figures.guarantees_outstanding) == (
+        D("400.00"),
+        D("25000.00"),
+        D("15000.00"),
+    )

@@ -8,6 +8,7 @@ from fundapp.auth.policy.core import ids_in, rule
 from fundapp.auth.policy.scope import Scope
 from fundapp.instruments.grant_models import Grant
 from fundapp.instruments.guarantee_models import Guarantee
+from fundapp.investees.models import Investee
 
 
 @rule(Grant, "view")
@@ -28,3 +29,9 @@ def _guarantee_view(scope: Scope) -> ColumnElement[bool]:
 @rule(Guarantee, "edit")
 def _guarantee_edit(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Guarantee.fund_id, scope.fund_ids)
+
+
+@rule(Investee, "exposure")
+def _investee_exposure(scope: Scope) -> ColumnElement[bool]:
+    """What the fund has at stake with an investee (its loans among it): its fund's managers and its own members."""
+    return or_(ids_in(Investee.fund_id, scope.fund_ids), ids_in(Investee.id, scope.investee_ids))
