@@ -104,6 +104,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
     from fundapp.instruments import api as equity_api
+    from fundapp.instruments import grant_api, grant_views, guarantee_views
     from fundapp.instruments import views as equity_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         portfolio_api,
         pipeline_api,
         equity_api,
+        grant_api,
     ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
@@ -165,5 +167,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         portfolio_views,
         jobs_views,
         pipeline_views,
+        grant_views,
+        guarantee_views,
     ):
         app.register_blueprint(module.bp)

@@ -25,6 +25,8 @@ from fundapp.impact.models import (  # noqa: F401
     Submission,
     SubmissionValue,
 )
+from fundapp.instruments.grant_models import Grant, GrantEvent  # noqa: F401
+from fundapp.instruments.guarantee_models import Guarantee, GuaranteeEvent  # noqa: F401
 from fundapp.instruments.models import ConversionTerms, EquityEvent, EquityParticipation  # noqa: F401
 from fundapp.investees.models import (  # noqa: F401
     GrowthLevelEntry,

@@ -34,7 +34,7 @@ NAV: list[NavEntry] = [
     NavEntry("pipeline.index", _l("Pipeline"), is_provider_side),
     NavEntry(
         "loans.loan_book",
-        _l("Loan book"),
+        _l("Portfolio"),
         lambda s: len(s.fund_ids) == 1,
         lambda s: {"fund_id": next(iter(s.fund_ids))},
     ),
@@ -79,7 +79,7 @@ NAV: list[NavEntry] = [
 
 
 # Pages whose address lies under no menu entry's own: the entries they belong under, the first one shown wins
-# (a loan under the fund's loan book, an investee's own loans, or else the funds).
+# (a loan under the fund's portfolio, an investee's own loans, or else the funds).
 SECTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^/loans/(?!preview)"), ("loans.loan_book", "loans.investee_loans", "funds.index")),
     (re.compile(r"^/kpi-submissions/"), ("impact.investee_impact", "impact.reporting", "investees.index")),

@@ -54,6 +54,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     equity = add_equity(db_session, world)
     terms = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
     conversion.set_terms(db_session, ACTOR, world.loan_a, terms)
+    grant, guarantee = _instruments_with_events(db_session, world)
     return {
         "fund_id": world.fund_a.id,
         "source_id": world.fund_a.capital_sources[0].id,
@@ -80,7 +81,27 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
         "round_id": financing_round.id,
         "application_id": world.application_a.id,
         "participation_id": equity["A"].id,
+        "grant_id": grant.id,
+        "guarantee_id": guarantee.id,
     }
+
+
+def _instruments_with_events(db_session: Any, world: Any) -> tuple[Any, Any]:
+    """Investee A's voucher clawed back in part and paid on, its guarantee with a fee paid and a call."""
+    from datetime import date
+    from decimal import Decimal
+
+    from fundapp.instruments import grants, guarantees
+    from tests.factories import ACTOR
+    from tests.instrument_factories import CALL_TERMS, add_instruments
+
+    made_grants, made_guarantees = add_instruments(db_session, world)
+    grant, guarantee = made_grants["A"], made_guarantees["A"]
+    grants.decide(db_session, ACTOR, grant, False, date(2026, 1, 5))
+    grants.claw_back(db_session, ACTOR, grant, date(2026, 1, 6), Decimal("1000.00"), "not met")
+    grants.receive(db_session, ACTOR, grant, date(2026, 1, 20), Decimal("400.00"), "bank")
+    guarantees.call(db_session, ACTOR, guarantee, date(2025, 9, 15), Decimal("5000.00"), CALL_TERMS)
+    return grant, guarantee
 
 
 # Values for the query parameters an operation requires.

@@ -33,6 +33,7 @@ from fundapp.banking.models import LedgerAccount, LedgerRole
 from fundapp.cofinancing import shares
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.instruments import grant_journal
 from fundapp.instruments.ledger import journal_events as equity_events
 from fundapp.loans import portfolio
 from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent
@@ -210,7 +211,7 @@ def _shared_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
 
 Source = Callable[[Session, int, dt.date, dt.date], Iterable[journal.Event]]
 # Every area whose events move the fund's money or values; a new instrument adds its ``journal_events`` here.
-SOURCES: tuple[Source, ...] = (loan_events, equity_events)
+SOURCES: tuple[Source, ...] = (loan_events, equity_events, grant_journal.journal_events)
 
 
 def entries(session: Session, fund_id: int, start: dt.date, end: dt.date) -> tuple[journal.JournalEntry, ...]:

@@ -15,6 +15,7 @@ from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees import services, support
 from fundapp.investees.models import (
@@ -93,6 +94,7 @@ def detail(investee_id: int) -> Any:
         **bank_parts.owner(get_session(), current_scope(), investee),
         **cofinancing_views.investee_part(current_scope(), investee),
         **equity_views.investee_section(investee),
+        **instrument_sections.investee(get_session(), current_scope(), investee),
         **invitations.people_section(
             get_session(),
             current_scope(),

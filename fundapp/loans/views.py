@@ -1,4 +1,5 @@
-"""Loan pages: the fund's loan book, a loan with its schedule and events, and the actions on it."""
+"""Loan pages: the fund's portfolio (its loans, grants and guarantees), a loan with its schedule and events, and
+the actions on it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
+from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
@@ -84,6 +86,7 @@ def loan_book(fund_id: int) -> Any:
         more_than=book_list.MORE_THAN,
         can_edit=can(current_scope(), "edit", fund),
         **equity_views.fund_section(fund, as_of),
+        **instrument_sections.portfolio(session, fund.id),
     )
 
 

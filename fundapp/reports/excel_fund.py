@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from fundapp.i18n import unit_label
+from fundapp.instruments import excel_instruments
+from fundapp.instruments.excel_instruments import rank
 from fundapp.labels import label
 from fundapp.loans.portfolio import BUCKETS
 from fundapp.reports import texts
@@ -47,6 +49,8 @@ def workbook(report: FundReport) -> io.BytesIO:
     _payments(book, report, heading)
     _splits(book, report, heading)
     _equity(book, report, heading)
+    excel_instruments.exposure_sheet(book, report, heading)
+    excel_instruments.instruments_sheet(book, report, heading)
     return finish(book)
 
 
@@ -135,6 +139,7 @@ def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
         Column(_("Arrears"), 12),
         Column(_("Written off"), 14, MONEY, total=True),
         Column(_("Written off on"), 12, day),
+        Column(_("Rank"), 14),
     ]
     rows = [
         (
@@ -148,6 +153,7 @@ def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
             texts.bucket(loan.bucket),
             loan.written_off,
             loan.written_off_on,
+            rank(loan.subordinated),
         )
         for loan in report.loans
     ]

@@ -1,4 +1,5 @@
-"""The fund report for a period: capital, the loan book as of the period's end, impact rolled up, outcome payments."""
+"""The fund report for a period: capital, the loan book and the exposure per investee as of the period's end, grants
+and guarantees, impact rolled up, outcome payments."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period
+from fundapp.instruments import exposure
 from fundapp.instruments import queries as equity_queries
+from fundapp.instruments import report as instrument_report
 from fundapp.instruments.models import EquityParticipation
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
@@ -69,12 +72,18 @@ class FundReport:
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
     splits: Splits
+    exposure: list[exposure.Exposure]
+    instruments: instrument_report.InstrumentFigures
     # The fund's equity participations on the as-of date: cost, value, realised and unrealised result.
     equity: list[equity_queries.Position] = field(default_factory=list)
 
     @property
     def equity_totals(self) -> equity_queries.Totals:
         return equity_queries.totals(self.equity)
+
+    @property
+    def exposure_totals(self) -> dict[str, Decimal]:
+        return exposure.totals(self.exposure)
 
     @property
     def investee_count(self) -> int:
@@ -106,6 +115,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
     impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
     loans = queries.loan_rows(session, fund.id, day)
+    at_stake = exposure.exposures(session, fund.id, day)
     return FundReport(
         fund=fund,
         period=period,
@@ -125,6 +135,8 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
         splits=splits(session, fund.id, loans, period.start, day),
         equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
+        exposure=at_stake,
+        instruments=instrument_report.figures(session, fund.id, period.start, day, at_stake),
     )
 
 

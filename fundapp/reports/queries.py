@@ -290,6 +290,7 @@ class LoanRow:
     written_off: Decimal
     written_off_on: date | None
     investee_id: int = 0
+    subordinated: bool = False
 
 
 def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
@@ -332,4 +333,5 @@ def _loan_row(
         written_off=written_off.get(loan.id, zero) if gone else zero,
         written_off_on=loan.written_off_on if gone else None,
         investee_id=loan.investee_id,
+        subordinated=loan.subordinated,
     )

@@ -36,11 +36,13 @@ def test_no_module_outside_the_policy_decides_by_reading_memberships():
 def full_world(db_session, world):
     from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
+    from tests.instrument_factories import add_instruments
 
     add_outcomes(db_session, world)
     add_reports(db_session, world)
     add_batches(db_session, world)
     add_equity(db_session, world)
+    add_instruments(db_session, world)
     import_file(db_session, world.fund_a, camt([Entry("250.00", remittance="Gift")]))
     paid = Entry("80.00", direction="debit", remittance="Uitbetaling")
     import_file(db_session, world.payer_a, camt([paid], account="NL86INGB0002445588"))

@@ -593,13 +593,14 @@ def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_cofinancing import CASES as COFINANCING_CASES
     from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
     from tests.web.test_form_round_trip_equity import CASES as EQUITY_CASES
+    from tests.web.test_form_round_trip_instruments import CASES as INSTRUMENT_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
     from tests.web.test_form_round_trip_pipeline import CASES as PIPELINE_CASES
 
     adapter = app.url_map.bind("localhost")
     every = (CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + COFINANCING_CASES) + (
-        PIPELINE_CASES + EQUITY_CASES
+        PIPELINE_CASES + EQUITY_CASES + INSTRUMENT_CASES
     )
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}

@@ -84,6 +84,9 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_b": frozenset({"payer B"}),
     },
     "mandate": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    # Grants and guarantees as loans: the fund's managers and the investee's members.
+    "grant": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    "guarantee": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     # A payer's statements are its officers' only, as its batches are.
     "statement": {
         "admin": AB,
@@ -122,6 +125,8 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     from fundapp.cofinancing.models import FinancingRound
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
+    from fundapp.instruments.grant_models import GrantEvent
+    from fundapp.instruments.guarantee_models import GuaranteeEvent
     from fundapp.investees.models import GrowthLevelEntry, SupportEntry
     from fundapp.loans.models import EventKind, Loan, LoanEvent
     from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, PaymentAssignment, RateCard
@@ -183,6 +188,12 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "growth_level": {"A": ids(select(GrowthLevelEntry.id).where(GrowthLevelEntry.investee_id == w.investee_a.id))},
         "support": {"A": ids(select(SupportEntry.id).where(SupportEntry.investee_id == w.investee_a.id))},
         "assignment": {"A": ids(select(PaymentAssignment.id).where(PaymentAssignment.contract_id == w.contract_a.id))},
+        "grant": {name: {grant.id} for name, grant in walk.grants.items()},
+        "guarantee": {name: {guarantee.id} for name, guarantee in walk.guarantees.items()},
+        "grant_event": {"A": ids(select(GrantEvent.id).where(GrantEvent.grant_id == walk.grants["A"].id))},
+        "guarantee_event": {
+            "A": ids(select(GuaranteeEvent.id).where(GuaranteeEvent.guarantee_id == walk.guarantees["A"].id))
+        },
         "bank_account": {
             f"{kind} {side}": ids(select(BankAccount.id).where(column == owner.id))
             for kind, column, owners in (
@@ -248,6 +259,10 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_payers.list_payers": ("/api/v1/payers", "payer", "id", None),
     "api_loans.list_loans": ("/api/v1/loans", "loan", "id", None),
     "api_loans.list_repayments": ("/api/v1/loans/{loan_a}/repayments", "event", "id", None),
+    "api_grants.list_grants": ("/api/v1/grants", "grant", "id", None),
+    "api_grants.list_guarantees": ("/api/v1/guarantees", "guarantee", "id", None),
+    "api_grants.list_grant_events": ("/api/v1/grants/{grant_a}/events", "grant_event", "id", None),
+    "api_grants.list_guarantee_events": ("/api/v1/guarantees/{guarantee_a}/events", "guarantee_event", "id", None),
     "api_impact.list_indicators": ("/api/v1/indicators", "indicator", "id", None),
     "api_impact.list_submissions": ("/api/v1/investees/{investee_a}/kpi-submissions", "submission", "id", None),
     "api_impact.list_participants": (
@@ -327,6 +342,8 @@ LINKS = {
     "financing_round": re.compile(r"/financing-rounds/(\d+)"),
     "application": re.compile(r"/applications/(\d+)"),
     "equity": re.compile(r"/equity/(\d+)"),
+    "grant": re.compile(r"/grants/(\d+)"),
+    "guarantee": re.compile(r"/guarantees/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -383,6 +400,8 @@ def _path(template: str, walk: Walk) -> str:
         "claim_a": w.claim_a.id,
         "payer_a": w.payer_a.id,
         "application_a": w.application_a.id,
+        "grant_a": walk.grants["A"].id,
+        "guarantee_a": walk.guarantees["A"].id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

@@ -29,6 +29,41 @@ def _terms(api: bool) -> dict[str, Any]:
     }
 
 
+def _grant(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    return {
+        "investee_id": walk.side(role)[1].id,
+        "kind": "voucher",
+        "amount": "1000.00" if api else "1000",
+        "paid_on": "2026-01-15",
+        "conditions": "Walk",
+        "period_from": "2026-01-15",
+        "period_to": "2026-12-31",
+    }
+
+
+def _guarantee(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    return {
+        "investee_id": walk.side(role)[1].id,
+        "bank_name": "Walk Bank",
+        "bank_loan_amount": "50000.00" if api else "50000",
+        "guaranteed_amount": "20000.00" if api else "20000",
+        "fee_percentage": "2",
+        "fee_frequency": "quarterly",
+        "starts_on": "2026-01-01",
+        "expires_on": "2028-12-31",
+    }
+
+
+CALL = {
+    "date": TODAY,
+    "amount": "1000",
+    "annual_interest_rate": "5",
+    "number_of_installments": "12",
+    "frequency": "monthly",
+    "amortization": "annuity",
+}
+
+
 def _investee(walk: Walk, role: str, api: bool) -> dict[str, Any]:
     fund = walk.side(role)[0]
     body = {
@@ -186,6 +221,13 @@ PAGE_BODIES: dict[str, Body] = {
     "investees.add_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1,5"}),
     "payers.create": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "payers.edit": _const({"name": "Gemeente A", "kind": "municipality", "region": "Zuid"}),
+    "grants.create": lambda walk, role: _grant(walk, role, False),
+    "grants.decide": _const({"met": "false", "date": TODAY, "note": REASON}),
+    "grants.claw_back": _const({"date": TODAY, "amount": "100", "reason": REASON}),
+    "grants.receive": _const({"date": TODAY, "amount": "50"}),
+    "guarantees.create": lambda walk, role: _guarantee(walk, role, False),
+    "guarantees.pay_fee": _const({"date": TODAY, "amount": "100"}),
+    "guarantees.call": _const(CALL),
     "loans.create": lambda walk, role: {**_terms(False), "investee_id": walk.side(role)[1].id},
     "loans.edit": _const(_terms(False)),
     "cofinancing.create": lambda walk, role: {
@@ -264,6 +306,13 @@ API_BODIES: dict[str, Body] = {
     "api_investees.record_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1.5"}),
     "api_payers.create_payer": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "api_payers.update_payer": _const({"region": "Zuid"}),
+    "api_grants.create_grant": lambda walk, role: _grant(walk, role, True),
+    "api_grants.decide_grant": _const({"met": False, "date": TODAY, "note": REASON}),
+    "api_grants.claw_back_grant": _const({"date": TODAY, "amount": "100.00", "reason": REASON}),
+    "api_grants.receive_grant_payment": _const({"date": TODAY, "amount": "50.00"}),
+    "api_grants.create_guarantee": lambda walk, role: _guarantee(walk, role, True),
+    "api_grants.pay_guarantee_fee": _const({"date": TODAY, "amount": "100.00"}),
+    "api_grants.call_guarantee": _const({**CALL, "amount": "1000.00", "number_of_installments": 12}),
     "api_loans.schedule_preview": _const(_terms(True)),
     "api_loans.create_loan": lambda walk, role: {**_terms(True), "investee_id": walk.side(role)[1].id},
     "api_loans.update_loan": _const({"purpose": "Walk"}),

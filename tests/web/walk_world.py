@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from fundapp.auth.policy import Scope
 from tests.equity_factories import add_equity
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
+from tests.instrument_factories import add_instruments
 
 ROLES = (
     "anonymous",
@@ -69,6 +70,9 @@ class Walk:
     financing_round: Any = None  # world A's (fund A with a bank); world B has one of its own
     # An equity participation of each world ("A", "B"), valued once.
     equity: dict[str, Any] = field(default_factory=dict)
+    # A paid voucher and a guarantee (one fee paid) of each side's investee, by side ("A", "B").
+    grants: dict[str, Any] = field(default_factory=dict)
+    guarantees: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -203,6 +207,7 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.financing_round = financing_rounds(session, world)
     _notes_of_application_a(session, world)
     walk.equity = add_equity(session, world)
+    walk.grants, walk.guarantees = add_instruments(session, world)
     return walk
 
 
@@ -394,6 +399,8 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "round_id": walk.financing_round.id,
         "application_id": world.application_a.id,
         "participation_id": walk.equity["A"].id,
+        "grant_id": walk.grants["A"].id if walk.grants else 0,
+        "guarantee_id": walk.guarantees["A"].id if walk.guarantees else 0,
     }
 
 
@@ -558,6 +565,21 @@ def _convertible_loan_a(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _grant_not_met(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    grants.decide(session, ACTOR, walk.grants["A"], False, date.today(), REASON)
+    return {}
+
+
+def _grant_clawed_back(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    _grant_not_met(session, walk)
+    grants.claw_back(session, ACTOR, walk.grants["A"], date.today(), Decimal("500.00"), REASON)
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
     "people.accept_invitation": _invitation_link,
@@ -610,6 +632,10 @@ PREPARE: dict[str, Prepare] = {
     "equity.convert": _convertible_loan_a,
     "api_equity.convert_loan": _convertible_loan_a,
     "api_equity.get_conversion_terms": _convertible_loan_a,
+    "grants.claw_back": _grant_not_met,
+    "api_grants.claw_back_grant": _grant_not_met,
+    "grants.receive": _grant_clawed_back,
+    "api_grants.receive_grant_payment": _grant_clawed_back,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

@@ -12,8 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from fundapp.auth.policy import (
+    grant_rules,  # noqa: F401 - registers the rules of grants and guarantees
+    pipeline_rules,  # noqa: F401 - registers the pipeline's rules
+)
 from fundapp.auth.policy import instruments as _instruments  # noqa: F401 - registers the instruments' rules
-from fundapp.auth.policy import pipeline_rules  # noqa: F401 - registers the pipeline's rules
 from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
 from fundapp.auth.policy.rules import (
     acting_payers,
