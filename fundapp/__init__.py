@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
+    from fundapp.capital import api as capital_api
+    from fundapp.capital import views as capital_views
     from fundapp.documents import api as documents_api
     from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
@@ -120,7 +122,17 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.validation import DecimalTextField
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
-    apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
+    apis = (
+        auth_api,
+        funds_api,
+        investees_api,
+        payer_api,
+        loans_api,
+        impact_api,
+        contract_api,
+        reports_api,
+        capital_api,
+    )
     for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
@@ -129,6 +141,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         auth_views,
         people_views,
         funds_views,
+        capital_views,
         investees_views,
         payer_views,
         loans_views,
