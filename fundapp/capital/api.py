@@ -20,8 +20,8 @@ from fundapp.capital.schemas import (
     DistributionSchema,
     ExpenseCreateSchema,
     ExpenseSchema,
+    FundInvestorSchema,
     InvestorCreateSchema,
-    InvestorSchema,
     InvestorUpdateSchema,
     NavSchema,
     ProvisionRatesSchema,
@@ -31,7 +31,7 @@ from fundapp.funds.models import Fund
 from fundapp.listing import paginate
 
 blp = make_blueprint("capital", "The fund's investors, their calls and distributions, fund expenses, provisions, NAV")
-InvestorPageSchema = page_schema(InvestorSchema, "InvestorPage")
+InvestorPageSchema = page_schema(FundInvestorSchema, "FundInvestorPage")
 ExpensePageSchema = page_schema(ExpenseSchema, "ExpensePage")
 FUND_EDIT = (Fund, "fund_id", "edit")
 INVESTOR_EDIT = (Investor, "investor_id", "edit")
@@ -59,14 +59,14 @@ def list_investors(args: dict[str, Any], fund_id: int) -> Any:
 @blp.route("/funds/<int:fund_id>/investors", methods=["POST"])
 @access("login", obj=FUND_EDIT)
 @blp.arguments(InvestorCreateSchema)
-@blp.response(201, InvestorSchema)
+@blp.response(201, FundInvestorSchema)
 def add_investor(data: dict[str, Any], fund_id: int) -> Any:
     return services.add_investor(get_session(), current_actor(), _fund(fund_id), data)
 
 
 @blp.route("/investors/<int:investor_id>", methods=["GET"])
 @access("login", obj=INVESTOR_EDIT)
-@blp.response(200, InvestorSchema)
+@blp.response(200, FundInvestorSchema)
 def get_investor(investor_id: int) -> Any:
     return _investor(investor_id)
 
@@ -74,7 +74,7 @@ def get_investor(investor_id: int) -> Any:
 @blp.route("/investors/<int:investor_id>", methods=["PATCH"])
 @access("login", obj=INVESTOR_EDIT)
 @blp.arguments(InvestorUpdateSchema)
-@blp.response(200, InvestorSchema)
+@blp.response(200, FundInvestorSchema)
 def update_investor(data: dict[str, Any], investor_id: int) -> Any:
     return services.update_investor(get_session(), current_actor(), _investor(investor_id), data)
 

@@ -17,7 +17,7 @@ class Investor(Base):
     __tablename__ = "investors"
     __table_args__ = (
         CheckConstraint("commitment >= 0", name="commitment_not_negative"),
-        CheckConstraint("fixed_share_percent > 0 AND fixed_share_percent <= 100", name="fixed_share_in_range"),
+        CheckConstraint("fixed_share_percent > 0", name="fixed_share_positive"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -68,7 +68,7 @@ class ExpenseSchema(ma.Schema):
     description = ma.fields.String()
 
 
-class InvestorSchema(ma.Schema):
+class FundInvestorSchema(ma.Schema):
     id = ma.fields.Integer()
     fund_id = ma.fields.Integer()
     name = ma.fields.String()

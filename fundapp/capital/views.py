@@ -76,7 +76,11 @@ def confirmed_form(schema: ma.Schema, act: Any, page: dict[str, Any], question: 
                 )
             except ValidationFailed as exc:
                 errors = app_error_to_form(exc)
-    return render_template("form_page.html", values=values, errors=errors, **page), (422 if errors else 200)
+    # The form says it is not yet confirmed; the confirmation page posts the same fields confirmed.
+    hidden = {"confirmed": "0"}
+    return render_template("form_page.html", values=values, errors=errors, hidden=hidden, **page), (
+        422 if errors else 200
+    )
 
 
 @bp.get("/funds/<int:fund_id>/investors")

@@ -68,7 +68,7 @@ def upgrade() -> None:
         sa.Column("created_at", fundapp.db.UTCDateTime(timezone=True), nullable=False),
         sa.CheckConstraint("commitment >= 0", name=op.f("ck_investors_commitment_not_negative")),
         sa.CheckConstraint(
-            "fixed_share_percent > 0 AND fixed_share_percent <= 100", name=op.f("ck_investors_fixed_share_in_range")
+            "fixed_share_percent > 0", name=op.f("ck_investors_fixed_share_positive")
         ),
     )
     with op.batch_alter_table("investors", schema=None) as batch_op:

@@ -43,7 +43,9 @@ def test_an_investor_is_called_and_paid_out_through_the_api_and_each_step_is_aud
 ):
     investor_id = _investor(client, world, as_manager_a)
     call = client.post(
-        f"/api/v1/investors/{investor_id}/calls", json={"date": "2024-01-10", "amount": "40000.00"}, headers=as_manager_a
+        f"/api/v1/investors/{investor_id}/calls",
+        json={"date": "2024-01-10", "amount": "40000.00"},
+        headers=as_manager_a,
     )
     assert call.status_code == 201
     assert (call.get_json()["date"], call.get_json()["amount"]) == ("2024-01-10", "40000.00")
@@ -79,7 +81,9 @@ def test_a_distribution_larger_than_the_cash_on_its_date_is_refused_and_changes_
     # Fund A lent 10,000.00 on 2024-01-15 and was repaid 443.21 on 2024-02-15.
     investor_id = _investor(client, world, as_manager_a)
     client.post(
-        f"/api/v1/investors/{investor_id}/calls", json={"date": "2024-01-01", "amount": "12000.00"}, headers=as_manager_a
+        f"/api/v1/investors/{investor_id}/calls",
+        json={"date": "2024-01-01", "amount": "12000.00"},
+        headers=as_manager_a,
     )
     url = f"/api/v1/investors/{investor_id}/distributions"
     before = _counts(db_session)
@@ -97,7 +101,9 @@ def test_a_distribution_larger_than_the_cash_on_its_date_is_refused_and_changes_
 def test_the_nav_answers_exactly_the_public_contract(client, world, as_manager_a):
     investor_id = _investor(client, world, as_manager_a)
     client.post(
-        f"/api/v1/investors/{investor_id}/calls", json={"date": "2024-01-01", "amount": "12000.00"}, headers=as_manager_a
+        f"/api/v1/investors/{investor_id}/calls",
+        json={"date": "2024-01-01", "amount": "12000.00"},
+        headers=as_manager_a,
     )
     response = client.get(f"/api/v1/funds/{world.fund_a.id}/nav?as_of=2024-02-29", headers=as_manager_a)
     assert response.status_code == 200
@@ -129,7 +135,9 @@ def test_the_capital_account_answers_the_public_contract_with_nulls_before_anyth
         "irr": None,
     }
     client.post(
-        f"/api/v1/investors/{investor_id}/calls", json={"date": "2024-01-01", "amount": "12000.00"}, headers=as_manager_a
+        f"/api/v1/investors/{investor_id}/calls",
+        json={"date": "2024-01-01", "amount": "12000.00"},
+        headers=as_manager_a,
     )
     body = client.get(url, headers=as_manager_a).get_json()
     assert (body["paid_in"], body["nav_share"], body["dpi"], body["rvpi"], body["tvpi"]) == (

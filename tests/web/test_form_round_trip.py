@@ -522,12 +522,13 @@ class _AnyObject:
 def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
     from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
+    from tests.web.test_form_round_trip_capital import CASES as CAPITAL_CASES
     from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
 
     adapter = app.url_map.bind("localhost")
-    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES
+    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + CAPITAL_CASES
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()
