@@ -22,7 +22,6 @@ from fundapp.capital.schemas import (
     ExpenseSchema,
     FundInvestorSchema,
     InvestorCreateSchema,
-    InvestorUpdateSchema,
     NavSchema,
     ProvisionRatesSchema,
 )
@@ -73,7 +72,7 @@ def get_investor(investor_id: int) -> Any:
 
 @blp.route("/investors/<int:investor_id>", methods=["PATCH"])
 @access("login", obj=INVESTOR_EDIT)
-@blp.arguments(InvestorUpdateSchema)
+@blp.arguments(InvestorCreateSchema(partial=True))
 @blp.response(200, FundInvestorSchema)
 def update_investor(data: dict[str, Any], investor_id: int) -> Any:
     return services.update_investor(get_session(), current_actor(), _investor(investor_id), data)

@@ -31,11 +31,6 @@ class InvestorCreateSchema(ma.Schema):
             raise ma.ValidationError("Enter a share above zero, or leave it empty.")
 
 
-class InvestorUpdateSchema(InvestorCreateSchema):
-    class Meta:
-        partial = True
-
-
 class CallCreateSchema(ma.Schema):
     date = Day(required=True)
     amount = MoneyField(required=True, validate=_positive)
