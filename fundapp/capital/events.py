@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from fundapp.banking import journal
 from fundapp.banking.journal import EventKind, Posting
-from fundapp.capital import provision
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense
 
 
@@ -29,5 +28,4 @@ def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
             Posting(kind, on, f"{prefix}-{row_id}", ((debit, amount),), ((credit, amount),))
             for row_id, on, amount in rows
         )
-    found.extend(provision.journal_events(session, fund_id, start, end))
     return found

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.banking import ledger
+from fundapp.capital import nav
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import CapitalSourceKind, Fund
@@ -90,7 +90,7 @@ def record_call(session: Session, actor: audit.Who, investor: Investor, data: di
 
 def record_distribution(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> Distribution:
     """A distribution, never more than the cash the fund has on its date (the journal's bank balance)."""
-    cash = ledger.role_balances(session, investor.fund_id, data["date"])["bank"]
+    cash = nav.balances(session, investor.fund_id, data["date"])["bank"]
     if data["amount"] > cash:
         raise ValidationFailed(
             "The distribution is larger than the fund's cash on that date.",

@@ -106,3 +106,13 @@ def test_provision_percentages_of_the_fund_replace_the_defaults(db_session, exam
     provision.set_rates(db_session, ACTOR, fund, rates)
     # 80,000.00 × 40 % + 35,000.00 × 2 %
     assert provision.provision_on(db_session, fund.id, AS_OF) == D("32700.00")
+
+
+def test_the_navs_fast_balances_are_the_journals_own(db_session, example):
+    fund, _a, _b = example
+    for day in (date(2024, 1, 20), date(2024, 3, 31), AS_OF):
+        fast, full = nav.balances(db_session, fund.id, day), ledger.role_balances(db_session, fund.id, day)
+        provision_roles = {"loan_loss_provision", "provision_expense"}
+        assert {k: v for k, v in fast.items() if k not in provision_roles} == {
+            k: v for k, v in full.items() if k not in provision_roles
+        }, day

@@ -78,7 +78,8 @@ def test_a_call_above_the_remaining_commitment_is_refused_and_changes_nothing(cl
 def test_a_distribution_larger_than_the_cash_on_its_date_is_refused_and_changes_nothing(
     client, db_session, world, as_manager_a
 ):
-    # Fund A lent 10,000.00 on 2024-01-15 and was repaid 443.21 on 2024-02-15.
+    # Fund A's investor A paid in 20,000.00 on 2024-01-01; it lent 10,000.00 on 2024-01-15 and was repaid 443.21
+    # on 2024-02-15.
     investor_id = _investor(client, world, as_manager_a)
     client.post(
         f"/api/v1/investors/{investor_id}/calls",
@@ -87,15 +88,15 @@ def test_a_distribution_larger_than_the_cash_on_its_date_is_refused_and_changes_
     )
     url = f"/api/v1/investors/{investor_id}/distributions"
     before = _counts(db_session)
-    too_much = {"date": "2024-02-15", "amount": "2443.22", "kind": "return_of_capital"}
+    too_much = {"date": "2024-02-15", "amount": "22443.22", "kind": "return_of_capital"}
     response = client.post(url, json=too_much, headers=as_manager_a)
     assert response.status_code == 422
-    assert response.get_json()["error"]["details"][0]["cash"] == "2443.21"
+    assert response.get_json()["error"]["details"][0]["cash"] == "22443.21"
     assert _counts(db_session) == before
-    # Before the repayment the cash was 2,000.00 only.
-    early = client.post(url, json={**too_much, "date": "2024-02-14", "amount": "2000.01"}, headers=as_manager_a)
+    # Before the repayment the cash was 22,000.00 only.
+    early = client.post(url, json={**too_much, "date": "2024-02-14", "amount": "22000.01"}, headers=as_manager_a)
     assert early.status_code == 422
-    assert client.post(url, json={**too_much, "amount": "2443.21"}, headers=as_manager_a).status_code == 201
+    assert client.post(url, json={**too_much, "amount": "22443.21"}, headers=as_manager_a).status_code == 201
 
 
 def test_the_nav_answers_exactly_the_public_contract(client, world, as_manager_a):
@@ -110,12 +111,12 @@ def test_the_nav_answers_exactly_the_public_contract(client, world, as_manager_a
     # The loan is current at its outstanding 9,606.79 (10,000.00 less 393.21 of principal): 1 % provision 96.07.
     assert response.get_json() == {
         "as_of": "2024-02-29",
-        "cash": "2443.21",
+        "cash": "22443.21",
         "loans_outstanding": "9606.79",
         "provision": "96.07",
         "equity_value": "0.00",
         "receivables": "0.00",
-        "nav": "11953.93",
+        "nav": "31953.93",
     }
 
 
@@ -140,12 +141,13 @@ def test_the_capital_account_answers_the_public_contract_with_nulls_before_anyth
         headers=as_manager_a,
     )
     body = client.get(url, headers=as_manager_a).get_json()
+    # It paid in 12,000.00 of the fund's 32,000.00: 37.5 % of the NAV of 31,953.93.
     assert (body["paid_in"], body["nav_share"], body["dpi"], body["rvpi"], body["tvpi"]) == (
         "12000.00",
-        "11953.93",
+        "11982.72",
         "0.0000",
-        "0.9962",
-        "0.9962",
+        "0.9986",
+        "0.9986",
     )
     assert len(body["irr"].split(".")[1]) == 6 and Decimal(body["irr"]) < 0
 
