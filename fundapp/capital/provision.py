@@ -77,7 +77,8 @@ def provision_on(session: Session, fund_id: int, on: dt.date, rates: Rates | Non
 
 def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
     """Every last day of a month from ``first``'s month up to ``last`` (included)."""
-    found, year, month = [], first.year, first.month
+    found: list[dt.date] = []
+    year, month = first.year, first.month
     while True:
         following = dt.date(year + month // 12, month % 12 + 1, 1)
         end = following - dt.timedelta(days=1)

@@ -97,26 +97,26 @@ def _workbook(s: Statement) -> bytes:
     workbook = excel.new_workbook()
     title = _("Investor statement %(quarter)s", quarter=f"{s.year}-Q{s.quarter}")
     sheet, row = excel.add_sheet(workbook, title, [title, s.investor.name, s.investor.fund.name])
-    money = excel.DECIMAL
+    money, ratio = excel.DECIMAL, "0.0000"
     figures = (
-        (_("Committed"), "committed"),
-        (_("Paid in"), "paid_in"),
-        (_("Distributed"), "distributed"),
-        (_("NAV share"), "nav_share"),
-        ("DPI", "dpi"),
-        ("RVPI", "rvpi"),
-        ("TVPI", "tvpi"),
-        ("IRR", "irr"),
+        (_("Committed"), "committed", money),
+        (_("Paid in"), "paid_in", money),
+        (_("Distributed"), "distributed", money),
+        (_("NAV share"), "nav_share", money),
+        ("DPI", "dpi", ratio),
+        ("RVPI", "rvpi", ratio),
+        ("TVPI", "tvpi", ratio),
+        ("IRR", "irr", "0.000000"),
     )
     for heading, account in ((_("Opening"), s.opening), (_("Closing"), s.closing)):
-        pairs = [(f"{heading} {account.as_of.isoformat()}", "", None)]
-        pairs += [(label, getattr(account, name), money) for label, name in figures]
-        row = excel.facts(sheet, row, pairs)
-    pairs: list[tuple[str, Any, str | None]] = [(_("Calls and distributions in the quarter"), "", None)]
-    pairs += [(f"{_('Capital call')} {c.on.isoformat()}", c.amount, money) for c in s.calls]
+        lines: list[tuple[str, Any, str | None]] = [(f"{heading} {account.as_of.isoformat()}", "", None)]
+        lines += [(label, getattr(account, name), shape) for label, name, shape in figures]
+        row = excel.facts(sheet, row, lines)
+    flows: list[tuple[str, Any, str | None]] = [(_("Calls and distributions in the quarter"), "", None)]
+    flows += [(f"{_('Capital call')} {c.on.isoformat()}", c.amount, money) for c in s.calls]
     kinds = distribution_kinds()
-    pairs += [(f"{kinds[d.kind]} {d.on.isoformat()}", -d.amount, money) for d in s.distributions]
-    row = excel.facts(sheet, row, pairs)
+    flows += [(f"{kinds[d.kind]} {d.on.isoformat()}", -d.amount, money) for d in s.distributions]
+    row = excel.facts(sheet, row, flows)
     excel.facts(sheet, row, [(_("Fund NAV on %(date)s", date=s.end.isoformat()), "", None), *nav_lines(s.nav, money)])
     return excel.finish(workbook).getvalue()
 

@@ -22,11 +22,11 @@ from fundapp.capital.schemas import (
     ProvisionRatesSchema,
 )
 from fundapp.db import get_session
-from fundapp.errors import ValidationFailed
+from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import CapitalSourceKind, Fund
 from fundapp.listing import paginate
 from fundapp.validation import Day
-from fundapp.web import app_error_to_form, as_typed_values, done, list_args, load_form
+from fundapp.web import app_error_to_form, as_typed_values, done, handle_form, list_args, load_form
 
 bp = Blueprint("capital", __name__)
 FUND_EDIT = (Fund, "fund_id", "edit")
@@ -98,8 +98,6 @@ def investors(fund_id: int) -> Any:
 @bp.route("/funds/<int:fund_id>/investors/new", methods=["GET", "POST"])
 @access("login", obj=FUND_EDIT)
 def add_investor(fund_id: int) -> Any:
-    from fundapp.web import handle_form
-
     fund = _fund(fund_id)
 
     def save(data: dict[str, Any]) -> Any:
@@ -193,8 +191,6 @@ def call_notice(call_id: int) -> Any:
 def statement(investor_id: int, year: int, quarter: int, fmt: str) -> Any:
     investor = _investor(investor_id)
     if quarter not in (1, 2, 3, 4) or fmt not in statements.FORMATS or not 1800 < year < 2200:
-        from fundapp.errors import NotFound
-
         raise NotFound("There is no such statement.")
     data = statements.statement_file(get_session(), investor, year, quarter, fmt)
     name = f"statement-{investor.id}-{year}-Q{quarter}.{fmt}"
@@ -243,8 +239,6 @@ def record_expense(fund_id: int) -> Any:
 @bp.route("/funds/<int:fund_id>/provision", methods=["GET", "POST"])
 @access("login", obj=FUND_EDIT)
 def provision_rates(fund_id: int) -> Any:
-    from fundapp.web import handle_form
-
     fund = _fund(fund_id)
     rates = provision.rates_of(get_session(), fund.id)
 
