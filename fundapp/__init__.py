@@ -95,6 +95,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
+    from fundapp.capital import api as capital_api
+    from fundapp.capital import views as capital_views
     from fundapp.cofinancing import api as cofinancing_api
     from fundapp.cofinancing import views as cofinancing_views
     from fundapp.documents import api as documents_api
@@ -127,7 +129,17 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.validation import DecimalTextField
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
-    apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
+    apis = (
+        auth_api,
+        funds_api,
+        investees_api,
+        payer_api,
+        loans_api,
+        impact_api,
+        contract_api,
+        reports_api,
+        capital_api,
+    )
     for module in (
         *apis,
         cofinancing_api,
@@ -148,6 +160,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         auth_views,
         people_views,
         funds_views,
+        capital_views,
         investees_views,
         payer_views,
         loans_views,

@@ -58,6 +58,11 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     return {
         "fund_id": world.fund_a.id,
         "source_id": world.fund_a.capital_sources[0].id,
+        "investor_id": world.investor_a.id,
+        "call_id": world.call_a.id,
+        "year": 2024,
+        "quarter": 1,
+        "fmt": "pdf",
         "investee_id": world.investee_a.id,
         "label_id": world.investee_a.labels[0].id,
         "payer_id": world.payer_a.id,
@@ -105,7 +110,7 @@ def _instruments_with_events(db_session: Any, world: Any) -> tuple[Any, Any]:
 
 
 # Values for the query parameters an operation requires.
-REQUIRED_QUERY = {"period": "2026-Q1", "from": "2024-01-01", "to": "2024-12-31"}
+REQUIRED_QUERY = {"period": "2026-Q1", "from": "2024-01-01", "to": "2024-12-31", "as_of": "2024-12-31"}
 # Paths whose parameter names an object of a kind the shared name does not: a credit transfer's batch.
 PATH_IDS = {"/api/v1/credit-transfer-batches/{batch_id}/pain.001.xml": {"batch_id": "transfer_batch_id"}}
 

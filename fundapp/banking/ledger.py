@@ -30,6 +30,8 @@ from sqlalchemy.orm import Session
 from fundapp import audit
 from fundapp.banking import journal
 from fundapp.banking.models import LedgerAccount, LedgerRole
+from fundapp.capital import events as capital_events
+from fundapp.capital import provision
 from fundapp.cofinancing import shares
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
@@ -211,7 +213,13 @@ def _shared_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
 
 Source = Callable[[Session, int, dt.date, dt.date], Iterable[journal.Event]]
 # Every area whose events move the fund's money or values; a new instrument adds its ``journal_events`` here.
-SOURCES: tuple[Source, ...] = (loan_events, equity_events, grant_journal.journal_events)
+SOURCES: tuple[Source, ...] = (
+    loan_events,
+    equity_events,
+    grant_journal.journal_events,
+    capital_events.journal_events,
+    provision.journal_events,
+)
 
 
 def entries(session: Session, fund_id: int, start: dt.date, end: dt.date) -> tuple[journal.JournalEntry, ...]:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_funds
 from fundapp.banking import page_parts as bank_parts
+from fundapp.capital import nav as capital_nav
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
@@ -46,11 +48,14 @@ def detail(fund_id: int) -> Any:
         args["page"],
         args["page_size"],
     )
+    can_edit = can(current_scope(), "edit", fund)
     return render_template(
         "funds/detail.html",
         fund=fund,
         investees=investees,
-        can_edit=can(current_scope(), "edit", fund),
+        can_edit=can_edit,
+        # The NAV is for the fund's managers only (its investors' money).
+        nav=capital_nav.nav(session, fund.id, date.today()) if can_edit else None,
         **bank_parts.fund(session, current_scope(), fund),
     )
 

@@ -201,6 +201,14 @@ def outstanding_on(session: Session, fund_id: int, as_of: date, split: bool = Tr
     return {loan_id: (ZERO if gone else round_cent(amount)) for loan_id, amount, gone in rows}
 
 
+def arrears_rows(session: Session, fund_id: int, as_of: date) -> list[tuple[Decimal, date | None]]:
+    """Outstanding principal and oldest unpaid due date on the date of each active loan (one query)."""
+    per_loan = _per_loan(fund_id, as_of)
+    active = and_(per_loan.c.gone == 0, per_loan.c.outstanding > 0)
+    rows = session.execute(select(per_loan.c.outstanding, per_loan.c.oldest_due).where(active)).all()
+    return [(round_cent(Decimal(amount)), due) for amount, due in rows]
+
+
 def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
     # Compare dates, not day counts: portable across SQLite and PostgreSQL.
     return case(

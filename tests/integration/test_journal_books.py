@@ -152,6 +152,7 @@ def test_the_whole_history_has_every_kind_of_entry_and_the_portfolio_totals(db_s
         EventKind.REPAYMENT,
         EventKind.WRITE_OFF,
         EventKind.RECOVERY,
+        EventKind.PROVISION_CHANGE,
     }
     assert figures == {
         "disbursed": book.disbursed,

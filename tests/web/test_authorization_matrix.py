@@ -370,6 +370,34 @@ ACCESS: dict[str, frozenset[str]] = {
     "journal.journal": FUND_A,
     "journal.download": FUND_A,
     "journal.ledger_accounts": FUND_A,
+    # the fund's capital (investors, calls, distributions, expenses, provision, NAV): its managers only
+    **dict.fromkeys(
+        [
+            "capital.investors",
+            "capital.add_investor",
+            "capital.investor",
+            "capital.record_call",
+            "capital.record_distribution",
+            "capital.call_notice",
+            "capital.statement",
+            "capital.expenses",
+            "capital.record_expense",
+            "capital.provision_rates",
+            "api_capital.list_investors",
+            "api_capital.add_investor",
+            "api_capital.get_investor",
+            "api_capital.update_investor",
+            "api_capital.record_call",
+            "api_capital.record_distribution",
+            "api_capital.capital_account",
+            "api_capital.fund_nav",
+            "api_capital.list_expenses",
+            "api_capital.record_expense",
+            "api_capital.get_provision_rates",
+            "api_capital.set_provision_rates",
+        ],
+        FUND_A,
+    ),
     # documents, walked on loan A: reading follows the loan's view rule, attaching and deleting its edit rule
     "api_documents.list_documents": MANAGERS_A_OR_MEMBER,
     "api_documents.attach_document": FUND_A,
@@ -408,6 +436,8 @@ QUERY = {
     "api_impact.kpi_template": "?period=2026-Q1",
     "impact.template": "?period=2026-Q1",
     "api_journal.fund_journal": "?from=2024-01-01&to=2024-12-31",
+    "api_capital.fund_nav": "?as_of=2024-12-31",
+    "api_capital.capital_account": "?as_of=2024-12-31",
 }
 # Logging in or out changes who the client is: the walk logs the role in again afterwards.
 SESSION_ENDPOINTS = {"auth.login", "auth.logout", "people.accept_invitation", "people.reset_password"}

@@ -590,6 +590,7 @@ class _AnyObject:
 def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
     from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
+    from tests.web.test_form_round_trip_capital import CASES as CAPITAL_CASES
     from tests.web.test_form_round_trip_cofinancing import CASES as COFINANCING_CASES
     from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
     from tests.web.test_form_round_trip_equity import CASES as EQUITY_CASES
@@ -600,7 +601,7 @@ def test_every_form_of_the_app_has_a_round_trip_test(app):
 
     adapter = app.url_map.bind("localhost")
     every = (CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + COFINANCING_CASES) + (
-        PIPELINE_CASES + EQUITY_CASES + INSTRUMENT_CASES
+        PIPELINE_CASES + EQUITY_CASES + INSTRUMENT_CASES + CAPITAL_CASES
     )
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}

@@ -28,6 +28,8 @@ CONTRACTS_A = frozenset({"A", "A-draft"})
 SEES: dict[str, dict[str, frozenset[str]]] = {
     "fund": {"admin": AB, "manager_a": A, "manager_b": B},
     "source": {"admin": AB, "manager_a": A, "manager_b": B},
+    "investor": {"admin": AB, "manager_a": A, "manager_b": B},
+    "expense": {"admin": AB, "manager_a": A, "manager_b": B},
     # An officer sees the investees its payer contracts (both accepted a contract that started).
     "investee": {
         "admin": AB,
@@ -122,6 +124,7 @@ def sees(kind: str, role: str) -> frozenset[str]:
 def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     """kind -> name -> the ids of the world's objects of that name, found by plain queries (no policy)."""
     from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
+    from fundapp.capital.models import Investor
     from fundapp.cofinancing.models import FinancingRound
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
@@ -145,6 +148,11 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
             "A": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_a.id)),
             "B": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_b.id)),
         },
+        "investor": {
+            "A": ids(select(Investor.id).where(Investor.fund_id == w.fund_a.id)),
+            "B": ids(select(Investor.id).where(Investor.fund_id == w.fund_b.id)),
+        },
+        "expense": {"A": set(), "B": set()},
         "investee": {"A": {w.investee_a.id}, "B": {w.investee_b.id}},
         "payer": {"A": {w.payer_a.id}, "B": {w.payer_b.id}},
         "loan": {
@@ -255,6 +263,8 @@ FUND_ACCOUNTS = frozenset({"fund A"})
 API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_funds.list_funds": ("/api/v1/funds", "fund", "id", None),
     "api_funds.list_capital_sources": ("/api/v1/funds/{fund_a}/capital-sources", "source", "id", A),
+    "api_capital.list_investors": ("/api/v1/funds/{fund_a}/investors", "investor", "id", A),
+    "api_capital.list_expenses": ("/api/v1/funds/{fund_a}/expenses", "expense", "id", A),
     "api_investees.list_investees": ("/api/v1/investees", "investee", "id", None),
     "api_payers.list_payers": ("/api/v1/payers", "payer", "id", None),
     "api_loans.list_loans": ("/api/v1/loans", "loan", "id", None),
@@ -327,6 +337,7 @@ PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
 LINKS = {
     "fund": re.compile(r"/funds/(\d+)"),
     "source": re.compile(r"/funds/capital-sources/(\d+)"),
+    "investor": re.compile(r"/investors/(\d+)"),
     "investee": re.compile(r"/investees/(\d+)"),
     "payer": re.compile(r"/payers/(\d+)"),
     "loan": re.compile(r"/loans/(\d+)"),

@@ -17,6 +17,7 @@ from fundapp.banking.models import (
     PaymentBatch,
     TransactionStatus,
 )
+from fundapp.capital.models import CapitalCall, Investor
 from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
@@ -529,3 +530,17 @@ def investee_choices(scope: Scope) -> ColumnElement[bool]:
 
 def fund_choices(scope: Scope) -> ColumnElement[bool]:
     return Fund.id.is_not(None) if scope.is_admin else ids_in(Fund.id, scope.fund_ids)
+
+
+# --- the fund's capital: its managers only --------------------------------------------------------------------
+
+
+@rule(Investor, "view")
+@rule(Investor, "edit")
+def _investor(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Investor.fund_id, scope.fund_ids)
+
+
+@rule(CapitalCall, "view")
+def _capital_call(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(CapitalCall.fund_id, scope.fund_ids)
