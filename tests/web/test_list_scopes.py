@@ -326,6 +326,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "jobs.failures": ("/admin/jobs", None, None),
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
+    "consolidated.page": ("/consolidated/", "fund", None),
 }
 
 

@@ -45,7 +45,15 @@ def _grow(db_session, world, n: int) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["/investees/?page_size=100", "/funds/{fund}/loans?page_size=100", "/loans/{loan}", "/funds/{fund}/reporting", "/"],
+    [
+        "/investees/?page_size=100",
+        "/funds/{fund}/loans?page_size=100",
+        "/loans/{loan}",
+        "/funds/{fund}/reporting",
+        "/",
+        "/funds/{fund}/revolving",
+        "/consolidated/",
+    ],
 )
 def test_a_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
     app, client, world, db_session, login_as, url
