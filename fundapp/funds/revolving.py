@@ -8,10 +8,10 @@ counts here too (README, "Revolving view"; worked example in docs/fund_economics
   purchases, grant payments and guarantee calls (a call pays the bank and becomes a receivable from the investee);
 - returned: the money that came back from investees, i.e. the bank debits of repayments (principal and interest),
   recoveries, equity exits, dividends, guarantee fees, grant clawbacks and payments of other receivables;
-- lent again: each year's money lent and invested is taken first from the capital paid in and not yet lent (up to
-  the end of that year), then from the money returned and not yet lent again (up to the end of that year); the part
-  taken from returned money is lent again. What neither covers came from money the journal does not show (e.g.
-  capital paid in before its calls were booked);
+- lent again: each amount lent or invested is taken first from the capital paid in and not yet lent by that day,
+  then from the money returned and not yet lent again by that day; the part taken from returned money is lent
+  again. What neither covers came from money the journal does not show (e.g. capital paid in before its calls were
+  booked);
 - revolving ratio: money lent and invested ÷ capital paid in, both up to the end of the year (how often each euro
   paid in has been put to work), half-up to 4 decimals; none while nothing is paid in.
 """
@@ -59,43 +59,49 @@ class RevolvingYear:
     revolving_ratio: Decimal | None
 
 
+def _money(entry: journal.JournalEntry, chart: journal.Chart) -> tuple[Decimal, Decimal, Decimal]:
+    """(paid in, lent and invested, returned) by one journal entry."""
+    paid_in = lent = returned = ZERO
+    for line in entry.lines:
+        if line.account.code == chart.paid_in_capital.code:
+            paid_in += line.credit
+        elif line.account.code == chart.bank.code and entry.event in LENT:
+            lent += line.credit
+        elif line.account.code == chart.bank.code and entry.event in RETURNED:
+            returned += line.debit
+    return paid_in, lent, returned
+
+
 def years_of(entries: Iterable[journal.JournalEntry], chart: journal.Chart, last_year: int) -> list[RevolvingYear]:
     """One row per calendar year from the first entry's to ``last_year`` (none without entries)."""
-    moved: dict[int, dict[str, Decimal]] = {}
-    for entry in entries:
-        figures = moved.setdefault(entry.date.year, dict.fromkeys(("paid_in", "lent", "returned"), ZERO))
-        for line in entry.lines:
-            if line.account.code == chart.paid_in_capital.code:
-                figures["paid_in"] += line.credit
-            elif line.account.code == chart.bank.code and entry.event in LENT:
-                figures["lent"] += line.credit
-            elif line.account.code == chart.bank.code and entry.event in RETURNED:
-                figures["returned"] += line.debit
+    moved: dict[int, list[Decimal]] = {}
+    capital = back = ZERO  # paid in and not yet lent; returned and not yet lent again
+    # Day by day, the money that came in on a day is there to be lent on that day.
+    for entry, (paid_in, lent, returned) in sorted(
+        ((entry, _money(entry, chart)) for entry in entries), key=lambda item: (item[0].date, item[1][1] > 0)
+    ):
+        figures = moved.setdefault(entry.date.year, [ZERO, ZERO, ZERO, ZERO])
+        capital += paid_in
+        back += returned
+        from_capital = min(lent, capital)
+        again = min(lent - from_capital, back)
+        capital -= from_capital
+        back -= again
+        for index, amount in enumerate((paid_in, lent, returned, again)):
+            figures[index] += amount
     if not moved:
         return []
     rows: list[RevolvingYear] = []
-    paid_in = lent = returned = again = from_capital = ZERO
+    to_date = [ZERO, ZERO, ZERO, ZERO]
     for year in range(min(moved), max(last_year, max(moved)) + 1):
-        figures = moved.get(year, dict.fromkeys(("paid_in", "lent", "returned"), ZERO))
-        paid_in += figures["paid_in"]
-        lent += figures["lent"]
-        returned += figures["returned"]
-        capital_part = min(figures["lent"], paid_in - from_capital)
-        returned_part = min(figures["lent"] - capital_part, returned - again)
-        from_capital += capital_part
-        again += returned_part
+        figures = moved.get(year, [ZERO, ZERO, ZERO, ZERO])
+        to_date = [total + amount for total, amount in zip(to_date, figures, strict=True)]
         rows.append(
             RevolvingYear(
-                year=year,
-                paid_in=figures["paid_in"],
-                lent_and_invested=figures["lent"],
-                returned=figures["returned"],
-                lent_again=returned_part,
-                paid_in_to_date=paid_in,
-                lent_and_invested_to_date=lent,
-                returned_to_date=returned,
-                lent_again_to_date=again,
-                revolving_ratio=round_places(lent / paid_in, RATIO_PLACES) if paid_in else None,
+                year,
+                *figures,
+                *to_date,
+                revolving_ratio=round_places(to_date[1] / to_date[0], RATIO_PLACES) if to_date[0] else None,
             )
         )
     return rows

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
+from fundapp.funds.revolving import RevolvingYear, revolving
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
@@ -65,6 +66,7 @@ class FundReport:
     by_period: dict[tuple[int, str], Decimal]
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
+    revolving: list[RevolvingYear] = field(default_factory=list)
 
     @property
     def investee_count(self) -> int:
@@ -112,6 +114,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_period=frames.per_period(frame, rules),
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
+        revolving=revolving(session, fund.id, day),
     )
 
 

@@ -132,3 +132,25 @@ def test_the_revolving_api_and_page_show_the_funds_years(client, world, login_as
     assert f'href="/funds/{world.fund_a.id}/revolving"' in login_as(manager).get(f"/funds/{world.fund_a.id}").get_data(
         as_text=True
     )
+
+
+def test_the_fund_report_shows_the_revolving_table_on_its_page_and_in_its_workbook(
+    client, world, login_as, api_headers
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    manager = world.user("manager_a")
+    response = client.get(
+        f"/api/v1/funds/{world.fund_a.id}/report?period=2025&format=xlsx&lang=en", headers=api_headers(manager)
+    )
+    sheet = load_workbook(io.BytesIO(response.data))["Revolving view"]
+    rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in (2024, 2025, "Total")]
+    assert rows == [
+        (2024, 0, 10000, 443.21, 0, None),
+        (2025, 0, 0, 0, 0, None),
+        ("Total", 0, 10000, 443.21, 0, None),
+    ]
+    page = login_as(manager).get(f"/reports/funds/{world.fund_a.id}?period=2025").get_data(as_text=True)
+    assert 'id="revolving"' in page and "443.21" in page  # English: the API call above asked for it

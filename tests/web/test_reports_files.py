@@ -87,6 +87,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Loan book",
         "Loans",
         "Write-offs",
+        "Revolving view",
         "Impact",
         "Impact – Investees",
         "Themes",
