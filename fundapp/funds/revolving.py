@@ -96,12 +96,20 @@ def years_of(entries: Iterable[journal.JournalEntry], chart: journal.Chart, last
     for year in range(min(moved), max(last_year, max(moved)) + 1):
         figures = moved.get(year, [ZERO, ZERO, ZERO, ZERO])
         to_date = [total + amount for total, amount in zip(to_date, figures, strict=True)]
+        paid_in, lent, returned, again = figures
+        paid_in_to_date, lent_to_date, returned_to_date, again_to_date = to_date
         rows.append(
             RevolvingYear(
-                year,
-                *figures,
-                *to_date,
-                revolving_ratio=round_places(to_date[1] / to_date[0], RATIO_PLACES) if to_date[0] else None,
+                year=year,
+                paid_in=paid_in,
+                lent_and_invested=lent,
+                returned=returned,
+                lent_again=again,
+                paid_in_to_date=paid_in_to_date,
+                lent_and_invested_to_date=lent_to_date,
+                returned_to_date=returned_to_date,
+                lent_again_to_date=again_to_date,
+                revolving_ratio=round_places(lent_to_date / paid_in_to_date, RATIO_PLACES) if paid_in_to_date else None,
             )
         )
     return rows
