@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import load, require_admin, visible_funds
+from fundapp.auth.policy import load, managed_fund_ids, require_admin, visible_funds
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.consolidated import consolidated
@@ -114,5 +114,5 @@ def fund_revolving(args: dict[str, Any], fund_id: int) -> Any:
 def get_consolidated(args: dict[str, Any]) -> Any:
     """The funds the caller manages, each and in total: portfolio, journal balances, NAV and impact of the year."""
     as_of = args["as_of"] or date.today()
-    view = consolidated(get_session(), current_scope().fund_ids, as_of, locale_name())
+    view = consolidated(get_session(), managed_fund_ids(current_scope()), as_of, locale_name())
     return {**vars(view), "period": str(view.period)}

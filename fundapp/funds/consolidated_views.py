@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, render_template
 
 from fundapp.auth.access import access, current_scope
+from fundapp.auth.policy import managed_fund_ids
 from fundapp.db import get_session
 from fundapp.funds.consolidated import consolidated
 from fundapp.i18n import locale_name
@@ -19,5 +20,5 @@ bp = Blueprint("consolidated", __name__, url_prefix="/consolidated")
 @access("login", check=lambda scope: scope.is_fund_manager)
 def page() -> Any:
     """Open to every fund manager (one fund: that fund and its total); the menu shows it to managers of several."""
-    view = consolidated(get_session(), current_scope().fund_ids, as_of_arg(), locale_name())
+    view = consolidated(get_session(), managed_fund_ids(current_scope()), as_of_arg(), locale_name())
     return render_template("funds/consolidated.html", view=view)

@@ -38,7 +38,6 @@ def workbook(report: FundReport) -> io.BytesIO:
     _loan_book(book, report, heading)
     _loans(book, report, heading)
     _write_offs(book, report, heading)
-    _revolving(book, report, heading)
     _impact(book, report, heading)
     _by_investee(book, report, heading)
     _groups(book, _("Themes"), _("Theme"), report.themes, heading)
@@ -46,6 +45,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     _groups(book, _("Municipalities"), _("Municipality"), report.municipalities, heading)
     _by_period(book, report, heading)
     _payments(book, report, heading)
+    _revolving(book, report, heading)
     return finish(book)
 
 

@@ -87,7 +87,6 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Loan book",
         "Loans",
         "Write-offs",
-        "Revolving view",
         "Impact",
         "Impact – Investees",
         "Themes",
@@ -95,6 +94,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Municipalities",
         "Impact by period",
         "Outcome payments",
+        "Revolving view",
     ]
     sources = book_["Capital sources"]
     assert sources.freeze_panes == "A6"
