@@ -102,6 +102,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.documents import api as documents_api
     from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
+    from fundapp.funds import consolidated_views
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
@@ -161,6 +162,7 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         people_views,
         funds_views,
         capital_views,
+        consolidated_views,
         investees_views,
         payer_views,
         loans_views,

@@ -29,6 +29,7 @@ def _investee_like(scope: Scope) -> bool:
 NAV: list[NavEntry] = [
     NavEntry("home.index", _l("Dashboard"), lambda s: True),
     NavEntry("funds.index", _l("Funds"), is_manager_or_admin),
+    NavEntry("consolidated.page", _l("All my funds"), lambda s: len(s.fund_ids) > 1),
     NavEntry("investees.index", _l("Investees"), _investee_like),
     NavEntry("payers.index", _l("Outcome payers"), is_officer_or_admin),
     NavEntry("pipeline.index", _l("Pipeline"), is_provider_side),

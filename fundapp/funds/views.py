@@ -14,10 +14,11 @@ from fundapp.capital import nav as capital_nav
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
+from fundapp.funds.revolving import revolving
 from fundapp.funds.schemas import CapitalSourceCreateSchema, FundCreateSchema
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate, search_clause, sort_by
-from fundapp.web import done, handle_form, list_args
+from fundapp.web import as_of_arg, done, handle_form, list_args
 
 bp = Blueprint("funds", __name__, url_prefix="/funds")
 SORTABLE = {"name": Fund.name, "region": Fund.region, "created": Fund.created_at}
@@ -58,6 +59,15 @@ def detail(fund_id: int) -> Any:
         nav=capital_nav.nav(session, fund.id, date.today()) if can_edit else None,
         **bank_parts.fund(session, current_scope(), fund),
     )
+
+
+@bp.get("/<int:fund_id>/revolving")
+@access("login", obj=(Fund, "fund_id", "view"))
+def revolving_view(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope())
+    as_of = as_of_arg()
+    return render_template("funds/revolving.html", fund=fund, as_of=as_of, years=revolving(session, fund.id, as_of))
 
 
 def _fund_values(fund: Fund) -> dict[str, Any]:

@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import marshmallow as ma
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -18,7 +17,7 @@ from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investee
 from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
-from fundapp.errors import NotFound, ValidationFailed
+from fundapp.errors import NotFound
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
 from fundapp.instruments import sections as instrument_sections
@@ -42,21 +41,18 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
-from fundapp.validation import Day
-from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form, no_longer
+from fundapp.web import (
+    as_of_arg,
+    as_typed_values,
+    confirm_with_reason,
+    done,
+    handle_form,
+    list_args,
+    load_form,
+    no_longer,
+)
 
 bp = Blueprint("loans", __name__)
-
-
-def _as_of() -> date:
-    """The date asked for in ?as_of=, today without one; a date the app cannot read or reach is a 422 saying so."""
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return date.today()
-    try:
-        return Day().deserialize(text)
-    except ma.ValidationError as exc:
-        raise ValidationFailed.from_messages({"as_of": exc.messages}) from exc
 
 
 @bp.get("/funds/<int:fund_id>/loans")
@@ -64,7 +60,7 @@ def _as_of() -> date:
 def loan_book(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
-    as_of = _as_of()
+    as_of = as_of_arg()
     args = list_args("reference")
     filters = book_list.read_filters(request.args)
     rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
@@ -112,7 +108,7 @@ def _stale(loan: Loan, step: str) -> Any | None:
 @access("login", obj=(Loan, "loan_id", "view"))
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
-    view = loan_view(get_session(), loan, _as_of())
+    view = loan_view(get_session(), loan, as_of_arg())
     return render_template(
         "loans/detail.html",
         view=view,

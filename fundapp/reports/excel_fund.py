@@ -51,6 +51,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     _equity(book, report, heading)
     excel_instruments.exposure_sheet(book, report, heading)
     excel_instruments.instruments_sheet(book, report, heading)
+    _revolving(book, report, heading)
     return finish(book)
 
 
@@ -123,6 +124,22 @@ def _loan_book(book: Workbook, report: FundReport, heading: list[str]) -> None:
     rows = [(texts.bucket(name), p.buckets[name]["loans"], p.buckets[name]["outstanding"]) for name in BUCKETS]
     header, last = write_table(sheet, row, columns, rows, total_label=_("Total"))
     bar_chart(sheet, _("Outstanding by days past due"), header, last, 1, [3], f"E{row}")
+
+
+def _revolving(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Revolving view"), heading)
+    columns = [
+        Column(_("Year"), 10),
+        Column(_("Capital paid in"), 16, MONEY, total=True),
+        Column(_("Lent and invested"), 16, MONEY, total=True),
+        Column(_("Returned"), 16, MONEY, total=True),
+        Column(_("Lent again"), 16, MONEY, total=True),
+        Column(_("Revolving ratio"), 12, "0.0000"),
+    ]
+    rows = [
+        (y.year, y.paid_in, y.lent_and_invested, y.returned, y.lent_again, y.revolving_ratio) for y in report.revolving
+    ]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
 
 
 def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:

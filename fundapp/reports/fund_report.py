@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
+from fundapp.funds.revolving import RevolvingYear, revolving
 from fundapp.impact.periods import Period
 from fundapp.instruments import exposure
 from fundapp.instruments import queries as equity_queries
@@ -85,6 +86,8 @@ class FundReport:
     def exposure_totals(self) -> dict[str, Decimal]:
         return exposure.totals(self.exposure)
 
+    revolving: list[RevolvingYear] = field(default_factory=list)
+
     @property
     def investee_count(self) -> int:
         return len(self.investees)
@@ -137,6 +140,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
         exposure=at_stake,
         instruments=instrument_report.figures(session, fund.id, period.start, day, at_stake),
+        revolving=revolving(session, fund.id, day),
     )
 
 

@@ -146,6 +146,8 @@ def _pages(role: str, u: Urls) -> list[tuple[str, str]]:
             ("fund-report", f"/reports/funds/{u.fund}"),
             ("impact-reporting", f"/funds/{u.fund}/reporting"),
             ("new-loan", "/loans/new"),
+            ("revolving", f"/funds/{u.fund}/revolving"),
+            ("consolidated", "/consolidated/"),
         ],
         "officer": [
             ("dashboard", "/"),

@@ -32,6 +32,7 @@ FUND_A = frozenset({"admin", "manager_a"})
 INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a", "officer_a"})
 PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
+FUND_MANAGERS = frozenset({"manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 NOTIFICATION_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
@@ -211,6 +212,11 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_grants.pay_guarantee_fee": FUND_A,
     "api_grants.call_guarantee": FUND_A,
     "api_grants.fund_exposure": FUND_A,
+    "funds.revolving_view": FUND_A,
+    "api_funds.fund_revolving": FUND_A,
+    # each fund manager's own funds side by side (an administrator manages none)
+    "consolidated.page": FUND_MANAGERS,
+    "api_funds.get_consolidated": FUND_MANAGERS,
     # impact
     "impact.indicators": LOGGED_IN,
     "impact.new_indicator": MANAGERS,

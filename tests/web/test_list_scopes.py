@@ -397,6 +397,7 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
     "pipeline.index": ("/applications", "application", None),
     "equity.fund_participations": ("/funds/{fund_a}/equity", "equity", A),
+    "consolidated.page": ("/consolidated/", "fund", None),
 }
 
 

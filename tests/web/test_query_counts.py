@@ -55,6 +55,8 @@ def _grow(db_session, world, n: int) -> None:
         "/funds/{fund}/reporting",
         "/",
         "/api/v1/funds/{fund}/exposure",
+        "/funds/{fund}/revolving",
+        "/consolidated/",
     ],
 )
 def test_a_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(

@@ -98,6 +98,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Equity participations",
         "Exposure",
         "Grants and guarantees",
+        "Revolving view",
     ]
     sources = book_["Capital sources"]
     assert sources.freeze_panes == "A6"

@@ -40,6 +40,11 @@ from fundapp.auth.policy.rules import (
 from fundapp.auth.policy.scope import Scope
 
 
+def managed_fund_ids(scope: Scope) -> frozenset[int]:
+    """The funds the user manages (an administrator manages none): the consolidated view's funds."""
+    return scope.fund_ids
+
+
 def visible_funds(scope: Scope) -> ColumnElement[bool]:
     from fundapp.funds.models import Fund
 
