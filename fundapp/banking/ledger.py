@@ -114,7 +114,7 @@ def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list
 def loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
     """The journal events of the fund's loans from ``start`` to ``end`` (both included), in six queries: its own
     loans' and its shares of syndicated loans."""
-    return _own_events(session, fund_id, start, end) + _shared_events(session, fund_id, start, end)
+    return _own_events(session, fund_id, start, end) + shared_loan_events(session, fund_id, start, end)
 
 
 def _own_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
@@ -160,7 +160,7 @@ def _own_events(session: Session, fund_id: int, start: dt.date, end: dt.date) ->
     return found
 
 
-def _shared_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+def shared_loan_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
     """The fund's shares of its syndicated loans' events: each split on the loan's running totals, so the
     events before the period are read too (they set where the running total stands)."""
     found: list[journal.Event] = []

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from fundapp.banking import journal, ledger
 from fundapp.capital import provision
 from fundapp.capital.models import CapitalCall, Distribution, Investor
+from fundapp.cofinancing import shares as loan_shares
 from fundapp.loans.arrears import xirr
 from fundapp.loans.models import AllocationKind, Loan, LoanAllocation, LoanEvent
 from fundapp.loans.models import EventKind as LoanEventKind
@@ -63,10 +64,12 @@ def balances(session: Session, fund_id: int, as_of: dt.date) -> dict[str, Decima
 
 
 def _loan_totals(session: Session, fund_id: int, as_of: dt.date) -> list[journal.Event]:
-    """The loans' journal events up to the date as one total per kind (three queries, the rows of ``loan_events``)."""
+    """The loans' journal events up to the date: one total per kind for the fund's own loans (three queries, the
+    rows of ``loan_events``), and its shares of syndicated loans event by event (they are split on running totals)."""
     disbursed = session.scalar(
         select(func.sum(LoanEvent.amount)).where(
             LoanEvent.fund_id == fund_id,
+            loan_shares.whole(LoanEvent.loan_id),
             LoanEvent.kind == LoanEventKind.DISBURSEMENT,
             LoanEvent.on <= as_of,
             LoanEvent.reversed_at.is_(None),
@@ -76,12 +79,12 @@ def _loan_totals(session: Session, fund_id: int, as_of: dt.date) -> list[journal
     recovered = case((a.kind == AllocationKind.RECOVERY, a.amount), else_=literal(0, type_=a.amount.type))
     principal, interest, recovery = session.execute(
         select(func.sum(a.principal), func.sum(a.interest), func.sum(recovered)).where(
-            a.fund_id == fund_id, a.paid_on <= as_of
+            a.fund_id == fund_id, loan_shares.whole(a.loan_id), a.paid_on <= as_of
         )
     ).one()
     written_off = session.scalar(
         select(func.sum(Loan.written_off)).where(
-            Loan.fund_id == fund_id, Loan.written_off_on <= as_of, Loan.written_off > 0
+            Loan.fund_id == fund_id, loan_shares.whole(Loan.id), Loan.written_off_on <= as_of, Loan.written_off > 0
         )
     )
     total = [Decimal(value or 0) for value in (disbursed, principal, interest, recovery, written_off)]
@@ -94,7 +97,7 @@ def _loan_totals(session: Session, fund_id: int, as_of: dt.date) -> list[journal
         made.append(journal.Recovery(as_of, "LOANS", total[3]))
     if total[4]:
         made.append(journal.WriteOff(as_of, "LOANS", total[4]))
-    return made
+    return made + ledger.shared_loan_events(session, fund_id, dt.date.min, as_of)
 
 
 def nav(session: Session, fund_id: int, as_of: dt.date) -> Nav:

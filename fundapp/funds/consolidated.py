@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import ledger
+from fundapp.capital import nav
 from fundapp.funds.models import Fund
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee
@@ -84,8 +85,8 @@ def _ratio(part: Decimal, whole: Decimal) -> Decimal:
 
 
 def fund_nav(session: Session, fund_id: int, as_of: dt.date) -> Decimal | None:
-    """The fund's NAV on the date: issue #14 item 10 (``fundapp.capital.nav``) answers it; unknown until it does."""
-    return None
+    """The fund's NAV on the date, as its investors' capital accounts use it (``fundapp.capital.nav``)."""
+    return nav.nav(session, fund_id, as_of).nav
 
 
 def consolidated(session: Session, fund_ids: Iterable[int], as_of: dt.date, locale: str) -> Consolidated:

@@ -34,13 +34,16 @@ def test_the_consolidated_api_gives_each_managed_funds_figures_and_their_total(c
     a, b, total = funds["Fund A"], funds["Fund B"], body["total"]
     # Loan A: 10,000 at 6 %, one annuity installment of 443.21 paid (50.00 interest); loan B: nothing repaid.
     assert (a["fund_id"], a["investees"], a["loans"], a["outstanding"]) == (world.fund_a.id, 1, 1, "9606.79")
-    assert (a["cash"], a["loans_receivable"], a["equity"], a["receivables"]) == ("-9556.79", "9606.79", "0.00", "0.00")
-    assert (b["cash"], b["loans_receivable"], b["outstanding"]) == ("-10000.00", "10000.00", "10000.00")
+    # Each fund's investor paid in 20,000.00 (the test world's calls): A's cash 20,000.00 − 10,000.00 + 443.21.
+    assert (a["cash"], a["loans_receivable"], a["equity"], a["receivables"]) == ("10443.21", "9606.79", "0.00", "0.00")
+    assert (b["cash"], b["loans_receivable"], b["outstanding"]) == ("10000.00", "10000.00", "10000.00")
     # Both loans are more than 90 days past due on the date.
     assert (a["par30"], a["par90"], total["par90"]) == ("1.000000", "1.000000", "1.000000")
     assert (total["fund_id"], total["investees"], total["loans"]) == (None, 2, 2)
-    assert (total["outstanding"], total["cash"], total["loans_receivable"]) == ("19606.79", "-19556.79", "19606.79")
-    assert a["nav"] is None and total["nav"] is None
+    assert (total["outstanding"], total["cash"], total["loans_receivable"]) == ("19606.79", "20443.21", "19606.79")
+    # NAV = cash + loans − provision (over 90 days: 50 %, half-up per loan): A 10,443.21 + 9,606.79 − 4,803.40;
+    # B 10,000.00 + 10,000.00 − 5,000.00.
+    assert (a["nav"], b["nav"], total["nav"]) == ("15246.60", "15000.00", "30246.60")
     assert body["period"] == "2026"
     [headcount] = [line for line in body["impact"] if line["code"] == "LP-EMPLOYED-HEADCOUNT"]
     assert headcount["per_fund"] == [
@@ -124,8 +127,9 @@ def test_the_revolving_api_and_page_show_the_funds_years(client, world, login_as
     ).get_json()
 
     assert [(y["year"], y["lent_and_invested"], y["returned"], y["revolving_ratio"]) for y in body["years"]] == [
-        (2024, "10000.00", "443.21", None),
-        (2025, "0.00", "0.00", None),
+        # the test world's investor paid in 20,000.00 on 2024-01-01: lent to date ÷ paid in to date
+        (2024, "10000.00", "443.21", "0.5000"),
+        (2025, "0.00", "0.00", "0.5000"),
     ]
     page = login_as(manager).get(f"/funds/{world.fund_a.id}/revolving?as_of=2025-12-31").get_data(as_text=True)
     assert "€\xa010.000,00" in page and "€\xa0443,21" in page
@@ -148,9 +152,9 @@ def test_the_fund_report_shows_the_revolving_table_on_its_page_and_in_its_workbo
     sheet = load_workbook(io.BytesIO(response.data))["Revolving view"]
     rows = [row for row in sheet.iter_rows(values_only=True) if row and row[0] in (2024, 2025, "Total")]
     assert rows == [
-        (2024, 0, 10000, 443.21, 0, None),
-        (2025, 0, 0, 0, 0, None),
-        ("Total", 0, 10000, 443.21, 0, None),
+        (2024, 20000, 10000, 443.21, 0, 0.5),
+        (2025, 0, 0, 0, 0, 0.5),
+        ("Total", 20000, 10000, 443.21, 0, None),
     ]
     page = login_as(manager).get(f"/reports/funds/{world.fund_a.id}?period=2025").get_data(as_text=True)
     assert 'id="revolving"' in page and "443.21" in page  # English: the API call above asked for it
