@@ -23,6 +23,7 @@ D = Decimal
 
 
 def _entries(session, fund):
+    """The example's own entries: the month-end provision changes of the call's loan are the NAV's (capital part)."""
     made = ledger.entries(session, fund.id, date(2025, 1, 1), date(2026, 12, 31))
     return [
         (
@@ -32,6 +33,7 @@ def _entries(session, fund):
             [(line.account.code, line.debit, line.credit) for line in entry.lines],
         )
         for entry in made
+        if entry.event.value != "provision_change"
     ]
 
 
@@ -181,3 +183,21 @@ def test_the_fund_report_figures_of_the_worked_example_over_2025_and_2026(db_ses
         D("25000.00"),
         D("15000.00"),
     )
+
+
+def test_a_call_is_paid_by_one_manager_even_above_the_funds_second_person_threshold(db_session):
+    """The bank's call is an obligation under the guarantee, not a lending decision: the loan that receives it is
+    disbursed by whoever records the call, whatever the fund's maker-checker threshold."""
+    from fundapp.auth.models import Role
+    from fundapp.loans.models import Loan
+    from tests.factories import make_user
+
+    fund = make_fund(db_session, disbursement_threshold=D("1000.00"))
+    guarantee = make_guarantee(db_session, make_investee(db_session, fund))
+    manager = make_user(db_session, Role.FUND_MANAGER, fund.id)
+
+    event = guarantees.call(db_session, manager, guarantee, date(2026, 1, 10), D("5000.00"), CALL_TERMS)
+
+    loan = db_session.get(Loan, event.loan_id)
+    assert (loan.created_by_id, loan.disbursed, loan.status) == (manager.id, D("5000.00"), LoanStatus.ACTIVE)
+    assert guarantee.called == D("5000.00")
