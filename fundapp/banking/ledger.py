@@ -99,15 +99,19 @@ def set_ledger_accounts(session: Session, actor: audit.Who, fund: Fund, accounts
     audit.record(session, actor, "fund.ledger_accounts", fund, {"accounts": [before, after]})
 
 
-def events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+def events(
+    session: Session, fund_id: int, start: dt.date, end: dt.date, *, money_only: bool = False
+) -> list[journal.Event]:
     """The fund's journal events from ``start`` to ``end`` (both included): its loans' and every other source's.
 
     Each source in ``SOURCES`` answers the events of one area (a package's ``journal_events`` function) with a
-    bounded number of queries.
+    bounded number of queries. With ``money_only`` the sources that move no money are left out (the month-end
+    provision changes cost one query per month end).
     """
     found: list[journal.Event] = []
     for source in SOURCES:
-        found.extend(source(session, fund_id, start, end))
+        if not (money_only and source in NO_MONEY):
+            found.extend(source(session, fund_id, start, end))
     return found
 
 
@@ -220,6 +224,7 @@ SOURCES: tuple[Source, ...] = (
     capital_events.journal_events,
     provision.journal_events,
 )
+NO_MONEY: tuple[Source, ...] = (provision.journal_events,)
 
 
 def entries(session: Session, fund_id: int, start: dt.date, end: dt.date) -> tuple[journal.JournalEntry, ...]:

@@ -12,12 +12,13 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.banking import journal
 from fundapp.capital.models import ProvisionRates
+from fundapp.cofinancing import shares
 from fundapp.funds.models import Fund
 from fundapp.loans.models import Loan
 from fundapp.loans.portfolio import arrears_rows
@@ -90,7 +91,9 @@ def month_ends(first: dt.date, last: dt.date) -> list[dt.date]:
 
 def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
     """One ProvisionChange per month end in the period whose provision differs from the previous month end's."""
-    first = session.scalar(select(func.min(Loan.disbursement_date)).where(Loan.fund_id == fund_id, Loan.disbursed > 0))
+    # A fund's loans include its shares of syndicated loans it does not lead (fundapp/cofinancing).
+    own_or_share = or_(Loan.fund_id == fund_id, Loan.id.in_(shares.stakes(fund_id)))
+    first = session.scalar(select(func.min(Loan.disbursement_date)).where(own_or_share, Loan.disbursed > 0))
     if first is None:
         return []
     rates = rates_of(session, fund_id)

@@ -118,5 +118,5 @@ def years_of(entries: Iterable[journal.JournalEntry], chart: journal.Chart, last
 def revolving(session: Session, fund_id: int, as_of: dt.date) -> list[RevolvingYear]:
     """The fund's revolving view up to ``as_of`` (its year the last row): the journal read once, in bounded queries."""
     chart = ledger.chart_for(session, fund_id)
-    made = journal.entries_for(ledger.events(session, fund_id, dt.date.min, as_of), chart)
+    made = journal.entries_for(ledger.events(session, fund_id, dt.date.min, as_of, money_only=True), chart)
     return years_of(made, chart, as_of.year)

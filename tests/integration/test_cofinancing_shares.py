@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from fundapp.banking import ledger
+from fundapp.banking.journal import EventKind
 from fundapp.cofinancing import services as cofinancing
 from fundapp.cofinancing.shares import share
 from fundapp.errors import Conflict, ValidationFailed
@@ -86,16 +87,22 @@ def test_a_participating_fund_counts_its_percentage_of_each_figure_rounded_half_
 def test_the_journals_of_all_participating_funds_together_equal_the_unsplit_loans_journal(db_session, syndicate):
     funds, _loan, alone = syndicate
 
-    def totals(fund_ids):
+    def totals(fund_ids, provisions=False):
         summed: Counter = Counter()
         for fund_id in fund_ids:
             for entry in ledger.entries(db_session, fund_id, date(2024, 1, 1), AS_OF):
+                if (entry.event is EventKind.PROVISION_CHANGE) is not provisions:
+                    continue
                 for line in entry.lines:
                     summed[(entry.date, line.account.code, "debit")] += line.debit
                     summed[(entry.date, line.account.code, "credit")] += line.credit
         return {key: value for key, value in summed.items() if value}
 
     assert totals([fund.id for fund in funds]) == totals([alone.id])
+    # A provision is each fund's estimate on its own share, rounded per fund: together within a cent per fund.
+    together, unsplit = totals([fund.id for fund in funds], True), totals([alone.id], True)
+    assert together.keys() == unsplit.keys()
+    assert all(abs(together[key] - unsplit[key]) <= D("0.01") * len(funds) for key in unsplit)
     # And every fund's share of every event balances on its own.
     for fund in funds:
         for entry in ledger.entries(db_session, fund.id, date(2024, 1, 1), AS_OF):

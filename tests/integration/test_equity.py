@@ -67,7 +67,8 @@ def test_each_event_of_the_worked_example_has_its_journal_entry(db_session, worl
     made = [
         e
         for e in ledger.entries(db_session, world.fund_a.id, date(2025, 7, 1), date(2026, 6, 30))
-        if e.event not in (EventKind.DISBURSEMENT, EventKind.REPAYMENT)
+        # the loans' own entries, and the month-end provision changes of the NAV (capital part), are tested elsewhere
+        if e.event not in (EventKind.DISBURSEMENT, EventKind.REPAYMENT, EventKind.PROVISION_CHANGE)
     ]
     assert [(e.date, e.event) for e in made] == [
         (date(2025, 7, 1), EventKind.CONVERSION),

@@ -585,8 +585,18 @@ def _grant_clawed_back(session: Session, walk: Walk) -> dict[str, Any]:
     return {}
 
 
+def _cash_for_a_distribution(session: Session, walk: Walk) -> dict[str, Any]:
+    """Fund A's other instruments spent its investor's first call: a second call pays for the walk's distribution."""
+    from fundapp.capital import services
+
+    services.record_call(session, ACTOR, walk.world.investor_a, {"date": date.today(), "amount": Decimal("50000.00")})
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
+    "capital.record_distribution": _cash_for_a_distribution,
+    "api_capital.record_distribution": _cash_for_a_distribution,
     "people.accept_invitation": _invitation_link,
     "people.reset_password": _reset_link,
     "loans.edit": _draft_loan,
