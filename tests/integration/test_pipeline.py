@@ -31,9 +31,9 @@ def test_an_application_moves_from_intake_through_due_diligence_to_the_committee
     assert application.status == ApplicationStatus.APPROVED
     assert [(v.member, v.vote) for v in decision.votes][2] == ("C. Jansen", Vote.AGAINST)
     actions = db_session.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.entity_type == "Application", AuditEntry.entity_id == str(application.id)
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.entity_type == "Application", AuditEntry.entity_id == str(application.id))
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == [
         "application.created",

@@ -144,5 +144,7 @@ def test_only_the_loans_fund_manager_assigns_and_only_an_officer_of_the_payer_ac
     assignments.accept(db_session, officer, Scope.of_user(officer), contract)
     with pytest.raises(Conflict):
         assignments.accept(db_session, officer, Scope.of_user(officer), contract)
-    actions = db_session.scalars(select(AuditEntry.action).where(AuditEntry.entity_type == "PaymentAssignment")).all()
+    actions = db_session.scalars(
+        select(AuditEntry.action).where(AuditEntry.entity_type == "PaymentAssignment").order_by(AuditEntry.id)
+    ).all()
     assert actions == ["assignment.created", "assignment.accepted"]
