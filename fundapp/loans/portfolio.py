@@ -4,7 +4,9 @@ PAR_X = outstanding principal of loans more than X days past due ÷ outstanding
 principal of all active loans (by amount), half-up to 6 decimals; sums are read
 half-up to the cent. The fund's XIRR takes the dated cash flows (disbursements
 out; interest, principal, recoveries in) and values what is still outstanding
-at par on the as-of date.
+at par on the as-of date. A conversion into shares is the loan's return in kind:
+the principal and interest converted count as received on the conversion date
+(the shares are then equity, valued in the equity section).
 
 A syndicated loan counts in each participating fund's figures for that fund's share only
 (``fundapp.cofinancing.shares``): the plain aggregates read the loans wholly a fund's, a second part of the
@@ -221,7 +223,7 @@ def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
 
 
 def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
-    """Four queries, whatever the number of loans."""
+    """Five queries, whatever the number of loans."""
     buckets = _buckets(session, fund_id, as_of)
     outstanding = sum((b["outstanding"] for b in buckets.values()), ZERO)
     over30 = sum((buckets[b]["outstanding"] for b in ("31-60", "61-90", "90+")), ZERO)
@@ -229,6 +231,7 @@ def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
     disbursed = _disbursed_per_day(session, fund_id, as_of)
     loans, written_off = _loans_and_written_off(session, fund_id, as_of)
     flows = [(day, -amount) for day, amount in disbursed] + [(day, row["cash"]) for day, row in received]
+    flows += _converted_per_day(session, fund_id, as_of)
     if outstanding > 0:
         flows.append((as_of, outstanding))
     return Portfolio(
@@ -341,6 +344,24 @@ def _disbursed_per_day(session: Session, fund_id: int, as_of: date) -> list[tupl
         .subquery()
     )
     both = union_all(own.group_by(e.on), shares.per_day(fund_id, daily, ("amount",))).subquery()
+    rows = session.execute(select(both.c.day, _sum(both.c.amount)).group_by(both.c.day)).all()
+    return [(day, round_cent(amount)) for day, amount in rows]
+
+
+def _converted_per_day(session: Session, fund_id: int, as_of: date) -> list[tuple[date, Decimal]]:
+    """Principal and interest converted into shares per day up to the date (the fund's share of a syndicated loan)."""
+    p = EquityParticipation
+    converted = and_(p.loan_id.is_not(None), p.on <= as_of)
+    own = select(p.on.label("day"), _sum(p.cost).label("amount")).where(
+        p.fund_id == fund_id, converted, shares.whole(p.loan_id)
+    )
+    daily = (
+        select(p.loan_id, p.on.label("day"), _sum(p.cost).label("amount"))
+        .where(p.loan_id.in_(shares.stakes(fund_id)), converted)
+        .group_by(p.loan_id, p.on)
+        .subquery()
+    )
+    both = union_all(own.group_by(p.on), shares.per_day(fund_id, daily, ("amount",))).subquery()
     rows = session.execute(select(both.c.day, _sum(both.c.amount)).group_by(both.c.day)).all()
     return [(day, round_cent(amount)) for day, amount in rows]
 

@@ -17,7 +17,7 @@ from fundapp.instruments.models import EquityParticipation, ValuationMethod
 from fundapp.loans import portfolio
 from fundapp.loans.models import LoanStatus
 from tests.equity_factories import make_convertible, make_participation
-from tests.factories import ACTOR
+from tests.factories import ACTOR, make_fund, make_investee
 
 D = Decimal
 
@@ -106,6 +106,19 @@ def test_a_converted_loan_leaves_the_portfolio_on_its_conversion_date(db_session
     conversion.convert(db_session, ACTOR, loan, {"date": date(2025, 7, 1), "round_price": D("2.50")})
     assert portfolio.outstanding_on(db_session, world.fund_a.id, date(2025, 6, 30))[loan.id] == D("50000.00")
     assert portfolio.outstanding_on(db_session, world.fund_a.id, date(2025, 7, 1))[loan.id] == D("0")
+
+
+def test_the_portfolio_xirr_counts_what_was_converted_as_received_on_the_conversion_date(db_session):
+    """50,000.00 lent on 1 Jan 2025, converted on 1 Jul 2025 with 1,250.00 accrued (5 %, 30/360, half a year):
+    the fund's return is (51,250 / 50,000)^(365/181) - 1, not a total loss."""
+    fund = make_fund(db_session)
+    loan = make_convertible(db_session, make_investee(db_session, fund))
+    made = conversion.convert(db_session, ACTOR, loan, {"date": date(2025, 7, 1), "round_price": D("2.50")})
+    assert made.cost == D("51250.00")
+    figures = portfolio.portfolio(db_session, fund.id, date(2025, 12, 31))
+    expected = (D("51250") / D("50000")) ** (D(365) / D(181)) - 1
+    assert abs(figures.xirr - expected) < D("0.000001")
+    assert figures.outstanding_principal == D("0")
 
 
 def test_a_partial_conversion_converts_that_principal_only_and_the_loan_runs_on(db_session, world):
