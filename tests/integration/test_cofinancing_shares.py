@@ -150,3 +150,13 @@ def test_the_database_splits_an_amount_exactly_as_the_rounding_rule_says(db_sess
     amount, percentage = round_cent(D(amount)), D(percentage)
     found = db_session.scalar(select(share_of(literal(amount, Money()), literal(percentage, Rate()))))
     assert found == share(amount, percentage)
+
+
+def test_the_administrators_count_of_each_funds_active_loans_is_what_its_loan_book_lists(db_session, syndicate):
+    from fundapp.loans.book_list import BookFilters, book_page
+    from fundapp.reports.dashboards import admin_counts
+
+    counted = {work.fund_id: work.active_loans for work in admin_counts(db_session).funds}
+    for fund in (*syndicate[0], syndicate[2]):
+        listed = book_page(db_session, fund.id, AS_OF, BookFilters(status="active"), "reference", 1, 50).page
+        assert (counted[fund.id], listed.total) == (1, 1), fund.name
