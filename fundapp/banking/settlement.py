@@ -5,7 +5,8 @@
 - a disbursement line (debit): the loan is disbursed on the booking date (``loans.services.disburse``);
 - an outcome-payment line (debit): the payer's own part of the claim is paid on the booking date; the
   claim is paid once every payer's part is. A part with an assigned share is two lines (the fund's, the
-  provider's): the first settled records the part paid (and books the repayment), the other is linked to it;
+  provider's): the first settled records the part paid (and books the repayment), the other is linked to it,
+  as is a line of a part the officer recorded paid by hand;
 - a direct-debit line (credit): the installment's repayment is recorded on the booking date
   (``loans.services.record_repayment``).
 
@@ -18,7 +19,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -60,7 +60,9 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
         split = session.get(ClaimPayerSplit, line.split_id)
         if split is None:
             raise Conflict("The claim of this payment no longer exists.")
-        result = split if _paid_by_other_line(session, line, split) else pay_part(session, actor, split, on, reference)
+        # Recorded paid already, by the part's other transfer or by the officer by hand after this batch was made
+        # (a batch holds only unpaid parts): this is that payment, linked, not paid again.
+        result = split if split.paid_on is not None else pay_part(session, actor, split, on, reference)
     else:
         loan = session.get(Loan, line.loan_id)
         if loan is None:
@@ -75,19 +77,6 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
     line.settled_transaction_id = transaction.id
     session.flush()
     return result
-
-
-def _paid_by_other_line(session: Session, line: PaymentLine, split: ClaimPayerSplit) -> bool:
-    """The part was recorded paid by the other transfer of it in the same batch, settled already."""
-    if split.paid_on is None:
-        return False
-    other = select(PaymentLine.id).where(
-        PaymentLine.batch_id == line.batch_id,
-        PaymentLine.split_id == split.id,
-        PaymentLine.id != line.id,
-        PaymentLine.settled_transaction_id.is_not(None),
-    )
-    return session.scalar(other.limit(1)) is not None
 
 
 def pay_part(

@@ -73,13 +73,21 @@ def _import(session, owner, iban, *entries):
 
 
 def _debit(line, reference):
-    return Entry(str(line.amount), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id,
-                 bank_reference=reference)  # fmt: skip
+    return Entry(
+        str(line.amount), direction="debit", booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference=reference
+    )
 
 
 def _fund_credit(line, reference="ABN-IN-1"):
-    return Entry(str(line.amount), booked=TODAY, end_to_end_id=line.end_to_end_id, bank_reference=reference,
-                 counterparty="Gemeente A", counterparty_iban=PAYER_IBAN, remittance=line.remittance)  # fmt: skip
+    return Entry(
+        str(line.amount),
+        booked=TODAY,
+        end_to_end_id=line.end_to_end_id,
+        bank_reference=reference,
+        counterparty="Gemeente A",
+        counterparty_iban=PAYER_IBAN,
+        remittance=line.remittance,
+    )
 
 
 def test_an_assigned_part_is_two_transfers_the_share_to_the_funds_account_and_the_rest_to_the_provider(
@@ -250,3 +258,20 @@ def test_the_batch_pages_show_the_split_to_the_payer_without_a_link_to_the_fund_
     page = client.get(f"/payment-batches/{batch.id}").get_data(as_text=True)
     assert FUND_IBAN in page and PROVIDER_IBAN in page and loan.reference in page
     assert f"/loans/{loan.id}" not in page
+
+
+def test_a_part_recorded_paid_by_hand_is_linked_to_the_payers_statement_debits_and_repaid_once(
+    db_session, world, split_batch
+):
+    claim, loan, _batch, provider, fund = split_batch
+    officer = world.user("officer_a")
+    payments.record_payment(db_session, officer, Scope.of_user(officer), claim, TODAY, "NRF-HAND-3")
+    debits = _import(db_session, world.payer_a, PAYER_IBAN, _debit(provider, "ING-2"), _debit(fund, "ING-1"))
+    for tx in debits:
+        booking.book(db_session, ACTOR, tx)
+
+    assert [tx.status for tx in debits] == [S.BOOKED, S.BOOKED]
+    assert (provider.settled_transaction_id, fund.settled_transaction_id) == (debits[0].id, debits[1].id)
+    (repayment,) = _repayments(db_session, loan)
+    assert (repayment.amount, repayment.reference) == (D("1000.00"), "NRF-HAND-3")
+    assert claim.payment_reference == "NRF-HAND-3"
