@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, select
+from sqlalchemy import Select, and_, exists, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -70,25 +70,21 @@ class TransferToFund:
 
     loan_id: int
     amount: Decimal
-    event_id: int | None  # live and not yet linked to a bank transaction; None: the payer has not recorded it
+    recorded: bool  # the payer recorded its part paid
+    event_id: int | None  # the repayment booked, live and not yet linked to a bank transaction
 
 
 def transfers_to_fund(session: Session, fund_id: int | None, end_to_end_ids: list[str]) -> dict[str, TransferToFund]:
     """Per end-to-end id: the payers' transfers of assigned parts to the fund's loans (one query)."""
-    linked = select(BankTransaction.booked_event_id).where(BankTransaction.booked_event_id.is_not(None))
+    linked = exists().where(BankTransaction.booked_event_id == LoanEvent.id)
+    live = and_(LoanEvent.id == ClaimPayerSplit.repayment_id, LoanEvent.reversed_at.is_(None), ~linked)
     rows = session.execute(
-        select(PaymentLine.end_to_end_id, PaymentLine.loan_id, PaymentLine.amount, LoanEvent.id)
+        select(PaymentLine.end_to_end_id, PaymentLine.loan_id, PaymentLine.amount, ClaimPayerSplit.paid_on)
+        .add_columns(LoanEvent.id)
         .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
         .join(Loan, Loan.id == PaymentLine.loan_id)
         .join(ClaimPayerSplit, ClaimPayerSplit.id == PaymentLine.split_id)
-        .outerjoin(
-            LoanEvent,
-            and_(
-                LoanEvent.id == ClaimPayerSplit.repayment_id,
-                LoanEvent.reversed_at.is_(None),
-                LoanEvent.id.not_in(linked),
-            ),
-        )
+        .outerjoin(LoanEvent, live)
         .where(
             PaymentBatch.kind == BatchKind.OUTCOME_PAYMENTS,
             PaymentBatch.status != BatchStatus.CANCELLED,
@@ -96,7 +92,10 @@ def transfers_to_fund(session: Session, fund_id: int | None, end_to_end_ids: lis
             PaymentLine.end_to_end_id.in_(end_to_end_ids),
         )
     )
-    return {e2e: TransferToFund(loan_id, amount, event_id) for e2e, loan_id, amount, event_id in rows}
+    return {
+        e2e: TransferToFund(loan_id, amount, paid_on is not None, event_id)
+        for e2e, loan_id, amount, paid_on, event_id in rows
+    }
 
 
 def _credits(

@@ -363,10 +363,10 @@ class Matcher:
 
     def _assigned_credit(self, tx: Movement, line: TransferToFund, taken: set[int]) -> Match:
         """The repayment the payer's recorded payment booked; none yet: the credit waits for it (assigned.py)."""
-        if line.event_id is None:
+        if not line.recorded:
             return Match(TransactionStatus.UNMATCHED, unmatched_reason=ASSIGNED_UNPAID)
-        if tx.amount != line.amount or line.event_id in taken:
-            return UNMATCHED
+        if line.event_id is None or tx.amount != line.amount or line.event_id in taken:
+            return UNMATCHED  # a second credit, or a part that repaid nothing: a person looks
         taken.add(line.event_id)
         return Match(TransactionStatus.BOOKED, ProposalKind.REPAYMENT, line.loan_id, line.event_id, None, END_TO_END)
 

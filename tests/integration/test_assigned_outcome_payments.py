@@ -196,7 +196,8 @@ def test_the_funds_statement_credit_is_linked_to_the_repayment_already_booked_no
     )
     assert claim.splits[0].repayment_id == repayment.id
     again = _import(db_session, world.fund_a, FUND_IBAN, _fund_credit(fund, "ABN-IN-2"))
-    assert [tx.status for tx in again] == [S.UNMATCHED]  # a second credit of the transfer is for a person
+    # A second credit of the transfer is for a person.
+    assert [(tx.status, tx.unmatched_reason) for tx in again] == [(S.UNMATCHED, "")]
     assert len(_repayments(db_session, loan)) == 1
 
 
