@@ -157,7 +157,7 @@ def test_an_assignment_not_yet_accepted_or_not_yet_valid_pays_the_whole_part_to_
 
 
 def test_the_payers_statement_records_the_claim_paid_and_the_repayment_once_whichever_transfer_comes_first(
-    db_session, world, split_batch
+    db_session, world, login_as, split_batch
 ):
     claim, loan, _batch, provider, fund = split_batch
     debits = _import(db_session, world.payer_a, PAYER_IBAN, _debit(fund, "ING-1"), _debit(provider, "ING-2"))
@@ -176,6 +176,8 @@ def test_the_payers_statement_records_the_claim_paid_and_the_repayment_once_whic
     bank = {line.account.code: line.debit for line in entry.lines if line.debit}
     assert bank == {"1100": D("1000.00")}
     assert sum(line.debit for line in entry.lines) == sum(line.credit for line in entry.lines)
+    page = login_as(world.user("officer_a")).get(f"/claims/{claim.id}").get_data(as_text=True)
+    assert "waarvan €\xa01.000,00 als aflossing van de lening" in page
 
 
 def test_the_funds_statement_credit_is_linked_to_the_repayment_already_booked_not_booked_again(
