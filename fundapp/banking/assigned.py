@@ -39,7 +39,7 @@ ASSIGNED_UNPAID = "assigned_unpaid"
 END_TO_END = "end_to_end_id"
 
 
-def _fund_lines(split_ids: Iterable[int]) -> Select[tuple[PaymentLine]]:
+def _fund_lines(split_ids: Iterable[int]) -> Select[PaymentLine]:
     return (
         select(PaymentLine)
         .join(PaymentBatch, PaymentBatch.id == PaymentLine.batch_id)
@@ -100,7 +100,7 @@ def transfers_to_fund(session: Session, fund_id: int | None, end_to_end_ids: lis
 
 def _credits(
     session: Session, split_id: int, loan: Loan, amount: Decimal, status: TransactionStatus
-) -> Select[tuple[BankTransaction]]:
+) -> Select[BankTransaction]:
     """The fund's statement credits of the assigned transfer: its end-to-end id, the loan's fund, its amount."""
     lines = _fund_lines([split_id]).where(PaymentLine.loan_id == loan.id)
     ids = [line.end_to_end_id for line in session.scalars(lines)]

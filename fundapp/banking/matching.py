@@ -409,8 +409,8 @@ class Matcher:
         if line is None or line.kind not in kinds or line.settled or line.amount != tx.amount:
             return UNMATCHED
         # An outcome payment's loan (an assigned part) is the fund's business, not the payer's.
-        loan_id = line.loan_id if line.kind == BatchKind.DISBURSEMENTS else None
-        return Match(TransactionStatus.PROPOSED, kinds[line.kind], loan_id, None, line.split_id, END_TO_END, True)
+        paid_loan = line.loan_id if line.kind == BatchKind.DISBURSEMENTS else None
+        return Match(TransactionStatus.PROPOSED, kinds[line.kind], paid_loan, None, line.split_id, END_TO_END, True)
 
     def match_all(self, movements: Sequence[Movement]) -> list[Match]:
         candidates = [
