@@ -166,6 +166,9 @@ LABELS: dict[str, Any] = {
     "collection_matched": _l(
         "not proposed: another credit of this statement with the same end-to-end id was matched to the collection"
     ),
+    "assigned_unpaid": _l(
+        "an assigned outcome payment: it is linked to the loan's repayment once the payer records its payment"
+    ),
     # roles
     "admin": _l("Administrator"),
     "fund_manager": _l("Fund manager"),

@@ -9,7 +9,7 @@ its installment unpaid, and so collectable again.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -26,14 +26,24 @@ from fundapp.banking.models import (
     PaymentBatch,
     PaymentLine,
 )
+from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan, LoanInstallment, LoanStatus
 from fundapp.messages import N_
-from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus, OutcomeContract
+from fundapp.outcomes.assignments import assigned_part
+from fundapp.outcomes.models import (
+    AssignmentPayer,
+    Claim,
+    ClaimPayerSplit,
+    ClaimStatus,
+    OutcomeContract,
+    PaymentAssignment,
+)
 
 COLLECTION_TEXT = N_("Loan %(reference)s installment %(number)s")
 DISBURSEMENT_TEXT = N_("Disbursement of loan %(reference)s")
 OUTCOME_TEXT = N_("Outcome payment %(contract)s %(period)s claim %(claim)s")
+ASSIGNED_TEXT = N_("Repayment of loan %(loan)s from outcome payment %(contract)s %(period)s claim %(claim)s")
 
 
 @dataclass(frozen=True)
@@ -50,7 +60,9 @@ class Collection:
 class Payout:
     """One credit transfer to make: a loan to pay out or a payer's part of a claim.
 
-    ``creditor_iban`` is empty when the payee has no bank account yet: the item is shown, not paid.
+    ``creditor_iban`` is empty when the payee has no bank account yet: the item is shown, not paid. ``held``:
+    the other transfer of the same claim part (an assigned part and the provider's rest) cannot be paid, so
+    neither is: a part is paid whole or waits whole.
     """
 
     end_to_end_base: str
@@ -63,6 +75,11 @@ class Payout:
     loan_id: int | None = None
     split_id: int | None = None
     claim_id: int | None = None
+    held: bool = False
+
+    @property
+    def payable(self) -> bool:
+        return bool(self.creditor_iban) and not self.held
 
 
 def _pending(kind: BatchKind, column: Any, owner: Any) -> Any:
@@ -191,8 +208,16 @@ def disbursements(session: Session, fund_id: int, remittance: str = DISBURSEMENT
     return payouts
 
 
-def outcome_payments(session: Session, payer_id: int, remittance: str = OUTCOME_TEXT) -> list[Payout]:
-    """The payer's own unpaid parts of approved claims, each paid to the provider's account (2 queries)."""
+def outcome_payments(
+    session: Session,
+    payer_id: int,
+    remittance: str = OUTCOME_TEXT,
+    assigned_text: str = ASSIGNED_TEXT,
+    on: dt.date | None = None,
+) -> list[Payout]:
+    """The payer's own unpaid parts of approved claims, each paid to the provider's account; a part whose
+    payments the payer accepted to assign to a loan (as of ``on``, default today) is two transfers: the
+    assigned part to the loan's fund, the rest to the provider (4 queries)."""
     pending = _pending(BatchKind.OUTCOME_PAYMENTS, PaymentLine.split_id, PaymentBatch.payer_id == payer_id)
     rows = session.execute(
         select(ClaimPayerSplit, Claim, OutcomeContract.reference, Investee.name)
@@ -209,20 +234,93 @@ def outcome_payments(session: Session, payer_id: int, remittance: str = OUTCOME_
         .order_by(Claim.id)
     ).all()
     accounts = _accounts(session, {claim.investee_id for _split, claim, _ref, _name in rows})
+    assigned = _assigned(session, payer_id, {claim.contract_id for _split, claim, _ref, _name in rows}, on)
     payouts = []
     for split, claim, contract, name in rows:
         account = accounts.get(claim.investee_id)
-        payouts.append(
-            Payout(
-                end_to_end_base=f"CLAIM-{claim.id}-{split.payer_id}",
-                amount=split.amount,
-                creditor_name=(account.name if account and account.name else name),
-                creditor_iban=account.iban if account else "",
-                creditor_bic=account.bic if account else "",
-                remittance=remittance % {"contract": contract, "period": claim.period, "claim": claim.id},
-                reference=f"{contract} {claim.period}",
-                split_id=split.id,
-                claim_id=claim.id,
-            )
+        texts = {"contract": contract, "period": claim.period, "claim": claim.id}
+        payout = Payout(
+            end_to_end_base=f"CLAIM-{claim.id}-{split.payer_id}",
+            amount=split.amount,
+            creditor_name=(account.name if account and account.name else name),
+            creditor_iban=account.iban if account else "",
+            creditor_bic=account.bic if account else "",
+            remittance=remittance % texts,
+            reference=f"{contract} {claim.period}",
+            split_id=split.id,
+            claim_id=claim.id,
         )
+        to_fund = assigned.get((claim.contract_id, claim.investee_id))
+        payouts.extend(_split(payout, *to_fund, assigned_text, texts) if to_fund else [payout])
     return payouts
+
+
+@dataclass(frozen=True)
+class _ToFund:
+    """Where an assigned part goes: the loan, and the fund's own account (None: the fund has none yet)."""
+
+    loan_id: int
+    loan_reference: str
+    fund_name: str
+    account: BankAccount | None
+
+
+def _assigned(
+    session: Session, payer_id: int, contract_ids: set[int], on: dt.date | None
+) -> dict[tuple[int, int], tuple[Decimal, _ToFund]]:
+    """Per (contract, provider): the share the payer accepted to pay to an active loan, and where it goes."""
+    if not contract_ids:
+        return {}
+    rows = session.execute(
+        select(PaymentAssignment.contract_id, PaymentAssignment.investee_id, PaymentAssignment.share_percent)
+        .add_columns(Loan.id, Loan.reference, Loan.fund_id, Fund.name)
+        .join(AssignmentPayer, AssignmentPayer.assignment_id == PaymentAssignment.id)
+        .join(Loan, Loan.id == PaymentAssignment.loan_id)
+        .join(Fund, Fund.id == Loan.fund_id)
+        .where(
+            PaymentAssignment.contract_id.in_(sorted(contract_ids)),
+            PaymentAssignment.valid_from <= (on or dt.date.today()),
+            AssignmentPayer.payer_id == payer_id,
+            AssignmentPayer.accepted_at.is_not(None),
+            # A repaid or written-off loan takes nothing (assignments.book_assigned_parts): all goes to the provider.
+            Loan.status == LoanStatus.ACTIVE,
+        )
+    ).all()
+    fund_accounts: dict[int, BankAccount] = {}
+    fund_ids = sorted({row.fund_id for row in rows})
+    for account in session.scalars(
+        select(BankAccount).where(BankAccount.fund_id.in_(fund_ids)).order_by(BankAccount.id.desc())
+    ):
+        assert account.fund_id is not None
+        fund_accounts[account.fund_id] = account  # the first registered wins, as batches.own_account reads it
+    return {
+        (row.contract_id, row.investee_id): (
+            row.share_percent,
+            _ToFund(row.id, row.reference, row.name, fund_accounts.get(row.fund_id)),
+        )
+        for row in rows
+    }
+
+
+def _split(
+    payout: Payout, share_percent: Decimal, to_fund: _ToFund, remittance: str, texts: dict[str, Any]
+) -> list[Payout]:
+    """The provider's rest and the assigned part to the fund, or both waiting when either has no account."""
+    assigned = assigned_part(payout.amount, share_percent)
+    if assigned <= 0:
+        return [payout]
+    account = to_fund.account
+    fund = replace(
+        payout,
+        end_to_end_base=f"{payout.end_to_end_base}-L",
+        amount=assigned,
+        creditor_name=(account.name if account and account.name else to_fund.fund_name),
+        creditor_iban=account.iban if account else "",
+        creditor_bic=account.bic if account else "",
+        remittance=remittance % {**texts, "loan": to_fund.loan_reference},
+        loan_id=to_fund.loan_id,
+    )
+    parts = [replace(payout, amount=payout.amount - assigned), fund]
+    parts = [part for part in parts if part.amount > 0]
+    held = not all(part.creditor_iban for part in parts)
+    return [replace(part, held=held) for part in parts]

@@ -36,7 +36,13 @@ class PaymentLineSchema(ma.Schema):
     counterparty_iban = ma.fields.String(required=True)
     remittance = ma.fields.String(required=True)
     sequence = ma.fields.String(required=True, metadata={"description": "FRST or RCUR for a direct debit, else empty"})
-    loan_id = ma.fields.Integer(allow_none=True, required=True)
+    loan_id = ma.fields.Integer(
+        allow_none=True,
+        required=True,
+        metadata={
+            "description": "the loan collected or paid out; in an outcome payment, the loan an assigned part repays"
+        },
+    )
     installment_number = ma.fields.Integer(allow_none=True, required=True)
     split_id = ma.fields.Integer(allow_none=True, required=True)
     settled = ma.fields.Function(lambda line: line.settled_transaction_id is not None, required=True)

@@ -105,7 +105,7 @@ def _new_batch(
         items = preview(day)
     except sepa.SepaError as error:
         items, problems = [], {**problems, "file": [error.in_language(_)]}
-    payable = [item for item in items if getattr(item, "creditor_iban", True)]
+    payable = [item for item in items if getattr(item, "payable", True)]
     total = sum((_amount(item) for item in payable), ZERO)
     status = 422 if problems else 200
     return render_template(
@@ -167,10 +167,15 @@ def new_outcome_payments(payer_id: int) -> Any:
     return _new_batch(
         field="execution_date",
         schema=ExecutionDateSchema(),
-        preview=lambda _day: batch_queries.outcome_payments(session, payer.id, _(batch_queries.OUTCOME_TEXT)),
+        preview=lambda day: batch_queries.outcome_payments(
+            session, payer.id, _(batch_queries.OUTCOME_TEXT), _(batch_queries.ASSIGNED_TEXT), on=day
+        ),
         create=lambda day: batches.create_outcome_payment_batch(session, current_actor(), payer, day, _),
         title=_("New outcome payment transfer"),
-        intro=_("Your part of every approved claim not yet paid, each paid to the provider's account."),
+        intro=_(
+            "Your part of every approved claim not yet paid, each paid to the provider's account; a part you accepted"
+            " to assign to a loan goes to the loan's fund."
+        ),
         date_label=_("Execution date"),
         back=url_for("batches.payer_batches", payer_id=payer.id),
         kind=BatchKind.OUTCOME_PAYMENTS,

@@ -227,8 +227,15 @@ def _second_person(session: Session, actor: audit.Who, fund: Fund, waiting: list
 def create_outcome_payment_batch(
     session: Session, actor: audit.Who, payer: OutcomePayer, execution_date: dt.date, translate: Translate = _as_written
 ) -> PaymentBatch:
-    """The payer's own unpaid parts of approved claims whose provider has a bank account, in one pain.001."""
-    waiting = batch_queries.outcome_payments(session, payer.id, translate(batch_queries.OUTCOME_TEXT))
+    """The payer's own unpaid parts of approved claims whose provider has a bank account, in one pain.001; an
+    assigned part goes to the loan's fund in a transfer of its own (batch_queries.outcome_payments)."""
+    waiting = batch_queries.outcome_payments(
+        session,
+        payer.id,
+        translate(batch_queries.OUTCOME_TEXT),
+        translate(batch_queries.ASSIGNED_TEXT),
+        on=execution_date,
+    )
     batch = PaymentBatch(kind=BatchKind.OUTCOME_PAYMENTS, payer_id=payer.id)
     return _transfers(session, actor, batch, account_name=payer.name, waiting=waiting, execution_date=execution_date)
 
@@ -244,7 +251,7 @@ def _transfers(
 ) -> PaymentBatch:
     _today("execution_date", execution_date)
     account = _account(session, fund_id=batch.fund_id, payer_id=batch.payer_id)
-    payable = [item for item in waiting if item.creditor_iban]
+    payable = [item for item in waiting if item.payable]
     if not payable:
         raise BatchRefused("execution_date", N_("Nothing to pay: nothing waits with a bank account to pay it to."))
     ids = _free_ids(session, [item.end_to_end_base for item in payable])

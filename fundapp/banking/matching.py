@@ -7,7 +7,10 @@ counterparty's IBAN, when it is the account of an investee with exactly one acti
 loan and the amount is what that loan has due. A debit is a returned direct debit
 (the bank's reversal indicator or return reason) of a collection whose repayment was
 booked, or a credit transfer fundapp generated (a disbursement, an outcome payment),
-by its end-to-end id. Anything else, or anything ambiguous, is unmatched.
+by its end-to-end id. A credit with the end-to-end id of a payer's transfer of an assigned
+outcome payment to the fund (banking/assigned.py) is the repayment booked when the payer
+recorded the payment: it is linked to it, booked at once, or waits for it. Anything else,
+or anything ambiguous, is unmatched.
 
 ``Matcher`` loads what the fund's books hold in a few queries and then matches any
 number of transactions without asking the database again per transaction.
@@ -25,6 +28,7 @@ from typing import Any, Protocol
 from sqlalchemy import and_, func, select, union
 from sqlalchemy.orm import Session
 
+from fundapp.banking.assigned import ASSIGNED_UNPAID, TransferToFund, transfers_to_fund
 from fundapp.banking.models import (
     BankAccount,
     BankTransaction,
@@ -207,6 +211,8 @@ class Matcher:
         self.lengths = sorted({len(key) for key in self.by_reference}, reverse=True)
         self.initials = {key[0] for key in self.by_reference}
         self.lines = self._lines({end_to_end_id(m) for m in movements} - {""})
+        credits = {end_to_end_id(m) for m in movements if m.direction == "credit" and not m.is_reversal} - {""}
+        self.assigned = self._assigned_lines(credits) if fund_id is not None else {}
         self.collections = self._booked_collections({end_to_end_id(m) for m in movements if is_return(m)} - {""})
         self.investees_by_iban = self._investee_ibans() if any(m.direction == "credit" for m in movements) else {}
         self.active_loans: dict[int, list[int]] = {}
@@ -246,6 +252,12 @@ class Matcher:
             for e2e in proposed:
                 if e2e in found:
                     found[e2e] = replace(found[e2e], proposed=True)
+        return found
+
+    def _assigned_lines(self, end_to_end_ids: set[str]) -> dict[str, TransferToFund]:
+        found: dict[str, TransferToFund] = {}
+        for chunk in _chunks(end_to_end_ids):
+            found.update(transfers_to_fund(self.session, self.fund_id, chunk))
         return found
 
     def _booked_collections(self, end_to_end_ids: set[str]) -> dict[str, tuple[int, int, Decimal]]:
@@ -349,7 +361,18 @@ class Matcher:
                 yield start
                 start = norm.find(initial, start + 1)
 
+    def _assigned_credit(self, tx: Movement, line: TransferToFund, taken: set[int]) -> Match:
+        """The repayment the payer's recorded payment booked; none yet: the credit waits for it (assigned.py)."""
+        if not line.recorded:
+            return Match(TransactionStatus.UNMATCHED, unmatched_reason=ASSIGNED_UNPAID)
+        if line.event_id is None or tx.amount != line.amount or line.event_id in taken:
+            return UNMATCHED  # a second credit, or a part that repaid nothing: a person looks
+        taken.add(line.event_id)
+        return Match(TransactionStatus.BOOKED, ProposalKind.REPAYMENT, line.loan_id, line.event_id, None, END_TO_END)
+
     def _credit_candidate(self, tx: Movement) -> _Candidate | None:
+        if end_to_end_id(tx) in self.assigned:
+            return None  # the repayment is booked by the payer's payment (_assigned_credit), never proposed
         line = self.lines.get(end_to_end_id(tx))
         if line is not None and line.collection_taken:
             return None  # that collection is booked or proposed: a second credit with its id is for a person
@@ -385,7 +408,9 @@ class Matcher:
         # Paid already, or not the amount fundapp sent: not that payment; a person looks at it.
         if line is None or line.kind not in kinds or line.settled or line.amount != tx.amount:
             return UNMATCHED
-        return Match(TransactionStatus.PROPOSED, kinds[line.kind], line.loan_id, None, line.split_id, END_TO_END, True)
+        # An outcome payment's loan (an assigned part) is the fund's business, not the payer's.
+        paid_loan = line.loan_id if line.kind == BatchKind.DISBURSEMENTS else None
+        return Match(TransactionStatus.PROPOSED, kinds[line.kind], paid_loan, None, line.split_id, END_TO_END, True)
 
     def match_all(self, movements: Sequence[Movement]) -> list[Match]:
         candidates = [
@@ -410,6 +435,8 @@ class Matcher:
         for position, (tx, candidate) in enumerate(zip(movements, candidates, strict=True)):
             if tx.direction == "debit":
                 matches.append(self._debit(tx, taken))
+            elif not tx.is_reversal and (assigned := self.assigned.get(end_to_end_id(tx))) is not None:
+                matches.append(self._assigned_credit(tx, assigned, taken))
             elif position in seconds:
                 matches.append(Match(TransactionStatus.UNMATCHED, unmatched_reason=COLLECTION_MATCHED))
             elif candidate is None:

@@ -4,7 +4,9 @@
 
 - a disbursement line (debit): the loan is disbursed on the booking date (``loans.services.disburse``);
 - an outcome-payment line (debit): the payer's own part of the claim is paid on the booking date; the
-  claim is paid once every payer's part is;
+  claim is paid once every payer's part is. A part with an assigned share is two lines (the fund's, the
+  provider's): the first settled records the part paid (and books the repayment), the other is linked to it,
+  as is a line of a part the officer recorded paid by hand;
 - a direct-debit line (credit): the installment's repayment is recorded on the booking date
   (``loans.services.record_repayment``).
 
@@ -58,7 +60,9 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
         split = session.get(ClaimPayerSplit, line.split_id)
         if split is None:
             raise Conflict("The claim of this payment no longer exists.")
-        result = pay_part(session, actor, split, on, reference)
+        # Recorded paid already, by the part's other transfer or by the officer by hand after this batch was made
+        # (a batch holds only unpaid parts): this is that payment, linked, not paid again.
+        result = split if split.paid_on is not None else pay_part(session, actor, split, on, reference)
     else:
         loan = session.get(Loan, line.loan_id)
         if loan is None:

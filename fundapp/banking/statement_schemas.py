@@ -72,9 +72,10 @@ class BankTransactionSchema(ma.Schema):
     set_aside_reason = ma.fields.String()
     unmatched_reason = ma.fields.String(
         metadata={
-            "enum": ["", "collection_matched"],
+            "enum": ["", "collection_matched", "assigned_unpaid"],
             "description": "why it was left for a person: collection_matched, another credit of the statement "
-            "has the collection's end-to-end id and was matched to it",
+            "has the collection's end-to-end id and was matched to it; assigned_unpaid, a payer's transfer of "
+            "an assigned outcome payment, linked to the loan's repayment once the payer records its payment",
         }
     )
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.auth.policy import Scope, can, payer_rows_of
+from fundapp.banking import assigned as assigned_transfers
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
 from fundapp.loans import services as loans
@@ -118,7 +119,11 @@ def of_contract(session: Session, contract: OutcomeContract) -> list[PaymentAssi
 
 
 def book_assigned_parts(session: Session, actor: audit.Who, claim: Claim, parts: list[ClaimPayerSplit]) -> None:
-    """Book the assigned share of each part just paid as a repayment of the provider's loan."""
+    """Book the assigned share of each part just paid as a repayment of the provider's loan.
+
+    A part in a live outcome-payment batch repays what the batch sends to the fund (nothing, when the batch
+    was made before the payer accepted): the fund's statement then shows exactly the repayment booked.
+    """
     assignment = session.scalar(
         select(PaymentAssignment).where(
             PaymentAssignment.contract_id == claim.contract_id, PaymentAssignment.investee_id == claim.investee_id
@@ -127,21 +132,32 @@ def book_assigned_parts(session: Session, actor: audit.Who, claim: Claim, parts:
     if assignment is None:
         return
     accepted = {row.payer_id for row in assignment.payers if row.accepted_at is not None}
+    sent = assigned_transfers.sent_to_fund(session, [split.id for split in parts])
     for split in parts:
         paid_on = split.paid_on
-        if split.payer_id not in accepted or paid_on is None or paid_on < assignment.valid_from:
+        if paid_on is None:
             continue
-        amount = assigned_part(split.amount, assignment.share_percent)
+        loan: Loan | None = assignment.loan
+        if split.id in sent:
+            loan_id, amount = sent[split.id]
+            loan = session.get(Loan, loan_id) if loan_id is not None else None
+        elif split.payer_id not in accepted or paid_on < assignment.valid_from:
+            continue
+        else:
+            amount = assigned_part(split.amount, assignment.share_percent)
         # A correction (a negative part) is settled on the loan page; a repaid or written-off loan takes nothing.
-        if amount <= 0 or assignment.loan.status != LoanStatus.ACTIVE:
+        if loan is None or amount <= 0 or loan.status != LoanStatus.ACTIVE:
             continue
-        event = loans.record_repayment(session, actor, assignment.loan, paid_on, amount, split.payment_reference)
+        event = assigned_transfers.booked_by_hand(session, split.id, loan, amount)
+        if event is None:
+            event = loans.record_repayment(session, actor, loan, paid_on, amount, split.payment_reference)
         split.assigned_amount, split.repayment_id = amount, event.id
+        assigned_transfers.link_waiting_credits(session, actor, split.id, loan, event)
         audit.record(
             session,
             actor,
             "claim.assigned_repayment",
             claim,
-            {"payer_id": [None, split.payer_id], "loan_id": [None, assignment.loan_id], "amount": [None, amount]},
+            {"payer_id": [None, split.payer_id], "loan_id": [None, loan.id], "amount": [None, amount]},
         )
     session.flush()
