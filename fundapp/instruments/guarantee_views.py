@@ -25,9 +25,9 @@ bp = Blueprint("guarantees", __name__)
 DECIMAL = {"inputmode": "decimal"}
 
 
-def _fields() -> list[dict[str, Any]]:
-    return [
-        {"name": "investee_id", "label": _("Investee"), "required": True, "options": investee_choices()},
+def guarantee_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:
+    """A new guarantee's form; ``investees`` None when the guarantee's investee is given (by an application)."""
+    fields = [
         {"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")},
         {"name": "bank_name", "label": _("Bank"), "required": True},
         {"name": "bank_loan_reference", "label": _("The bank's loan reference")},
@@ -38,6 +38,9 @@ def _fields() -> list[dict[str, Any]]:
         {"name": "starts_on", "label": _("Starts on"), "type": "date", "required": True},
         {"name": "expires_on", "label": _("Expires on"), "type": "date", "required": True},
     ]
+    if investees is None:
+        return fields
+    return [{"name": "investee_id", "label": _("Investee"), "required": True, "options": investees}, *fields]
 
 
 @bp.route("/guarantees/new", methods=["GET", "POST"])
@@ -61,7 +64,7 @@ def create() -> Any:
             "The fund guarantees part of an investee's loan from a bank. The fee of each period is the guaranteed "
             "amount × the fee percentage ÷ the periods in a year, due at the end of each period until expiry."
         ),
-        fields=_fields(),
+        fields=guarantee_fields(investee_choices()),
         back=url_for("home.index"),
         submit=_("Record guarantee"),
     )

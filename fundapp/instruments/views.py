@@ -65,8 +65,22 @@ def create() -> Any:
         made = services.create_participation(session, current_actor(), investee, data)
         return done(_("Participation recorded."), url_for("equity.detail", participation_id=made.id))
 
-    fields = [
-        {"name": "investee_id", "label": _("Investee"), "required": True, "options": choices},
+    fields = [{"name": "investee_id", "label": _("Investee"), "required": True, "options": choices}]
+    return handle_form(
+        ParticipationCreateSchema(),
+        {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
+        save,
+        "form_page.html",
+        title=_("New equity participation"),
+        fields=fields + participation_fields(),
+        back=url_for("home.index"),
+        submit=_("Record participation"),
+    )
+
+
+def participation_fields() -> list[dict[str, Any]]:
+    """A new participation's form, but for its investee."""
+    return [
         {**DATE, "label": _("Investment date")},
         {"name": "shares", "label": _("Number of shares"), "required": True, "attrs": {"inputmode": "numeric"}},
         {"name": "price_per_share", "label": _("Price per share (EUR)"), "required": True, "attrs": DECIMAL},
@@ -78,16 +92,6 @@ def create() -> Any:
         },
         {**NOTE, "label": _("Note")},
     ]
-    return handle_form(
-        ParticipationCreateSchema(),
-        {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
-        save,
-        "form_page.html",
-        title=_("New equity participation"),
-        fields=fields,
-        back=url_for("home.index"),
-        submit=_("Record participation"),
-    )
 
 
 def _participation(participation_id: int, action: str = "view") -> EquityParticipation:
@@ -203,7 +207,20 @@ def conversion_terms(loan_id: int) -> Any:
         conversion.set_terms(get_session(), current_actor(), loan, data)
         return done(_("Conversion terms saved."), back)
 
-    fields = [
+    return handle_form(
+        ConversionTermsSchema(),
+        values,
+        save,
+        "form_page.html",
+        title=_("Conversion terms of %(ref)s", ref=loan.reference),
+        fields=conversion_term_fields(),
+        back=back,
+        back_label=loan.reference,
+    )
+
+
+def conversion_term_fields() -> list[dict[str, Any]]:
+    return [
         {"name": "price_per_share", "label": _("Price per share (EUR)"), "attrs": DECIMAL},
         {
             "name": "discount_percent",
@@ -215,16 +232,6 @@ def conversion_terms(loan_id: int) -> Any:
         {"name": "trigger", "label": _("Converts on"), "required": True, "options": options(list(ConversionTrigger))},
         {"name": "trigger_text", "label": _("Trigger in words"), "type": "textarea"},
     ]
-    return handle_form(
-        ConversionTermsSchema(),
-        values,
-        save,
-        "form_page.html",
-        title=_("Conversion terms of %(ref)s", ref=loan.reference),
-        fields=fields,
-        back=back,
-        back_label=loan.reference,
-    )
 
 
 @bp.route("/loans/<int:loan_id>/convert", methods=["GET", "POST"])

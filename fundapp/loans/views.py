@@ -188,11 +188,13 @@ def _term_fields() -> list[dict[str, Any]]:
     ]
 
 
-def loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
-    """A loan's form: the terms and what else a draft holds (a new loan also names its investee and reference)."""
+def loan_fields(investees: list[tuple[int, str]] | None = None, new: bool = False) -> list[dict[str, Any]]:
+    """A loan's form: the terms and what else a draft holds (a new loan also names its investee, unless it is given,
+    and its reference)."""
     fields: list[dict[str, Any]] = []
     if investees is not None:
         fields.append({"name": "investee_id", "label": _("Investee"), "required": True, "options": investees})
+    if investees is not None or new:
         fields.append({"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")})
     return (
         fields
