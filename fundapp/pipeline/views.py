@@ -254,6 +254,7 @@ def make_instrument(application_id: int) -> Any:
     may = application.status == ApplicationStatus.APPROVED and application.made_id is None
     if gone := no_longer(None if may else _("An instrument is made once, from an approved application."), back):
         return gone
+    instruments.check_may_follow(application)  # a form sent again after the instrument was made: 409
     kind = application.instrument
     what = INSTRUMENT[kind.value]
 
