@@ -25,6 +25,7 @@ from fundapp.instruments.grant_schemas import (
 )
 from fundapp.investees.models import Investee
 from fundapp.labels import options
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("grants", __name__)
@@ -100,7 +101,11 @@ def _grant(grant_id: int, action: str = "view") -> Grant:
 def detail(grant_id: int) -> Any:
     grant = _grant(grant_id)
     return render_template(
-        "instruments/grant.html", grant=grant, can_edit=can(current_scope(), "edit", grant), GrantStatus=GrantStatus
+        "instruments/grant.html",
+        grant=grant,
+        can_edit=can(current_scope(), "edit", grant),
+        GrantStatus=GrantStatus,
+        from_application=application_of(get_session(), current_scope(), "grant_id", grant.id),
     )
 
 

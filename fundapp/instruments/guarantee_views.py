@@ -19,6 +19,7 @@ from fundapp.instruments.guarantee_models import Guarantee, GuaranteeEventKind
 from fundapp.investees.models import Investee
 from fundapp.labels import options
 from fundapp.loans.schedule import Amortization, Frequency
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("guarantees", __name__)
@@ -88,6 +89,7 @@ def detail(guarantee_id: int) -> Any:
         fees_open=fees.open_on(schedule, today),
         can_edit=can(current_scope(), "edit", guarantee),
         CALL=GuaranteeEventKind.CALL,
+        from_application=application_of(get_session(), current_scope(), "guarantee_id", guarantee.id),
     )
 
 

@@ -29,6 +29,7 @@ from fundapp.investees.models import Investee
 from fundapp.labels import label, options
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.loans.services import REFUSALS
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("equity", __name__)
@@ -108,6 +109,7 @@ def detail(participation_id: int) -> Any:
         p=participation,
         position=position,
         can_edit=can(current_scope(), "edit", participation),
+        from_application=application_of(get_session(), current_scope(), "participation_id", participation.id),
     )
 
 

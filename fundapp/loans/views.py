@@ -41,6 +41,7 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
+from fundapp.pipeline.queries import application_of
 from fundapp.web import (
     as_of_arg,
     as_typed_values,
@@ -120,6 +121,7 @@ def detail(loan_id: int) -> Any:
         **bank_parts.loan(get_session(), current_scope(), loan),
         **cofinancing_views.loan_part(current_scope(), loan),
         **equity_views.loan_section(loan),
+        from_application=application_of(get_session(), current_scope(), "loan_id", loan.id),
     )
 
 

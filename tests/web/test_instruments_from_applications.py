@@ -276,6 +276,8 @@ def test_the_page_makes_the_instrument_from_a_form_filled_from_the_application_a
     detail = client.get(f"/applications/{application.id}").get_data(as_text=True)
     assert f'href="{PAGES[kind]}{application.made_id}"' in detail
     assert f'href="/applications/{application.id}/instrument"' not in detail
+    made_page = client.get(f"{PAGES[kind]}{application.made_id}").get_data(as_text=True)
+    assert f'<a href="/applications/{application.id}">Aanvraag {application.id}</a>' in made_page
     assert len(_audited(db_session, application)) == 1
     assert client.get(f"/applications/{application.id}/instrument").status_code == 303  # once
     again = client.post(f"/applications/{application.id}/instrument", data=PAGE_CASES[kind])
