@@ -62,6 +62,7 @@ def make_instrument(session: Session, actor: audit.Who, application: Application
         raise ValidationFailed.field(AMOUNT[kind], N_("More than the amount the committee approved."))
     data = dict(data)
     investee = application.investee
+    made: Any
     if kind in (K.LOAN, K.CONVERTIBLE_LOAN):
         terms = {name: data.pop(name, None) for name in conversion.TERM_FIELDS}
         made = loans.create_loan(session, actor, investee, data)

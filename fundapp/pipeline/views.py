@@ -22,7 +22,7 @@ from fundapp.investees.models import Investee
 from fundapp.listing import int_arg, paginate
 from fundapp.loans.views import DEFAULT_TERMS, loan_fields
 from fundapp.pipeline import instrument_schemas, instruments, queries, services
-from fundapp.pipeline.models import ApplicationStatus, InstrumentKind, Vote
+from fundapp.pipeline.models import Application, ApplicationStatus, InstrumentKind, Vote
 from fundapp.pipeline.schemas import MEMBER_ROWS, ApplicationCreateSchema, DecisionFormSchema
 from fundapp.web import done, handle_form, list_args, no_longer
 
@@ -219,7 +219,7 @@ def decision(application_id: int) -> Any:
     )
 
 
-def _form_of(kind: InstrumentKind, application: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+def _form_of(kind: InstrumentKind, application: Application) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The fields of the instrument's own create form, and their values taken from the application."""
     today = date.today().isoformat()
     amount = application.amount
@@ -240,9 +240,10 @@ def _form_of(kind: InstrumentKind, application: Any) -> tuple[list[dict[str, Any
     return guarantee_fields(None), {"guaranteed_amount": amount, "fee_frequency": "quarterly", "starts_on": today}
 
 
-def instrument_page(application: Any) -> str:
+def instrument_page(application: Application) -> str:
     endpoint, key = PAGES[application.instrument]
-    return url_for(endpoint, **{key: application.made_id})
+    made: dict[str, Any] = {key: application.made_id}
+    return url_for(endpoint, **made)
 
 
 @bp.route("/applications/<int:application_id>/instrument", methods=["GET", "POST"])
