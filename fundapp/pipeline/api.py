@@ -137,9 +137,10 @@ def make_instrument(application_id: int) -> Any:
     voucher, or a guarantee, for the application's investee; it commits at most the amount the committee approved.
     """
     application = _application(application_id, "edit")
+    body = _body()
     instruments.check_may_follow(application)
     try:
-        data = SCHEMAS[application.instrument]().load(_body())
+        data = SCHEMAS[application.instrument]().load(body)
     except ValidationError as exc:
         raise ValidationFailed.from_messages(exc.messages) from None
     made = instruments.make_instrument(get_session(), current_actor(), application, data)
