@@ -25,6 +25,7 @@ from fundapp.instruments.grant_schemas import (
 )
 from fundapp.investees.models import Investee
 from fundapp.labels import options
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("grants", __name__)
@@ -50,10 +51,10 @@ def investee_choices() -> list[tuple[int, str]]:
     return [(i.id, i.name) for i in found if can(current_scope(), "edit", i)]
 
 
-def _grant_fields() -> list[dict[str, Any]]:
+def grant_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:
+    """A new grant's form; ``investees`` None when the grant's investee is given (by an application)."""
     amount = {"attrs": {"inputmode": "decimal"}, "required": True}
-    return [
-        {"name": "investee_id", "label": _("Investee"), "required": True, "options": investee_choices()},
+    fields = [
         {"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")},
         {"name": "kind", "label": _("Kind"), "required": True, "options": options(list(GrantKind))},
         {"name": "amount", "label": _("Amount paid (EUR)"), **amount},
@@ -62,6 +63,9 @@ def _grant_fields() -> list[dict[str, Any]]:
         {"name": "period_from", "label": _("Conditions apply from"), "type": "date", "required": True},
         {"name": "period_to", "label": _("Conditions apply until"), "type": "date", "required": True},
     ]
+    if investees is None:
+        return fields
+    return [{"name": "investee_id", "label": _("Investee"), "required": True, "options": investees}, *fields]
 
 
 @bp.route("/grants/new", methods=["GET", "POST"])
@@ -82,7 +86,7 @@ def create() -> Any:
         "form_page.html",
         title=_("New grant or voucher"),
         intro=_("A grant or voucher is paid when it is recorded: the journal books it on the payment date."),
-        fields=_grant_fields(),
+        fields=grant_fields(investee_choices()),
         back=url_for("home.index"),
         submit=_("Record payment"),
     )
@@ -97,7 +101,11 @@ def _grant(grant_id: int, action: str = "view") -> Grant:
 def detail(grant_id: int) -> Any:
     grant = _grant(grant_id)
     return render_template(
-        "instruments/grant.html", grant=grant, can_edit=can(current_scope(), "edit", grant), GrantStatus=GrantStatus
+        "instruments/grant.html",
+        grant=grant,
+        can_edit=can(current_scope(), "edit", grant),
+        GrantStatus=GrantStatus,
+        from_application=application_of(get_session(), current_scope(), "grant_id", grant.id),
     )
 
 

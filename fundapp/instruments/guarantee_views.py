@@ -19,15 +19,16 @@ from fundapp.instruments.guarantee_models import Guarantee, GuaranteeEventKind
 from fundapp.investees.models import Investee
 from fundapp.labels import options
 from fundapp.loans.schedule import Amortization, Frequency
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("guarantees", __name__)
 DECIMAL = {"inputmode": "decimal"}
 
 
-def _fields() -> list[dict[str, Any]]:
-    return [
-        {"name": "investee_id", "label": _("Investee"), "required": True, "options": investee_choices()},
+def guarantee_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:
+    """A new guarantee's form; ``investees`` None when the guarantee's investee is given (by an application)."""
+    fields = [
         {"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")},
         {"name": "bank_name", "label": _("Bank"), "required": True},
         {"name": "bank_loan_reference", "label": _("The bank's loan reference")},
@@ -38,6 +39,9 @@ def _fields() -> list[dict[str, Any]]:
         {"name": "starts_on", "label": _("Starts on"), "type": "date", "required": True},
         {"name": "expires_on", "label": _("Expires on"), "type": "date", "required": True},
     ]
+    if investees is None:
+        return fields
+    return [{"name": "investee_id", "label": _("Investee"), "required": True, "options": investees}, *fields]
 
 
 @bp.route("/guarantees/new", methods=["GET", "POST"])
@@ -61,7 +65,7 @@ def create() -> Any:
             "The fund guarantees part of an investee's loan from a bank. The fee of each period is the guaranteed "
             "amount × the fee percentage ÷ the periods in a year, due at the end of each period until expiry."
         ),
-        fields=_fields(),
+        fields=guarantee_fields(investee_choices()),
         back=url_for("home.index"),
         submit=_("Record guarantee"),
     )
@@ -85,6 +89,7 @@ def detail(guarantee_id: int) -> Any:
         fees_open=fees.open_on(schedule, today),
         can_edit=can(current_scope(), "edit", guarantee),
         CALL=GuaranteeEventKind.CALL,
+        from_application=application_of(get_session(), current_scope(), "guarantee_id", guarantee.id),
     )
 
 

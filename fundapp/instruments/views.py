@@ -29,6 +29,7 @@ from fundapp.investees.models import Investee
 from fundapp.labels import label, options
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.loans.services import REFUSALS
+from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
 
 bp = Blueprint("equity", __name__)
@@ -65,8 +66,22 @@ def create() -> Any:
         made = services.create_participation(session, current_actor(), investee, data)
         return done(_("Participation recorded."), url_for("equity.detail", participation_id=made.id))
 
-    fields = [
-        {"name": "investee_id", "label": _("Investee"), "required": True, "options": choices},
+    fields = [{"name": "investee_id", "label": _("Investee"), "required": True, "options": choices}]
+    return handle_form(
+        ParticipationCreateSchema(),
+        {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
+        save,
+        "form_page.html",
+        title=_("New equity participation"),
+        fields=fields + participation_fields(),
+        back=url_for("home.index"),
+        submit=_("Record participation"),
+    )
+
+
+def participation_fields() -> list[dict[str, Any]]:
+    """A new participation's form, but for its investee."""
+    return [
         {**DATE, "label": _("Investment date")},
         {"name": "shares", "label": _("Number of shares"), "required": True, "attrs": {"inputmode": "numeric"}},
         {"name": "price_per_share", "label": _("Price per share (EUR)"), "required": True, "attrs": DECIMAL},
@@ -78,16 +93,6 @@ def create() -> Any:
         },
         {**NOTE, "label": _("Note")},
     ]
-    return handle_form(
-        ParticipationCreateSchema(),
-        {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
-        save,
-        "form_page.html",
-        title=_("New equity participation"),
-        fields=fields,
-        back=url_for("home.index"),
-        submit=_("Record participation"),
-    )
 
 
 def _participation(participation_id: int, action: str = "view") -> EquityParticipation:
@@ -104,6 +109,7 @@ def detail(participation_id: int) -> Any:
         p=participation,
         position=position,
         can_edit=can(current_scope(), "edit", participation),
+        from_application=application_of(get_session(), current_scope(), "participation_id", participation.id),
     )
 
 
@@ -203,7 +209,20 @@ def conversion_terms(loan_id: int) -> Any:
         conversion.set_terms(get_session(), current_actor(), loan, data)
         return done(_("Conversion terms saved."), back)
 
-    fields = [
+    return handle_form(
+        ConversionTermsSchema(),
+        values,
+        save,
+        "form_page.html",
+        title=_("Conversion terms of %(ref)s", ref=loan.reference),
+        fields=conversion_term_fields(),
+        back=back,
+        back_label=loan.reference,
+    )
+
+
+def conversion_term_fields() -> list[dict[str, Any]]:
+    return [
         {"name": "price_per_share", "label": _("Price per share (EUR)"), "attrs": DECIMAL},
         {
             "name": "discount_percent",
@@ -215,16 +234,6 @@ def conversion_terms(loan_id: int) -> Any:
         {"name": "trigger", "label": _("Converts on"), "required": True, "options": options(list(ConversionTrigger))},
         {"name": "trigger_text", "label": _("Trigger in words"), "type": "textarea"},
     ]
-    return handle_form(
-        ConversionTermsSchema(),
-        values,
-        save,
-        "form_page.html",
-        title=_("Conversion terms of %(ref)s", ref=loan.reference),
-        fields=fields,
-        back=back,
-        back_label=loan.reference,
-    )
 
 
 @bp.route("/loans/<int:loan_id>/convert", methods=["GET", "POST"])

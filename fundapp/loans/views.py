@@ -41,6 +41,7 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
+from fundapp.pipeline.queries import application_of
 from fundapp.web import (
     as_of_arg,
     as_typed_values,
@@ -120,6 +121,7 @@ def detail(loan_id: int) -> Any:
         **bank_parts.loan(get_session(), current_scope(), loan),
         **cofinancing_views.loan_part(current_scope(), loan),
         **equity_views.loan_section(loan),
+        from_application=application_of(get_session(), current_scope(), "loan_id", loan.id),
     )
 
 
@@ -188,11 +190,13 @@ def _term_fields() -> list[dict[str, Any]]:
     ]
 
 
-def loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
-    """A loan's form: the terms and what else a draft holds (a new loan also names its investee and reference)."""
+def loan_fields(investees: list[tuple[int, str]] | None = None, new: bool = False) -> list[dict[str, Any]]:
+    """A loan's form: the terms and what else a draft holds (a new loan also names its investee, unless it is given,
+    and its reference)."""
     fields: list[dict[str, Any]] = []
     if investees is not None:
         fields.append({"name": "investee_id", "label": _("Investee"), "required": True, "options": investees})
+    if investees is not None or new:
         fields.append({"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")})
     return (
         fields

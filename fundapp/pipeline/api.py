@@ -2,14 +2,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request, url_for
+from marshmallow import ValidationError
+
+from fundapp import jsonbody
 from fundapp.api import make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_provider_side, load, permitted_ids
 from fundapp.db import get_session
+from fundapp.errors import ValidationFailed
+from fundapp.instruments import conversion
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
-from fundapp.pipeline import queries, services
-from fundapp.pipeline.models import Application
+from fundapp.pipeline import instruments, queries, services
+from fundapp.pipeline.instrument_schemas import SCHEMAS, InstrumentMadeSchema
+from fundapp.pipeline.models import Application, InstrumentKind
 from fundapp.pipeline.schemas import (
     ApplicationCreateSchema,
     ApplicationListArgsSchema,
@@ -99,3 +106,62 @@ def record_decision(data: dict[str, Any], application_id: int) -> Any:
     application = _application(application_id, "edit")
     services.record_decision(get_session(), current_actor(), application, data)
     return queries.seen(current_scope(), application)
+
+
+K = InstrumentKind
+# Where each kind is read in this API, and under which key the answer holds it.
+RESOURCES = {
+    K.LOAN: ("api_loans.get_loan", "loan_id", "loan"),
+    K.CONVERTIBLE_LOAN: ("api_loans.get_loan", "loan_id", "loan"),
+    K.EQUITY: ("api_equity.get_participation", "participation_id", "equity_participation"),
+    K.GRANT: ("api_grants.get_grant", "grant_id", "grant"),
+    K.GUARANTEE: ("api_grants.get_guarantee", "guarantee_id", "guarantee"),
+}
+
+
+@blp.route("/applications/<int:application_id>/instrument", methods=["POST"])
+@access("login", obj=(Application, "application_id", "edit"))
+@blp.doc(
+    requestBody={
+        "required": True,
+        "description": "The create fields of the instrument the application asks for (its `instrument`); the "
+        "investee is the application's.",
+        "content": {"application/json": {"schema": {"oneOf": list(dict.fromkeys(SCHEMAS.values()))}}},
+    }
+)
+@blp.response(201, InstrumentMadeSchema)
+def make_instrument(application_id: int) -> Any:
+    """Make the instrument an approved application asks for (once)
+
+    A loan (a draft), a convertible loan (a draft with its conversion terms), an equity participation, a grant or
+    voucher, or a guarantee, for the application's investee; it commits at most the amount the committee approved.
+    """
+    application = _application(application_id, "edit")
+    body = _body()
+    instruments.check_may_follow(application)
+    try:
+        data = SCHEMAS[application.instrument]().load(body)
+    except ValidationError as exc:
+        raise ValidationFailed.from_messages(exc.messages) from None
+    made = instruments.make_instrument(get_session(), current_actor(), application, data)
+    endpoint, key, name = RESOURCES[application.instrument]
+    url = url_for(endpoint, **{key: made.id})
+    answer: dict[str, Any] = {"application_id": application.id, "kind": application.instrument, "id": made.id}
+    answer |= {"url": url, name: made}
+    if application.instrument == K.CONVERTIBLE_LOAN:
+        answer["conversion_terms"] = conversion.terms_of(get_session(), made)
+    return answer, {"Location": url}
+
+
+def _body() -> Any:
+    data = request.get_data(cache=True)
+    if not data.strip():
+        raise ValidationFailed(
+            "Send the instrument's fields as a JSON object.", [{"field": "_body", "message": "no JSON body"}]
+        )
+    body = jsonbody.parse(data)
+    if not isinstance(body, dict):
+        raise ValidationFailed(
+            "Send the instrument's fields as a JSON object.", [{"field": "_body", "message": "not an object"}]
+        )
+    return body

@@ -48,16 +48,29 @@ class Application(Base):
     status: Mapped[ApplicationStatus] = mapped_column(enum_column(ApplicationStatus, "application_status"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # The loan made from the approved application (other instruments are linked when they exist).
+    # The instrument made from the approved application: at most one of these is set (a convertible loan is a loan).
     loan_id: Mapped[int | None] = mapped_column(ForeignKey("loans.id", ondelete="SET NULL"), unique=True)
+    participation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("equity_participations.id", ondelete="SET NULL"), unique=True
+    )
+    grant_id: Mapped[int | None] = mapped_column(ForeignKey("grants.id", ondelete="SET NULL"), unique=True)
+    guarantee_id: Mapped[int | None] = mapped_column(ForeignKey("guarantees.id", ondelete="SET NULL"), unique=True)
 
     fund = relationship("Fund")
     investee = relationship("Investee")
     loan = relationship("Loan")
+    participation = relationship("EquityParticipation")
+    grant = relationship("Grant")
+    guarantee = relationship("Guarantee")
     notes: Mapped[list[ApplicationNote]] = relationship(
         back_populates="application", order_by="ApplicationNote.id", cascade="all, delete-orphan"
     )
     decision: Mapped[CommitteeDecision | None] = relationship(back_populates="application", uselist=False)
+
+    @property
+    def made_id(self) -> int | None:
+        """The id of the instrument made from the application (its kind is the application's), None before."""
+        return self.loan_id or self.participation_id or self.grant_id or self.guarantee_id
 
     @property
     def is_open(self) -> bool:

@@ -73,6 +73,12 @@ def notes_seen(session: Session, application: Application, full: bool) -> list[A
     return list(session.scalars(query))
 
 
+def application_of(session: Session, scope: Scope, link: str, made_id: int) -> int | None:
+    """The id of the application an instrument was made from (``link`` its column), when the reader may see it."""
+    column = getattr(Application, link)
+    return session.scalar(select(Application.id).where(column == made_id, visible(scope, Application)))
+
+
 def pipeline_query(scope: Scope, fund_id: int | None, status: ApplicationStatus | None) -> Select[Any]:
     query = (
         select(Application)

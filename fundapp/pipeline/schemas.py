@@ -76,7 +76,10 @@ class ApplicationSchema(ma.Schema):
     impact_case = ma.fields.String()
     status = ma.fields.Enum(ApplicationStatus, by_value=True)
     created_at = ma.fields.DateTime()
-    loan_id = ma.fields.Integer(allow_none=True)
+    loan_id = ma.fields.Integer(allow_none=True, metadata={"description": "the loan or convertible loan made from it"})
+    participation_id = ma.fields.Integer(allow_none=True, metadata={"description": "the equity participation made"})
+    grant_id = ma.fields.Integer(allow_none=True, metadata={"description": "the grant or voucher made from it"})
+    guarantee_id = ma.fields.Integer(allow_none=True, metadata={"description": "the guarantee made from it"})
     decision = ma.fields.Nested(DecisionSchema, allow_none=True)
 
 

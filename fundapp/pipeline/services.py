@@ -1,4 +1,5 @@
-"""The pipeline's verbs: file an application, move it through its stages, note, decide, link what it became.
+"""The pipeline's verbs: file an application, move it through its stages, note, decide (instruments.py makes what
+it becomes).
 
 They change state and audit; they never commit.
 """
@@ -11,9 +12,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
+from fundapp.errors import InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
-from fundapp.loans.models import Loan
 from fundapp.messages import N_
 from fundapp.pipeline.models import (
     Application,
@@ -21,7 +21,6 @@ from fundapp.pipeline.models import (
     ApplicationStatus,
     CommitteeDecision,
     CommitteeVote,
-    InstrumentKind,
     Vote,
 )
 
@@ -159,19 +158,3 @@ def record_decision(
         },
     )
     return decision
-
-
-def check_loan_may_follow(application: Application) -> None:
-    """A loan is made from an approved loan application, once."""
-    if application.status != ApplicationStatus.APPROVED or application.instrument != InstrumentKind.LOAN:
-        raise Conflict(N_("A loan is made only from an approved application for a loan."))
-    if application.loan_id is not None:
-        raise Conflict(N_("A loan was already made from this application."))
-
-
-def link_loan(session: Session, actor: audit.Who, application: Application, loan: Loan) -> Application:
-    check_loan_may_follow(application)
-    application.loan_id = loan.id
-    session.flush()
-    audit.record(session, actor, "application.loan_linked", application, {"loan_id": [None, loan.id]})
-    return application

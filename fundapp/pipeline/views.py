@@ -15,13 +15,14 @@ from fundapp.auth.policy import can, is_provider_side, load, visible, visible_fu
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.i18n import money
+from fundapp.instruments.grant_views import grant_fields
+from fundapp.instruments.guarantee_views import guarantee_fields
+from fundapp.instruments.views import conversion_term_fields, participation_fields
 from fundapp.investees.models import Investee
 from fundapp.listing import int_arg, paginate
-from fundapp.loans import services as loan_services
-from fundapp.loans.schemas import LoanCreateSchema
 from fundapp.loans.views import DEFAULT_TERMS, loan_fields
-from fundapp.pipeline import queries, services
-from fundapp.pipeline.models import ApplicationStatus, InstrumentKind, Vote
+from fundapp.pipeline import instrument_schemas, instruments, queries, services
+from fundapp.pipeline.models import Application, ApplicationStatus, InstrumentKind, Vote
 from fundapp.pipeline.schemas import MEMBER_ROWS, ApplicationCreateSchema, DecisionFormSchema
 from fundapp.web import done, handle_form, list_args, no_longer
 
@@ -40,6 +41,14 @@ INSTRUMENT = {
     "equity": _l("equity participation"),
     "grant": _l("grant or voucher"),
     "guarantee": _l("guarantee"),
+}
+# The page of the instrument made from an application, by its kind.
+PAGES = {
+    InstrumentKind.LOAN: ("loans.detail", "loan_id"),
+    InstrumentKind.CONVERTIBLE_LOAN: ("loans.detail", "loan_id"),
+    InstrumentKind.EQUITY: ("equity.detail", "participation_id"),
+    InstrumentKind.GRANT: ("grants.detail", "grant_id"),
+    InstrumentKind.GUARANTEE: ("guarantees.detail", "guarantee_id"),
 }
 VOTE = {"for": _l("for"), "against": _l("against"), "abstain": _l("abstained")}
 OUTCOME = {"approved": _l("approved"), "declined": _l("declined")}
@@ -132,10 +141,8 @@ def detail(application_id: int) -> Any:
         full=full,
         moves=[m for m in services.MANUAL_ACTIONS if (application.status, m) in services.TRANSITIONS] if full else [],
         may_decide=full and application.status == ApplicationStatus.INVESTMENT_COMMITTEE,
-        may_make_loan=full
-        and application.status == ApplicationStatus.APPROVED
-        and application.instrument == InstrumentKind.LOAN
-        and application.loan_id is None,
+        may_make=full and application.status == ApplicationStatus.APPROVED and application.made_id is None,
+        made_page=instrument_page(application) if application.made_id else None,
         labels=LABELS,
     )
 
@@ -212,38 +219,69 @@ def decision(application_id: int) -> Any:
     )
 
 
-@bp.route("/applications/<int:application_id>/loan", methods=["GET", "POST"])
+def _form_of(kind: InstrumentKind, application: Application) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """The fields of the instrument's own create form, and their values taken from the application."""
+    today = date.today().isoformat()
+    amount = application.amount
+    if kind in (InstrumentKind.LOAN, InstrumentKind.CONVERTIBLE_LOAN):
+        fields = loan_fields(new=True) + (conversion_term_fields() if kind == InstrumentKind.CONVERTIBLE_LOAN else [])
+        return fields, {
+            **DEFAULT_TERMS,
+            "principal": amount,
+            "purpose": application.purpose,
+            "disbursement_date": today,
+        }
+    if kind == InstrumentKind.EQUITY:
+        return participation_fields(), {"date": today, "amount_paid": amount, "note": application.purpose}
+    if kind == InstrumentKind.GRANT:
+        conditions = application.decision.conditions if application.decision else ""
+        values = {"kind": "grant", "amount": amount, "paid_on": today, "period_from": today, "conditions": conditions}
+        return grant_fields(None), values
+    return guarantee_fields(None), {"guaranteed_amount": amount, "fee_frequency": "quarterly", "starts_on": today}
+
+
+def instrument_page(application: Application) -> str:
+    endpoint, key = PAGES[application.instrument]
+    made: dict[str, Any] = {key: application.made_id}
+    return url_for(endpoint, **made)
+
+
+@bp.route("/applications/<int:application_id>/instrument", methods=["GET", "POST"])
 @access("login", obj=(queries.Application, "application_id", "edit"))
-def make_loan(application_id: int) -> Any:
+def make_instrument(application_id: int) -> Any:
     session = get_session()
     application = queries.load_application(session, current_scope(), application_id, "edit")
     back = url_for("pipeline.detail", application_id=application.id)
-    may = application.status == ApplicationStatus.APPROVED and application.loan_id is None
-    if gone := no_longer(None if may else _("A loan is made once, from an approved application for a loan."), back):
+    may = application.status == ApplicationStatus.APPROVED and application.made_id is None
+    if gone := no_longer(None if may else _("An instrument is made once, from an approved application."), back):
         return gone
-    investee = application.investee
+    instruments.check_may_follow(application)  # a form sent again after the instrument was made: 409
+    kind = application.instrument
+    what = INSTRUMENT[kind.value]
 
     def save(data: dict[str, Any]) -> Any:
-        services.check_loan_may_follow(application)
-        data.pop("investee_id")
-        loan = loan_services.create_loan(session, current_actor(), investee, data)
-        services.link_loan(session, current_actor(), application, loan)
-        return done(_("Loan %(ref)s created as a draft.", ref=loan.reference), url_for("loans.detail", loan_id=loan.id))
+        instruments.make_instrument(session, current_actor(), application, data)
+        return done(
+            _("Created from the application: the %(instrument)s.", instrument=what), instrument_page(application)
+        )
 
-    values = {
-        **DEFAULT_TERMS,
-        "investee_id": investee.id,
-        "principal": application.amount,
-        "purpose": application.purpose,
-        "disbursement_date": date.today().isoformat(),
-    }
+    fields, values = _form_of(kind, application)
+    intro = _(
+        "For %(name)s: the investment committee approved %(amount)s.",
+        name=application.investee.name,
+        amount=money(application.amount),
+    )
+    conditions = application.decision.conditions if application.decision else ""
     return handle_form(
-        LoanCreateSchema(),
+        instrument_schemas.SCHEMAS[kind](),
         values,
         save,
         "form_page.html",
-        title=_("New loan from application %(number)s", number=application.id),
-        fields=loan_fields([(investee.id, investee.name)]),
+        title=_("Application %(number)s: create the %(instrument)s", number=application.id, instrument=what),
+        intro=intro,
+        warning=_("The committee's conditions: %(conditions)s", conditions=conditions) if conditions else None,
+        fields=fields,
         back=back,
-        submit=_("Create draft loan"),
+        back_label=_("Application %(number)s", number=application.id),
+        submit=_("Create the %(instrument)s", instrument=what),
     )

@@ -14,7 +14,7 @@ from fundapp.loans import services as loan_services
 from fundapp.loans.models import LoanEvent
 from fundapp.pipeline import services
 from fundapp.pipeline.models import ApplicationStatus, Vote
-from tests.factories import ACTOR, make_loan
+from tests.factories import ACTOR
 from tests.pipeline_factories import decide, make_application
 
 
@@ -115,15 +115,17 @@ def test_a_tie_declines_with_the_votes_recorded(db_session, world):
     assert application.status == ApplicationStatus.DECLINED
 
 
-def test_a_loan_follows_only_from_an_approved_loan_application_and_only_once(db_session, world):
+def test_an_instrument_follows_only_from_an_approved_application_and_only_once(db_session, world):
+    from fundapp.pipeline import instruments
+
     application = make_application(db_session, world.investee_a, "approved")
-    loan = make_loan(db_session, world.investee_a, status="draft")
-    services.link_loan(db_session, ACTOR, application, loan)
+    data = {"purpose": "", "subordinated": False, **_terms("10000.00")}
+    loan = instruments.make_instrument(db_session, ACTOR, application, data)
     assert application.loan_id == loan.id
     with pytest.raises(Conflict):
-        services.link_loan(db_session, ACTOR, application, loan)
+        instruments.make_instrument(db_session, ACTOR, application, data)
     with pytest.raises(Conflict):
-        services.check_loan_may_follow(make_application(db_session, world.investee_a, "investment_committee"))
+        instruments.check_may_follow(make_application(db_session, world.investee_a, "investment_committee"))
 
 
 # --- maker-checker --------------------------------------------------------------------------------------------

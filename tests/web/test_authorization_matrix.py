@@ -420,7 +420,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "pipeline.move": FUND_A,
     "pipeline.add_note": MANAGERS_A_OR_MEMBER,
     "pipeline.decision": FUND_A,
-    "pipeline.make_loan": FUND_A,
+    "pipeline.make_instrument": FUND_A,
     "api_pipeline.list_applications": LOGGED_IN,
     "api_pipeline.create_application": APPLICANTS,
     "api_pipeline.get_application": MANAGERS_A_OR_MEMBER,
@@ -428,6 +428,7 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_pipeline.list_notes": MANAGERS_A_OR_MEMBER,
     "api_pipeline.add_note": MANAGERS_A_OR_MEMBER,
     "api_pipeline.record_decision": FUND_A,
+    "api_pipeline.make_instrument": FUND_A,
     # background jobs: the failed ones and trying one again are the administrators' (they hold no fund's data)
     "jobs.failures": ADMIN,
     "jobs.retry": ADMIN,

@@ -141,10 +141,9 @@ def test_create_loan_from_an_approved_application_prefills_the_loan_form_and_lin
 ):
     application = make_application(db_session, world.investee_a, "approved", amount="12500.00")
     client = login_as(world.user("manager_a"))
-    form_page = client.get(f"/applications/{application.id}/loan").get_data(as_text=True)
+    form_page = client.get(f"/applications/{application.id}/instrument").get_data(as_text=True)
     assert 'value="12.500"' in form_page and "A second bakery oven" in form_page
     form = {
-        "investee_id": str(world.investee_a.id),
         "principal": "12.500,00",
         "annual_interest_rate": "5",
         "disbursement_date": "2026-03-01",
@@ -156,7 +155,7 @@ def test_create_loan_from_an_approved_application_prefills_the_loan_form_and_lin
         "installment_multiple": "0,01",
         "purpose": "A second bakery oven",
     }
-    response = client.post(f"/applications/{application.id}/loan", data=form)
+    response = client.post(f"/applications/{application.id}/instrument", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)
     db_session.expire_all()
     loan = db_session.get(Loan, application.loan_id)
@@ -165,7 +164,7 @@ def test_create_loan_from_an_approved_application_prefills_the_loan_form_and_lin
         Decimal("12500.00"),
         world.user("manager_a").id,
     )
-    assert client.get(f"/applications/{application.id}/loan").status_code == 303  # once
+    assert client.get(f"/applications/{application.id}/instrument").status_code == 303  # once
 
 
 def _approved_loan_of(db_session, world, maker):

@@ -400,7 +400,7 @@ PIPELINE_BODIES: dict[str, Body] = {
             "outcome": "approved",
         }
     ),
-    "pipeline.make_loan": lambda walk, _r: {**_terms(False), "investee_id": walk.world.investee_a.id},
+    "pipeline.make_instrument": _const(_terms(False)),
     "api_pipeline.create_application": lambda walk, role: {
         "investee_id": walk.side(role)[1].id,
         "instrument": "loan",
@@ -411,6 +411,7 @@ PIPELINE_BODIES: dict[str, Body] = {
     "api_pipeline.move_application": _const({"action": "start_due_diligence"}),
     "api_pipeline.add_note": _const({"text": "Walk note"}),
     "api_pipeline.record_decision": _const({"decided_on": TODAY, "outcome": "approved", "votes": _VOTES}),
+    "api_pipeline.make_instrument": _const(_terms(True)),
 }
 EQUITY_BODIES: dict[str, Body] = {
     "equity.create": lambda walk, role: {
