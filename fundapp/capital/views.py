@@ -13,7 +13,7 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.capital import nav, provision, services, statements
-from fundapp.capital.models import CapitalCall, DistributionKind, FundExpense, Investor
+from fundapp.capital.models import CapitalCall, DistributionKind, FundExpense, Investor, InvestorKind
 from fundapp.capital.schemas import (
     CallCreateSchema,
     DistributionCreateSchema,
@@ -23,7 +23,7 @@ from fundapp.capital.schemas import (
 )
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
-from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.listing import paginate
 from fundapp.validation import Day
 from fundapp.web import app_error_to_form, as_typed_values, done, handle_form, list_args, load_form
@@ -106,11 +106,11 @@ def add_investor(fund_id: int) -> Any:
 
     return handle_form(
         InvestorCreateSchema(),
-        {"kind": CapitalSourceKind.OTHER.value},
+        {"kind": InvestorKind.OTHER.value},
         save,
         "capital/investor_form.html",
         fund=fund,
-        kinds=list(CapitalSourceKind),
+        kinds=list(InvestorKind),
     )
 
 
