@@ -41,4 +41,6 @@ def update(session: Any, actor: audit.Who, investor: Investor, data: dict[str, A
             "paid_in",
             "Paid-in capital now follows capital calls: record a call (POST /api/v1/investors/<id>/calls).",
         )
+    if data.get("committed", investor.commitment) < investor.paid_in:
+        raise ValidationFailed.field("paid_in", "Paid in cannot exceed the commitment.")
     return services.update_investor(session, actor, investor, _investor_data(data))

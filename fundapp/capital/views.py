@@ -110,6 +110,32 @@ def add_investor(fund_id: int) -> Any:
         save,
         "capital/investor_form.html",
         fund=fund,
+        investor=None,
+        kinds=list(InvestorKind),
+    )
+
+
+def _investor_values(investor: Investor) -> dict[str, Any]:
+    values = {key: getattr(investor, key) for key in InvestorCreateSchema().fields}
+    return {"kind": investor.kind.value, **{k: "" if v is None else v for k, v in values.items() if k != "kind"}}
+
+
+@bp.route("/investors/<int:investor_id>/edit", methods=["GET", "POST"])
+@access("login", obj=INVESTOR_EDIT)
+def edit_investor(investor_id: int) -> Any:
+    investor = _investor(investor_id)
+
+    def save(data: dict[str, Any]) -> Any:
+        services.update_investor(get_session(), current_actor(), investor, data)
+        return done(_("Investor saved."), url_for("capital.investor", investor_id=investor.id))
+
+    return handle_form(
+        InvestorCreateSchema(),
+        _investor_values(investor),
+        save,
+        "capital/investor_form.html",
+        fund=investor.fund,
+        investor=investor,
         kinds=list(InvestorKind),
     )
 
