@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import StatementError
 
-from fundapp.db import ExactDecimal, Money, Quantity, Rate
 from fundapp.capital.models import Investor, InvestorKind
+from fundapp.db import ExactDecimal, Money, Quantity, Rate
 from tests.factories import make_fund
 
 D = Decimal

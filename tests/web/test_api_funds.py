@@ -431,3 +431,18 @@ def test_capital_source_totals_on_the_api_are_exact_over_many_sources(client, db
     db_session.flush()
     body = client.get(f"/api/v1/funds/{fund.id}", headers=as_admin).get_json()
     assert (body["total_committed"], body["total_paid_in"]) == ("3.00", "0.30")
+
+
+def test_the_capital_source_operations_are_marked_deprecated_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    deprecated = {
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and operation.get("deprecated")
+    }
+    assert deprecated == {
+        ("/api/v1/funds/{fund_id}/capital-sources", "get"),
+        ("/api/v1/funds/{fund_id}/capital-sources", "post"),
+        ("/api/v1/capital-sources/{source_id}", "patch"),
+    }

@@ -201,9 +201,7 @@ def test_the_dashboard_counts_only_what_the_user_may_see(db_session, world, more
 # --- detail pages -------------------------------------------------------------------------
 
 
-def test_fund_detail_shows_its_investors_with_totals_as_dutch_money_and_english_on_request(
-    db_session, world, login_as
-):
+def test_fund_detail_shows_its_investors_with_totals_as_dutch_money_and_english_on_request(db_session, world, login_as):
     investor, _call = make_investor(
         db_session, world.fund_a, call=Decimal("0.50"), name="Gemeente Rotterdam", commitment=Decimal("1150000.00")
     )
