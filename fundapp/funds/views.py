@@ -30,8 +30,10 @@ SORTABLE = {"name": Fund.name, "region": Fund.region, "created": Fund.created_at
 @access("login")
 def index() -> Any:
     args = list_args("name")
-    query = select(Fund).where(visible_funds(current_scope())).options(
-        selectinload(Fund.investors).selectinload(Investor.calls)
+    query = (
+        select(Fund)
+        .where(visible_funds(current_scope()))
+        .options(selectinload(Fund.investors).selectinload(Investor.calls))
     )
     clause = search_clause([Fund.name, Fund.region], args["q"])
     if clause is not None:
