@@ -59,21 +59,22 @@ def _quarters(count: int, last_year: int) -> list[str]:
 
 def fill(session: object, investees: int, quarters: int, last_year: int) -> int:
     """The fund and its data, inserted in bulk (the services would take minutes for 200,000 values)."""
+    from datetime import date
+
     from fundapp.audit import Actor
+    from fundapp.capital import services as capital
+    from fundapp.capital.models import InvestorKind
     from fundapp.funds import services as funds
-    from fundapp.funds.models import CapitalSourceKind
     from fundapp.impact.models import ImpactPlan, Indicator, PlanIndicator, Submission, SubmissionValue
     from fundapp.investees.models import Investee, investee_themes
 
     actor = Actor.system("bench")
     fund = funds.create_fund(session, actor, {"name": "Bench Fund", "region": "Rijnmond", "currency": "EUR"})
-    for n, kind in enumerate((CapitalSourceKind.MUNICIPALITY, CapitalSourceKind.FOUNDATION, CapitalSourceKind.BANK)):
-        funds.add_capital_source(
-            session,
-            actor,
-            fund,
-            {"name": f"Financier {n}", "kind": kind, "committed": Decimal("2500000.00"), "paid_in": Decimal("1000000")},
+    for n, kind in enumerate((InvestorKind.MUNICIPALITY, InvestorKind.FOUNDATION, InvestorKind.BANK)):
+        investor = capital.add_investor(
+            session, actor, fund, {"name": f"Financier {n}", "kind": kind, "commitment": Decimal("2500000.00")}
         )
+        capital.record_call(session, actor, investor, {"date": date(last_year, 1, 1), "amount": Decimal("1000000")})
     session.execute(
         insert(Investee),
         [

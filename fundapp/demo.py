@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from fundapp import audit
 from fundapp.auth.models import Role, User
 from fundapp.auth.services import add_membership, create_user
+from fundapp.capital import services as capital_services
+from fundapp.capital.models import DistributionKind, InvestorKind
 from fundapp.funds import services as fund_services
-from fundapp.funds.models import CapitalSourceKind
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import LabelKind, LegalForm
 from fundapp.payers import services as payer_services
@@ -36,8 +37,8 @@ class FundSpec(TypedDict):
     region: str
     founded_on: date
     description: str
-    # name, kind, committed, paid in, expected return percent, term in years
-    sources: list[tuple[str, CapitalSourceKind, str, str, str, int]]
+    # investors: name, kind, commitment, paid in (one call on the founding date), expected return percent, term in years
+    investors: list[tuple[str, InvestorKind, str, str, str, int]]
 
 
 # fund index, name, kvk, legal form, municipality, themes, sdgs, labels (kind, level, valid until), mission
@@ -51,11 +52,11 @@ FUNDS: list[FundSpec] = [
         "founded_on": date(2019, 3, 1),
         "description": "Lends to Rotterdam impact enterprises that create jobs for people far from the labour "
         "market and make the city more circular; accepts a lower return for proven local impact.",
-        "sources": [
-            ("Gemeente Rotterdam", CapitalSourceKind.MUNICIPALITY, "2500000.00", "1750000.00", "2.5", 10),
-            ("Stichting Havenstad Vermogensfonds", CapitalSourceKind.FOUNDATION, "1000000.00", "1000000.00", "1.5", 10),
-            ("EFRO Kansen voor West", CapitalSourceKind.EU_FUND, "1500000.00", "600000.00", "0", 8),
-            ("Coöperatieve Maasbank", CapitalSourceKind.BANK, "750000.00", "250000.00", "3.0", 7),
+        "investors": [
+            ("Gemeente Rotterdam", InvestorKind.MUNICIPALITY, "2500000.00", "1750000.00", "2.5", 10),
+            ("Stichting Havenstad Vermogensfonds", InvestorKind.FOUNDATION, "1000000.00", "1000000.00", "1.5", 10),
+            ("EFRO Kansen voor West", InvestorKind.EU_FUND, "1500000.00", "600000.00", "0", 8),
+            ("Coöperatieve Maasbank", InvestorKind.BANK, "750000.00", "250000.00", "3.0", 7),
         ],
     },
     {
@@ -63,9 +64,9 @@ FUNDS: list[FundSpec] = [
         "region": "Den Haag",
         "founded_on": date(2024, 9, 1),
         "description": "The Hague's place-based impact fund, modelled on SIF Rotterdam.",
-        "sources": [
-            ("Gemeente Den Haag", CapitalSourceKind.MUNICIPALITY, "2000000.00", "800000.00", "2.0", 10),
-            ("Hofstad Impact Foundation", CapitalSourceKind.FOUNDATION, "500000.00", "250000.00", "1.0", 10),
+        "investors": [
+            ("Gemeente Den Haag", InvestorKind.MUNICIPALITY, "2000000.00", "800000.00", "2.0", 10),
+            ("Hofstad Impact Foundation", InvestorKind.FOUNDATION, "500000.00", "250000.00", "1.0", 10),
         ],
     },
 ]
@@ -223,22 +224,24 @@ def load_demo(session: Session) -> str:
         fund = fund_services.create_fund(
             session, ACTOR, {k: spec[k] for k in ("name", "region", "founded_on", "description")}
         )
-        for name, kind, committed, paid_in, expected, term in spec["sources"]:
-            fund_services.add_capital_source(
+        for name, kind, commitment, paid_in, expected, term in spec["investors"]:
+            investor = capital_services.add_investor(
                 session,
                 ACTOR,
                 fund,
                 {
                     "name": name,
                     "kind": kind,
-                    "committed": Decimal(committed),
-                    "paid_in": Decimal(paid_in),
+                    "commitment": Decimal(commitment),
                     "expected_return_percent": Decimal(expected),
                     "term_years": term,
-                    "notes": "",
                 },
             )
+            capital_services.record_call(
+                session, ACTOR, investor, {"date": spec["founded_on"], "amount": Decimal(paid_in)}
+            )
         funds.append(fund)
+    _fund_flows(session, funds[0])
     admin_scope = _admin_scope()
     investees = []
     for fund_index, name, kvk, form, city, themes, sdgs, labels, mission in INVESTEES:
@@ -291,6 +294,20 @@ def load_demo(session: Session) -> str:
     return (
         f"Demo data loaded: {len(funds)} funds, {len(investees)} investees, {len(payers)} payers, "
         f"{len(users)} users (password: {DEMO_PASSWORD}).{extra}"
+    )
+
+
+def _fund_flows(session: Session, fund: Any) -> None:
+    """A distribution to one investor and a cost of the fund, last year, so that the NAV has both."""
+    year = date.today().year - 1
+    capital_services.record_distribution(
+        session,
+        ACTOR,
+        fund.investors[0],
+        {"date": date(year, 12, 31), "amount": Decimal("25000.00"), "kind": DistributionKind.INCOME},
+    )
+    capital_services.record_expense(
+        session, ACTOR, fund, {"date": date(year, 12, 15), "amount": Decimal("18500.00"), "description": "Annual audit"}
     )
 
 

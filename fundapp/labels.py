@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 LABELS: dict[str, Any] = {
-    # capital source kinds
+    # investor kinds
     "foundation": _l("Foundation (vermogensfonds)"),
     "municipality": _l("Municipality"),
     "province": _l("Province"),

@@ -14,7 +14,7 @@ from fundapp.banking.models import (  # noqa: F401
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor, ProvisionRates  # noqa: F401
 from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant  # noqa: F401
 from fundapp.documents.models import Document  # noqa: F401
-from fundapp.funds.models import CapitalSource, Fund  # noqa: F401
+from fundapp.funds.models import Fund  # noqa: F401
 from fundapp.idempotency import IdempotencyKey  # noqa: F401
 from fundapp.impact.models import (  # noqa: F401
     ImpactPlan,

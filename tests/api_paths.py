@@ -57,7 +57,7 @@ def world_ids(db_session: Any, world: Any) -> dict[str, Any]:
     grant, guarantee = _instruments_with_events(db_session, world)
     return {
         "fund_id": world.fund_a.id,
-        "source_id": world.fund_a.capital_sources[0].id,
+        "source_id": world.investor_a.id,
         "investor_id": world.investor_a.id,
         "call_id": world.call_a.id,
         "year": 2024,

@@ -14,7 +14,7 @@ from fundapp.auth.models import Role, User
 from fundapp.auth.policy import Scope
 from fundapp.auth.services import create_user
 from fundapp.funds import services as fund_services
-from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import Investee, LabelKind, LegalForm
 from fundapp.payers import services as payer_services
@@ -40,20 +40,6 @@ def make_fund(session: Session, **overrides: Any) -> Fund:
     data = {"name": f"Test Fund {n}", "region": "Rotterdam", "description": "", "currency": "EUR", "founded_on": None}
     data.update(overrides)
     return fund_services.create_fund(session, ACTOR, data)
-
-
-def make_capital_source(session: Session, fund: Fund, **overrides: Any) -> Any:
-    data = {
-        "name": f"Foundation {_n()}",
-        "kind": CapitalSourceKind.FOUNDATION,
-        "committed": Decimal("1000000.00"),
-        "paid_in": Decimal("250000.00"),
-        "expected_return_percent": Decimal("2.5"),
-        "term_years": 10,
-        "notes": "",
-    }
-    data.update(overrides)
-    return fund_services.add_capital_source(session, ACTOR, fund, data)
 
 
 def make_investor(session: Session, fund: Fund, call: Decimal = Decimal("20000.00"), **overrides: Any) -> Any:
@@ -242,8 +228,6 @@ class World:
 
 def make_world(session: Session, with_reports: bool = False) -> World:
     fund_a, fund_b = make_fund(session, name="Fund A"), make_fund(session, name="Fund B")
-    make_capital_source(session, fund_a)
-    make_capital_source(session, fund_b)
     investee_a = make_investee(session, fund_a, name="Investee A")
     investee_b = make_investee(session, fund_b, name="Investee B")
     payer_a, payer_b = (

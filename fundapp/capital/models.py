@@ -8,7 +8,17 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
-from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
+
+
+class InvestorKind(str, enum.Enum):
+    FOUNDATION = "foundation"
+    MUNICIPALITY = "municipality"
+    PROVINCE = "province"
+    EU_FUND = "eu_fund"
+    BANK = "bank"
+    PRIVATE_INVESTOR = "private_investor"
+    OTHER = "other"
 
 
 class Investor(Base):
@@ -23,9 +33,12 @@ class Investor(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[CapitalSourceKind] = mapped_column(enum_column(CapitalSourceKind, "investor_kind"))
+    kind: Mapped[InvestorKind] = mapped_column(enum_column(InvestorKind, "investor_kind"))
     commitment: Mapped[Decimal] = mapped_column(Money())
     fixed_share_percent: Mapped[Decimal | None] = mapped_column(Rate())
+    # What the investor was promised, for the record; the capital account does not use them.
+    expected_return_percent: Mapped[Decimal | None] = mapped_column(Rate())
+    term_years: Mapped[int | None] = mapped_column(Integer)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -36,6 +49,10 @@ class Investor(Base):
     distributions: Mapped[list[Distribution]] = relationship(
         back_populates="investor", order_by="(Distribution.on, Distribution.id)", cascade="all, delete-orphan"
     )
+
+    @property
+    def paid_in(self) -> Decimal:
+        return sum((call.amount for call in self.calls), Decimal("0.00"))
 
 
 class CapitalCall(Base):

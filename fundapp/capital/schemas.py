@@ -2,9 +2,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from fundapp.capital.models import DistributionKind
-from fundapp.funds.models import CapitalSourceKind
-from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString
+from fundapp.capital.models import DistributionKind, InvestorKind
+from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
@@ -17,18 +16,25 @@ def _positive(value):
 class InvestorCreateSchema(ma.Schema):
     name = TrimmedString(required=True, validate=Length(min=1, max=200))
     commitment = MoneyField(required=True)
-    kind = ma.fields.Enum(CapitalSourceKind, by_value=True, load_default=CapitalSourceKind.OTHER)
+    kind = ma.fields.Enum(InvestorKind, by_value=True, load_default=InvestorKind.OTHER)
     fixed_share_percent = PercentField(
         load_default=None,
         allow_none=True,
         metadata={"description": "a fixed share of the NAV in percent; without it, the share follows paid-in capital"},
     )
+    expected_return_percent = PercentField(load_default=None, allow_none=True, min_value=None, max_value=None)
+    term_years = WholeNumberField(load_default=None, allow_none=True, validate=ma.validate.Range(min=0, max=100))
     notes = TrimmedString(load_default="", validate=Length(max=2000))
 
     @ma.validates("fixed_share_percent")
     def _above_zero(self, value, **_kwargs):
         if value is not None and value <= 0:
             raise ma.ValidationError("Enter a share above zero, or leave it empty.")
+
+    @ma.validates("expected_return_percent")
+    def _sane_return(self, value, **_kwargs):
+        if value is not None and not (-100 <= value <= 100):
+            raise ma.ValidationError("Enter a return between -100 and 100 percent.")
 
 
 class CallCreateSchema(ma.Schema):
@@ -67,9 +73,11 @@ class FundInvestorSchema(ma.Schema):
     id = ma.fields.Integer()
     fund_id = ma.fields.Integer()
     name = ma.fields.String()
-    kind = ma.fields.Enum(CapitalSourceKind, by_value=True)
+    kind = ma.fields.Enum(InvestorKind, by_value=True)
     commitment = MoneyField()
     fixed_share_percent = PercentField(allow_none=True)
+    expected_return_percent = PercentField(allow_none=True, min_value=None, max_value=None)
+    term_years = ma.fields.Integer(allow_none=True)
     notes = ma.fields.String()
     currency = ma.fields.Function(lambda obj: obj.fund.currency)
     calls = ma.fields.List(ma.fields.Nested(CallSchema))

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.capital import nav
-from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor
+from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor, InvestorKind
 from fundapp.errors import ValidationFailed
-from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.money import ZERO, money_str
 
 
@@ -29,7 +29,14 @@ def _check_fixed_shares(session: Session, fund_id: int, percent: Decimal | None,
 
 
 def add_investor(session: Session, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> Investor:
-    data = {"kind": CapitalSourceKind.OTHER, "fixed_share_percent": None, "notes": "", **data}
+    data = {
+        "kind": InvestorKind.OTHER,
+        "fixed_share_percent": None,
+        "expected_return_percent": None,
+        "term_years": None,
+        "notes": "",
+        **data,
+    }
     _check_fixed_shares(session, fund.id, data["fixed_share_percent"], None)
     investor = Investor(fund_id=fund.id, **data)
     session.add(investor)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.capital import nav, provision, services, statements
-from fundapp.capital.models import CapitalCall, DistributionKind, FundExpense, Investor
+from fundapp.capital.models import CapitalCall, DistributionKind, FundExpense, Investor, InvestorKind
 from fundapp.capital.schemas import (
     CallCreateSchema,
     DistributionCreateSchema,
@@ -23,7 +23,7 @@ from fundapp.capital.schemas import (
 )
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
-from fundapp.funds.models import CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.listing import paginate
 from fundapp.validation import Day
 from fundapp.web import app_error_to_form, as_typed_values, done, handle_form, list_args, load_form
@@ -106,11 +106,37 @@ def add_investor(fund_id: int) -> Any:
 
     return handle_form(
         InvestorCreateSchema(),
-        {"kind": CapitalSourceKind.OTHER.value},
+        {"kind": InvestorKind.OTHER.value},
         save,
         "capital/investor_form.html",
         fund=fund,
-        kinds=list(CapitalSourceKind),
+        investor=None,
+        kinds=list(InvestorKind),
+    )
+
+
+def _investor_values(investor: Investor) -> dict[str, Any]:
+    values = {key: getattr(investor, key) for key in InvestorCreateSchema().fields}
+    return {"kind": investor.kind.value, **{k: "" if v is None else v for k, v in values.items() if k != "kind"}}
+
+
+@bp.route("/investors/<int:investor_id>/edit", methods=["GET", "POST"])
+@access("login", obj=INVESTOR_EDIT)
+def edit_investor(investor_id: int) -> Any:
+    investor = _investor(investor_id)
+
+    def save(data: dict[str, Any]) -> Any:
+        services.update_investor(get_session(), current_actor(), investor, data)
+        return done(_("Investor saved."), url_for("capital.investor", investor_id=investor.id))
+
+    return handle_form(
+        InvestorCreateSchema(),
+        _investor_values(investor),
+        save,
+        "capital/investor_form.html",
+        fund=investor.fund,
+        investor=investor,
+        kinds=list(InvestorKind),
     )
 
 

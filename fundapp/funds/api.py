@@ -4,14 +4,17 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, managed_fund_ids, require_admin, visible_funds
+from fundapp.capital import legacy
+from fundapp.capital.models import Investor
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.consolidated import consolidated
-from fundapp.funds.models import CapitalSource, Fund
+from fundapp.funds.models import Fund
 from fundapp.funds.revolving import revolving
 from fundapp.funds.schemas import (
     AsOfArgsSchema,
@@ -25,7 +28,7 @@ from fundapp.funds.schemas import (
 from fundapp.i18n import locale_name
 from fundapp.listing import paginate, search_clause
 
-blp = make_blueprint("funds", "Place-based impact funds and their capital sources")
+blp = make_blueprint("funds", "Place-based impact funds; their capital sources (deprecated: investors)")
 FundPageSchema = page_schema(FundSchema, "FundPage")
 CapitalSourcePageSchema = page_schema(CapitalSourceSchema, "CapitalSourcePage")
 
@@ -35,7 +38,12 @@ CapitalSourcePageSchema = page_schema(CapitalSourceSchema, "CapitalSourcePage")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, FundPageSchema)
 def list_funds(args: dict[str, Any]) -> Any:
-    query = select(Fund).where(visible_funds(current_scope())).order_by(Fund.name)
+    query = (
+        select(Fund)
+        .where(visible_funds(current_scope()))
+        .order_by(Fund.name)
+        .options(selectinload(Fund.investors).selectinload(Investor.calls))
+    )
     clause = search_clause([Fund.name, Fund.region], args["q"])
     if clause is not None:
         query = query.where(clause)
@@ -68,33 +76,42 @@ def update_fund(data: dict[str, Any], fund_id: int) -> Any:
     return services.update_fund(get_session(), current_actor(), fund, data)
 
 
+# The capital-source paths answer from investors, for the systems that still use them.
 @blp.route("/funds/<int:fund_id>/capital-sources", methods=["GET"])
+@blp.doc(deprecated=True)
 @access("login")
 @blp.arguments(PagingArgsSchema, location="query")
 @blp.response(200, CapitalSourcePageSchema)
 def list_capital_sources(args: dict[str, Any], fund_id: int) -> Any:
+    """Deprecated: use GET /api/v1/funds/<id>/investors."""
     fund = load(get_session(), Fund, fund_id, current_scope())
-    query = select(CapitalSource).where(CapitalSource.fund_id == fund.id).order_by(CapitalSource.id)
+    query = (
+        select(Investor).where(Investor.fund_id == fund.id).order_by(Investor.id).options(selectinload(Investor.calls))
+    )
     page = paginate(get_session(), query, args["page"], args["page_size"])
     return page_of(page.items, page.total, page.page, page.page_size)
 
 
 @blp.route("/funds/<int:fund_id>/capital-sources", methods=["POST"])
+@blp.doc(deprecated=True)
 @access("login", obj=(Fund, "fund_id", "edit"))
 @blp.arguments(CapitalSourceCreateSchema)
 @blp.response(201, CapitalSourceSchema)
 def add_capital_source(data: dict[str, Any], fund_id: int) -> Any:
+    """Deprecated: use POST /api/v1/funds/<id>/investors and POST /api/v1/investors/<id>/calls."""
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
-    return services.add_capital_source(get_session(), current_actor(), fund, data)
+    return legacy.add(get_session(), current_actor(), fund, data)
 
 
 @blp.route("/capital-sources/<int:source_id>", methods=["PATCH"])
-@access("login", obj=(CapitalSource, "source_id", "edit"))
+@blp.doc(deprecated=True)
+@access("login", obj=(Investor, "source_id", "edit"))
 @blp.arguments(CapitalSourceCreateSchema(partial=True))
 @blp.response(200, CapitalSourceSchema)
 def update_capital_source(data: dict[str, Any], source_id: int) -> Any:
-    source = load(get_session(), CapitalSource, source_id, current_scope(), "edit")
-    return services.update_capital_source(get_session(), current_actor(), source, data)
+    """Deprecated: use PATCH /api/v1/investors/<id>; paid-in capital follows the investor's capital calls."""
+    investor = load(get_session(), Investor, source_id, current_scope(), "edit")
+    return legacy.update(get_session(), current_actor(), investor, data)
 
 
 @blp.route("/funds/<int:fund_id>/revolving", methods=["GET"])

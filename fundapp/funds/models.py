@@ -1,13 +1,16 @@
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, false
+from sqlalchemy import Boolean, Date, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
+from fundapp.db import Base, Money, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from fundapp.capital.models import Investor
 
 
 class Fund(Base):
@@ -29,46 +32,13 @@ class Fund(Base):
     disbursement_threshold: Mapped[Decimal | None] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    capital_sources: Mapped[list[CapitalSource]] = relationship(
-        back_populates="fund", cascade="all, delete-orphan", order_by="CapitalSource.id", lazy="selectin"
-    )
+    # Read only: investors are added through their own service (fundapp.capital.services).
+    investors: Mapped[list[Investor]] = relationship(order_by="(Investor.name, Investor.id)", viewonly=True)
 
     @property
     def total_committed(self) -> Decimal:
-        return sum((source.committed for source in self.capital_sources), Decimal("0.00"))
+        return sum((investor.commitment for investor in self.investors), Decimal("0.00"))
 
     @property
     def total_paid_in(self) -> Decimal:
-        return sum((source.paid_in for source in self.capital_sources), Decimal("0.00"))
-
-
-class CapitalSourceKind(str, enum.Enum):
-    FOUNDATION = "foundation"
-    MUNICIPALITY = "municipality"
-    PROVINCE = "province"
-    EU_FUND = "eu_fund"
-    BANK = "bank"
-    PRIVATE_INVESTOR = "private_investor"
-    OTHER = "other"
-
-
-class CapitalSource(Base):
-    """Who put money into the fund: committed, paid in, expected return."""
-
-    __tablename__ = "capital_sources"
-    __table_args__ = (
-        CheckConstraint("committed >= 0", name="committed_not_negative"),
-        CheckConstraint("paid_in >= 0", name="paid_in_not_negative"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id", ondelete="CASCADE"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[CapitalSourceKind] = mapped_column(enum_column(CapitalSourceKind, "capital_source_kind"))
-    committed: Mapped[Decimal] = mapped_column(Money())
-    paid_in: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
-    expected_return_percent: Mapped[Decimal | None] = mapped_column(Rate())
-    term_years: Mapped[int | None] = mapped_column(Integer)
-    notes: Mapped[str] = mapped_column(Text, default="")
-
-    fund: Mapped[Fund] = relationship(back_populates="capital_sources")
+        return sum((investor.paid_in for investor in self.investors), Decimal("0.00"))

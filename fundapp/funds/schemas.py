@@ -3,7 +3,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from fundapp.banking.account_schemas import CreditorIdField
-from fundapp.funds.models import CapitalSourceKind
+from fundapp.capital.models import InvestorKind
 from fundapp.impact.schemas import QuantityField
 from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString, WholeNumberField
 
@@ -11,8 +11,10 @@ Length = ma.validate.Length
 
 
 class CapitalSourceCreateSchema(ma.Schema):
+    """Deprecated: an investor (``/api/v1/funds/<id>/investors``) in the shape of the former capital source."""
+
     name = TrimmedString(required=True, validate=Length(min=1, max=200))
-    kind = ma.fields.Enum(CapitalSourceKind, by_value=True, required=True)
+    kind = ma.fields.Enum(InvestorKind, by_value=True, required=True)
     committed = MoneyField(required=True)
     paid_in = MoneyField(load_default=None, allow_none=True)
     expected_return_percent = PercentField(load_default=None, allow_none=True, min_value=None, max_value=None)
@@ -33,12 +35,14 @@ class CapitalSourceCreateSchema(ma.Schema):
 
 
 class CapitalSourceSchema(ma.Schema):
+    """Deprecated: an investor in the shape of the former capital source (its id is the investor's id)."""
+
     id = ma.fields.Integer(dump_only=True)
     fund_id = ma.fields.Integer(dump_only=True)
     name = ma.fields.String()
-    kind = ma.fields.Enum(CapitalSourceKind, by_value=True)
-    committed = MoneyField()
-    paid_in = MoneyField()
+    kind = ma.fields.Enum(InvestorKind, by_value=True)
+    committed = MoneyField(attribute="commitment")
+    paid_in = MoneyField(metadata={"description": "the sum of the investor's capital calls"})
     expected_return_percent = PercentField(allow_none=True, min_value=None, max_value=None)
     term_years = ma.fields.Integer(allow_none=True)
     notes = ma.fields.String()
@@ -75,7 +79,11 @@ class FundSchema(ma.Schema):
     creditor_id = ma.fields.String(allow_none=True)
     auto_book_exact_matches = ma.fields.Boolean()
     disbursement_threshold = MoneyField(allow_none=True)
-    capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
+    capital_sources = ma.fields.List(
+        ma.fields.Nested(CapitalSourceSchema),
+        attribute="investors",
+        metadata={"description": "deprecated: the fund's investors (/api/v1/funds/<id>/investors)", "deprecated": True},
+    )
     total_committed = MoneyField(attribute="total_committed")
     total_paid_in = MoneyField(attribute="total_paid_in")
 

@@ -1,16 +1,15 @@
-"""Funds and their capital sources: the verbs. They change state and audit; they never commit."""
+"""Funds: the verbs. They change state and audit; they never commit."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.db import name_taken
-from fundapp.errors import Conflict, ValidationFailed
-from fundapp.funds.models import CapitalSource, Fund
+from fundapp.errors import Conflict
+from fundapp.funds.models import Fund
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
@@ -35,37 +34,3 @@ def update_fund(session: Session, actor: audit.Who, fund: Fund, data: dict[str, 
         session.flush()
         audit.record(session, actor, "fund.updated", fund, changes)
     return fund
-
-
-def add_capital_source(session: Session, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> CapitalSource:
-    data = dict(data)
-    if data.get("paid_in") is None:
-        data["paid_in"] = Decimal("0.00")
-    source = CapitalSource(fund=fund, **data)
-    session.add(source)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "capital_source.added",
-        source,
-        {"fund_id": [None, fund.id], **{k: [None, v] for k, v in data.items()}},
-    )
-    return source
-
-
-def update_capital_source(
-    session: Session, actor: audit.Who, source: CapitalSource, data: dict[str, Any]
-) -> CapitalSource:
-    data = dict(data)
-    if "paid_in" in data and data["paid_in"] is None:
-        data["paid_in"] = Decimal("0.00")
-    committed = data.get("committed", source.committed)
-    paid_in = data.get("paid_in", source.paid_in)
-    if paid_in > committed:
-        raise ValidationFailed.field("paid_in", "Paid in cannot exceed the commitment.")
-    changes = audit.apply_changes(source, data)
-    if changes:
-        session.flush()
-        audit.record(session, actor, "capital_source.updated", source, changes)
-    return source

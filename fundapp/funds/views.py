@@ -6,16 +6,18 @@ from typing import Any
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_funds
 from fundapp.banking import page_parts as bank_parts
 from fundapp.capital import nav as capital_nav
+from fundapp.capital.models import Investor
 from fundapp.db import get_session
 from fundapp.funds import services
-from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.funds.revolving import revolving
-from fundapp.funds.schemas import CapitalSourceCreateSchema, FundCreateSchema
+from fundapp.funds.schemas import FundCreateSchema
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate, search_clause, sort_by
 from fundapp.web import as_of_arg, done, handle_form, list_args
@@ -28,7 +30,11 @@ SORTABLE = {"name": Fund.name, "region": Fund.region, "created": Fund.created_at
 @access("login")
 def index() -> Any:
     args = list_args("name")
-    query = select(Fund).where(visible_funds(current_scope()))
+    query = (
+        select(Fund)
+        .where(visible_funds(current_scope()))
+        .options(selectinload(Fund.investors).selectinload(Investor.calls))
+    )
     clause = search_clause([Fund.name, Fund.region], args["q"])
     if clause is not None:
         query = query.where(clause)
@@ -102,57 +108,3 @@ def edit(fund_id: int) -> Any:
         return done(_("Fund saved."), url_for("funds.detail", fund_id=fund.id))
 
     return handle_form(FundCreateSchema(), _fund_values(fund), save, "funds/form.html", fund=fund)
-
-
-def _source_values(source: CapitalSource | None) -> dict[str, Any]:
-    if source is None:
-        return {"kind": CapitalSourceKind.FOUNDATION.value}
-    return {
-        "name": source.name,
-        "kind": source.kind.value,
-        "committed": source.committed,
-        "paid_in": source.paid_in,
-        "expected_return_percent": "" if source.expected_return_percent is None else source.expected_return_percent,
-        "term_years": "" if source.term_years is None else source.term_years,
-        "notes": source.notes,
-    }
-
-
-@bp.route("/<int:fund_id>/capital-sources/new", methods=["GET", "POST"])
-@access("login")
-def add_capital_source(fund_id: int) -> Any:
-    fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
-
-    def save(data: dict[str, Any]) -> Any:
-        services.add_capital_source(get_session(), current_actor(), fund, data)
-        return done(_("Capital source added."), url_for("funds.detail", fund_id=fund.id))
-
-    return handle_form(
-        CapitalSourceCreateSchema(),
-        _source_values(None),
-        save,
-        "funds/capital_source_form.html",
-        fund=fund,
-        source=None,
-        kinds=list(CapitalSourceKind),
-    )
-
-
-@bp.route("/capital-sources/<int:source_id>/edit", methods=["GET", "POST"])
-@access("login")
-def edit_capital_source(source_id: int) -> Any:
-    source = load(get_session(), CapitalSource, source_id, current_scope(), "edit")
-
-    def save(data: dict[str, Any]) -> Any:
-        services.update_capital_source(get_session(), current_actor(), source, data)
-        return done(_("Capital source saved."), url_for("funds.detail", fund_id=source.fund_id))
-
-    return handle_form(
-        CapitalSourceCreateSchema(),
-        _source_values(source),
-        save,
-        "funds/capital_source_form.html",
-        fund=source.fund,
-        source=source,
-        kinds=list(CapitalSourceKind),
-    )

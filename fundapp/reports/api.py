@@ -72,7 +72,7 @@ def investee_impact_report(args: dict[str, Any], investee_id: int) -> Any:
 @blp.arguments(FileReportArgsSchema, location="query")
 @blp.doc(**_files("pdf", "xlsx"))
 def fund_report(args: dict[str, Any], fund_id: int) -> Any:
-    """The fund report: capital sources, loan book as of the period's end, impact rolled up, outcome payments."""
+    """The fund report: investors, loan book as of the period's end, impact rolled up, outcome payments."""
     fund = load(get_session(), Fund, fund_id, current_scope())
     return documents.fund_document(fund, args["period"], args["format"])
 

@@ -102,16 +102,16 @@ def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
     from fundapp.reports import charts
 
     locale = report.locale
-    sources = report.sources
+    investors = report.investors
     buckets = report.portfolio.buckets
     return {
-        "sources": charts.bar_chart(
+        "investors": charts.bar_chart(
             _("Capital: committed and paid in"),
-            [s.name for s in sources],
-            [(_("Committed"), [s.committed for s in sources]), (_("Paid in"), [s.paid_in for s in sources])],
+            [i.name for i in investors],
+            [(_("Committed"), [i.committed for i in investors]), (_("Paid in"), [i.paid_in for i in investors])],
             locale,
         )
-        if sources
+        if investors
         else None,
         "buckets": charts.bar_chart(
             _("Outstanding by days past due"),

@@ -36,7 +36,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     book = new_workbook()
     heading = report_heading(_("Fund report %(name)s", name=report.fund.name), report)
     _summary(book, report, heading)
-    _sources(book, report, heading)
+    _investors(book, report, heading)
     _loan_book(book, report, heading)
     _loans(book, report, heading)
     _write_offs(book, report, heading)
@@ -65,8 +65,8 @@ def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:
             (_("Fund"), report.fund.name, None),
             (_("Region"), report.fund.region, None),
             (_("Investees"), report.investee_count, INTEGER),
-            (_("Committed capital"), report.fund.total_committed, MONEY),
-            (_("Paid-in capital"), report.fund.total_paid_in, MONEY),
+            (_("Committed capital"), report.investor_totals["committed"], MONEY),
+            (_("Paid-in capital"), report.investor_totals["paid_in"], MONEY),
             (_("Loan book as of"), report.as_of, date_format(report.locale)),
             (_("Outstanding principal"), p.outstanding_principal, MONEY),
             (_("PAR30"), p.par30, RATIO),
@@ -77,19 +77,16 @@ def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:
     )
 
 
-def _sources(book: Workbook, report: FundReport, heading: list[str]) -> None:
-    sheet, row = add_sheet(book, _("Capital sources"), heading)
+def _investors(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Investors"), heading)
     columns = [
-        Column(_("Financier"), 36),
+        Column(_("Investor"), 36),
         Column(_("Kind"), 22),
         Column(_("Committed"), 16, MONEY, total=True),
         Column(_("Paid in"), 16, MONEY, total=True),
-        Column(_("Expected return (%)"), 12, "0.00"),
-        Column(_("Term (years)"), 10, INTEGER),
+        Column(_("Distributed"), 16, MONEY, total=True),
     ]
-    rows = [
-        (s.name, label(s.kind), s.committed, s.paid_in, s.expected_return_percent, s.term_years) for s in report.sources
-    ]
+    rows = [(i.name, label(i.kind), i.committed, i.paid_in, i.distributed) for i in report.investors]
     header, last = write_table(sheet, row, columns, rows, total_label=_("Total"))
     if rows:
         bar_chart(sheet, _("Capital: committed and paid in"), header, last, 1, [3, 4], f"H{row}")

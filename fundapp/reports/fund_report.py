@@ -6,10 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundapp.capital.models import CapitalCall, Distribution, Investor, InvestorKind
 from fundapp.funds.models import Fund
 from fundapp.funds.revolving import RevolvingYear, revolving
 from fundapp.impact.periods import Period
@@ -55,6 +57,32 @@ class Group:
 
 
 @dataclass
+class InvestorLine:
+    """An investor's capital up to the report's as-of date."""
+
+    name: str
+    kind: InvestorKind
+    committed: Decimal
+    paid_in: Decimal
+    distributed: Decimal
+
+
+def investor_lines(session: Session, fund_id: int, day: date) -> list[InvestorLine]:
+    def total(model: type[CapitalCall] | type[Distribution]) -> Any:
+        return select(func.sum(model.amount)).where(model.investor_id == Investor.id, model.on <= day).scalar_subquery()
+
+    rows = session.execute(
+        select(Investor.name, Investor.kind, Investor.commitment, total(CapitalCall), total(Distribution))
+        .where(Investor.fund_id == fund_id)
+        .order_by(Investor.name, Investor.id)
+    )
+    return [
+        InvestorLine(name, kind, committed, paid or ZERO, paid_out or ZERO)
+        for name, kind, committed, paid, paid_out in rows
+    ]
+
+
+@dataclass
 class FundReport:
     fund: Fund
     period: Period
@@ -92,9 +120,14 @@ class FundReport:
     def investee_count(self) -> int:
         return len(self.investees)
 
+    investors: list[InvestorLine] = field(default_factory=list)
+
     @property
-    def sources(self) -> list:
-        return list(self.fund.capital_sources)
+    def investor_totals(self) -> dict[str, Decimal]:
+        return {
+            key: sum((getattr(line, key) for line in self.investors), ZERO)
+            for key in ("committed", "paid_in", "distributed")
+        }
 
     @property
     def write_offs(self) -> list[queries.LoanRow]:
@@ -141,6 +174,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         exposure=at_stake,
         instruments=instrument_report.figures(session, fund.id, period.start, day, at_stake),
         revolving=revolving(session, fund.id, day),
+        investors=investor_lines(session, fund.id, day),
     )
 
 

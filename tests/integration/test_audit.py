@@ -14,8 +14,9 @@ from fundapp import audit
 from fundapp.audit import AuditEntry
 from fundapp.auth import services as auth_services
 from fundapp.auth.models import Role
+from fundapp.capital import services as capital_services
+from fundapp.capital.models import InvestorKind
 from fundapp.funds import services as fund_services
-from fundapp.funds.models import CapitalSourceKind
 from fundapp.investees import services as investee_services
 from fundapp.investees.models import LabelKind, LegalForm
 from fundapp.payers import services as payer_services
@@ -103,51 +104,39 @@ def test_an_update_that_changes_nothing_writes_no_entry(db_session, admin, world
     assert _max_id(db_session) == before
 
 
-def test_capital_source_add_and_update_record_amounts_as_exact_strings(db_session, admin, world):
-    source = fund_services.add_capital_source(
+def test_investor_add_and_update_record_amounts_as_exact_strings(db_session, admin, world):
+    investor = capital_services.add_investor(
         db_session,
         admin,
         world.fund_a,
         {
             "name": "EFRO Kansen voor West",
-            "kind": CapitalSourceKind.EU_FUND,
-            "committed": Decimal("1500000.00"),
-            "paid_in": Decimal("600000.00"),
+            "kind": InvestorKind.EU_FUND,
+            "commitment": Decimal("1500000.00"),
             "expected_return_percent": Decimal("0.5"),
             "term_years": 8,
-            "notes": "",
         },
     )
     _assert_entry(
         _last(db_session),
         admin,
-        "capital_source.added",
-        source,
+        "investor.added",
+        investor,
         {
             "fund_id": [None, world.fund_a.id],
             "name": [None, "EFRO Kansen voor West"],
             "kind": [None, "eu_fund"],
-            "committed": [None, "1500000.00"],
-            "paid_in": [None, "600000.00"],
+            "commitment": [None, "1500000.00"],
+            "fixed_share_percent": [None, None],
             "expected_return_percent": [None, "0.5"],
             "term_years": [None, 8],
             "notes": [None, ""],
         },
     )
-    fund_services.update_capital_source(db_session, admin, source, {"paid_in": Decimal("600000.10"), "term_years": 8})
-    _assert_entry(_last(db_session), admin, "capital_source.updated", source, {"paid_in": ["600000.00", "600000.10"]})
-
-
-def test_a_capital_source_added_without_paid_in_records_it_as_a_decimal_string(db_session, admin, world):
-    source = fund_services.add_capital_source(
-        db_session,
-        admin,
-        world.fund_a,
-        {"name": "Maasbank", "kind": CapitalSourceKind.BANK, "committed": Decimal("750000.00"), "paid_in": None},
+    capital_services.update_investor(
+        db_session, admin, investor, {"commitment": Decimal("1500000.10"), "term_years": 8}
     )
-    assert _last(db_session).changes["paid_in"] == [None, "0.00"]
-    fund_services.update_capital_source(db_session, admin, source, {"paid_in": Decimal("250000.00")})
-    assert _last(db_session).changes == {"paid_in": ["0.00", "250000.00"]}
+    _assert_entry(_last(db_session), admin, "investor.updated", investor, {"commitment": ["1500000.00", "1500000.10"]})
 
 
 def test_creating_and_updating_an_investee_records_fields_themes_sdgs_and_labels(db_session, admin, world):

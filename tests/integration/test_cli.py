@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from fundapp import audit
 from fundapp.auth.models import Membership, Role, User
 from fundapp.auth.passwords import verify_password
-from fundapp.funds.models import CapitalSource, Fund
+from fundapp.capital import nav
+from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor
+from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
 from fundapp.payers.models import OutcomePayer
 
@@ -251,9 +255,14 @@ def test_demo_load_fills_an_empty_database_with_an_intact_audit_trail(cli, db_se
     assert (_count(db_session, Fund), _count(db_session, Investee), _count(db_session, OutcomePayer)) == (2, 12, 2)
     assert "1 outcome contract with results, claims and an independent validator." in result.output
     assert _count(db_session, User) == 10  # the foundation's 9, and the demo contract's validator
-    assert _count(db_session, CapitalSource) == 6
+    assert (_count(db_session, Investor), _count(db_session, CapitalCall)) == (6, 6)
+    assert (_count(db_session, Distribution), _count(db_session, FundExpense)) == (1, 1)
     rotterdam = db_session.scalar(select(Fund).where(Fund.name == "Social Impact Fund Rotterdam"))
-    assert str(rotterdam.total_committed) == "5750000.00"
+    assert (str(rotterdam.total_committed), str(rotterdam.total_paid_in)) == ("5750000.00", "3600000.00")
+    assert {call.on for investor in rotterdam.investors for call in investor.calls} == {rotterdam.founded_on}
+    for fund in db_session.scalars(select(Fund)):
+        figures = nav.nav(db_session, fund.id, date.today())
+        assert figures.cash > 0 and figures.nav > 0, fund.name
     verify = cli("audit", "verify")
     assert verify.exit_code == 0, verify.output
     assert "Audit trail intact" in verify.output

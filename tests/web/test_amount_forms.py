@@ -10,15 +10,15 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from fundapp.funds.models import CapitalSource
+from fundapp.capital.models import Investor
 from fundapp.outcomes.models import OutcomeContract
-from tests.factories import make_capital_source
+from tests.factories import make_investor
 
-SOURCE = {
+INVESTOR = {
     "name": "Vermogensfonds",
     "kind": "foundation",
-    "committed": "",
-    "paid_in": "",
+    "commitment": "",
+    "fixed_share_percent": "",
     "expected_return_percent": "",
     "term_years": "",
     "notes": "",
@@ -31,7 +31,7 @@ def _field_error(page: str, name: str) -> str | None:
 
 
 def _written(db_session) -> tuple[int, int]:
-    return tuple(db_session.scalar(select(func.count()).select_from(model)) for model in (CapitalSource, AuditEntry))
+    return tuple(db_session.scalar(select(func.count()).select_from(model)) for model in (Investor, AuditEntry))
 
 
 @pytest.mark.parametrize(
@@ -42,24 +42,24 @@ def _written(db_session) -> tuple[int, int]:
         ("1250.50", "1,2345", Decimal("1250.50"), Decimal("1.2345")),
     ],
 )
-def test_a_dutch_capital_source_form_reads_thousands_points_and_a_decimal_comma(
+def test_a_dutch_investor_form_reads_thousands_points_and_a_decimal_comma(
     db_session, world, login_as, committed, expected_return, amount, percent
 ):
     client = login_as(world.user("manager_a"))
-    form = {**SOURCE, "committed": committed, "expected_return_percent": expected_return}
-    response = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data=form)
+    form = {**INVESTOR, "commitment": committed, "expected_return_percent": expected_return}
+    response = client.post(f"/funds/{world.fund_a.id}/investors/new", data=form)
     assert response.status_code == 303, response.get_data(as_text=True)
-    source = db_session.scalar(select(CapitalSource).where(CapitalSource.name == "Vermogensfonds"))
-    assert (source.committed, source.expected_return_percent) == (amount, percent)
+    investor = db_session.scalar(select(Investor).where(Investor.name == "Vermogensfonds"))
+    assert (investor.commitment, investor.expected_return_percent) == (amount, percent)
 
 
 @pytest.mark.parametrize("committed", ["1e2", "1_000", "١٠٠٠", "１０００", "NaN", "Infinity", "1.000.00", "12,50,00"])
-def test_a_capital_source_form_refuses_junk_beside_the_field_and_writes_nothing(db_session, world, login_as, committed):
+def test_an_investor_form_refuses_junk_beside_the_field_and_writes_nothing(db_session, world, login_as, committed):
     client = login_as(world.user("manager_a"))
     before = _written(db_session)
-    response = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data={**SOURCE, "committed": committed})
+    response = client.post(f"/funds/{world.fund_a.id}/investors/new", data={**INVESTOR, "commitment": committed})
     assert response.status_code == 422
-    assert _field_error(response.get_data(as_text=True), "committed") == "Vul een bedrag in, zoals 1234,50."
+    assert _field_error(response.get_data(as_text=True), "commitment") == "Vul een bedrag in, zoals 1234,50."
     assert _written(db_session) == before
 
 
@@ -96,18 +96,18 @@ def test_the_dutch_contract_form_reads_dutch_amounts_and_percentages(db_session,
 def test_an_edit_form_shows_stored_numbers_as_typed_in_the_readers_language_and_saves_them_unchanged(
     db_session, world, login_as, language, shown
 ):
-    source = make_capital_source(
-        db_session, world.fund_a, committed=Decimal("1000000.50"), expected_return_percent=Decimal("2.125")
+    investor, _call = make_investor(
+        db_session, world.fund_a, commitment=Decimal("1000000.50"), expected_return_percent=Decimal("2.125")
     )
     db_session.flush()
     client = login_as(world.user("manager_a"))
     client.set_cookie("fundapp_lang", language)
-    page = client.get(f"/funds/capital-sources/{source.id}/edit").get_data(as_text=True)
+    page = client.get(f"/investors/{investor.id}/edit").get_data(as_text=True)
     form = dict(
         re.findall(r'<input (?:class="[^"]*" )?id="f-[a-z_]+" name="([a-z_]+)" type="[a-z]+" value="([^"]*)"', page)
     )
-    assert (form["committed"], form["expected_return_percent"]) == shown
-    response = client.post(f"/funds/capital-sources/{source.id}/edit", data={**form, "kind": "foundation"})
+    assert (form["commitment"], form["expected_return_percent"]) == shown
+    response = client.post(f"/investors/{investor.id}/edit", data={**form, "kind": "foundation"})
     assert response.status_code == 303, _field_error(response.get_data(as_text=True), "expected_return_percent")
     db_session.expire_all()
-    assert (source.committed, source.expected_return_percent) == (Decimal("1000000.50"), Decimal("2.125"))
+    assert (investor.commitment, investor.expected_return_percent) == (Decimal("1000000.50"), Decimal("2.125"))

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from fundapp.funds.models import CapitalSource
+from fundapp.capital.models import Investor
 from fundapp.loans.models import LoanAllocation, LoanEvent
 
 NOT_PLAIN = [
@@ -41,7 +41,7 @@ def _booked(db_session) -> tuple[int, ...]:
     db_session.expire_all()
     return tuple(
         db_session.scalar(select(func.count()).select_from(model))
-        for model in (LoanEvent, LoanAllocation, CapitalSource, AuditEntry)
+        for model in (LoanEvent, LoanAllocation, Investor, AuditEntry)
     )
 
 

@@ -1,21 +1,23 @@
-"""/api/v1/funds and capital sources: the envelope, scoping, validation, conflicts; a failed write changes nothing."""
+"""/api/v1/funds and the deprecated capital sources (answered from investors): the envelope, scoping, validation, conflicts; a failed write changes nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from fundapp.funds.models import CapitalSource, Fund
-from tests.factories import make_capital_source, make_fund
+from fundapp.capital.models import CapitalCall, Investor, InvestorKind
+from fundapp.funds.models import Fund
+from tests.factories import make_fund, make_investor
 
 
 def _counts(db_session) -> dict[str, int]:
     return {
         model.__name__: db_session.scalar(select(func.count()).select_from(model))
-        for model in (Fund, CapitalSource, AuditEntry)
+        for model in (Fund, Investor, CapitalCall, AuditEntry)
     }
 
 
@@ -52,14 +54,15 @@ def test_admin_lists_all_funds_in_the_page_envelope_with_money_as_strings(client
     assert [f["name"] for f in body["items"]] == ["Fund A", "Fund B"]
     fund_a = body["items"][0]
     assert fund_a["id"] == world.fund_a.id
-    assert fund_a["total_committed"] == "1000000.00"
-    assert fund_a["total_paid_in"] == "250000.00"
+    assert fund_a["total_committed"] == "100000.00"
+    assert fund_a["total_paid_in"] == "20000.00"
     source = fund_a["capital_sources"][0]
-    assert source["committed"] == "1000000.00"
-    assert source["paid_in"] == "250000.00"
-    assert source["expected_return_percent"] == "2.5"
+    assert source["id"] == world.investor_a.id
+    assert source["committed"] == "100000.00"
+    assert source["paid_in"] == "20000.00"
+    assert source["expected_return_percent"] is None
     assert source["currency"] == "EUR"
-    assert source["kind"] == "foundation"
+    assert source["kind"] == "other"
 
 
 def test_fund_list_pages_and_searches(client, db_session, world, as_admin):
@@ -235,7 +238,23 @@ def test_an_invalid_patch_gets_422_and_changes_nothing(client, db_session, world
     assert _counts(db_session) == before
 
 
-# --- capital sources ---------------------------------------------------------------------
+# --- capital sources (deprecated: investors) ------------------------------------------------
+
+
+@pytest.fixture()
+def source_a(db_session, world):
+    """An investor of fund A in the shape of a former capital source: 1,000,000.00 committed, 250,000.00 paid in."""
+    investor, _call = make_investor(
+        db_session,
+        world.fund_a,
+        call=Decimal("250000.00"),
+        name="Foundation",
+        kind=InvestorKind.FOUNDATION,
+        commitment=Decimal("1000000.00"),
+        expected_return_percent=Decimal("2.5"),
+        term_years=10,
+    )
+    return investor
 
 
 def _source(**overrides) -> dict:
@@ -255,15 +274,22 @@ def test_a_manager_adds_a_capital_source_with_exact_amounts(client, db_session, 
     assert body["fund_id"] == world.fund_a.id
     assert (body["committed"], body["paid_in"], body["expected_return_percent"]) == ("250000.00", "100000.50", "2.75")
     assert (body["kind"], body["term_years"], body["currency"]) == ("municipality", 10, "EUR")
-    source = db_session.get(CapitalSource, body["id"])
-    assert source.committed == Decimal("250000.00")
+    investor = db_session.get(Investor, body["id"])
+    assert (investor.commitment, investor.expected_return_percent, investor.term_years) == (
+        Decimal("250000.00"),
+        Decimal("2.75"),
+        10,
+    )
+    assert [(call.on, call.amount) for call in investor.calls] == [(date.today(), Decimal("100000.50"))]
     fund = client.get(f"/api/v1/funds/{world.fund_a.id}", headers=as_manager_a).get_json()
-    assert (fund["total_committed"], fund["total_paid_in"]) == ("1250000.00", "350000.50")
+    assert (fund["total_committed"], fund["total_paid_in"]) == ("350000.00", "120000.50")
     listed = client.get(f"/api/v1/funds/{world.fund_a.id}/capital-sources", headers=as_manager_a).get_json()
     assert [s["name"] for s in listed["items"]][-1] == "Gemeente Rotterdam"
+    same = client.get(f"/api/v1/investors/{body['id']}", headers=as_manager_a).get_json()
+    assert (same["name"], same["commitment"]) == ("Gemeente Rotterdam", "250000.00")
 
 
-def test_a_dutch_decimal_comma_is_refused_and_a_missing_paid_in_is_zero(client, world, as_manager_a):
+def test_a_dutch_decimal_comma_is_refused_and_a_missing_paid_in_is_zero(client, db_session, world, as_manager_a):
     refused = client.post(
         f"/api/v1/funds/{world.fund_a.id}/capital-sources",
         json={"name": "Bank", "kind": "bank", "committed": "1250,50"},
@@ -278,6 +304,7 @@ def test_a_dutch_decimal_comma_is_refused_and_a_missing_paid_in_is_zero(client, 
     )
     assert response.status_code == 201
     assert (response.get_json()["committed"], response.get_json()["paid_in"]) == ("1250.50", "0.00")
+    assert db_session.get(Investor, response.get_json()["id"]).calls == []
 
 
 INVALID_SOURCES = [
@@ -327,62 +354,95 @@ def test_a_manager_cannot_add_or_change_capital_sources_of_another_fund(client, 
     before = _counts(db_session)
     added = client.post(f"/api/v1/funds/{world.fund_b.id}/capital-sources", json=_source(), headers=as_manager_a)
     assert added.status_code == 404
-    source_b = world.fund_b.capital_sources[0]
-    patched = client.patch(f"/api/v1/capital-sources/{source_b.id}", json={"paid_in": "0.00"}, headers=as_manager_a)
+    source_b = db_session.scalar(select(Investor).where(Investor.fund_id == world.fund_b.id))
+    patched = client.patch(f"/api/v1/capital-sources/{source_b.id}", json={"notes": "mine"}, headers=as_manager_a)
     assert patched.status_code == 404
     db_session.expire_all()
-    assert db_session.get(CapitalSource, source_b.id).paid_in == Decimal("250000.00")
+    assert db_session.get(Investor, source_b.id).notes == ""
     assert _counts(db_session) == before
 
 
-def test_a_manager_patches_a_capital_source_of_their_fund(client, db_session, world, as_manager_a):
-    source = world.fund_a.capital_sources[0]
+def test_a_manager_patches_a_capital_source_of_their_fund_and_so_its_investor(
+    client, db_session, source_a, as_manager_a
+):
     response = client.patch(
-        f"/api/v1/capital-sources/{source.id}",
+        f"/api/v1/capital-sources/{source_a.id}",
+        json={"committed": "1200000.00", "notes": "second tranche", "term_years": 12, "paid_in": "250000.00"},
+        headers=as_manager_a,
+    )
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert (body["committed"], body["paid_in"], body["notes"], body["term_years"]) == (
+        "1200000.00",
+        "250000.00",
+        "second tranche",
+        12,
+    )
+    db_session.expire_all()
+    investor = db_session.get(Investor, source_a.id)
+    assert (investor.commitment, investor.notes, investor.term_years) == (Decimal("1200000.00"), "second tranche", 12)
+
+
+def test_a_patch_that_changes_paid_in_is_refused_pointing_at_capital_calls_and_changes_nothing(
+    client, db_session, source_a, as_manager_a
+):
+    before = _counts(db_session)
+    response = client.patch(
+        f"/api/v1/capital-sources/{source_a.id}",
         json={"paid_in": "500000.00", "notes": "second tranche"},
         headers=as_manager_a,
     )
-    assert response.status_code == 200
-    assert (response.get_json()["paid_in"], response.get_json()["notes"]) == ("500000.00", "second tranche")
+    assert response.status_code == 422
+    [detail] = _details(response)
+    assert detail["field"] == "paid_in"
+    assert "/api/v1/investors/<id>/calls" in detail["message"]
     db_session.expire_all()
-    assert db_session.get(CapitalSource, source.id).paid_in == Decimal("500000.00")
+    assert (db_session.get(Investor, source_a.id).paid_in, db_session.get(Investor, source_a.id).notes) == (
+        Decimal("250000.00"),
+        "",
+    )
+    assert _counts(db_session) == before
 
 
-def test_a_patch_with_a_float_amount_gets_422_and_changes_nothing(client, db_session, world, as_manager_a):
-    source = world.fund_a.capital_sources[0]
+def test_a_patch_with_a_float_amount_gets_422_and_changes_nothing(client, db_session, source_a, as_manager_a):
     before = _counts(db_session)
-    response = client.patch(f"/api/v1/capital-sources/{source.id}", json={"committed": 1.5}, headers=as_manager_a)
+    response = client.patch(f"/api/v1/capital-sources/{source_a.id}", json={"committed": 1.5}, headers=as_manager_a)
     assert response.status_code == 422
     assert _fields(response) == {"committed"}
     assert _counts(db_session) == before
 
 
-def test_a_patch_cannot_make_paid_in_exceed_the_commitment(client, db_session, world, as_manager_a):
-    source = world.fund_a.capital_sources[0]
+def test_a_patch_cannot_lower_the_commitment_below_what_was_paid_in(client, db_session, source_a, as_manager_a):
+    before = _counts(db_session)
     response = client.patch(
-        f"/api/v1/capital-sources/{source.id}", json={"paid_in": "2000000.00"}, headers=as_manager_a
+        f"/api/v1/capital-sources/{source_a.id}", json={"committed": "100.00"}, headers=as_manager_a
     )
     assert response.status_code == 422
     assert _fields(response) == {"paid_in"}
     db_session.expire_all()
-    assert db_session.get(CapitalSource, source.id).paid_in == Decimal("250000.00")
-
-
-def test_a_patch_cannot_lower_the_commitment_below_what_was_paid_in(client, db_session, world, as_manager_a):
-    source = world.fund_a.capital_sources[0]
-    before = _counts(db_session)
-    response = client.patch(f"/api/v1/capital-sources/{source.id}", json={"committed": "100.00"}, headers=as_manager_a)
-    assert response.status_code == 422
-    assert _fields(response) == {"paid_in"}
-    db_session.expire_all()
-    assert db_session.get(CapitalSource, source.id).committed == Decimal("1000000.00")
+    assert db_session.get(Investor, source_a.id).commitment == Decimal("1000000.00")
     assert _counts(db_session) == before
 
 
 def test_capital_source_totals_on_the_api_are_exact_over_many_sources(client, db_session, world, as_admin):
     fund = make_fund(db_session, name="Many Small Sources")
     for _ in range(30):
-        make_capital_source(db_session, fund, committed=Decimal("0.10"), paid_in=Decimal("0.01"))
+        make_investor(db_session, fund, call=Decimal("0.01"), commitment=Decimal("0.10"))
     db_session.flush()
     body = client.get(f"/api/v1/funds/{fund.id}", headers=as_admin).get_json()
     assert (body["total_committed"], body["total_paid_in"]) == ("3.00", "0.30")
+
+
+def test_the_capital_source_operations_are_marked_deprecated_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    deprecated = {
+        (path, method)
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if isinstance(operation, dict) and operation.get("deprecated")
+    }
+    assert deprecated == {
+        ("/api/v1/funds/{fund_id}/capital-sources", "get"),
+        ("/api/v1/funds/{fund_id}/capital-sources", "post"),
+        ("/api/v1/capital-sources/{source_id}", "patch"),
+    }

@@ -86,8 +86,6 @@ ACCESS: dict[str, frozenset[str]] = {
     "funds.detail": FUND_A,
     "funds.create": ADMIN,
     "funds.edit": FUND_A,
-    "funds.add_capital_source": FUND_A,
-    "funds.edit_capital_source": FUND_A,
     "api_funds.list_funds": LOGGED_IN,
     "api_funds.create_fund": ADMIN,
     "api_funds.get_fund": FUND_A,
@@ -381,6 +379,7 @@ ACCESS: dict[str, frozenset[str]] = {
         [
             "capital.investors",
             "capital.add_investor",
+            "capital.edit_investor",
             "capital.investor",
             "capital.record_call",
             "capital.record_distribution",

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from fundapp.auth.models import ApiToken, User
-from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
+from fundapp.funds.models import Fund
 from fundapp.impact.models import Aggregation, ImpactPlan, Indicator, PlanIndicator, Submission, TocLevel, ValueType
 from fundapp.impact.periods import Frequency
 from fundapp.investees import services as investee_services
@@ -35,7 +35,6 @@ from tests.factories import ACTOR, filled_workbook, make_plan, make_submission
 from tests.web.round_trip import (
     MONEY,
     NUMBER,
-    PERCENT,
     WHOLE,
     FormCase,
     assert_round_trip,
@@ -91,31 +90,6 @@ FUND_STORED = {
     "auto_book_exact_matches": True,
     "disbursement_threshold": Decimal("25000.50"),
 }
-
-SOURCE = {
-    "name": "Stichting Dóen",
-    "kind": "eu_fund",
-    "committed": "1.250.000,50",
-    "paid_in": "250.000",
-    "expected_return_percent": "2,125",
-    "term_years": "12",
-    "notes": "Terugbetaling in één keer – € en ‰",
-}
-SOURCE_STORED = {
-    "name": "Stichting Dóen",
-    "kind": CapitalSourceKind.EU_FUND,
-    "committed": D("1250000.50"),
-    "paid_in": D("250000.00"),
-    "expected_return_percent": D("2.125"),
-    "term_years": 12,
-    "notes": "Terugbetaling in één keer – € en ‰",
-}
-SOURCE_NUMBERS = {"committed": MONEY, "paid_in": MONEY, "expected_return_percent": PERCENT, "term_years": WHOLE}
-
-
-def _source(source: CapitalSource) -> dict:
-    return {key: getattr(source, key) for key in SOURCE_STORED}
-
 
 PAYER = {
     "name": "Gemeente Súdwest-Fryslân",
@@ -317,25 +291,6 @@ CASES = [
         lambda s, ctx: _fund(s.get(Fund, ctx.world.fund_a.id)),
         lambda ctx: FUND_STORED,
         {"disbursement_threshold": MONEY},
-        resaved=True,
-    ),
-    FormCase(
-        "new capital source",
-        "manager_a",
-        lambda ctx: f"/funds/{ctx.world.fund_a.id}/capital-sources/new",
-        lambda ctx: SOURCE,
-        lambda s, ctx: _source(s.scalar(select(CapitalSource).where(CapitalSource.name == SOURCE["name"]))),
-        lambda ctx: SOURCE_STORED,
-        SOURCE_NUMBERS,
-    ),
-    FormCase(
-        "edit capital source",
-        "manager_a",
-        lambda ctx: f"/funds/capital-sources/{ctx.world.fund_a.capital_sources[0].id}/edit",
-        lambda ctx: SOURCE,
-        lambda s, ctx: _source(s.get(CapitalSource, ctx.world.fund_a.capital_sources[0].id)),
-        lambda ctx: SOURCE_STORED,
-        SOURCE_NUMBERS,
         resaved=True,
     ),
     FormCase(

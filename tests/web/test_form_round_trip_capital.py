@@ -8,8 +8,15 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from fundapp.capital.models import CapitalCall, Distribution, DistributionKind, FundExpense, Investor, ProvisionRates
-from fundapp.funds.models import CapitalSourceKind
+from fundapp.capital.models import (
+    CapitalCall,
+    Distribution,
+    DistributionKind,
+    FundExpense,
+    Investor,
+    InvestorKind,
+    ProvisionRates,
+)
 from tests.web.round_trip import (
     MONEY,
     PERCENT,
@@ -26,12 +33,23 @@ INVESTOR = {
     "kind": "eu_fund",
     "commitment": "1.250.000,50",
     "fixed_share_percent": "12,5",
+    "expected_return_percent": "-1,25",
+    "term_years": "12",
     "notes": "EFRO — “kansen”",
 }
+INVESTOR_FIELDS = (
+    "name",
+    "kind",
+    "commitment",
+    "fixed_share_percent",
+    "expected_return_percent",
+    "term_years",
+    "notes",
+)
 
 
 def _investor(investor: Investor) -> dict:
-    return {k: getattr(investor, k) for k in ("name", "kind", "commitment", "fixed_share_percent", "notes")}
+    return {k: getattr(investor, k) for k in INVESTOR_FIELDS}
 
 
 def _last(session, model, world):
@@ -49,11 +67,31 @@ CASES = [
         lambda s, ctx: _investor(s.scalar(select(Investor).where(Investor.name == INVESTOR["name"]))),
         lambda ctx: {
             **INVESTOR,
-            "kind": CapitalSourceKind.EU_FUND,
+            "kind": InvestorKind.EU_FUND,
             "commitment": D("1250000.50"),
             "fixed_share_percent": D("12.5"),
+            "expected_return_percent": D("-1.25"),
+            "term_years": 12,
         },
         {"commitment": MONEY, "fixed_share_percent": PERCENT},
+    ),
+    FormCase(
+        "edit investor",
+        "manager_a",
+        lambda ctx: f"/investors/{ctx.world.investor_a.id}/edit",
+        lambda ctx: {**INVESTOR, "name": "Investor A – Ω", "fixed_share_percent": "", "term_years": ""},
+        lambda s, ctx: _investor(s.get(Investor, ctx.world.investor_a.id)),
+        lambda ctx: {
+            **INVESTOR,
+            "name": "Investor A – Ω",
+            "kind": InvestorKind.EU_FUND,
+            "commitment": D("1250000.50"),
+            "fixed_share_percent": None,
+            "expected_return_percent": D("-1.25"),
+            "term_years": None,
+        },
+        {"commitment": MONEY, "expected_return_percent": PERCENT},
+        resaved=True,
     ),
     FormCase(
         "record a capital call",

@@ -27,7 +27,6 @@ CONTRACTS_A = frozenset({"A", "A-draft"})
 # (contract A, active), and names it in the draft contract A-draft; the same between payer B and investee B.
 SEES: dict[str, dict[str, frozenset[str]]] = {
     "fund": {"admin": AB, "manager_a": A, "manager_b": B},
-    "source": {"admin": AB, "manager_a": A, "manager_b": B},
     "investor": {"admin": AB, "manager_a": A, "manager_b": B},
     "expense": {"admin": AB, "manager_a": A, "manager_b": B},
     # An officer sees the investees its payer contracts (both accepted a contract that started).
@@ -126,7 +125,6 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
     from fundapp.capital.models import Investor
     from fundapp.cofinancing.models import FinancingRound
-    from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
     from fundapp.instruments.grant_models import GrantEvent
     from fundapp.instruments.guarantee_models import GuaranteeEvent
@@ -144,10 +142,6 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     contract["B"] = session.scalar(select(OutcomeContract.id).where(OutcomeContract.reference == "RF-B"))
     return {
         "fund": {"A": {w.fund_a.id}, "B": {w.fund_b.id}},
-        "source": {
-            "A": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_a.id)),
-            "B": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_b.id)),
-        },
         "investor": {
             "A": ids(select(Investor.id).where(Investor.fund_id == w.fund_a.id)),
             "B": ids(select(Investor.id).where(Investor.fund_id == w.fund_b.id)),
@@ -262,7 +256,7 @@ FUND_ACCOUNTS = frozenset({"fund A"})
 # endpoint -> (path, kind, key of an item, names the list is limited to (a list under one object)).
 API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_funds.list_funds": ("/api/v1/funds", "fund", "id", None),
-    "api_funds.list_capital_sources": ("/api/v1/funds/{fund_a}/capital-sources", "source", "id", A),
+    "api_funds.list_capital_sources": ("/api/v1/funds/{fund_a}/capital-sources", "investor", "id", A),
     "api_capital.list_investors": ("/api/v1/funds/{fund_a}/investors", "investor", "id", A),
     "api_capital.list_expenses": ("/api/v1/funds/{fund_a}/expenses", "expense", "id", A),
     "api_investees.list_investees": ("/api/v1/investees", "investee", "id", None),
@@ -336,7 +330,6 @@ PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
 
 LINKS = {
     "fund": re.compile(r"/funds/(\d+)"),
-    "source": re.compile(r"/funds/capital-sources/(\d+)"),
     "investor": re.compile(r"/investors/(\d+)"),
     "investee": re.compile(r"/investees/(\d+)"),
     "payer": re.compile(r"/payers/(\d+)"),

@@ -43,7 +43,7 @@ def test_a_form_shows_its_fields_as_form_field_components_with_the_error_beside_
     world: Any, login_as: Any
 ) -> None:
     client = login_as(world.user("manager_a"))
-    page = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data={"name": ""}).get_data(as_text=True)
+    page = client.post(f"/funds/{world.fund_a.id}/investors/new", data={"name": ""}).get_data(as_text=True)
     field = re.search(r'<div class="utrecht-form-field[^"]*utrecht-form-field--invalid">(.*?)</p>\s*</div>', page, re.S)
     assert field is not None
     assert 'class="utrecht-form-field__label utrecht-form-label"' in field.group(1)

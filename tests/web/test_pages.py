@@ -11,10 +11,11 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.audit import AuditEntry
-from fundapp.funds.models import CapitalSource, Fund
+from fundapp.capital.models import Investor
+from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee, Label, LabelKind
 from fundapp.payers.models import OutcomePayer
-from tests.factories import make_capital_source, make_fund, make_investee, make_payer
+from tests.factories import make_fund, make_investee, make_investor, make_payer
 
 NBSP = "\u00a0"
 
@@ -37,7 +38,7 @@ def _linked(page: str, prefix: str) -> list[str]:
 def _counts(db_session) -> dict[str, int]:
     return {
         m.__name__: db_session.scalar(select(func.count()).select_from(m))
-        for m in (Fund, CapitalSource, Investee, Label, OutcomePayer, AuditEntry)
+        for m in (Fund, Investor, Investee, Label, OutcomePayer, AuditEntry)
     }
 
 
@@ -200,9 +201,9 @@ def test_the_dashboard_counts_only_what_the_user_may_see(db_session, world, more
 # --- detail pages -------------------------------------------------------------------------
 
 
-def test_fund_detail_shows_capital_source_totals_as_dutch_money_and_english_on_request(db_session, world, login_as):
-    make_capital_source(
-        db_session, world.fund_a, name="Gemeente Rotterdam", committed=Decimal("250000.00"), paid_in=Decimal("0.50")
+def test_fund_detail_shows_its_investors_with_totals_as_dutch_money_and_english_on_request(db_session, world, login_as):
+    investor, _call = make_investor(
+        db_session, world.fund_a, call=Decimal("0.50"), name="Gemeente Rotterdam", commitment=Decimal("1150000.00")
     )
     db_session.flush()
     client = login_as(world.user("manager_a"))
@@ -210,14 +211,16 @@ def test_fund_detail_shows_capital_source_totals_as_dutch_money_and_english_on_r
     assert 'lang="nl"' in page
     total = re.search(r'<tr class="total">(.*?)</tr>', page, re.S).group(1)
     assert f"€{NBSP}1.250.000,00" in total
-    assert f"€{NBSP}250.000,50" in total
-    assert "Gemeente Rotterdam" in page and "Investee A" in page
+    assert f"€{NBSP}20.000,50" in total
+    assert f'<a href="/investors/{investor.id}">Gemeente Rotterdam</a>' in page and "Investee A" in page
+    assert f'href="/funds/{world.fund_a.id}/investors/new"' in page
+    assert "capital-sources" not in page
     english = _text(client.get(f"/funds/{world.fund_a.id}?lang=en"))
     assert 'lang="en"' in english
     total_en = re.search(r'<tr class="total">(.*?)</tr>', english, re.S).group(1)
     assert "€1,250,000.00" in total_en
-    assert "€250,000.50" in total_en
-    assert "Capital sources" in english
+    assert "€20,000.50" in total_en
+    assert "<h2>Investors</h2>" in english
 
 
 def test_fund_detail_of_another_fund_is_a_404_page(world, login_as):
@@ -412,27 +415,27 @@ def test_a_valid_fund_form_creates_the_fund(db_session, world, login_as):
     assert "Fund created." in _flashes(_text(client.get(response.headers["Location"])))
 
 
-def test_a_capital_source_form_reads_a_decimal_comma_and_refuses_three_decimals(db_session, world, login_as):
+def test_an_investor_form_reads_a_decimal_comma_and_refuses_three_decimals(db_session, world, login_as):
     client = login_as(world.user("manager_a"))
     before = _counts(db_session)
     form = {
         "name": "Vermogensfonds",
         "kind": "foundation",
-        "committed": "1250,505",
-        "paid_in": "",
+        "commitment": "1250,505",
+        "fixed_share_percent": "",
         "expected_return_percent": "",
         "term_years": "",
         "notes": "",
     }
-    bad = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data=form)
+    bad = client.post(f"/funds/{world.fund_a.id}/investors/new", data=form)
     assert bad.status_code == 422
-    assert _input_value(_text(bad), "committed") == "1250,505"
-    assert _field_error(_text(bad), "committed") == "Gebruik hoogstens twee decimalen."
+    assert _input_value(_text(bad), "commitment") == "1250,505"
+    assert _field_error(_text(bad), "commitment") == "Gebruik hoogstens twee decimalen."
     assert _counts(db_session) == before
-    good = client.post(f"/funds/{world.fund_a.id}/capital-sources/new", data={**form, "committed": "1250,50"})
+    good = client.post(f"/funds/{world.fund_a.id}/investors/new", data={**form, "commitment": "1250,50"})
     assert good.status_code == 303
-    source = db_session.scalar(select(CapitalSource).where(CapitalSource.name == "Vermogensfonds"))
-    assert (source.committed, source.paid_in) == (Decimal("1250.50"), Decimal("0.00"))
+    investor = db_session.scalar(select(Investor).where(Investor.name == "Vermogensfonds"))
+    assert (investor.commitment, investor.paid_in) == (Decimal("1250.50"), Decimal("0.00"))
 
 
 def test_a_label_form_with_a_past_date_adds_a_label_that_shows_as_lapsed(db_session, world, login_as):

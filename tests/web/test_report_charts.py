@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from fundapp.outcomes.models import OutcomeContract
-from tests.factories import ACTOR, PASSWORD, make_capital_source
+from tests.factories import ACTOR, PASSWORD, make_investor
 from tests.integration.test_reports import ReportWorld, in_savepoint, module_world
 from tests.outcome_factories import THRESHOLD
 
@@ -86,7 +86,7 @@ def test_the_officer_dashboard_shows_the_same_stacked_bar_with_the_commitment_no
 
 
 def test_every_chart_on_the_dashboards_and_reports_names_its_figures_in_its_text(app, rw, rsession):
-    make_capital_source(rsession, rw.world.fund_a, name="Stichting Maatschappelijke Investeringen Noord-Nederland")
+    make_investor(rsession, rw.world.fund_a, name="Stichting Maatschappelijke Investeringen Noord-Nederland")
     rsession.flush()
     pages = {
         "fund report": _page(app, rw.user("manager_a"), f"/reports/funds/{rw.world.fund_a.id}?period=2026&lang=en"),

@@ -83,7 +83,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
     book_ = _workbook(client.get(f"/api/v1/funds/{rw.world.fund_a.id}/report?period=2026&format=xlsx&lang=en"))
     assert book_.sheetnames == [
         "Summary",
-        "Capital sources",
+        "Investors",
         "Loan book",
         "Loans",
         "Write-offs",
@@ -100,19 +100,13 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Grants and guarantees",
         "Revolving view",
     ]
-    sources = book_["Capital sources"]
-    assert sources.freeze_panes == "A6"
-    assert [c.value for c in sources[5]] == [
-        "Financier",
-        "Kind",
-        "Committed",
-        "Paid in",
-        "Expected return (%)",
-        "Term (years)",
-    ]
-    assert sources["C6"].number_format == MONEY_FORMAT and MONEY_FORMAT.startswith("#,##0.00")
-    assert sources["A7"].value == "Total" and sources["C7"].value == 1_000_000
-    assert len(sources._charts) == 1
+    investors = book_["Investors"]
+    assert investors.freeze_panes == "A6"
+    assert [c.value for c in investors[5]] == ["Investor", "Kind", "Committed", "Paid in", "Distributed"]
+    assert investors["C6"].number_format == MONEY_FORMAT and MONEY_FORMAT.startswith("#,##0.00")
+    assert [c.value for c in investors[6]] == ["Investor A", "Other", 100_000, 20_000, 0]
+    assert investors["A7"].value == "Total" and investors["C7"].value == 100_000
+    assert len(investors._charts) == 1
     assert len(book_["Loan book"]._charts) == 1 and len(book_["Impact by period"]._charts) == 1
     assert book_["Summary"]["A1"].value == "Fund report Fund A"
 
@@ -146,14 +140,14 @@ def test_fund_pdf_prints_the_loan_book_impact_and_payments_on_numbered_pages(app
     text, pages = _pdf(client.get(f"/api/v1/funds/{rw.world.fund_a.id}/report?period=2026&format=pdf&lang=en"))
     for expected in (
         "Fund report Fund A",
-        "Capital sources",
+        "Investors",
         "Loan book",
         "PAR30",
         "Labour participation (2 investees)",
         "Utrecht",
     ):
         assert expected in text, text
-    assert "€1,000,000.00" in text and "100.00 %" in text  # the committed capital; PAR30
+    assert "€100,000.00" in text and "100.00 %" in text  # the committed capital; PAR30
     assert len(pages) >= 2
     assert all(f"Page {n} / {len(pages)}" in page for n, page in enumerate(pages, 1))  # every page printed
 
@@ -251,10 +245,10 @@ def test_a_name_that_looks_like_a_formula_is_shown_as_text_in_every_report_never
 def test_reports_follow_the_readers_language_dutch_by_default(app, rw, rsession):
     client = _client(app, rw.user("manager_a"))
     dutch = _html(client.get(f"/reports/funds/{rw.world.fund_a.id}?period=2026"))
-    assert "€ 1.000.000,00" in dutch and "Medewerkers uit de doelgroep in dienst" in dutch and 'lang="nl"' in dutch
+    assert "€ 100.000,00" in dutch and "Medewerkers uit de doelgroep in dienst" in dutch and 'lang="nl"' in dutch
     assert "Arbeidsparticipatie" in dutch and "1 januari 2026" in dutch
     english = _html(client.get(f"/reports/funds/{rw.world.fund_a.id}?period=2026&lang=en"))
-    assert "€1,000,000.00" in english and "Target-group employees (headcount)" in english and 'lang="en"' in english
+    assert "€100,000.00" in english and "Target-group employees (headcount)" in english and 'lang="en"' in english
     book_ = _workbook(client.get(f"/api/v1/funds/{rw.world.fund_a.id}/report?format=xlsx&lang=nl"))
     loans = book_.worksheets[3]  # the loans sheet, under its Dutch name
     assert loans.cell(row=_header_row(loans) + 1, column=10).number_format == "d-m-yyyy"

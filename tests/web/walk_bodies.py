@@ -185,8 +185,8 @@ ACCOUNT = {"iban": "NL02 ABNA 0123 4567 89", "name": "Walk"}
 MANDATE = {"mandate_id": "WALK-NEW", "signed_on": "2025-06-01", "iban": "NL39RABO0300065264"}
 
 
-def _source(api: bool) -> dict[str, Any]:
-    return {"name": "Walk foundation", "kind": "foundation", "committed": "5000.00" if api else "5000"}
+def _source() -> dict[str, Any]:
+    return {"name": "Walk foundation", "kind": "foundation", "committed": "5000.00"}
 
 
 def _const(body: dict[str, Any]) -> Callable[[Walk, str], dict[str, Any]]:
@@ -211,13 +211,12 @@ PAGE_BODIES: dict[str, Body] = {
     "people.forgot_password": lambda walk, _r: {"email": walk.world.user("member_a").email},
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
-    "funds.add_capital_source": _const(_source(False)),
     "capital.add_investor": _const({"name": "Walk Investor", "kind": "bank", "commitment": "1000"}),
+    "capital.edit_investor": _const({"name": "Investor A", "kind": "bank", "commitment": "1000000"}),
     "capital.record_call": _const({"date": TODAY, "amount": "100", "confirmed": "1"}),
     "capital.record_distribution": _const({"date": TODAY, "amount": "100", "kind": "income", "confirmed": "1"}),
     "capital.record_expense": _const({"date": TODAY, "amount": "100", "description": "Audit", "confirmed": "1"}),
     "capital.provision_rates": _const({"current": "1", "days_1_30": "5", "days_31_90": "20", "over_90": "60"}),
-    "funds.edit_capital_source": _const(_source(False)),
     "investees.create": lambda walk, role: _investee(walk, role, False),
     "investees.edit": _investee_edit,
     "investees.add_label": _const({"kind": "b_corp"}),
@@ -300,7 +299,7 @@ API_BODIES: dict[str, Body] = {
     },
     "api_funds.create_fund": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "api_funds.update_fund": _const({"region": "Schiedam"}),
-    "api_funds.add_capital_source": _const(_source(True)),
+    "api_funds.add_capital_source": _const(_source()),
     "api_capital.add_investor": _const({"name": "Walk Investor", "commitment": "1000.00"}),
     "api_capital.update_investor": _const({"notes": "walked"}),
     "api_capital.record_call": _const({"date": TODAY, "amount": "100.00"}),

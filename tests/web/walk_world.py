@@ -370,7 +370,7 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "investee_id": world.investee_a.id,
         "payer_id": world.payer_a.id,
         "label_id": world.investee_a.labels[0].id,
-        "source_id": world.fund_a.capital_sources[0].id,
+        "source_id": world.investor_a.id,
         "investor_id": world.investor_a.id,
         "call_id": world.call_a.id,
         "year": 2024,

@@ -19,7 +19,7 @@ from fundapp.banking.models import (
 )
 from fundapp.capital.models import CapitalCall, Investor
 from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant
-from fundapp.funds.models import CapitalSource, Fund
+from fundapp.funds.models import Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
 from fundapp.loans.models import Loan, LoanEvent
@@ -103,12 +103,6 @@ def _report_file(scope: Scope) -> ColumnElement[bool]:
 @rule(PortfolioImport, "view")
 def _portfolio_import(scope: Scope) -> ColumnElement[bool]:
     return ids_in(PortfolioImport.fund_id, scope.fund_ids)
-
-
-@rule(CapitalSource, "view")
-@rule(CapitalSource, "edit")
-def _capital_source(scope: Scope) -> ColumnElement[bool]:
-    return ids_in(CapitalSource.fund_id, scope.fund_ids)
 
 
 @rule(Investee, "view")
