@@ -48,6 +48,13 @@ def index() -> Any:
 def detail(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
+    # The investors' paid-in capital sums their calls: read them all at once, not per investor.
+    session.scalars(
+        select(Fund)
+        .where(Fund.id == fund.id)
+        .options(selectinload(Fund.investors).selectinload(Investor.calls))
+        .execution_options(populate_existing=True)
+    ).one()
     args = list_args("name")
     investees = paginate(
         session,

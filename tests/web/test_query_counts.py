@@ -253,3 +253,20 @@ def test_a_payers_bank_page_issues_the_same_number_of_queries_for_few_and_for_ma
     _grow_payer_bank(db_session, world, account, 3, 12)
     many = _queries(app, client, path)
     assert many == few, f"{path}: {few} queries with few rows, {many} with many"
+
+
+def test_the_fund_page_issues_the_same_number_of_queries_for_one_investor_and_for_twelve(
+    app, client, world, db_session, login_as
+):
+    from tests.factories import make_investor
+
+    login_as(world.user("manager_a"))
+    path = f"/funds/{world.fund_a.id}"
+    make_investor(db_session, world.fund_a)
+    db_session.flush()
+    few = _queries(app, client, path)
+    for _ in range(11):
+        make_investor(db_session, world.fund_a)
+    db_session.flush()
+    many = _queries(app, client, path)
+    assert many == few, f"{path}: {few} queries with one investor, {many} with twelve"
