@@ -173,11 +173,15 @@ def test_the_demos_fund_pages_and_every_investee_and_instrument_page_answer_for_
     assert _failing(client, paths) == {}
 
 
-def test_the_demo_investees_own_pages_answer_for_its_member(client, db_session, demo):
-    fietsfabriek = db_session.scalars(select(Investee).where(Investee.name == "Fietsfabriek Zuid")).one()
-    _log_in(client, "investee@fietsfabriek.example")
-    own = [f"/investees/{fietsfabriek.id}", f"/investees/{fietsfabriek.id}/loans", "/applications"]
-    own += [f"/equity/{p.id}" for p in _all(db_session, EquityParticipation) if p.investee_id == fietsfabriek.id]
-    own += [f"/loans/{loan.id}" for loan in _all(db_session, Loan) if loan.investee_id == fietsfabriek.id]
-    assert len(own) >= 5
-    assert _failing(client, own) == {}
+def test_the_demo_investees_own_pages_answer_for_their_members(client, db_session, demo):
+    for name, email in (
+        ("Fietsfabriek Zuid", "investee@fietsfabriek.example"),
+        ("Haagse Zonnedaken", "investee@zonnedaken.example"),
+    ):
+        investee = db_session.scalars(select(Investee).where(Investee.name == name)).one()
+        _log_in(client, email)
+        own = [f"/investees/{investee.id}", f"/investees/{investee.id}/loans", "/applications"]
+        for prefix, model in (("/loans", Loan), ("/equity", EquityParticipation), ("/applications", Application)):
+            own += [f"{prefix}/{row.id}" for row in _all(db_session, model) if row.investee_id == investee.id]
+        assert len(own) >= 5
+        assert _failing(client, own) == {}
