@@ -8,7 +8,7 @@ comes after its instrument and none lies in the future.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -103,9 +103,10 @@ def financing_round(session: Session, funds: list[Any], investees: list[Any]) ->
             "amount": D("25000.00"),
         },
     ]
+    on = start - timedelta(days=30)
     data = {
-        "name": "Groeironde magazijn 2025",
-        "on": start - timedelta(days=30),
+        "name": f"Groeironde magazijn {on.year}",
+        "on": on,
         "notes": "SIF Rotterdam leads and services the loan; the province adds a grant of its own.",
         "participants": parties,
     }
@@ -147,7 +148,13 @@ def convertibles(session: Session, investees: list[Any]) -> list[Any]:
 
     annual_bullet = {"number_of_installments": 3, "frequency": Frequency.ANNUAL, "amortization": Amortization.BULLET}
     converted = _loan(
-        session, investees[8], "80000.00", "6", _ago(20), purpose="Convertible: a ghost-net washing line", **annual_bullet
+        session,
+        investees[8],
+        "80000.00",
+        "6",
+        _ago(20),
+        purpose="Convertible: a ghost-net washing line",
+        **annual_bullet,
     )
     conversion.set_terms(
         session,
@@ -214,7 +221,7 @@ def grants_and_guarantee(session: Session, investees: list[Any]) -> list[Any]:
         investees[3],
         {
             "bank_name": MAASBANK,
-            "bank_loan_reference": "CMB-2024-0412",
+            "bank_loan_reference": f"CMB-{_ago(24).year}-0412",
             "bank_loan_amount": D("100000.00"),
             "guaranteed_amount": D("50000.00"),
             "fee_rate": D("1.5"),
@@ -254,11 +261,14 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
         (8, InstrumentKind.LOAN, "50000.00", "approved", "Net-making machine", "Four jobs, 30 t of nets a year"),
         (6, InstrumentKind.EQUITY, "25000.00", "declined", "Shares in a new debt app", "Faster help for households"),
     ]
+    # Received this many days ago: the further an application came, the longer ago; decided two weeks ago.
+    received = {"intake": 3, "due_diligence": 20, "investment_committee": 40, "approved": 70, "declined": 60}
     steps = {"intake": 0, "due_diligence": 1, "investment_committee": 2, "approved": 2, "declined": 2}
     members = ("A. de Vries", "M. El Amrani", "J. Bakker")
     made = []
     for index, instrument, amount, stage, purpose, case in specs:
         data = {"instrument": instrument, "amount": D(amount), "purpose": purpose, "impact_case": case}
+        data["created_at"] = datetime.now(UTC) - timedelta(days=received[stage])
         application = services.create_application(session, ACTOR, investees[index], data)
         services.add_note(session, ACTOR, application, "Business plan and annual accounts received.", internal=False)
         for action in ("start_due_diligence", "refer_to_committee")[: steps[stage]]:
@@ -268,7 +278,7 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
             vote = Vote.FOR if stage == "approved" else Vote.AGAINST
             votes = [{"member": m, "vote": vote if n < 2 else Vote.ABSTAIN} for n, m in enumerate(members)]
             decision = {
-                "decided_on": date.today() - timedelta(days=10),
+                "decided_on": date.today() - timedelta(days=14),
                 "outcome": stage,
                 "conditions": "Quarterly figures to the fund" if stage == "approved" else "",
                 "votes": votes,

@@ -91,6 +91,7 @@ def _an_application_in_each_stage_orientation_growth_support_and_an_accepted_ass
     assert {a.status for a in applications} == set(ApplicationStatus)
     approved = next(a for a in applications if a.status == ApplicationStatus.APPROVED)
     assert approved.loan_id is not None and len(approved.decision.votes) == 3
+    assert approved.created_at.date() < approved.decision.decided_on <= TODAY
     declined = next(a for a in applications if a.status == ApplicationStatus.DECLINED)
     assert declined.decision.outcome == "declined"
     assert db_session.scalar(select(func.count()).where(Investee.orientation.is_(None))) == 0
@@ -169,7 +170,9 @@ def test_the_demos_fund_pages_and_every_investee_and_instrument_page_answer_for_
         "/financing-rounds": FinancingRound,
     }
     for prefix, model in objects.items():
-        paths += [f"{prefix}/{id_}" for id_ in db_session.scalars(select(model.id))]
+        ids = list(db_session.scalars(select(model.id)))
+        assert ids, f"the demo has no {model.__name__}"
+        paths += [f"{prefix}/{id_}" for id_ in ids]
     assert _failing(client, paths) == {}
 
 
