@@ -288,9 +288,10 @@ def load_demo(session: Session) -> str:
         create_user(session, ACTOR, email, DEMO_PASSWORD, role, target, name=name)
     regional = session.scalars(select(User).where(User.email == "manager.regio@fundapp.example")).one()
     add_membership(session, ACTOR, regional, Role.FUND_MANAGER, funds[1].id)
-    from fundapp import demo_world
+    from fundapp import demo_instruments, demo_world
 
     extra = demo_world.build(session, funds=funds, investees=investees, payers=payers)
+    extra += demo_instruments.build(session, funds=funds, investees=investees)
     return (
         f"Demo data loaded: {len(funds)} funds, {len(investees)} investees, {len(payers)} payers, "
         f"{len(users)} users (password: {DEMO_PASSWORD}).{extra}"

@@ -21,6 +21,7 @@ from fundapp.instruments.views import conversion_term_fields, participation_fiel
 from fundapp.investees.models import Investee
 from fundapp.listing import int_arg, paginate
 from fundapp.loans.views import DEFAULT_TERMS, loan_fields
+from fundapp.messages import N_
 from fundapp.pipeline import instrument_schemas, instruments, queries, services
 from fundapp.pipeline.models import Application, ApplicationStatus, InstrumentKind, Vote
 from fundapp.pipeline.schemas import MEMBER_ROWS, ApplicationCreateSchema, DecisionFormSchema
@@ -130,21 +131,28 @@ def create() -> Any:
 @bp.get("/applications/<int:application_id>")
 @access("login", obj=(queries.Application, "application_id", "view"))
 def detail(application_id: int) -> Any:
-    session = get_session()
+    application = queries.load_application(get_session(), current_scope(), application_id)
+    return _detail_page(application)
+
+
+def _detail_page(application: Any, errors: dict[str, list[str]] | None = None) -> Any:
+    """The application's page; with ``errors``, the note just sent is refused beside its field (422)."""
     scope = current_scope()
-    application = queries.load_application(session, scope, application_id)
     full = can(scope, "edit", application)
-    return render_template(
+    page = render_template(
         "pipeline/detail.html",
         application=queries.Seen(application, full),
-        notes=queries.notes_seen(session, application, full),
+        notes=queries.notes_seen(get_session(), application, full),
         full=full,
         moves=[m for m in services.MANUAL_ACTIONS if (application.status, m) in services.TRANSITIONS] if full else [],
         may_decide=full and application.status == ApplicationStatus.INVESTMENT_COMMITTEE,
         may_make=full and application.status == ApplicationStatus.APPROVED and application.made_id is None,
         made_page=instrument_page(application) if application.made_id else None,
         labels=LABELS,
+        errors=errors or {},
+        values=request.form if errors else {},
     )
+    return (page, 422) if errors else page
 
 
 @bp.route("/applications/<int:application_id>/move", methods=["GET", "POST"])
@@ -185,7 +193,7 @@ def add_note(application_id: int) -> Any:
     back = url_for("pipeline.detail", application_id=application.id)
     text = request.form.get("text", "").strip()
     if len(text) < 2:
-        return done(_("Write a note of at least two characters."), back, "error")
+        return _detail_page(application, {"text": [N_("Write a note of at least two characters.")]})
     internal = request.form.get("internal") == "on" and can(scope, "edit", application)
     services.add_note(session, current_actor(), application, text[:10000], internal)
     return done(_("Note added."), back + "#notes")

@@ -228,7 +228,10 @@ def test_notes_written_on_the_page_are_internal_only_when_a_manager_ticks_it(db_
     manager = login_as(world.user("manager_a"))
     assert manager.post(url, data={"text": "Kasstroom is krap", "internal": "on"}).status_code == 303
     assert manager.post(url, data={"text": "Stuur de jaarcijfers"}).status_code == 303
-    assert manager.post(url, data={"text": " "}).status_code == 303  # refused with a message, nothing stored
+    refused = manager.post(url, data={"text": " ", "internal": "on"})  # refused beside the field, nothing stored
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert 'id="f-text-error"' in page and 'aria-invalid="true"' in page and 'name="internal" checked' in page
     db_session.expire_all()
     notes = [(n.text, n.internal, n.author_id) for n in world.application_a.notes]
     assert notes == [
