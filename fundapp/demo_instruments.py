@@ -250,8 +250,9 @@ def grants_and_guarantee(session: Session, investees: list[Any]) -> list[Any]:
 
 def pipeline(session: Session, investees: list[Any]) -> list[Any]:
     """An application in each stage; the approved one made the demo's draft loan to Scheveningse Netwerkers."""
+    from fundapp import audit
     from fundapp.loans.models import Loan, LoanStatus
-    from fundapp.pipeline import services
+    from fundapp.pipeline import instruments, services
     from fundapp.pipeline.models import InstrumentKind, Vote
 
     specs = [
@@ -288,7 +289,17 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
             draft = session.scalars(
                 select(Loan).where(Loan.investee_id == investees[index].id, Loan.status == LoanStatus.DRAFT)
             ).one()
-            services.link_loan(session, ACTOR, application, draft)
+            # The demo's draft loan was there before this application: linked as making it would have linked it.
+            instruments.check_may_follow(application)
+            application.loan_id = draft.id
+            session.flush()
+            audit.record(
+                session,
+                ACTOR,
+                "application.instrument_made",
+                application,
+                {"instrument": [None, "loan"], "loan_id": [None, draft.id]},
+            )
         made.append(application)
     return made
 
