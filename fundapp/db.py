@@ -109,9 +109,19 @@ class ExactDecimal(TypeDecorator):
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:
             return None
-        if dialect.name == "sqlite":
-            return round_places(Decimal(int(value)) / self._factor, self.scale)
         return round_places(Decimal(value), self.scale)
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Any:
+        if dialect.name != "sqlite":
+            return super().result_processor(dialect, coltype)
+        exponent = -self.scale
+
+        def scaled(value: Any) -> Decimal | None:
+            # The scaled integer's digits at the scale's exponent: exact, as dividing and rounding would give, at a
+            # fraction of the cost (a journal of five years reads hundreds of thousands of amounts).
+            return None if value is None else Decimal(int(value)).scaleb(exponent)
+
+        return scaled
 
     def coerce_compared_value(self, op: Any, value: Any) -> Any:
         return self
