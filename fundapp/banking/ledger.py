@@ -125,6 +125,7 @@ TOTALS: dict[Source, Source] = {
     equity_events: equity_totals,
     grant_journal.journal_events: grant_journal.journal_totals,
     capital_events.journal_events: capital_events.journal_totals,
+    provision.journal_events: provision.journal_totals,
 }
 
 
