@@ -1,24 +1,27 @@
-"""The journal events of the fund's capital: calls, distributions and fund expenses (three queries per period)."""
+"""The journal events of the fund's capital: calls, distributions and fund expenses (three queries per period),
+and their totals."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import journal
 from fundapp.banking.journal import EventKind, Posting
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense
 
+BOOKED = (
+    (CapitalCall, EventKind.CAPITAL_CALL, "bank", "paid_in_capital", "CALL"),
+    (Distribution, EventKind.DISTRIBUTION, "distributions", "bank", "DIST"),
+    (FundExpense, EventKind.FUND_EXPENSE, "fund_expenses", "bank", "EXP"),
+)
+
 
 def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
     found: list[journal.Event] = []
-    for model, kind, debit, credit, prefix in (
-        (CapitalCall, EventKind.CAPITAL_CALL, "bank", "paid_in_capital", "CALL"),
-        (Distribution, EventKind.DISTRIBUTION, "distributions", "bank", "DIST"),
-        (FundExpense, EventKind.FUND_EXPENSE, "fund_expenses", "bank", "EXP"),
-    ):
+    for model, kind, debit, credit, prefix in BOOKED:
         rows = session.execute(
             select(model.id, model.on, model.amount)
             .where(model.fund_id == fund_id, model.on.between(start, end))
@@ -28,4 +31,16 @@ def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
             Posting(kind, on, f"{prefix}-{row_id}", ((debit, amount),), ((credit, amount),))
             for row_id, on, amount in rows
         )
+    return found
+
+
+def journal_totals(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The same balances per role as ``journal_events``: one event per kind, dated ``end`` (three queries)."""
+    found: list[journal.Event] = []
+    for model, kind, debit, credit, prefix in BOOKED:
+        total = session.scalar(
+            select(func.sum(model.amount)).where(model.fund_id == fund_id, model.on.between(start, end))
+        )
+        if total:
+            found.append(Posting(kind, end, f"{prefix}-TOTAL", ((debit, total),), ((credit, total),)))
     return found

@@ -16,16 +16,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import journal, ledger
 from fundapp.capital import provision
 from fundapp.capital.models import CapitalCall, Distribution, Investor
-from fundapp.cofinancing import shares as loan_shares
 from fundapp.loans.arrears import xirr
-from fundapp.loans.models import AllocationKind, Loan, LoanAllocation, LoanEvent
-from fundapp.loans.models import EventKind as LoanEventKind
 from fundapp.money import ZERO, round_cent, round_places
 
 RATIO_PLACES, IRR_PLACES = 4, 6
@@ -46,58 +43,13 @@ class Nav:
 
 
 def balances(session: Session, fund_id: int, as_of: dt.date) -> dict[str, Decimal]:
-    """The journal's balance per role up to the date (``ledger.role_balances``), read faster.
-
-    The loans' events are summed in SQL rather than made one by one (the same rows, so the same balances; a
-    test holds them equal), and the month-end provision changes are left out: the NAV takes the provision of
-    the day itself, and a provision touches neither the bank nor the assets.
-    """
-    skipped = (ledger.loan_events, provision.journal_events)
-    events = _loan_totals(session, fund_id, as_of) + [
-        event
-        for source in ledger.SOURCES
-        if source not in skipped
-        for event in source(session, fund_id, dt.date.min, as_of)
-    ]
+    """The journal's balance per role up to the date (``ledger.role_balances``) of the sources that move money,
+    each source's events summed in SQL (``ledger.TOTALS``): a fixed number of queries whatever the number of
+    loans and payments. The month-end provision changes are left out (``ledger.NO_MONEY``): the NAV takes the
+    provision of the day itself."""
     chart = ledger.chart_for(session, fund_id)
-    return journal.role_balances(journal.entries_for(events, chart), chart)
-
-
-def _loan_totals(session: Session, fund_id: int, as_of: dt.date) -> list[journal.Event]:
-    """The loans' journal events up to the date: one total per kind for the fund's own loans (three queries, the
-    rows of ``loan_events``), and its shares of syndicated loans event by event (they are split on running totals)."""
-    disbursed = session.scalar(
-        select(func.sum(LoanEvent.amount)).where(
-            LoanEvent.fund_id == fund_id,
-            loan_shares.whole(LoanEvent.loan_id),
-            LoanEvent.kind == LoanEventKind.DISBURSEMENT,
-            LoanEvent.on <= as_of,
-            LoanEvent.reversed_at.is_(None),
-        )
-    )
-    a = LoanAllocation
-    recovered = case((a.kind == AllocationKind.RECOVERY, a.amount), else_=literal(0, type_=a.amount.type))
-    principal, interest, recovery = session.execute(
-        select(func.sum(a.principal), func.sum(a.interest), func.sum(recovered)).where(
-            a.fund_id == fund_id, loan_shares.whole(a.loan_id), a.paid_on <= as_of
-        )
-    ).one()
-    written_off = session.scalar(
-        select(func.sum(Loan.written_off)).where(
-            Loan.fund_id == fund_id, loan_shares.whole(Loan.id), Loan.written_off_on <= as_of, Loan.written_off > 0
-        )
-    )
-    total = [Decimal(value or 0) for value in (disbursed, principal, interest, recovery, written_off)]
-    made: list[journal.Event] = []
-    if total[0]:
-        made.append(journal.Disbursement(as_of, "LOANS", total[0]))
-    if total[1] or total[2]:
-        made.append(journal.Repayment(as_of, "LOANS", total[1], total[2]))
-    if total[3]:
-        made.append(journal.Recovery(as_of, "LOANS", total[3]))
-    if total[4]:
-        made.append(journal.WriteOff(as_of, "LOANS", total[4]))
-    return made + ledger.shared_loan_events(session, fund_id, dt.date.min, as_of)
+    summed = ledger.events(session, fund_id, dt.date.min, as_of, money_only=True, summed=True)
+    return journal.role_balances(journal.entries_for(summed, chart), chart)
 
 
 def nav(session: Session, fund_id: int, as_of: dt.date) -> Nav:

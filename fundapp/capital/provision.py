@@ -3,7 +3,8 @@
 Provision on date D = Σ over the fund's active loans of outstanding principal × the percentage of the loan's
 bucket on D (days past due: 0 current, 1–30, 31–90, over 90), each loan's part half-up to the cent. The journal
 books the provision at each month end: one ProvisionChange for the change since the previous month end, so at
-a month end the journal's loan-loss provision balance equals the provision of that day.
+a month end the journal's loan-loss provision balance equals the provision of that day (and a balance needs only
+the provisions at the period's two ends: ``journal_totals``).
 """
 
 from __future__ import annotations
@@ -108,3 +109,18 @@ def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
             found.append(journal.ProvisionChange(month_end, f"PROV-{month_end:%Y-%m}", current - previous))
         previous = current
     return found
+
+
+def journal_totals(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The same balance as ``journal_events``: its month-end changes add up to the provision at the period's last
+    month end less the one before its first, so one change dated ``end`` (two provisions: a few queries)."""
+    own_or_share = or_(Loan.fund_id == fund_id, Loan.id.in_(shares.stakes(fund_id)))
+    first = session.scalar(select(func.min(Loan.disbursement_date)).where(own_or_share, Loan.disbursed > 0))
+    ends = month_ends(max(first, start), end) if first is not None else []
+    if first is None or not ends:
+        return []
+    rates = rates_of(session, fund_id)
+    before = ends[0].replace(day=1) - dt.timedelta(days=1)
+    previous = provision_on(session, fund_id, before, rates) if before >= first else ZERO
+    change = provision_on(session, fund_id, ends[-1], rates) - previous
+    return [journal.ProvisionChange(end, "PROV-TOTAL", change)] if change else []

@@ -58,7 +58,8 @@ def _share_of_sqlite(element: Any, compiler: Any, **kw: Any) -> str:
 
 def syndicated() -> Any:
     """The ids of the loans that have participations (all others are wholly their fund's)."""
-    return select(LoanParticipation.loan_id)
+    # The table's column: a statement of plain columns that asks whether a loan is syndicated stays a plain one.
+    return select(LoanParticipation.__table__.c.loan_id)
 
 
 def whole(loan_id: Any) -> ColumnElement[bool]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import journal
@@ -59,3 +59,31 @@ def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
 
 def _posting(kind: EventKind, on: dt.date, reference: str, debit: str, credit: str, amount: Decimal) -> Posting:
     return Posting(kind, on, reference, ((debit, amount),), ((credit, amount),))
+
+
+def journal_totals(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The same balances per role as ``journal_events``: one event per kind, dated ``end`` (three queries)."""
+    found: list[journal.Event] = []
+    paid = session.scalar(
+        select(func.sum(Grant.amount)).where(Grant.fund_id == fund_id, Grant.paid_on.between(start, end))
+    )
+    if paid:
+        found.append(_posting(EventKind.GRANT_PAYMENT, end, "GRANTS", "grant_expense", "bank", paid))
+    for kind, amount in session.execute(
+        select(GrantEvent.kind, func.sum(GrantEvent.amount))
+        .where(GrantEvent.fund_id == fund_id, GrantEvent.on.between(start, end))
+        .group_by(GrantEvent.kind)
+        .order_by(GrantEvent.kind)
+    ):
+        event, debit, credit = GRANT_EVENTS[kind]
+        found.append(_posting(event, end, "GRANTS", debit, credit, amount))
+    fees = session.scalar(
+        select(func.sum(GuaranteeEvent.amount)).where(
+            GuaranteeEvent.fund_id == fund_id,
+            GuaranteeEvent.kind == GuaranteeEventKind.FEE_PAYMENT,
+            GuaranteeEvent.on.between(start, end),
+        )
+    )
+    if fees:
+        found.append(_posting(EventKind.GUARANTEE_FEE, end, "GUARANTEES", "bank", "guarantee_fee_income", fees))
+    return found

@@ -1,4 +1,4 @@
-"""The journal events of a fund's equity participations (``banking.ledger.SOURCES``), in two queries.
+"""The journal events of a fund's equity participations (``banking.ledger.SOURCES``), in two queries, and their totals.
 
 purchase     Dr equity investments                Cr bank
 conversion   Dr equity investments                Cr loans receivable (principal), Cr interest income (interest)
@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from fundapp.banking import journal
@@ -91,3 +92,58 @@ def journal_events(session: Session, fund_id: int, start: dt.date, end: dt.date)
         elif e.kind == EquityEventKind.EXIT and (e.amount or e.cost_sold or e.carrying_sold):
             found.append(exit_posting(e.on, reference, e.amount or Decimal(0), e.cost_sold, e.carrying_sold))
     return found
+
+
+def journal_totals(session: Session, fund_id: int, start: dt.date, end: dt.date) -> list[journal.Event]:
+    """The same balances per role as ``journal_events`` (each posting's balances are sums of its amounts), from
+    one event per kind, dated ``end``, summed in two queries."""
+    p, e = EquityParticipation, EquityEvent
+    bought, converted = p.loan_id.is_(None), p.loan_id.is_not(None)
+    purchases, conversions, principal, interest = session.execute(
+        select(
+            _sum(p.cost, bought), _sum(p.cost, converted), _sum(p.converted_principal), _sum(p.converted_interest)
+        ).where(p.fund_id == fund_id, p.on.between(start, end))
+    ).one()
+    valued, dividends, proceeds, cost_sold, carrying_sold = session.execute(
+        select(
+            _sum(e.carrying_change, e.kind == EquityEventKind.VALUATION),
+            _sum(e.amount, e.kind == EquityEventKind.DIVIDEND),
+            *(_sum(column, e.kind == EquityEventKind.EXIT) for column in (e.amount, e.cost_sold, e.carrying_sold)),
+        ).where(e.fund_id == fund_id, e.on.between(start, end))
+    ).one()
+    reference = "EQUITY"
+    found: list[journal.Event] = []
+    if purchases:
+        found.append(
+            Posting(
+                EventKind.EQUITY_PURCHASE, end, reference, (("equity_investments", purchases),), (("bank", purchases),)
+            )
+        )
+    if conversions:
+        credits = (("loans_receivable", principal), ("interest_income", interest))
+        found.append(
+            Posting(
+                EventKind.CONVERSION,
+                end,
+                reference,
+                (("equity_investments", conversions),),
+                tuple((role, amount) for role, amount in credits if amount),
+            )
+        )
+    if valued:
+        up, down = _signed("equity_investments", valued)
+        other = ("unrealised_result", abs(valued))
+        found.append(Posting(EventKind.VALUATION, end, reference, up or (other,), (other,) if up else down))
+    if dividends:
+        found.append(
+            Posting(EventKind.DIVIDEND, end, reference, (("bank", dividends),), (("dividend_income", dividends),))
+        )
+    if proceeds or cost_sold or carrying_sold:
+        found.append(exit_posting(end, reference, proceeds, cost_sold, carrying_sold))
+    return found
+
+
+def _sum(column: Any, where: Any = None) -> Any:
+    """The column's sum (zero when no row counts), over the rows that meet ``where`` if given."""
+    counted = column if where is None else case((where, column), else_=literal(0, type_=column.type))
+    return func.coalesce(func.sum(counted), literal(0, type_=column.type))
