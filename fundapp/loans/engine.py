@@ -120,9 +120,12 @@ def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition | None:
     position = replay_loan(loan, events)
     _clear(session, loan)
     session.flush()
-    session.execute(
-        insert(LoanInstallment), [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
-    )
+    # A loan repaid in full before its first due date has no installments left: an empty executemany would
+    # be one INSERT of nothing but the defaults.
+    if position.installments:
+        session.execute(
+            insert(LoanInstallment), [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
+        )
     rows = _allocation_rows(loan.id, loan.fund_id, position, _payment_events_in_engine_order(events), events)
     if rows:
         session.execute(insert(LoanAllocation), rows)
@@ -227,7 +230,9 @@ def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:
         loan.repaid_on = None
     elif position.repaid_in_full:
         loan.status = LoanStatus.REPAID
-        loan.repaid_on = max(i.settled_on for i in position.installments if i.settled_on)
+        # The last installment settled, or the prepayment that repaid the loan before any installment fell due.
+        settled = [i.settled_on for i in position.installments if i.settled_on]
+        loan.repaid_on = max(settled + [p.date for p in position.payments if p.prepayment > 0])
     else:
         loan.status = LoanStatus.ACTIVE
         loan.repaid_on = None

@@ -17,7 +17,7 @@ from fundapp.capital import services as capital_services
 from fundapp.instruments import grants, guarantees
 from fundapp.instruments import services as equity_services
 from fundapp.loans import services as loan_services
-from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent
+from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanStatus
 from tests.factories import ACTOR, make_fund, make_investee, make_investor, make_loan
 from tests.instrument_factories import make_grant, make_guarantee
 
@@ -65,12 +65,11 @@ def _balances(session, fund_id: int, end: date, *, summed: bool, start: date = d
 
 loan_story = st.fixed_dictionaries(
     {
-        # Never repaid in full (six payments of at most 1,500.00): a payment that repays a loan in full within
-        # a re-planned schedule trips the loan engine (seen with --hypothesis-seed=2), which is not this test's matter.
+        # Payments up to 15,000.00: some loans are repaid in full, some before their first due date.
         "principal": st.integers(10000, 50000).map(lambda euros: D(euros)),
         "months": st.integers(3, 12),
         "payments": st.lists(
-            st.tuples(st.integers(1, 300), st.integers(1, 1500)), max_size=6, unique_by=lambda p: p[0]
+            st.tuples(st.integers(1, 300), st.integers(1, 15000)), max_size=6, unique_by=lambda p: p[0]
         ),
         "reverse_first": st.booleans(),
         "write_off": st.booleans(),
@@ -84,11 +83,13 @@ def _tell(session, investee, story) -> None:
     )
     made = []
     for day, euros in sorted(story["payments"]):
+        if loan.status != LoanStatus.ACTIVE:  # repaid in full: nothing more is booked on it
+            break
         on = START + timedelta(days=day)
         made.append(loan_services.record_repayment(session, ACTOR, loan, on, D(euros), f"pay {day} {euros}"))
     if story["reverse_first"] and made:
         loan_services.reverse_event(session, ACTOR, made[0], "wrong account")
-    if story["write_off"]:
+    if story["write_off"] and loan.status == LoanStatus.ACTIVE:
         loan_services.write_off(session, ACTOR, loan, START + timedelta(days=320), "insolvent")
         loan_services.record_recovery(session, ACTOR, loan, START + timedelta(days=330), D("250.00"), "curator")
 

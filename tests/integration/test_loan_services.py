@@ -603,6 +603,20 @@ def test_a_prepayment_lowering_the_installments_keeps_their_number_and_the_matur
     assert loan.outstanding_principal == balance == sum(i.principal_due for i in rows[2:])
 
 
+def test_a_payment_that_repays_the_whole_loan_before_its_first_due_date_ends_it_on_that_day(api, db_session, world):
+    """Nothing is due yet: the 10,000.00 is a prepayment of it all (no installment is left to plan, so none is
+    stored), the rest is owed back, and the loan is repaid on the payment's date (it answered 500 before)."""
+    loan_id = world.loan_a.id
+    event = _repay(api, loan_id, "2024-01-20", "12000.00")
+    assert sorted((a["kind"], a["amount"]) for a in event["allocations"]) == [
+        ("overpayment", "2000.00"),
+        ("prepayment", "10000.00"),
+    ]
+    assert _installments(db_session, loan_id) == []
+    loan = _loan(db_session, loan_id)
+    assert (loan.status, loan.repaid_on, loan.outstanding_principal) == (LoanStatus.REPAID, date(2024, 1, 20), 0)
+
+
 def test_a_prepayment_shortening_the_term_keeps_the_installment_and_ends_earlier(api, db_session, world):
     loan_id = world.loan_a.id
     _repay(api, loan_id, "2024-03-15", "2443.21", prepayment="shorten_term")
