@@ -304,22 +304,25 @@ def compute_claim(terms: ContractTerms, results: Iterable[Result], prior: PriorU
     of the time."""
     from fundapp.outcomes import pricing_fast  # it builds on this module's rules
 
-    ordered = _valid_and_ordered(terms, results)
-    lines = pricing_fast.claim_lines(terms, ordered, prior)
-    return _claim_of(terms, lines) if lines is not None else _claim_by_rules(terms, ordered, prior)
+    with pricing_fast.cycle_collection_paused():
+        results = tuple(results)
+        _check(terms, results)
+        ordered = pricing_fast.in_order(results)
+        lines = pricing_fast.claim_lines(terms, ordered, prior)
+        return _claim_of(terms, lines) if lines is not None else _claim_by_rules(terms, ordered, prior)
 
 
 def compute_claim_by_rules(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:
     """compute_claim, one result at a time as the rules read: the reference the fast path is tested against."""
-    return _claim_by_rules(terms, _valid_and_ordered(terms, results), prior)
-
-
-def _valid_and_ordered(terms: ContractTerms, results: Iterable[Result]) -> list[Result]:
     results = tuple(results)
+    _check(terms, results)
+    return _claim_by_rules(terms, sorted(results, key=_order), prior)
+
+
+def _check(terms: ContractTerms, results: Sequence[Result]) -> None:
     problems = validate_contract(terms, results)
     if problems:  # an invalid contract cannot be priced deterministically
         raise ContractRuleError(problems)
-    return sorted(results, key=_order)
 
 
 def _claim_by_rules(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim:
