@@ -37,6 +37,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
+from fundapp.outcomes.pricing_fast import cycle_collection_paused
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
 # A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
@@ -197,6 +198,11 @@ LINES_TABLE = cast(Table, ClaimLine.__table__)
 
 def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
     """Price the results (rows of _PRICED) with what other claims already use, and store the lines in bulk."""
+    with cycle_collection_paused():  # a large claim makes a million objects and no cycle
+        _price_and_store(session, claim, contract, rows)
+
+
+def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
     expected = [
         pricing.Result(
             item=item,
