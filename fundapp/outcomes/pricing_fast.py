@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
+from typing import Any
 
 from fundapp.money import floor_cent, round_cent
 from fundapp.outcomes import pricing as rules
@@ -60,7 +61,7 @@ class _Memo(dict):
         super().__init__()
         self.function = function
 
-    def __missing__(self, key):  # type: ignore[no-untyped-def]
+    def __missing__(self, key: Any) -> Any:
         self[key] = value = self.function(key)
         return value
 
@@ -246,13 +247,12 @@ def _committed(
 
 
 def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | None:
-    amounts = [dict(prior.participant_paid), dict(prior.item_amount), dict(prior.payer_paid)]
-    for amounts_of in amounts:
-        for key, value in amounts_of.items():
-            cents = _cents(value)
-            if cents is None:
-                return None
-            amounts_of[key] = cents
+    amounts: list[dict[str, int]] = []
+    for amounts_of in (prior.participant_paid, prior.item_amount, prior.payer_paid):
+        in_cents = {key: _cents(value) for key, value in amounts_of.items()}
+        if None in in_cents.values():
+            return None
+        amounts.append(in_cents)  # type: ignore[arg-type]  # no None left
     contract_paid = _cents(prior.contract_paid)
     if contract_paid is None:
         return None
