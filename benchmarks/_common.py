@@ -10,6 +10,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from fundapp.db import Database
 
 BENCH_POSTGRES_URL = os.environ.get(
     "FUNDAPP_BENCH_POSTGRES_URL", "postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_bench"
@@ -57,3 +60,14 @@ def counted_queries(engine: Any) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", count)
+
+
+@contextmanager
+def session_scope_of(database: Database) -> Iterator[Session]:
+    """One transaction, committed at the end, outside any Flask app."""
+    session = database.new_session()
+    try:
+        with session.begin():
+            yield session
+    finally:
+        session.close()

@@ -17,8 +17,6 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -29,7 +27,7 @@ from schwifty import IBAN
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks._common import counted_queries, fresh_database, sqlite_url
+from benchmarks._common import counted_queries, fresh_database, session_scope_of, sqlite_url
 from fundapp.audit import Actor
 from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, PaymentBatch, PaymentLine
 from fundapp.banking.statements import parse_statement
@@ -208,17 +206,6 @@ def main() -> None:
     with session_scope_of(database) as session:
         import_statement(session, Actor.system("bench"), session.get(Fund, fund_id), data, "bench.xml")
     print(f"  the same file again (every transaction a duplicate): {time.perf_counter() - again:.2f} s")
-
-
-@contextmanager
-def session_scope_of(database: Database) -> Iterator[Session]:
-    """One transaction, committed at the end, outside any Flask app."""
-    session = database.new_session()
-    try:
-        with session.begin():
-            yield session
-    finally:
-        session.close()
 
 
 if __name__ == "__main__":

@@ -16,16 +16,13 @@ import argparse
 import os
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from sqlalchemy.orm import Session
 
-from benchmarks._common import counted_queries, fresh_database, sqlite_url
+from benchmarks._common import counted_queries, fresh_database, session_scope_of, sqlite_url
 from fundapp.audit import Actor
 from fundapp.db import Database
 from fundapp.funds.models import Fund
@@ -109,17 +106,6 @@ def main() -> None:
     print(f"  {result.investees:,} investees, {result.loans:,} loans, {result.repayments:,} repayments")
     verdict = "within" if seconds < BUDGET_SECONDS else "OVER"
     print(f"  {verdict} the budget of {BUDGET_SECONDS} s")
-
-
-@contextmanager
-def session_scope_of(database: Database) -> Iterator[Session]:
-    """One transaction, committed at the end, outside any Flask app."""
-    session = database.new_session()
-    try:
-        with session.begin():
-            yield session
-    finally:
-        session.close()
 
 
 if __name__ == "__main__":

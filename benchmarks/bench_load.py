@@ -1,10 +1,13 @@
 """Load: gunicorn (4 workers) on PostgreSQL with the demo world scaled to 1,000 investees; 50 concurrent
 simulated users (fund managers, officers, investees) click through pages and call the API for 60 seconds.
 
-    python benchmarks/bench_load.py [--users 50] [--seconds 60] [--investees 1000]
+    python benchmarks/bench_load.py [--users 50] [--seconds 60] [--investees 1000] [--url https://host]
 
-Prints throughput, p50/p95/p99 latency and the error count (which must be 0).
-Needs PostgreSQL (FUNDAPP_BENCH_POSTGRES_URL, default postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_bench)
+Prints throughput, p50/p95/p99 latency, the error count (which must be 0) and the load client's CPU share (the
+client runs in this process, apart from the server's; near 100 % of a core it would be the bottleneck).
+With --url it loads a running deployment instead (several app machines behind a proxy, say): that deployment must
+hold the demo world (``flask --app wsgi demo load``) with the demo password; nothing is built or started.
+Without --url it needs PostgreSQL (FUNDAPP_BENCH_POSTGRES_URL, default postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_bench)
 and gunicorn (installed with fundapp).
 """
 
@@ -25,7 +28,7 @@ import threading
 import time
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -106,6 +109,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def connect(base_url: str) -> http.client.HTTPConnection:
+    parts = urlsplit(base_url)
+    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    return kind(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+
+
 def start_gunicorn(url: str, port: int) -> subprocess.Popen:
     env = {**os.environ, "FUNDAPP_DATABASE_URL": url, "FUNDAPP_SECRET_KEY": SECRET, "FUNDAPP_ENV": "development"}
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
@@ -130,9 +139,9 @@ def start_gunicorn(url: str, port: int) -> subprocess.Popen:
 class User:
     """One simulated person: a logged-in browser session plus an API token."""
 
-    def __init__(self, port: int, email: str, role: str) -> None:
-        self.port, self.email, self.role = port, email, role
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def __init__(self, base_url: str, email: str, role: str) -> None:
+        self.base_url, self.email, self.role = base_url, email, role
+        self.connection = connect(base_url)
         self.cookies: dict[str, str] = {}
         self.token = ""
 
@@ -147,7 +156,7 @@ class User:
             response = self.connection.getresponse()
         except (http.client.HTTPException, OSError):
             self.connection.close()
-            self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+            self.connection = connect(self.base_url)
             self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
         data = response.read()
@@ -241,7 +250,7 @@ PEOPLE = [
 ]
 
 
-def run_users(port: int, users: int, seconds: float) -> tuple[list[float], list[str], int]:
+def run_users(base_url: str, users: int, seconds: float) -> tuple[list[float], list[str], int]:
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
@@ -250,7 +259,7 @@ def run_users(port: int, users: int, seconds: float) -> tuple[list[float], list[
 
     def person(index: int) -> None:
         email, role = PEOPLE[index % len(PEOPLE)]
-        user = User(port, email, role)
+        user = User(base_url, email, role)
         user.log_in()
         rng = random.Random(index)
         barrier.wait()
@@ -289,26 +298,37 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--investees", type=int, default=1000)
+    parser.add_argument("--url", help="a running deployment to load (holding the demo world); nothing is started")
     args = parser.parse_args()
-    url = fresh_database(BENCH_POSTGRES_URL.replace("fundapp_bench", "fundapp_load"))
-    if url is None:
-        sys.exit("PostgreSQL is needed for the load benchmark.")
-    began = time.perf_counter()
-    build_world(url, args.investees)
-    print(f"demo world with {args.investees:,} investees built in {time.perf_counter() - began:.0f} s")
-    port = free_port()
-    server = start_gunicorn(url, port)
+    server = None
+    if args.url:
+        base_url, target = args.url.rstrip("/"), args.url
+    else:
+        url = fresh_database(BENCH_POSTGRES_URL.replace("fundapp_bench", "fundapp_load"))
+        if url is None:
+            sys.exit("PostgreSQL is needed for the load benchmark (or give --url of a running deployment).")
+        began = time.perf_counter()
+        build_world(url, args.investees)
+        print(f"demo world with {args.investees:,} investees built in {time.perf_counter() - began:.0f} s")
+        port = free_port()
+        server = start_gunicorn(url, port)
+        base_url, target = f"http://127.0.0.1:{port}", "gunicorn -w 4 on PostgreSQL"
+    client_before, wall_before = os.times(), time.perf_counter()
     try:
-        latencies, errors, requests = run_users(port, args.users, args.seconds)
+        latencies, errors, requests = run_users(base_url, args.users, args.seconds)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=20)
-    print(f"{args.users} users for {args.seconds:.0f} s against gunicorn -w 4 on PostgreSQL:")
+        if server is not None:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=20)
+    client_after, wall = os.times(), time.perf_counter() - wall_before
+    client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
+    print(f"{args.users} users for {args.seconds:.0f} s against {target}:")
     print(f"  requests: {requests:,}  throughput: {requests / args.seconds:,.1f} requests/s")
     print(
         f"  latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms  "
         f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms  (mean {statistics.mean(latencies) * 1000:.0f} ms)"
     )
+    print(f"  load client CPU: {client_cpu:.1f} s in {wall:.1f} s ({100 * client_cpu / wall:.0f} % of one core)")
     print(f"  errors: {len(errors)}")
     for line in sorted(set(errors))[:20]:
         print("   ", line)

@@ -95,12 +95,20 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.banking import views_accounts as bank_accounts_views
     from fundapp.banking import views_payer_statements as payer_statements_views
     from fundapp.banking import views_statements as bank_statements_views
+    from fundapp.capital import api as capital_api
+    from fundapp.capital import views as capital_views
+    from fundapp.cofinancing import api as cofinancing_api
+    from fundapp.cofinancing import views as cofinancing_views
     from fundapp.documents import api as documents_api
     from fundapp.documents import views as documents_views
     from fundapp.funds import api as funds_api
+    from fundapp.funds import consolidated_views
     from fundapp.funds import views as funds_views
     from fundapp.impact import api as impact_api
     from fundapp.impact import views as impact_views
+    from fundapp.instruments import api as equity_api
+    from fundapp.instruments import grant_api, grant_views, guarantee_views
+    from fundapp.instruments import views as equity_views
     from fundapp.investees import api as investees_api
     from fundapp.investees import views as investees_views
     from fundapp.jobs import views as jobs_views
@@ -111,6 +119,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.outcomes import views as outcome_views
     from fundapp.payers import api as payer_api
     from fundapp.payers import views as payer_views
+    from fundapp.pipeline import api as pipeline_api
+    from fundapp.pipeline import views as pipeline_views
     from fundapp.portfolio_import import api as portfolio_api
     from fundapp.portfolio_import import views as portfolio_views
     from fundapp.reports import api as reports_api
@@ -120,8 +130,30 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
     from fundapp.validation import DecimalTextField
 
     rest.register_field(DecimalTextField, "string", "decimal")  # and its subclasses: money, percentages, ratios
-    apis = (auth_api, funds_api, investees_api, payer_api, loans_api, impact_api, contract_api, reports_api)
-    for module in (*apis, bank_accounts_api, bank_statements_api, batch_api, journal_api, documents_api, portfolio_api):
+    apis = (
+        auth_api,
+        funds_api,
+        investees_api,
+        payer_api,
+        loans_api,
+        impact_api,
+        contract_api,
+        reports_api,
+        capital_api,
+    )
+    for module in (
+        *apis,
+        cofinancing_api,
+        bank_accounts_api,
+        bank_statements_api,
+        batch_api,
+        journal_api,
+        documents_api,
+        portfolio_api,
+        pipeline_api,
+        equity_api,
+        grant_api,
+    ):
         csrf.exempt(module.blp)
         rest.register_blueprint(module.blp)
     for module in (
@@ -129,9 +161,13 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         auth_views,
         people_views,
         funds_views,
+        capital_views,
+        consolidated_views,
         investees_views,
         payer_views,
         loans_views,
+        cofinancing_views,
+        equity_views,
         impact_views,
         outcome_views,
         reports_views,
@@ -145,5 +181,8 @@ def _register_blueprints(app: Flask, rest: Any) -> None:
         documents_views,
         portfolio_views,
         jobs_views,
+        pipeline_views,
+        grant_views,
+        guarantee_views,
     ):
         app.register_blueprint(module.bp)

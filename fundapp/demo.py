@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.auth.models import Role, User
-from fundapp.auth.services import create_user
+from fundapp.auth.services import add_membership, create_user
 from fundapp.funds import services as fund_services
 from fundapp.funds.models import CapitalSourceKind
 from fundapp.investees import services as investee_services
@@ -273,6 +273,8 @@ def load_demo(session: Session) -> str:
         ("admin@fundapp.example", Role.ADMIN, None, "Ada Admin"),
         ("manager.rotterdam@fundapp.example", Role.FUND_MANAGER, funds[0].id, "Ruud Fondsbeheer"),
         ("manager.denhaag@fundapp.example", Role.FUND_MANAGER, funds[1].id, "Hanna Fondsbeheer"),
+        # Manages both funds: the consolidated view ("All my funds") is hers.
+        ("manager.regio@fundapp.example", Role.FUND_MANAGER, funds[0].id, "Regina Regiobeheer"),
         ("officer.rotterdam@fundapp.example", Role.PAYER_OFFICER, payers[0].id, "Olga Gemeente"),
         ("officer2.rotterdam@fundapp.example", Role.PAYER_OFFICER, payers[0].id, "Otto Gemeente"),
         ("officer.zuidholland@fundapp.example", Role.PAYER_OFFICER, payers[1].id, "Pieter Provincie"),
@@ -281,6 +283,8 @@ def load_demo(session: Session) -> str:
     ]
     for email, role, target, name in users:
         create_user(session, ACTOR, email, DEMO_PASSWORD, role, target, name=name)
+    regional = session.scalars(select(User).where(User.email == "manager.regio@fundapp.example")).one()
+    add_membership(session, ACTOR, regional, Role.FUND_MANAGER, funds[1].id)
     from fundapp import demo_world
 
     extra = demo_world.build(session, funds=funds, investees=investees, payers=payers)

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, sees_results
+from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, is_provider_side, sees_results
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,13 @@ def _investee_like(scope: Scope) -> bool:
 NAV: list[NavEntry] = [
     NavEntry("home.index", _l("Dashboard"), lambda s: True),
     NavEntry("funds.index", _l("Funds"), is_manager_or_admin),
+    NavEntry("consolidated.page", _l("All my funds"), lambda s: len(s.fund_ids) > 1),
     NavEntry("investees.index", _l("Investees"), _investee_like),
     NavEntry("payers.index", _l("Outcome payers"), is_officer_or_admin),
+    NavEntry("pipeline.index", _l("Pipeline"), is_provider_side),
     NavEntry(
         "loans.loan_book",
-        _l("Loan book"),
+        _l("Portfolio"),
         lambda s: len(s.fund_ids) == 1,
         lambda s: {"fund_id": next(iter(s.fund_ids))},
     ),
@@ -78,7 +80,7 @@ NAV: list[NavEntry] = [
 
 
 # Pages whose address lies under no menu entry's own: the entries they belong under, the first one shown wins
-# (a loan under the fund's loan book, an investee's own loans, or else the funds).
+# (a loan under the fund's portfolio, an investee's own loans, or else the funds).
 SECTIONS: list[tuple[re.Pattern[str], tuple[str, ...]]] = [
     (re.compile(r"^/loans/(?!preview)"), ("loans.loan_book", "loans.investee_loans", "funds.index")),
     (re.compile(r"^/kpi-submissions/"), ("impact.investee_impact", "impact.reporting", "investees.index")),

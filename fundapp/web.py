@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -9,7 +10,7 @@ import marshmallow as ma
 from flask import current_app, flash, g, redirect, request
 from flask_babel import gettext as _
 
-from fundapp.errors import AppError, flatten_messages
+from fundapp.errors import AppError, ValidationFailed, flatten_messages
 from fundapp.listing import int_arg
 
 
@@ -82,6 +83,19 @@ def no_longer(why: str | None, url: str) -> Any | None:
     if why is None or request.method != "GET":
         return None
     return done(why, url, "warning")
+
+
+def as_of_arg() -> date:
+    """The date asked for in ?as_of=, today without one; a date the app cannot read or reach is a 422 saying so."""
+    from fundapp.validation import Day
+
+    text = request.args.get("as_of", "").strip()
+    if not text:
+        return date.today()
+    try:
+        return Day().deserialize(text)
+    except ma.ValidationError as exc:
+        raise ValidationFailed.from_messages({"as_of": exc.messages}) from exc
 
 
 def list_args(default_sort: str) -> dict[str, Any]:

@@ -56,6 +56,18 @@ def make_capital_source(session: Session, fund: Fund, **overrides: Any) -> Any:
     return fund_services.add_capital_source(session, ACTOR, fund, data)
 
 
+def make_investor(session: Session, fund: Fund, call: Decimal = Decimal("20000.00"), **overrides: Any) -> Any:
+    """An investor of the fund (commitment 100,000.00) and its first capital call, on 2024-01-01."""
+    from datetime import date
+
+    from fundapp.capital import services as capital_services
+
+    data = {"name": f"Investor {_n()}", "commitment": Decimal("100000.00"), **overrides}
+    investor = capital_services.add_investor(session, ACTOR, fund, data)
+    made = capital_services.record_call(session, ACTOR, investor, {"date": date(2024, 1, 1), "amount": call})
+    return investor, made
+
+
 def make_investee(session: Session, fund: Fund | None = None, **overrides: Any) -> Investee:
     fund = fund or make_fund(session)
     data = {
@@ -220,6 +232,9 @@ class World:
     rate_card_a: Any = None
     result_a: Any = None
     claim_a: Any = None
+    application_a: Any = None
+    investor_a: Any = None
+    call_a: Any = None
 
     def user(self, role: str) -> User:
         return self.users[role]
@@ -245,6 +260,8 @@ def make_world(session: Session, with_reports: bool = False) -> World:
     world.repayment_a = loan_services.record_repayment(
         session, ACTOR, world.loan_a, date(2024, 2, 15), Decimal("443.21"), "bank 1"
     )
+    world.investor_a, world.call_a = make_investor(session, fund_a, name="Investor A")
+    make_investor(session, fund_b, name="Investor B")
     world.users = {
         "admin": make_user(session, Role.ADMIN),
         "manager_a": make_user(session, Role.FUND_MANAGER, fund_a.id),
@@ -254,6 +271,10 @@ def make_world(session: Session, with_reports: bool = False) -> World:
         "member_a": make_user(session, Role.INVESTEE_MEMBER, investee_a.id),
         "member_b": make_user(session, Role.INVESTEE_MEMBER, investee_b.id),
     }
+    from tests.pipeline_factories import make_application
+
+    world.application_a = make_application(session, investee_a)
+    make_application(session, investee_b)
     if with_reports:
         add_reports(session, world)
     session.flush()

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -208,8 +208,19 @@ def note_failed_login(session: Session, email: str, policy: LoginPolicy, now: da
     user = find_user(session, email)
     if user is None or (user.locked_until is not None and user.locked_until > now):
         return
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= policy.max_failures:
+    # One UPDATE, not read-then-write: failures sent at once (to several app machines) each count, as the row
+    # lock makes them take turns on PostgreSQL; one that waited for a lockout counts no more.
+    failures = session.execute(
+        update(User)
+        .where(User.id == user.id, or_(User.locked_until.is_(None), User.locked_until <= now))
+        .values(failed_logins=func.coalesce(User.failed_logins, 0) + 1)
+        .returning(User.failed_logins)
+        .execution_options(synchronize_session=False)
+    ).scalar_one_or_none()
+    if failures is None:
+        return
+    session.refresh(user, ["failed_logins", "locked_until"])
+    if failures >= policy.max_failures:
         user.locked_until = now + timedelta(minutes=policy.lockout_minutes)
         user.failed_logins = 0
         audit.record(

@@ -31,6 +31,8 @@ from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, Mandate,
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.loans.models import Loan
+from fundapp.loans.services import require_second_person
 from fundapp.messages import N_
 from fundapp.payers.models import OutcomePayer
 
@@ -208,8 +210,18 @@ def create_disbursement_batch(
 ) -> PaymentBatch:
     """The fund's approved loans not yet disbursed whose investee has a bank account, in one pain.001."""
     waiting = batch_queries.disbursements(session, fund.id, translate(batch_queries.DISBURSEMENT_TEXT))
+    _second_person(session, actor, fund, waiting)
     batch = PaymentBatch(kind=BatchKind.DISBURSEMENTS, fund_id=fund.id)
     return _transfers(session, actor, batch, account_name=fund.name, waiting=waiting, execution_date=execution_date)
+
+
+def _second_person(session: Session, actor: audit.Who, fund: Fund, waiting: list[batch_queries.Payout]) -> None:
+    """The transfer order is where a disbursement leaves the fund: maker-checker applies here (one query)."""
+    if fund.disbursement_threshold is None:
+        return
+    amounts = {item.loan_id: item.amount for item in waiting if item.creditor_iban and item.loan_id is not None}
+    for loan in session.scalars(select(Loan).where(Loan.id.in_(sorted(amounts))).order_by(Loan.reference)):
+        require_second_person(loan, actor, amounts[loan.id])
 
 
 def create_outcome_payment_batch(

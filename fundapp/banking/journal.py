@@ -40,6 +40,20 @@ class EventKind(enum.StrEnum):
     WRITE_OFF = "write_off"
     RECOVERY = "recovery"
     PROVISION_CHANGE = "provision_change"
+    # The fund's own events and its instruments beside the loan, booked as a ``Posting`` on chart roles.
+    CAPITAL_CALL = "capital_call"
+    DISTRIBUTION = "distribution"
+    FUND_EXPENSE = "fund_expense"
+    EQUITY_PURCHASE = "equity_purchase"
+    VALUATION = "valuation"
+    DIVIDEND = "dividend"
+    EQUITY_EXIT = "equity_exit"
+    CONVERSION = "conversion"
+    GRANT_PAYMENT = "grant_payment"
+    GRANT_CLAWBACK = "grant_clawback"
+    GUARANTEE_FEE = "guarantee_fee"
+    GUARANTEE_CALL = "guarantee_call"
+    RECEIVABLE_PAYMENT = "receivable_payment"
 
 
 @dataclass(frozen=True)
@@ -61,6 +75,16 @@ class Chart:
     write_off_expense: Account
     provision_expense: Account
     recoveries: Account
+    equity_investments: Account
+    other_receivables: Account
+    paid_in_capital: Account
+    distributions: Account
+    unrealised_result: Account
+    realised_result: Account
+    dividend_income: Account
+    grant_expense: Account
+    guarantee_fee_income: Account
+    fund_expenses: Account
 
     def accounts(self) -> tuple[Account, ...]:
         return tuple(getattr(self, item.name) for item in fields(self))
@@ -74,6 +98,18 @@ DEFAULT_CHART = Chart(
     write_off_expense=Account("8360", "Afboeking leningen u/g", "WWfaBwvFva", False),
     provision_expense=Account("8361", "Dotatie voorziening oninbaarheid leningen u/g", "WWfaBwvFva", False),
     recoveries=Account("8367", "Opbrengst afgeboekte leningen u/g", "WWfaBwvTwf", False),
+    # The accounts below carry an RGS code only where the reference scheme has an unambiguous one; a fund sets
+    # its own codes (and RGS codes) on its ledger-accounts page.
+    equity_investments=Account("0310", "Deelnemingen", "BFvaDee", True),
+    other_receivables=Account("1300", "Overige vorderingen", "BVorOvr", True),
+    paid_in_capital=Account("0500", "Gestort kapitaal investeerders", "BEivGok", True),
+    distributions=Account("0510", "Uitkeringen aan investeerders", None, True),
+    unrealised_result=Account("8320", "Ongerealiseerde waardeveranderingen deelnemingen", None, False),
+    realised_result=Account("8330", "Gerealiseerd resultaat deelnemingen", None, False),
+    dividend_income=Account("8340", "Dividend deelnemingen", None, False),
+    grant_expense=Account("4600", "Verstrekte subsidies en vouchers", None, False),
+    guarantee_fee_income=Account("8350", "Garantieprovisie", None, False),
+    fund_expenses=Account("4000", "Fondskosten", "WBedAlk", False),
 )
 
 
@@ -118,7 +154,22 @@ class ProvisionChange:
     change: Decimal  # positive: the provision grows (an expense); negative: part of it is released
 
 
-Event = Disbursement | Repayment | WriteOff | Recovery | ProvisionChange
+@dataclass(frozen=True)
+class Posting:
+    """Any other event, booked as it is described: (chart role, amount) pairs on each side.
+
+    The roles are the field names of ``Chart`` (``"bank"``, ``"equity_investments"``, ...). A posting that does not
+    balance, names an unknown role or has an amount that is not a positive whole number of cents is refused.
+    """
+
+    kind: EventKind
+    date: dt.date
+    reference: str
+    debits: tuple[tuple[str, Decimal], ...]
+    credits: tuple[tuple[str, Decimal], ...]
+
+
+Event = Disbursement | Repayment | WriteOff | Recovery | ProvisionChange | Posting
 
 
 @dataclass(frozen=True)
@@ -211,13 +262,37 @@ def _lines(event: Event, chart: Chart) -> tuple[JournalLine, ...]:
             if change > 0:
                 return (_debit(chart.provision_expense, change), _credit(chart.loan_loss_provision, change))
             return (_debit(chart.loan_loss_provision, -change), _credit(chart.provision_expense, -change))
+        case Posting(debits=debits, credits=credits):
+            if not debits or not credits:
+                raise JournalError(f"the {event.kind} of {reference} needs a debit and a credit")
+            return tuple(
+                line(_account(chart, role, reference), _cents(amount, f"the {role} amount", reference))
+                for side, line in ((debits, _debit), (credits, _credit))
+                for role, amount in side
+            )
     raise JournalError(f"unknown event {event!r}")
+
+
+def _account(chart: Chart, role: str, reference: str) -> Account:
+    account = getattr(chart, role, None) if role in ROLES else None
+    if not isinstance(account, Account):
+        raise JournalError(f"{reference} names an unknown account role {role!r}")
+    return account
+
+
+ROLES = frozenset(item.name for item in fields(Chart))
 
 
 def entries_for(events: Iterable[Event], chart: Chart = DEFAULT_CHART) -> tuple[JournalEntry, ...]:
     """One balanced entry per event, in date order (events of one day keep their order)."""
     entries = [JournalEntry(event.date, event.kind, event.reference, _lines(event, chart)) for event in events]
     return tuple(sorted(entries, key=lambda entry: entry.date))
+
+
+def role_balances(entries: Iterable[JournalEntry], chart: Chart = DEFAULT_CHART) -> dict[str, Decimal]:
+    """Debit minus credit per chart role (``"bank"``, ``"loan_loss_provision"``, ...), every role present."""
+    by_code = balances(entries)
+    return {role: by_code.get(getattr(chart, role).code, ZERO) for role in sorted(ROLES)}
 
 
 def totals(entries: Iterable[JournalEntry]) -> tuple[Decimal, Decimal]:
@@ -251,7 +326,8 @@ def summarise(entries: Iterable[JournalEntry], chart: Chart = DEFAULT_CHART) -> 
                 figures["principal_received"] += line.credit
             elif code == receivable and entry.event is EventKind.WRITE_OFF:
                 figures["written_off"] += line.credit
-            elif code == chart.interest_income.code:
+            elif code == chart.interest_income.code and entry.event is EventKind.REPAYMENT:
+                # Interest converted into shares is income but no money received (fundapp/instruments).
                 figures["interest_received"] += line.credit - line.debit
             elif code == chart.recoveries.code:
                 figures["recoveries"] += line.credit - line.debit

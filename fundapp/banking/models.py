@@ -227,6 +227,16 @@ class LedgerRole(str, enum.Enum):
     RECOVERIES = "recoveries"
     PROVISION_EXPENSE = "provision_expense"
     LOAN_LOSS_PROVISION = "loan_loss_provision"
+    EQUITY_INVESTMENTS = "equity_investments"
+    OTHER_RECEIVABLES = "other_receivables"
+    PAID_IN_CAPITAL = "paid_in_capital"
+    DISTRIBUTIONS = "distributions"
+    UNREALISED_RESULT = "unrealised_result"
+    REALISED_RESULT = "realised_result"
+    DIVIDEND_INCOME = "dividend_income"
+    GRANT_EXPENSE = "grant_expense"
+    GUARANTEE_FEE_INCOME = "guarantee_fee_income"
+    FUND_EXPENSES = "fund_expenses"
 
 
 class LedgerAccount(Base):

@@ -64,7 +64,10 @@ def settle_line(session: Session, actor: audit.Who, line: PaymentLine, transacti
         if loan is None:
             raise Conflict("The loan of this payment no longer exists.")
         if batch.kind == BatchKind.DISBURSEMENTS:
-            result = loan_services.disburse(session, actor, loan, on, transaction.amount, reference)
+            # The transfer order was checked by a second person when its batch was made (batches._second_person).
+            result = loan_services.disburse(
+                session, actor, loan, on, transaction.amount, reference, second_person_checked=True
+            )
         else:
             result = loan_services.record_repayment(session, actor, loan, on, transaction.amount, reference)
     line.settled_transaction_id = transaction.id

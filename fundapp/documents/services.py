@@ -28,6 +28,7 @@ from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan
 from fundapp.messages import N_
 from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
+from fundapp.pipeline.models import Application
 
 KIND_LABELS = {
     "loan_agreement": N_("Loan agreement"),
@@ -53,6 +54,7 @@ TARGETS: dict[str, Target] = {
     "outcome-results": Target(OutcomeResult, "view", lambda r: r.investee_id if r.participant else None, "verify"),
     "claims": Target(Claim, "view"),
     "kpi-submissions": Target(Submission, "submit", lambda s: s.investee_id),
+    "applications": Target(Application, "note"),
 }
 KIND_OF_MODEL = {target.model: kind for kind, target in TARGETS.items()}
 

@@ -44,6 +44,8 @@ def title_and_back(kind: str, obj: Any) -> tuple[str, str]:
         return _("Result %(item)s · %(what)s", item=obj.item_code, what=what), url_for(
             "outcomes.result_list", contract_id=obj.contract_id, status=""
         )
+    if kind == "applications":
+        return _("Application %(number)s", number=obj.id), url_for("pipeline.detail", application_id=obj.id)
     if kind == "claims":
         return _("Claim %(period)s", period=obj.period), url_for("outcomes.claim_detail", claim_id=obj.id)
     return _("KPI report %(period)s", period=obj.period), url_for("impact.submission", submission_id=obj.id)

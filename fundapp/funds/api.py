@@ -1,16 +1,28 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 
 from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import load, require_admin, visible_funds
+from fundapp.auth.policy import load, managed_fund_ids, require_admin, visible_funds
 from fundapp.db import get_session
 from fundapp.funds import services
+from fundapp.funds.consolidated import consolidated
 from fundapp.funds.models import CapitalSource, Fund
-from fundapp.funds.schemas import CapitalSourceCreateSchema, CapitalSourceSchema, FundCreateSchema, FundSchema
+from fundapp.funds.revolving import revolving
+from fundapp.funds.schemas import (
+    AsOfArgsSchema,
+    CapitalSourceCreateSchema,
+    CapitalSourceSchema,
+    ConsolidatedSchema,
+    FundCreateSchema,
+    FundSchema,
+    RevolvingSchema,
+)
+from fundapp.i18n import locale_name
 from fundapp.listing import paginate, search_clause
 
 blp = make_blueprint("funds", "Place-based impact funds and their capital sources")
@@ -83,3 +95,24 @@ def add_capital_source(data: dict[str, Any], fund_id: int) -> Any:
 def update_capital_source(data: dict[str, Any], source_id: int) -> Any:
     source = load(get_session(), CapitalSource, source_id, current_scope(), "edit")
     return services.update_capital_source(get_session(), current_actor(), source, data)
+
+
+@blp.route("/funds/<int:fund_id>/revolving", methods=["GET"])
+@access("login", obj=(Fund, "fund_id", "view"))
+@blp.arguments(AsOfArgsSchema, location="query")
+@blp.response(200, RevolvingSchema)
+def fund_revolving(args: dict[str, Any], fund_id: int) -> Any:
+    """Per calendar year up to the date: capital paid in, money lent and invested, returned and lent again."""
+    as_of = args["as_of"] or date.today()
+    return {"fund_id": fund_id, "as_of": as_of, "years": revolving(get_session(), fund_id, as_of)}
+
+
+@blp.route("/consolidated", methods=["GET"])
+@access("login", check=lambda scope: scope.is_fund_manager)
+@blp.arguments(AsOfArgsSchema, location="query")
+@blp.response(200, ConsolidatedSchema)
+def get_consolidated(args: dict[str, Any]) -> Any:
+    """The funds the caller manages, each and in total: portfolio, journal balances, NAV and impact of the year."""
+    as_of = args["as_of"] or date.today()
+    view = consolidated(get_session(), managed_fund_ids(current_scope()), as_of, locale_name())
+    return {**vars(view), "period": str(view.period)}

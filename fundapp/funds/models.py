@@ -25,6 +25,8 @@ class Fund(Base):
     creditor_id: Mapped[str | None] = mapped_column(String(35))
     # Book a statement's exact matches (by end-to-end id or loan reference, for the amount due) without a click.
     auto_book_exact_matches: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Maker-checker: a loan's disbursements above this total need a second person (None: no second person needed).
+    disbursement_threshold: Mapped[Decimal | None] = mapped_column(Money())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     capital_sources: Mapped[list[CapitalSource]] = relationship(

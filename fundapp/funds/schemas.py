@@ -4,7 +4,8 @@ import marshmallow as ma
 
 from fundapp.banking.account_schemas import CreditorIdField
 from fundapp.funds.models import CapitalSourceKind
-from fundapp.validation import Day, MoneyField, PercentField, TrimmedString, WholeNumberField
+from fundapp.impact.schemas import QuantityField
+from fundapp.validation import Day, MoneyField, PercentField, RatioField, TrimmedString, WholeNumberField
 
 Length = ma.validate.Length
 
@@ -57,6 +58,11 @@ class FundCreateSchema(ma.Schema):
         load_default=False,
         metadata={"description": "book statement matches by end-to-end id or loan reference for the exact amount due"},
     )
+    disbursement_threshold = MoneyField(
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "a loan's disbursements above this need a second person besides its creator"},
+    )
 
 
 class FundSchema(ma.Schema):
@@ -68,6 +74,72 @@ class FundSchema(ma.Schema):
     founded_on = Day(allow_none=True)
     creditor_id = ma.fields.String(allow_none=True)
     auto_book_exact_matches = ma.fields.Boolean()
+    disbursement_threshold = MoneyField(allow_none=True)
     capital_sources = ma.fields.List(ma.fields.Nested(CapitalSourceSchema))
     total_committed = MoneyField(attribute="total_committed")
     total_paid_in = MoneyField(attribute="total_paid_in")
+
+
+class AsOfArgsSchema(ma.Schema):
+    as_of = Day(load_default=None, metadata={"description": "YYYY-MM-DD; default today"})
+
+
+class RevolvingYearSchema(ma.Schema):
+    year = ma.fields.Integer()
+    paid_in = MoneyField()
+    lent_and_invested = MoneyField()
+    returned = MoneyField()
+    lent_again = MoneyField()
+    paid_in_to_date = MoneyField()
+    lent_and_invested_to_date = MoneyField()
+    returned_to_date = MoneyField()
+    lent_again_to_date = MoneyField()
+    revolving_ratio = RatioField(places=4, allow_none=True)
+
+
+class RevolvingSchema(ma.Schema):
+    fund_id = ma.fields.Integer()
+    as_of = Day()
+    currency = ma.fields.Constant("EUR")
+    years = ma.fields.List(ma.fields.Nested(RevolvingYearSchema))
+
+
+class FigureSchema(ma.Schema):
+    """A fund's figures on the date (``fund_id`` null: the total of the funds)."""
+
+    fund_id = ma.fields.Function(lambda row: row.fund.id if row.fund else None, allow_none=True)
+    name = ma.fields.Function(lambda row: row.fund.name if row.fund else None, allow_none=True)
+    investees = ma.fields.Integer()
+    loans = ma.fields.Integer(metadata={"description": "loans with principal outstanding"})
+    outstanding = MoneyField()
+    par30 = RatioField()
+    par90 = RatioField()
+    cash = MoneyField(min_value=None)
+    loans_receivable = MoneyField(min_value=None)
+    equity = MoneyField(min_value=None)
+    receivables = MoneyField(min_value=None)
+    nav = MoneyField(min_value=None, allow_none=True, metadata={"description": "null while the NAV is not known"})
+
+
+class FundValueSchema(ma.Schema):
+    fund_id = ma.fields.Integer()
+    value = QuantityField()
+
+
+class ImpactTotalSchema(ma.Schema):
+    indicator_id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    unit = ma.fields.String()
+    rule = ma.fields.String()
+    total = QuantityField()
+    per_fund = ma.fields.List(ma.fields.Nested(FundValueSchema), attribute="fund_values")
+
+
+class ConsolidatedSchema(ma.Schema):
+    as_of = Day()
+    period = ma.fields.String()
+    currency = ma.fields.Constant("EUR")
+    funds = ma.fields.List(ma.fields.Nested(FigureSchema))
+    total = ma.fields.Nested(FigureSchema)
+    impact = ma.fields.List(ma.fields.Nested(ImpactTotalSchema))

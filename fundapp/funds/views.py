@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
@@ -9,13 +10,15 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_funds
 from fundapp.banking import page_parts as bank_parts
+from fundapp.capital import nav as capital_nav
 from fundapp.db import get_session
 from fundapp.funds import services
 from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
+from fundapp.funds.revolving import revolving
 from fundapp.funds.schemas import CapitalSourceCreateSchema, FundCreateSchema
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate, search_clause, sort_by
-from fundapp.web import done, handle_form, list_args
+from fundapp.web import as_of_arg, done, handle_form, list_args
 
 bp = Blueprint("funds", __name__, url_prefix="/funds")
 SORTABLE = {"name": Fund.name, "region": Fund.region, "created": Fund.created_at}
@@ -46,13 +49,25 @@ def detail(fund_id: int) -> Any:
         args["page"],
         args["page_size"],
     )
+    can_edit = can(current_scope(), "edit", fund)
     return render_template(
         "funds/detail.html",
         fund=fund,
         investees=investees,
-        can_edit=can(current_scope(), "edit", fund),
+        can_edit=can_edit,
+        # The NAV is for the fund's managers only (its investors' money).
+        nav=capital_nav.nav(session, fund.id, date.today()) if can_edit else None,
         **bank_parts.fund(session, current_scope(), fund),
     )
+
+
+@bp.get("/<int:fund_id>/revolving")
+@access("login", obj=(Fund, "fund_id", "view"))
+def revolving_view(fund_id: int) -> Any:
+    session = get_session()
+    fund = load(session, Fund, fund_id, current_scope())
+    as_of = as_of_arg()
+    return render_template("funds/revolving.html", fund=fund, as_of=as_of, years=revolving(session, fund.id, as_of))
 
 
 def _fund_values(fund: Fund) -> dict[str, Any]:
@@ -63,6 +78,7 @@ def _fund_values(fund: Fund) -> dict[str, Any]:
         "founded_on": fund.founded_on.isoformat() if fund.founded_on else "",
         "creditor_id": fund.creditor_id or "",
         "auto_book_exact_matches": fund.auto_book_exact_matches,
+        "disbursement_threshold": "" if fund.disbursement_threshold is None else fund.disbursement_threshold,
     }
 
 

@@ -2,24 +2,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from fundapp.api import make_blueprint, page_of, page_schema
+from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import is_manager_or_admin, load
 from fundapp.db import get_session
-from fundapp.investees import services
+from fundapp.investees import services, support
 from fundapp.investees.models import Investee, Label
 from fundapp.investees.queries import investee_query
 from fundapp.investees.schemas import (
+    GrowthLevelCreateSchema,
+    GrowthLevelSchema,
     InvesteeCreateSchema,
     InvesteeListArgsSchema,
     InvesteeSchema,
     LabelCreateSchema,
     LabelSchema,
+    SupportCreateSchema,
+    SupportSchema,
 )
 from fundapp.listing import paginate
 
 blp = make_blueprint("investees", "Impact enterprises, their themes, SDGs and labels")
 InvesteePageSchema = page_schema(InvesteeSchema, "InvesteePage")
+GrowthLevelPageSchema = page_schema(GrowthLevelSchema, "GrowthLevelPage")
+SupportPageSchema = page_schema(SupportSchema, "SupportPage")
 
 
 @blp.route("/investees", methods=["GET"])
@@ -81,3 +87,43 @@ def delete_label(label_id: int) -> Any:
     label = load(get_session(), Label, label_id, current_scope(), "edit")
     services.remove_label(get_session(), current_actor(), label)
     return None
+
+
+@blp.route("/investees/<int:investee_id>/growth-levels", methods=["GET"])
+@access("login")
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, GrowthLevelPageSchema)
+def list_growth_levels(args: dict[str, Any], investee_id: int) -> Any:
+    """The investee's Impactpad growth levels, newest first: the first is the current level."""
+    investee = load(get_session(), Investee, investee_id, current_scope(), "support")
+    page = paginate(get_session(), support.growth_query(investee), args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
+
+
+@blp.route("/investees/<int:investee_id>/growth-levels", methods=["POST"])
+@access("login", obj=(Investee, "investee_id", "edit"))
+@blp.arguments(GrowthLevelCreateSchema)
+@blp.response(201, GrowthLevelSchema)
+def record_growth_level(data: dict[str, Any], investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+    return support.record_growth_level(get_session(), current_actor(), investee, data)
+
+
+@blp.route("/investees/<int:investee_id>/support", methods=["GET"])
+@access("login")
+@blp.arguments(PagingArgsSchema, location="query")
+@blp.response(200, SupportPageSchema)
+def list_support(args: dict[str, Any], investee_id: int) -> Any:
+    """The non-financial support the investee got, newest first."""
+    investee = load(get_session(), Investee, investee_id, current_scope(), "support")
+    page = paginate(get_session(), support.support_query(investee), args["page"], args["page_size"])
+    return page_of(page.items, page.total, page.page, page.page_size)
+
+
+@blp.route("/investees/<int:investee_id>/support", methods=["POST"])
+@access("login", obj=(Investee, "investee_id", "edit"))
+@blp.arguments(SupportCreateSchema)
+@blp.response(201, SupportSchema)
+def record_support(data: dict[str, Any], investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+    return support.record_support(get_session(), current_actor(), investee, data)

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Integer, String, Table, Text
+from sqlalchemy import CheckConstraint, Column, Date, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fundapp.db import Base, UTCDateTime, enum_column, utcnow
+from fundapp.db import Base, Quantity, UTCDateTime, enum_column, utcnow
 
 
 class LegalForm(str, enum.Enum):
@@ -28,6 +29,29 @@ class LabelKind(str, enum.Enum):
     SOCIAL_ENTERPRISE_NL = "social_enterprise_nl"
     CEDRIS_LEERWERKBEDRIJF = "cedris_leerwerkbedrijf"
     B_CORP = "b_corp"
+    OTHER = "other"
+
+
+class Orientation(str, enum.Enum):
+    """What comes first when the fund invests: the impact (accepting less return) or the return."""
+
+    IMPACT_FIRST = "impact_first"
+    FINANCE_FIRST = "finance_first"
+
+
+class GrowthLevel(str, enum.Enum):
+    """The Impactpad growth levels: how far an enterprise has come in measuring its impact (basic to expert)."""
+
+    BASIC = "basic"
+    ADVANCED = "advanced"
+    EXPERT = "expert"
+
+
+class SupportKind(str, enum.Enum):
+    COACHING = "coaching"
+    NETWORK = "network"
+    EXPERTISE = "expertise"
+    TRAINING = "training"
     OTHER = "other"
 
 
@@ -70,6 +94,11 @@ class Investee(Base):
     problem: Mapped[str] = mapped_column(Text, default="")
     region: Mapped[str] = mapped_column(String(120), default="")
     founded_on: Mapped[date | None] = mapped_column(Date)
+    # Unknown (None) until the fund manager sets it. No CHECK constraint: SQLite could then only drop the column
+    # (a downgrade) by copying the investees table, which deletes the rows that refer to it.
+    orientation: Mapped[Orientation | None] = mapped_column(
+        Enum(Orientation, native_enum=False, length=32, values_callable=lambda cls: [m.value for m in cls])
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     fund = relationship("Fund")
@@ -114,3 +143,45 @@ class Label(Base):
 
     def is_lapsed(self, on: date) -> bool:
         return self.valid_until is not None and self.valid_until < on
+
+
+class GrowthLevelEntry(Base):
+    """The investee's Impactpad growth level from a date on; the latest entry on or before a day is its level."""
+
+    __tablename__ = "growth_levels"
+    __table_args__ = (UniqueConstraint("investee_id", "from_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    level: Mapped[GrowthLevel] = mapped_column(enum_column(GrowthLevel, "growth_level"))
+    from_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    recorded_by = relationship("User", lazy="joined")
+
+
+class SupportEntry(Base):
+    """Non-financial support the fund gave an investee: coaching, network, expertise, training."""
+
+    __tablename__ = "support_entries"
+    __table_args__ = (CheckConstraint("hours > 0", name="hours_positive"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    given_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[SupportKind] = mapped_column(enum_column(SupportKind, "support_kind"))
+    hours: Mapped[Decimal] = mapped_column(Quantity())
+    # Who gave it: a user of fundapp, or a name (a volunteer coach, a partner's expert).
+    given_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    given_by_name: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    given_by = relationship("User", foreign_keys=[given_by_id], lazy="joined")
+
+    @property
+    def giver(self) -> str:
+        return self.given_by.name if self.given_by is not None else self.given_by_name

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import marshmallow as ma
 
-from fundapp.investees.models import PSO_LEVELS, LabelKind, LegalForm
-from fundapp.validation import Day, KvkNumber, TrimmedString
+from fundapp.investees.models import PSO_LEVELS, GrowthLevel, LabelKind, LegalForm, Orientation, SupportKind
+from fundapp.validation import Day, DecimalTextField, KvkNumber, RatioField, TrimmedString
 
 Length = ma.validate.Length
 
@@ -47,6 +48,7 @@ class InvesteeCreateSchema(ma.Schema):
     mission = TrimmedString(load_default="", validate=Length(max=5000))
     problem = TrimmedString(load_default="", validate=Length(max=5000))
     founded_on = Day(load_default=None, allow_none=True)
+    orientation = ma.fields.Enum(Orientation, by_value=True, load_default=None, allow_none=True)
     themes = ma.fields.List(ma.fields.String(validate=Length(max=40)), load_default=list)
     sdgs = ma.fields.List(ma.fields.Integer(strict=False, validate=ma.validate.Range(min=1, max=17)), load_default=list)
     labels = ma.fields.List(ma.fields.Nested(LabelCreateSchema), load_default=list)
@@ -79,6 +81,7 @@ class InvesteeSchema(ma.Schema):
     mission = ma.fields.String()
     problem = ma.fields.String()
     founded_on = Day(allow_none=True)
+    orientation = ma.fields.Enum(Orientation, by_value=True, allow_none=True)
     themes = ma.fields.List(ma.fields.String(), attribute="theme_codes")
     sdgs = ma.fields.List(ma.fields.Integer(), attribute="sdg_numbers")
     labels = ma.fields.List(ma.fields.Nested(LabelSchema))
@@ -91,3 +94,38 @@ class InvesteeListArgsSchema(ma.Schema):
     fund_id = ma.fields.Integer(load_default=None)
     theme = ma.fields.String(load_default=None, validate=Length(max=40))
     municipality = ma.fields.String(load_default=None, validate=Length(max=120))
+
+
+class GrowthLevelCreateSchema(ma.Schema):
+    level = ma.fields.Enum(GrowthLevel, by_value=True, required=True)
+    from_date = Day(required=True)
+    note = TrimmedString(load_default="", validate=Length(max=2000))
+
+
+class GrowthLevelSchema(ma.Schema):
+    id = ma.fields.Integer()
+    level = ma.fields.Enum(GrowthLevel, by_value=True)
+    from_date = Day()
+    note = ma.fields.String()
+    recorded_by = ma.fields.Function(lambda entry: entry.recorded_by.name if entry.recorded_by else "")
+
+
+class SupportCreateSchema(ma.Schema):
+    given_on = Day(required=True)
+    kind = ma.fields.Enum(SupportKind, by_value=True, required=True)
+    hours = DecimalTextField(required=True, min_value=Decimal("0.01"), max_value=Decimal("10000"), places=2)
+    given_by_name = TrimmedString(
+        load_default="",
+        validate=Length(max=200),
+        metadata={"description": "Who gave it, when not the person recording it (a volunteer coach, a partner)."},
+    )
+    note = TrimmedString(load_default="", validate=Length(max=2000))
+
+
+class SupportSchema(ma.Schema):
+    id = ma.fields.Integer()
+    given_on = Day()
+    kind = ma.fields.Enum(SupportKind, by_value=True)
+    hours = RatioField(places=2)
+    given_by = ma.fields.String(attribute="giver")
+    note = ma.fields.String()

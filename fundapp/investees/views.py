@@ -12,12 +12,29 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.models import Role
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_funds
 from fundapp.banking import page_parts as bank_parts
+from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
-from fundapp.investees import services
-from fundapp.investees.models import PSO_LEVELS, Investee, Label, LabelKind, LegalForm
+from fundapp.instruments import sections as instrument_sections
+from fundapp.instruments import views as equity_views
+from fundapp.investees import services, support
+from fundapp.investees.models import (
+    PSO_LEVELS,
+    GrowthLevel,
+    Investee,
+    Label,
+    LabelKind,
+    LegalForm,
+    Orientation,
+    SupportKind,
+)
 from fundapp.investees.queries import SORTABLE, all_themes, investee_query
-from fundapp.investees.schemas import InvesteeCreateSchema, LabelCreateSchema
+from fundapp.investees.schemas import (
+    GrowthLevelCreateSchema,
+    InvesteeCreateSchema,
+    LabelCreateSchema,
+    SupportCreateSchema,
+)
 from fundapp.listing import paginate, sort_by
 from fundapp.web import done, handle_form, list_args
 
@@ -34,6 +51,7 @@ def _form_context(investee: Investee | None) -> dict[str, Any]:
         "fund_options": [(f.id, f.name) for f in funds],
         "theme_options": [(t.code, theme_name(t)) for t in all_themes(session)],
         "legal_forms": list(LegalForm),
+        "orientations": list(Orientation),
     }
 
 
@@ -65,12 +83,18 @@ def index() -> Any:
 @access("login")
 def detail(investee_id: int) -> Any:
     investee = load(get_session(), Investee, investee_id, current_scope())
+    sees_support = can(current_scope(), "support", investee)
     return render_template(
         "investees/detail.html",
         investee=investee,
         today=date.today(),
         can_edit=can(current_scope(), "edit", investee),
+        growth_levels=get_session().scalars(support.growth_query(investee)).all() if sees_support else None,
+        support_log=get_session().scalars(support.support_query(investee)).all() if sees_support else None,
         **bank_parts.owner(get_session(), current_scope(), investee),
+        **cofinancing_views.investee_part(current_scope(), investee),
+        **equity_views.investee_section(investee),
+        **instrument_sections.investee(get_session(), current_scope(), investee),
         **invitations.people_section(
             get_session(),
             current_scope(),
@@ -97,6 +121,7 @@ def _investee_values(investee: Investee) -> Any:
             "mission": investee.mission,
             "problem": investee.problem,
             "founded_on": investee.founded_on.isoformat() if investee.founded_on else "",
+            "orientation": investee.orientation.value if investee.orientation else "",
         }
     )
     for code in investee.theme_codes:
@@ -186,4 +211,42 @@ def delete_label(label_id: int) -> Any:
         action=url_for("investees.delete_label", label_id=label.id),
         back=url_for("investees.detail", investee_id=label.investee_id),
         button=_("Remove label"),
+    )
+
+
+@bp.route("/<int:investee_id>/growth-levels/new", methods=["GET", "POST"])
+@access("login")
+def add_growth_level(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+
+    def save(data: dict[str, Any]) -> Any:
+        support.record_growth_level(get_session(), current_actor(), investee, data)
+        return done(_("Growth level recorded."), url_for("investees.detail", investee_id=investee.id))
+
+    return handle_form(
+        GrowthLevelCreateSchema(),
+        {"from_date": date.today().isoformat()},
+        save,
+        "investees/growth_level_form.html",
+        investee=investee,
+        levels=list(GrowthLevel),
+    )
+
+
+@bp.route("/<int:investee_id>/support/new", methods=["GET", "POST"])
+@access("login")
+def add_support(investee_id: int) -> Any:
+    investee = load(get_session(), Investee, investee_id, current_scope(), "edit")
+
+    def save(data: dict[str, Any]) -> Any:
+        support.record_support(get_session(), current_actor(), investee, data)
+        return done(_("Support recorded."), url_for("investees.detail", investee_id=investee.id))
+
+    return handle_form(
+        SupportCreateSchema(),
+        {"given_on": date.today().isoformat()},
+        save,
+        "investees/support_form.html",
+        investee=investee,
+        kinds=list(SupportKind),
     )

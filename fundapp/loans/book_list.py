@@ -1,7 +1,8 @@
 """The loan book's rows as of a date: filtered, sorted by the columns people scan, one page of them.
 
 The figures of a row (outstanding then, next due date, days past due) are computed for every loan of the fund in a
-fixed number of queries, so the book sorts and filters on them before it is cut into pages.
+fixed number of queries, so the book sorts and filters on them before it is cut into pages. The loans of other funds
+the fund has a share of are in its book too, with its share's figures (the lead fund services them).
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
+from fundapp.cofinancing import shares
 from fundapp.investees.models import Investee
 from fundapp.listing import Page, sort_by
 from fundapp.loans import portfolio as book
@@ -67,7 +69,7 @@ def book_page(
         select(Loan)
         .join(Investee, Investee.id == Loan.investee_id)
         .options(contains_eager(Loan.investee))
-        .where(Loan.fund_id == fund_id)
+        .where(or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id))))
     )
     if filters.status:
         query = query.where(Loan.status == LoanStatus(filters.status))

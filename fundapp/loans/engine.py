@@ -218,6 +218,10 @@ def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:
         position.disbursed + position.principal_adjusted - position.principal_repaid - position.principal_written_off
     )
     loan.written_off_on = position.written_off_on
+    if loan.status == LoanStatus.CONVERTED:
+        # Converted into shares: the loan has ended, whatever its schedule still says.
+        loan.outstanding_principal = ZERO
+        return
     if position.is_written_off:
         loan.status = LoanStatus.WRITTEN_OFF
         loan.repaid_on = None

@@ -39,6 +39,8 @@ class LoanStatus(str, enum.Enum):
     ACTIVE = "active"
     REPAID = "repaid"
     WRITTEN_OFF = "written_off"
+    # Turned into shares (fundapp/instruments): the loan ends without cash.
+    CONVERTED = "converted"
 
 
 class EventKind(str, enum.Enum):
@@ -88,6 +90,9 @@ class Loan(Base):
     installment_multiple: Mapped[Decimal] = mapped_column(Money())
     # lifecycle
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The maker, for maker-checker. A user id without a foreign key: users are deactivated, never deleted, and so
+    # SQLite adds and drops the column in place instead of rebuilding loans (which would cascade into its events).
+    created_by_id: Mapped[int | None] = mapped_column(Integer)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # derived by the last replay, for lists (the loan book); the events are the record

@@ -34,6 +34,7 @@ TRANSITIONS: dict[tuple[LoanStatus, str], LoanStatus] = {
     (LoanStatus.REPAID, "reverse"): LoanStatus.ACTIVE,
     (LoanStatus.WRITTEN_OFF, "recover"): LoanStatus.WRITTEN_OFF,
     (LoanStatus.WRITTEN_OFF, "reverse"): LoanStatus.WRITTEN_OFF,
+    (LoanStatus.ACTIVE, "convert"): LoanStatus.CONVERTED,
 }
 
 
@@ -48,6 +49,7 @@ REFUSALS = {
     "write_off": N_("Only an active loan can be written off."),
     "reverse": N_("Bookings can only be corrected on a loan that has been disbursed."),
     "recover": N_("Recoveries can only be booked on a written-off loan."),
+    "convert": N_("Only an active loan can be converted into shares."),
 }
 
 
@@ -106,7 +108,14 @@ def create_loan(session: Session, actor: audit.Who, investee: Investee, data: di
         raise Conflict(
             "This fund already has a loan with this reference.", [{"field": "reference", "message": "already used"}]
         )
-    loan = Loan(fund_id=investee.fund_id, investee_id=investee.id, reference=reference, status=LoanStatus.DRAFT, **data)
+    loan = Loan(
+        fund_id=investee.fund_id,
+        investee_id=investee.id,
+        reference=reference,
+        status=LoanStatus.DRAFT,
+        created_by_id=getattr(actor, "id", None),
+        **data,
+    )
     session.add(loan)
     session.flush()
     audit.record(
@@ -169,10 +178,35 @@ def _apply(session: Session, actor: audit.Who, loan: Loan, action: str, event: L
     return position
 
 
+SECOND_PERSON = N_(
+    "You created this loan: a disbursement above the fund's threshold needs a second person. "
+    "Ask another manager of the fund to disburse it."
+)
+
+
+def require_second_person(loan: Loan, actor: audit.Who, amount: Decimal) -> None:
+    """Maker-checker: once a loan's disbursements would pass its fund's threshold, whoever created the loan may
+    not pay it out. The running total counts, so splitting a disbursement into tranches does not avoid the check."""
+    threshold = loan.fund.disbursement_threshold
+    creator = loan.created_by_id
+    if threshold is None or creator is None or creator != getattr(actor, "id", None):
+        return
+    if loan.disbursed + amount > threshold:
+        raise Conflict(SECOND_PERSON, [{"field": "amount", "message": SECOND_PERSON}], code="second_person_needed")
+
+
 def disburse(
-    session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal, reference: str = ""
+    session: Session,
+    actor: audit.Who,
+    loan: Loan,
+    on: date,
+    amount: Decimal,
+    reference: str = "",
+    second_person_checked: bool = False,
 ) -> LoanEvent:
     next_status(loan.status, "disburse")
+    if not second_person_checked:
+        require_second_person(loan, actor, amount)
     if amount > loan.principal - loan.disbursed:
         raise ValidationFailed.field(
             "amount", f"Only {loan.principal - loan.disbursed} of the {loan.principal} is left to disburse."
@@ -320,4 +354,12 @@ def change_rate(
         session, actor, loan, EventKind.RATE_CHANGE, on, terms={"annual_rate": str(annual_rate)}, reason=reason
     )
     _apply(session, actor, loan, "change_rate", event)
+    return event
+
+
+def take_off_converted(session: Session, actor: audit.Who, loan: Loan, on: date, amount: Decimal) -> LoanEvent:
+    """Part of the principal converted into shares: taken off without cash (an adjustment); the rest is re-planned."""
+    next_status(loan.status, "repay")
+    event = _add_event(session, actor, loan, EventKind.ADJUSTMENT, on, amount=-amount, reason="converted into shares")
+    _apply(session, actor, loan, "repay", event)
     return event

@@ -1,4 +1,5 @@
-"""Loan pages: the fund's loan book, a loan with its schedule and events, and the actions on it."""
+"""Loan pages: the fund's portfolio (its loans, grants and guarantees), a loan with its schedule and events, and
+the actions on it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import marshmallow as ma
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,10 +15,13 @@ from sqlalchemy import select
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees, visible_loans
 from fundapp.banking import page_parts as bank_parts
+from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
-from fundapp.errors import NotFound, ValidationFailed
+from fundapp.errors import NotFound
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
+from fundapp.instruments import sections as instrument_sections
+from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.labels import label, options
 from fundapp.listing import paginate
@@ -38,21 +41,18 @@ from fundapp.loans.schemas import (
     WriteOffSchema,
 )
 from fundapp.loans.servicing import Prepayment
-from fundapp.validation import Day
-from fundapp.web import as_typed_values, confirm_with_reason, done, handle_form, list_args, load_form, no_longer
+from fundapp.web import (
+    as_of_arg,
+    as_typed_values,
+    confirm_with_reason,
+    done,
+    handle_form,
+    list_args,
+    load_form,
+    no_longer,
+)
 
 bp = Blueprint("loans", __name__)
-
-
-def _as_of() -> date:
-    """The date asked for in ?as_of=, today without one; a date the app cannot read or reach is a 422 saying so."""
-    text = request.args.get("as_of", "").strip()
-    if not text:
-        return date.today()
-    try:
-        return Day().deserialize(text)
-    except ma.ValidationError as exc:
-        raise ValidationFailed.from_messages({"as_of": exc.messages}) from exc
 
 
 @bp.get("/funds/<int:fund_id>/loans")
@@ -60,7 +60,7 @@ def _as_of() -> date:
 def loan_book(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
-    as_of = _as_of()
+    as_of = as_of_arg()
     args = list_args("reference")
     filters = book_list.read_filters(request.args)
     rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
@@ -81,6 +81,8 @@ def loan_book(fund_id: int) -> Any:
         buckets=book.BUCKETS,
         more_than=book_list.MORE_THAN,
         can_edit=can(current_scope(), "edit", fund),
+        **equity_views.fund_section(fund, as_of),
+        **instrument_sections.portfolio(session, fund.id),
     )
 
 
@@ -106,7 +108,7 @@ def _stale(loan: Loan, step: str) -> Any | None:
 @access("login", obj=(Loan, "loan_id", "view"))
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
-    view = loan_view(get_session(), loan, _as_of())
+    view = loan_view(get_session(), loan, as_of_arg())
     return render_template(
         "loans/detail.html",
         view=view,
@@ -116,6 +118,8 @@ def detail(loan_id: int) -> Any:
         LoanStatus=LoanStatus,
         term_lines=term_lines,
         **bank_parts.loan(get_session(), current_scope(), loan),
+        **cofinancing_views.loan_part(current_scope(), loan),
+        **equity_views.loan_section(loan),
     )
 
 
@@ -184,7 +188,7 @@ def _term_fields() -> list[dict[str, Any]]:
     ]
 
 
-def _loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
+def loan_fields(investees: list[tuple[int, str]] | None = None) -> list[dict[str, Any]]:
     """A loan's form: the terms and what else a draft holds (a new loan also names its investee and reference)."""
     fields: list[dict[str, Any]] = []
     if investees is not None:
@@ -239,7 +243,7 @@ def create() -> Any:
         save,
         "form_page.html",
         title=_("New loan"),
-        fields=_loan_fields(choices),
+        fields=loan_fields(choices),
         back=url_for("home.index"),
         submit=_("Create draft loan"),
     )
@@ -281,7 +285,7 @@ def edit(loan_id: int) -> Any:
         save,
         "form_page.html",
         title=_("Edit terms of %(ref)s", ref=loan.reference),
-        fields=_loan_fields(),
+        fields=loan_fields(),
         back=url_for("loans.detail", loan_id=loan.id),
     )
 

@@ -343,4 +343,4 @@ def reject_result(data: dict[str, Any], result_id: int) -> Any:
     return results.reject(get_session(), current_actor(), result, data["reason"])
 
 
-from fundapp.outcomes import claim_api  # noqa: E402, F401 - the claims' routes, on this blueprint
+from fundapp.outcomes import assignment_api, claim_api  # noqa: E402, F401 - their routes, on this blueprint

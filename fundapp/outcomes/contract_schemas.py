@@ -280,6 +280,9 @@ class SplitSchema(ma.Schema):
     amount = MoneyField(min_value=None)
     paid_on = Day(allow_none=True)
     payment_reference = ma.fields.String()
+    assigned_amount = MoneyField(
+        allow_none=True, metadata={"description": "The part of this payment booked as a repayment of the loan."}
+    )
 
 
 LINES_SHOWN = 1000  # lines in the answer of one claim; all of them come a page at a time from GET .../lines

@@ -305,5 +305,53 @@ class ClaimPayerSplit(Base):
     amount: Mapped[Decimal] = mapped_column(Money())
     paid_on: Mapped[date | None] = mapped_column(Date)
     payment_reference: Mapped[str] = mapped_column(String(120), default="")
+    # The part of this payment booked as a repayment of the provider's loan (an assignment), and that booking.
+    assigned_amount: Mapped[Decimal | None] = mapped_column(Money())
+    repayment_id: Mapped[int | None] = mapped_column(ForeignKey("loan_events.id", ondelete="SET NULL"))
 
     payer = relationship("OutcomePayer", lazy="joined")
+
+
+class PaymentAssignment(Base):
+    """A provider's outcome payments assigned in part to repay its loan (a results fund that lends).
+
+    The loan's fund manager sets it; it applies to a payer's parts once an officer of that payer accepted it.
+    """
+
+    __tablename__ = "payment_assignments"
+    __table_args__ = (
+        UniqueConstraint("contract_id", "investee_id"),
+        CheckConstraint("share_percent > 0", name="share_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
+    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="RESTRICT"), index=True)
+    loan_id: Mapped[int] = mapped_column(ForeignKey("loans.id", ondelete="RESTRICT"), index=True)
+    share_percent: Mapped[Decimal] = mapped_column(Rate())
+    valid_from: Mapped[date] = mapped_column(Date)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    contract = relationship("OutcomeContract")
+    investee = relationship("Investee", lazy="joined")
+    loan = relationship("Loan", lazy="joined")
+    payers: Mapped[list[AssignmentPayer]] = relationship(
+        back_populates="assignment", cascade="all, delete-orphan", order_by="AssignmentPayer.id", lazy="selectin"
+    )
+
+
+class AssignmentPayer(Base):
+    """A payer's consent to pay the assigned part of its payments to the fund."""
+
+    __tablename__ = "assignment_payers"
+    __table_args__ = (UniqueConstraint("assignment_id", "payer_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(ForeignKey("payment_assignments.id", ondelete="CASCADE"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("outcome_payers.id", ondelete="RESTRICT"), index=True)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    payer = relationship("OutcomePayer", lazy="joined")
+    assignment: Mapped[PaymentAssignment] = relationship(back_populates="payers")

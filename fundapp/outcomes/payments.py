@@ -12,7 +12,7 @@ from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.money import ZERO
-from fundapp.outcomes import signals
+from fundapp.outcomes import assignments, signals
 from fundapp.outcomes.claims import next_status, officer_payer
 from fundapp.outcomes.models import Claim, ClaimPayerSplit, ClaimStatus
 
@@ -53,6 +53,7 @@ def pay_parts(
     for split in parts:
         split.paid_on, split.payment_reference = paid_on, reference
     flag_modified(claim, "payment_reference")
+    assignments.book_assigned_parts(session, actor, claim, parts)
     if not outstanding(claim):
         paid = [split for split in claim.splits if split.paid_on is not None]
         claim.status = ClaimStatus.PAID

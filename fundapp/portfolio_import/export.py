@@ -40,7 +40,7 @@ def fund_rows(session: Session, fund_id: int, today: date) -> dict[str, list[dic
         .options(selectinload(Loan.investee), selectinload(Loan.events))
         .order_by(Loan.reference)
     ).all()
-    outstanding = outstanding_on(session, fund_id, today)
+    outstanding = outstanding_on(session, fund_id, today, split=False)
     return {
         layout.INVESTEES: [
             {"name": i.name, "kvk_number": i.kvk_number, "legal_form": i.legal_form, "municipality": i.municipality}

@@ -149,6 +149,7 @@ def _loan(fund: Fund, investee: Investee, planned: PlannedLoan, actor_id: int | 
         subordinated=bool(v["subordinated"]),
         status=LoanStatus.ACTIVE,
         approved_at=utcnow(),
+        created_by_id=actor_id,
         approved_by_id=actor_id,
         **{key: getattr(terms, key) for key in TERM_FIELDS},
     )

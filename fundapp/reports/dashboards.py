@@ -7,10 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope, memberships
+from fundapp.cofinancing.models import LoanParticipation
 from fundapp.funds.models import Fund
 from fundapp.i18n import unit_label
 from fundapp.impact import plans
@@ -345,7 +346,9 @@ def admin_counts(session: Session) -> AdminCounts:
         )
     ).one()
     keys = ("funds", "investees", "payers", "claims_awaiting")
-    active = count(Loan, Loan.fund_id == Fund.id, Loan.status == LoanStatus.ACTIVE)
+    # As the fund's loan book lists them: its own loans and those of other funds it takes part in.
+    taking_part = select(LoanParticipation.loan_id).where(LoanParticipation.fund_id == Fund.id).correlate(Fund)
+    active = count(Loan, or_(Loan.fund_id == Fund.id, Loan.id.in_(taking_part)), Loan.status == LoanStatus.ACTIVE)
     submitted = count(
         Submission,
         Submission.status == SubmissionStatus.SUBMITTED,

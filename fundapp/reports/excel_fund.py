@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from openpyxl import Workbook
 
 from fundapp.i18n import unit_label
+from fundapp.instruments import excel_instruments
+from fundapp.instruments.excel_instruments import rank
 from fundapp.labels import label
 from fundapp.loans.portfolio import BUCKETS
 from fundapp.reports import texts
@@ -45,6 +47,11 @@ def workbook(report: FundReport) -> io.BytesIO:
     _groups(book, _("Municipalities"), _("Municipality"), report.municipalities, heading)
     _by_period(book, report, heading)
     _payments(book, report, heading)
+    _splits(book, report, heading)
+    _equity(book, report, heading)
+    excel_instruments.exposure_sheet(book, report, heading)
+    excel_instruments.instruments_sheet(book, report, heading)
+    _revolving(book, report, heading)
     return finish(book)
 
 
@@ -119,6 +126,22 @@ def _loan_book(book: Workbook, report: FundReport, heading: list[str]) -> None:
     bar_chart(sheet, _("Outstanding by days past due"), header, last, 1, [3], f"E{row}")
 
 
+def _revolving(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Revolving view"), heading)
+    columns = [
+        Column(_("Year"), 10),
+        Column(_("Capital paid in"), 16, MONEY, total=True),
+        Column(_("Lent and invested"), 16, MONEY, total=True),
+        Column(_("Returned"), 16, MONEY, total=True),
+        Column(_("Lent again"), 16, MONEY, total=True),
+        Column(_("Revolving ratio"), 12, "0.0000"),
+    ]
+    rows = [
+        (y.year, y.paid_in, y.lent_and_invested, y.returned, y.lent_again, y.revolving_ratio) for y in report.revolving
+    ]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
 def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
     sheet, row = add_sheet(book, _("Loans"), heading)
     day = date_format(report.locale)
@@ -133,6 +156,7 @@ def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
         Column(_("Arrears"), 12),
         Column(_("Written off"), 14, MONEY, total=True),
         Column(_("Written off on"), 12, day),
+        Column(_("Rank"), 14),
     ]
     rows = [
         (
@@ -146,6 +170,7 @@ def _loans(book: Workbook, report: FundReport, heading: list[str]) -> None:
             texts.bucket(loan.bucket),
             loan.written_off,
             loan.written_off_on,
+            rank(loan.subordinated),
         )
         for loan in report.loans
     ]
@@ -161,6 +186,34 @@ def _write_offs(book: Workbook, report: FundReport, heading: list[str]) -> None:
         Column(_("Written off"), 16, MONEY, total=True),
     ]
     rows = [(w.reference, w.investee, w.written_off_on, w.written_off) for w in report.write_offs]
+    write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _equity(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Equity participations"), heading)
+    columns = [
+        Column(_("Investee"), 32),
+        Column(_("Since"), 12, date_format(report.locale)),
+        Column(_("Shares held"), 12, INTEGER),
+        Column(_("Cost"), 14, MONEY, total=True),
+        Column(_("Carrying value"), 14, MONEY, total=True),
+        Column(_("Unrealised result"), 14, MONEY, total=True),
+        Column(_("Realised result"), 14, MONEY, total=True),
+        Column(_("Dividends"), 14, MONEY, total=True),
+    ]
+    rows = [
+        (
+            p.participation.investee.name,
+            p.participation.on,
+            p.shares_held,
+            p.cost_held,
+            p.carrying_value,
+            p.unrealised_result,
+            p.realised_result,
+            p.dividends,
+        )
+        for p in report.equity
+    ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
 
 
@@ -280,3 +333,18 @@ def _payments(book: Workbook, report: FundReport, heading: list[str]) -> None:
         for p in report.payments
     ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
+
+
+def _splits(book: Workbook, report: FundReport, heading: list[str]) -> None:
+    sheet, row = add_sheet(book, _("Orientation and growth"), heading)
+    tables = ((_("Orientation"), report.splits.by_orientation), (_("Impactpad growth level"), report.splits.by_level))
+    for number, (title, rows) in enumerate(tables):
+        columns = [
+            Column(title, 30),
+            Column(_("Investees"), 12, INTEGER, total=True),
+            Column(_("Outstanding"), 16, MONEY, total=True),
+            Column(_("Support hours"), 14, "#,##0.00", total=True),
+        ]
+        values = [(label(r.key) if r.key else _("not set"), r.investees, r.outstanding, r.support_hours) for r in rows]
+        _header, last = write_table(sheet, row, columns, values, total_label=_("Total"), freeze=number == 0)
+        row = last + 3  # below the totals row, one row apart

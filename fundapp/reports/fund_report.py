@@ -1,4 +1,5 @@
-"""The fund report for a period: capital, the loan book as of the period's end, impact rolled up, outcome payments."""
+"""The fund report for a period: capital, the loan book and the exposure per investee as of the period's end, grants
+and guarantees, impact rolled up, outcome payments."""
 
 from __future__ import annotations
 
@@ -10,12 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp.funds.models import Fund
+from fundapp.funds.revolving import RevolvingYear, revolving
 from fundapp.impact.periods import Period
+from fundapp.instruments import exposure
+from fundapp.instruments import queries as equity_queries
+from fundapp.instruments import report as instrument_report
+from fundapp.instruments.models import EquityParticipation
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
 from fundapp.reports import frames, queries
 from fundapp.reports.investee_report import sdg_name
 from fundapp.reports.periods import as_of, covered_labels
+from fundapp.reports.splits import Splits, splits
 
 ZERO = Decimal("0.00")
 
@@ -65,6 +72,21 @@ class FundReport:
     by_period: dict[tuple[int, str], Decimal]
     by_investee: dict[tuple[int, int], Decimal]
     payments: list[queries.ClaimRow]
+    splits: Splits
+    exposure: list[exposure.Exposure]
+    instruments: instrument_report.InstrumentFigures
+    # The fund's equity participations on the as-of date: cost, value, realised and unrealised result.
+    equity: list[equity_queries.Position] = field(default_factory=list)
+
+    @property
+    def equity_totals(self) -> equity_queries.Totals:
+        return equity_queries.totals(self.equity)
+
+    @property
+    def exposure_totals(self) -> dict[str, Decimal]:
+        return exposure.totals(self.exposure)
+
+    revolving: list[RevolvingYear] = field(default_factory=list)
 
     @property
     def investee_count(self) -> int:
@@ -95,6 +117,8 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
     catalog = queries.indicators(session, set(frame["indicator_id"]) | set(target_frame["indicator_id"]))
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
     impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
+    loans = queries.loan_rows(session, fund.id, day)
+    at_stake = exposure.exposures(session, fund.id, day)
     return FundReport(
         fund=fund,
         period=period,
@@ -102,7 +126,7 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         generated_on=today,
         locale=locale,
         portfolio=book.portfolio(session, fund.id, day),
-        loans=queries.loan_rows(session, fund.id, day),
+        loans=loans,
         investees=investees,
         periods=_ordered(set(frame["period"])),
         impact=impact,
@@ -112,6 +136,11 @@ def build(session: Session, fund: Fund, period: Period, locale: str, today: date
         by_period=frames.per_period(frame, rules),
         by_investee=frames.per_investee(frame, rules),
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
+        splits=splits(session, fund.id, loans, period.start, day),
+        equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
+        exposure=at_stake,
+        instruments=instrument_report.figures(session, fund.id, period.start, day, at_stake),
+        revolving=revolving(session, fund.id, day),
     )
 
 

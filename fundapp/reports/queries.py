@@ -13,9 +13,10 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from fundapp.cofinancing import shares
 from fundapp.impact.models import (
     ImpactPlan,
     Indicator,
@@ -288,25 +289,33 @@ class LoanRow:
     bucket: str
     written_off: Decimal
     written_off_on: date | None
+    investee_id: int = 0
+    subordinated: bool = False
 
 
 def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
-    """The fund's loans (or one investee's) as of the date: outstanding, days past due (three queries)."""
+    """The fund's loans (or one investee's) as of the date: outstanding, days past due (four queries). A syndicated
+    loan is in the report of every fund with a share of it, with that fund's share outstanding and written off."""
     query = (
         select(Loan, Investee.name, Investee.municipality)
         .join(Investee, Investee.id == Loan.investee_id)
-        .where(Loan.fund_id == fund_id)
+        .where(or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id))))
         .order_by(Investee.name, Loan.reference)
     )
     if investee_id is not None:
         query = query.where(Loan.investee_id == investee_id)
     loans = session.execute(query).all()
     outstanding = book.outstanding_on(session, fund_id, as_of)
+    gone = book.written_off_on(session, fund_id, as_of)
     arrears = book.loan_arrears(session, [loan.id for loan, _n, _m in loans if loan.id in outstanding], as_of)
-    return [_loan_row(loan, name, municipality, outstanding, arrears, as_of) for loan, name, municipality in loans]
+    return [
+        _loan_row(loan, name, municipality, outstanding, gone, arrears, as_of) for loan, name, municipality in loans
+    ]
 
 
-def _loan_row(loan: Loan, name: str, municipality: str, outstanding: dict, arrears: dict, as_of: date) -> LoanRow:
+def _loan_row(
+    loan: Loan, name: str, municipality: str, outstanding: dict, written_off: dict, arrears: dict, as_of: date
+) -> LoanRow:
     zero = Decimal("0.00")
     amount = outstanding.get(loan.id, zero)
     gone = loan.written_off_on is not None and loan.written_off_on <= as_of
@@ -321,6 +330,8 @@ def _loan_row(loan: Loan, name: str, municipality: str, outstanding: dict, arrea
         outstanding=amount,
         days_past_due=days,
         bucket=book.bucket_name(days),
-        written_off=loan.written_off if gone else zero,
+        written_off=written_off.get(loan.id, zero) if gone else zero,
         written_off_on=loan.written_off_on if gone else None,
+        investee_id=loan.investee_id,
+        subordinated=loan.subordinated,
     )

@@ -42,7 +42,7 @@ AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],
 }
-MAX_PATTERNS = 80
+MAX_PATTERNS = 140
 # Not pages: the session's end, the language cookie, files (templates, PDF, workbooks) and the API.
 SKIPPED_PATHS = re.compile(
     r"^/(logout|language/|static/|api/v1/(?!docs$))|/kpi/template$|/kpi-submissions/\d+/file$|\.(pdf|xlsx|json|css)$"

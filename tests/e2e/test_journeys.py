@@ -44,7 +44,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
     shot("dashboard")
 
     disbursed_on = date.today() - timedelta(days=130)  # four monthly installments fell due, the last ~8 days ago
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Loan book").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
     page.get_by_role("link", name="New loan").click()
     expect(page).to_have_url(re.compile(r"/loans/new$"))
     expect(page.get_by_role("heading", name="New loan", level=1)).to_be_visible()
@@ -116,7 +116,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
     expect(history).to_contain_text(f"€{overdue:,.2f}")
     shot("repaid")
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Loan book").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
     row = page.locator("tbody tr", has_text=reference)
     expect(row).to_contain_text("Schuldhulp Zuid")
     expect(row).to_contain_text("current")

@@ -146,6 +146,8 @@ def _pages(role: str, u: Urls) -> list[tuple[str, str]]:
             ("fund-report", f"/reports/funds/{u.fund}"),
             ("impact-reporting", f"/funds/{u.fund}/reporting"),
             ("new-loan", "/loans/new"),
+            ("revolving", f"/funds/{u.fund}/revolving"),
+            ("consolidated", "/consolidated/"),
         ],
         "officer": [
             ("dashboard", "/"),
@@ -242,7 +244,7 @@ def test_the_navigation_folds_into_a_menu_on_a_phone_that_opens_by_keyboard(
         use_english(page)
         log_in(page, USERS["manager"])
         nav = page.get_by_role("navigation", name="Main")
-        loan_book = nav.get_by_role("link", name="Loan book")
+        loan_book = nav.get_by_role("link", name="Portfolio")
         expect(loan_book).to_be_hidden()
         shot("closed")
         nav.get_by_text("Menu").focus()
@@ -250,7 +252,7 @@ def test_the_navigation_folds_into_a_menu_on_a_phone_that_opens_by_keyboard(
         expect(loan_book).to_be_visible()
         shot("open")
         loan_book.click()
-        expect(page.get_by_role("heading", level=1)).to_contain_text("Loan book")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Portfolio")
         assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth")
     finally:
         context.close()
@@ -262,7 +264,7 @@ def test_the_navigation_is_open_and_the_menu_button_hidden_on_a_laptop(page: Any
     log_in(page, USERS["manager"])
     nav = page.get_by_role("navigation", name="Main")
     expect(nav.get_by_text("Menu")).to_be_hidden()
-    for name in ("Dashboard", "Loan book", "Claims", "Reports"):
+    for name in ("Dashboard", "Portfolio", "Claims", "Reports"):
         expect(nav.get_by_role("link", name=name)).to_be_visible()
 
 

@@ -68,7 +68,7 @@ def test_the_api_token_placeholder_is_shown_where_the_pages_explain_the_api(page
 
 def test_on_a_phone_a_date_in_a_tables_first_column_stays_on_one_line(page: Any) -> None:
     _open(page, MANAGER, phone=True)
-    _menu(page, "Loan book")
+    _menu(page, "Portfolio")
     page.get_by_role("link", name="L2023-0006").click()
     history = page.get_by_role("region", name="History").locator("table")
     assert history.locator("tbody tr").count() > 3
@@ -77,7 +77,7 @@ def test_on_a_phone_a_date_in_a_tables_first_column_stays_on_one_line(page: Any)
 
 def test_an_empty_required_reason_is_not_marked_as_wrong_before_it_is_sent(page: Any) -> None:
     _open(page, MANAGER)
-    _menu(page, "Loan book")
+    _menu(page, "Portfolio")
     page.get_by_role("link", name="L2023-0006").click()
     page.get_by_role("region", name="History").get_by_role("link", name="Reverse").first.click()
     reason = page.get_by_label("Reason")

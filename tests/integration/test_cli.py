@@ -247,10 +247,10 @@ def test_demo_load_fills_an_empty_database_with_an_intact_audit_trail(cli, db_se
     assert _count(db_session, User) == 0
     result = cli("demo", "load")
     assert result.exit_code == 0, result.output
-    assert "Demo data loaded: 2 funds, 12 investees, 2 payers, 8 users" in result.output
+    assert "Demo data loaded: 2 funds, 12 investees, 2 payers, 9 users" in result.output
     assert (_count(db_session, Fund), _count(db_session, Investee), _count(db_session, OutcomePayer)) == (2, 12, 2)
     assert "1 outcome contract with results, claims and an independent validator." in result.output
-    assert _count(db_session, User) == 9  # the foundation's 8, and the demo contract's validator
+    assert _count(db_session, User) == 10  # the foundation's 9, and the demo contract's validator
     assert _count(db_session, CapitalSource) == 6
     rotterdam = db_session.scalar(select(Fund).where(Fund.name == "Social Impact Fund Rotterdam"))
     assert str(rotterdam.total_committed) == "5750000.00"

@@ -152,6 +152,7 @@ def test_the_whole_history_has_every_kind_of_entry_and_the_portfolio_totals(db_s
         EventKind.REPAYMENT,
         EventKind.WRITE_OFF,
         EventKind.RECOVERY,
+        EventKind.PROVISION_CHANGE,
     }
     assert figures == {
         "disbursed": book.disbursed,
@@ -177,3 +178,15 @@ def test_the_journal_books_on_the_funds_own_accounts(db_session, history):
     assert "1110" in codes and "1100" not in codes
     rows = ledger.reconcile(db_session, history.id, date(2024, 1, 1), date(2024, 3, 31), entries)
     assert all(row.agrees for row in rows)
+
+
+def test_role_balances_up_to_a_date_are_the_portfolio_as_of_that_date(db_session, history):
+    from fundapp.loans.portfolio import portfolio
+
+    for as_of in (date(2024, 6, 30), date(2025, 12, 31)):
+        book = portfolio(db_session, history.id, as_of)
+        figures = ledger.role_balances(db_session, history.id, as_of)
+
+        assert figures["loans_receivable"] == book.outstanding_principal
+        assert figures["bank"] == (book.principal_received + book.interest_received + book.recoveries - book.disbursed)
+        assert sum(figures.values()) == 0

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from fundapp.auth.policy import RULES, Scope, can, permitted_ids, visible
 from fundapp.portfolio_import.models import PortfolioImport
 from fundapp.reports.models import ReportFile
+from tests.equity_factories import add_equity
 from tests.factories import add_outcomes, add_reports
 
 ROOT = Path(__file__).resolve().parents[2] / "fundapp"
@@ -35,16 +36,22 @@ def test_no_module_outside_the_policy_decides_by_reading_memberships():
 def full_world(db_session, world):
     from tests.bank_factories import Entry, camt, import_file
     from tests.batch_factories import add_batches
+    from tests.instrument_factories import add_instruments
 
     add_outcomes(db_session, world)
     add_reports(db_session, world)
     add_batches(db_session, world)
+    add_equity(db_session, world)
+    add_instruments(db_session, world)
     import_file(db_session, world.fund_a, camt([Entry("250.00", remittance="Gift")]))
     paid = Entry("80.00", direction="debit", remittance="Uitbetaling")
     import_file(db_session, world.payer_a, camt([paid], account="NL86INGB0002445588"))
     for fund in (world.fund_a, world.fund_b):
         db_session.add(ReportFile(fund_id=fund.id, kind="pdf", period="2026", locale="nl"))
         db_session.add(PortfolioImport(fund_id=fund.id, file_sha256="0" * 64, file_name="portfolio.xlsx"))
+    from tests.web.walk_world import financing_rounds
+
+    financing_rounds(db_session, world)
     db_session.flush()
     return world
 

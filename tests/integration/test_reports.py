@@ -268,6 +268,7 @@ def test_fund_report_reads_a_fixed_number_of_queries_whatever_the_number_of_inve
             event.remove(engine, "before_cursor_execute", listen)
         return len(statements)
 
+    rsession.expire_all()  # both counts start from the same, empty identity map
     before = count()
     for n in range(4):
         investee = make_investee(rsession, rw.world.fund_a, name=f"Extra {n}", municipality=f"Plaats {n}")
@@ -277,7 +278,9 @@ def test_fund_report_reads_a_fixed_number_of_queries_whatever_the_number_of_inve
     rsession.flush()
     rsession.expire_all()
     assert count() == before
-    assert before <= 25
+    # Loans, impact, equity, grants and guarantees, exposure, splits and the revolving view (the fund's journal
+    # sources): a fixed number each.
+    assert before <= 50
 
 
 def test_investee_report_shows_each_quarter_and_the_year_by_the_indicators_rule(app, rw, rsession):

@@ -18,12 +18,14 @@ from fundapp.banking.journal import (
     JournalEntry,
     JournalError,
     JournalLine,
+    Posting,
     ProvisionChange,
     Recovery,
     Repayment,
     WriteOff,
     balances,
     entries_for,
+    role_balances,
     summarise,
     totals,
 )
@@ -131,9 +133,20 @@ def test_the_default_chart_carries_the_documented_rgs_codes_on_the_right_side_of
         "8360": "WWfaBwvFva",
         "8361": "WWfaBwvFva",
         "8367": "WWfaBwvTwf",
+        "0310": "BFvaDee",
+        "1300": "BVorOvr",
+        "0500": "BEivGok",
+        "0510": None,
+        "8320": None,
+        "8330": None,
+        "8340": None,
+        "4600": None,
+        "8350": None,
+        "4000": "WBedAlk",
     }
     # In RGS a code starting with B is a balance sheet item and one starting with W a profit-and-loss item.
-    assert all(account.balance_sheet == account.rgs_code.startswith("B") for account in C.accounts())
+    coded = [account for account in C.accounts() if account.rgs_code]
+    assert all(account.balance_sheet == account.rgs_code.startswith("B") for account in coded)
     assert len({account.code for account in C.accounts()}) == len(C.accounts())
 
 
@@ -179,3 +192,65 @@ def test_every_entry_balances_to_the_cent_and_the_journal_reconciles_with_the_ev
         summary.principal_received + summary.interest_received + summary.recoveries - summary.disbursed
     )
     assert -ledger.get(C.loan_loss_provision.code, 0) == summary.provision_change
+
+
+def test_a_posting_is_booked_on_the_roles_it_names():
+    call = Posting(
+        EventKind.CAPITAL_CALL, DAY, "CALL-1", (("bank", d("250000.00")),), (("paid_in_capital", d("250000.00")),)
+    )
+    assert lines_of(call) == [
+        (C.bank, d("250000.00"), d("0")),
+        (C.paid_in_capital, d("0"), d("250000.00")),
+    ]
+
+
+def test_a_posting_splits_one_side_over_several_roles():
+    conversion = Posting(
+        EventKind.CONVERSION,
+        DAY,
+        "CL-1",
+        (("equity_investments", d("10400.00")),),
+        (("loans_receivable", d("10000.00")), ("interest_income", d("400.00"))),
+    )
+    (entry,) = entries_for([conversion])
+    assert entry.total_debit == entry.total_credit == d("10400.00")
+    assert entry.event is EventKind.CONVERSION
+
+
+@pytest.mark.parametrize(
+    ("debits", "credits", "problem"),
+    [
+        ((("bank", "100.00"),), (("paid_in_capital", "99.99"),), "does not balance"),
+        ((("bank", "100.00"),), (("capital", "100.00"),), "unknown account role"),
+        ((("bank", "100.001"),), (("paid_in_capital", "100.001"),), "whole cents"),
+        ((("bank", "-5.00"),), (("paid_in_capital", "-5.00"),), "positive"),
+        ((), (), "needs a debit and a credit"),
+        ((("accounts", "1.00"),), (("bank", "1.00"),), "unknown account role"),
+    ],
+)
+def test_a_posting_the_journal_cannot_book_is_refused(debits, credits, problem):
+    def side(pairs):
+        return tuple((role, d(amount)) for role, amount in pairs)
+
+    with pytest.raises(JournalError, match=problem):
+        entries_for([Posting(EventKind.FUND_EXPENSE, DAY, "X-1", side(debits), side(credits))])
+
+
+def test_role_balances_name_every_role_and_sum_to_zero():
+    made = entries_for(
+        [
+            Posting(
+                EventKind.CAPITAL_CALL, DAY, "C-1", (("bank", d("1000.00")),), (("paid_in_capital", d("1000.00")),)
+            ),
+            Disbursement(DAY, "L-1", d("600.00")),
+            Repayment(DAY, "L-1", d("100.00"), d("5.00")),
+        ]
+    )
+    figures = role_balances(made)
+    assert set(figures) == set(C.__dataclass_fields__)
+    assert figures["bank"] == d("505.00")
+    assert figures["loans_receivable"] == d("500.00")
+    assert figures["interest_income"] == d("-5.00")
+    assert figures["paid_in_capital"] == d("-1000.00")
+    assert figures["equity_investments"] == d("0")
+    assert sum(figures.values()) == 0

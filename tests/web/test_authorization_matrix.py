@@ -32,6 +32,7 @@ FUND_A = frozenset({"admin", "manager_a"})
 INVESTEE_A_VIEW = frozenset({"admin", "manager_a", "member_a", "officer_a"})
 PAYER_A = frozenset({"admin", "officer_a"})
 MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
+FUND_MANAGERS = frozenset({"manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 NOTIFICATION_OWNER = frozenset({"manager_a"})
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
@@ -48,6 +49,8 @@ PROVIDER_A = frozenset({"admin", "manager_a", "member_a"})
 DECIDERS_A = frozenset({"officer_a"})
 REPORTERS_A = MANAGERS_A_OR_MEMBER  # who upload and submit investee A's KPI reports
 REVIEWERS_A = FUND_A
+# Who files an application: an enterprise's members for it, a fund's managers on behalf of its enterprises.
+APPLICANTS = frozenset({"admin", "manager_a", "manager_b", "member_a", "member_b"})
 
 # endpoint -> roles that may use it (on world A's objects). Lists are open to every
 # logged-in role but filtered by scope (their content: test_list_scopes.py).
@@ -105,6 +108,13 @@ ACCESS: dict[str, frozenset[str]] = {
     "investees.add_label": FUND_A,
     "investees.edit_label": FUND_A,
     "investees.delete_label": FUND_A,
+    # growth levels and the support log: the fund's managers record them; the investee reads its own
+    "investees.add_growth_level": FUND_A,
+    "investees.add_support": FUND_A,
+    "api_investees.list_growth_levels": MANAGERS_A_OR_MEMBER,
+    "api_investees.record_growth_level": FUND_A,
+    "api_investees.list_support": MANAGERS_A_OR_MEMBER,
+    "api_investees.record_support": FUND_A,
     "people.invite_investee_member": FUND_A,
     "api_investees.list_investees": LOGGED_IN,
     "api_investees.create_investee": MANAGERS,
@@ -125,6 +135,16 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_payers.update_payer": PAYER_A,
     # loans: the fund's managers do everything, the investee reads its own loans
     "loans.loan_book": FUND_A,
+    # Co-financing: a round is seen by the funds named in it (and the enterprise), recorded by the investee's fund.
+    "cofinancing.index": LOGGED_IN,
+    "cofinancing.detail": MANAGERS_A_OR_MEMBER,
+    "cofinancing.create": FUND_A,
+    "cofinancing.participations": FUND_A,
+    "api_cofinancing.list_rounds": LOGGED_IN,
+    "api_cofinancing.create_round": FUND_A,
+    "api_cofinancing.get_round": MANAGERS_A_OR_MEMBER,
+    "api_cofinancing.get_participations": MANAGERS_A_OR_MEMBER,
+    "api_cofinancing.set_participations": FUND_A,
     "loans.detail": MANAGERS_A_OR_MEMBER,
     "loans.create": MANAGERS,
     "loans.edit": FUND_A,
@@ -152,6 +172,51 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_loans.restructure": FUND_A,
     "api_loans.schedule_export": MANAGERS_A_OR_MEMBER,
     "api_loans.fund_portfolio": FUND_A,
+    # equity participations and convertible loans: the fund's managers; the investee's members read their own
+    "equity.fund_participations": FUND_A,
+    "equity.create": MANAGERS,
+    "equity.detail": MANAGERS_A_OR_MEMBER,
+    "equity.valuation": FUND_A,
+    "equity.dividend": FUND_A,
+    "equity.exit_shares": FUND_A,
+    "equity.conversion_terms": FUND_A,
+    "equity.convert": FUND_A,
+    "api_equity.list_participations": LOGGED_IN,
+    "api_equity.create_participation": MANAGERS,
+    "api_equity.get_participation": MANAGERS_A_OR_MEMBER,
+    "api_equity.record_event": FUND_A,
+    "api_equity.get_conversion_terms": MANAGERS_A_OR_MEMBER,
+    "api_equity.set_conversion_terms": FUND_A,
+    "api_equity.convert_loan": FUND_A,
+    # grants, vouchers and guarantees: as loans, the fund's managers do everything, the investee reads its own
+    "grants.create": MANAGERS,
+    "grants.detail": MANAGERS_A_OR_MEMBER,
+    "grants.decide": FUND_A,
+    "grants.claw_back": FUND_A,
+    "grants.receive": FUND_A,
+    "guarantees.create": MANAGERS,
+    "guarantees.detail": MANAGERS_A_OR_MEMBER,
+    "guarantees.pay_fee": FUND_A,
+    "guarantees.call": FUND_A,
+    "api_grants.list_grants": LOGGED_IN,
+    "api_grants.create_grant": MANAGERS,
+    "api_grants.get_grant": MANAGERS_A_OR_MEMBER,
+    "api_grants.list_grant_events": MANAGERS_A_OR_MEMBER,
+    "api_grants.decide_grant": FUND_A,
+    "api_grants.claw_back_grant": FUND_A,
+    "api_grants.receive_grant_payment": FUND_A,
+    "api_grants.list_guarantees": LOGGED_IN,
+    "api_grants.create_guarantee": MANAGERS,
+    "api_grants.get_guarantee": MANAGERS_A_OR_MEMBER,
+    "api_grants.list_guarantee_events": MANAGERS_A_OR_MEMBER,
+    "api_grants.pay_guarantee_fee": FUND_A,
+    "api_grants.call_guarantee": FUND_A,
+    "api_grants.fund_exposure": FUND_A,
+    "funds.revolving_view": FUND_A,
+    "api_funds.fund_revolving": FUND_A,
+    # each fund manager's own funds side by side (an administrator manages none)
+    "consolidated.page": FUND_MANAGERS,
+    "api_funds.get_consolidated": FUND_MANAGERS,
     # impact
     "impact.indicators": LOGGED_IN,
     "impact.new_indicator": MANAGERS,
@@ -192,6 +257,12 @@ ACCESS: dict[str, frozenset[str]] = {
     # validates contract A, not this draft.
     "outcomes.accept_contract": frozenset({"admin", "officer_a", "manager_a", "member_a"}),
     "outcomes.simulate": CONTRACT_A_VIEW,
+    # a provider's payments assigned to its loan: set by the loan's fund manager, accepted by the payer's officer
+    "outcomes.new_assignment": FUND_A,
+    "outcomes.accept_assignments": OFFICER_A,
+    "api_outcomes.list_assignments": CONTRACT_A_VIEW,
+    "api_outcomes.assign_payments": FUND_A,
+    "api_outcomes.accept_assignments": OFFICER_A,
     "outcomes.new_result": PROVIDER_A,
     "outcomes.result_list": LOGGED_IN,
     "outcomes.verify_result": VERIFIERS_A,
@@ -305,6 +376,34 @@ ACCESS: dict[str, frozenset[str]] = {
     "journal.journal": FUND_A,
     "journal.download": FUND_A,
     "journal.ledger_accounts": FUND_A,
+    # the fund's capital (investors, calls, distributions, expenses, provision, NAV): its managers only
+    **dict.fromkeys(
+        [
+            "capital.investors",
+            "capital.add_investor",
+            "capital.investor",
+            "capital.record_call",
+            "capital.record_distribution",
+            "capital.call_notice",
+            "capital.statement",
+            "capital.expenses",
+            "capital.record_expense",
+            "capital.provision_rates",
+            "api_capital.list_investors",
+            "api_capital.add_investor",
+            "api_capital.get_investor",
+            "api_capital.update_investor",
+            "api_capital.record_call",
+            "api_capital.record_distribution",
+            "api_capital.capital_account",
+            "api_capital.fund_nav",
+            "api_capital.list_expenses",
+            "api_capital.record_expense",
+            "api_capital.get_provision_rates",
+            "api_capital.set_provision_rates",
+        ],
+        FUND_A,
+    ),
     # documents, walked on loan A: reading follows the loan's view rule, attaching and deleting its edit rule
     "api_documents.list_documents": MANAGERS_A_OR_MEMBER,
     "api_documents.attach_document": FUND_A,
@@ -314,6 +413,21 @@ ACCESS: dict[str, frozenset[str]] = {
     "documents.attach": FUND_A,
     "documents.document_download": MANAGERS_A_OR_MEMBER,
     "documents.document_delete": FUND_A,
+    # the pipeline: the fund's managers run it; the enterprise files, reads its own and adds notes and documents
+    "pipeline.index": LOGGED_IN,
+    "pipeline.create": APPLICANTS,
+    "pipeline.detail": MANAGERS_A_OR_MEMBER,
+    "pipeline.move": FUND_A,
+    "pipeline.add_note": MANAGERS_A_OR_MEMBER,
+    "pipeline.decision": FUND_A,
+    "pipeline.make_loan": FUND_A,
+    "api_pipeline.list_applications": LOGGED_IN,
+    "api_pipeline.create_application": APPLICANTS,
+    "api_pipeline.get_application": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.move_application": FUND_A,
+    "api_pipeline.list_notes": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.add_note": MANAGERS_A_OR_MEMBER,
+    "api_pipeline.record_decision": FUND_A,
     # background jobs: the failed ones and trying one again are the administrators' (they hold no fund's data)
     "jobs.failures": ADMIN,
     "jobs.retry": ADMIN,
@@ -328,6 +442,8 @@ QUERY = {
     "api_impact.kpi_template": "?period=2026-Q1",
     "impact.template": "?period=2026-Q1",
     "api_journal.fund_journal": "?from=2024-01-01&to=2024-12-31",
+    "api_capital.fund_nav": "?as_of=2024-12-31",
+    "api_capital.capital_account": "?as_of=2024-12-31",
 }
 # Logging in or out changes who the client is: the walk logs the role in again afterwards.
 SESSION_ENDPOINTS = {"auth.login", "auth.logout", "people.accept_invitation", "people.reset_password"}
@@ -372,6 +488,8 @@ def test_every_write_of_the_app_has_a_valid_body_in_the_walk(app):
         "api_impact.submit_submission",
         "api_impact.approve_submission",
         "outcomes.accept_contract",
+        "outcomes.accept_assignments",
+        "api_outcomes.accept_assignments",
         "outcomes.contract_status",
         "api_outcomes.accept_payer_share",
         "api_outcomes.accept_provider",

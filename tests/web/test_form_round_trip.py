@@ -19,7 +19,17 @@ from fundapp.funds.models import CapitalSource, CapitalSourceKind, Fund
 from fundapp.impact.models import Aggregation, ImpactPlan, Indicator, PlanIndicator, Submission, TocLevel, ValueType
 from fundapp.impact.periods import Frequency
 from fundapp.investees import services as investee_services
-from fundapp.investees.models import Investee, Label, LabelKind, LegalForm
+from fundapp.investees.models import (
+    GrowthLevel,
+    GrowthLevelEntry,
+    Investee,
+    Label,
+    LabelKind,
+    LegalForm,
+    Orientation,
+    SupportEntry,
+    SupportKind,
+)
 from fundapp.payers.models import OutcomePayer, PayerKind
 from tests.factories import ACTOR, filled_workbook, make_plan, make_submission
 from tests.web.round_trip import (
@@ -64,11 +74,13 @@ FUND = {
     "creditor_id": "nl50 zzz 2412 3456 0000",
     "auto_book_exact_matches": "on",
     "auto_book_exact_matches__present": "1",
+    "disbursement_threshold": "25.000,50",
 }
 
 
 def _fund(fund: Fund) -> dict:
     keys = ("name", "region", "founded_on", "description", "creditor_id", "auto_book_exact_matches")
+    keys += ("disbursement_threshold",)
     return {key: getattr(fund, key) for key in keys}
 
 
@@ -77,6 +89,7 @@ FUND_STORED = {
     "founded_on": date(2019, 3, 4),
     "creditor_id": "NL50ZZZ241234560000",
     "auto_book_exact_matches": True,
+    "disbursement_threshold": Decimal("25000.50"),
 }
 
 SOURCE = {
@@ -138,6 +151,7 @@ def _investee_typed(ctx) -> dict:
         "region": "Meierij",
         "website": "https://koffie.example/wij-zijn-één",
         "founded_on": "2020-05-06",
+        "orientation": "impact_first",
         "themes": ["armoedebestrijding", "circulaire_economie"],
         "themes__present": "1",
         "sdgs": ["8", "12"],
@@ -157,6 +171,7 @@ def _investee_expected(ctx) -> dict:
         "region": "Meierij",
         "website": "https://koffie.example/wij-zijn-één",
         "founded_on": date(2020, 5, 6),
+        "orientation": Orientation.IMPACT_FIRST,
         "theme_codes": ["armoedebestrijding", "circulaire_economie"],
         "sdg_numbers": [8, 12],
         "mission": "Werk voor iedereen – ook zonder diploma",
@@ -166,7 +181,17 @@ def _investee_expected(ctx) -> dict:
 
 def _investee(session, kvk: str) -> dict:
     investee = session.scalar(select(Investee).where(Investee.kvk_number == kvk))
-    keys = ("fund_id", "name", "kvk_number", "legal_form", "municipality", "region", "website", "founded_on")
+    keys = (
+        "fund_id",
+        "name",
+        "kvk_number",
+        "legal_form",
+        "municipality",
+        "region",
+        "website",
+        "founded_on",
+        "orientation",
+    )
     keys += ("theme_codes", "sdg_numbers", "mission", "problem")
     return {key: getattr(investee, key) for key in keys}
 
@@ -177,6 +202,27 @@ PSO_LABEL = {"kind": "pso", "level": "trede_2", "reference": "PSO – 88 ü", "v
 
 def _label(label: Label) -> dict:
     return {"kind": label.kind, "level": label.level, "reference": label.reference, "valid_until": label.valid_until}
+
+
+GROWTH = {"level": "expert", "from_date": "2026-03-01", "note": "Meet met een nulmeting – ü"}
+SUPPORT = {
+    "given_on": "2026-04-02",
+    "kind": "expertise",
+    "hours": "2,25",
+    "given_by_name": "Ïsa de Vries",
+    "note": "Huurcontract “nagelopen”",
+}
+
+
+def _growth(session) -> dict:
+    entry = session.scalar(select(GrowthLevelEntry).order_by(GrowthLevelEntry.id.desc()))
+    return {"level": entry.level, "from_date": entry.from_date, "note": entry.note}
+
+
+def _support(session) -> dict:
+    entry = session.scalar(select(SupportEntry).order_by(SupportEntry.id.desc()))
+    keys = ("given_on", "kind", "hours", "given_by_name", "note")
+    return {key: getattr(entry, key) for key in keys}
 
 
 def _with_label(session, world):
@@ -270,6 +316,7 @@ CASES = [
         lambda ctx: FUND,
         lambda s, ctx: _fund(s.get(Fund, ctx.world.fund_a.id)),
         lambda ctx: FUND_STORED,
+        {"disbursement_threshold": MONEY},
         resaved=True,
     ),
     FormCase(
@@ -332,6 +379,23 @@ CASES = [
         lambda ctx: LABEL,
         lambda s, ctx: _label(s.scalar(select(Label).where(Label.reference == LABEL["reference"]))),
         lambda ctx: {**LABEL, "kind": LabelKind.CODE_SOCIALE_ONDERNEMINGEN, "valid_until": date(2027, 6, 30)},
+    ),
+    FormCase(
+        "new growth level",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/growth-levels/new",
+        lambda ctx: GROWTH,
+        lambda s, ctx: _growth(s),
+        lambda ctx: {**GROWTH, "level": GrowthLevel.EXPERT, "from_date": date(2026, 3, 1)},
+    ),
+    FormCase(
+        "new support",
+        "manager_a",
+        lambda ctx: f"/investees/{ctx.world.investee_a.id}/support/new",
+        lambda ctx: SUPPORT,
+        lambda s, ctx: _support(s),
+        lambda ctx: {**SUPPORT, "kind": SupportKind.EXPERTISE, "hours": D("2.25"), "given_on": date(2026, 4, 2)},
+        {"hours": NUMBER},
     ),
     FormCase(
         "edit label",
@@ -486,6 +550,7 @@ BUTTONS = {
     "investees.delete_label",
     "loans.approve",
     "outcomes.accept_contract",
+    "outcomes.accept_assignments",
     "outcomes.approve_claim",
     "outcomes.contract_status",
     "outcomes.discard_claim",
@@ -494,11 +559,14 @@ BUTTONS = {
     "bank_accounts.revoke_mandate",
     "jobs.retry",
     "report_files.request_file",
+    "pipeline.move",
 }
 # The login form is filled in by every test that logs in (the login_as fixture) and by test_login_throttle.py;
 # the forms of a mailed link and the request for one by test_invitations.py and test_password_reset.py.
 # A document is deleted from its object's documents page, with a reason: test_documents_pages.py sends it there.
+# An application's note is written on its page: test_pipeline.py sends it there.
 ELSEWHERE = {
+    "pipeline.add_note",
     "auth.login",
     "people.accept_invitation",
     "people.reset_password",
@@ -522,12 +590,19 @@ class _AnyObject:
 def test_every_form_of_the_app_has_a_round_trip_test(app):
     from tests.web.test_form_round_trip_bank import CASES as BANK_CASES
     from tests.web.test_form_round_trip_batches import CASES as BATCH_CASES
+    from tests.web.test_form_round_trip_capital import CASES as CAPITAL_CASES
+    from tests.web.test_form_round_trip_cofinancing import CASES as COFINANCING_CASES
     from tests.web.test_form_round_trip_documents import CASES as DOCUMENT_CASES
+    from tests.web.test_form_round_trip_equity import CASES as EQUITY_CASES
+    from tests.web.test_form_round_trip_instruments import CASES as INSTRUMENT_CASES
     from tests.web.test_form_round_trip_loans import CASES as LOAN_CASES
     from tests.web.test_form_round_trip_outcomes import CASES as OUTCOME_CASES
+    from tests.web.test_form_round_trip_pipeline import CASES as PIPELINE_CASES
 
     adapter = app.url_map.bind("localhost")
-    every = CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES
+    every = (CASES + LOAN_CASES + OUTCOME_CASES + BANK_CASES + BATCH_CASES + DOCUMENT_CASES + COFINANCING_CASES) + (
+        PIPELINE_CASES + EQUITY_CASES + INSTRUMENT_CASES + CAPITAL_CASES
+    )
     tested = {adapter.match(case.url(_AnyObject()).split("?")[0], method="POST")[0] for case in every}
     forms = {r.endpoint for r in app.url_map.iter_rules() if "POST" in r.methods and not r.rule.startswith("/api/")}
     assert forms - tested - BUTTONS - ELSEWHERE == set()

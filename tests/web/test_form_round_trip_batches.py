@@ -74,6 +74,24 @@ LEDGER = {
     "loan_loss_provision_code": "0339",
     "loan_loss_provision_name": "Voorziening",
     "loan_loss_provision_rgs_code": "BFvaOvrOvc",
+    **{
+        f"{role}_{what}": value
+        for number, role in enumerate(
+            (
+                "equity_investments",
+                "other_receivables",
+                "paid_in_capital",
+                "distributions",
+                "unrealised_result",
+                "realised_result",
+                "dividend_income",
+                "grant_expense",
+                "guarantee_fee_income",
+                "fund_expenses",
+            )
+        )
+        for what, value in (("code", f"9{number:03d}"), ("name", f"Rekening {number} – é"), ("rgs_code", "BVorOvr"))
+    },
 }
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from fundapp.auth.policy import Scope
 from fundapp.outcomes import claims, contracts
-from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, RateCard
+from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, PaymentAssignment, RateCard
 from tests.factories import ACTOR, ADMIN_SCOPE, THRESHOLD, add_outcomes
 from tests.outcome_factories import make_result
 from tests.web.round_trip import (
@@ -341,6 +341,29 @@ CASES = [
         {"units": WHOLE},
         setup=_with_outcomes,
         untouched="participant|achieved_on|months_on_benefit",
+    ),
+    FormCase(
+        "payments assigned to a loan",
+        "manager_a",
+        lambda ctx: f"/contracts/{ctx.world.contract_a.id}/assignments/new",
+        lambda ctx: {
+            "investee_id": str(ctx.world.investee_a.id),
+            "loan_id": str(ctx.world.loan_a.id),
+            "share_percent": "37,5",
+            "valid_from": "2026-02-01",
+        },
+        lambda s, ctx: {
+            key: getattr(s.scalar(select(PaymentAssignment)), key)
+            for key in ("investee_id", "loan_id", "share_percent", "valid_from")
+        },
+        lambda ctx: {
+            "investee_id": ctx.world.investee_a.id,
+            "loan_id": ctx.world.loan_a.id,
+            "share_percent": Decimal("37.5"),
+            "valid_from": date(2026, 2, 1),
+        },
+        {"share_percent": PERCENT},
+        setup=_with_outcomes,
     ),
     FormCase(
         "result rejection",

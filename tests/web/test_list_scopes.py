@@ -28,6 +28,8 @@ CONTRACTS_A = frozenset({"A", "A-draft"})
 SEES: dict[str, dict[str, frozenset[str]]] = {
     "fund": {"admin": AB, "manager_a": A, "manager_b": B},
     "source": {"admin": AB, "manager_a": A, "manager_b": B},
+    "investor": {"admin": AB, "manager_a": A, "manager_b": B},
+    "expense": {"admin": AB, "manager_a": A, "manager_b": B},
     # An officer sees the investees its payer contracts (both accepted a contract that started).
     "investee": {
         "admin": AB,
@@ -84,6 +86,9 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_b": frozenset({"payer B"}),
     },
     "mandate": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    # Grants and guarantees as loans: the fund's managers and the investee's members.
+    "grant": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    "guarantee": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     # A payer's statements are its officers' only, as its batches are.
     "statement": {
         "admin": AB,
@@ -92,6 +97,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # A financing round: the funds named in it (world A's names fund A and a bank) and the enterprise.
+    "financing_round": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
     # A fund's report files built in the background: whoever may read the fund's report.
     "report_file": {"admin": AB, "manager_a": A, "manager_b": B},
     "bank_transaction": {
@@ -101,6 +108,11 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
         "officer_a": frozenset({"PA"}),
         "officer_b": frozenset({"PB"}),
     },
+    # An application to its fund's managers and its enterprise's members; the fund's internal notes to the managers.
+    "application": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
+    "note": {"admin": frozenset({"A", "A-internal"}), "manager_a": frozenset({"A", "A-internal"}), "member_a": A},
+    # A fund's equity participations are its managers'; the investee's members read their own.
+    "equity": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
 }
 
 
@@ -112,10 +124,16 @@ def sees(kind: str, role: str) -> frozenset[str]:
 def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
     """kind -> name -> the ids of the world's objects of that name, found by plain queries (no policy)."""
     from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, Mandate
+    from fundapp.capital.models import Investor
+    from fundapp.cofinancing.models import FinancingRound
     from fundapp.funds.models import CapitalSource
     from fundapp.impact.models import Indicator, Participant, Submission
+    from fundapp.instruments.grant_models import GrantEvent
+    from fundapp.instruments.guarantee_models import GuaranteeEvent
+    from fundapp.investees.models import GrowthLevelEntry, SupportEntry
     from fundapp.loans.models import EventKind, Loan, LoanEvent
-    from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, RateCard
+    from fundapp.outcomes.models import Claim, ClaimLine, OutcomeContract, OutcomeResult, PaymentAssignment, RateCard
+    from fundapp.pipeline.models import Application, ApplicationNote
 
     w = walk.world
 
@@ -130,6 +148,11 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
             "A": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_a.id)),
             "B": ids(select(CapitalSource.id).where(CapitalSource.fund_id == w.fund_b.id)),
         },
+        "investor": {
+            "A": ids(select(Investor.id).where(Investor.fund_id == w.fund_a.id)),
+            "B": ids(select(Investor.id).where(Investor.fund_id == w.fund_b.id)),
+        },
+        "expense": {"A": set(), "B": set()},
         "investee": {"A": {w.investee_a.id}, "B": {w.investee_b.id}},
         "payer": {"A": {w.payer_a.id}, "B": {w.payer_b.id}},
         "loan": {
@@ -157,6 +180,11 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "batch": {name: {batch.id} for name, batch in walk.batches.items()},
         "document": {name: {document.id} for name, document in walk.documents.items()},
         "report_file": {name: {row.id} for name, row in walk.report_files.items()},
+        "financing_round": {
+            "A": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_a.id)),
+            "B": ids(select(FinancingRound.id).where(FinancingRound.investee_id == w.investee_b.id)),
+        },
+        "equity": {name: {row.id} for name, row in walk.equity.items()},
         # Lists under one object: all of that object's rows, for whoever may open it.
         "event": {
             "A": ids(
@@ -165,6 +193,15 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         },
         "participant": {"A": ids(select(Participant.reference).where(Participant.submission_id == w.submission_a.id))},
         "claim_line": {"A": ids(select(ClaimLine.id).where(ClaimLine.claim_id == w.claim_a.id))},
+        "growth_level": {"A": ids(select(GrowthLevelEntry.id).where(GrowthLevelEntry.investee_id == w.investee_a.id))},
+        "support": {"A": ids(select(SupportEntry.id).where(SupportEntry.investee_id == w.investee_a.id))},
+        "assignment": {"A": ids(select(PaymentAssignment.id).where(PaymentAssignment.contract_id == w.contract_a.id))},
+        "grant": {name: {grant.id} for name, grant in walk.grants.items()},
+        "guarantee": {name: {guarantee.id} for name, guarantee in walk.guarantees.items()},
+        "grant_event": {"A": ids(select(GrantEvent.id).where(GrantEvent.grant_id == walk.grants["A"].id))},
+        "guarantee_event": {
+            "A": ids(select(GuaranteeEvent.id).where(GuaranteeEvent.guarantee_id == walk.guarantees["A"].id))
+        },
         "bank_account": {
             f"{kind} {side}": ids(select(BankAccount.id).where(column == owner.id))
             for kind, column, owners in (
@@ -185,6 +222,18 @@ def _named(session: Any, walk: Walk) -> dict[str, dict[str, set[Any]]]:
         "bank_transaction": {
             side: ids(select(BankTransaction.id).join(BankAccount).where(column == owner.id))
             for side, column, owner in _account_owners(w)
+        },
+        "application": {
+            side: ids(select(Application.id).where(Application.investee_id == investee.id))
+            for side, investee in (("A", w.investee_a), ("B", w.investee_b))
+        },
+        "note": {
+            name: ids(
+                select(ApplicationNote.id).where(
+                    ApplicationNote.application_id == w.application_a.id, ApplicationNote.internal.is_(internal)
+                )
+            )
+            for name, internal in (("A", False), ("A-internal", True))
         },
     }
 
@@ -214,10 +263,16 @@ FUND_ACCOUNTS = frozenset({"fund A"})
 API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_funds.list_funds": ("/api/v1/funds", "fund", "id", None),
     "api_funds.list_capital_sources": ("/api/v1/funds/{fund_a}/capital-sources", "source", "id", A),
+    "api_capital.list_investors": ("/api/v1/funds/{fund_a}/investors", "investor", "id", A),
+    "api_capital.list_expenses": ("/api/v1/funds/{fund_a}/expenses", "expense", "id", A),
     "api_investees.list_investees": ("/api/v1/investees", "investee", "id", None),
     "api_payers.list_payers": ("/api/v1/payers", "payer", "id", None),
     "api_loans.list_loans": ("/api/v1/loans", "loan", "id", None),
     "api_loans.list_repayments": ("/api/v1/loans/{loan_a}/repayments", "event", "id", None),
+    "api_grants.list_grants": ("/api/v1/grants", "grant", "id", None),
+    "api_grants.list_guarantees": ("/api/v1/guarantees", "guarantee", "id", None),
+    "api_grants.list_grant_events": ("/api/v1/grants/{grant_a}/events", "grant_event", "id", None),
+    "api_grants.list_guarantee_events": ("/api/v1/guarantees/{guarantee_a}/events", "guarantee_event", "id", None),
     "api_impact.list_indicators": ("/api/v1/indicators", "indicator", "id", None),
     "api_impact.list_submissions": ("/api/v1/investees/{investee_a}/kpi-submissions", "submission", "id", None),
     "api_impact.list_participants": (
@@ -232,6 +287,9 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
     "api_outcomes.list_results": ("/api/v1/outcome-contracts/{contract_a}/results", "result", "id", A),
     "api_outcomes.list_claims": ("/api/v1/claims", "claim", "id", None),
     "api_outcomes.list_claim_lines": ("/api/v1/claims/{claim_a}/lines", "claim_line", "id", A),
+    "api_outcomes.list_assignments": ("/api/v1/outcome-contracts/{contract_a}/assignments", "assignment", "id", A),
+    "api_investees.list_growth_levels": ("/api/v1/investees/{investee_a}/growth-levels", "growth_level", "id", A),
+    "api_investees.list_support": ("/api/v1/investees/{investee_a}/support", "support", "id", A),
     "api_auth.list_tokens": ("/api/v1/auth/tokens", "token", "id", None),
     "api_documents.list_documents": ("/api/v1/loans/{loan_a}/documents", "document", "id", A),
     "api_bank_accounts.list_fund_accounts": (
@@ -267,7 +325,11 @@ API_LISTS: dict[str, tuple[str, str, str, frozenset[str] | None]] = {
         A,
     ),
     "api_batches.list_fund_batches": ("/api/v1/funds/{fund_a}/payment-batches", "batch", "id", A),
+    "api_cofinancing.list_rounds": ("/api/v1/financing-rounds", "financing_round", "id", None),
     "api_batches.list_payer_batches": ("/api/v1/payers/{payer_a}/payment-batches", "batch", "id", frozenset({"PA"})),
+    "api_pipeline.list_applications": ("/api/v1/applications", "application", "id", None),
+    "api_pipeline.list_notes": ("/api/v1/applications/{application_a}/notes", "note", "id", None),
+    "api_equity.list_participations": ("/api/v1/equity-participations", "equity", "id", None),
 }
 # The directory officers name providers from: every enterprise's public register entry, by design.
 PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
@@ -275,6 +337,7 @@ PUBLIC_DIRECTORY = "api_outcomes.provider_directory"
 LINKS = {
     "fund": re.compile(r"/funds/(\d+)"),
     "source": re.compile(r"/funds/capital-sources/(\d+)"),
+    "investor": re.compile(r"/investors/(\d+)"),
     "investee": re.compile(r"/investees/(\d+)"),
     "payer": re.compile(r"/payers/(\d+)"),
     "loan": re.compile(r"/loans/(\d+)"),
@@ -287,6 +350,11 @@ LINKS = {
     "statement": re.compile(r"/bank-statements/(\d+)"),
     "bank_transaction": re.compile(r"/bank-transactions/(\d+)"),
     "report_file": re.compile(r"/report-files/(\d+)"),
+    "financing_round": re.compile(r"/financing-rounds/(\d+)"),
+    "application": re.compile(r"/applications/(\d+)"),
+    "equity": re.compile(r"/equity/(\d+)"),
+    "grant": re.compile(r"/grants/(\d+)"),
+    "guarantee": re.compile(r"/guarantees/(\d+)"),
 }
 # Rows that carry no link show a text only their object has (checked on every page).
 TEXTS = {
@@ -324,8 +392,12 @@ PAGES: dict[str, tuple[str, str | None, frozenset[str] | None]] = {
     "batches.fund_batches": ("/funds/{fund_a}/payment-batches", "batch", A),
     "batches.payer_batches": ("/payers/{payer_a}/payment-batches", "batch", frozenset({"PA"})),
     "jobs.failures": ("/admin/jobs", None, None),
+    "cofinancing.index": ("/financing-rounds/", "financing_round", None),
     # The fund report page lists the user's own recent files of the fund (test_report_files.py).
     "reports.fund": ("/reports/funds/{fund_a}", None, None),
+    "pipeline.index": ("/applications", "application", None),
+    "equity.fund_participations": ("/funds/{fund_a}/equity", "equity", A),
+    "consolidated.page": ("/consolidated/", "fund", None),
 }
 
 
@@ -339,6 +411,9 @@ def _path(template: str, walk: Walk) -> str:
         "contract_a": w.contract_a.id,
         "claim_a": w.claim_a.id,
         "payer_a": w.payer_a.id,
+        "application_a": w.application_a.id,
+        "grant_a": walk.grants["A"].id,
+        "guarantee_a": walk.guarantees["A"].id,
     }
     path = template.format(**ids)
     return path + ("&" if "?" in path else "?") + "page_size=200"

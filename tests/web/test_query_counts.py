@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import event, select
 
 from tests.factories import ACTOR, make_investee, make_loan
+from tests.instrument_factories import make_grant, make_guarantee
 
 
 @contextmanager
@@ -40,18 +41,29 @@ def _grow(db_session, world, n: int) -> None:
         from fundapp.loans import services
 
         services.record_repayment(db_session, ACTOR, loan, date(2024, 4, 1), Decimal("100.00"), "part")
+        make_grant(db_session, investee)
+        make_guarantee(db_session, investee)
     db_session.flush()
 
 
 @pytest.mark.parametrize(
     "url",
-    ["/investees/?page_size=100", "/funds/{fund}/loans?page_size=100", "/loans/{loan}", "/funds/{fund}/reporting", "/"],
+    [
+        "/investees/?page_size=100",
+        "/funds/{fund}/loans?page_size=100",
+        "/loans/{loan}",
+        "/funds/{fund}/reporting",
+        "/",
+        "/api/v1/funds/{fund}/exposure",
+        "/funds/{fund}/revolving",
+        "/consolidated/",
+    ],
 )
 def test_a_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(
     app, client, world, db_session, login_as, url
 ):
     login_as(world.user("manager_a"))
-    path = url.format(fund=world.fund_a.id, loan=world.loan_a.id)
+    path = url.format(fund=world.fund_a.id, loan=world.loan_a.id, investee=world.investee_a.id)
     _grow(db_session, world, 2)
     few = _queries(app, client, path)
     _grow(db_session, world, 12)
@@ -168,7 +180,7 @@ def test_a_bank_page_issues_the_same_number_of_queries_for_few_and_for_many_rows
     fund_account(db_session, world.fund_a)
     world.grown = 0
     login_as(world.user("manager_a"))
-    path = url.format(fund=world.fund_a.id, loan=world.loan_a.id)
+    path = url.format(fund=world.fund_a.id, loan=world.loan_a.id, investee=world.investee_a.id)
     _grow_bank(db_session, world, 2)
     few = _queries(app, client, path)
     _grow_bank(db_session, world, 12)

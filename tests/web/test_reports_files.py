@@ -94,6 +94,11 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
         "Municipalities",
         "Impact by period",
         "Outcome payments",
+        "Orientation and growth",
+        "Equity participations",
+        "Exposure",
+        "Grants and guarantees",
+        "Revolving view",
     ]
     sources = book_["Capital sources"]
     assert sources.freeze_panes == "A6"

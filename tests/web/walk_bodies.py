@@ -29,6 +29,41 @@ def _terms(api: bool) -> dict[str, Any]:
     }
 
 
+def _grant(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    return {
+        "investee_id": walk.side(role)[1].id,
+        "kind": "voucher",
+        "amount": "1000.00" if api else "1000",
+        "paid_on": "2026-01-15",
+        "conditions": "Walk",
+        "period_from": "2026-01-15",
+        "period_to": "2026-12-31",
+    }
+
+
+def _guarantee(walk: Walk, role: str, api: bool) -> dict[str, Any]:
+    return {
+        "investee_id": walk.side(role)[1].id,
+        "bank_name": "Walk Bank",
+        "bank_loan_amount": "50000.00" if api else "50000",
+        "guaranteed_amount": "20000.00" if api else "20000",
+        "fee_percentage": "2",
+        "fee_frequency": "quarterly",
+        "starts_on": "2026-01-01",
+        "expires_on": "2028-12-31",
+    }
+
+
+CALL = {
+    "date": TODAY,
+    "amount": "1000",
+    "annual_interest_rate": "5",
+    "number_of_installments": "12",
+    "frequency": "monthly",
+    "amortization": "annuity",
+}
+
+
 def _investee(walk: Walk, role: str, api: bool) -> dict[str, Any]:
     fund = walk.side(role)[0]
     body = {
@@ -158,6 +193,11 @@ def _const(body: dict[str, Any]) -> Callable[[Walk, str], dict[str, Any]]:
     return lambda _walk, _role: body
 
 
+def _assignment(walk: Walk) -> dict[str, Any]:
+    world = walk.world
+    return {"investee_id": world.investee_a.id, "loan_id": world.loan_a.id, "share_percent": "40", "valid_from": TODAY}
+
+
 Body = Callable[[Walk, str], dict[str, Any]]
 REASON_BODY = _const({"reason": REASON})
 PAGE_BODIES: dict[str, Body] = {
@@ -172,15 +212,42 @@ PAGE_BODIES: dict[str, Body] = {
     "funds.create": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "funds.edit": _const({"name": "Fund A", "region": "Schiedam"}),
     "funds.add_capital_source": _const(_source(False)),
+    "capital.add_investor": _const({"name": "Walk Investor", "kind": "bank", "commitment": "1000"}),
+    "capital.record_call": _const({"date": TODAY, "amount": "100", "confirmed": "1"}),
+    "capital.record_distribution": _const({"date": TODAY, "amount": "100", "kind": "income", "confirmed": "1"}),
+    "capital.record_expense": _const({"date": TODAY, "amount": "100", "description": "Audit", "confirmed": "1"}),
+    "capital.provision_rates": _const({"current": "1", "days_1_30": "5", "days_31_90": "20", "over_90": "60"}),
     "funds.edit_capital_source": _const(_source(False)),
     "investees.create": lambda walk, role: _investee(walk, role, False),
     "investees.edit": _investee_edit,
     "investees.add_label": _const({"kind": "b_corp"}),
     "investees.edit_label": _const({"kind": "pso", "level": "trede_2"}),
+    "investees.add_growth_level": _const({"level": "advanced", "from_date": TODAY}),
+    "investees.add_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1,5"}),
     "payers.create": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "payers.edit": _const({"name": "Gemeente A", "kind": "municipality", "region": "Zuid"}),
+    "grants.create": lambda walk, role: _grant(walk, role, False),
+    "grants.decide": _const({"met": "false", "date": TODAY, "note": REASON}),
+    "grants.claw_back": _const({"date": TODAY, "amount": "100", "reason": REASON}),
+    "grants.receive": _const({"date": TODAY, "amount": "50"}),
+    "guarantees.create": lambda walk, role: _guarantee(walk, role, False),
+    "guarantees.pay_fee": _const({"date": TODAY, "amount": "100"}),
+    "guarantees.call": _const(CALL),
     "loans.create": lambda walk, role: {**_terms(False), "investee_id": walk.side(role)[1].id},
     "loans.edit": _const(_terms(False)),
+    "cofinancing.create": lambda walk, role: {
+        "name": "Walk round",
+        "date": "2026-01-01",
+        "fund_id_1": str(walk.side(role)[0].id),
+        "instrument_1": "loan",
+        "amount_1": "1000",
+    },
+    "cofinancing.participations": lambda walk, _role: {
+        "fund_id_1": str(walk.world.fund_a.id),
+        "percentage_1": "60",
+        "fund_id_2": str(walk.world.fund_b.id),
+        "percentage_2": "40",
+    },
     "loans.preview": _const(_terms(False)),
     "loans.disburse": _const({"date": "2026-01-15", "amount": "10000"}),
     "loans.repay": _const({"date": TODAY, "amount": "100", "prepayment": "lower_installments"}),
@@ -204,6 +271,7 @@ PAGE_BODIES: dict[str, Body] = {
     "outcomes.reject_line": REASON_BODY,
     "outcomes.reject_claim": REASON_BODY,
     "outcomes.record_payment": _const({"paid_on": TODAY, "reference": "BANK-1"}),
+    "outcomes.new_assignment": lambda walk, _r: _assignment(walk),
     "bank_accounts.add_fund_account": _const(ACCOUNT),
     "bank_accounts.add_investee_account": _const(ACCOUNT),
     "bank_accounts.add_payer_account": _const(ACCOUNT),
@@ -233,16 +301,43 @@ API_BODIES: dict[str, Body] = {
     "api_funds.create_fund": _const({"name": "Walk Fund", "region": "Utrecht"}),
     "api_funds.update_fund": _const({"region": "Schiedam"}),
     "api_funds.add_capital_source": _const(_source(True)),
+    "api_capital.add_investor": _const({"name": "Walk Investor", "commitment": "1000.00"}),
+    "api_capital.update_investor": _const({"notes": "walked"}),
+    "api_capital.record_call": _const({"date": TODAY, "amount": "100.00"}),
+    "api_capital.record_distribution": _const({"date": TODAY, "amount": "100.00", "kind": "gain"}),
+    "api_capital.record_expense": _const({"date": TODAY, "amount": "100.00", "description": "Audit"}),
+    "api_capital.set_provision_rates": _const({"current": "1", "days_1_30": "5", "days_31_90": "20", "over_90": "60"}),
     "api_funds.update_capital_source": _const({"notes": "walked"}),
     "api_investees.create_investee": lambda walk, role: _investee(walk, role, True),
     "api_investees.update_investee": _const({"municipality": "Schiedam"}),
     "api_investees.add_label": _const({"kind": "b_corp"}),
     "api_investees.update_label": _const({"reference": "PSO-1"}),
+    "api_outcomes.assign_payments": lambda walk, _r: _assignment(walk),
+    "api_investees.record_growth_level": _const({"level": "advanced", "from_date": TODAY}),
+    "api_investees.record_support": _const({"given_on": TODAY, "kind": "coaching", "hours": "1.5"}),
     "api_payers.create_payer": _const({"name": "Gemeente Walk", "kind": "municipality"}),
     "api_payers.update_payer": _const({"region": "Zuid"}),
+    "api_grants.create_grant": lambda walk, role: _grant(walk, role, True),
+    "api_grants.decide_grant": _const({"met": False, "date": TODAY, "note": REASON}),
+    "api_grants.claw_back_grant": _const({"date": TODAY, "amount": "100.00", "reason": REASON}),
+    "api_grants.receive_grant_payment": _const({"date": TODAY, "amount": "50.00"}),
+    "api_grants.create_guarantee": lambda walk, role: _guarantee(walk, role, True),
+    "api_grants.pay_guarantee_fee": _const({"date": TODAY, "amount": "100.00"}),
+    "api_grants.call_guarantee": _const({**CALL, "amount": "1000.00", "number_of_installments": 12}),
     "api_loans.schedule_preview": _const(_terms(True)),
     "api_loans.create_loan": lambda walk, role: {**_terms(True), "investee_id": walk.side(role)[1].id},
     "api_loans.update_loan": _const({"purpose": "Walk"}),
+    "api_cofinancing.create_round": lambda walk, role: {
+        "name": "Walk round",
+        "date": "2026-01-01",
+        "participants": [{"fund_id": walk.side(role)[0].id, "instrument": "loan", "amount": "1000.00"}],
+    },
+    "api_cofinancing.set_participations": lambda walk, _role: {
+        "participations": [
+            {"fund_id": walk.world.fund_a.id, "percentage": "60"},
+            {"party_name": "Walk Bank", "party_kind": "bank", "percentage": "40"},
+        ]
+    },
     "api_loans.disburse": _const({"date": "2026-01-15", "amount": "10000.00"}),
     "api_loans.record_repayment": _const({"date": TODAY, "amount": "100.00"}),
     "api_loans.reverse_event": REASON_BODY,
@@ -284,4 +379,59 @@ API_BODIES: dict[str, Body] = {
     "api_documents.attach_document": _document,
     "api_documents.delete_document": REASON_BODY,
 }
-BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES}
+_VOTES = [{"member": "Anna", "vote": "for"}, {"member": "Bram", "vote": "for"}]
+PIPELINE_BODIES: dict[str, Body] = {
+    "pipeline.create": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "instrument": "loan",
+        "amount": "25000",
+        "purpose": "Walk oven",
+        "impact_case": "Walk jobs",
+    },
+    "pipeline.move": _const({"action": "start_due_diligence"}),
+    "pipeline.add_note": _const({"text": "Walk note"}),
+    "pipeline.decision": _const(
+        {
+            "decided_on": TODAY,
+            "member0": "Anna",
+            "vote0": "for",
+            "member1": "Bram",
+            "vote1": "for",
+            "outcome": "approved",
+        }
+    ),
+    "pipeline.make_loan": lambda walk, _r: {**_terms(False), "investee_id": walk.world.investee_a.id},
+    "api_pipeline.create_application": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "instrument": "loan",
+        "amount": "25000.00",
+        "purpose": "Walk oven",
+        "impact_case": "Walk jobs",
+    },
+    "api_pipeline.move_application": _const({"action": "start_due_diligence"}),
+    "api_pipeline.add_note": _const({"text": "Walk note"}),
+    "api_pipeline.record_decision": _const({"decided_on": TODAY, "outcome": "approved", "votes": _VOTES}),
+}
+EQUITY_BODIES: dict[str, Body] = {
+    "equity.create": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "date": TODAY,
+        "shares": "100",
+        "price_per_share": "3",
+    },
+    "equity.valuation": _const({"date": TODAY, "value_per_share": "13", "method": "dcf", "decided_by": "IC"}),
+    "equity.dividend": _const({"date": TODAY, "amount": "100"}),
+    "equity.exit_shares": _const({"date": TODAY, "shares": "10", "proceeds": "150"}),
+    "equity.conversion_terms": _const({"price_per_share": "2", "trigger": "maturity"}),
+    "equity.convert": _const({"date": TODAY}),
+    "api_equity.create_participation": lambda walk, role: {
+        "investee_id": walk.side(role)[1].id,
+        "date": TODAY,
+        "shares": 100,
+        "price_per_share": "2.50",
+    },
+    "api_equity.record_event": _const({"kind": "dividend", "date": TODAY, "amount": "100.00"}),
+    "api_equity.set_conversion_terms": _const({"price_per_share": "2.00", "trigger": "maturity"}),
+    "api_equity.convert_loan": _const({"date": TODAY}),
+}
+BODIES: dict[str, Body] = {**PAGE_BODIES, **API_BODIES, **PIPELINE_BODIES, **EQUITY_BODIES}

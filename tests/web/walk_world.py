@@ -19,7 +19,9 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp.auth.policy import Scope
+from tests.equity_factories import add_equity
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
+from tests.instrument_factories import add_instruments
 
 ROLES = (
     "anonymous",
@@ -65,6 +67,12 @@ class Walk:
     # A fund report file built in the background for each fund ("A", "B"), asked for by the fund's manager.
     report_files: dict[str, Any] = field(default_factory=dict)
     portfolio_import: Any = None  # a portfolio workbook of fund A, checked by its job
+    financing_round: Any = None  # world A's (fund A with a bank); world B has one of its own
+    # An equity participation of each world ("A", "B"), valued once.
+    equity: dict[str, Any] = field(default_factory=dict)
+    # A paid voucher and a guarantee (one fee paid) of each side's investee, by side ("A", "B").
+    grants: dict[str, Any] = field(default_factory=dict)
+    guarantees: dict[str, Any] = field(default_factory=dict)
 
     def side(self, role: str) -> tuple[Any, Any, Any]:
         """The fund, investee and payer a role acts for: world B's for the *_b roles, else world A's."""
@@ -96,8 +104,21 @@ def add_walk_states(session: Session, world: World) -> tuple[Any, Any]:
     for fund, code in ((world.fund_a, "WALK-FUND-A"), (world.fund_b, "WALK-FUND-B")):
         catalog.create_indicator(session, ACTOR, admin, indicator_data(code, fund.id))
     _claim_of_world_b(session, world)
+    _growth_and_support(session, world)
     session.flush()
     return draft_loan, draft_contract
+
+
+def _growth_and_support(session: Session, world: World) -> None:
+    """A growth level and a support entry on each side, so that their lists have something of B's to hide."""
+    from fundapp.investees import support
+    from fundapp.investees.models import GrowthLevel, SupportKind
+
+    for investee in (world.investee_a, world.investee_b):
+        level = {"level": GrowthLevel.BASIC, "from_date": date(2026, 1, 1), "note": ""}
+        support.record_growth_level(session, ACTOR, investee, level)
+        given = {"given_on": date(2026, 1, 2), "kind": SupportKind.COACHING, "hours": Decimal("2")}
+        support.record_support(session, ACTOR, investee, {**given, "given_by_name": "Walk", "note": ""})
 
 
 def _claim_of_world_b(session: Session, world: World) -> None:
@@ -183,7 +204,38 @@ def make_walk(session: Session, world: World, tokens: dict[str, Any]) -> Walk:
     walk.job_failure = _failed_job(session)
     walk.report_files = _report_files_of_both_worlds(session, world)
     walk.portfolio_import = _portfolio_import(session, world)
+    walk.financing_round = financing_rounds(session, world)
+    _notes_of_application_a(session, world)
+    walk.equity = add_equity(session, world)
+    walk.grants, walk.guarantees = add_instruments(session, world)
     return walk
+
+
+def financing_rounds(session: Session, world: World) -> Any:
+    """A financing round of investee A (fund A and a bank) and one of investee B (fund B): answers A's."""
+    from fundapp.cofinancing import services
+
+    admin = Scope(user_id=0, is_admin=True)
+    made = []
+    for fund, investee in ((world.fund_a, world.investee_a), (world.fund_b, world.investee_b)):
+        parties = [
+            {"fund_id": fund.id, "instrument": "loan", "amount": Decimal("100000.00")},
+            {"party_name": "Walk Bank", "party_kind": "bank", "instrument": "loan", "amount": Decimal("50000.00")},
+        ]
+        made.append(
+            services.create_round(
+                session, ACTOR, admin, investee, {"name": "Walk round", "on": date(2026, 1, 1), "participants": parties}
+            )
+        )
+    return made[0]
+
+
+def _notes_of_application_a(session: Session, world: World) -> None:
+    """One note the enterprise may read, one internal to the fund."""
+    from fundapp.pipeline import services
+
+    services.add_note(session, ACTOR, world.application_a, "Walk note for all", internal=False)
+    services.add_note(session, ACTOR, world.application_a, "Walk note of the fund", internal=True)
 
 
 def _notification_of_manager_a(session: Session, world: World) -> Any:
@@ -319,6 +371,11 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "payer_id": world.payer_a.id,
         "label_id": world.investee_a.labels[0].id,
         "source_id": world.fund_a.capital_sources[0].id,
+        "investor_id": world.investor_a.id,
+        "call_id": world.call_a.id,
+        "year": 2024,
+        "quarter": 1,
+        "fmt": "pdf",
         "token_id": walk.tokens["manager_a"].id,
         "lang": "en",
         "token": "no-such-link",
@@ -344,6 +401,11 @@ def arguments(walk: Walk) -> dict[str, Any]:
         "failure_id": walk.job_failure.id,
         "report_file_id": walk.report_files["A"].id,
         "import_id": walk.portfolio_import.id,
+        "round_id": walk.financing_round.id,
+        "application_id": world.application_a.id,
+        "participation_id": walk.equity["A"].id,
+        "grant_id": walk.grants["A"].id if walk.grants else 0,
+        "guarantee_id": walk.guarantees["A"].id if walk.guarantees else 0,
     }
 
 
@@ -471,14 +533,78 @@ def _reset_link(session: Session, walk: Walk) -> dict[str, Any]:
     return {"token": user_tokens.issue(session, member, TokenPurpose.PASSWORD_RESET, timedelta(minutes=15))}
 
 
+def _application_before_committee(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.pipeline import services
+
+    for action in ("start_due_diligence", "refer_to_committee"):
+        services.move(session, ACTOR, walk.world.application_a, action)
+    return {}
+
+
+def _approved_application(session: Session, walk: Walk) -> dict[str, Any]:
+    from tests.pipeline_factories import decide
+
+    _application_before_committee(session, walk)
+    decide(session, walk.world.application_a)
+    return {}
+
+
+def _pending_assignment(session: Session, walk: Walk) -> dict[str, Any]:
+    """Investee A's payments under contract A assigned to loan A, not yet accepted by payer A."""
+    from fundapp.outcomes import assignments
+
+    world = walk.world
+    data = {"investee_id": world.investee_a.id, "loan_id": world.loan_a.id, "share_percent": Decimal("40")}
+    assignments.assign(
+        session, ACTOR, Scope(user_id=0, is_admin=True), world.contract_a, {**data, "valid_from": date.today()}
+    )
+    return {}
+
+
+def _convertible_loan_a(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import conversion
+    from fundapp.instruments.models import ConversionTrigger
+
+    data = {"price_per_share": Decimal("2"), "trigger": ConversionTrigger.MATURITY}
+    conversion.set_terms(session, ACTOR, walk.world.loan_a, data)
+    return {}
+
+
+def _grant_not_met(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    grants.decide(session, ACTOR, walk.grants["A"], False, date.today(), REASON)
+    return {}
+
+
+def _grant_clawed_back(session: Session, walk: Walk) -> dict[str, Any]:
+    from fundapp.instruments import grants
+
+    _grant_not_met(session, walk)
+    grants.claw_back(session, ACTOR, walk.grants["A"], date.today(), Decimal("500.00"), REASON)
+    return {}
+
+
+def _cash_for_a_distribution(session: Session, walk: Walk) -> dict[str, Any]:
+    """Fund A's other instruments spent its investor's first call: a second call pays for the walk's distribution."""
+    from fundapp.capital import services
+
+    services.record_call(session, ACTOR, walk.world.investor_a, {"date": date.today(), "amount": Decimal("50000.00")})
+    return {}
+
+
 Prepare = Callable[[Session, Walk], dict[str, Any]]
 PREPARE: dict[str, Prepare] = {
+    "capital.record_distribution": _cash_for_a_distribution,
+    "api_capital.record_distribution": _cash_for_a_distribution,
     "people.accept_invitation": _invitation_link,
     "people.reset_password": _reset_link,
     "loans.edit": _draft_loan,
     "loans.approve": _draft_loan,
     "api_loans.update_loan": _draft_loan,
     "api_loans.approve_loan": _draft_loan,
+    "cofinancing.participations": _draft_loan,
+    "api_cofinancing.set_participations": _draft_loan,
     "loans.disburse": _approved_loan,
     "api_loans.disburse": _approved_loan,
     "loans.recover": _written_off_loan,
@@ -488,6 +614,8 @@ PREPARE: dict[str, Prepare] = {
     "api_outcomes.accept_provider": _draft_contract,
     "api_outcomes.activate_contract": _accepted_draft_contract,
     "outcomes.new_claim": _verified_result,
+    "outcomes.accept_assignments": _pending_assignment,
+    "api_outcomes.accept_assignments": _pending_assignment,
     "api_outcomes.compute_claim": _verified_result,
     "outcomes.submit_claim": _draft_claim,
     "outcomes.discard_claim": _draft_claim,
@@ -513,6 +641,16 @@ PREPARE: dict[str, Prepare] = {
     "api_documents.delete_document": _loan_document,
     "documents.document_download": _loan_document,
     "documents.document_delete": _loan_document,
+    "pipeline.decision": _application_before_committee,
+    "api_pipeline.record_decision": _application_before_committee,
+    "pipeline.make_loan": _approved_application,
+    "equity.convert": _convertible_loan_a,
+    "api_equity.convert_loan": _convertible_loan_a,
+    "api_equity.get_conversion_terms": _convertible_loan_a,
+    "grants.claw_back": _grant_not_met,
+    "api_grants.claw_back_grant": _grant_not_met,
+    "grants.receive": _grant_clawed_back,
+    "api_grants.receive_grant_payment": _grant_clawed_back,
 }
 
 # Allowed roles for whom the action is nothing to do, with why; every other allowed role must succeed.

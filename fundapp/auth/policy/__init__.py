@@ -12,6 +12,11 @@ from typing import Any
 
 from sqlalchemy import ColumnElement
 
+from fundapp.auth.policy import (
+    grant_rules,  # noqa: F401 - registers the rules of grants and guarantees
+    pipeline_rules,  # noqa: F401 - registers the pipeline's rules
+)
+from fundapp.auth.policy import instruments as _instruments  # noqa: F401 - registers the instruments' rules
 from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
 from fundapp.auth.policy.rules import (
     acting_payers,
@@ -29,9 +34,15 @@ from fundapp.auth.policy.rules import (
     provider_rows_of,
     sees_results,
     sees_the_whole_system,
+    takes_part,
     verifies_results,
 )
 from fundapp.auth.policy.scope import Scope
+
+
+def managed_fund_ids(scope: Scope) -> frozenset[int]:
+    """The funds the user manages (an administrator manages none): the consolidated view's funds."""
+    return scope.fund_ids
 
 
 def visible_funds(scope: Scope) -> ColumnElement[bool]:
@@ -110,6 +121,7 @@ __all__ = [
     "require_admin",
     "sees_results",
     "sees_the_whole_system",
+    "takes_part",
     "verifies_results",
     "visible",
     "visible_claims",

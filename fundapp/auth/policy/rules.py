@@ -17,6 +17,8 @@ from fundapp.banking.models import (
     PaymentBatch,
     TransactionStatus,
 )
+from fundapp.capital.models import CapitalCall, Investor
+from fundapp.cofinancing.models import FinancingRound, LoanParticipation, RoundParticipant
 from fundapp.funds.models import CapitalSource, Fund
 from fundapp.impact.models import Indicator, Submission
 from fundapp.investees.models import Investee, Label
@@ -141,6 +143,12 @@ def _investee_report(scope: Scope) -> ColumnElement[bool]:
     return Investee.id.in_(own_investees(scope))
 
 
+@rule(Investee, "support")
+def _investee_support(scope: Scope) -> ColumnElement[bool]:
+    """Its growth levels and the support it got: the fund's business and the investee's own, not a payer's."""
+    return Investee.id.in_(own_investees(scope))
+
+
 @rule(Label, "view")
 def _label_view(scope: Scope) -> ColumnElement[bool]:
     return Label.investee_id.in_(select(Investee.id).where(_investee_view(scope)))
@@ -168,7 +176,13 @@ def _payer_invite(scope: Scope) -> ColumnElement[bool]:
 
 @rule(Loan, "view")
 def _loan_view(scope: Scope) -> ColumnElement[bool]:
-    return or_(ids_in(Loan.fund_id, scope.fund_ids), ids_in(Loan.investee_id, scope.investee_ids))
+    """Its fund's managers, the enterprise's members, and the managers of a fund with a share of it (read-only:
+    the lead fund services it)."""
+    return or_(
+        ids_in(Loan.fund_id, scope.fund_ids),
+        ids_in(Loan.investee_id, scope.investee_ids),
+        Loan.id.in_(select(LoanParticipation.loan_id).where(ids_in(LoanParticipation.fund_id, scope.fund_ids))),
+    )
 
 
 @rule(Loan, "edit")
@@ -184,6 +198,20 @@ def _loan_event_view(scope: Scope) -> ColumnElement[bool]:
 @rule(LoanEvent, "edit")
 def _loan_event_edit(scope: Scope) -> ColumnElement[bool]:
     return LoanEvent.loan_id.in_(select(Loan.id).where(_loan_edit(scope)))
+
+
+# --- co-financing ---------------------------------------------------------------------------------------------
+
+
+@rule(FinancingRound, "view")
+def _round_view(scope: Scope) -> ColumnElement[bool]:
+    """The funds named in it see the round, its parties' names and amounts (not their books); and the enterprise."""
+    return or_(
+        FinancingRound.id.in_(
+            select(RoundParticipant.round_id).where(ids_in(RoundParticipant.fund_id, scope.fund_ids))
+        ),
+        ids_in(FinancingRound.investee_id, scope.investee_ids),
+    )
 
 
 # --- money through the bank ------------------------------------------------------------------------------------
@@ -468,6 +496,11 @@ def may_set_up_contract(scope: Scope, payer_ids: Iterable[int]) -> bool:
     return scope.is_admin or bool(payers_represented(scope, payer_ids))
 
 
+def takes_part(scope: Scope, fund_ids: Iterable[int]) -> bool:
+    """Who records a financing round: a manager of a fund named in it (an administrator: any round)."""
+    return scope.is_admin or bool(set(fund_ids) & scope.fund_ids)
+
+
 def sees_the_whole_system(scope: Scope) -> bool:
     """The administrator's view: counts of everything, for running the installation."""
     return scope.is_admin
@@ -497,3 +530,17 @@ def investee_choices(scope: Scope) -> ColumnElement[bool]:
 
 def fund_choices(scope: Scope) -> ColumnElement[bool]:
     return Fund.id.is_not(None) if scope.is_admin else ids_in(Fund.id, scope.fund_ids)
+
+
+# --- the fund's capital: its managers only --------------------------------------------------------------------
+
+
+@rule(Investor, "view")
+@rule(Investor, "edit")
+def _investor(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(Investor.fund_id, scope.fund_ids)
+
+
+@rule(CapitalCall, "view")
+def _capital_call(scope: Scope) -> ColumnElement[bool]:
+    return ids_in(CapitalCall.fund_id, scope.fund_ids)

@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("outcomes", __name__)
 
-from fundapp.outcomes.views import claims, contracts, rate_cards, results  # noqa: E402, F401 - register the routes
+from fundapp.outcomes.views import (  # noqa: E402, F401 - register the routes
+    assignments,
+    claims,
+    contracts,
+    rate_cards,
+    results,
+)

@@ -16,6 +16,7 @@ from fundapp.auth.policy import (
     is_officer_or_admin,
     load,
     payer_rows_of,
+    permitted_ids,
     provider_rows_of,
     require,
     visible_claims,
@@ -28,6 +29,7 @@ from fundapp.i18n import date_filter, money, percent
 from fundapp.investees.models import Investee
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by
+from fundapp.outcomes import assignments as assignment_services
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing
 from fundapp.outcomes.models import (
@@ -139,9 +141,13 @@ def contract_detail(contract_id: int) -> Any:
             .group_by(OutcomeResult.status)
         ).all()
     )
+    assigned = assignment_services.of_contract(session, contract)
     return render_template(
         "outcomes/contract.html",
         contract=contract,
+        assignments=assigned,
+        assignments_to_accept=assignment_services.pending_for(scope, contract, assigned),
+        can_assign=bool(permitted_ids(session, scope, "edit", Investee, contract.provider_ids)),
         budget=budgets.budget(session, contract),
         page=claims_page,
         claims=claims_page.items,
