@@ -7,15 +7,16 @@ never change: a correction is a new claim with negative lines.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, bulk
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
@@ -220,8 +221,9 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    # Core executemany: the ORM's bulk insert starts a new statement wherever a None moves between columns.
-    session.execute(insert(LINES_TABLE), [_line_row(claim.id, n, line) for n, line in enumerate(priced.lines)])
+    as_json = _JsonMemo()
+    rows = [_line_row(claim.id, n, line, as_json) for n, line in enumerate(priced.lines)]
+    bulk.insert_rows(session, LINES_TABLE, _LINE_COLUMNS, rows, as_stored=("deductions", "by_payer"))
     lines = LINES_TABLE.c
     session.execute(
         update(RESULTS_TABLE)
@@ -231,29 +233,64 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
     session.expire(claim, ["lines"])
 
 
-def _line_row(claim_id: int, position: int, line: pricing.ClaimLine) -> dict[str, Any]:
+_LINE_COLUMNS = (
+    "claim_id",
+    "position",
+    "result_id",
+    "corrects_line_id",
+    "item_code",
+    "participant",
+    "achieved_on",
+    "units",
+    "units_paid",
+    "price",
+    "band",
+    "gross",
+    "deadweight",
+    "deductions",
+    "capped_by",
+    "payable",
+    "by_payer",
+    "status",
+    "rejection_reason",
+)
+
+
+class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
+    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them."""
+
+    def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
+        self[pairs] = text = json.dumps([list(pair) for pair in pairs])
+        return text
+
+    def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
+        # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
+        return self[tuple((name, str(amount)) for name, amount in pairs)]
+
+
+def _line_row(claim_id: int, position: int, line: pricing.ClaimLine, as_json: _JsonMemo) -> tuple[Any, ...]:
     assert line.result_key is not None  # _price keys every result by its id
-    return {
-        "claim_id": claim_id,
-        "position": position,
-        "result_id": int(line.result_key),
-        "corrects_line_id": None,
-        "item_code": line.item,
-        "participant": _plain(line.participant),
-        "achieved_on": line.achieved_on,
-        "units": line.units,
-        "units_paid": line.units_paid,
-        "price": line.price,
-        "band": line.band,
-        "gross": line.gross,
-        "deadweight": line.deadweight,
-        "deductions": [[reason, str(amount)] for reason, amount in line.deductions],
-        "capped_by": line.capped_by,
-        "payable": line.payable,
-        "by_payer": [[payer, str(amount)] for payer, amount in line.by_payer],
-        "status": LineStatus.OPEN.value,
-        "rejection_reason": "",
-    }
+    return (
+        claim_id,
+        position,
+        int(line.result_key),
+        None,
+        line.item,
+        _plain(line.participant),
+        line.achieved_on,
+        line.units,
+        line.units_paid,
+        line.price,
+        line.band,
+        line.gross,
+        line.deadweight,
+        as_json.of(line.deductions),
+        line.capped_by,
+        line.payable,
+        as_json.of(line.by_payer),
+        LineStatus.OPEN.value,
+        "",
+    )
 
 
 def _reprice(session: Session, claim: Claim) -> None:
