@@ -7,14 +7,16 @@ never change: a correction is a new claim with negative lines.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, insert, select, update
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, bulk
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
@@ -36,6 +38,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
+from fundapp.outcomes.pricing_fast import cycle_collection_paused
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
 # A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
@@ -143,8 +146,8 @@ def compute_claim(
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     period = _period(period_text)
     r = OutcomeResult
-    ids = session.scalars(
-        select(r.id)
+    rows = session.execute(
+        select(*_PRICED)
         .where(
             r.contract_id == contract.id,
             r.investee_id == investee_id,
@@ -155,7 +158,7 @@ def compute_claim(
         )
         .with_for_update()
     ).all()
-    if not ids:
+    if not rows:
         raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
     claim = Claim(
         contract_id=contract.id,
@@ -166,7 +169,7 @@ def compute_claim(
     )
     session.add(claim)
     session.flush()
-    _price(session, claim, contract, list(ids))
+    _price(session, claim, contract, rows)
     audit.record(
         session,
         actor,
@@ -175,25 +178,32 @@ def compute_claim(
         {
             "contract_id": [None, contract.id],
             "period": [None, claim.period],
-            "results": [None, len(ids)],
+            "results": [None, len(rows)],
             "total_payable": [None, claim.total_payable],
         },
     )
     return claim
 
 
-def _price(session: Session, claim: Claim, contract: OutcomeContract, result_ids: list[int]) -> None:
-    """Price the results with what other claims already use, and store the lines (in bulk: there may be many)."""
-    r = OutcomeResult
-    rows = (
-        session.execute(
-            select(r.id, r.item_code, r.participant, r.achieved_on, r.months_on_benefit, r.units).where(
-                r.id.in_(result_ids)
-            )
-        ).all()
-        if len(result_ids) <= 30_000
-        else _rows_in_chunks(session, result_ids)
-    )
+# What the engine needs of a result, read as plain rows: a claim may price 100,000 of them.
+_PRICED = (
+    OutcomeResult.id,
+    OutcomeResult.item_code,
+    OutcomeResult.participant,
+    OutcomeResult.achieved_on,
+    OutcomeResult.months_on_benefit,
+    OutcomeResult.units,
+)
+LINES_TABLE = cast(Table, ClaimLine.__table__)
+
+
+def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
+    """Price the results (rows of _PRICED) with what other claims already use, and store the lines in bulk."""
+    with cycle_collection_paused():  # a large claim makes a million objects and no cycle
+        _price_and_store(session, claim, contract, rows)
+
+
+def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
     expected = [
         pricing.Result(
             item=item,
@@ -211,64 +221,88 @@ def _price(session: Session, claim: Claim, contract: OutcomeContract, result_ids
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    session.execute(insert(ClaimLine), [_line_row(claim.id, n, line) for n, line in enumerate(priced.lines)])
-    line_of_result = dict(
-        session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
-    )
+    as_json = _JsonMemo()
+    rows = [_line_row(claim.id, n, line, as_json) for n, line in enumerate(priced.lines)]
+    bulk.insert_rows(session, LINES_TABLE, _LINE_COLUMNS, rows, as_stored=("deductions", "by_payer"))
+    lines = LINES_TABLE.c
     session.execute(
         update(RESULTS_TABLE)
-        .where(RESULTS_TABLE.c.id == bindparam("result_id"))
-        .values(claim_line_id=bindparam("line_id")),
-        [{"result_id": result_id, "line_id": line_id} for result_id, line_id in line_of_result.items()],
+        .values(claim_line_id=lines.id)
+        .where(RESULTS_TABLE.c.id == lines.result_id, lines.claim_id == claim.id)
     )
     session.expire(claim, ["lines"])
 
 
-def _rows_in_chunks(session: Session, result_ids: list[int]) -> list[Any]:
-    r = OutcomeResult
-    rows: list[Any] = []
-    for start in range(0, len(result_ids), 30_000):
-        chunk = result_ids[start : start + 30_000]
-        rows += session.execute(
-            select(r.id, r.item_code, r.participant, r.achieved_on, r.months_on_benefit, r.units).where(r.id.in_(chunk))
-        ).all()
-    return rows
+_LINE_COLUMNS = (
+    "claim_id",
+    "position",
+    "result_id",
+    "corrects_line_id",
+    "item_code",
+    "participant",
+    "achieved_on",
+    "units",
+    "units_paid",
+    "price",
+    "band",
+    "gross",
+    "deadweight",
+    "deductions",
+    "capped_by",
+    "payable",
+    "by_payer",
+    "status",
+    "rejection_reason",
+)
 
 
-def _line_row(claim_id: int, position: int, line: pricing.ClaimLine) -> dict[str, Any]:
+class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
+    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them."""
+
+    def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
+        self[pairs] = text = json.dumps([list(pair) for pair in pairs])
+        return text
+
+    def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
+        # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
+        return self[tuple((name, str(amount)) for name, amount in pairs)]
+
+
+def _line_row(claim_id: int, position: int, line: pricing.ClaimLine, as_json: _JsonMemo) -> tuple[Any, ...]:
     assert line.result_key is not None  # _price keys every result by its id
-    return {
-        "claim_id": claim_id,
-        "position": position,
-        "result_id": int(line.result_key),
-        "corrects_line_id": None,
-        "item_code": line.item,
-        "participant": _plain(line.participant),
-        "achieved_on": line.achieved_on,
-        "units": line.units,
-        "units_paid": line.units_paid,
-        "price": line.price,
-        "band": line.band,
-        "gross": line.gross,
-        "deadweight": line.deadweight,
-        "deductions": [[reason, str(amount)] for reason, amount in line.deductions],
-        "capped_by": line.capped_by,
-        "payable": line.payable,
-        "by_payer": [[payer, str(amount)] for payer, amount in line.by_payer],
-        "status": LineStatus.OPEN.value,
-        "rejection_reason": "",
-    }
+    return (
+        claim_id,
+        position,
+        int(line.result_key),
+        None,
+        line.item,
+        _plain(line.participant),
+        line.achieved_on,
+        line.units,
+        line.units_paid,
+        line.price,
+        line.band,
+        line.gross,
+        line.deadweight,
+        as_json.of(line.deductions),
+        line.capped_by,
+        line.payable,
+        as_json.of(line.by_payer),
+        LineStatus.OPEN.value,
+        "",
+    )
 
 
 def _reprice(session: Session, claim: Claim) -> None:
     """Price a draft again against the caps as they stand now (another claim may have used them since)."""
-    result_ids = [line.result_id for line in claim.lines if line.result_id is not None]
-    if not result_ids:
+    of_claim = RESULTS_TABLE.c.claim_line_id.in_(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id))
+    rows = session.execute(select(*_PRICED).where(of_claim).order_by(OutcomeResult.id)).all()
+    if not rows:
         return
-    session.execute(update(RESULTS_TABLE).where(RESULTS_TABLE.c.id.in_(result_ids)).values(claim_line_id=None))
+    session.execute(update(RESULTS_TABLE).where(of_claim).values(claim_line_id=None))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
     session.expire(claim, ["lines"])
-    _price(session, claim, claim.contract, result_ids)
+    _price(session, claim, claim.contract, rows)
 
 
 def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:

@@ -164,7 +164,8 @@ def validate_contract(terms: ContractTerms, results: Iterable[Result] = ()) -> P
     if not _is_decimal(terms.deadweight_percent) or not ZERO <= terms.deadweight_percent <= HUNDRED:
         problems.append(("deadweight_percent", "must be a Decimal from 0 to 100"))
     for index, result in enumerate(results):
-        problems += _result_problems(f"results[{index}]", result, codes)
+        if not _plainly_valid(result, codes):
+            problems += _result_problems(f"results[{index}]", result, codes)
     return problems
 
 
@@ -252,6 +253,23 @@ def _band_problems(where: str, bands: Sequence[PriceBand]) -> Problems:
     return problems
 
 
+def _plainly_valid(result: Result, codes: set[str]) -> bool:
+    """The common case of _result_problems, checked quickly: True only when it would find nothing."""
+    units, months, participant = result.units, result.months_on_benefit, result.participant
+    return (
+        type(units) is int
+        and units >= 1
+        and result.item in codes
+        and (months is None or (type(months) is int and months >= 0))
+        and (
+            participant is None
+            or (
+                type(participant) is str and units == 1 and result.achieved_on is not None and participant.strip() != ""
+            )
+        )
+    )
+
+
 def _result_problems(where: str, result: Result, codes: set[str]) -> Problems:
     problems: Problems = []
     if result.item not in codes:
@@ -280,13 +298,35 @@ def simulate(terms: ContractTerms, results: Iterable[Result]) -> Claim:
 
 
 def compute_claim(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:
-    """Price the verified, not yet claimed results against what earlier approved claims used."""
+    """Price the verified, not yet claimed results against what earlier approved claims used.
+
+    Prices in whole cents (pricing_fast), which gives the lines of compute_claim_by_rules in a fraction
+    of the time."""
+    from fundapp.outcomes import pricing_fast  # it builds on this module's rules
+
+    with pricing_fast.cycle_collection_paused():
+        results = tuple(results)
+        _check(terms, results)
+        ordered = pricing_fast.in_order(results)
+        lines = pricing_fast.claim_lines(terms, ordered, prior)
+        return _claim_of(terms, lines) if lines is not None else _claim_by_rules(terms, ordered, prior)
+
+
+def compute_claim_by_rules(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:
+    """compute_claim, one result at a time as the rules read: the reference the fast path is tested against."""
     results = tuple(results)
+    _check(terms, results)
+    return _claim_by_rules(terms, sorted(results, key=_order), prior)
+
+
+def _check(terms: ContractTerms, results: Sequence[Result]) -> None:
     problems = validate_contract(terms, results)
     if problems:  # an invalid contract cannot be priced deterministically
         raise ContractRuleError(problems)
+
+
+def _claim_by_rules(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim:
     items = {item.code: item for item in terms.items}
-    ordered = sorted(results, key=_order)
     usage = _RunningUsage.from_prior(prior)
     lines = []
     for result, verdict in zip(ordered, _participant_verdicts(ordered, items, prior), strict=True):

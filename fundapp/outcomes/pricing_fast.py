@@ -1,0 +1,302 @@
+"""The pricing engine's fast path: the rules of pricing.py carried in whole cents, for claims of many results.
+
+Every amount the rules produce is a whole number of cents (each one is rounded or floored to the cent), so
+plain ints carry them here and a claim of 100,000 results prices in a fraction of the time. Where a rule
+rounds a Decimal (a band's price times units, deadweight, a payer's share, a pro-rata unit cap) the rules'
+own function is called, once per distinct amount. tests/unit/test_pricing_fast.py compares both on random
+contracts: same lines, same cents.
+"""
+
+from __future__ import annotations
+
+import gc
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import date
+from decimal import Decimal
+from operator import attrgetter
+from typing import Any
+
+from fundapp.money import floor_cent, round_cent
+from fundapp.outcomes import pricing as rules
+from fundapp.outcomes.pricing import (
+    CONTRACT_CAP,
+    DEADWEIGHT,
+    DUPLICATE,
+    HUNDRED,
+    ITEM_AMOUNT_CAP,
+    ITEM_UNITS_CAP,
+    PARTICIPANT_CAP,
+    PAYER_COMMITMENT,
+    PREREQUISITE_MISSING,
+    ClaimLine,
+    ContractTerms,
+    PriorUsage,
+    RateItem,
+    Result,
+)
+
+Pair = tuple[str, str]
+
+
+def _cents(amount: Decimal) -> int | None:
+    """The amount in cents; None when it holds a fraction of a cent (the rules then price it)."""
+    cents = amount * 100
+    return int(cents) if cents == cents.to_integral_value() else None
+
+
+class _Money(dict[int, Decimal]):
+    """Cents back to Decimal with the exponent the rules give (-2: 800 -> Decimal('8.00')), each made once."""
+
+    def __missing__(self, cents: int) -> Decimal:
+        self[cents] = value = Decimal(cents).scaleb(-2)
+        return value
+
+
+class _Memo(dict):
+    """A pure function's results by argument, so that each distinct amount is worked out once."""
+
+    def __init__(self, function: Callable):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key: Any) -> Any:
+        self[key] = value = self.function(key)
+        return value
+
+
+def _new_line(fields: dict) -> ClaimLine:
+    # A frozen dataclass sets each of its 14 fields through object.__setattr__; giving the instance its dict
+    # at once makes the same object (equal, hashed and shown alike) in a tenth of the time.
+    line = object.__new__(ClaimLine)
+    object.__setattr__(line, "__dict__", fields)
+    return line
+
+
+@contextmanager
+def cycle_collection_paused() -> Iterator[None]:
+    """Pricing 100,000 results makes a million objects and no reference cycle: Python's cycle collector,
+    which runs again and again as they are made, would find nothing and take as long as the pricing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def in_order(results: Sequence[Result]) -> list[Result]:
+    """Sorted as pricing._order sorts, with its key built in C when no field compared is None."""
+    try:
+        # A None beside a value cannot be compared and raises; two Nones are equal in both keys, and values
+        # compare as in _order. So where this sort finishes, it is _order's.
+        return sorted(results, key=_FIELDS_IN_ORDER)
+    except TypeError:
+        return sorted(results, key=rules._order)
+
+
+_FIELDS_IN_ORDER = attrgetter("achieved_on", "participant", "item", "units", "months_on_benefit", "key")
+
+
+def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> tuple[ClaimLine, ...] | None:
+    """The lines of valid results already in the engine's order; None when an amount that earlier claims
+    used is not whole cents (the caller prices by the rules then)."""
+    usage = _usage_in_cents(prior)
+    if usage is None:
+        return None
+    participant_paid, item_units, item_amount, contract_paid, payer_paid = usage
+    money = _Money()
+    items = {item.code: item for item in terms.items}
+    band_of = _Memo(lambda key: rules._band_price(items[key[0]], key[1]))
+    gross_of = _Memo(lambda key: _cents(round_cent(key[0] * key[1])))
+    deadweight_of = _Memo(lambda gross: _cents(round_cent(money[gross] * terms.deadweight_percent / HUNDRED)))
+    names = tuple(payer.name for payer in terms.payers)
+    split_of = _Memo(lambda cents: tuple(_cents(part) for part in rules.split_by_share(money[cents], terms.payers)))
+    payers_of = _Memo(lambda parts: tuple(zip(names, [money[part] for part in parts], strict=True)))
+    commitments = [None if payer.commitment is None else _cents(floor_cent(payer.commitment)) for payer in terms.payers]
+    bound_payers = any(commitment is not None for commitment in commitments)
+    participant_cap = None if terms.participant_cap is None else _cents(floor_cent(terms.participant_cap))
+    contract_cap = None if terms.contract_cap is None else _cents(floor_cent(terms.contract_cap))
+    amount_caps = {
+        item.code: None if item.max_amount is None else _cents(floor_cent(item.max_amount)) for item in terms.items
+    }
+    nothing = payers_of[(0,) * len(names)]
+    deductions_of = _Memo(lambda cut: tuple((reason, money[cents]) for reason, cents in cut))
+    lines = []
+    for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
+        code, participant, units = result.item, result.participant, result.units
+        item = items[code]
+        price, band = band_of[(code, result.months_on_benefit)]
+        gross = gross_of[(price, units)]
+        if verdict is not None:  # rejected: not priced further, nothing paid
+            lines.append(
+                _new_line(
+                    {
+                        "result_key": result.key,
+                        "item": code,
+                        "participant": participant,
+                        "achieved_on": result.achieved_on,
+                        "units": units,
+                        "units_paid": 0,
+                        "price": price,
+                        "band": band,
+                        "gross": money[gross],
+                        "deadweight": money[0],
+                        "deductions": deductions_of[((verdict, gross),)] if gross else (),
+                        "capped_by": verdict,
+                        "payable": money[0],
+                        "by_payer": nothing,
+                    }
+                )
+            )
+            continue
+        deadweight = deadweight_of[gross]
+        amount = gross - deadweight
+        # Each reduction as (reason, the amount it lowers to); the first one after deadweight is what capped.
+        cuts = [(DEADWEIGHT, amount)] if deadweight else []
+        if participant is not None and participant_cap is not None:
+            headroom = max(0, participant_cap - participant_paid.get(participant, 0))
+            if headroom < amount:
+                cuts.append((PARTICIPANT_CAP, headroom))
+                amount = headroom
+        units_paid = units
+        if item.max_units is not None:
+            units_paid = min(units, max(0, item.max_units - item_units.get(code, 0)))
+            pro_rata = _pro_rata(amount, units_paid, units, money)
+            if pro_rata < amount:
+                cuts.append((ITEM_UNITS_CAP, pro_rata))
+                amount = pro_rata
+        amount_cap = amount_caps[code]
+        if amount_cap is not None:
+            headroom = max(0, amount_cap - item_amount.get(code, 0))
+            if headroom < amount:
+                cuts.append((ITEM_AMOUNT_CAP, headroom))
+                amount = headroom
+        if contract_cap is not None:
+            headroom = max(0, contract_cap - contract_paid)
+            if headroom < amount:
+                cuts.append((CONTRACT_CAP, headroom))
+                amount = headroom
+        parts = split_of[amount]
+        if bound_payers:
+            parts = _committed(parts, names, commitments, payer_paid)
+            if sum(parts) < amount:
+                amount = sum(parts)
+                cuts.append((PAYER_COMMITMENT, amount))
+        first_cap = 1 if deadweight else 0
+        lines.append(
+            _new_line(
+                {
+                    "result_key": result.key,
+                    "item": code,
+                    "participant": participant,
+                    "achieved_on": result.achieved_on,
+                    "units": units,
+                    "units_paid": units_paid if amount else 0,
+                    "price": price,
+                    "band": band,
+                    "gross": money[gross],
+                    "deadweight": money[deadweight],
+                    "deductions": deductions_of[_deducted(gross, cuts)],
+                    "capped_by": cuts[first_cap][0] if len(cuts) > first_cap else None,
+                    "payable": money[amount],
+                    "by_payer": payers_of[parts],
+                }
+            )
+        )
+        if amount:
+            item_units[code] = item_units.get(code, 0) + units_paid
+            item_amount[code] = item_amount.get(code, 0) + amount
+            contract_paid += amount
+            for name, part in zip(names, parts, strict=True):
+                payer_paid[name] = payer_paid.get(name, 0) + part
+            if participant is not None:
+                participant_paid[participant] = participant_paid.get(participant, 0) + amount
+    return tuple(lines)
+
+
+def _deducted(gross: int, cuts: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
+    """Each reduction's reason and size, from the amounts it lowered to."""
+    before = gross
+    deducted = []
+    for reason, after in cuts:
+        deducted.append((reason, before - after))
+        before = after
+    return tuple(deducted)
+
+
+def _pro_rata(amount: int, units_paid: int, units: int, money: _Money) -> int:
+    """The amount for the units left, half-up to the cent, as the rules work it out."""
+    if units_paid == units:
+        return amount
+    if units_paid == 0:
+        return 0
+    return int(round_cent(money[amount] * units_paid / units) * 100)
+
+
+def _committed(
+    parts: tuple[int, ...], names: Sequence[str], commitments: Sequence[int | None], paid: Mapping[str, int]
+) -> tuple[int, ...]:
+    """Each part capped by its own payer's remaining commitment."""
+    return tuple(
+        part if commitment is None else min(part, max(0, commitment - paid.get(name, 0)))
+        for part, name, commitment in zip(parts, names, commitments, strict=True)
+    )
+
+
+def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | None:
+    amounts: list[dict[str, int]] = []
+    for amounts_of in (prior.participant_paid, prior.item_amount, prior.payer_paid):
+        in_cents = {key: _cents(value) for key, value in amounts_of.items()}
+        if None in in_cents.values():
+            return None
+        amounts.append(in_cents)  # type: ignore[arg-type]  # no None left
+    contract_paid = _cents(prior.contract_paid)
+    if contract_paid is None:
+        return None
+    participant_paid, item_amount, payer_paid = amounts
+    return participant_paid, dict(prior.item_units), item_amount, contract_paid, payer_paid
+
+
+def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage) -> list[str | None]:
+    """The rules' verdicts (pricing._participant_verdicts), with each pair's dates looked up, not scanned."""
+    days: dict[Pair, list[date]] = {}
+    for result in ordered:
+        if result.participant is not None:
+            days.setdefault((result.participant, result.item), []).append(result.achieved_on)  # type: ignore[arg-type]
+    paid = prior.paid_results
+    first: dict[Pair, date | None] = dict(paid)
+
+    def counted_on(pair: Pair) -> date | None:
+        # Days are in the engine's order, so ascending: the first day on or after the prerequisite counts.
+        if pair not in first:
+            prerequisite = items[pair[1]].prerequisite
+            dates = days.get(pair, [])
+            if prerequisite is None:
+                first[pair] = dates[0] if dates else None
+            else:
+                needed = counted_on((pair[0], prerequisite))
+                at = len(dates) if needed is None else bisect_left(dates, needed)
+                first[pair] = dates[at] if at < len(dates) else None
+        return first[pair]
+
+    verdicts: list[str | None] = []
+    counted: set[Pair] = set()
+    for result in ordered:
+        if result.participant is None:
+            verdicts.append(None)
+            continue
+        pair = (result.participant, result.item)
+        since = counted_on(pair)
+        if pair in paid:
+            verdicts.append(DUPLICATE)
+        elif since is None or result.achieved_on < since:  # type: ignore[operator]
+            verdicts.append(PREREQUISITE_MISSING)
+        elif pair in counted:
+            verdicts.append(DUPLICATE)
+        else:
+            counted.add(pair)
+            verdicts.append(None)
+    return verdicts

@@ -1,0 +1,108 @@
+"""The pricing engine's fast path (whole cents) gives the lines of the rules read one result at a time."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fundapp.outcomes.pricing import (
+    ContractTerms,
+    Payer,
+    PriceBand,
+    PriorUsage,
+    RateItem,
+    Result,
+    compute_claim,
+    compute_claim_by_rules,
+)
+
+D = Decimal
+CODES = ("A", "B", "C", "D")
+PEOPLE = ("p1", "p2", "p3")
+SHARES = ((D("100"),), (D("12.5"), D("87.5")), (D("70"), D("30")), (D("33.33"), D("33.33"), D("33.34")))
+
+amounts = st.decimals(min_value=0, max_value=3000, places=2)
+odd_amounts = st.decimals(min_value=0, max_value=3000, places=3)  # a fraction of a cent now and then
+optional = st.none() | amounts | odd_amounts
+
+
+@st.composite
+def rate_items(draw: st.DrawFn) -> tuple[RateItem, ...]:
+    items = []
+    for index, code in enumerate(CODES[: draw(st.integers(1, len(CODES)))]):
+        bands = ()
+        if draw(st.booleans()):
+            bands = (PriceBand(0, 5, draw(amounts)), PriceBand(6, None, draw(odd_amounts)))
+        items.append(
+            RateItem(
+                code=code,
+                name=code,
+                price=draw(amounts | odd_amounts),
+                price_bands=bands,
+                prerequisite=draw(st.none() | st.sampled_from(CODES[:index])) if index else None,
+                max_units=draw(st.none() | st.integers(0, 6)),
+                max_amount=draw(optional),
+            )
+        )
+    return tuple(items)
+
+
+@st.composite
+def contracts(draw: st.DrawFn) -> tuple[ContractTerms, list[Result], PriorUsage]:
+    items = draw(rate_items())
+    shares = draw(st.sampled_from(SHARES))
+    payers = tuple(Payer(f"payer{n}", share, draw(st.none() | amounts)) for n, share in enumerate(shares))
+    terms = ContractTerms(
+        items=items,
+        payers=payers,
+        participant_cap=draw(optional),
+        contract_cap=draw(st.none() | st.decimals(min_value=0, max_value=20000, places=2)),
+        deadweight_percent=draw(st.decimals(min_value=0, max_value=100, places=1)),
+    )
+    codes = st.sampled_from([item.code for item in items])
+    days = st.integers(0, 5).map(lambda n: date(2026, 1, 1) + timedelta(days=n))
+    person = st.builds(
+        Result,
+        item=codes,
+        participant=st.sampled_from(PEOPLE),
+        achieved_on=days,
+        months_on_benefit=st.none() | st.integers(0, 12),
+    )
+    cohort = st.builds(Result, item=codes, achieved_on=st.none() | days, units=st.integers(1, 5))
+    results = draw(st.lists(person | cohort, max_size=25))
+    results = [
+        Result(r.item, r.participant, r.achieved_on, r.months_on_benefit, r.units, str(n))
+        for n, r in enumerate(results)
+    ]
+    prior = PriorUsage(
+        participant_paid=draw(st.dictionaries(st.sampled_from(PEOPLE), amounts, max_size=2)),
+        item_units=draw(st.dictionaries(codes, st.integers(0, 4), max_size=2)),
+        item_amount=draw(st.dictionaries(codes, amounts, max_size=2)),
+        contract_paid=draw(amounts),
+        payer_paid=draw(st.dictionaries(st.sampled_from([p.name for p in payers]), amounts, max_size=2)),
+        paid_results=draw(st.dictionaries(st.tuples(st.sampled_from(PEOPLE), codes), days, max_size=2)),
+    )
+    return terms, results, prior
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contracts())
+def test_the_fast_path_gives_the_same_lines_and_cents_as_the_rules_on_random_contracts(contract):
+    terms, results, prior = contract
+    fast, by_rules = compute_claim(terms, results, prior), compute_claim_by_rules(terms, results, prior)
+    assert fast == by_rules
+    assert repr(fast) == repr(by_rules)  # the same Decimals to the exponent: stored and shown alike
+
+
+def test_a_prior_amount_with_a_fraction_of_a_cent_is_priced_by_the_rules():
+    terms = ContractTerms(
+        items=(RateItem("A", "A", D("100.00")),), payers=(Payer("city", D("100")),), participant_cap=D("150")
+    )
+    results = [Result("A", "p1", date(2026, 1, 1), key="1")]
+    prior = PriorUsage(participant_paid={"p1": D("100.005")})
+    claim = compute_claim(terms, results, prior)
+    assert claim == compute_claim_by_rules(terms, results, prior)
+    assert claim.lines[0].payable == D("49.99")
