@@ -248,6 +248,13 @@ def grants_and_guarantee(session: Session, investees: list[Any]) -> list[Any]:
     return [voucher, grant, guarantee]
 
 
+def _manager_of(session: Session, fund_id: int) -> Any:
+    from fundapp.auth.models import Membership, Role, User
+
+    manager = select(Membership.user_id).where(Membership.role == Role.FUND_MANAGER, Membership.fund_id == fund_id)
+    return session.scalars(select(User).where(User.id.in_(manager)).order_by(User.id).limit(1)).one()
+
+
 def pipeline(session: Session, investees: list[Any]) -> list[Any]:
     """An application in each stage; the approved one made the demo's draft loan to Scheveningse Netwerkers."""
     from fundapp import audit
@@ -270,12 +277,14 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
     for index, instrument, amount, stage, purpose, case in specs:
         data = {"instrument": instrument, "amount": D(amount), "purpose": purpose, "impact_case": case}
         data["created_at"] = datetime.now(UTC) - timedelta(days=received[stage])
-        application = services.create_application(session, ACTOR, investees[index], data)
-        services.add_note(session, ACTOR, application, "Business plan and annual accounts received.", internal=False)
+        # The fund's own manager works the application, so its notes and moves are signed by a person.
+        manager = _manager_of(session, investees[index].fund_id)
+        application = services.create_application(session, manager, investees[index], data)
+        services.add_note(session, manager, application, "Business plan and annual accounts received.", internal=False)
         for action in ("start_due_diligence", "refer_to_committee")[: steps[stage]]:
-            services.move(session, ACTOR, application, action)
+            services.move(session, manager, application, action)
         if stage in ("approved", "declined"):
-            services.add_note(session, ACTOR, application, "Cash flow forecast checked.", internal=True)
+            services.add_note(session, manager, application, "Cash flow forecast checked.", internal=True)
             vote = Vote.FOR if stage == "approved" else Vote.AGAINST
             votes = [{"member": m, "vote": vote if n < 2 else Vote.ABSTAIN} for n, m in enumerate(members)]
             decision = {
@@ -284,7 +293,7 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
                 "conditions": "Quarterly figures to the fund" if stage == "approved" else "",
                 "votes": votes,
             }
-            services.record_decision(session, ACTOR, application, decision)
+            services.record_decision(session, manager, application, decision)
         if stage == "approved":
             draft = session.scalars(
                 select(Loan).where(Loan.investee_id == investees[index].id, Loan.status == LoanStatus.DRAFT)
