@@ -152,6 +152,7 @@ def investor(investor_id: int) -> Any:
         nav=fund_nav,
         account=accounts[investor.id],
         quarters=statements.quarters(investor, date.today()),
+        kinds=statements.distribution_kinds(),
     )
 
 

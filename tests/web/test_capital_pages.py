@@ -56,6 +56,7 @@ def test_the_quarterly_statement_shows_the_quarters_flows_and_closing_account_in
     page = client.get(f"/investors/{world.investor_a.id}").get_data(as_text=True)
     url = f"/investors/{world.investor_a.id}/statements/2024-q1"
     assert f'href="{url}.pdf" download' in page and f'href="{url}.xlsx" download' in page
+    assert "<td>Inkomsten</td>" in page  # the distribution's kind in the reader's language, not its code
     text = _text(client.get(f"{url}.pdf").data)
     for expected in ("2024-Q1", "Investor A", "20.000,00", "500,00", "Inkomsten"):
         assert expected in text, expected
