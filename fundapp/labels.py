@@ -188,4 +188,12 @@ def options(members: list[Any]) -> list[tuple[str, str]]:
 
 
 def register(values: dict[str, Any]) -> None:
+    """Add an area's labels. A value has one label whatever imports first: another label for it is refused."""
+    clashes = {k: (LABELS[k], v) for k, v in values.items() if k in LABELS and _msgid(LABELS[k]) != _msgid(v)}
+    if clashes:
+        raise ValueError(f"labels registered twice with different texts: {clashes}")
     LABELS.update(values)
+
+
+def _msgid(text: Any) -> str:
+    return str(getattr(text, "_args", (text,))[0])

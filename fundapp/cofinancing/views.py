@@ -32,7 +32,6 @@ labels.register(
         "loan": _l("Loan"),
         "convertible_loan": _l("Convertible loan"),
         "equity": _l("Equity"),
-        "grant": _l("Grant or voucher"),
         "guarantee": _l("Guarantee"),
     }
 )

@@ -32,8 +32,9 @@ bp = Blueprint("grants", __name__)
 
 labels.register(
     {
-        "grant": _l("grant"),
-        "voucher": _l("voucher"),
+        # Capitalised like every other label: "grant" is also the co-financing instrument's value.
+        "grant": _l("Grant"),
+        "voucher": _l("Voucher"),
         "met": _l("conditions met"),
         "not_met": _l("conditions not met"),
         "clawback": _l("clawback"),
