@@ -17,12 +17,12 @@ from typing import Any
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, exists, select
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.auth import user_tokens
-from fundapp.auth.models import Role, TokenPurpose, User, UserSession, UserToken
+from fundapp.auth.models import ApiToken, Role, TokenPurpose, User, UserSession, UserToken
 from fundapp.auth.passwords import hash_password, password_problems
 from fundapp.auth.services import _target_field, add_membership, find_user, normalize_email
 from fundapp.db import utcnow
@@ -217,13 +217,21 @@ def request_reset(session: Session, email: str, now: datetime | None = None) -> 
 
 
 def reset(session: Session, row: UserToken, password: str, now: datetime | None = None) -> User | None:
-    """Set a new password; every session of the user ends (a thief's too). None when the link was used meanwhile."""
+    """Set a new password; every session and every API token of the user ends (a thief's too, who may have made a
+    token with the stolen password). None when the link was used meanwhile."""
     if not user_tokens.use(session, row, now):
         return None
     user = row.user
     _set_password(user, password)
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    audit.record(session, user, "user.password_reset", user, {"sessions_ended": [None, True]})
+    revoked = session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    changes = {"sessions_ended": [None, True], "api_tokens_revoked": [0, revoked]}
+    audit.record(session, user, "user.password_reset", user, changes)
     return user
 
 

@@ -122,3 +122,23 @@ def test_asking_for_links_is_throttled_like_logging_in_for_every_address_alike(a
         app.config["LOGIN_ACCOUNT_ADDRESS_MAX_FAILURES"] = limit
     assert len(inbox.received) == 3
     assert client.post("/login", data={"email": world.user("member_a").email, "password": PASSWORD}).status_code == 303
+
+
+def test_a_reset_revokes_every_api_token_of_the_account(app, client, db_session, world, inbox):
+    from fundapp.auth.services import issue_token
+
+    member, other = world.user("member_a"), world.user("manager_a")
+    _row, stolen = issue_token(db_session, member, "made with the stolen password")
+    _row, kept = issue_token(db_session, other, "someone else's")
+    db_session.flush()
+    api = app.test_client()
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {stolen}"}).status_code == 200
+
+    _ask(client, member.email)
+    [mail] = inbox.received
+    client.post(link_in(mail), data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {stolen}"}).status_code == 401
+    assert api.get("/api/v1/me", headers={"Authorization": f"Bearer {kept}"}).status_code == 200
+    entry = db_session.scalar(select(AuditEntry).where(AuditEntry.action == "user.password_reset"))
+    assert entry.changes["api_tokens_revoked"] == [0, 1]
