@@ -17,22 +17,22 @@ from fundapp.instruments.schemas import (
     ConversionTermsSchema,
     EquityEventCreateSchema,
     EquityEventSchema,
-    ParticipationCreateSchema,
-    ParticipationDetailSchema,
-    ParticipationListArgsSchema,
-    ParticipationSchema,
+    EquityParticipationCreateSchema,
+    EquityParticipationDetailSchema,
+    EquityParticipationListArgsSchema,
+    EquityParticipationSchema,
 )
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
 from fundapp.loans.models import Loan
 
 blp = make_blueprint("equity", "Equity participations and convertible loans: shares, valuations, dividends, exits")
-ParticipationPageSchema = page_schema(ParticipationSchema, "EquityParticipationPage")
+ParticipationPageSchema = page_schema(EquityParticipationSchema, "EquityParticipationPage")
 
 
 @blp.route("/equity-participations", methods=["GET"])
 @access("login")
-@blp.arguments(ParticipationListArgsSchema, location="query")
+@blp.arguments(EquityParticipationListArgsSchema, location="query")
 @blp.response(200, ParticipationPageSchema)
 def list_participations(args: dict[str, Any]) -> Any:
     query = select(EquityParticipation).where(visible(current_scope(), EquityParticipation))
@@ -45,8 +45,8 @@ def list_participations(args: dict[str, Any]) -> Any:
 
 @blp.route("/equity-participations", methods=["POST"])
 @access("login", check=is_manager_or_admin)
-@blp.arguments(ParticipationCreateSchema)
-@blp.response(201, ParticipationSchema)
+@blp.arguments(EquityParticipationCreateSchema)
+@blp.response(201, EquityParticipationSchema)
 def create_participation(data: dict[str, Any]) -> Any:
     """Shares bought for cash: the amount paid is shares × price unless given."""
     investee = load(get_session(), Investee, data.pop("investee_id"), current_scope(), "edit")
@@ -55,7 +55,7 @@ def create_participation(data: dict[str, Any]) -> Any:
 
 @blp.route("/equity-participations/<int:participation_id>", methods=["GET"])
 @access("login", obj=(EquityParticipation, "participation_id", "view"))
-@blp.response(200, ParticipationDetailSchema)
+@blp.response(200, EquityParticipationDetailSchema)
 def get_participation(participation_id: int) -> Any:
     """The participation, its position today (shares held, cost, carrying value, results) and its events."""
     return queries.detail(load(get_session(), EquityParticipation, participation_id, current_scope()))
@@ -101,7 +101,7 @@ def set_conversion_terms(data: dict[str, Any], loan_id: int) -> Any:
 @blp.route("/loans/<int:loan_id>/conversion", methods=["POST"])
 @access("login", obj=(Loan, "loan_id", "edit"))
 @blp.arguments(ConversionSchema)
-@blp.response(201, ParticipationSchema)
+@blp.response(201, EquityParticipationSchema)
 def convert_loan(data: dict[str, Any], loan_id: int) -> Any:
     """Convert the outstanding principal and accrued interest (or a part of the principal) into shares."""
     loan = load(get_session(), Loan, loan_id, current_scope(), "edit")

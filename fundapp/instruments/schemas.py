@@ -26,7 +26,7 @@ class PriceField(DecimalTextField):
         return None if value is None else f"{Decimal(value).normalize():f}"
 
 
-class ParticipationCreateSchema(ma.Schema):
+class EquityParticipationCreateSchema(ma.Schema):
     investee_id = ma.fields.Integer(required=True, strict=True)
     date = Day(required=True)
     shares = WholeNumberField(required=True, strict=True, validate=ma.validate.Range(min=1, max=10**12))
@@ -97,7 +97,7 @@ class EquityEventSchema(ma.Schema):
     note = ma.fields.String()
 
 
-class ParticipationSchema(ma.Schema):
+class EquityParticipationSchema(ma.Schema):
     id = ma.fields.Integer()
     fund_id = ma.fields.Integer()
     investee_id = ma.fields.Integer()
@@ -121,12 +121,12 @@ class PositionSchema(ma.Schema):
     dividends = MoneyField()
 
 
-class ParticipationDetailSchema(ParticipationSchema):
+class EquityParticipationDetailSchema(EquityParticipationSchema):
     position = ma.fields.Nested(PositionSchema)
     events = ma.fields.List(ma.fields.Nested(EquityEventSchema))
 
 
-class ParticipationListArgsSchema(PagingArgsSchema):
+class EquityParticipationListArgsSchema(PagingArgsSchema):
     fund_id = ma.fields.Integer(load_default=None)
     investee_id = ma.fields.Integer(load_default=None)
 

@@ -21,8 +21,8 @@ from fundapp.instruments.schemas import (
     ConversionSchema,
     ConversionTermsSchema,
     DividendSchema,
+    EquityParticipationCreateSchema,
     ExitSchema,
-    ParticipationCreateSchema,
     ValuationSchema,
 )
 from fundapp.investees.models import Investee
@@ -68,7 +68,7 @@ def create() -> Any:
 
     fields = [{"name": "investee_id", "label": _("Investee"), "required": True, "options": choices}]
     return handle_form(
-        ParticipationCreateSchema(),
+        EquityParticipationCreateSchema(),
         {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
         save,
         "form_page.html",

@@ -8,8 +8,8 @@ import marshmallow as ma
 from fundapp.instruments.grant_schemas import GrantCreateSchema, GrantSchema, GuaranteeCreateSchema, GuaranteeSchema
 from fundapp.instruments.schemas import (
     ConversionTermsSchema,
-    ParticipationCreateSchema,
-    ParticipationSchema,
+    EquityParticipationCreateSchema,
+    EquityParticipationSchema,
 )
 from fundapp.loans.schemas import LoanCreateSchema, LoanSchema
 from fundapp.pipeline.models import InstrumentKind
@@ -29,7 +29,7 @@ class ConvertibleLoanFromApplicationSchema(LoanFromApplicationSchema, Conversion
         exclude = NOT_ASKED
 
 
-class EquityFromApplicationSchema(ParticipationCreateSchema):
+class EquityFromApplicationSchema(EquityParticipationCreateSchema):
     class Meta:
         exclude = NOT_ASKED
 
@@ -63,6 +63,6 @@ class InstrumentMadeSchema(ma.Schema):
     url = ma.fields.String(required=True, metadata={"description": "the instrument's address in this API"})
     loan = ma.fields.Nested(LoanSchema, allow_none=True, metadata={"description": "a loan or convertible loan"})
     conversion_terms = ma.fields.Nested(ConversionTermsSchema, allow_none=True)
-    equity_participation = ma.fields.Nested(ParticipationSchema, allow_none=True)
+    equity_participation = ma.fields.Nested(EquityParticipationSchema, allow_none=True)
     grant = ma.fields.Nested(GrantSchema, allow_none=True)
     guarantee = ma.fields.Nested(GuaranteeSchema, allow_none=True)
