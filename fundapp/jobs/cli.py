@@ -14,14 +14,19 @@ jobs_cli = AppGroup("jobs", help="Background jobs: the worker and the jobs that 
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64), help="Threads running tasks.")
 def worker(workers: int) -> None:
     """Run the queue's consumer: its tasks, their retries and the daily round at 07:00 Amsterdam time."""
-    from fundapp.db import utcnow
+    from datetime import timedelta
+
+    from fundapp.db import session_scope, utcnow
     from fundapp.jobs.queue import DAILY_AT, huey, next_daily_run
-    from fundapp.notifications.jobs import run_day, today
+    from fundapp.notifications.jobs import days_to_run, run_day, today
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    # A worker that was down at 07:00 does the day's work when it starts (once: the day's key).
-    if _past_daily_time():
-        run_day(today().isoformat())
+    # A worker that was down at 07:00 does the work of the days it missed when it starts (once each: the day's key).
+    until = today() if _past_daily_time() else today() - timedelta(days=1)
+    with session_scope() as session:
+        days = days_to_run(session, until)
+    for day in days:
+        run_day(day.isoformat())
     click.echo(f"Next daily round at {next_daily_run(utcnow()):%Y-%m-%d %H:%M} UTC ({DAILY_AT:%H:%M} Amsterdam).")
     huey.create_consumer(workers=workers, worker_type="thread").run()
 

@@ -1,25 +1,43 @@
 """The notification tasks of the job queue (fundapp.jobs.queue): the daily round at 07:00 Amsterdam time, mail.
 
 ``daily`` is Huey's periodic task: each consumer's scheduler enqueues it at 07:00, so with several machines it
-may run more than once; it only enqueues ``run_day`` for the day, whose key makes the day's work happen once.
+may run more than once; it only enqueues ``run_day`` for the day (and for the days missed while no worker ran,
+at most ``CATCH_UP_DAYS`` back), whose key makes each day's work happen once.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundapp.db import utcnow
+from fundapp.db import session_scope, utcnow
+from fundapp.jobs.models import JobRun
 from fundapp.jobs.queue import LOCAL, at_daily_time, enqueue_once_after_commit, huey, job
 from fundapp.notifications import mail
+
+CATCH_UP_DAYS = 7  # a reminder older than a week is news to no one: days missed before that are skipped
 
 
 @huey.periodic_task(at_daily_time, name="daily")
 def daily() -> None:
-    run_day(today().isoformat())
+    assert huey.app is not None, "the job queue is not bound to an app"
+    with huey.app.app_context(), session_scope() as session:
+        days = days_to_run(session, today())
+    for day in days:
+        run_day(day.isoformat())
+
+
+def days_to_run(session: Session, until: date) -> list[date]:
+    """The days whose round has not run, up to ``until``: the days after the last round (a worker that was down
+    missed them), at most ``CATCH_UP_DAYS`` back; just ``until`` when no round ever ran."""
+    last = session.scalar(select(func.max(JobRun.key)).where(JobRun.task == "run_day"))
+    first = until if last is None else date.fromisoformat(last.removeprefix("run_day:")) + timedelta(days=1)
+    first = max(first, until - timedelta(days=CATCH_UP_DAYS - 1))
+    return [first + timedelta(days=n) for n in range((until - first).days + 1)]
 
 
 def today() -> date:

@@ -235,3 +235,34 @@ def test_a_worker_started_by_the_cli_runs_a_queued_job(job_queue, tmp_path):
         storage.flush_all()
     assert done, output
     assert "Next daily round at" in output
+
+
+def test_the_daily_round_catches_up_the_days_a_worker_missed_at_most_a_week_back(db_session):
+    from datetime import date
+
+    from fundapp.notifications.jobs import days_to_run
+
+    today = date(2026, 12, 10)
+    assert days_to_run(db_session, today) == [today], "no round ever ran: today only"
+    db_session.add(JobRun(key="run_day:2026-12-07", task="run_day"))
+    db_session.flush()
+    assert days_to_run(db_session, today) == [date(2026, 12, 8), date(2026, 12, 9), today]
+    db_session.add(JobRun(key="run_day:2026-12-10", task="run_day"))
+    db_session.flush()
+    assert days_to_run(db_session, today) == [], "today's round ran"
+    assert days_to_run(db_session, date(2026, 12, 30)) == [date(2026, 12, 24) + timedelta(days=n) for n in range(7)]
+
+
+def test_the_daily_round_after_two_missed_days_runs_each_of_them_once(job_queue, db_session, monkeypatch):
+    from datetime import date
+
+    from fundapp.notifications import jobs
+
+    monkeypatch.setattr(jobs, "today", lambda: date(2026, 7, 15))
+    db_session.add(JobRun(key="run_day:2026-07-12", task="run_day"))
+    db_session.commit()
+    [daily] = job_queue.read_periodic(datetime(2026, 7, 15, 5, 0))
+    job_queue.enqueue(daily)
+    run_due(job_queue, now())
+    keys = db_session.scalars(select(JobRun.key).where(JobRun.task == "run_day").order_by(JobRun.key)).all()
+    assert keys == ["run_day:2026-07-12", "run_day:2026-07-13", "run_day:2026-07-14", "run_day:2026-07-15"]
