@@ -41,7 +41,7 @@ test-postgres: system-check
 	FUNDAPP_TEST_DATABASE_URL=$(FUNDAPP_TEST_DATABASE_URL) $(BIN)/pytest -n auto -q
 
 bench: install
-	for script in benchmarks/bench_*.py; do $(BIN)/python $$script; done
+	$(BIN)/python benchmarks/run_all.py
 
 clean:
 	rm -rf $(VENV) instance/fundapp.sqlite3* instance/fundapp-jobs.sqlite3* instance/jobs.sqlite3*

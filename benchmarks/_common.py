@@ -71,3 +71,26 @@ def session_scope_of(database: Database) -> Iterator[Session]:
             yield session
     finally:
         session.close()
+
+
+SUMMARY_ENV = "FUNDAPP_BENCH_SUMMARY"  # set by benchmarks/run_all.py: each budget line is also noted there
+
+
+def budget(
+    item: str, what: str, figure: float, limit: float, reference: str, unit: str = "s", at_least: bool = False
+) -> bool:
+    """Print one of issue #15's budgets: the figure measured, its budget, and the reference measured in the same
+    run; note it for the summary ``make bench`` prints at the end. ``at_least``: a figure that must reach the
+    limit (requests per second) rather than stay under it."""
+    import json
+
+    within = figure >= limit if at_least else figure < limit
+    sign = ">=" if at_least else "<"
+    verdict = "within budget" if within else "OVER BUDGET"
+    print(f"  [{item}] {what}: {figure:,.3g} {unit} (budget {sign} {limit:,} {unit}; {reference}) {verdict}")
+    path = os.environ.get(SUMMARY_ENV)
+    if path:
+        row = {"item": item, "what": what, "figure": figure, "limit": limit, "unit": unit, "sign": sign}
+        with open(path, "a", encoding="utf-8") as summary:
+            summary.write(json.dumps({**row, "reference": reference, "within": within}) + "\n")
+    return within
