@@ -21,7 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy.orm import Session
 
-from benchmarks._common import counted_queries, fresh_database, session_scope_of, sqlite_url
+from benchmarks._common import budget, counted_queries, fresh_database, session_scope_of, sqlite_url
 from benchmarks.bench_loans import AS_OF, START, build_fund
 from benchmarks.nav_world import INVESTEES, INVESTORS, LOANS_EACH, populate
 from fundapp.banking import journal, ledger
@@ -65,9 +65,9 @@ def main() -> None:
         f"  NAV {fund_nav.nav} (cash {fund_nav.cash}, loans {fund_nav.loans_outstanding}, provision "
         f"{fund_nav.provision}, equity {fund_nav.equity_value}, receivables {fund_nav.receivables})"
     )
-    print(f"  NAV + {len(accounts)} capital accounts: {seconds:.2f} s, {len(statements)} queries (budget 1 s)")
     same = "the same NAV" if reference == fund_nav.nav else f"NAV {reference}: DIFFERENT"
-    print(f"  reference, the NAV from the journal event by event: {plain:.2f} s ({same})")
+    what = f"NAV + {len(accounts)} capital accounts ({len(statements)} queries)"
+    budget("#14", what, seconds, 1, f"reference, the NAV from the journal event by event: {plain:.2f} s, {same}")
     print(f"  the journal's loan events 2020–{AS_OF.year}: {len(loan_events)} in {events_seconds:.2f} s")
 
 
