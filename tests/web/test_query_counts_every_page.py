@@ -2,8 +2,9 @@
 
 The test enumerates the GET routes of the app's URL map, so a new page is measured without anyone listing it.
 Each route is called on world A of the authorization walk (``walk_world.py``: an object of every kind, ids in
-``arguments``) as the first role allowed to read it (the administrator, who sees every row, where allowed), once
-after one round of ``query_growth.grow`` and once after two more. Every kind of row a page lists or aggregates
+``arguments``) as every role of world A allowed to read it (the administrator, who sees every row, and the
+manager, officer, member and validator, whose pages are filtered by their scope), once after one round of
+``query_growth.grow`` and once after two more. Every kind of row a page lists or aggregates
 grows in between, both as new rows of fund A and as children of the objects detail pages show. A route whose
 count changes lists its rows with a query per row. Only the routes in EXEMPT are not measured, each for a reason;
 UNBOUNDED holds the routes still known to grow, each with what grows (the test fails when one of them stops
@@ -40,9 +41,9 @@ EXEMPT: dict[str, str] = {
     "api_batches.direct_debit_file": "a file download (the stored pain file)",
 }
 
-ROLE_ORDER = ("admin", "manager_a", "officer_a", "member_a", "validator_a")
+ROLES = ("admin", "manager_a", "officer_a", "member_a", "validator_a")
 # An administrator is no party to a contract: the form to accept one is only shown to its parties.
-ROLE = {"outcomes.accept_contract": "officer_a"}
+NOT_AS = {"outcomes.accept_contract": {"admin"}}
 # Reads that need a query argument to show their page, besides the authorization walk's.
 PAGE_QUERY = {**QUERY, "pipeline.move": "?action=start_due_diligence"}
 
@@ -57,9 +58,20 @@ def _get_routes(app: Any) -> list[tuple[str, Any]]:
     )
 
 
-def _measure(app: Any, walk: Any, db_session: Any, clients: Any, headers: Any, endpoint: str, rule: Any) -> Any:
-    """(status, number of queries) of one call, in a savepoint that the route's state (PREPARE) is undone with."""
-    role = ROLE.get(endpoint) or next(role for role in ROLE_ORDER if role in ACCESS[endpoint])
+def _calls(app: Any) -> list[tuple[str, str, Any]]:
+    """(endpoint, role, rule) of every GET route not exempt, for each role of world A that may read it."""
+    return [
+        (endpoint, role, rule)
+        for endpoint, rule in _get_routes(app)
+        if endpoint not in EXEMPT
+        for role in ROLES
+        if role in ACCESS[endpoint] and role not in NOT_AS.get(endpoint, ())
+    ]
+
+
+def _measure(app: Any, walk: Any, db_session: Any, clients: Any, headers: Any, call: tuple[str, str, Any]) -> Any:
+    """(url, status, number of queries) of one call, in a savepoint that undoes the route's state (PREPARE)."""
+    endpoint, role, rule = call
     savepoint = db_session.begin_nested()
     try:
         values = {**arguments(walk), **(PREPARE[endpoint](db_session, walk) if endpoint in PREPARE else {})}
@@ -84,21 +96,23 @@ def test_every_get_route_is_measured_or_exempt_with_a_reason(app):
 
 def test_every_page_issues_the_same_number_of_queries_for_few_and_for_many_rows(app, walk, db_session, role_clients):
     clients, _tokens, headers = role_clients
-    routes = [(endpoint, rule) for endpoint, rule in _get_routes(app) if endpoint not in EXEMPT]
+    calls = _calls(app)
     grow(db_session, walk, 1)
-    few = {endpoint: _measure(app, walk, db_session, clients, headers, endpoint, rule) for endpoint, rule in routes}
+    few = [_measure(app, walk, db_session, clients, headers, call) for call in calls]
     grow(db_session, walk, 2)
     grow(db_session, walk, 3)
-    many = {endpoint: _measure(app, walk, db_session, clients, headers, endpoint, rule) for endpoint, rule in routes}
+    many = [_measure(app, walk, db_session, clients, headers, call) for call in calls]
     problems, grew = [], set()
-    for endpoint, _rule in routes:
-        url, status, count = few[endpoint]
-        _url, status_many, count_many = many[endpoint]
+    for (endpoint, role, _rule), (url, status, count), (_url, status_many, count_many) in zip(
+        calls, few, many, strict=True
+    ):
         if (status, status_many) != (200, 200):
-            problems.append(f"{endpoint} {url}: answered {status}/{status_many}; give it a state or exempt it")
+            problems.append(
+                f"{endpoint} {url} as {role}: answered {status}/{status_many}; give it a state or exempt it"
+            )
         elif count_many != count:
             grew.add(endpoint)
             if endpoint not in UNBOUNDED:
-                problems.append(f"{endpoint} {url}: {count} queries with few rows, {count_many} with many")
+                problems.append(f"{endpoint} {url} as {role}: {count} queries with few rows, {count_many} with many")
     problems += [f"{endpoint}: no longer grows, remove it from UNBOUNDED" for endpoint in sorted(set(UNBOUNDED) - grew)]
     assert problems == [], "\n".join(problems)
