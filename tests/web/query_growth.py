@@ -3,7 +3,10 @@
 ``grow(session, walk, step)`` adds one more of each kind of row a page lists or aggregates, both as new objects
 of fund A (an investee with a loan, grant, guarantee, participation, application and KPI report) and as children
 of the very objects the detail pages show (investee A, loan A, contract A, investor A, payer A, application A).
-Call it with a new ``step`` each time: references, periods and dates are unique per step.
+Call it with a new ``step`` each time: references, periods and dates are unique per step. Where children can
+only be added to a new object (a KPI report's participants, a claim's lines, a statement's transactions), each
+step makes one such object with ``step`` children: ``grow`` answers these as route arguments, for the detail
+pages to show the newest.
 """
 
 from __future__ import annotations
@@ -19,15 +22,18 @@ from tests.factories import ACTOR, ADMIN_SCOPE, make_fund, make_investee, make_i
 D = Decimal
 
 
-def grow(session: Session, walk: Any, step: int) -> None:
+def grow(session: Session, walk: Any, step: int) -> dict[str, int]:
     _lending(session, walk, step)
     _instruments(session, walk, step)
     _capital(session, walk, step)
-    _outcomes(session, walk, step)
-    _impact(session, walk, step)
-    _bank(session, walk, step)
+    newest = {
+        **_outcomes(session, walk, step),
+        "submission_id": _impact(session, walk, step),
+        "statement_id": _bank(session, walk, step),
+    }
     _people_and_papers(session, walk, step)
     session.flush()
+    return newest
 
 
 def _lending(session: Session, walk: Any, step: int) -> None:
@@ -89,9 +95,10 @@ def _capital(session: Session, walk: Any, step: int) -> None:
     )
 
 
-def _outcomes(session: Session, walk: Any, step: int) -> None:
-    from fundapp.outcomes import contracts, results
-    from tests.factories import make_contract
+def _outcomes(session: Session, walk: Any, step: int) -> dict[str, int]:
+    """A claim on contract A of ``step`` results of quarter 2026-Q(step + 1), and a contract more of payer A."""
+    from fundapp.outcomes import claims, contracts, results
+    from tests.factories import THRESHOLD, make_contract
     from tests.outcome_factories import make_claim
 
     world = walk.world
@@ -114,9 +121,16 @@ def _outcomes(session: Session, walk: Any, step: int) -> None:
         "items": [{"code": "JOB-START", "name": "Started paid work", "price": D("900.00")}],
     }
     contracts.create_rate_card(session, ACTOR, ADMIN_SCOPE, card)
+    for n in range(step):
+        achieved = {**result, "participant": f"Q-{step}-{n}", "achieved_on": date(2026, 3 * step + 1, 1 + n)}
+        results.verify(session, ACTOR, results.record_result(session, ACTOR, world.contract_a, achieved))
+    claim = claims.compute_claim(session, ACTOR, world.contract_a, world.investee_a.id, f"2026-Q{step + 1}")
+    claims.submit(session, ACTOR, claim, THRESHOLD)
+    return {"claim_id": claim.id, "line_id": claim.lines[0].id}
 
 
-def _impact(session: Session, walk: Any, step: int) -> None:
+def _impact(session: Session, walk: Any, step: int) -> int:
+    """Investee A's report of 2026-Q(step + 1) with ``step`` participants, and an investee more that reports."""
     from fundapp.impact import catalog
     from tests.factories import make_plan, make_submission
     from tests.web.walk_world import indicator_data
@@ -126,17 +140,22 @@ def _impact(session: Session, walk: Any, step: int) -> None:
     investee = make_investee(session, world.fund_a, name=f"Grown reporter {step:02d}")
     make_plan(session, investee)
     make_submission(session, investee, status="submitted")
+    on = date(2026, 3 * step + 1, 5)
+    people = [[f"P-{step}{n:03d}", on, "bijstand", 14, 32, "LP-PLACEMENTS-STARTED", on] for n in range(step)]
+    return make_submission(session, world.investee_a, f"2026-Q{step + 1}", participants=people).id
 
 
-def _bank(session: Session, walk: Any, step: int) -> None:
+def _bank(session: Session, walk: Any, step: int) -> int:
+    """A statement of fund A with ``step`` + 1 transactions, and one of payer A."""
     from tests import bank_factories as bank
 
     world = walk.world
     fund_iban, _investee_iban, payer_iban = bank.WALK_IBANS_A
-    entries = [bank.Entry("12.00", remittance=f"Grown {step}"), bank.Entry("3.00", remittance=f"Grown {step} bis")]
-    bank.import_file(session, world.fund_a, bank.camt(entries, fund_iban, opening=f"{1000 + step}.00"))
+    entries = [bank.Entry(f"{n + 1}.00", remittance=f"Grown {step} nr {n}") for n in range(step + 1)]
+    statement = bank.import_file(session, world.fund_a, bank.camt(entries, fund_iban, opening=f"{1000 + step}.00"))
     paid = [bank.Entry("8.00", direction="debit", remittance=f"Grown {step}")]
     bank.import_file(session, world.payer_a, bank.camt(paid, payer_iban, opening=f"{2000 + step}.00"))
+    return statement.id
 
 
 def _people_and_papers(session: Session, walk: Any, step: int) -> None:
