@@ -30,6 +30,7 @@ def grow(session: Session, walk: Any, step: int) -> dict[str, int]:
         **_outcomes(session, walk, step),
         "submission_id": _impact(session, walk, step),
         "statement_id": _bank(session, walk, step),
+        "batch_id": _batch(session, walk, step),
     }
     _people_and_papers(session, walk, step)
     session.flush()
@@ -156,6 +157,40 @@ def _bank(session: Session, walk: Any, step: int) -> int:
     paid = [bank.Entry("8.00", direction="debit", remittance=f"Grown {step}")]
     bank.import_file(session, world.payer_a, bank.camt(paid, payer_iban, opening=f"{2000 + step}.00"))
     return statement.id
+
+
+def _batch(session: Session, walk: Any, step: int) -> int:
+    """A direct-debit batch of fund A collecting one installment of each of ``step`` loans of the fund."""
+    from sqlalchemy import select
+
+    from fundapp.banking.models import BatchKind, BatchStatus, PaymentBatch, PaymentLine
+    from fundapp.investees.models import Investee
+    from fundapp.loans.models import Loan
+
+    fund, mandate = walk.world.fund_a, walk.bank.mandate
+    loans = session.scalars(
+        select(Loan).join(Investee).where(Investee.fund_id == fund.id).order_by(Loan.id).limit(step)
+    ).all()
+    lines = [
+        PaymentLine(end_to_end_id=f"GROWN-{step}-{loan.id}", amount=D("1.00"), loan_id=loan.id, installment_number=1)
+        for loan in loans
+    ]
+    batch = PaymentBatch(
+        kind=BatchKind.DIRECT_DEBIT,
+        fund_id=fund.id,
+        bank_account_id=walk.batches["A"].bank_account_id,
+        message_id=f"GROWN-{step}",
+        execution_date=date(2026, 3, 2),
+        status=BatchStatus.CREATED,
+        transactions=len(lines),
+        total=D("1.00") * len(lines),
+        lines=lines,
+    )
+    for line in lines:
+        line.mandate_id, line.sequence = mandate.id, "RCUR"
+    session.add(batch)
+    session.flush()
+    return batch.id
 
 
 def _people_and_papers(session: Session, walk: Any, step: int) -> None:
