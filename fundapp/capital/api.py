@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
@@ -51,6 +52,7 @@ def _investor(investor_id: int) -> Investor:
 def list_investors(args: dict[str, Any], fund_id: int) -> Any:
     fund = _fund(fund_id)
     query = select(Investor).where(Investor.fund_id == fund.id).order_by(Investor.name, Investor.id)
+    query = query.options(*(selectinload(rel) for rel in (Investor.fund, Investor.calls, Investor.distributions)))
     page = paginate(get_session(), query, args["page"], args["page_size"])
     return page_of(page.items, page.total, page.page, page.page_size)
 

@@ -64,7 +64,10 @@ def create_fund(data: dict[str, Any]) -> Any:
 @access("login")
 @blp.response(200, FundSchema)
 def get_fund(fund_id: int) -> Any:
-    return load(get_session(), Fund, fund_id, current_scope())
+    fund = load(get_session(), Fund, fund_id, current_scope())
+    # Its investors and their calls in two queries (the totals add them up), not a query per investor.
+    eager = selectinload(Fund.investors).selectinload(Investor.calls)
+    return get_session().scalars(select(Fund).where(Fund.id == fund.id).options(eager)).one()
 
 
 @blp.route("/funds/<int:fund_id>", methods=["PATCH"])

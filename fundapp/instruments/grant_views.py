@@ -8,11 +8,10 @@ from typing import Any
 from flask import Blueprint, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from fundapp import labels
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees
+from fundapp.auth.policy import can, is_manager_or_admin, load
 from fundapp.db import get_session
 from fundapp.i18n import money
 from fundapp.instruments import grants
@@ -24,6 +23,7 @@ from fundapp.instruments.grant_schemas import (
     InstrumentPaymentSchema,
 )
 from fundapp.investees.models import Investee
+from fundapp.investees.queries import editable_investees
 from fundapp.labels import options
 from fundapp.pipeline.queries import application_of
 from fundapp.web import done, handle_form, no_longer
@@ -47,9 +47,7 @@ labels.register(
 
 def investee_choices() -> list[tuple[int, str]]:
     """The investees the user may give a grant or guarantee to (those of the funds they manage)."""
-    session = get_session()
-    found = session.scalars(select(Investee).where(visible_investees(current_scope())).order_by(Investee.name))
-    return [(i.id, i.name) for i in found if can(current_scope(), "edit", i)]
+    return editable_investees(get_session(), current_scope())
 
 
 def grant_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, is_manager_or_admin, load, visible, visible_investees
+from fundapp.auth.policy import can, is_manager_or_admin, load, visible
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.i18n import money
@@ -26,6 +26,7 @@ from fundapp.instruments.schemas import (
     ValuationSchema,
 )
 from fundapp.investees.models import Investee
+from fundapp.investees.queries import editable_investees
 from fundapp.labels import label, options
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.loans.services import REFUSALS
@@ -58,8 +59,7 @@ def fund_participations(fund_id: int) -> Any:
 @access("login", check=is_manager_or_admin)
 def create() -> Any:
     session = get_session()
-    investees = session.scalars(select(Investee).where(visible_investees(current_scope())).order_by(Investee.name))
-    choices = [(i.id, i.name) for i in investees if can(current_scope(), "edit", i)]
+    choices = editable_investees(session, current_scope())
 
     def save(data: dict[str, Any]) -> Any:
         investee = load(session, Investee, data.pop("investee_id"), current_scope(), "edit")

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
-from fundapp.auth.policy import can, is_manager_or_admin, load, visible_investees, visible_loans
+from fundapp.auth.policy import can, is_manager_or_admin, load, visible_loans
 from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
@@ -23,6 +23,7 @@ from fundapp.i18n import date_filter, number
 from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
+from fundapp.investees.queries import editable_investees
 from fundapp.labels import label, options
 from fundapp.listing import paginate
 from fundapp.loans import book_list, services
@@ -232,8 +233,7 @@ DEFAULT_TERMS = {
 @access("login", check=is_manager_or_admin)
 def create() -> Any:
     session = get_session()
-    investees = session.scalars(select(Investee).where(visible_investees(current_scope())).order_by(Investee.name))
-    choices = [(i.id, i.name) for i in investees if can(current_scope(), "edit", i)]
+    choices = editable_investees(session, current_scope())
 
     def save(data: dict[str, Any]) -> Any:
         investee = load(session, Investee, data.pop("investee_id"), current_scope(), "edit")

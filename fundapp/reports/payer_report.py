@@ -137,7 +137,7 @@ def build(session: Session, payer: OutcomePayer, period: Period, locale: str, to
         contracts=contracts,
         items=list(items.values()),
         payments=_payments(session, payer, period),
-        budgets=[_budget(session, row.contract, payer) for row in contracts],
+        budgets=_budgets(session, [row.contract for row in contracts], payer),
         social=social_value(paid_for, period, payer.region, municipality),
         participants_paid=len(people),
     )
@@ -238,7 +238,11 @@ def _payments(session: Session, payer: OutcomePayer, period: Period) -> list[Pay
     return [PaymentRow(*row) for row in cast("list[tuple[date, str, str, str, str, Decimal]]", rows)]
 
 
-def _budget(session: Session, contract: OutcomeContract, payer: OutcomePayer) -> BudgetRow:
-    position = budgets.budget(session, contract)
-    own = next((row for row in position.payers if row.payer_id == payer.id), position.contract)
-    return BudgetRow(contract.reference, own)
+def _budgets(session: Session, contracts: list[OutcomeContract], payer: OutcomePayer) -> list[BudgetRow]:
+    positions = budgets.budgets_of(session, contracts)
+    rows = []
+    for contract in contracts:
+        position = positions[contract.id]
+        own = next((row for row in position.payers if row.payer_id == payer.id), position.contract)
+        rows.append(BudgetRow(contract.reference, own))
+    return rows
