@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from fundapp.jobs.models import JobFailure
 from fundapp.reports import documents
 from fundapp.reports.models import ReportFile
+from tests.factories import make_user
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -119,6 +120,27 @@ def test_another_funds_manager_gets_404_on_the_page_and_the_download(job_queue, 
     assert other.get(f"/reports/funds/{world.fund_a.id}").status_code == 404
     assert _ask(other, world.fund_a, "pdf").status_code == 404
     assert len(_rows(db_session)) == 1
+
+
+def test_a_files_progress_and_download_are_for_who_asked_for_it_not_another_manager_of_the_fund_nor_an_admin(
+    job_queue, db_session, world, login_as
+):
+    colleague = make_user(db_session, "fund_manager", world.fund_a.id)
+    client = login_as(world.user("manager_a"))
+    _ask(client, world.fund_a, "pdf")
+    [row] = _rows(db_session)
+    for user in (colleague, world.user("admin")):
+        other = login_as(user)
+        assert other.get(f"/report-files/{row.id}").status_code == 404, "the waiting page shows no one else's progress"
+        report = other.get(f"/reports/funds/{world.fund_a.id}?period=2024").get_data(as_text=True)
+        assert f'href="/report-files/{row.id}"' not in report
+    _run_all(job_queue)
+    for user in (colleague, world.user("admin")):
+        other = login_as(user)
+        assert other.get(f"/report-files/{row.id}").status_code == 404
+        assert other.get(f"/report-files/{row.id}/download").status_code == 404
+    client = login_as(world.user("manager_a"))
+    assert client.get(f"/report-files/{row.id}/download").status_code == 200
 
 
 def test_a_request_that_fails_validation_creates_and_enqueues_nothing(job_queue, db_session, world, login_as):
