@@ -1,12 +1,13 @@
 """The fund report's files built off the request: asked for on the report page, built by a job, kept by hash.
 
 A large fund's PDF takes longer to render than a request may wait. The job only reads in its own transaction;
-its progress (running, the report read, the file rendered, done or failed) is written in short transactions of
-their own, so the file's page shows it while the job runs, on SQLite as on PostgreSQL.
+its progress (running, the report read, each part of the file written, done or failed) is written in short
+transactions of their own, so the file's page shows it while the job runs, on SQLite as on PostgreSQL.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -26,6 +27,7 @@ from fundapp.reports.models import KINDS, ReportFile
 from fundapp.reports.periods import report_period
 
 RECENT = 10
+READ, BUILT, STEP = 50, 95, 5  # progress (%): the report read; the file built, before it is stored
 CONTENT_TYPES = {"pdf": documents.PDF, "xlsx": documents.XLSX}
 
 
@@ -60,6 +62,20 @@ def _note(report_file_id: int, **values: Any) -> None:
                 setattr(row, name, value)
 
 
+def _building(report_file_id: int) -> Callable[[float], None]:
+    """The file's progress while it is written: from READ (the report read) to BUILT, in steps of at least STEP."""
+    shown = READ
+
+    def moved(share: float) -> None:
+        nonlocal shown
+        value = READ + int((BUILT - READ) * min(max(share, 0.0), 1.0))
+        if value >= shown + STEP:  # a short transaction per visible step, not one per sheet
+            shown = value
+            _note(report_file_id, progress=value)
+
+    return moved
+
+
 def _failed(session: Session, error: str, last_try: bool, report_file_id: int) -> None:
     row = session.get(ReportFile, report_file_id)
     if row is None:
@@ -81,9 +97,8 @@ def build_report_file(session: Session, report_file_id: int) -> None:
     # The templates build links (url_for) as in a request; the file is in the language of who asked for it.
     with current_app.test_request_context(), force_locale(row.locale):
         report = fund_report.build(session, fund, report_period(row.period), row.locale, date.today())
-        _note(report_file_id, progress=50)
-        data, name = documents.fund_file(report, row.kind)
-    _note(report_file_id, progress=90)
+        _note(report_file_id, progress=READ)
+        data, name = documents.fund_file(report, row.kind, progress=_building(report_file_id))
     sha256 = files().put(data)
     _note(
         report_file_id,

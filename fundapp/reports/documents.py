@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -68,14 +69,19 @@ def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
     return Response(_fund_print(report), mimetype="text/html")
 
 
-def fund_file(report: fund_report.FundReport, fmt: str) -> tuple[bytes, str]:
-    """The fund report as a PDF or a workbook: its bytes and its name (the download and the background job's)."""
+def fund_file(
+    report: fund_report.FundReport, fmt: str, progress: Callable[[float], None] | None = None
+) -> tuple[bytes, str]:
+    """The fund report as a PDF or a workbook: its bytes and its name (the download and the background job's).
+
+    ``progress`` hears the share of the file built so far (the background job shows it).
+    """
     name = _file_name(_("fund-report"), _slug(report.fund.name, report.fund.id), report.period)
     if fmt == "xlsx":
         from fundapp.reports.excel_fund import workbook
 
-        return workbook(report).getvalue(), f"{name}.xlsx"
-    return html_to_pdf(_fund_print(report)), f"{name}.pdf"
+        return workbook(report, progress).getvalue(), f"{name}.xlsx"
+    return html_to_pdf(_fund_print(report), progress), f"{name}.pdf"
 
 
 def _fund_print(report: fund_report.FundReport) -> str:

@@ -5,13 +5,15 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pytest
 from sqlalchemy import func, select
 
 from fundapp.jobs.models import JobFailure
-from fundapp.reports import documents
+from fundapp.reports import background, documents
 from fundapp.reports.models import ReportFile
 from tests.factories import make_user
 
@@ -94,11 +96,11 @@ def test_the_job_shows_its_progress_while_it_builds_the_file(job_queue, db_sessi
     seen = []
     build = documents.fund_file
 
-    def watched(report, fmt):
+    def watched(report, fmt, progress=None):
         seen.append(_rows(db_session)[0].progress)
         page = client.get(f"/report-files/{row.id}").get_data(as_text=True)
         seen.append('value="50"' in page and 'http-equiv="refresh"' in page)
-        return build(report, fmt)
+        return build(report, fmt, progress)
 
     monkeypatch.setattr(documents, "fund_file", watched)
     client = login_as(world.user("manager_a"))
@@ -107,6 +109,27 @@ def test_the_job_shows_its_progress_while_it_builds_the_file(job_queue, db_sessi
     _run_all(job_queue)
     assert seen == [50, True], "running, half way: the report is read, the file is being written"
     assert _rows(db_session)[0].state == "done"
+
+
+@pytest.mark.parametrize(("kind", "steps"), [("xlsx", 8), ("pdf", 2)])
+def test_the_progress_figure_on_the_files_page_moves_while_the_file_itself_is_written(
+    kind, steps, job_queue, db_session, world, login_as, monkeypatch
+):
+    shown = []
+    note = background._note
+
+    def noted(report_file_id, **values):
+        note(report_file_id, **values)
+        page = client.get(f"/report-files/{report_file_id}").get_data(as_text=True)
+        shown.append(int(re.search(r'<progress id="file-progress" max="100" value="(\d+)"', page).group(1)))
+
+    monkeypatch.setattr(background, "_note", noted)
+    client = login_as(world.user("manager_a"))
+    _ask(client, world.fund_a, kind)
+    _run_all(job_queue)
+    assert shown == sorted(shown) and shown[-1] == 100, shown
+    writing = [value for value in shown if background.READ < value < 100]
+    assert len(writing) >= steps, f"the figure moves while the {kind} is written: {shown}"
 
 
 def test_another_funds_manager_gets_404_on_the_page_and_the_download(job_queue, db_session, world, login_as):
@@ -154,7 +177,7 @@ def test_a_request_that_fails_validation_creates_and_enqueues_nothing(job_queue,
 def test_a_builder_that_raises_leaves_the_file_failed_with_its_error_after_the_last_try(
     job_queue, db_session, world, login_as, monkeypatch
 ):
-    def broken(report, fmt):
+    def broken(report, fmt, progress=None):
         raise OSError("the renderer ran out of memory")
 
     monkeypatch.setattr(documents, "fund_file", broken)
