@@ -14,13 +14,14 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
 from fundapp.db import session_scope, utcnow
 from fundapp.documents.storage import files
 from fundapp.funds.models import Fund
+from fundapp.investees.models import Investee
 from fundapp.jobs.queue import enqueue_after_commit, job
 from fundapp.reports import documents, fund_report
 from fundapp.reports.models import KINDS, ReportFile
@@ -34,6 +35,16 @@ CONTENT_TYPES = {"pdf": documents.PDF, "xlsx": documents.XLSX}
 class RequestSchema(ma.Schema):
     kind = ma.fields.String(required=True, validate=ma.validate.OneOf(KINDS))
     period = ma.fields.String(load_default="", validate=ma.validate.Length(max=20))
+
+
+def in_request(session: Session, fund: Fund) -> bool:
+    """Whether the fund's report files may be built while the request waits.
+
+    The fund report of 1,000 investees is built within the in-request budget (PDF under 3 s); a fund with more
+    investees than REPORT_FILES_IN_REQUEST_INVESTEES gets its files from the job only.
+    """
+    investees = session.scalar(select(func.count()).select_from(Investee).where(Investee.fund_id == fund.id))
+    return (investees or 0) <= current_app.config["REPORT_FILES_IN_REQUEST_INVESTEES"]
 
 
 def request_file(session: Session, actor: Any, fund: Fund, data: dict[str, Any], locale: str) -> ReportFile:

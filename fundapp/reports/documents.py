@@ -88,7 +88,8 @@ def _fund_print(report: fund_report.FundReport) -> str:
     return render_template("reports/fund.html", r=report, t=texts, for_print=True, charts=_fund_charts(report))
 
 
-def fund_page(fund: Fund, period_text: str | None, report_files: list[Any]) -> str:
+def fund_page(fund: Fund, period_text: str | None, report_files: list[Any], in_request: bool = True) -> str:
+    """The fund report page; ``in_request`` False: its files come from the background job only (no direct links)."""
     period = report_period(period_text)
     report = fund_report_of(fund, period)
     periods = period_data.fund_periods(get_session(), fund.id, period)
@@ -100,6 +101,7 @@ def fund_page(fund: Fund, period_text: str | None, report_files: list[Any]) -> s
         charts=_fund_charts(report),
         periods=periods,
         report_files=report_files,
+        in_request=in_request,
     )
 
 

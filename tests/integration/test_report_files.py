@@ -132,6 +132,32 @@ def test_the_progress_figure_on_the_files_page_moves_while_the_file_itself_is_wr
     assert len(writing) >= steps, f"the figure moves while the {kind} is written: {shown}"
 
 
+def test_a_fund_with_more_investees_than_the_in_request_limit_gets_its_files_from_the_background_job_only(
+    app, job_queue, db_session, world, login_as, monkeypatch
+):
+    client = login_as(world.user("manager_a"))
+    fund = world.fund_a
+    page = client.get(f"/reports/funds/{fund.id}?period=2024&lang=en").get_data(as_text=True)
+    assert "format=pdf" in page and 'id="files-background-only"' not in page, "a small fund: the direct downloads"
+
+    monkeypatch.setitem(app.config, "REPORT_FILES_IN_REQUEST_INVESTEES", 0)
+    page = client.get(f"/reports/funds/{fund.id}?period=2024&lang=en").get_data(as_text=True)
+    assert "format=pdf" not in page and "format=xlsx" not in page
+    assert 'id="files-background-only"' in page and 'name="kind" value="pdf"' in page
+    for kind in ("pdf", "xlsx"):
+        response = client.get(f"/reports/funds/{fund.id}?period=2024&format={kind}&lang=en")
+        assert response.status_code == 303, "not built while the request waits"
+        assert response.headers["Location"].endswith(f"/reports/funds/{fund.id}?period=2024#report-files")
+    shown = client.get(f"/reports/funds/{fund.id}?period=2024").get_data(as_text=True)
+    assert "too large to build while you wait: have the file prepared in the background" in shown
+    assert _rows(db_session) == [] and job_queue.pending_count() == 0
+
+    assert _ask(client, fund, "pdf").status_code == 303
+    _run_all(job_queue)
+    [row] = _rows(db_session)
+    assert row.state == "done" and client.get(f"/report-files/{row.id}/download").data.startswith(b"%PDF")
+
+
 def test_another_funds_manager_gets_404_on_the_page_and_the_download(job_queue, db_session, world, login_as):
     client = login_as(world.user("manager_a"))
     _ask(client, world.fund_a, "pdf")
