@@ -102,8 +102,9 @@ def write_table(
         for index, (column, value) in enumerate(zip(columns, values, strict=False)):
             cell = sheet.cell(row=last, column=index + 1, value=cell_value(value))
             own = formats[offset][index] if formats and index < len(formats[offset]) else None
-            if own or column.number_format:
-                cell.number_format = own or column.number_format
+            number_format = own or column.number_format
+            if number_format:
+                cell.number_format = number_format
             if column.total and isinstance(value, int | Decimal):
                 sums[index] += value
     if freeze:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from fundapp.gc_pause import paused_gc
+
 LAID_OUT = 0.7  # of a fund report's PDF time, laying out the pages takes about this share; writing them the rest
 
 
@@ -15,10 +17,11 @@ def html_to_pdf(html: str, progress: Callable[[float], None] | None = None) -> b
     from weasyprint import HTML, URLFetcher  # imported on first use: it takes a second to load
 
     fetcher = URLFetcher(allowed_protocols=("data",), timeout=1)
-    document = HTML(string=html, url_fetcher=fetcher, base_url=None).render()
-    if progress is not None:
-        progress(LAID_OUT)
-    data = document.write_pdf()
+    with paused_gc():
+        document = HTML(string=html, url_fetcher=fetcher, base_url=None).render()
+        if progress is not None:
+            progress(LAID_OUT)
+        data = document.write_pdf()
     if progress is not None:
         progress(1.0)
     return data

@@ -22,6 +22,8 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 
+from fundapp.gc_pause import paused_gc
+
 _DEFAULT_FONT = Font()
 GENERAL = "General"
 
@@ -43,7 +45,7 @@ class _Width:
     __slots__ = ("width",)
 
     def __init__(self) -> None:
-        self.width: float | None = None
+        self.width: float | None = 13  # openpyxl's default width of a column it is asked about
 
 
 class _Widths(dict[str, _Width]):
@@ -109,12 +111,13 @@ class Book:
         workbook = Workbook(write_only=True)
         workbook.properties.creator = creator
         styles = _Styles()
-        for number, sheet in enumerate(self.sheets, start=1):
-            _write(workbook.create_sheet(sheet.title), sheet, styles)
-            if progress is not None:
-                progress(number / len(self.sheets))
         buffer = io.BytesIO()
-        workbook.save(buffer)
+        with paused_gc():
+            for number, sheet in enumerate(self.sheets, start=1):
+                _write(workbook.create_sheet(sheet.title), sheet, styles)
+                if progress is not None:
+                    progress(number / len(self.sheets))
+            workbook.save(buffer)
         buffer.seek(0)
         return buffer
 
