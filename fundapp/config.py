@@ -49,6 +49,8 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",  # redis://host:6379/0: the job queue on Redis, shared by machines; empty: a SQLite file
     "JOBS_QUEUE": "fundapp",  # the queue's name: apps that share one Redis server each take their own
     "JOBS_FILE": "",  # the job queue's SQLite file; empty: beside the SQLite database, or instance/jobs.sqlite3
+    # A fund with more investees gets its report's PDF and workbook from the background job only (reports/background).
+    "REPORT_FILES_IN_REQUEST_INVESTEES": 1000,
 }
 
 _INT_KEYS = {
@@ -66,6 +68,7 @@ _INT_KEYS = {
     "PASSWORD_RESET_MINUTES",
     "PAGE_SIZE",
     "MAX_DOCUMENT_BYTES",
+    "REPORT_FILES_IN_REQUEST_INVESTEES",
 }
 _DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
 _BOOL_KEYS = {"SQL_ECHO"}

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from fundapp.reports.excel import MONEY, Column, add_sheet, facts, write_table
+from fundapp.reports.sheets import Book as Workbook
 
 
 def rank(subordinated: bool) -> str:

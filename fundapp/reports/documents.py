@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -68,21 +69,27 @@ def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
     return Response(_fund_print(report), mimetype="text/html")
 
 
-def fund_file(report: fund_report.FundReport, fmt: str) -> tuple[bytes, str]:
-    """The fund report as a PDF or a workbook: its bytes and its name (the download and the background job's)."""
+def fund_file(
+    report: fund_report.FundReport, fmt: str, progress: Callable[[float], None] | None = None
+) -> tuple[bytes, str]:
+    """The fund report as a PDF or a workbook: its bytes and its name (the download and the background job's).
+
+    ``progress`` hears the share of the file built so far (the background job shows it).
+    """
     name = _file_name(_("fund-report"), _slug(report.fund.name, report.fund.id), report.period)
     if fmt == "xlsx":
         from fundapp.reports.excel_fund import workbook
 
-        return workbook(report).getvalue(), f"{name}.xlsx"
-    return html_to_pdf(_fund_print(report)), f"{name}.pdf"
+        return workbook(report, progress).getvalue(), f"{name}.xlsx"
+    return html_to_pdf(_fund_print(report), progress), f"{name}.pdf"
 
 
 def _fund_print(report: fund_report.FundReport) -> str:
     return render_template("reports/fund.html", r=report, t=texts, for_print=True, charts=_fund_charts(report))
 
 
-def fund_page(fund: Fund, period_text: str | None, report_files: list[Any]) -> str:
+def fund_page(fund: Fund, period_text: str | None, report_files: list[Any], in_request: bool = True) -> str:
+    """The fund report page; ``in_request`` False: its files come from the background job only (no direct links)."""
     period = report_period(period_text)
     report = fund_report_of(fund, period)
     periods = period_data.fund_periods(get_session(), fund.id, period)
@@ -94,6 +101,7 @@ def fund_page(fund: Fund, period_text: str | None, report_files: list[Any]) -> s
         charts=_fund_charts(report),
         periods=periods,
         report_files=report_files,
+        in_request=in_request,
     )
 
 

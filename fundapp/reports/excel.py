@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from fundapp.xlsx import MONEY_FORMAT, PERCENT_FORMAT, cell_value, fit_columns, to_bytes, write_header
+from fundapp.reports.sheets import Book, Sheet
+from fundapp.xlsx import MONEY_FORMAT, PERCENT_FORMAT, cell_value, fit_columns, write_header
 
 INTEGER = "#,##0"
 DECIMAL = "#,##0.00"
@@ -58,10 +57,9 @@ class Column:
     total: bool = False
 
 
-def new_workbook() -> Workbook:
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    return workbook
+def new_workbook() -> Book:
+    """A report workbook: its sheets are gathered in memory and streamed when it is finished (``sheets``)."""
+    return Book()
 
 
 def sheet_title(text: str) -> str:
@@ -69,7 +67,7 @@ def sheet_title(text: str) -> str:
     return _SHEET_NAME.sub(" ", str(text)).strip()[:31] or "Sheet"
 
 
-def add_sheet(workbook: Workbook, title: str, heading: Sequence[str] = ()) -> tuple[Worksheet, int]:
+def add_sheet(workbook: Book, title: str, heading: Sequence[str] = ()) -> tuple[Sheet, int]:
     """A new sheet with heading lines on top; answers the sheet and the first free row."""
     sheet = workbook.create_sheet(sheet_title(title))
     for row, text in enumerate(heading, start=1):
@@ -79,7 +77,7 @@ def add_sheet(workbook: Workbook, title: str, heading: Sequence[str] = ()) -> tu
 
 
 def write_table(
-    sheet: Worksheet,
+    sheet: Sheet,
     row: int,
     columns: Sequence[Column],
     rows: Iterable[Sequence[Any]],
@@ -104,8 +102,9 @@ def write_table(
         for index, (column, value) in enumerate(zip(columns, values, strict=False)):
             cell = sheet.cell(row=last, column=index + 1, value=cell_value(value))
             own = formats[offset][index] if formats and index < len(formats[offset]) else None
-            if own or column.number_format:
-                cell.number_format = own or column.number_format
+            number_format = own or column.number_format
+            if number_format:
+                cell.number_format = number_format
             if column.total and isinstance(value, int | Decimal):
                 sums[index] += value
     if freeze:
@@ -118,7 +117,7 @@ def write_table(
     return header, last
 
 
-def _totals_row(sheet: Worksheet, row: int, columns: Sequence[Column], sums: list[Decimal], label: str) -> None:
+def _totals_row(sheet: Sheet, row: int, columns: Sequence[Column], sums: list[Decimal], label: str) -> None:
     sheet.cell(row=row, column=1, value=cell_value(label)).font = TOTAL_FONT
     for index, column in enumerate(columns, start=1):
         if column.total:
@@ -127,7 +126,7 @@ def _totals_row(sheet: Worksheet, row: int, columns: Sequence[Column], sums: lis
             cell.number_format = column.number_format or DECIMAL
 
 
-def facts(sheet: Worksheet, row: int, pairs: Sequence[tuple[str, Any, str | None]]) -> int:
+def facts(sheet: Sheet, row: int, pairs: Sequence[tuple[str, Any, str | None]]) -> int:
     """Label/value lines (a summary block); answers the next free row."""
     for offset, (label, value, number_format) in enumerate(pairs):
         sheet.cell(row=row + offset, column=1, value=cell_value(str(label))).font = TOTAL_FONT
@@ -142,7 +141,7 @@ def facts(sheet: Worksheet, row: int, pairs: Sequence[tuple[str, Any, str | None
 
 
 def bar_chart(
-    sheet: Worksheet,
+    sheet: Sheet,
     title: str,
     header: int,
     last: int,
@@ -162,7 +161,7 @@ def bar_chart(
 
 
 def line_chart(
-    sheet: Worksheet,
+    sheet: Sheet,
     title: str,
     header: int,
     last: int,
@@ -177,7 +176,7 @@ def line_chart(
     return chart
 
 
-def _series(chart: Any, sheet: Worksheet, header: int, last: int, category: int, values: Sequence[int]) -> None:
+def _series(chart: Any, sheet: Sheet, header: int, last: int, category: int, values: Sequence[int]) -> None:
     chart.height, chart.width = 7.5, 16
     for column in values:
         data = Reference(sheet, min_col=column, min_row=header, max_row=max(last, header + 1))
@@ -185,9 +184,8 @@ def _series(chart: Any, sheet: Worksheet, header: int, last: int, category: int,
     chart.set_categories(Reference(sheet, min_col=category, min_row=header + 1, max_row=max(last, header + 1)))
 
 
-def finish(workbook: Workbook) -> io.BytesIO:
-    workbook.properties.creator = "fundapp"
-    return to_bytes(workbook)
+def finish(workbook: Book, progress: Callable[[float], None] | None = None) -> io.BytesIO:
+    return workbook.save(creator="fundapp", progress=progress)
 
 
 def heading(title: str, report: Any) -> list[str]:
@@ -213,7 +211,7 @@ def generated_line(report: Any) -> str:
     return _("Generated on %(day)s", day=date_filter(report.generated_on, "long"))
 
 
-def social_sheet(workbook: Workbook, social: Any, locale: str, heading: Sequence[str]) -> Worksheet:
+def social_sheet(workbook: Book, social: Any, locale: str, heading: Sequence[str]) -> Sheet:
     """The social value: which table and norm (with their dates), then the value per situation before."""
     from fundapp.reports import texts
 

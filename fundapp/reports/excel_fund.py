@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from fundapp.i18n import unit_label
 from fundapp.instruments import excel_instruments
@@ -30,9 +30,10 @@ from fundapp.reports.excel import (
 )
 from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.fund_report import FundReport, Group
+from fundapp.reports.sheets import Book as Workbook
 
 
-def workbook(report: FundReport) -> io.BytesIO:
+def workbook(report: FundReport, progress: Callable[[float], None] | None = None) -> io.BytesIO:
     book = new_workbook()
     heading = report_heading(_("Fund report %(name)s", name=report.fund.name), report)
     _summary(book, report, heading)
@@ -52,7 +53,7 @@ def workbook(report: FundReport) -> io.BytesIO:
     excel_instruments.exposure_sheet(book, report, heading)
     excel_instruments.instruments_sheet(book, report, heading)
     _revolving(book, report, heading)
-    return finish(book)
+    return finish(book, progress)
 
 
 def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:

@@ -6,7 +6,6 @@ import io
 from typing import Any
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from fundapp.i18n import date_filter, unit_label
 from fundapp.reports import texts
@@ -26,6 +25,7 @@ from fundapp.reports.excel import (
 )
 from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.investee_report import InvesteeReport
+from fundapp.reports.sheets import Book as Workbook
 
 TREND_BLOCK_ROWS = 17  # a chart of 7.5 cm is about 15 rows high
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 from flask_babel import gettext as _
-from openpyxl import Workbook
 
 from fundapp.i18n import date_filter
 from fundapp.labels import label
@@ -25,6 +24,7 @@ from fundapp.reports.excel import (
 )
 from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.payer_report import PayerReport
+from fundapp.reports.sheets import Book as Workbook
 
 
 def workbook(report: PayerReport) -> io.BytesIO:

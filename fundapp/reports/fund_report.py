@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from fundapp.capital.models import CapitalCall, Distribution, Investor, InvestorKind
 from fundapp.funds.models import Fund
 from fundapp.funds.revolving import RevolvingYear, revolving
+from fundapp.gc_pause import paused_gc
 from fundapp.impact.periods import Period
 from fundapp.instruments import exposure
 from fundapp.instruments import queries as equity_queries
@@ -140,6 +141,11 @@ class FundReport:
 
 def build(session: Session, fund: Fund, period: Period, locale: str, today: date) -> FundReport:
     """All parts in a fixed number of queries, whatever the number of investees, loans or values."""
+    with paused_gc():
+        return _build(session, fund, period, locale, today)
+
+
+def _build(session: Session, fund: Fund, period: Period, locale: str, today: date) -> FundReport:
     day = as_of(period, today)
     investees = queries.fund_investees(session, fund.id)
     labels = covered_labels(period)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -16,7 +17,8 @@ from fundapp.investees.models import Investee
 from fundapp.listing import search_clause
 from fundapp.payers.models import OutcomePayer
 from fundapp.reports import documents
-from fundapp.reports.background import recent_files
+from fundapp.reports.background import in_request, recent_files
+from fundapp.web import done
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 LIST_LIMIT = 200
@@ -72,11 +74,19 @@ def investee(investee_id: int) -> Any:
 @bp.get("/funds/<int:fund_id>")
 @access("login", obj=(Fund, "fund_id", "view"))
 def fund(fund_id: int) -> Any:
-    subject = load(get_session(), Fund, fund_id, current_scope())
+    session = get_session()
+    subject = load(session, Fund, fund_id, current_scope())
     period, fmt = _asked()
     documents.check_format(fmt, documents.INVESTEE_FORMATS)
+    direct = in_request(session, subject)
     if fmt == "html":
-        return documents.fund_page(subject, period, recent_files(get_session(), subject, current_actor()))
+        return documents.fund_page(subject, period, recent_files(session, subject, current_actor()), direct)
+    if not direct:
+        return done(
+            _("This fund's report is too large to build while you wait: have the file prepared in the background."),
+            url_for("reports.fund", fund_id=fund_id, period=period, _anchor="report-files"),
+            "warning",
+        )
     return documents.fund_document(subject, period, fmt)
 
 

@@ -35,6 +35,7 @@ MANAGERS = frozenset({"admin", "manager_a", "manager_b"})
 FUND_MANAGERS = frozenset({"manager_a", "manager_b"})
 TOKEN_OWNER = frozenset({"manager_a"})
 NOTIFICATION_OWNER = frozenset({"manager_a"})
+REPORT_FILE_REQUESTER = frozenset({"manager_a"})  # who asked for fund A's file; not even an admin
 MANAGERS_A_OR_MEMBER = frozenset({"admin", "manager_a", "member_a"})
 OFFICERS = frozenset({"admin", "officer_a", "officer_b"})
 # The parties of contract A, and its independent validator (who sees the contract, not the investee).
@@ -314,8 +315,8 @@ ACCESS: dict[str, frozenset[str]] = {
     "api_reports.payer_report": PAYER_A,
     # the fund report's files built in the background: for who may read the fund's report
     "report_files.request_file": FUND_A,
-    "report_files.detail": FUND_A,
-    "report_files.download": FUND_A,
+    "report_files.detail": REPORT_FILE_REQUESTER,
+    "report_files.download": REPORT_FILE_REQUESTER,
     # money through the bank: the fund's managers work with its accounts, statements and mandates; an investee
     # reads its own accounts and mandates; a payer's officers keep the payer's accounts
     "bank_accounts.add_fund_account": FUND_A,

@@ -98,8 +98,8 @@ SEES: dict[str, dict[str, frozenset[str]]] = {
     },
     # A financing round: the funds named in it (world A's names fund A and a bank) and the enterprise.
     "financing_round": {"admin": AB, "manager_a": A, "member_a": A, "manager_b": B, "member_b": B},
-    # A fund's report files built in the background: whoever may read the fund's report.
-    "report_file": {"admin": AB, "manager_a": A, "manager_b": B},
+    # A fund's report files built in the background: who asked for them (manager_a, manager_b), not even an admin.
+    "report_file": {"manager_a": A, "manager_b": B},
     "bank_transaction": {
         "admin": AB,
         "manager_a": A,

@@ -93,10 +93,10 @@ def _fund(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Fund.id, scope.fund_ids)
 
 
-@rule(ReportFile, "view")
+@rule(ReportFile, "view", admin_bypass=False)
 def _report_file(scope: Scope) -> ColumnElement[bool]:
-    """A report file of a fund is for whoever may read the fund's report: its managers."""
-    return ids_in(ReportFile.fund_id, scope.fund_ids)
+    """A report file, its progress and its download are for who asked for it, while they may read the fund's report."""
+    return and_(ids_in(ReportFile.fund_id, scope.fund_ids), ReportFile.requested_by_id == scope.user_id)
 
 
 # A portfolio import is seen by whoever may import into its fund (the Fund "edit" rule): its managers.
