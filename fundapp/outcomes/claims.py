@@ -38,7 +38,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
-from fundapp.outcomes.pricing_fast import cycle_collection_paused
+from fundapp.outcomes.pricing_fast import cycle_collection_paused, frozen
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
 # A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
@@ -204,14 +204,18 @@ def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequ
 
 
 def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
+    prefix = f"{claim.investee_id}/"  # as _key makes it
     expected = [
-        pricing.Result(
-            item=item,
-            participant=_key(claim.investee_id, who),
-            achieved_on=on,
-            months_on_benefit=months,
-            units=units,
-            key=str(result_id),
+        frozen(
+            pricing.Result,
+            {
+                "item": item,
+                "participant": None if who is None else prefix + who,
+                "achieved_on": on,
+                "months_on_benefit": months,
+                "units": units,
+                "key": str(result_id),
+            },
         )
         for result_id, item, who, on, months, units in rows
     ]
@@ -221,9 +225,9 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    as_json = _JsonMemo()
-    rows = [_line_row(claim.id, n, line, as_json) for n, line in enumerate(priced.lines)]
-    bulk.insert_rows(session, LINES_TABLE, _LINE_COLUMNS, rows, as_stored=("deductions", "by_payer"))
+    bulk.insert_rows(
+        session, LINES_TABLE, _LINE_COLUMNS, _line_rows(claim.id, priced.lines), as_stored=("deductions", "by_payer")
+    )
     lines = LINES_TABLE.c
     session.execute(
         update(RESULTS_TABLE)
@@ -257,40 +261,55 @@ _LINE_COLUMNS = (
 
 
 class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
-    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them."""
+    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them
+    (the engine's fast path even hands the same tuple to every line with the same amounts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_identity: dict[int, tuple[tuple[tuple[str, Decimal], ...], str]] = {}
 
     def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
         self[pairs] = text = json.dumps([list(pair) for pair in pairs])
         return text
 
     def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
+        known = self.by_identity.get(id(pairs))
+        if known is not None and known[0] is pairs:
+            return known[1]
         # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
-        return self[tuple((name, str(amount)) for name, amount in pairs)]
+        text = self[tuple((name, str(amount)) for name, amount in pairs)]
+        self.by_identity[id(pairs)] = (pairs, text)  # holds the tuple, so its id is not reused meanwhile
+        return text
 
 
-def _line_row(claim_id: int, position: int, line: pricing.ClaimLine, as_json: _JsonMemo) -> tuple[Any, ...]:
-    assert line.result_key is not None  # _price keys every result by its id
-    return (
-        claim_id,
-        position,
-        int(line.result_key),
-        None,
-        line.item,
-        _plain(line.participant),
-        line.achieved_on,
-        line.units,
-        line.units_paid,
-        line.price,
-        line.band,
-        line.gross,
-        line.deadweight,
-        as_json.of(line.deductions),
-        line.capped_by,
-        line.payable,
-        as_json.of(line.by_payer),
-        LineStatus.OPEN.value,
-        "",
-    )
+def _line_rows(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> list[tuple[Any, ...]]:
+    """The stored values of each line, in the order of _LINE_COLUMNS."""
+    as_json = _JsonMemo().of
+    open_ = LineStatus.OPEN.value
+    return [
+        (
+            claim_id,
+            position,
+            int(line.result_key),  # type: ignore[arg-type]  # _price keys every result by its id
+            None,
+            line.item,
+            _plain(line.participant),
+            line.achieved_on,
+            line.units,
+            line.units_paid,
+            line.price,
+            line.band,
+            line.gross,
+            line.deadweight,
+            as_json(line.deductions),
+            line.capped_by,
+            line.payable,
+            as_json(line.by_payer),
+            open_,
+            "",
+        )
+        for position, line in enumerate(lines)
+    ]
 
 
 def _reprice(session: Session, claim: Claim) -> None:
