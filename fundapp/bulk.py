@@ -8,7 +8,7 @@ which for a large insert costs more than the database does.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Date, Table
@@ -40,15 +40,23 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     as_stored: Sequence[str] = (),
 ) -> None:
-    """Insert ``rows`` (values in the order of ``columns``); the columns named in ``as_stored`` already hold what
-    the database stores (JSON text a caller built once for many rows, say) and are passed on as they are."""
+    """Insert ``rows`` (values in the order of ``columns``); see insert_columns for ``as_stored``."""
     rows = list(rows)
-    if not rows:
-        return
+    if rows:
+        insert_columns(session, table, dict(zip(columns, zip(*rows, strict=True), strict=True)), as_stored)
+
+
+def insert_columns(
+    session: Session, table: Table, values_of: Mapping[str, Iterable[Any]], as_stored: Sequence[str] = ()
+) -> None:
+    """Insert rows given column by column (each column's values in row order, all of one length); the columns
+    named in ``as_stored`` already hold what the database stores (JSON text a caller built once for many rows,
+    say) and are passed on as they are."""
     connection = session.connection()
     dialect = connection.dialect
+    columns = list(values_of)
     # Column by column, so that the conversion runs in C's map and zip rather than a Python loop per row.
-    values: list[Iterable[Any]] = list(zip(*rows, strict=True))
+    values: list[Iterable[Any]] = list(values_of.values())
     for i, name in enumerate(columns):
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is not None and name not in as_stored:
@@ -66,6 +74,8 @@ def insert_rows(
             for row in stored:
                 copy.write_row(row)
         return
-    marks = ", ".join("?" * len(columns))
-    insert = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608 - see above
-    connection.exec_driver_sql(insert, list(stored))
+    rows = list(stored)
+    if rows:
+        marks = ", ".join("?" * len(columns))
+        insert = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608 - see above
+        connection.exec_driver_sql(insert, rows)
