@@ -60,9 +60,8 @@ def insert_columns(
     for i, name in enumerate(columns):
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is not None and name not in as_stored:
-            if isinstance(table.c[name].type, _SAME_STORED_IF_EQUAL):
-                process = _Memo(process).__getitem__
-            values[i] = map(process, values[i])
+            memo = isinstance(table.c[name].type, _SAME_STORED_IF_EQUAL)
+            values[i] = map(_Memo(process).__getitem__ if memo else process, values[i])
     stored = zip(*values, strict=True)
 
     # Identifiers only, each a column of the table (table.c[name] above), quoted by the dialect; values are bound.
@@ -89,7 +88,7 @@ def read_rows(session: Session, query: Select) -> list[tuple[Any, ...]]:
     result = session.connection().execute(query)
     dialect = session.get_bind().dialect
     try:
-        rows = result.cursor.fetchall()  # type: ignore[union-attr]  # a select always has a cursor
+        rows = result.cursor.fetchall()
     finally:
         result.close()
     if not rows:
@@ -98,7 +97,6 @@ def read_rows(session: Session, query: Select) -> list[tuple[Any, ...]]:
     for i, column in enumerate(query.selected_columns):
         process = column.type._cached_result_processor(dialect, None)
         if process is not None:
-            if isinstance(column.type, _SAME_STORED_IF_EQUAL):
-                process = _Memo(process).__getitem__
-            values[i] = map(process, values[i])
+            memo = isinstance(column.type, _SAME_STORED_IF_EQUAL)
+            values[i] = map(_Memo(process).__getitem__ if memo else process, values[i])
     return list(zip(*values, strict=True))
