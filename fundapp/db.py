@@ -190,6 +190,10 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # A transaction that touches more pages than the page cache holds (a claim of 100,000 results writes
+        # some 30 MB) spills them to the log again and again before it commits; 64 MB (the default is 2 MB)
+        # keeps such a transaction in memory. It is an upper bound, taken only as pages are read or written.
+        cursor.execute("PRAGMA cache_size=-65536")
         cursor.close()
 
     @event.listens_for(engine, "begin")

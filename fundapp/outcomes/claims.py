@@ -8,9 +8,11 @@ never change: a correction is a new claim with negative lines.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, delete, select, update
@@ -38,7 +40,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
-from fundapp.outcomes.pricing_fast import cycle_collection_paused
+from fundapp.outcomes.pricing_fast import cycle_collection_paused, frozen
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
 # A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
@@ -146,7 +148,8 @@ def compute_claim(
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     period = _period(period_text)
     r = OutcomeResult
-    rows = session.execute(
+    rows = bulk.read_rows(
+        session,
         select(*_PRICED)
         .where(
             r.contract_id == contract.id,
@@ -156,8 +159,8 @@ def compute_claim(
             r.achieved_on >= period.start,
             r.achieved_on <= period.end,
         )
-        .with_for_update()
-    ).all()
+        .with_for_update(),
+    )
     if not rows:
         raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
     claim = Claim(
@@ -204,14 +207,18 @@ def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequ
 
 
 def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
+    prefix = f"{claim.investee_id}/"  # as _key makes it
     expected = [
-        pricing.Result(
-            item=item,
-            participant=_key(claim.investee_id, who),
-            achieved_on=on,
-            months_on_benefit=months,
-            units=units,
-            key=str(result_id),
+        frozen(
+            pricing.Result,
+            {
+                "item": item,
+                "participant": None if who is None else prefix + who,
+                "achieved_on": on,
+                "months_on_benefit": months,
+                "units": units,
+                "key": str(result_id),
+            },
         )
         for result_id, item, who, on, months, units in rows
     ]
@@ -221,9 +228,9 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    as_json = _JsonMemo()
-    rows = [_line_row(claim.id, n, line, as_json) for n, line in enumerate(priced.lines)]
-    bulk.insert_rows(session, LINES_TABLE, _LINE_COLUMNS, rows, as_stored=("deductions", "by_payer"))
+    bulk.insert_columns(
+        session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=("deductions", "by_payer")
+    )
     lines = LINES_TABLE.c
     session.execute(
         update(RESULTS_TABLE)
@@ -233,70 +240,72 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
     session.expire(claim, ["lines"])
 
 
-_LINE_COLUMNS = (
-    "claim_id",
-    "position",
-    "result_id",
-    "corrects_line_id",
-    "item_code",
-    "participant",
-    "achieved_on",
-    "units",
-    "units_paid",
-    "price",
-    "band",
-    "gross",
-    "deadweight",
-    "deductions",
-    "capped_by",
-    "payable",
-    "by_payer",
-    "status",
-    "rejection_reason",
-)
-
-
 class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
-    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them."""
+    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them
+    (the engine's fast path even hands the same tuple to every line with the same amounts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.by_identity: dict[int, tuple[tuple[tuple[str, Decimal], ...], str]] = {}
 
     def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
         self[pairs] = text = json.dumps([list(pair) for pair in pairs])
         return text
 
     def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
+        known = self.by_identity.get(id(pairs))
+        if known is not None and known[0] is pairs:
+            return known[1]
         # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
-        return self[tuple((name, str(amount)) for name, amount in pairs)]
+        text = self[tuple((name, str(amount)) for name, amount in pairs)]
+        self.by_identity[id(pairs)] = (pairs, text)  # holds the tuple, so its id is not reused meanwhile
+        return text
 
 
-def _line_row(claim_id: int, position: int, line: pricing.ClaimLine, as_json: _JsonMemo) -> tuple[Any, ...]:
-    assert line.result_key is not None  # _price keys every result by its id
-    return (
-        claim_id,
-        position,
-        int(line.result_key),
-        None,
-        line.item,
-        _plain(line.participant),
-        line.achieved_on,
-        line.units,
-        line.units_paid,
-        line.price,
-        line.band,
-        line.gross,
-        line.deadweight,
-        as_json.of(line.deductions),
-        line.capped_by,
-        line.payable,
-        as_json.of(line.by_payer),
-        LineStatus.OPEN.value,
-        "",
-    )
+def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str, Iterable[Any]]:
+    """Each stored column of the lines, read off them in C (attrgetter, map) rather than line by line."""
+    count = len(lines)
+    as_json = _JsonMemo().of
+    plain = _PlainMemo()
+
+    def field(name: str) -> Iterable[Any]:
+        return map(attrgetter(name), lines)
+
+    return {
+        "claim_id": repeat(claim_id, count),
+        "position": range(count),
+        "result_id": map(int, field("result_key")),  # _price keys every result by its id
+        "corrects_line_id": repeat(None, count),
+        "item_code": field("item"),
+        "participant": map(plain.__getitem__, field("participant")),
+        "achieved_on": field("achieved_on"),
+        "units": field("units"),
+        "units_paid": field("units_paid"),
+        "price": field("price"),
+        "band": field("band"),
+        "gross": field("gross"),
+        "deadweight": field("deadweight"),
+        "deductions": map(as_json, field("deductions")),
+        "capped_by": field("capped_by"),
+        "payable": field("payable"),
+        "by_payer": map(as_json, field("by_payer")),
+        "status": repeat(LineStatus.OPEN.value, count),
+        "rejection_reason": repeat("", count),
+    }
+
+
+class _PlainMemo(dict[str | None, str | None]):
+    """Each provider's participant reference back as the provider wrote it (see _key), worked out once."""
+
+    def __missing__(self, participant: str | None) -> str | None:
+        self[participant] = plain = _plain(participant)
+        return plain
 
 
 def _reprice(session: Session, claim: Claim) -> None:
     """Price a draft again against the caps as they stand now (another claim may have used them since)."""
     of_claim = RESULTS_TABLE.c.claim_line_id.in_(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id))
-    rows = session.execute(select(*_PRICED).where(of_claim).order_by(OutcomeResult.id)).all()
+    rows = bulk.read_rows(session, select(*_PRICED).where(of_claim).order_by(OutcomeResult.id))
     if not rows:
         return
     session.execute(update(RESULTS_TABLE).where(of_claim).values(claim_line_id=None))

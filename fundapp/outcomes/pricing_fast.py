@@ -66,12 +66,13 @@ class _Memo(dict):
         return value
 
 
-def _new_line(fields: dict) -> ClaimLine:
-    # A frozen dataclass sets each of its 14 fields through object.__setattr__; giving the instance its dict
-    # at once makes the same object (equal, hashed and shown alike) in a tenth of the time.
-    line = object.__new__(ClaimLine)
-    object.__setattr__(line, "__dict__", fields)
-    return line
+def frozen(cls: type, fields: dict) -> Any:
+    """An instance of a frozen dataclass given every field: a frozen dataclass sets each field through
+    object.__setattr__; giving the instance its dict at once makes the same object (equal, hashed and shown
+    alike) in a tenth of the time. The caller passes every field, in the class's order."""
+    made: Any = object.__new__(cls)
+    object.__setattr__(made, "__dict__", fields)
+    return made
 
 
 @contextmanager
@@ -89,15 +90,23 @@ def cycle_collection_paused() -> Iterator[None]:
 
 def in_order(results: Sequence[Result]) -> list[Result]:
     """Sorted as pricing._order sorts, with its key built in C when no field compared is None."""
+    # Results are grouped by day, then each day sorted on the other fields: a key led by a text compares in
+    # C's fast path for text, where a key led by a date would compare each pair through the date type.
+    by_day: dict[date, list[Result]] = {}
+    for result in results:
+        by_day.setdefault(result.achieved_on, []).append(result)  # type: ignore[arg-type]
     try:
         # A None beside a value cannot be compared and raises; two Nones are equal in both keys, and values
-        # compare as in _order. So where this sort finishes, it is _order's.
-        return sorted(results, key=_FIELDS_IN_ORDER)
+        # compare as in _order. So where this sort finishes, it is _order's (sorted() keeps ties in order).
+        ordered: list[Result] = []
+        for day in sorted(by_day):
+            ordered += sorted(by_day[day], key=_FIELDS_AFTER_DAY)
+        return ordered
     except TypeError:
         return sorted(results, key=rules._order)
 
 
-_FIELDS_IN_ORDER = attrgetter("achieved_on", "participant", "item", "units", "months_on_benefit", "key")
+_FIELDS_AFTER_DAY = attrgetter("participant", "item", "units", "months_on_benefit", "key")
 
 
 def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> tuple[ClaimLine, ...] | None:
@@ -109,8 +118,13 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
     participant_paid, item_units, item_amount, contract_paid, payer_paid = usage
     money = _Money()
     items = {item.code: item for item in terms.items}
-    band_of = _Memo(lambda key: rules._band_price(items[key[0]], key[1]))
-    gross_of = _Memo(lambda key: _cents(round_cent(key[0] * key[1])))
+
+    def priced(key: tuple[str, int | None, int]) -> tuple[Decimal, str | None, int]:
+        code, months, units = key
+        price, band = rules._band_price(items[code], months)
+        return price, band, _cents(round_cent(price * units))  # type: ignore[return-value]  # rounded: whole cents
+
+    priced_of = _Memo(priced)
     deadweight_of = _Memo(lambda gross: _cents(round_cent(money[gross] * terms.deadweight_percent / HUNDRED)))
     names = tuple(payer.name for payer in terms.payers)
     split_of = _Memo(lambda cents: tuple(_cents(part) for part in rules.split_by_share(money[cents], terms.payers)))
@@ -124,33 +138,38 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
     }
     nothing = payers_of[(0,) * len(names)]
     deductions_of = _Memo(lambda cut: tuple((reason, money[cents]) for reason, cents in cut))
+    uncapped_deductions_of = _Memo(
+        lambda gross: deductions_of[((DEADWEIGHT, deadweight_of[gross]),) if deadweight_of[gross] else ()]
+    )
     lines = []
+    new, set_fields = object.__new__, object.__setattr__  # as frozen() does, without a call per line
     for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
         code, participant, units = result.item, result.participant, result.units
         item = items[code]
-        price, band = band_of[(code, result.months_on_benefit)]
-        gross = gross_of[(price, units)]
+        price, band, gross = priced_of[(code, result.months_on_benefit, units)]
         if verdict is not None:  # rejected: not priced further, nothing paid
-            lines.append(
-                _new_line(
-                    {
-                        "result_key": result.key,
-                        "item": code,
-                        "participant": participant,
-                        "achieved_on": result.achieved_on,
-                        "units": units,
-                        "units_paid": 0,
-                        "price": price,
-                        "band": band,
-                        "gross": money[gross],
-                        "deadweight": money[0],
-                        "deductions": deductions_of[((verdict, gross),)] if gross else (),
-                        "capped_by": verdict,
-                        "payable": money[0],
-                        "by_payer": nothing,
-                    }
-                )
+            line = new(ClaimLine)
+            set_fields(
+                line,
+                "__dict__",
+                {
+                    "result_key": result.key,
+                    "item": code,
+                    "participant": participant,
+                    "achieved_on": result.achieved_on,
+                    "units": units,
+                    "units_paid": 0,
+                    "price": price,
+                    "band": band,
+                    "gross": money[gross],
+                    "deadweight": money[0],
+                    "deductions": deductions_of[((verdict, gross),)] if gross else (),
+                    "capped_by": verdict,
+                    "payable": money[0],
+                    "by_payer": nothing,
+                },
             )
+            lines.append(line)
             continue
         deadweight = deadweight_of[gross]
         amount = gross - deadweight
@@ -186,26 +205,30 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
                 amount = sum(parts)
                 cuts.append((PAYER_COMMITMENT, amount))
         first_cap = 1 if deadweight else 0
-        lines.append(
-            _new_line(
-                {
-                    "result_key": result.key,
-                    "item": code,
-                    "participant": participant,
-                    "achieved_on": result.achieved_on,
-                    "units": units,
-                    "units_paid": units_paid if amount else 0,
-                    "price": price,
-                    "band": band,
-                    "gross": money[gross],
-                    "deadweight": money[deadweight],
-                    "deductions": deductions_of[_deducted(gross, cuts)],
-                    "capped_by": cuts[first_cap][0] if len(cuts) > first_cap else None,
-                    "payable": money[amount],
-                    "by_payer": payers_of[parts],
-                }
-            )
+        capped = len(cuts) > first_cap
+        line = new(ClaimLine)
+        set_fields(
+            line,
+            "__dict__",
+            {
+                "result_key": result.key,
+                "item": code,
+                "participant": participant,
+                "achieved_on": result.achieved_on,
+                "units": units,
+                "units_paid": units_paid if amount else 0,
+                "price": price,
+                "band": band,
+                "gross": money[gross],
+                "deadweight": money[deadweight],
+                # Uncapped, a line's deductions are its gross's (deadweight alone): most lines, worked out once.
+                "deductions": deductions_of[_deducted(gross, cuts)] if capped else uncapped_deductions_of[gross],
+                "capped_by": cuts[first_cap][0] if capped else None,
+                "payable": money[amount],
+                "by_payer": payers_of[parts],
+            },
         )
+        lines.append(line)
         if amount:
             item_units[code] = item_units.get(code, 0) + units_paid
             item_amount[code] = item_amount.get(code, 0) + amount
@@ -262,9 +285,13 @@ def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | N
 
 def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage) -> list[str | None]:
     """The rules' verdicts (pricing._participant_verdicts), with each pair's dates looked up, not scanned."""
+    # Only a result whose item has a prerequisite looks ahead (to the day its prerequisite counts): the dates
+    # of the pairs of such items and of their prerequisites are all that is indexed.
+    looked_at = {code for code, item in items.items() if item.prerequisite is not None}
+    looked_at |= {items[code].prerequisite for code in looked_at}  # type: ignore[misc]  # not None here
     days: dict[Pair, list[date]] = {}
     for result in ordered:
-        if result.participant is not None:
+        if result.item in looked_at and result.participant is not None:
             days.setdefault((result.participant, result.item), []).append(result.achieved_on)  # type: ignore[arg-type]
     paid = prior.paid_results
     first: dict[Pair, date | None] = dict(paid)
@@ -289,14 +316,15 @@ def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: P
             verdicts.append(None)
             continue
         pair = (result.participant, result.item)
-        since = counted_on(pair)
-        if pair in paid:
+        # A pair counted before (in this claim or an earlier one) is a duplicate whatever its prerequisite: it
+        # counted on a day on or after the day its prerequisite counted, and this result is not earlier.
+        if pair in paid or pair in counted:
             verdicts.append(DUPLICATE)
-        elif since is None or result.achieved_on < since:  # type: ignore[operator]
+        elif items[result.item].prerequisite is not None and (
+            (since := counted_on(pair)) is None or result.achieved_on < since  # type: ignore[operator]
+        ):
             verdicts.append(PREREQUISITE_MISSING)
-        elif pair in counted:
-            verdicts.append(DUPLICATE)
-        else:
+        else:  # without a prerequisite, a pair counts on its first day: this one, as none came before
             counted.add(pair)
             verdicts.append(None)
     return verdicts

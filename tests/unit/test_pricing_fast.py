@@ -15,9 +15,11 @@ from fundapp.outcomes.pricing import (
     PriorUsage,
     RateItem,
     Result,
+    _order,
     compute_claim,
     compute_claim_by_rules,
 )
+from fundapp.outcomes.pricing_fast import in_order
 
 D = Decimal
 CODES = ("A", "B", "C", "D")
@@ -106,3 +108,27 @@ def test_a_prior_amount_with_a_fraction_of_a_cent_is_priced_by_the_rules():
     claim = compute_claim(terms, results, prior)
     assert claim == compute_claim_by_rules(terms, results, prior)
     assert claim.lines[0].payable == D("49.99")
+
+
+days = st.none() | st.integers(0, 3).map(lambda n: date(2026, 1, 1) + timedelta(days=n))
+results_to_sort = st.lists(
+    st.builds(
+        Result,
+        item=st.sampled_from(CODES),
+        participant=st.sampled_from(PEOPLE) | st.none(),
+        achieved_on=days,
+        months_on_benefit=st.none() | st.integers(0, 3),
+        units=st.integers(1, 2),
+        key=st.none() | st.sampled_from(("1", "2")),
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(results_to_sort, st.booleans())
+def test_the_fast_sort_orders_results_as_the_rules_order_them(results, dated_people_only):
+    if dated_people_only:  # the fast sort's own path; a None anywhere sends it to the rules' sort
+        results = [r for r in results if r.participant is not None and r.achieved_on is not None]
+        results = [r for r in results if r.months_on_benefit is not None and r.key is not None]
+    assert in_order(results) == sorted(results, key=_order)

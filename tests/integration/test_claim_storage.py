@@ -1,0 +1,119 @@
+"""A claim stores, line for line and cent for cent, what the pricing rules read one result at a time give."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+from sqlalchemy import insert, select
+
+from fundapp.outcomes import claims, pricing
+from fundapp.outcomes.models import ClaimLine, OutcomeResult, ResultStatus
+from fundapp.outcomes.terms import contract_terms
+from tests.outcome_factories import band, item, make_claim, make_contract
+
+
+def _random_results(session, contract, investee, count: int, seed: int) -> None:
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(count):
+        cohort = rng.random() < 0.05
+        rows.append(
+            {
+                "contract_id": contract.id,
+                "investee_id": investee.id,
+                "item_code": rng.choice(("A", "B", "C", "D")),
+                "participant": None if cohort else f"P-{rng.randrange(count // 4):04d}",
+                "achieved_on": date(2026, 3, 31) if cohort else date(2026, 1, 1) + timedelta(days=rng.randrange(90)),
+                "period": "2026-Q1" if cohort else None,
+                "months_on_benefit": rng.choice((None, rng.randrange(48))),
+                "units": rng.randrange(1, 4) if cohort else 1,
+                "evidence": "seen",
+                "status": ResultStatus.VERIFIED.value,
+                "rejection_reason": "",
+            }
+        )
+    session.execute(insert(OutcomeResult), rows)
+
+
+def test_a_claim_stores_the_lines_and_cents_the_rules_give_one_result_at_a_time(db_session, world):
+    contract = make_contract(
+        db_session,
+        [(world.payer_a, "70", "90000.00"), (world.payer_b, "30", None)],
+        [world.investee_a],
+        [
+            item("A", "1000.00", price_bands=[band(0, 11, "800.00"), band(12, None, "1333.33")]),
+            item("B", "2500.00", prerequisite="A"),
+            item("C", "750.50", max_units=40),
+            item("D", "3000.00", max_amount=Decimal("45000.00")),
+        ],
+        participant_cap="4000.00",
+        contract_cap="250000.00",
+        deadweight_percent="12.5",
+    )
+    _random_results(db_session, contract, world.investee_a, 800, seed=15)
+    db_session.flush()
+    prior = claims.prior_usage(db_session, contract)
+    claim = make_claim(db_session, contract, world.investee_a, submit=False)
+
+    results = db_session.execute(select(OutcomeResult).where(OutcomeResult.contract_id == contract.id)).scalars()
+    expected = pricing.compute_claim_by_rules(
+        contract_terms(contract),
+        [
+            pricing.Result(
+                r.item_code,
+                f"{r.investee_id}/{r.participant}" if r.participant else None,
+                r.achieved_on,
+                r.months_on_benefit,
+                r.units,
+                str(r.id),
+            )
+            for r in results
+        ],
+        prior,
+    )
+    db_session.expire_all()
+    stored = db_session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.position))
+    as_stored = [
+        (
+            str(line.result_id),
+            line.item_code,
+            line.participant,
+            line.achieved_on,
+            line.units,
+            line.units_paid,
+            line.price,
+            line.band,
+            line.gross,
+            line.deadweight,
+            [tuple(pair) for pair in line.deductions],
+            line.capped_by,
+            line.payable,
+            [tuple(pair) for pair in line.by_payer],
+        )
+        for line in stored
+    ]
+    as_priced = [
+        (
+            line.result_key,
+            line.item,
+            line.participant and line.participant.split("/", 1)[1],
+            line.achieved_on,
+            line.units,
+            line.units_paid,
+            line.price,
+            line.band,
+            line.gross,
+            line.deadweight,
+            [(reason, str(amount)) for reason, amount in line.deductions],
+            line.capped_by,
+            line.payable,
+            [(name, str(amount)) for name, amount in line.by_payer],
+        )
+        for line in expected.lines
+    ]
+    assert len(as_stored) == 800
+    assert as_stored == as_priced
+    assert {line[11] for line in as_priced} >= {"participant_cap", "item_units_cap", "duplicate"}  # caps bind
+    assert (claim.total_gross, claim.total_payable) == (expected.total_gross, expected.total_payable)
