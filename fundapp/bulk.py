@@ -68,4 +68,6 @@ def insert_rows(
         return
     marks = ", ".join("?" * len(columns))
     insert = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608 - see above
-    connection.exec_driver_sql(insert, [tuple(stored(row)) for row in rows])
+    parameters = [tuple(stored(row)) for row in rows]
+    if parameters:  # no parameters at all would run the statement once, with nothing bound
+        connection.exec_driver_sql(insert, parameters)
