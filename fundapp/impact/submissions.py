@@ -215,14 +215,15 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
         for v in parsed.values
     )
     # Tens of thousands of rows: straight into the tables (fundapp.bulk), as the ORM would store them.
+    submission_id, investee_id = submission.id, investee.id  # read once, not once per row
     bulk.insert_rows(
         session,
         Participant.__table__,
         PARTICIPANT_COLUMNS,
         (
             (
-                submission.id,
-                investee.id,
+                submission_id,
+                investee_id,
                 p.reference,
                 p.start_date,
                 p.benefit_type,
@@ -237,7 +238,7 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
         session,
         ParticipantEvent.__table__,
         EVENT_COLUMNS,
-        ((submission.id, p.reference, code, on) for p in parsed.participants for code, on in p.events),
+        ((submission_id, p.reference, code, on) for p in parsed.participants for code, on in p.events),
     )
     session.flush()
     session.expire(submission, ["values"])
