@@ -247,6 +247,13 @@ class _Lookups:
             self.benefits[label.casefold()] = code
             self.benefits[code.casefold()] = code
         self.events = {code.casefold(): code for code, _ in ctx.outcome_codes}
+        # Event code cells as read that gave a code without a problem: a sheet repeats a few codes many times.
+        self.accepted_event_texts: dict[str, str] = {}
+        # The days an event may fall on whatever the participant (within the period and the plausible dates).
+        self.event_days = (max(ctx.period_start, layout.EARLIEST_DATE), min(ctx.period_end, layout.LATEST_DATE))
+        # Number cells (calamine's floats) read without a problem, and what they gave.
+        self.accepted_months: dict[float, int] = {}
+        self.accepted_hours: dict[float, Decimal] = {}
 
 
 def read_participant_rows(
@@ -266,8 +273,8 @@ def read_participant_rows(
         reference = _reference(row, cell, references, limits)
         start = _start_date(row, cell, ctx)
         benefit = _benefit(row, cell, lookups, limits)
-        months = _months(row, cell)
-        hours = _hours(row, cell)
+        months = _months(row, cell, lookups.accepted_months)
+        hours = _hours(row, cell, lookups.accepted_hours)
         events = tuple(_events(row, cell, start, ctx, lookups, limits))
         if reference is not None and start is not None and len(problems) == problems_before:
             participants.append(ParticipantRow(reference, start, benefit, months, hours, events, cell.row))
@@ -317,17 +324,32 @@ def _benefit(row: Row, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | 
     return code
 
 
-def _months(row: Row, cell: _Cell) -> int | None:
+def _months(row: Row, cell: _Cell, accepted: dict[float, int]) -> int | None:
+    raw = row[layout.P_MONTHS]
+    if type(raw) is float and not cell.flagged and raw in accepted:  # read before: the same checks, the same answer
+        return accepted[raw]
     months = _number(row, layout.P_MONTHS, cell)
     if months is None:
         return None
     if not is_whole(months) or not 0 <= months <= layout.MAX_MONTHS_ON_BENEFIT:
         cell.fail(layout.P_MONTHS, "months_invalid", max=layout.MAX_MONTHS_ON_BENEFIT)
         return None
+    if type(raw) is float:
+        accepted[raw] = int(months)
     return int(months)
 
 
-def _hours(row: Row, cell: _Cell) -> Decimal | None:
+def _hours(row: Row, cell: _Cell, accepted: dict[float, Decimal]) -> Decimal | None:
+    raw = row[layout.P_HOURS]
+    if type(raw) is float and not cell.flagged and raw in accepted:
+        return accepted[raw]
+    hours = _checked_hours(row, cell)
+    if hours is not None and type(raw) is float:
+        accepted[raw] = hours
+    return hours
+
+
+def _checked_hours(row: Row, cell: _Cell) -> Decimal | None:
     hours = _number(row, layout.P_HOURS, cell)
     if hours is None:
         return None
@@ -350,6 +372,16 @@ def _events(
         raw_code, raw_date = row[code_column], row[date_column]
         if raw_code == "" and raw_date == "":  # calamine's empty cell: the common case, decided fast
             continue
+        if (
+            not cell.flagged
+            and type(raw_date) is date
+            and lookups.event_days[0] <= raw_date <= lookups.event_days[1]
+            and (start is None or raw_date >= start)
+            and type(raw_code) is str
+            and (code := lookups.accepted_event_texts.get(raw_code)) is not None
+        ):  # a code accepted before on a good day: what the checks below would conclude, without them
+            events.append((code, raw_date))
+            continue
         code_blank, date_blank = is_blank(raw_code), is_blank(raw_date)
         if code_blank and date_blank:
             continue
@@ -361,6 +393,8 @@ def _events(
             cell.fail(date_column, "event_date_missing")
         if code is not None and when is not None:
             events.append((code, when))
+        if code is not None and type(raw_code) is str and not cell.already_reported(code_column):
+            lookups.accepted_event_texts[raw_code] = code
     return events
 
 
