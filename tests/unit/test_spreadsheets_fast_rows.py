@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fundapp.impact.spreadsheets import Limits, layout, sheets
+from fundapp.impact.spreadsheets import Limits, layout
+from fundapp.impact.spreadsheets import participant_sheet as sheets
 from fundapp.impact.spreadsheets.problems import Problems
 
 from .test_spreadsheets_support import CTX
