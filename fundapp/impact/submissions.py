@@ -6,9 +6,9 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit, bulk
@@ -218,7 +218,7 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
     submission_id, investee_id = submission.id, investee.id  # read once, not once per row
     bulk.insert_rows(
         session,
-        Participant.__table__,
+        cast(Table, Participant.__table__),
         PARTICIPANT_COLUMNS,
         (
             (
@@ -236,7 +236,7 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
     )
     bulk.insert_rows(
         session,
-        ParticipantEvent.__table__,
+        cast(Table, ParticipantEvent.__table__),
         EVENT_COLUMNS,
         ((submission_id, p.reference, code, on) for p in parsed.participants for code, on in p.events),
     )
