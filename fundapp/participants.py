@@ -66,7 +66,10 @@ def _normal_character(character: str) -> str:
 
 def contains_bsn(text: str) -> bool:
     """Whether the reference holds a number that passes the BSN eleven-test (see the module's rule)."""
-    normal = normalise_reference(text)
+    return _holds_bsn(normalise_reference(text))
+
+
+def _holds_bsn(normal: str) -> bool:
     runs = [_NOT_DIGIT.sub("", run) for run in _DIGIT_RUN.findall(normal)]
     if _ONLY_DIGITS_AND_SEPARATORS.fullmatch(normal) and len(runs) == 1 and len(runs[0]) == 8:
         runs = ["0" + runs[0]]
@@ -87,6 +90,6 @@ def checked_reference(text: str) -> str:
         raise ReferenceRefused("empty")
     if len(normal) > MAX_LENGTH:
         raise ReferenceRefused("too_long")
-    if contains_bsn(normal):
+    if _holds_bsn(normal if normal.isascii() else normalise_reference(normal)):  # ASCII: normal already
         raise ReferenceRefused("bsn")
     return normal

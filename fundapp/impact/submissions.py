@@ -6,12 +6,12 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, bulk
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.impact import spreadsheets as sheets
@@ -187,6 +187,19 @@ def _current_period(session: Session, investee: Investee) -> str:
     return str(Period.containing(date.today(), plan.frequency))
 
 
+PARTICIPANT_COLUMNS = (
+    "submission_id",
+    "investee_id",
+    "reference",
+    "start_date",
+    "benefit_type",
+    "months_on_benefit",
+    "hours_per_week",
+    "row",
+)
+EVENT_COLUMNS = ("submission_id", "reference", "code", "achieved_on")
+
+
 def _store_rows(session: Session, submission: Submission, investee: Investee, parsed: sheets.ParsedSubmission) -> None:
     from fundapp.impact.models import Indicator
 
@@ -201,30 +214,32 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
         )
         for v in parsed.values
     )
-    if parsed.participants:
-        session.execute(
-            insert(Participant),
-            [
-                {
-                    "submission_id": submission.id,
-                    "investee_id": investee.id,
-                    "reference": p.reference,
-                    "start_date": p.start_date,
-                    "benefit_type": p.benefit_type,
-                    "months_on_benefit": p.months_on_benefit,
-                    "hours_per_week": p.hours_per_week,
-                    "row": p.row,
-                }
-                for p in parsed.participants
-            ],
-        )
-        events = [
-            {"submission_id": submission.id, "reference": p.reference, "code": code, "achieved_on": on}
+    # Tens of thousands of rows: straight into the tables (fundapp.bulk), as the ORM would store them.
+    submission_id, investee_id = submission.id, investee.id  # read once, not once per row
+    bulk.insert_rows(
+        session,
+        cast(Table, Participant.__table__),
+        PARTICIPANT_COLUMNS,
+        (
+            (
+                submission_id,
+                investee_id,
+                p.reference,
+                p.start_date,
+                p.benefit_type,
+                p.months_on_benefit,
+                p.hours_per_week,
+                p.row,
+            )
             for p in parsed.participants
-            for code, on in p.events
-        ]
-        if events:
-            session.execute(insert(ParticipantEvent), events)
+        ),
+    )
+    bulk.insert_rows(
+        session,
+        cast(Table, ParticipantEvent.__table__),
+        EVENT_COLUMNS,
+        ((submission_id, p.reference, code, on) for p in parsed.participants for code, on in p.events),
+    )
     session.flush()
     session.expire(submission, ["values"])
 

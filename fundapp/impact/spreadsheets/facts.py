@@ -6,8 +6,10 @@ its prefix or the spacing inside its tag. Parsing a 200,000-row sheet element by
 takes Python about a second, so a sheet whose bytes cannot hold any of the elements or
 attribute values looked for is not parsed at all, which is nearly every upload: no
 "<f" or ":f" before a space, "/" or ">", no "mergeCell", no quoted "e", and no
-character reference (which could spell an attribute value). The parts were checked for
-document type declarations before, so no entity can expand into an element here.
+character reference that could spell one of the attribute values read (one in a cell's
+text, like the em dash in the template's title, or in a data validation's message cannot).
+The parts were checked for document type declarations before, so no entity can expand
+into an element here.
 """
 
 from __future__ import annotations
@@ -21,7 +23,15 @@ from .parts import corrupt
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 ROW, CELL, FORMULA, MERGE_CELL = (f"{MAIN}}}{local}" for local in ("row", "c", "f", "mergeCell"))
-_SUSPECTS = tuple(re.compile(p) for p in (rb"<f[\s/>]", rb":f[\s/>]", rb"mergeCell", rb'"e"', rb"'e'", rb"&#"))
+_SUSPECTS = tuple(re.compile(p) for p in (rb"<f[\s/>]", rb":f[\s/>]", rb"mergeCell", rb'"e"', rb"'e'"))
+_CHARACTER_REFERENCE = re.compile(rb"&#")
+_NAME, _ATTRIBUTE = rb"""[^\s/>!?<"'=]+""", rb"""\s+[^\s=<>"'/]+\s*=\s*(?:"[^"<]*"|'[^'<]*')"""
+# What lies between the last "<" before a character reference and the reference, when the reference is harmless:
+# a whole start or end tag then text, or a start tag up to the value of an attribute the scan does not read (quoted
+# values hold no "<"). Anything else (a value the scan reads, a comment, a CDATA section) makes the sheet a suspect.
+_IN_TEXT = re.compile(rb"<(?:%s(?:%s)*\s*/?|/%s\s*)>[^<]*" % (_NAME, _ATTRIBUTE, _NAME))
+_IN_VALUE = re.compile(rb"""<%s(?:%s)*\s+([^\s=<>"'/]+)\s*=\s*(?:"[^"<]*|'[^'<]*)""" % (_NAME, _ATTRIBUTE))
+_READ_ATTRIBUTES = (b"r", b"t", b"s", b"ref")
 _MERGE_REF = re.compile(r"[A-Z]+[0-9]+(?::[A-Z]+[0-9]+)?")
 
 
@@ -37,7 +47,7 @@ class SheetFacts:
 
 def scan_sheet(xml: bytes, percent_styles: frozenset[int]) -> SheetFacts:
     """The sheet's facts; percent cells only for the styles given (the KPI sheet's)."""
-    if not percent_styles and not any(pattern.search(xml) for pattern in _SUSPECTS):
+    if not percent_styles and not _suspect(xml):
         return SheetFacts()
     scan = _Scan(percent_styles)
     parser = expat.ParserCreate(namespace_separator="}")
@@ -51,6 +61,21 @@ def scan_sheet(xml: bytes, percent_styles: frozenset[int]) -> SheetFacts:
     facts.formula_cells = list(dict.fromkeys(facts.formula_cells))
     facts.percent_cells = frozenset(scan.percent)
     return facts
+
+
+def _suspect(xml: bytes) -> bool:
+    if any(pattern.search(xml) for pattern in _SUSPECTS):
+        return True
+    for reference in _CHARACTER_REFERENCE.finditer(xml):
+        tag = xml.rfind(b"<", 0, reference.start())
+        if tag < 0:
+            return True
+        if _IN_TEXT.fullmatch(xml, tag, reference.start()):
+            continue
+        value = _IN_VALUE.fullmatch(xml, tag, reference.start())
+        if value is None or value.group(1) in _READ_ATTRIBUTES:
+            return True
+    return False
 
 
 class _Scan:

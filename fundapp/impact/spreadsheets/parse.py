@@ -20,8 +20,9 @@ from .container import Container, ContainerRefused, inspect_container
 from .identity import TemplateIdentity, signature_is_valid
 from .messages import quote
 from .model import TEMPLATE_VERSION, Limits, ParsedSubmission, SpreadsheetInvalid, TemplateContext
+from .participant_sheet import read_participant_rows
 from .problems import Problems
-from .sheets import Rows, header_is_intact, read_kpi_rows, read_participant_rows, report_sheet_facts
+from .sheets import Rows, header_is_intact, read_kpi_rows, report_sheet_facts
 
 # calamine raises its own errors for bad XML or zip data, and ValueError/OverflowError
 # for values it cannot convert (a date serial far out of range).

@@ -1,4 +1,5 @@
-"""Validating the two data sheets, row by row, from the values calamine read.
+"""Validating the two data sheets, row by row, from the values calamine read: the KPI sheet and what both sheets
+share here, the participants sheet in participant_sheet.
 
 Every rule adds its problem and moves on, so that one upload lists everything.
 Rows entirely blank are skipped wherever they are.
@@ -10,13 +11,11 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from fundapp.participants import MAX_LENGTH, ReferenceRefused, checked_reference, normalise_reference
-
 from . import layout
 from .cells import CellRejected, decimals_of, is_blank, is_whole, read_date, read_number, read_text
 from .facts import SheetFacts
 from .messages import format_date, quote
-from .model import KpiValue, Limits, ParticipantRow, PlannedIndicator, TemplateContext
+from .model import KpiValue, Limits, PlannedIndicator, TemplateContext
 from .problems import Problems
 
 Row = Sequence[object]
@@ -233,161 +232,3 @@ def _value_problem(value: Decimal, indicator: PlannedIndicator) -> tuple[str, di
     if decimals_of(value) > layout.MAX_VALUE_DECIMALS:
         return ("too_many_decimals", {"max": layout.MAX_VALUE_DECIMALS})
     return None
-
-
-# --- Participants -----------------------------------------------------------------
-
-
-class _Lookups:
-    """Case-insensitive code lookups, built once per upload."""
-
-    def __init__(self, ctx: TemplateContext):
-        self.benefits: dict[str, str] = {}
-        for code, label in ctx.benefit_types:
-            self.benefits[label.casefold()] = code
-            self.benefits[code.casefold()] = code
-        self.events = {code.casefold(): code for code, _ in ctx.outcome_codes}
-
-
-def read_participant_rows(
-    rows: Rows, sheet: str, ctx: TemplateContext, limits: Limits, problems: Problems
-) -> list[ParticipantRow]:
-    rows = _padded(rows, layout.P_WIDTH)
-    lookups = _Lookups(ctx)
-    references: dict[str, int] = {}
-    participants: list[ParticipantRow] = []
-    for index in range(layout.FIRST_DATA_ROW - 1, len(rows)):
-        row = rows[index]
-        if _is_blank_row(row):
-            continue
-        cell = _Cell(sheet, index + 1, problems)
-        problems_before = len(problems)
-        _check_outside_columns(row, layout.P_WIDTH, cell)
-        reference = _reference(row, cell, references, limits)
-        start = _start_date(row, cell, ctx)
-        benefit = _benefit(row, cell, lookups, limits)
-        months = _months(row, cell)
-        hours = _hours(row, cell)
-        events = tuple(_events(row, cell, start, ctx, lookups, limits))
-        if reference is not None and start is not None and len(problems) == problems_before:
-            participants.append(ParticipantRow(reference, start, benefit, months, hours, events, cell.row))
-    return participants
-
-
-def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> str | None:
-    reference = _text(row, layout.P_REFERENCE, cell, limits)
-    if reference is None:
-        if not cell.already_reported(layout.P_REFERENCE):
-            cell.fail(layout.P_REFERENCE, "reference_missing")
-        return None
-    try:
-        normal = checked_reference(reference)  # "D-001", "d-001" and "Ｄ-００1" are one participant
-    except ReferenceRefused as refused:
-        if refused.reason == "too_long":
-            cell.fail(layout.P_REFERENCE, "text_too_long", length=len(normalise_reference(reference)), max=MAX_LENGTH)
-        else:
-            cell.fail(layout.P_REFERENCE, "reference_bsn" if refused.reason == "bsn" else "reference_missing")
-        return None
-    if normal in seen:
-        cell.fail(layout.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[normal])
-        return None
-    seen[normal] = cell.row
-    return normal
-
-
-def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
-    start = _date(row, layout.P_START_DATE, cell)
-    if start is None:
-        if is_blank(row[layout.P_START_DATE]):
-            cell.fail(layout.P_START_DATE, "start_date_required")
-        return None
-    if start > ctx.period_end:
-        cell.fail(layout.P_START_DATE, "start_after_period", end=format_date(ctx.period_end, ctx.language))
-        return None
-    return start
-
-
-def _benefit(row: Row, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | None:
-    benefit = _text(row, layout.P_BENEFIT, cell, limits)
-    if benefit is None:
-        return None
-    code = lookups.benefits.get(benefit.casefold())
-    if code is None:
-        cell.fail(layout.P_BENEFIT, "unknown_benefit", text=quote(benefit))
-    return code
-
-
-def _months(row: Row, cell: _Cell) -> int | None:
-    months = _number(row, layout.P_MONTHS, cell)
-    if months is None:
-        return None
-    if not is_whole(months) or not 0 <= months <= layout.MAX_MONTHS_ON_BENEFIT:
-        cell.fail(layout.P_MONTHS, "months_invalid", max=layout.MAX_MONTHS_ON_BENEFIT)
-        return None
-    return int(months)
-
-
-def _hours(row: Row, cell: _Cell) -> Decimal | None:
-    hours = _number(row, layout.P_HOURS, cell)
-    if hours is None:
-        return None
-    if not 0 <= hours <= layout.MAX_HOURS_PER_WEEK:
-        cell.fail(layout.P_HOURS, "hours_range", max=layout.MAX_HOURS_PER_WEEK)
-        return None
-    if decimals_of(hours) > layout.MAX_HOURS_DECIMALS:
-        cell.fail(layout.P_HOURS, "too_many_decimals", max=layout.MAX_HOURS_DECIMALS)
-        return None
-    return abs(hours) if hours == 0 else hours
-
-
-def _events(
-    row: Row, cell: _Cell, start: date | None, ctx: TemplateContext, lookups: _Lookups, limits: Limits
-) -> list[tuple[str, date]]:
-    events: list[tuple[str, date]] = []
-    for pair in range(layout.EVENT_PAIRS):
-        code_column = layout.P_FIRST_EVENT + 2 * pair
-        date_column = code_column + 1
-        raw_code, raw_date = row[code_column], row[date_column]
-        if raw_code == "" and raw_date == "":  # calamine's empty cell: the common case, decided fast
-            continue
-        code_blank, date_blank = is_blank(raw_code), is_blank(raw_date)
-        if code_blank and date_blank:
-            continue
-        code = _event_code(row, code_column, cell, lookups, limits)
-        when = _event_date(row, date_column, cell, start, ctx)
-        if code_blank and not cell.already_reported(code_column):
-            cell.fail(code_column, "event_code_missing")
-        if date_blank and not cell.already_reported(date_column):
-            cell.fail(date_column, "event_date_missing")
-        if code is not None and when is not None:
-            events.append((code, when))
-    return events
-
-
-def _event_code(row: Row, column: int, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | None:
-    text = _text(row, column, cell, limits)
-    if text is None:
-        return None
-    code = lookups.events.get(text.casefold())
-    if code is None:
-        cell.fail(column, "unknown_event_code", code=quote(text))
-    return code
-
-
-def _event_date(row: Row, column: int, cell: _Cell, start: date | None, ctx: TemplateContext) -> date | None:
-    when = _date(row, column, cell)
-    if when is None:
-        return None
-    language = ctx.language
-    if not ctx.period_start <= when <= ctx.period_end:
-        cell.fail(
-            column,
-            "event_outside_period",
-            start=format_date(ctx.period_start, language),
-            end=format_date(ctx.period_end, language),
-        )
-        return None
-    if start is not None and when < start:
-        cell.fail(column, "event_before_start", start=format_date(start, language))
-        return None
-    return when

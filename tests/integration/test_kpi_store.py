@@ -1,0 +1,169 @@
+"""A KPI upload stores its participant rows and events in bulk (fundapp.bulk): the database then holds exactly
+what the ORM stored for the same parsed rows, on generated submissions."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, insert, select, text
+
+from fundapp.impact import submissions as subs
+from fundapp.impact.models import Participant, ParticipantEvent, Submission, SubmissionStatus
+from fundapp.impact.spreadsheets import ParsedSubmission
+from fundapp.impact.spreadsheets.model import ParticipantRow
+from tests.factories import make_plan, make_submission
+
+START = date(2024, 1, 1)
+days = st.integers(0, 900).map(lambda n: START + timedelta(days=n))
+hours = st.one_of(st.none(), st.decimals(0, 60, places=2).map(lambda d: abs(d) if d == 0 else d))
+events = st.lists(st.tuples(st.sampled_from(("EV01", "JOB6", "Ü-1")), days), max_size=6).map(tuple)
+people = st.lists(
+    st.tuples(
+        days,
+        st.one_of(st.none(), st.sampled_from(("bijstand", "ww", "wajong", "none"))),
+        st.one_of(st.none(), st.integers(0, 600)),
+        hours,
+        events,
+    ),
+    max_size=40,
+)
+
+
+def _parsed(investee_id: int, rows) -> ParsedSubmission:
+    participants = tuple(
+        ParticipantRow(f"D-{n:05d}-ë", start, benefit, months, hours, happened, n + 3)
+        for n, (start, benefit, months, hours, happened) in enumerate(rows)
+    )
+    return ParsedSubmission(investee_id, "2026-Q1", "1", (), participants)
+
+
+def _store_by_orm(session, submission: Submission, investee_id: int, parsed: ParsedSubmission) -> None:
+    """The ORM's own bulk insert of the same rows: the reference the fast store must match."""
+    participants = [
+        {
+            "submission_id": submission.id,
+            "investee_id": investee_id,
+            "reference": p.reference,
+            "start_date": p.start_date,
+            "benefit_type": p.benefit_type,
+            "months_on_benefit": p.months_on_benefit,
+            "hours_per_week": p.hours_per_week,
+            "row": p.row,
+        }
+        for p in parsed.participants
+    ]
+    if participants:
+        session.execute(insert(Participant), participants)
+    happened = [
+        {"submission_id": submission.id, "reference": p.reference, "code": code, "achieved_on": on}
+        for p in parsed.participants
+        for code, on in p.events
+    ]
+    if happened:
+        session.execute(insert(ParticipantEvent), happened)
+    session.flush()
+
+
+def _raw(session, table: str, submission_id: int) -> list[tuple]:
+    """The rows as the database holds them (a text query: no column types between, quantities scaled on SQLite)."""
+    columns = [c.name for c in (Participant if table == "kpi_participants" else ParticipantEvent).__table__.c]
+    names = ", ".join(name for name in columns if name not in ("id", "submission_id"))
+    query = text(f"SELECT {names} FROM {table} WHERE submission_id = :id ORDER BY id")
+    return [tuple(row) for row in session.execute(query, {"id": submission_id})]
+
+
+def _draft(session, investee_id: int, version: int) -> Submission:
+    submission = Submission(
+        investee_id=investee_id,
+        period="2026-Q1",
+        version=version,
+        status=SubmissionStatus.SUPERSEDED,
+        file_name="kpi.xlsx",
+        file_sha256="0" * 64,
+        template_version="1",
+        participant_count=0,
+    )
+    session.add(submission)
+    session.flush()
+    return submission
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=people)
+def test_participants_and_events_stored_in_bulk_are_the_rows_the_orm_stores_for_the_same_upload(
+    db_session, world, rows
+):
+    investee = world.investee_a
+    parsed = _parsed(investee.id, rows)
+    version = 100 * (1 + (db_session.scalar(text("SELECT COUNT(*) FROM kpi_submissions")) or 0))
+    by_orm, in_bulk = _draft(db_session, investee.id, version), _draft(db_session, investee.id, version + 1)
+    _store_by_orm(db_session, by_orm, investee.id, parsed)
+    subs._store_rows(db_session, in_bulk, investee, parsed)
+    for table in ("kpi_participants", "kpi_participant_events"):
+        assert _raw(db_session, table, in_bulk.id) == _raw(db_session, table, by_orm.id)
+    assert len(_raw(db_session, "kpi_participants", in_bulk.id)) == len(rows)
+    stored = db_session.scalars(select(Participant).where(Participant.submission_id == in_bulk.id).order_by("id"))
+    assert [(p.reference, p.start_date, p.hours_per_week) for p in stored] == [
+        (p.reference, p.start_date, p.hours_per_week) for p in parsed.participants
+    ]
+
+
+def test_a_kpi_upload_stores_its_participants_and_their_events_in_sheet_order(db_session, world):
+    make_plan(db_session, world.investee_a)
+    submission = make_submission(
+        db_session,
+        world.investee_a,
+        participants=[
+            ["D-2", date(2025, 3, 1), "ww", 4, Decimal("12.5"), "LP-EMPLOYED-HEADCOUNT", date(2026, 2, 1)],
+            ["d-1", date(2025, 4, 1), None, None, None],
+        ],
+    )
+    where = Participant.submission_id == submission.id
+    stored = db_session.execute(
+        select(
+            Participant.reference,
+            Participant.start_date,
+            Participant.benefit_type,
+            Participant.months_on_benefit,
+            Participant.hours_per_week,
+            Participant.row,
+        )
+        .where(where)
+        .order_by(Participant.id)
+    ).all()
+    assert [tuple(row) for row in stored] == [
+        ("D-2", date(2025, 3, 1), "ww", 4, Decimal("12.5"), 5),
+        ("D-1", date(2025, 4, 1), None, None, None, 6),
+    ]
+    happened = db_session.execute(
+        select(ParticipantEvent.reference, ParticipantEvent.code, ParticipantEvent.achieved_on).where(
+            ParticipantEvent.submission_id == submission.id
+        )
+    ).all()
+    assert [tuple(row) for row in happened] == [("D-2", "LP-EMPLOYED-HEADCOUNT", date(2026, 2, 1))]
+
+
+def test_storing_thousands_of_participant_rows_takes_one_statement_per_table_whatever_their_number(db_session, world):
+    people = [
+        (START + timedelta(days=n % 300), None if n % 2 else "ww", n % 40, Decimal("32"), (("EV01", START),) * 3)
+        for n in range(3000)
+    ]
+    parsed = _parsed(world.investee_a.id, people)
+    submission = _draft(db_session, world.investee_a.id, 1)
+    inserts: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("INSERT"):
+            inserts.append(statement)
+
+    engine = db_session.connection().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        subs._store_rows(db_session, submission, world.investee_a, parsed)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert len(inserts) <= 2  # COPY on PostgreSQL does not pass through here at all
+    assert len(_raw(db_session, "kpi_participant_events", submission.id)) == 9000
