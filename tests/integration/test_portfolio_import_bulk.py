@@ -156,3 +156,18 @@ def _queries(db_session, loans: int, seed: int) -> int:
 
 def test_importing_ten_times_the_loans_takes_no_more_statements(db_session):
     assert _queries(db_session, 30, seed=5) <= _queries(db_session, 3, seed=4)
+
+
+def test_the_funds_figure_is_compared_with_the_replay_up_to_the_cut_over_date_not_with_later_repayments(db_session):
+    number = kvk()
+    sheets = (
+        [investee_row(number)],
+        [loan_row("OLD-1", number)],
+        [repayment_row("OLD-1", date(2024, 2, 15), "443.21", "bank 1")],
+    )
+    before = workbook(*sheets, [outstanding_row("OLD-1", date(2024, 2, 1), "10000.00")])
+    result = import_portfolio(db_session, ACTOR, make_fund(db_session), before, dry_run=True)
+    assert result.differences == []
+    after = workbook(*sheets, [outstanding_row("OLD-1", date(2024, 3, 1), "10000.00")])
+    [difference] = import_portfolio(db_session, ACTOR, make_fund(db_session), after, dry_run=True).differences
+    assert difference.replayed == Decimal("9606.79")
