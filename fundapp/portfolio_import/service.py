@@ -25,6 +25,7 @@ from fundapp.loans import engine
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.loans.services import TERM_FIELDS
 from fundapp.messages import N_
+from fundapp.portfolio_import import layout
 from fundapp.portfolio_import.checks import Difference, Plan, PlannedLoan, plan_import
 from fundapp.portfolio_import.reading import Problem, Reader, read_workbook
 
@@ -60,7 +61,7 @@ def import_portfolio(
     accept_differences: bool = False,
     reason: str = "",
     today: date | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = Limits(max_rows=layout.MAX_ROWS),
 ) -> ImportResult:
     reader = Reader(translate, today or date.today())
     book = read_workbook(data, reader, limits)

@@ -171,3 +171,13 @@ def test_the_funds_figure_is_compared_with_the_replay_up_to_the_cut_over_date_no
     after = workbook(*sheets, [outstanding_row("OLD-1", date(2024, 3, 1), "10000.00")])
     [difference] = import_portfolio(db_session, ACTOR, make_fund(db_session), after, dry_run=True).differences
     assert difference.replayed == Decimal("9606.79")
+
+
+def test_a_fund_of_10000_loans_with_three_years_of_monthly_repayments_fits_the_row_limit(app):
+    import inspect
+
+    from fundapp.portfolio_import.api import upload_limits
+
+    with app.test_request_context():
+        assert upload_limits().max_rows >= 10_000 * 36
+    assert inspect.signature(import_portfolio).parameters["limits"].default.max_rows >= 10_000 * 36
