@@ -140,9 +140,11 @@ def terms_from(values: dict[str, Any]) -> LoanTerms:
 def _replayable(row: Row, payments: list[tuple[Row, servicing.Payment]], reader: Reader) -> PlannedLoan | None:
     """The loan if its terms give a schedule and its repayments replay on it; else its problems."""
     terms = terms_from(row.values)
-    events = (servicing.Disbursement(terms.disbursement_date, terms.principal), *(p for _, p in payments))
+    repayments = tuple(payment for _, payment in payments)
     try:
-        position = servicing.replay(terms, events)
+        position = servicing.replay(
+            terms, [servicing.Disbursement(terms.disbursement_date, terms.principal), *repayments]
+        )
     except (TermsErrors, servicing.ServicingError) as error:
         # The schedule is built before any repayment is applied: terms that give none are what is wrong.
         if not _report_terms(row, terms, reader):
@@ -155,7 +157,7 @@ def _replayable(row: Row, payments: list[tuple[Row, servicing.Payment]], reader:
                 reason=str(error),
             )
         return None
-    return PlannedLoan(row, terms, events[1:], position)
+    return PlannedLoan(row, terms, repayments, position)
 
 
 def _report_terms(row: Row, terms: LoanTerms, reader: Reader) -> bool:
