@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Date, Select, Table
+from sqlalchemy import Date, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from fundapp.db import ExactDecimal
@@ -100,3 +100,22 @@ def read_rows(session: Session, query: Select) -> list[tuple[Any, ...]]:
             memo = isinstance(column.type, _SAME_STORED_IF_EQUAL)
             values[i] = map(_Memo(process).__getitem__ if memo else process, values[i])
     return list(zip(*values, strict=True))
+
+
+def insert_with_ids(session: Session, target: Any, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` into ``target`` (an ORM model: column defaults applied and rows grouped by the keys they
+    leave None; a table: every row with the same keys, None stored as NULL) and return their ids in row order.
+
+    SQLite has no ordered RETURNING for many rows, so SQLAlchemy would insert them one by one; instead the ids are
+    read back: the transaction holds SQLite's only write lock from the insert on, and a writer that came in
+    between the read of the highest id and the insert makes the insert fail, so the ids above it are these rows'."""
+    if not rows:
+        return []
+    id_column = getattr(target, "__table__", target).c.id
+    if session.get_bind().dialect.name != "sqlite":
+        return list(session.scalars(insert(target).returning(id_column, sort_by_parameter_order=True), rows))
+    before = session.scalar(select(func.max(id_column))) or 0
+    session.execute(insert(target), rows)
+    ids = list(session.scalars(select(id_column).where(id_column > before).order_by(id_column)))
+    assert len(ids) == len(rows), "another writer inserted rows in this transaction"
+    return ids

@@ -7,9 +7,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import delete, insert, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
+from fundapp import bulk
 from fundapp.errors import ValidationFailed
 from fundapp.loans import servicing
 from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment, LoanStatus
@@ -117,21 +119,56 @@ def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition | None:
     if not any(e.kind == EventKind.DISBURSEMENT for e in events):
         _clear(session, loan)
         return None
-    position = replay_loan(loan, events)
+    position, installments, allocations = _derived(loan, events)
     _clear(session, loan)
     session.flush()
     # A loan repaid in full before its first due date has no installments left: an empty executemany would
     # be one INSERT of nothing but the defaults.
-    if position.installments:
-        session.execute(
-            insert(LoanInstallment), [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
-        )
-    rows = _allocation_rows(loan.id, loan.fund_id, position, _payment_events_in_engine_order(events), events)
-    if rows:
-        session.execute(insert(LoanAllocation), rows)
+    if installments:
+        session.execute(insert(LoanInstallment), installments)
+    if allocations:
+        session.execute(insert(LoanAllocation), allocations)
     _store_totals(loan, position)
     session.expire(loan, ["installments"])
     return position
+
+
+def rebuild_new(session: Session, loans: list[tuple[Loan, list[LoanEvent]]]) -> None:
+    """``rebuild`` for many loans stored just now with their events (each with a disbursement) and nothing derived
+    yet: the same rows, in one insert per table instead of five statements per loan."""
+    installments: list[dict[str, Any]] = []
+    allocations: list[dict[str, Any]] = []
+    for loan, events in loans:
+        position, loan_installments, loan_allocations = _derived(loan, events)
+        installments += loan_installments
+        allocations += loan_allocations
+        _store_totals(loan, position)
+        session.expire(loan, ["events", "installments"])
+    # One update for all the loans' totals (the unit of work would group them by which ones changed).
+    with session.no_autoflush:
+        totals = [{"id": loan.id} | {name: getattr(loan, name) for name in TOTALS} for loan, _ in loans]
+        session.execute(update(Loan), totals)
+    # The update expired them on the loans: they hold what it stored, without loading each loan again.
+    for (loan, _), stored in zip(loans, totals, strict=True):
+        for name in TOTALS:
+            set_committed_value(loan, name, stored[name])
+    _insert(session, LoanInstallment.__table__, installments)
+    _insert(session, LoanAllocation.__table__, allocations)
+
+
+def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = list(rows[0])
+        bulk.insert_rows(session, table, columns, ([row[c] for c in columns] for row in rows))
+
+
+def _derived(
+    loan: Loan, events: list[LoanEvent]
+) -> tuple[servicing.LoanPosition, list[dict[str, Any]], list[dict[str, Any]]]:
+    position = replay_loan(loan, events)
+    installments = [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
+    allocations = _allocation_rows(loan.id, loan.fund_id, position, _payment_events_in_engine_order(events), events)
+    return position, installments, allocations
 
 
 def _clear(session: Session, loan: Loan) -> None:
@@ -209,6 +246,19 @@ def _allocation_rows(
                 }
             )
     return rows
+
+
+TOTALS = (
+    "disbursed",
+    "principal_repaid",
+    "interest_received",
+    "written_off",
+    "recovered",
+    "outstanding_principal",
+    "written_off_on",
+    "status",
+    "repaid_on",
+)
 
 
 def _store_totals(loan: Loan, position: servicing.LoanPosition) -> None:

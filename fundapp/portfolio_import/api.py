@@ -18,7 +18,7 @@ from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.impact.spreadsheets.model import Limits
-from fundapp.portfolio_import import export
+from fundapp.portfolio_import import export, layout
 from fundapp.portfolio_import.service import ImportResult, PortfolioInvalid, import_portfolio
 from fundapp.validation import MoneyField, TrimmedString
 
@@ -101,7 +101,7 @@ def upload_limits() -> Limits:
     return Limits(
         max_bytes=current_app.config["MAX_UPLOAD_BYTES"],
         max_uncompressed_bytes=current_app.config["MAX_UNCOMPRESSED_UPLOAD_BYTES"],
-        max_rows=200_000,
+        max_rows=layout.MAX_ROWS,
     )
 
 

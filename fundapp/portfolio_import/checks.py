@@ -43,6 +43,7 @@ class PlannedLoan:
     row: Row
     terms: LoanTerms
     payments: tuple[servicing.Payment, ...]
+    position: servicing.LoanPosition  # after every repayment
 
 
 @dataclass
@@ -139,6 +140,28 @@ def terms_from(values: dict[str, Any]) -> LoanTerms:
 def _replayable(row: Row, payments: list[tuple[Row, servicing.Payment]], reader: Reader) -> PlannedLoan | None:
     """The loan if its terms give a schedule and its repayments replay on it; else its problems."""
     terms = terms_from(row.values)
+    repayments = tuple(payment for _, payment in payments)
+    try:
+        position = servicing.replay(
+            terms, [servicing.Disbursement(terms.disbursement_date, terms.principal), *repayments]
+        )
+    except (TermsErrors, servicing.ServicingError) as error:
+        # The schedule is built before any repayment is applied: terms that give none are what is wrong.
+        if not _report_terms(row, terms, reader):
+            if isinstance(error, TermsErrors):
+                raise
+            reader.problem(
+                layout.LOANS,
+                layout.cell_ref(layout.LOANS, "reference", row.row),
+                N_("The repayments of this loan do not replay: %(reason)s"),
+                reason=str(error),
+            )
+        return None
+    return PlannedLoan(row, terms, repayments, position)
+
+
+def _report_terms(row: Row, terms: LoanTerms, reader: Reader) -> bool:
+    """Whether the terms give no schedule (each reason then named by its cell)."""
     try:
         servicing.replay(terms, [servicing.Disbursement(terms.disbursement_date, terms.principal)])
     except TermsErrors as errors:
@@ -151,19 +174,8 @@ def _replayable(row: Row, payments: list[tuple[Row, servicing.Payment]], reader:
                 N_("These terms give no schedule: %(reason)s"),
                 reason=error.message,
             )
-        return None
-    planned = PlannedLoan(row, terms, tuple(payment for _, payment in payments))
-    try:
-        replay(planned)
-    except servicing.ServicingError as error:
-        reader.problem(
-            layout.LOANS,
-            layout.cell_ref(layout.LOANS, "reference", row.row),
-            N_("The repayments of this loan do not replay: %(reason)s"),
-            reason=str(error),
-        )
-        return None
-    return planned
+        return True
+    return False
 
 
 def replay(loan: PlannedLoan, until: date | None = None) -> servicing.LoanPosition:
@@ -197,7 +209,10 @@ def _compare(plan: Plan, rows: list[Row], reader: Reader) -> None:
                 N_("The cut-over date comes before the loan was disbursed."),
             )
             continue
-        replayed = outstanding(replay(loan, until=v["cut_over_date"]))
+        cut_over = v["cut_over_date"]
+        # Replayed to the cut-over date; the same as replayed to the end when nothing comes after it.
+        later = any(payment.date > cut_over for payment in loan.payments)
+        replayed = outstanding(replay(loan, until=cut_over) if later else loan.position)
         if replayed != v["outstanding_principal"]:
             plan.differences.append(
                 Difference(

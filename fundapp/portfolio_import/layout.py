@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 HEADER_ROW = 1  # Excel row of the headers; data from the row below
+# Rows a sheet may have: a fund of 10,000 loans with three years of monthly repayments fits (360,000).
+MAX_ROWS = 500_000
 
 
 @dataclass(frozen=True)

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.attributes import set_committed_value
 
 from fundapp import audit
+from fundapp.bulk import insert_with_ids
 from fundapp.db import utcnow
 from fundapp.funds.models import Fund
 from fundapp.impact.spreadsheets.model import Limits
@@ -25,6 +25,7 @@ from fundapp.loans import engine
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.loans.services import TERM_FIELDS
 from fundapp.messages import N_
+from fundapp.portfolio_import import layout
 from fundapp.portfolio_import.checks import Difference, Plan, PlannedLoan, plan_import
 from fundapp.portfolio_import.reading import Problem, Reader, read_workbook
 
@@ -60,7 +61,7 @@ def import_portfolio(
     accept_differences: bool = False,
     reason: str = "",
     today: date | None = None,
-    limits: Limits = Limits(),
+    limits: Limits = Limits(max_rows=layout.MAX_ROWS),
 ) -> ImportResult:
     reader = Reader(translate, today or date.today())
     book = read_workbook(data, reader, limits)
@@ -92,67 +93,73 @@ def difference_problems(differences: list[Difference], translate: Callable[[str]
 
 
 def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: str) -> None:
-    """Investees and loans through the ORM, the events in one bulk insert, then each loan replayed once."""
-    investees = dict(plan.existing)
-    for row in plan.investees:
-        investee = Investee(fund_id=fund.id, **{key: row.values[key] for key in INVESTEE_FIELDS})
-        session.add(investee)
-        investees[investee.kvk_number] = investee
+    """A fixed number of statements whatever the size: the investees, the loans and their events in one insert
+    each, the loans' schedules and allocations in one each, their totals in one update, the audit in one insert."""
     actor_id = getattr(actor, "id", None)
-    loans = [_loan(fund, investees[p.row.values["kvk_number"]], p, actor_id) for p in plan.loans]
-    session.add_all(loans)
-    session.flush()
-    for investee in investees.values():
-        if investee.kvk_number not in plan.existing:
-            audit.record(session, actor, "investee.imported", investee, {"kvk_number": [None, investee.kvk_number]})
+    investee_rows = [{"fund_id": fund.id} | {key: row.values[key] for key in INVESTEE_FIELDS} for row in plan.investees]
+    new_investees = dict(
+        zip(
+            [row["kvk_number"] for row in investee_rows], insert_with_ids(session, Investee, investee_rows), strict=True
+        )
+    )
+    investee_ids = {number: investee.id for number, investee in plan.existing.items()} | new_investees
+    loan_rows = [_loan_row(fund, investee_ids[p.row.values["kvk_number"]], p, actor_id) for p in plan.loans]
+    loan_ids = insert_with_ids(session, Loan, loan_rows)
+    stored = {
+        loan.id: loan
+        for loan in session.scalars(select(Loan).where(Loan.fund_id == fund.id, Loan.id >= min(loan_ids, default=0)))
+    }
+    loans = [stored[loan_id] for loan_id in loan_ids]
     differences = {d.loan_reference: d for d in plan.differences}
     rows = [
         row | {"loan_id": loan.id, "fund_id": fund.id, "created_by_id": actor_id, "created_at": utcnow()}
         for loan, planned in zip(loans, plan.loans, strict=True)
         for row in _event_rows(planned, differences.get(loan.reference), reason)
     ]
-    if rows:
-        session.execute(insert(LoanEvent), rows)
+    # The events as the engine reads them, without loading back what was just written.
     events: dict[int, list[LoanEvent]] = {loan.id: [] for loan in loans}
-    for event in session.scalars(
-        select(LoanEvent)
-        .where(LoanEvent.fund_id == fund.id, LoanEvent.loan_id.in_(events))
-        .order_by(LoanEvent.on, LoanEvent.id)
-    ):
-        events[event.loan_id].append(event)
-    for loan in loans:
-        set_committed_value(loan, "events", events[loan.id])
-        engine.rebuild(session, loan)
-        audit.record(
-            session,
-            actor,
-            "loan.imported",
-            loan,
-            {"reference": [None, loan.reference], "outstanding_principal": [None, loan.outstanding_principal]},
-        )
-    audit.record(
+    for event_id, row in zip(insert_with_ids(session, LoanEvent.__table__, rows), rows, strict=True):
+        events[row["loan_id"]].append(LoanEvent(id=event_id, reversed_at=None, **row))
+    for loan_events in events.values():
+        loan_events.sort(key=lambda e: (e.on, e.id))
+    engine.rebuild_new(session, [(loan, events[loan.id]) for loan in loans])
+    audit.record_many(
         session,
         actor,
-        "portfolio.imported",
-        fund,
-        {"investees": [None, len(plan.investees)], "loans": [None, len(plan.loans)]},
+        [("investee.imported", "Investee", i, {"kvk_number": [None, number]}) for number, i in new_investees.items()]
+        + [
+            (
+                "loan.imported",
+                "Loan",
+                loan.id,
+                {"reference": [None, loan.reference], "outstanding_principal": [None, loan.outstanding_principal]},
+            )
+            for loan in loans
+        ]
+        + [
+            (
+                "portfolio.imported",
+                "Fund",
+                fund.id,
+                {"investees": [None, len(plan.investees)], "loans": [None, len(plan.loans)]},
+            )
+        ],
     )
 
 
-def _loan(fund: Fund, investee: Investee, planned: PlannedLoan, actor_id: int | None) -> Loan:
+def _loan_row(fund: Fund, investee_id: int, planned: PlannedLoan, actor_id: int | None) -> dict[str, Any]:
     v, terms = planned.row.values, planned.terms
-    return Loan(
-        fund_id=fund.id,
-        investee=investee,
-        reference=v["reference"],
-        purpose=v["purpose"] or "",
-        subordinated=bool(v["subordinated"]),
-        status=LoanStatus.ACTIVE,
-        approved_at=utcnow(),
-        created_by_id=actor_id,
-        approved_by_id=actor_id,
-        **{key: getattr(terms, key) for key in TERM_FIELDS},
-    )
+    return {
+        "fund_id": fund.id,
+        "investee_id": investee_id,
+        "reference": v["reference"],
+        "purpose": v["purpose"] or "",
+        "subordinated": bool(v["subordinated"]),
+        "status": LoanStatus.ACTIVE,
+        "approved_at": utcnow(),
+        "created_by_id": actor_id,
+        "approved_by_id": actor_id,
+    } | {key: getattr(terms, key) for key in TERM_FIELDS}
 
 
 def _event_rows(planned: PlannedLoan, difference: Difference | None, reason: str) -> list[dict[str, Any]]:
