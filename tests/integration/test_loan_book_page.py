@@ -8,15 +8,14 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import or_, select
+from sqlalchemy import event, or_, select
 from sqlalchemy.orm import contains_eager
 
 from fundapp.cofinancing import shares
 from fundapp.investees.models import Investee
 from fundapp.listing import sort_by
-from fundapp.loans import book_list
+from fundapp.loans import book_list, services
 from fundapp.loans import portfolio as book
-from fundapp.loans import services
 from fundapp.loans.models import Loan
 from tests.factories import ACTOR, make_fund, make_investee, make_loan
 
@@ -94,7 +93,15 @@ def test_every_page_of_the_loan_book_lists_what_the_plain_way_lists(db_session, 
 
 def test_a_page_of_the_loan_book_loads_only_the_loans_it_shows(db_session, fund_id):
     db_session.expunge_all()
-    rows = book_list.book_page(db_session, fund_id, AS_OF, book_list.BookFilters(), "reference", 2, 3)
-    loaded = [row for row in db_session.identity_map.values() if isinstance(row, Loan)]
+    loaded: list[int] = []
+
+    def note(target, _context):
+        loaded.append(target.id)
+
+    event.listen(Loan, "load", note)
+    try:
+        rows = book_list.book_page(db_session, fund_id, AS_OF, book_list.BookFilters(), "reference", 2, 3)
+    finally:
+        event.remove(Loan, "load", note)
     assert rows.page.total == 10
-    assert sorted(loan.id for loan in loaded) == sorted(loan.id for loan in rows.page.items)
+    assert sorted(loaded) == sorted(loan.id for loan in rows.page.items)
