@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from sqlalchemy import insert, select
 
 from benchmarks._common import BENCH_POSTGRES_URL, counted_queries, fresh_database, sqlite_url
+from fundapp.bulk import insert_rows
 from fundapp.db import make_engine
 from fundapp.loans import engine as loan_engine
 from fundapp.loans import servicing
@@ -193,9 +194,15 @@ def _store_batch(session: Any, fund_id: int, investee_id: int, items: list[tuple
         )
         recoveries = [s for s in stored if isinstance(s.ev, servicing.Recovery)]
         allocations += _allocations(loan_id, fund_id, position, payments, recoveries)
-    session.execute(insert(LoanInstallment), installments)
-    if allocations:
-        session.execute(insert(LoanAllocation), allocations)
+    _copy(session, LoanInstallment, installments)
+    _copy(session, LoanAllocation, allocations)
+
+
+def _copy(session: Any, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Rows without ids to read back go in through fundapp/bulk.py (COPY on PostgreSQL)."""
+    if rows:
+        columns = list(rows[0])
+        insert_rows(session, model.__table__, columns, ([row[name] for name in columns] for row in rows))
 
 
 class _Stored:
