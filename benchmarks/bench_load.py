@@ -1,10 +1,14 @@
-"""Load: gunicorn (4 workers) on PostgreSQL with the demo world scaled to 1,000 investees; 50 concurrent
-simulated users (fund managers, officers, investees) click through pages and call the API for 60 seconds.
+"""Load: gunicorn (4 workers) on PostgreSQL with the world of load_world.py (the demo, 1,000 investees, 10,000
+loans); simulated users (fund managers, officers, investees) click through pages and call the API. Two scenarios:
+50 users without think time for 60 s ("busy": budget at least 160 requests/s, p95 under 400 ms) and 500 users
+with a 5 s think time ("council": p95 under 150 ms); 0 errors in both.
 
-    python benchmarks/bench_load.py [--users 50] [--seconds 60] [--investees 1000] [--url https://host]
+    python benchmarks/bench_load.py [--users 50 --think 0] [--seconds 60] [--clients N] [--investees 1000]
+                                    [--loans 10000] [--url https://host]
 
-Prints throughput, p50/p95/p99 latency, the error count (which must be 0) and the load client's CPU share (the
-client runs in this process, apart from the server's; near 100 % of a core it would be the bottleneck).
+Prints each scenario's throughput, p50/p95/p99 latency and error count beside its budgets, and the CPU share of
+the load clients: they run in processes of their own (one per 100 users, at most 4, unless --clients), apart
+from the server's; near 100 % of a core each, they would be the bottleneck. --users runs that one scenario.
 With --url it loads a running deployment instead (several app machines behind a proxy, say): that deployment must
 hold the demo world (``flask --app wsgi demo load``) with the demo password; nothing is built or started.
 Without --url it needs PostgreSQL (FUNDAPP_BENCH_POSTGRES_URL, default postgresql://fundapp:fundapp@127.0.0.1:5432/fundapp_bench)
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import re
@@ -26,81 +31,15 @@ import subprocess
 import sys
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks._common import BENCH_POSTGRES_URL, fresh_database  # noqa: E402
-
-SECRET = "load-benchmark-secret-key-0123456789abcdef"
-PASSWORD = "fundapp-demo"
-
-
-def build_world(url: str, investees: int) -> None:
-    from fundapp import create_app
-    from fundapp.audit import Actor
-    from fundapp.auth.passwords import use_fast_hashing_for_tests
-    from fundapp.auth.policy import Scope
-    from fundapp.db import session_scope
-    from fundapp.demo import load_demo
-    from fundapp.investees import services as investee_services
-    from fundapp.investees.models import LegalForm
-    from fundapp.loans import services as loan_services
-    from fundapp.loans.schedule import Amortization, DayCount, Frequency
-
-    use_fast_hashing_for_tests()  # the demo users' hashes only; gunicorn verifies them normally
-    app = create_app({"DATABASE_URL": url, "SECRET_KEY": SECRET})
-    actor, scope = Actor.system("load"), Scope(user_id=0, is_admin=True)
-    with app.app_context():
-        with session_scope(app) as session:
-            load_demo(session)
-        rng = random.Random(5)
-        for start in range(0, investees - 12, 200):
-            with session_scope(app) as session:
-                for n in range(start, min(start + 200, investees - 12)):
-                    investee = investee_services.create_investee(
-                        session,
-                        actor,
-                        scope,
-                        {
-                            "fund_id": 1 + n % 2,
-                            "name": f"Impactbedrijf {n:04d}",
-                            "kvk_number": f"{80000000 + n:08d}",
-                            "legal_form": LegalForm.BV,
-                            "municipality": rng.choice(["Rotterdam", "Schiedam", "Den Haag"]),
-                            "themes": ["arbeidsparticipatie"],
-                            "sdgs": [8],
-                            "labels": [],
-                        },
-                    )
-                    if n % 3 == 0:
-                        from datetime import date
-
-                        loan = loan_services.create_loan(
-                            session,
-                            actor,
-                            investee,
-                            {
-                                "principal": Decimal(rng.choice(["20000.00", "50000.00"])),
-                                "annual_rate": Decimal("5"),
-                                "disbursement_date": date(2025, 1 + n % 12, 10),
-                                "first_due_date": None,
-                                "number_of_installments": 36,
-                                "frequency": Frequency.MONTHLY,
-                                "amortization": Amortization.ANNUITY,
-                                "grace_periods": 0,
-                                "day_count": DayCount.THIRTY_360,
-                                "installment_multiple": Decimal("0.01"),
-                                "purpose": "",
-                                "subordinated": False,
-                            },
-                        )
-                        loan_services.approve(session, actor, loan)
-                        loan_services.disburse(session, actor, loan, loan.disbursement_date, loan.principal)
-    app.extensions["fundapp.db"].engine.dispose()
+from benchmarks.load_world import PASSWORD, SECRET, build_world  # noqa: E402
 
 
 def free_port() -> int:
@@ -250,56 +189,145 @@ PEOPLE = [
 ]
 
 
-def run_users(base_url: str, users: int, seconds: float) -> tuple[list[float], list[str], int]:
+SCENARIOS = {
+    # name: users, think time (s); budgets: at least this many requests/s, p95 under this many seconds
+    "busy": (50, 0.0, 160.0, 0.400),
+    "council": (500, 5.0, None, 0.150),
+}
+
+
+def clicks(user: User, index: int, think: float, stop: float) -> tuple[list[float], list[str]]:
+    """One person clicking through the mix of their role until ``stop`` (monotonic clock)."""
+    rng = random.Random(index)
     latencies: list[float] = []
     errors: list[str] = []
-    lock = threading.Lock()
-    stop = time.monotonic() + seconds
-    barrier = threading.Barrier(users)
+    while time.monotonic() < stop:
+        kind, path = rng.choice(MIXES[user.role])
+        began = time.perf_counter()
+        if kind == "page":
+            status, _ = user.request("GET", path, headers={"Accept": "text/html"})
+        elif kind == "preview":
+            status, _ = user.api("POST", path, PREVIEW)
+        else:
+            status, _ = user.api("GET", path)
+        latencies.append(time.perf_counter() - began)
+        if status >= 400:
+            errors.append(f"{status} {kind} {path} as {user.role}")
+        if think:  # a person reads the page a while (uniformly around the think time), not past the end
+            time.sleep(max(0.0, min(think * rng.uniform(0.5, 1.5), stop - time.monotonic())))
+    return latencies, errors
 
-    def person(index: int) -> None:
+
+def client_process(base_url: str, indexes: list[int], think: float, ready: Any, start: Any, out: Any) -> None:
+    """One load client process: a thread per person, all logged in before the start. Sends back the latencies,
+    the errors and the CPU seconds this process spent from the start to the end."""
+    logged_in = threading.Barrier(len(indexes) + 1)
+    go, stop, results = threading.Event(), [0.0], []
+
+    def run(index: int) -> None:
         email, role = PEOPLE[index % len(PEOPLE)]
-        user = User(base_url, email, role)
-        user.log_in()
-        rng = random.Random(index)
-        barrier.wait()
-        mine: list[float] = []
-        while time.monotonic() < stop:
-            kind, path = rng.choice(MIXES[role])
-            began = time.perf_counter()
-            if kind == "page":
-                status, _ = user.request("GET", path, headers={"Accept": "text/html"})
-            elif kind == "preview":
-                status, _ = user.api("POST", path, PREVIEW)
-            else:
-                status, _ = user.api("GET", path)
-            mine.append(time.perf_counter() - began)
-            if status >= 400:
-                with lock:
-                    errors.append(f"{status} {kind} {path} as {role}")
-        with lock:
-            latencies.extend(mine)
+        user: User | None = User(base_url, email, role)
+        try:
+            user.log_in()  # type: ignore[union-attr]
+        except Exception as exc:  # the run reports it as an error
+            results.append(([], [f"log-in of {email}: {type(exc).__name__} {exc}"]))
+            user = None
+        logged_in.wait()
+        go.wait()
+        if user is not None:
+            results.append(clicks(user, index, think, stop[0]))
 
-    threads = [threading.Thread(target=person, args=(n,)) for n in range(users)]
+    threads = [threading.Thread(target=run, args=(n,)) for n in indexes]
     for thread in threads:
         thread.start()
+    logged_in.wait()
+    ready.put(os.getpid())
+    stop[0] = start.get()
+    before = os.times()
+    go.set()
     for thread in threads:
         thread.join()
-    return latencies, errors, len(latencies)
+    after = os.times()
+    cpu = (after.user - before.user) + (after.system - before.system)
+    out.put(([t for r in results for t in r[0]], [e for r in results for e in r[1]], cpu))
+
+
+def run_users(
+    base_url: str, users: int, seconds: float, think: float, clients: int
+) -> tuple[list[float], list[str], float]:
+    """``users`` people spread over ``clients`` processes; returns the latencies, the errors and the clients'
+    total CPU seconds during the run."""
+    context = multiprocessing.get_context("fork")
+    ready, start, out = context.Queue(), context.Queue(), context.Queue()
+    processes = [
+        context.Process(
+            target=client_process, args=(base_url, list(range(n, users, clients)), think, ready, start, out)
+        )
+        for n in range(clients)
+    ]
+    for process in processes:
+        process.start()
+    for _ in processes:
+        ready.get(timeout=600)
+    stop = time.monotonic() + seconds
+    for _ in processes:
+        start.put(stop)
+    latencies: list[float] = []
+    errors: list[str] = []
+    cpu = 0.0
+    for _ in processes:
+        mine, wrong, spent = out.get(timeout=seconds + 120)
+        latencies += mine
+        errors += wrong
+        cpu += spent
+    for process in processes:
+        process.join()
+    return latencies, errors, cpu
 
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+def report(name: str, users: int, think: float, seconds: float, clients: int, base_url: str) -> bool:
+    """Runs one scenario and prints its figures beside its budgets; True when within them."""
+    _users, _think, least_rate, p95_budget = SCENARIOS.get(name, (users, think, None, None))
+    latencies, errors, cpu = run_users(base_url, users, seconds, think, clients)
+    rate, p95 = len(latencies) / seconds, percentile(latencies, 0.95)
+    rate_note = (
+        f" (budget at least {least_rate:.0f}{'' if rate >= least_rate else ': OVER BUDGET'})" if least_rate else ""
+    )
+    p95_note = (
+        f" (budget {p95_budget * 1000:.0f} ms{'' if p95 < p95_budget else ': OVER BUDGET'})" if p95_budget else ""
+    )
+    print(f"{users} users, think time {think:g} s, for {seconds:.0f} s ({clients} client processes):")
+    print(f"  requests: {len(latencies):,}  throughput: {rate:,.1f} requests/s{rate_note}")
+    print(
+        f"  latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {p95 * 1000:.0f} ms{p95_note}  "
+        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms  (mean {statistics.mean(latencies or [0]) * 1000:.0f} ms)"
+    )
+    print(f"  load clients' CPU: {cpu:.1f} s in {seconds:.0f} s ({100 * cpu / seconds:.0f} % of one core)")
+    print(f"  errors: {len(errors)} (budget 0)")
+    for line in sorted(set(errors))[:20]:
+        print("   ", line)
+    return not errors and (not least_rate or rate >= least_rate) and (not p95_budget or p95 < p95_budget)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--users", type=int, help="one scenario of this many users (default: both scenarios)")
+    parser.add_argument("--think", type=float, default=0.0, help="think time in seconds between a person's clicks")
     parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--clients", type=int, help="load client processes (default: one per 100 users, at most 4)")
     parser.add_argument("--investees", type=int, default=1000)
+    parser.add_argument("--loans", type=int, default=10_000)
     parser.add_argument("--url", help="a running deployment to load (holding the demo world); nothing is started")
     args = parser.parse_args()
+    if args.users:
+        scenarios = [("", args.users, args.think)]
+    else:
+        scenarios = [(name, users, think) for name, (users, think, _rate, _p95) in SCENARIOS.items()]
     server = None
     if args.url:
         base_url, target = args.url.rstrip("/"), args.url
@@ -308,31 +336,24 @@ def main() -> None:
         if url is None:
             sys.exit("PostgreSQL is needed for the load benchmark (or give --url of a running deployment).")
         began = time.perf_counter()
-        build_world(url, args.investees)
-        print(f"demo world with {args.investees:,} investees built in {time.perf_counter() - began:.0f} s")
+        build_world(url, args.investees, args.loans)
+        print(
+            f"demo world with {args.investees:,} investees and {args.loans:,} loans built in {time.perf_counter() - began:.0f} s"
+        )
         port = free_port()
         server = start_gunicorn(url, port)
         base_url, target = f"http://127.0.0.1:{port}", "gunicorn -w 4 on PostgreSQL"
-    client_before, wall_before = os.times(), time.perf_counter()
+    print(f"against {target}; the load clients are processes of their own")
+    within = True
     try:
-        latencies, errors, requests = run_users(base_url, args.users, args.seconds)
+        for name, users, think in scenarios:
+            clients = args.clients or max(1, min(4, users // 100))
+            within = report(name, users, think, args.seconds, clients, base_url) and within
     finally:
         if server is not None:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=20)
-    client_after, wall = os.times(), time.perf_counter() - wall_before
-    client_cpu = (client_after.user - client_before.user) + (client_after.system - client_before.system)
-    print(f"{args.users} users for {args.seconds:.0f} s against {target}:")
-    print(f"  requests: {requests:,}  throughput: {requests / args.seconds:,.1f} requests/s")
-    print(
-        f"  latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {percentile(latencies, 0.95) * 1000:.0f} ms  "
-        f"p99 {percentile(latencies, 0.99) * 1000:.0f} ms  (mean {statistics.mean(latencies) * 1000:.0f} ms)"
-    )
-    print(f"  load client CPU: {client_cpu:.1f} s in {wall:.1f} s ({100 * client_cpu / wall:.0f} % of one core)")
-    print(f"  errors: {len(errors)}")
-    for line in sorted(set(errors))[:20]:
-        print("   ", line)
-    if errors:
+    if not within:
         sys.exit(1)
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from babel.numbers import format_currency, format_decimal, format_percent
@@ -46,7 +48,13 @@ def money(amount: Any, currency: str = "EUR") -> str:
     """An amount in the reader's locale (€ 1.234,56), half-up to the cent."""
     if amount is None or amount == "":
         return "–"
-    return format_currency(round_cent(to_decimal(amount)), currency, locale=locale_name())
+    return _currency(str(round_cent(to_decimal(amount))), currency, locale_name())
+
+
+@functools.lru_cache(maxsize=8192)
+def _currency(amount: str, currency: str, locale: str) -> str:
+    """Babel's formatting of an amount (its text: -0.00 is not 0.00), remembered: a loan's page shows hundreds."""
+    return format_currency(Decimal(amount), currency, locale=locale)
 
 
 def number(value: Any, places: int | None = None) -> str:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload
 
 from fundapp import audit
 from fundapp.errors import Conflict, NotFound, ValidationFailed
@@ -182,12 +182,19 @@ class ReportingDue:
 def reporting_status(session: Session, investees: Sequence[NamedInvestee], today: date) -> list[ReportingDue]:
     """Per investee with a plan: every period from its first up to the current one, and its state (3 queries)."""
     ids = [i.id for i in investees]
-    plans = {p.investee_id: p for p in session.scalars(select(ImpactPlan).where(ImpactPlan.investee_id.in_(ids)))}
+    # Schedules and states only: a plan's indicators and a report's values are loaded if and when read.
+    plans = {
+        p.investee_id: p
+        for p in session.scalars(
+            select(ImpactPlan).where(ImpactPlan.investee_id.in_(ids)).options(lazyload(ImpactPlan.indicators))
+        )
+    }
     latest: dict[tuple[int, str], Submission] = {}
     for found in session.scalars(
         select(Submission)
         .where(Submission.investee_id.in_(ids), Submission.status != SubmissionStatus.SUPERSEDED)
         .order_by(Submission.version)
+        .options(lazyload(Submission.values))
     ):
         latest[(found.investee_id, found.period)] = found
     rows: list[ReportingDue] = []

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, contains_eager
 
+from fundapp import datacache
 from fundapp.cofinancing import shares
 from fundapp.investees.models import Investee
 from fundapp.listing import Page, sort_by
@@ -65,12 +66,8 @@ def read_filters(args: Any) -> BookFilters:
 def book_page(
     session: Session, fund_id: int, as_of: date, filters: BookFilters, sort: str, page: int, page_size: int
 ) -> BookPage:
-    query = (
-        select(Loan)
-        .join(Investee, Investee.id == Loan.investee_id)
-        .options(contains_eager(Loan.investee))
-        .where(or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id))))
-    )
+    book_ids = or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id)))
+    query = select(Loan.id).join(Investee, Investee.id == Loan.investee_id).where(book_ids)
     if filters.status:
         query = query.where(Loan.status == LoanStatus(filters.status))
     if filters.investee_id:
@@ -79,20 +76,40 @@ def book_page(
     query, used = sort_by(query, SORTABLE, sort if key not in COMPUTED else "reference", "reference")
     if key in COMPUTED:
         used = sort
-    loans = list(session.scalars(query))
-    ids = [loan.id for loan in loans]
-    arrears = book.loan_arrears(session, ids, as_of)
-    outstanding = book.outstanding_on(session, fund_id, as_of)
-    next_due = book.next_due(session, ids, as_of)
+    ids = list(session.scalars(query))
+    figures = datacache.cached(
+        session, "loan book", (fund_id, as_of), lambda: _figures(session, book_ids, fund_id, as_of)
+    )
+    outstanding, arrears, next_due = figures
     if filters.arrears in MORE_THAN:
-        loans = [loan for loan in loans if arrears[loan.id].days_past_due > MORE_THAN[filters.arrears]]
+        ids = [i for i in ids if arrears[i].days_past_due > MORE_THAN[filters.arrears]]
     elif filters.arrears:
-        loans = [loan for loan in loans if arrears[loan.id].bucket == filters.arrears]
+        ids = [i for i in ids if arrears[i].bucket == filters.arrears]
     if key in COMPUTED:
-        loans.sort(key=_sort_key(key, outstanding, arrears, next_due), reverse=used.startswith("-"))
+        ids.sort(key=_sort_key(key, outstanding, arrears, next_due), reverse=used.startswith("-"))
     start = (page - 1) * page_size
-    return BookPage(
-        Page(loans[start : start + page_size], len(loans), page, page_size), used, outstanding, arrears, next_due
+    shown = ids[start : start + page_size]
+    loans = {
+        loan.id: loan
+        for loan in session.scalars(
+            select(Loan)
+            .join(Investee, Investee.id == Loan.investee_id)
+            .options(contains_eager(Loan.investee))
+            .where(Loan.id.in_(shown))
+        )
+    }
+    return BookPage(Page([loans[i] for i in shown], len(ids), page, page_size), used, outstanding, arrears, next_due)
+
+
+def _figures(
+    session: Session, book_ids: Any, fund_id: int, as_of: date
+) -> tuple[dict[int, Decimal], dict[int, book.LoanArrears], dict[int, tuple[date, Decimal]]]:
+    """Every loan's figures on the date, for the whole book: a page sorts and filters on them."""
+    ids = list(session.scalars(select(Loan.id).where(book_ids)))
+    return (
+        book.outstanding_on(session, fund_id, as_of),
+        book.loan_arrears(session, ids, as_of),
+        book.next_due(session, ids, as_of),
     )
 
 
@@ -104,7 +121,7 @@ def _sort_key(
 ) -> Any:
     """A loan's figure, then its id: ties keep one order from page to page. No next due date sorts last."""
     if key == "outstanding":
-        return lambda loan: (outstanding.get(loan.id, ZERO), loan.id)
+        return lambda loan_id: (outstanding.get(loan_id, ZERO), loan_id)
     if key == "days_past_due":
-        return lambda loan: (arrears[loan.id].days_past_due, loan.id)
-    return lambda loan: (next_due[loan.id][0] if loan.id in next_due else date.max, loan.id)
+        return lambda loan_id: (arrears[loan_id].days_past_due, loan_id)
+    return lambda loan_id: (next_due[loan_id][0] if loan_id in next_due else date.max, loan_id)

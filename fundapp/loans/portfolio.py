@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from fundapp import datacache
 from fundapp.cofinancing import shares
 from fundapp.instruments.models import EquityParticipation
 from fundapp.loans.arrears import xirr
@@ -223,7 +224,11 @@ def _bucket_expression(oldest_due: Any, as_of: date) -> Any:
 
 
 def portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
-    """Five queries, whatever the number of loans."""
+    """Five queries, whatever the number of loans; once per version of the data (fundapp/datacache.py)."""
+    return datacache.cached(session, "portfolio", (fund_id, as_of), lambda: _portfolio(session, fund_id, as_of))
+
+
+def _portfolio(session: Session, fund_id: int, as_of: date) -> Portfolio:
     buckets = _buckets(session, fund_id, as_of)
     outstanding = sum((b["outstanding"] for b in buckets.values()), ZERO)
     over30 = sum((buckets[b]["outstanding"] for b in ("31-60", "61-90", "90+")), ZERO)

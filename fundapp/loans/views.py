@@ -66,7 +66,10 @@ def loan_book(fund_id: int) -> Any:
     args = list_args("reference")
     filters = book_list.read_filters(request.args)
     rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
-    investees = session.scalars(select(Investee).where(Investee.fund_id == fund.id).order_by(Investee.name)).all()
+    # The filter's choices: ids and names only (not each investee's themes, goals and labels).
+    investees = session.execute(
+        select(Investee.id, Investee.name).where(Investee.fund_id == fund.id).order_by(Investee.name)
+    ).all()
     return render_template(
         "loans/book.html",
         fund=fund,

@@ -17,9 +17,12 @@ and desc). Colours have at least 3:1 contrast with the white background.
 from __future__ import annotations
 
 import base64
+import functools
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import astuple, dataclass, is_dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -28,6 +31,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 from babel.numbers import format_currency
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -101,6 +105,46 @@ class BudgetBar:
         return paid, approved, waiting, left
 
 
+CHARTS_KEPT = 256  # drawn charts kept per process, the least recently used dropped first
+_drawn: OrderedDict[Any, Chart] = OrderedDict()
+_drawn_lock = threading.Lock()
+
+
+def _frozen(value: Any) -> Any:
+    """A key that tells apart every argument that draws differently: Decimal('1.0') and Decimal('1.00') too."""
+    if isinstance(value, Decimal):
+        return ("D", str(value))
+    if isinstance(value, str | LazyString):  # a lazy translation as the words it reads now
+        return str(value)
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, _frozen(astuple(value)))
+    return value
+
+
+def _remembered(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    """A chart is drawn once per process for the same figures, words and locale: it is a function of its
+    arguments alone, so a page shows the same chart whether it was drawn now or before (matplotlib takes a
+    tenth of a second per chart, most of a dashboard's time)."""
+
+    @functools.wraps(draw)
+    def remembered(*args: Any, **kwargs: Any) -> Chart:
+        key = (draw.__name__, _frozen(args), _frozen(sorted(kwargs.items())))
+        with _drawn_lock:
+            if key in _drawn:
+                _drawn.move_to_end(key)
+                return _drawn[key]
+        chart = draw(*args, **kwargs)
+        with _drawn_lock:
+            _drawn[key] = chart
+            while len(_drawn) > CHARTS_KEPT:
+                _drawn.popitem(last=False)
+        return chart
+
+    return remembered
+
+
 def _money(value: Decimal, locale: str) -> str:
     return format_currency(value, "EUR", locale=locale)
 
@@ -118,6 +162,7 @@ def _series_names(series: Sequence[tuple[str, Sequence[Decimal | int]]]) -> list
     return [name for name, _ in series] if len(series) > 1 else []
 
 
+@_remembered
 def bar_chart(
     title: str,
     labels: Sequence[str],
@@ -215,6 +260,7 @@ def _category_axis(axes: Axes, labels: Sequence[str]) -> None:
     axes.set_ylim(len(labels) - 0.5, -0.5)
 
 
+@_remembered
 def trend_chart(
     title: str,
     periods: Sequence[str],
@@ -285,6 +331,7 @@ def _trend_lines(
     return parts
 
 
+@_remembered
 def budget_chart(title: str, bars: Sequence[BudgetBar], names: Sequence[str], locale: str, width: float = 5.5) -> Chart:
     """One stacked bar per contract: paid, approved not paid, claimed awaiting approval, the rest of the commitment.
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from fundapp import datacache
 from fundapp.auth.policy import Scope, memberships
 from fundapp.cofinancing.models import LoanParticipation
 from fundapp.funds.models import Fund
@@ -65,12 +66,9 @@ def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, An
 
 def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any], locale: str) -> FundPanel:
     position = book.portfolio(session, fund.id, today)
-    investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund.id)).all()
-    counts: dict[str, int] = {}
-    reports: dict[str, int | None] = {}
-    for row in plans.reporting_status(session, investees, today):
-        counts[row.state] = counts.get(row.state, 0) + 1
-        reports[row.state] = row.submission_id
+    counts, reports = datacache.cached(
+        session, "reporting states", (fund.id, today), lambda: _reporting_states(session, fund.id, today)
+    )
     chart = charts.bar_chart(
         words["buckets"],
         [words["bucket"](b) for b in book.BUCKETS],
@@ -80,7 +78,22 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
         height=2.3,
     )
     only = {state: sid for state, sid in reports.items() if counts[state] == 1 and sid is not None}
-    return FundPanel(fund, position, chart, counts, _key_trend(session, fund.id, today, words, locale), only)
+    # The words are the locale's: the trend is a function of the data, the day and the locale.
+    key = datacache.cached(
+        session, "key trend", (fund.id, today, locale), lambda: _key_trend(session, fund.id, today, words, locale)
+    )
+    return FundPanel(fund, position, chart, dict(counts), key, only)
+
+
+def _reporting_states(session: Session, fund_id: int, today: date) -> tuple[dict[str, int], dict[str, int | None]]:
+    """How many of the fund's investees' reports are in each state, and the last report of each state."""
+    investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund_id)).all()
+    counts: dict[str, int] = {}
+    reports: dict[str, int | None] = {}
+    for row in plans.reporting_status(session, investees, today):
+        counts[row.state] = counts.get(row.state, 0) + 1
+        reports[row.state] = row.submission_id
+    return counts, reports
 
 
 def _key_trend(session: Session, fund_id: int, today: date, words: dict[str, Any], locale: str) -> KeyTrend | None:

@@ -293,7 +293,7 @@ def test_the_number_of_sql_queries_does_not_grow_with_the_number_of_loans(app, d
     small, large = fund_with(3), fund_with(30)
     db_session.expire_all()
     counts = [
-        _count_queries(engine, lambda f=f: book.portfolio(db_session, f, date(2024, 6, 1)))
+        _count_queries(engine, lambda f=f: book._portfolio(db_session, f, date(2024, 6, 1)))
         for f in (small, large, small)
     ]
     assert counts[0] == counts[1] == counts[2]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -23,8 +24,9 @@ PARTS = ("Paid", "Approved but unpaid", "Awaiting approval", "Not yet claimed", 
 
 @pytest.fixture()
 def drawn(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Figure]]:
-    """The figures the builders hand over to be saved as SVG."""
+    """The figures the builders hand over to be saved as SVG (each drawn anew: none remembered from before)."""
     figures: list[Figure] = []
+    monkeypatch.setattr(charts, "_drawn", OrderedDict())
     save = charts._svg
 
     def keep(figure: Figure, *args: Any) -> Any:
@@ -207,3 +209,15 @@ def test_chart_colours_contrast_three_to_one_with_the_page_and_white_amounts_fou
         assert _contrast(colour, "#ffffff") >= 3, colour
     for colour in charts.BUDGET_COLOURS:
         assert _contrast(colour, "#ffffff") >= 4.5, colour
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures_and_anew_when_a_figure_or_the_language_differs(drawn):
+    def chart(values, locale="en"):
+        return charts.bar_chart("Outstanding", ["Current", "90+"], [("Outstanding", values)], locale)
+
+    first = chart([D("10.5"), D(3)])
+    assert chart([D("10.5"), D(3)]) is first and len(drawn) == 1
+    assert chart([D("10.50"), D(3)]) is not first  # equal, but a figure may be written with its places
+    assert "Outstanding 4" in chart([D("10.5"), D(4)]).summary
+    assert "Outstanding 10,5" in chart([D("10.5"), D(3)], "nl").summary
+    assert len(drawn) == 4

@@ -176,13 +176,12 @@ REPORTING_SORTS: dict[str, Any] = {
 def reporting(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
-    investees = list(
-        session.scalars(
-            select(Investee)
-            .where(Investee.fund_id == fund.id, visible_investees(current_scope()))
-            .order_by(Investee.name)
-        )
-    )
+    # Ids and names are all the list needs (not each investee's themes, goals and labels).
+    investees = session.execute(
+        select(Investee.id, Investee.name)
+        .where(Investee.fund_id == fund.id, visible_investees(current_scope()))
+        .order_by(Investee.name)
+    ).all()
     rows = plans.reporting_status(session, investees, date.today())
     wanted = request.args.get("state") or None
     counts: dict[str, int] = {}

@@ -1,0 +1,70 @@
+"""Figures worked out once per version of the data they are read from (a fund's portfolio, say), per process.
+
+The version is read from the database in the request's own transaction, so it holds across app processes:
+- PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: the oldest and next transaction ids and the
+  ones in progress). Two equal snapshots see the same committed rows; any commit anywhere gives a new one.
+- SQLite: the last audit entry's id (every change of state appends one; SQLite commits one writer at a time)
+  and the connection's count of changed rows (``total_changes()``: its own writes, rolled back or not), with the
+  connection's own token, since that count is per connection.
+A transaction that has written rows of its own (on PostgreSQL: it has a transaction id) is not served from the
+cache and does not fill it: it sees rows that no other transaction sees. A figure filled after a commit that
+followed the version's read is newer than its version, never older: the version read next is a new one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+T = TypeVar("T")
+SIZE = 512  # figures kept per process, the least recently used dropped first
+
+_lock = threading.Lock()
+_figures: OrderedDict[Hashable, Any] = OrderedDict()
+_tokens = itertools.count(1)
+
+
+def data_version(session: Session) -> Hashable | None:
+    """The version of the data this transaction sees; None when it has written rows of its own."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        snapshot, own = connection.exec_driver_sql(
+            "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text"
+        ).one()
+        return None if own is not None else snapshot
+    from fundapp.audit import AuditEntry
+
+    info = connection.connection.info  # the database connection's own, kept as long as it lives
+    token = info.setdefault("fundapp.datacache", next(_tokens))
+    last = session.scalar(select(func.max(AuditEntry.id)))
+    changes = connection.exec_driver_sql("SELECT total_changes()").scalar()
+    return (token, last, changes)
+
+
+def cached(session: Session, name: str, key: Hashable, compute: Callable[[], T]) -> T:
+    """``compute()``'s result for ``key`` at the data's current version, computed at most once per version."""
+    version = data_version(session)
+    if version is None:
+        return compute()
+    slot = (name, key, version)
+    with _lock:
+        if slot in _figures:
+            _figures.move_to_end(slot)
+            return _figures[slot]
+    result = compute()
+    with _lock:
+        _figures[slot] = result
+        while len(_figures) > SIZE:
+            _figures.popitem(last=False)
+    return result
+
+
+def clear() -> None:
+    with _lock:
+        _figures.clear()

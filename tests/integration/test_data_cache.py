@@ -1,0 +1,77 @@
+"""Figures cached per version of the data (fundapp/datacache.py): computed once, and never older than the data."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import event
+
+from fundapp import datacache
+from fundapp.loans import portfolio as book
+from fundapp.loans import services
+from tests.factories import ACTOR, make_fund, make_investee, make_loan
+
+AS_OF = date(2024, 6, 1)
+
+
+def _statements(engine, run) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return seen
+
+
+def _fund_with_a_loan(db_session):
+    fund = make_fund(db_session)
+    loan = make_loan(db_session, make_investee(db_session, fund), principal=Decimal("1000.00"))
+    db_session.flush()
+    return fund, loan
+
+
+def test_a_funds_portfolio_is_computed_once_per_version_of_the_data(app, db_session):
+    engine = app.extensions["fundapp.db"].engine
+    if engine.dialect.name == "postgresql":
+        pytest.skip("the test's own transaction has written rows, which PostgreSQL never serves from the cache")
+    fund, _loan = _fund_with_a_loan(db_session)
+    first = _statements(engine, lambda: book.portfolio(db_session, fund.id, AS_OF))
+    again = _statements(engine, lambda: book.portfolio(db_session, fund.id, AS_OF))
+    assert len(again) < len(first)
+    assert not any("loan_allocations" in statement for statement in again)
+
+
+def test_a_repayment_shows_in_the_next_portfolio_whatever_was_cached_before(db_session):
+    fund, loan = _fund_with_a_loan(db_session)
+    before = book.portfolio(db_session, fund.id, AS_OF)
+    services.record_repayment(db_session, ACTOR, loan, date(2024, 2, 15), Decimal("100.00"))
+    db_session.flush()
+    after = book.portfolio(db_session, fund.id, AS_OF)
+    assert after.principal_received + after.interest_received == Decimal("100.00")
+    assert after.outstanding_principal < before.outstanding_principal
+    assert after == book._portfolio(db_session, fund.id, AS_OF)
+
+
+def test_rows_written_without_an_audit_entry_still_give_new_figures(db_session):
+    """The connection's own writes count (SQLite's changed rows; PostgreSQL's own transaction is not cached)."""
+    fund, loan = _fund_with_a_loan(db_session)
+    book.portfolio(db_session, fund.id, AS_OF)
+    loan.outstanding_principal = Decimal("1.00")
+    db_session.flush()
+    assert book.portfolio(db_session, fund.id, AS_OF) == book._portfolio(db_session, fund.id, AS_OF)
+
+
+def test_the_cache_keeps_a_bounded_number_of_figures(db_session, monkeypatch):
+    monkeypatch.setattr(datacache, "SIZE", 3)
+    datacache.clear()
+    for n in range(10):
+        assert datacache.cached(db_session, "test", n, lambda n=n: n * 2) == n * 2
+    assert len(datacache._figures) <= 3
