@@ -4,10 +4,11 @@ The version is read from the database in the request's own transaction, so it ho
 - PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: the oldest and next transaction ids and the
   ones in progress). Two equal snapshots see the same committed rows; any commit anywhere gives a new one.
 - SQLite: the last audit entry's id (every change of state appends one; SQLite commits one writer at a time)
-  and the connection's count of changed rows (``total_changes()``: its own writes, rolled back or not), with the
-  connection's own token, since that count is per connection.
-A transaction that has written rows of its own (on PostgreSQL: it has a transaction id) is not served from the
-cache and does not fill it: it sees rows that no other transaction sees. A figure filled after a commit that
+  and the connection's count of changed rows (``total_changes``: its own writes, committed without an audit entry
+  too), with the connection's own token, since that count is per connection.
+A transaction that has written rows of its own (on PostgreSQL: it has a transaction id; on SQLite: the
+connection's count of changed rows moved since BEGIN) is not served from the cache and does not fill it: it sees
+rows that no other transaction sees, and may roll them back. A figure filled after a commit that
 followed the version's read is newer than its version, never older: the version read next is a new one.
 """
 
@@ -39,11 +40,14 @@ def data_version(session: Session) -> Hashable | None:
         ).one()
         return None if own is not None else snapshot
     from fundapp.audit import AuditEntry
+    from fundapp.db import CHANGES_AT_BEGIN
 
     info = connection.connection.info  # the database connection's own, kept as long as it lives
+    changes = connection.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+    if changes != info.get(CHANGES_AT_BEGIN):
+        return None
     token = info.setdefault("fundapp.datacache", next(_tokens))
     last = session.scalar(select(func.max(AuditEntry.id)))
-    changes = connection.exec_driver_sql("SELECT total_changes()").scalar()
     return (token, last, changes)
 
 

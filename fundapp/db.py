@@ -180,6 +180,9 @@ def _drop_read_only_connections(context: Any) -> None:
         context.is_disconnect = True
 
 
+CHANGES_AT_BEGIN = "fundapp.changes_at_begin"
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINTs and foreign keys;
     # take over: no implicit transactions, BEGIN emitted by SQLAlchemy.
@@ -199,6 +202,9 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
         conn.exec_driver_sql("BEGIN")
+        # What the connection had changed when the transaction began: fundapp/datacache.py tells by it whether
+        # this transaction has written rows of its own (its figures are then nobody else's, nor kept).
+        conn.connection.info[CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
 
 
 class Database:

@@ -224,7 +224,7 @@ def reset(session: Session, row: UserToken, password: str, now: datetime | None 
     user = row.user
     _set_password(user, password)
     session.execute(delete(UserSession).where(UserSession.user_id == user.id))
-    revoked = session.execute(
+    revoked = session.execute(  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
         update(ApiToken)
         .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         .values(revoked_at=now or utcnow())

@@ -38,15 +38,49 @@ def _fund_with_a_loan(db_session):
     return fund, loan
 
 
-def test_a_funds_portfolio_is_computed_once_per_version_of_the_data(app, db_session):
-    engine = app.extensions["fundapp.db"].engine
-    if engine.dialect.name == "postgresql":
-        pytest.skip("the test's own transaction has written rows, which PostgreSQL never serves from the cache")
-    fund, _loan = _fund_with_a_loan(db_session)
-    first = _statements(engine, lambda: book.portfolio(db_session, fund.id, AS_OF))
-    again = _statements(engine, lambda: book.portfolio(db_session, fund.id, AS_OF))
+@pytest.fixture()
+def committed(tmp_path):
+    """A database of its own whose rows are committed: the suite's own transaction has written rows, which is
+    never served from the cache."""
+    from fundapp import migrate
+    from fundapp.db import Database
+
+    url = f"sqlite:///{tmp_path / 'cache.sqlite3'}"
+    migrate.upgrade(url)  # with the themes and SDGs the migrations seed
+    database = Database(url)
+    session = database.new_session()
+    fund, loan = _fund_with_a_loan(session)
+    session.commit()
+    datacache.clear()
+    yield database, fund.id, loan.id
+    session.close()
+    database.engine.dispose()
+
+
+def test_a_funds_portfolio_is_computed_once_per_version_of_the_data(committed):
+    database, fund_id, _loan_id = committed
+    session = database.new_session()
+    first = _statements(database.engine, lambda: book.portfolio(session, fund_id, AS_OF))
+    again = _statements(database.engine, lambda: book.portfolio(session, fund_id, AS_OF))
     assert len(again) < len(first)
     assert not any("loan_allocations" in statement for statement in again)
+    session.close()
+
+
+def test_a_figure_worked_out_from_rows_that_were_rolled_back_is_never_served(committed):
+    database, fund_id, loan_id = committed
+    writer = database.new_session()
+    from fundapp.loans.models import Loan
+
+    writer.get(Loan, loan_id).outstanding_principal = Decimal("1.00")
+    writer.flush()
+    assert datacache.data_version(writer) is None, "a transaction with writes of its own"
+    seen_inside = book.portfolio(writer, fund_id, AS_OF)
+    writer.rollback()
+    fresh = book._portfolio(writer, fund_id, AS_OF)
+    assert fresh != seen_inside
+    assert book.portfolio(writer, fund_id, AS_OF) == fresh
+    writer.close()
 
 
 def test_a_repayment_shows_in_the_next_portfolio_whatever_was_cached_before(db_session):
