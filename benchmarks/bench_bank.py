@@ -31,7 +31,7 @@ from schwifty import IBAN
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from benchmarks._common import counted_queries, fresh_database, session_scope_of, sqlite_url
+from benchmarks._common import counted_queries, fresh_database, note, session_scope_of, sqlite_url
 from fundapp.audit import Actor
 from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, PaymentBatch, PaymentLine
 from fundapp.banking.statements import parse_statement
@@ -201,6 +201,8 @@ def run(transactions: int, loans: int, budget: float) -> float:
         figures = summary(session, imported)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     verdict = "" if seconds < budget else "  OVER BUDGET"
+    what = f"bank statement of {transactions:,} transactions against {loans:,} loans: import and match"
+    note("6", what, seconds, budget, f"parse alone {parsed:.2f} s, lxml bare parse {bare:.2f} s")
     print(
         f"  import and match (read, check, store, match, commit): {seconds:.2f} s (CPU {cpu:.2f} s;"
         f" budget {budget:g} s), {len(queries)} queries{verdict}"
@@ -229,6 +231,7 @@ def main() -> None:
         scaled = run(options.transactions * scale, options.loans * scale, BUDGET_SECONDS * scale)
         ratio = scaled / once
         verdict = "  NON-LINEAR" if ratio > scale + 2 else ""
+        note("6", f"bank statement import: growth at {scale}x the size", ratio, scale + 2, f"linear: ~{scale}x", "x")
         print(f"  {scale}x the transactions and loans took {ratio:.1f}x the time (linear: ~{scale}){verdict}")
 
 

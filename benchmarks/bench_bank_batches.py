@@ -26,7 +26,7 @@ from lxml import etree
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from benchmarks._common import fresh_database, sqlite_url
+from benchmarks._common import fresh_database, note, sqlite_url
 from fundapp import audit
 from fundapp.banking import batches
 from fundapp.banking.models import BankAccount, Mandate
@@ -127,6 +127,7 @@ def run(loans: int, repeat: int, limit: float) -> float:
     bare = min(_timed(lambda: etree.tostring(document, xml_declaration=True, encoding="UTF-8")) for _ in range(5))
     best = min(timings)
     verdict = "  OVER BUDGET" if best >= limit else ""
+    note("6", f"direct-debit batch of {made:,} installments", best, limit, f"lxml serialising it bare {bare:.3f} s")
     print(f"direct-debit batch from the database (SQLite): {made:,} installments of {loans:,} loans")
     print(
         f"  create_direct_debit_batch (query, build, XSD, store): {best:8.3f} s"
@@ -150,6 +151,14 @@ def main() -> None:
         over = over or scaled >= LIMIT_SECONDS * args.scale
         ratio = scaled / once
         verdict = "  NON-LINEAR" if ratio > args.scale + 2 else ""
+        note(
+            "6",
+            f"direct-debit batch: growth at {args.scale}x the size",
+            ratio,
+            args.scale + 2,
+            f"linear: ~{args.scale}x",
+            "x",
+        )
         print(f"  {args.scale}x the loans took {ratio:.1f}x the time (linear: ~{args.scale}){verdict}")
     if over:
         sys.exit(1)

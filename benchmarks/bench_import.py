@@ -24,7 +24,7 @@ from decimal import Decimal
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-from benchmarks._common import counted_queries, fresh_database, session_scope_of, sqlite_url
+from benchmarks._common import counted_queries, fresh_database, note, session_scope_of, sqlite_url
 from fundapp.audit import Actor
 from fundapp.db import Database
 from fundapp.funds.models import Fund
@@ -95,12 +95,15 @@ def run(loans: int, repayments: int, budget: float) -> float:
     with session_scope_of(database) as session:
         started = time.perf_counter()
         import_portfolio(session, actor, session.get(Fund, fund_id), data, dry_run=True, today=CUT_OVER)
-    print(f"  dry run (read, check, replay every loan): {time.perf_counter() - started:.2f} s")
+    dry_run = time.perf_counter() - started
+    print(f"  dry run (read, check, replay every loan): {dry_run:.2f} s")
     with counted_queries(database.engine) as queries, session_scope_of(database) as session:
         started, cpu = time.perf_counter(), time.process_time()
         result = import_portfolio(session, actor, session.get(Fund, fund_id), data, today=CUT_OVER)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     verdict = "" if seconds < budget else "  OVER BUDGET"
+    what = f"portfolio import of {loans:,} loans x {repayments} repayments"
+    note("6", what, seconds, budget, f"its dry run {dry_run:.2f} s, {len(queries):,} queries")
     print(
         f"  import (read, check, replay, store, commit): {seconds:.2f} s (CPU {cpu:.2f} s; budget {budget:g} s),"
         f" {len(queries):,} queries{verdict}"
@@ -121,6 +124,14 @@ def main() -> None:
         scaled = run(options.loans * options.scale, options.repayments, BUDGET_SECONDS * options.scale)
         ratio = scaled / once
         verdict = "  NON-LINEAR" if ratio > options.scale + 2 else ""
+        note(
+            "6",
+            f"portfolio import: growth at {options.scale}x the size",
+            ratio,
+            options.scale + 2,
+            f"linear: ~{options.scale}x",
+            "x",
+        )
         print(f"  {options.scale}x the loans took {ratio:.1f}x the time (linear: ~{options.scale}){verdict}")
 
 

@@ -38,7 +38,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks._common import BENCH_POSTGRES_URL, fresh_database  # noqa: E402
+from benchmarks._common import BENCH_POSTGRES_URL, fresh_database, note  # noqa: E402
 from benchmarks.load_world import PASSWORD, SECRET, build_world  # noqa: E402
 
 
@@ -302,6 +302,12 @@ def report(name: str, users: int, think: float, seconds: float, clients: int, ba
         f" (budget {p95_budget * 1000:.0f} ms{'' if p95 < p95_budget else ': OVER BUDGET'})" if p95_budget else ""
     )
     print(f"{users} users, think time {think:g} s, for {seconds:.0f} s ({clients} client processes):")
+    scenario, clients_share = f"{users} users, think {think:g} s", f"load clients {100 * cpu / seconds:.0f} % of a core"
+    if least_rate:
+        note("4", f"{scenario}: throughput", rate, least_rate, clients_share, "requests/s", at_least=True)
+    if p95_budget:
+        note("4", f"{scenario}: p95", p95 * 1000, p95_budget * 1000, clients_share, "ms")
+    note("4", f"{scenario}: errors", len(errors), 1, f"{len(latencies):,} requests", "errors")
     print(f"  requests: {len(latencies):,}  throughput: {rate:,.1f} requests/s{rate_note}")
     print(
         f"  latency p50 {percentile(latencies, 0.50) * 1000:.0f} ms  p95 {p95 * 1000:.0f} ms{p95_note}  "

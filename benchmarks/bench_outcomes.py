@@ -22,7 +22,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from sqlalchemy import insert
 
-from benchmarks._common import BENCH_POSTGRES_URL, fresh_database, sqlite_url
+from benchmarks._common import BENCH_POSTGRES_URL, fresh_database, note, sqlite_url
 
 ITEMS = 20
 
@@ -122,6 +122,7 @@ def timed_run(run, *args) -> tuple[float, float, object]:
 
 def show(label: str, wall: float, cpu: float, budget: float, references: str) -> None:
     over = "  OVER BUDGET" if wall > budget else ""
+    note("1", label, wall, budget, f"CPU {cpu:.2f} s; {references}")
     print(f"{label}: {wall:.2f} s (CPU {cpu:.2f} s)  (budget {budget:.2f} s; reference: {references}){over}")
 
 

@@ -22,7 +22,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import BENCH_POSTGRES_URL, counted_queries, fresh_database, sqlite_url
+from benchmarks._common import BENCH_POSTGRES_URL, counted_queries, fresh_database, note, sqlite_url
 from benchmarks.bench_load import MIXES, PEOPLE, PREVIEW
 from benchmarks.load_world import PASSWORD, SECRET, build_world
 
@@ -90,6 +90,8 @@ def run(url: str, label: str, repeat: int) -> list[str]:
             wall, cpu, queries = measure(people[role].call(kind, path), engine, repeat)
             flag = "  OVER BUDGET" if wall * 1000 > BUDGET_MS else ""
             name = f"{'POST ' if kind == 'preview' else ''}{path} ({role})"
+            reference = f"/health {health[0] * 1000:.1f} ms; {queries} queries"
+            note("3", f"{label} {name}: median", wall * 1000, BUDGET_MS, reference, "ms")
             print(f"  {name:<52} {wall * 1000:6.1f} ms  cpu {cpu * 1000:6.1f} ms  {queries:3} queries{flag}")
             if flag:
                 over.append(name)
