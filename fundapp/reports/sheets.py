@@ -102,10 +102,6 @@ class Book:
         self.sheets.append(sheet)
         return sheet
 
-    @property
-    def sheetnames(self) -> list[str]:
-        return [sheet.title for sheet in self.sheets]
-
     def save(self, creator: str, progress: Callable[[float], None] | None = None) -> io.BytesIO:
         """The workbook's bytes; ``progress`` hears the share of the sheets written so far."""
         workbook = Workbook(write_only=True)
@@ -156,7 +152,8 @@ def _write(target: Any, sheet: Sheet, styles: _Styles) -> None:
         freeze = sheet.freeze_panes
         target.freeze_panes = freeze if isinstance(freeze, str) else f"{get_column_letter(freeze.column)}{freeze.row}"
     target.auto_filter = sheet.auto_filter
-    # The rows below are openpyxl cells already, placed and styled: they skip the conversion of appended values.
+    # The rows below are openpyxl cells already, placed and styled: they skip the conversion of appended values
+    # (a private hook of openpyxl's write-only sheet; openpyxl is pinned, tests/unit/test_report_sheets.py reads back).
     target._values_to_row = lambda cells, _row: cells
     for chart, anchor in sheet.charts:
         target.add_chart(chart, anchor)
