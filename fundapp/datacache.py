@@ -1,8 +1,10 @@
 """Figures worked out once per version of the data they are read from (a fund's portfolio, say), per process.
 
 The version is read from the database in the request's own transaction, so it holds across app processes:
-- PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: the oldest and next transaction ids and the
-  ones in progress). Two equal snapshots see the same committed rows; any commit anywhere gives a new one.
+- PostgreSQL: the last audit entry's id. Every change of state appends one, and writers append under one lock
+  held until they commit (fundapp/audit.py), so a committed change always raises the last id a reader sees.
+  Writes without an audit entry (a session's or a token's "last used") change nothing the figures show, and
+  leave the version as it was (a transaction's snapshot would change with any commit at all).
 - SQLite: the last audit entry's id (every change of state appends one; SQLite commits one writer at a time)
   and the connection's count of changed rows (``total_changes``: its own writes, committed without an audit entry
   too), with the connection's own token, since that count is per connection.
@@ -35,10 +37,10 @@ def data_version(session: Session) -> Hashable | None:
     """The version of the data this transaction sees; None when it has written rows of its own."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        snapshot, own = connection.exec_driver_sql(
-            "SELECT pg_current_snapshot()::text, pg_current_xact_id_if_assigned()::text"
+        own, last = connection.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned()::text, (SELECT max(id) FROM audit_entries)"
         ).one()
-        return None if own is not None else snapshot
+        return None if own is not None else last
     from fundapp.audit import AuditEntry
     from fundapp.db import CHANGES_AT_BEGIN
 

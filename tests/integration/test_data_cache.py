@@ -109,3 +109,27 @@ def test_the_cache_keeps_a_bounded_number_of_figures(db_session, monkeypatch):
     for n in range(10):
         assert datacache.cached(db_session, "test", n, lambda n=n: n * 2) == n * 2
     assert len(datacache._figures) <= 3
+
+
+def test_on_postgresql_a_write_without_an_audit_entry_leaves_the_version_but_an_audited_one_changes_it(app):
+    engine = app.extensions["fundapp.db"].engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's version of the data")
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from fundapp.audit import Actor, record
+
+    def version():
+        with Session(engine) as reader:
+            return datacache.data_version(reader)
+
+    before = version()
+    with Session(engine) as writer:
+        writer.execute(text("SELECT pg_current_xact_id()"))  # a writer's transaction, in progress
+        assert datacache.data_version(writer) is None, "its own writes are no one else's"
+        assert version() == before, "what it has not committed is in no one's figures"
+        record(writer, Actor.system("test"), "test.changed", "1", entity_type="test")
+        assert version() == before
+        writer.rollback()
+    assert version() == before, "it ended with nothing committed: the figures read before still hold"
