@@ -23,6 +23,7 @@ from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, InvalidTransition, ValidationFailed
+from fundapp.gc_pause import paused_gc
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
@@ -40,7 +41,7 @@ from fundapp.outcomes.models import (
     OutcomeResult,
     ResultStatus,
 )
-from fundapp.outcomes.pricing_fast import cycle_collection_paused, frozen
+from fundapp.outcomes.pricing_fast import frozen
 from fundapp.outcomes.terms import contract_terms, rule_errors
 
 # A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
@@ -202,7 +203,7 @@ LINES_TABLE = cast(Table, ClaimLine.__table__)
 
 def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
     """Price the results (rows of _PRICED) with what other claims already use, and store the lines in bulk."""
-    with cycle_collection_paused():  # a large claim makes a million objects and no cycle
+    with paused_gc():  # a large claim makes a million objects and no cycle
         _price_and_store(session, claim, contract, rows)
 
 

@@ -9,10 +9,8 @@ contracts: same lines, same cents.
 
 from __future__ import annotations
 
-import gc
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from operator import attrgetter
@@ -73,19 +71,6 @@ def frozen(cls: type, fields: dict) -> Any:
     made: Any = object.__new__(cls)
     object.__setattr__(made, "__dict__", fields)
     return made
-
-
-@contextmanager
-def cycle_collection_paused() -> Iterator[None]:
-    """Pricing 100,000 results makes a million objects and no reference cycle: Python's cycle collector,
-    which runs again and again as they are made, would find nothing and take as long as the pricing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def in_order(results: Sequence[Result]) -> list[Result]:
