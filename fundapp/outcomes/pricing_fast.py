@@ -133,64 +133,51 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
         item = items[code]
         price, band, gross = priced_of[(code, result.months_on_benefit, units)]
         if verdict is not None:  # rejected: not priced further, nothing paid
-            line = new(ClaimLine)
-            set_fields(
-                line,
-                "__dict__",
-                {
-                    "result_key": result.key,
-                    "item": code,
-                    "participant": participant,
-                    "achieved_on": result.achieved_on,
-                    "units": units,
-                    "units_paid": 0,
-                    "price": price,
-                    "band": band,
-                    "gross": money[gross],
-                    "deadweight": money[0],
-                    "deductions": deductions_of[((verdict, gross),)] if gross else (),
-                    "capped_by": verdict,
-                    "payable": money[0],
-                    "by_payer": nothing,
-                },
-            )
-            lines.append(line)
-            continue
-        deadweight = deadweight_of[gross]
-        amount = gross - deadweight
-        # Each reduction as (reason, the amount it lowers to); the first one after deadweight is what capped.
-        cuts = [(DEADWEIGHT, amount)] if deadweight else []
-        if participant is not None and participant_cap is not None:
-            headroom = max(0, participant_cap - participant_paid.get(participant, 0))
-            if headroom < amount:
-                cuts.append((PARTICIPANT_CAP, headroom))
-                amount = headroom
-        units_paid = units
-        if item.max_units is not None:
-            units_paid = min(units, max(0, item.max_units - item_units.get(code, 0)))
-            pro_rata = _pro_rata(amount, units_paid, units, money)
-            if pro_rata < amount:
-                cuts.append((ITEM_UNITS_CAP, pro_rata))
-                amount = pro_rata
-        amount_cap = amount_caps[code]
-        if amount_cap is not None:
-            headroom = max(0, amount_cap - item_amount.get(code, 0))
-            if headroom < amount:
-                cuts.append((ITEM_AMOUNT_CAP, headroom))
-                amount = headroom
-        if contract_cap is not None:
-            headroom = max(0, contract_cap - contract_paid)
-            if headroom < amount:
-                cuts.append((CONTRACT_CAP, headroom))
-                amount = headroom
-        parts = split_of[amount]
-        if bound_payers:
-            parts = _committed(parts, names, commitments, payer_paid)
-            if sum(parts) < amount:
-                amount = sum(parts)
-                cuts.append((PAYER_COMMITMENT, amount))
-        first_cap = 1 if deadweight else 0
-        capped = len(cuts) > first_cap
+            units_paid, deadweight, amount, by_payer = 0, 0, 0, nothing
+            deductions = deductions_of[((verdict, gross),)] if gross else ()
+            capped_by: str | None = verdict
+        else:
+            deadweight = deadweight_of[gross]
+            amount = gross - deadweight
+            # Each reduction as (reason, the amount it lowers to); the first one after deadweight is what capped.
+            cuts = [(DEADWEIGHT, amount)] if deadweight else []
+            if participant is not None and participant_cap is not None:
+                headroom = max(0, participant_cap - participant_paid.get(participant, 0))
+                if headroom < amount:
+                    cuts.append((PARTICIPANT_CAP, headroom))
+                    amount = headroom
+            units_paid = units
+            if item.max_units is not None:
+                units_paid = min(units, max(0, item.max_units - item_units.get(code, 0)))
+                pro_rata = _pro_rata(amount, units_paid, units, money)
+                if pro_rata < amount:
+                    cuts.append((ITEM_UNITS_CAP, pro_rata))
+                    amount = pro_rata
+            amount_cap = amount_caps[code]
+            if amount_cap is not None:
+                headroom = max(0, amount_cap - item_amount.get(code, 0))
+                if headroom < amount:
+                    cuts.append((ITEM_AMOUNT_CAP, headroom))
+                    amount = headroom
+            if contract_cap is not None:
+                headroom = max(0, contract_cap - contract_paid)
+                if headroom < amount:
+                    cuts.append((CONTRACT_CAP, headroom))
+                    amount = headroom
+            parts = split_of[amount]
+            if bound_payers:
+                parts = _committed(parts, names, commitments, payer_paid)
+                if sum(parts) < amount:
+                    amount = sum(parts)
+                    cuts.append((PAYER_COMMITMENT, amount))
+            first_cap = 1 if deadweight else 0
+            capped = len(cuts) > first_cap
+            # Uncapped, a line's deductions are its gross's (deadweight alone): most lines, worked out once.
+            deductions = deductions_of[_deducted(gross, cuts)] if capped else uncapped_deductions_of[gross]
+            capped_by = cuts[first_cap][0] if capped else None
+            by_payer = payers_of[parts]
+            if not amount:
+                units_paid = 0
         line = new(ClaimLine)
         set_fields(
             line,
@@ -201,16 +188,15 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
                 "participant": participant,
                 "achieved_on": result.achieved_on,
                 "units": units,
-                "units_paid": units_paid if amount else 0,
+                "units_paid": units_paid,
                 "price": price,
                 "band": band,
                 "gross": money[gross],
                 "deadweight": money[deadweight],
-                # Uncapped, a line's deductions are its gross's (deadweight alone): most lines, worked out once.
-                "deductions": deductions_of[_deducted(gross, cuts)] if capped else uncapped_deductions_of[gross],
-                "capped_by": cuts[first_cap][0] if capped else None,
+                "deductions": deductions,
+                "capped_by": capped_by,
                 "payable": money[amount],
-                "by_payer": payers_of[parts],
+                "by_payer": by_payer,
             },
         )
         lines.append(line)
