@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fundapp import audit
 from fundapp.auth.models import ApiToken, LoginFailure, Membership, Role, User
@@ -250,7 +250,13 @@ def issue_token(session: Session, user: User, name: str = "", days: int = 90) ->
 def user_for_token(session: Session, token: str) -> tuple[User, ApiToken] | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(token)))
+    # One query finds the token, its user and the user's memberships (the scope needs them).
+    query = (
+        select(ApiToken)
+        .where(ApiToken.token_hash == hash_token(token))
+        .options(joinedload(ApiToken.user).joinedload(User.memberships))
+    )
+    row = session.scalars(query).unique().first()
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None

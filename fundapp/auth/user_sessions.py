@@ -11,7 +11,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fundapp.auth.models import User, UserSession
 from fundapp.auth.services import hash_token
@@ -32,7 +32,13 @@ def start(session: Session, user: User, idle: timedelta, now: datetime | None = 
 def user_of(session: Session, sid: str, idle: timedelta, now: datetime | None = None) -> User | None:
     """The user of a live session (not ended, not idle for ``idle``), noting that it was used."""
     now = now or utcnow()
-    row = session.scalar(select(UserSession).where(UserSession.token_hash == hash_token(sid)))
+    # One query per request finds the session, its user and the user's memberships (the scope needs them).
+    query = (
+        select(UserSession)
+        .where(UserSession.token_hash == hash_token(sid))
+        .options(joinedload(UserSession.user).joinedload(User.memberships))
+    )
+    row = session.scalars(query).unique().first()
     if row is None or row.last_seen_at <= now - idle:
         return None
     if now - row.last_seen_at > TOUCH_EVERY:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, false, literal, select, true
+from sqlalchemy import ColumnElement, event, false, literal, select, true
 from sqlalchemy.orm import Session, object_session
 
 from fundapp.auth.policy.scope import Scope
@@ -77,6 +77,8 @@ def can(scope: Scope, action: str, obj: Any) -> bool:
     if not scope.authenticated or obj.id is None:
         return False
     clause = found.clause(scope)
+    if clause is false():  # no row at all: nothing to ask the database
+        return False
     model = found.model
     session = object_session(obj)
     if session is None:
@@ -98,11 +100,44 @@ def require(scope: Scope, action: str, obj: Any) -> None:
 def load(
     session: Session, model: type[T], object_id: Any, scope: Scope, action: str = "view", options: tuple[Any, ...] = ()
 ) -> T:
+    # A route's object is loaded twice (by its ``access`` guard, then by the view): the second time is free. The
+    # memo holds the object (the identity map alone would let it go) and lasts one transaction without writes:
+    # a change, or another transaction's, may change what the rules allow.
+    key = (model.__name__, object_id, action, scope, options)
+    allowed = session.info.setdefault(ALLOWED, {})
+    if key in allowed:
+        return allowed[key]
+    allowed[key] = obj = _load(session, model, object_id, scope, action, options)
+    return obj
+
+
+def _load(session: Session, model: type[T], object_id: Any, scope: Scope, action: str, options: tuple[Any, ...]) -> T:
+    found = RULES.get((model.__name__, action))
+    if action == "view" and found is not None and scope.authenticated and not (scope.is_admin and found.admin_bypass):
+        # One query instead of two: the row only if the rule lets the scope see it (what ``can`` asks). A row of a
+        # subclass, which may have a rule of its own, is checked again by its own rule.
+        query = select(model).where(found.model.id == object_id, found.clause(scope)).options(*options)
+        found_obj = session.scalars(query).unique().first()
+        if found_obj is None:
+            raise NotFound("Not found, or not yours to see.")
+        if type(found_obj) is not model:
+            require(scope, action, found_obj)
+        return found_obj
     obj = session.get(model, object_id, options=list(options)) if options else session.get(model, object_id)
     if obj is None:
         raise NotFound("Not found, or not yours to see.")
     require(scope, action, obj)
     return obj
+
+
+ALLOWED = "fundapp.policy.allowed"
+
+
+@event.listens_for(Session, "after_flush")
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_allowed(session: Session, *_context: Any) -> None:
+    session.info.pop(ALLOWED, None)
 
 
 def require_admin(scope: Scope) -> None:
