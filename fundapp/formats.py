@@ -4,6 +4,7 @@ the PDFs, the workbooks and the KPI template (which is pure, hence no Flask here
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 
 from babel.dates import format_date
@@ -21,6 +22,14 @@ EXCEL_DATE_FORMATS = {"nl": "d-m-yyyy", "en": "d mmm yyyy"}  # a workbook cell h
 def format_day(value: date, language: str, length: str = "short") -> str:
     """A date as the reader writes it; needs no request (the KPI template and workbooks call it too)."""
     lang = language if language in LANGUAGES else "en"
+    if type(value) is not date:  # a datetime (or a subclass) is shown by its day, but not remembered as a day
+        return format_date(value, DATE_PATTERNS[length][lang], locale=lang)
+    return _format_day(value, lang, length)
+
+
+@functools.lru_cache(maxsize=8192)
+def _format_day(value: date, lang: str, length: str) -> str:
+    """Babel's formatting of a day, remembered: a loan's page shows a hundred dates, mostly the same ones."""
     return format_date(value, DATE_PATTERNS[length][lang], locale=lang)
 
 

@@ -48,7 +48,14 @@ def money(amount: Any, currency: str = "EUR") -> str:
     """An amount in the reader's locale (€ 1.234,56), half-up to the cent."""
     if amount is None or amount == "":
         return "–"
+    if type(amount) is Decimal and amount.is_finite() and amount:  # remembered by value (-0 equals 0: not these)
+        return _decimal_currency(amount, currency, locale_name())
     return _currency(str(round_cent(to_decimal(amount))), currency, locale_name())
+
+
+@functools.lru_cache(maxsize=8192)
+def _decimal_currency(amount: Decimal, currency: str, locale: str) -> str:
+    return _currency(str(round_cent(amount)), currency, locale)
 
 
 @functools.lru_cache(maxsize=8192)
