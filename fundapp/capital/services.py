@@ -13,7 +13,13 @@ from fundapp.capital import nav
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor, InvestorKind
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.messages import N_
 from fundapp.money import ZERO, money_str
+
+TOO_LARGE = N_(
+    "The distribution is larger than the fund's cash on that date, "
+    "or than what is left of it after the payments recorded since."
+)
 
 
 def _check_fixed_shares(session: Session, fund_id: int, percent: Decimal | None, exclude_id: int | None) -> None:
@@ -96,15 +102,16 @@ def record_call(session: Session, actor: audit.Who, investor: Investor, data: di
 
 
 def record_distribution(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> Distribution:
-    """A distribution, never more than the cash the fund has on its date (the journal's bank balance)."""
-    cash = nav.balances(session, investor.fund_id, data["date"])["bank"]
+    """A distribution, never more than the cash the fund has on its date (the journal's bank balance) and keeps
+    after the payments already recorded after it (``nav.cash_free``)."""
+    cash = nav.cash_free(session, investor.fund_id, data["date"])
     if data["amount"] > cash:
         raise ValidationFailed(
-            "The distribution is larger than the fund's cash on that date.",
+            TOO_LARGE,
             [
                 {
                     "field": "amount",
-                    "message": "The distribution is larger than the fund's cash on that date.",
+                    "message": TOO_LARGE,
                     "cash": money_str(cash),
                 }
             ],
