@@ -94,7 +94,8 @@ def record_call(data: dict[str, Any], investor_id: int) -> Any:
 @blp.arguments(DistributionCreateSchema)
 @blp.response(201, DistributionSchema)
 def record_distribution(data: dict[str, Any], investor_id: int) -> Any:
-    """A distribution: refused when it is larger than the fund's cash (the journal's bank balance) on its date."""
+    """A distribution: refused when it is larger than the fund's cash (the journal's bank balance) on its date, or
+    than what is left of it after the payments already recorded after that date."""
     return services.record_distribution(get_session(), current_actor(), _investor(investor_id), data)
 
 

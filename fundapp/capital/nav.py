@@ -15,6 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import groupby
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -50,6 +51,19 @@ def balances(session: Session, fund_id: int, as_of: dt.date) -> dict[str, Decima
     chart = ledger.chart_for(session, fund_id)
     summed = ledger.events(session, fund_id, dt.date.min, as_of, money_only=True, summed=True)
     return journal.role_balances(journal.entries_for(summed, chart), chart)
+
+
+def cash_free(session: Session, fund_id: int, on: dt.date) -> Decimal:
+    """What the fund can still pay out on a day: its cash then, or less where payments already recorded after
+    that day draw on it (the lowest day-end bank balance from that day on). Without this, a back-dated
+    distribution could pay out cash that a later distribution had already paid out."""
+    chart = ledger.chart_for(session, fund_id)
+    balance = lowest = balances(session, fund_id, on)["bank"]
+    later = ledger.events(session, fund_id, on + dt.timedelta(days=1), dt.date.max, money_only=True)
+    for _day, entries in groupby(journal.entries_for(later, chart), key=lambda entry: entry.date):
+        balance += journal.balances(entries).get(chart.bank.code, ZERO)
+        lowest = min(lowest, balance)
+    return lowest
 
 
 def nav(session: Session, fund_id: int, as_of: dt.date) -> Nav:

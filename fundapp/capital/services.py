@@ -13,7 +13,13 @@ from fundapp.capital import nav
 from fundapp.capital.models import CapitalCall, Distribution, FundExpense, Investor, InvestorKind
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.messages import N_
 from fundapp.money import ZERO, money_str
+
+TOO_LARGE = N_(
+    "The distribution is larger than the fund's cash on that date, "
+    "or than what is left of it after the payments recorded since."
+)
 
 
 def _check_fixed_shares(session: Session, fund_id: int, percent: Decimal | None, exclude_id: int | None) -> None:
@@ -68,8 +74,8 @@ def paid_in(session: Session, investor: Investor) -> Decimal:
     return Decimal(total or ZERO)
 
 
-def record_call(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> CapitalCall:
-    """A capital call, never more than what the investor still has to pay in of its commitment."""
+def check_call(session: Session, investor: Investor, data: dict[str, Any]) -> None:
+    """Refuses a call larger than what the investor still has to pay in of its commitment."""
     remaining = investor.commitment - paid_in(session, investor)
     if data["amount"] > remaining:
         raise ValidationFailed(
@@ -82,6 +88,11 @@ def record_call(session: Session, actor: audit.Who, investor: Investor, data: di
                 }
             ],
         )
+
+
+def record_call(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> CapitalCall:
+    """A capital call, never more than what the investor still has to pay in of its commitment."""
+    check_call(session, investor, data)
     call = CapitalCall(fund_id=investor.fund_id, investor=investor, on=data["date"], amount=data["amount"])
     session.add(call)
     session.flush()
@@ -95,20 +106,26 @@ def record_call(session: Session, actor: audit.Who, investor: Investor, data: di
     return call
 
 
-def record_distribution(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> Distribution:
-    """A distribution, never more than the cash the fund has on its date (the journal's bank balance)."""
-    cash = nav.balances(session, investor.fund_id, data["date"])["bank"]
+def check_distribution(session: Session, investor: Investor, data: dict[str, Any]) -> None:
+    """Refuses a distribution larger than the cash the fund has on its date (the journal's bank balance) and keeps
+    after the payments already recorded after it (``nav.cash_free``)."""
+    cash = nav.cash_free(session, investor.fund_id, data["date"])
     if data["amount"] > cash:
         raise ValidationFailed(
-            "The distribution is larger than the fund's cash on that date.",
+            TOO_LARGE,
             [
                 {
                     "field": "amount",
-                    "message": "The distribution is larger than the fund's cash on that date.",
+                    "message": TOO_LARGE,
                     "cash": money_str(cash),
                 }
             ],
         )
+
+
+def record_distribution(session: Session, actor: audit.Who, investor: Investor, data: dict[str, Any]) -> Distribution:
+    """A distribution, never more than the fund's cash (``check_distribution``)."""
+    check_distribution(session, investor, data)
     paid = Distribution(
         fund_id=investor.fund_id, investor=investor, on=data["date"], amount=data["amount"], kind=data["kind"]
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 import marshmallow as ma
@@ -51,8 +52,9 @@ def _investor(investor_id: int) -> Investor:
     return load(get_session(), Investor, investor_id, current_scope(), "edit")
 
 
-def confirmed_form(schema: ma.Schema, act: Any, page: dict[str, Any], question: str) -> Any:
-    """A form for an irreversible step: a valid post is shown back for confirmation, and only then ``act(data)``."""
+def confirmed_form(schema: ma.Schema, act: Any, page: dict[str, Any], question: str, check: Any = None) -> Any:
+    """A form for an irreversible step: a valid post is shown back for confirmation, and only then ``act(data)``.
+    ``check(data)`` refuses before the confirmation what ``act`` would refuse after it."""
     errors: dict[str, list[str]] = {}
     values = as_typed_values(page.pop("values", {}))
     if request.method == "POST":
@@ -62,6 +64,8 @@ def confirmed_form(schema: ma.Schema, act: Any, page: dict[str, Any], question: 
             try:
                 if request.form.get("confirmed") == "1":
                     return act(form.loaded)
+                if check is not None:
+                    check(form.loaded)
                 hidden = {key: request.form[key] for key in schema.fields if key in request.form}
                 return render_template(
                     "confirm.html",
@@ -187,7 +191,9 @@ def record_call(investor_id: int) -> Any:
         return done(_("Capital call recorded."), url_for("capital.investor", investor_id=investor.id))
 
     page = _flow_page(investor, _("Record a capital call"), _("Record the call"), kinds=False)
-    return confirmed_form(CallCreateSchema(), act, page, _("A recorded call cannot be changed or removed. Record it?"))
+    question = _("A recorded call cannot be changed or removed. Record it?")
+    check = partial(services.check_call, get_session(), investor)
+    return confirmed_form(CallCreateSchema(), act, page, question, check)
 
 
 @bp.route("/investors/<int:investor_id>/distributions/new", methods=["GET", "POST"])
@@ -201,7 +207,8 @@ def record_distribution(investor_id: int) -> Any:
 
     page = _flow_page(investor, _("Record a distribution"), _("Record the distribution"), kinds=True)
     question = _("A recorded distribution cannot be changed or removed. Record it?")
-    return confirmed_form(DistributionCreateSchema(), act, page, question)
+    check = partial(services.check_distribution, get_session(), investor)
+    return confirmed_form(DistributionCreateSchema(), act, page, question, check)
 
 
 @bp.get("/calls/<int:call_id>/notice.pdf")

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
 from fundapp.banking import ledger
-from fundapp.capital import nav, provision, services
+from fundapp.capital import nav, provision, services, statements
 from fundapp.capital.models import DistributionKind
 from fundapp.loans import services as loan_services
 from fundapp.loans.schedule import Amortization
@@ -116,3 +118,54 @@ def test_the_navs_fast_balances_are_the_journals_own(db_session, example):
         assert {k: v for k, v in fast.items() if k not in provision_roles} == {
             k: v for k, v in full.items() if k not in provision_roles
         }, day
+
+
+def test_the_second_quarters_statement_of_the_worked_example_has_the_documents_figures(db_session, example):
+    fund, a, b = example
+    expected = {
+        # opening on 2024-03-31 (NAV 493,700.00), closing on 2024-06-30 (NAV 454,650.00), the quarter's flows
+        a.id: (
+            (D("296220.00"), D("0.9874"), D("-0.050673")),
+            (D("272790.00"), D("0.9493"), D("-0.100175")),
+            "12000.00",
+        ),
+        b.id: ((D("197480.00"), D("0.9874"), D("-0.142963")), (D("181860.00"), D("0.9493"), D("-0.145348")), "8000.00"),
+    }
+    assert nav.nav(db_session, fund.id, date(2024, 3, 31)).nav == D("493700.00")
+    for investor in (a, b):
+        made = statements.statement(db_session, investor, 2024, 2)
+        got = tuple((x.nav_share, x.tvpi, x.irr) for x in (made.opening, made.closing))
+        flows = [(d.on, d.amount, d.kind) for d in made.distributions]
+        assert (made.start, made.end, made.calls, made.nav.nav) == (date(2024, 4, 1), AS_OF, [], D("454650.00"))
+        assert (*got, flows) == (
+            *expected[investor.id][:2],
+            [(date(2024, 6, 28), D(expected[investor.id][2]), "income")],
+        )
+    book = load_workbook(io.BytesIO(statements.statement_file(db_session, a, 2024, 2, "xlsx")))
+    rows = [row for row in book.active.iter_rows(values_only=True) if row and row[0]]
+    figures = [(label, value) for label, value, *_ in rows if isinstance(value, (int, float))]
+    assert figures == [
+        ("Committed", 600000),
+        ("Paid in", 300000),
+        ("Distributed", 0),
+        ("NAV share", 296220),
+        ("DPI", 0),
+        ("RVPI", 0.9874),
+        ("TVPI", 0.9874),
+        ("IRR", -0.050673),
+        ("Committed", 600000),
+        ("Paid in", 300000),
+        ("Distributed", 12000),
+        ("NAV share", 272790),
+        ("DPI", 0.04),
+        ("RVPI", 0.9093),
+        ("TVPI", 0.9493),
+        ("IRR", -0.100175),
+        ("Income 2024-06-28", -12000),
+        ("Cash", 360000),
+        ("Loans at outstanding principal", 115000),
+        ("Loan-loss provision", -20350),
+        ("Equity at last valuation", 0),
+        ("Other receivables", 0),
+        ("NAV", 454650),
+    ]

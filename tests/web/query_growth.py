@@ -87,7 +87,9 @@ def _capital(session: Session, walk: Any, step: int) -> None:
     from fundapp.capital import services as capital
 
     world = walk.world
-    make_investor(session, world.fund_a, name=f"Grown investor {step:02d}")
+    # Its call keeps the fund's cash above the lending grown here, so the distribution below is never refused.
+    big = D("1000000.00")
+    make_investor(session, world.fund_a, call=big, name=f"Grown investor {step:02d}", commitment=big)
     capital.record_call(session, ACTOR, world.investor_a, {"date": date(2024, 2, step), "amount": D("1000.00")})
     distribution = {"date": date(2024, 2, step), "amount": D("1.00"), "kind": "income"}
     capital.record_distribution(session, ACTOR, world.investor_a, distribution)

@@ -99,6 +99,32 @@ def test_a_distribution_larger_than_the_cash_on_its_date_is_refused_and_changes_
     assert client.post(url, json={**too_much, "amount": "22443.21"}, headers=as_manager_a).status_code == 201
 
 
+def test_a_back_dated_distribution_cannot_pay_out_cash_a_later_distribution_already_paid_out(
+    client, db_session, world, as_manager_a
+):
+    # Cash 22,000.00 from 2024-01-01 (fund A's 20,000.00 and this call, less the 10,000.00 lent on 2024-01-15),
+    # 22,443.21 from the repayment on 2024-02-15. Paying all of it out on 2024-02-15 leaves nothing for an
+    # earlier day, though the balance on that earlier day alone still shows 22,000.00.
+    investor_id = _investor(client, world, as_manager_a)
+    client.post(
+        f"/api/v1/investors/{investor_id}/calls",
+        json={"date": "2024-01-01", "amount": "12000.00"},
+        headers=as_manager_a,
+    )
+    url = f"/api/v1/investors/{investor_id}/distributions"
+    everything = {"date": "2024-02-15", "amount": "22443.21", "kind": "return_of_capital"}
+    assert client.post(url, json=everything, headers=as_manager_a).status_code == 201
+    before = _counts(db_session)
+    response = client.post(url, json={**everything, "date": "2024-02-14", "amount": "0.01"}, headers=as_manager_a)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["message"].startswith("The distribution is larger than the fund's cash on that date")
+    assert (error["details"][0]["field"], error["details"][0]["cash"]) == ("amount", "0.00")
+    assert _counts(db_session) == before
+    nav = client.get(f"/api/v1/funds/{world.fund_a.id}/nav?as_of=2024-02-29", headers=as_manager_a).get_json()
+    assert nav["cash"] == "0.00"
+
+
 def test_the_nav_answers_exactly_the_public_contract(client, world, as_manager_a):
     investor_id = _investor(client, world, as_manager_a)
     client.post(

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from fundapp.capital.models import (
     CapitalCall,
@@ -167,3 +167,27 @@ def test_a_call_is_shown_back_for_confirmation_and_only_recorded_once_confirmed(
     done = client.post(url, data={"date": "2024-03-31", "amount": "500", "confirmed": "1"})
     assert done.status_code == 303
     assert len(db_session.scalars(select(CapitalCall).where(CapitalCall.investor_id == world.investor_a.id)).all()) == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "fields", "message"),
+    [
+        ("calls", {}, "De storting is groter dan wat er van de toezegging van de investeerder over is."),
+        (
+            "distributions",
+            {"kind": "gain"},
+            "De uitkering is groter dan de liquide middelen van het fonds op die datum",
+        ),
+    ],
+)
+def test_a_call_or_distribution_that_will_be_refused_is_refused_before_the_confirmation_not_after_it(
+    db_session, world, login_as, path, fields, message
+):
+    client = login_as(world.user("manager_a"))
+    counts = [db_session.scalar(select(func.count()).select_from(m)) for m in (CapitalCall, Distribution)]
+    data = {"date": "2024-03-31", "amount": "99999999", "confirmed": "0", **fields}
+    asked = client.post(f"/investors/{world.investor_a.id}/{path}/new", data=data)
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 422
+    assert message in page and 'name="confirmed" value="1"' not in page
+    assert [db_session.scalar(select(func.count()).select_from(m)) for m in (CapitalCall, Distribution)] == counts

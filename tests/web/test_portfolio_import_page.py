@@ -67,7 +67,9 @@ def test_an_upload_waits_in_the_queue_and_its_page_refreshes_itself_until_the_jo
     page = client.get(location)
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and 'http-equiv="refresh"' not in text and "<progress" not in text
-    assert "1 ondernemingen, 1 leningen en 1 aflossingen geïmporteerd" in text and f"/funds/{fund.id}/loans" in text
+    assert "1 ondernemingen, 1 leningen en 1 aflossingen geïmporteerd" in text
+    # The loan book is called the portfolio everywhere (issue #14), here too.
+    assert f'href="/funds/{fund.id}/loans">Portefeuille</a>' in text and "Leningportefeuille" not in text
     assert "OLD-1" in text and "-606,79" in text  # the accepted difference, booked as an adjustment
     assert _loans(db_session, fund.id) == 1
     row = db_session.scalar(select(PortfolioImport).where(PortfolioImport.fund_id == fund.id))
