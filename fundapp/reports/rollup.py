@@ -2,8 +2,8 @@
 
 ``frames`` (pandas) repeats the first step of the rule (an investee's periods combined) for each table it
 makes; at a fund's size (tens of thousands of values) that and pandas' per-call cost were most of the report's
-time. Here the first step runs once per investee and indicator (and once per period for the trend), and the
-fund's totals and each municipality's are derived from it. The rules, the half-up means and even the order of
+time. Here the first step runs once per investee and indicator, and the fund's totals and each municipality's
+are derived from it; the trend per period takes each approved value once. The rules, the half-up means and even the order of
 the additions (which decides a zero's sign) are those of ``frames``; a test compares the two on generated data.
 """
 
@@ -32,16 +32,13 @@ class Rolled:
 
 
 def roll_up(rows: Iterable[Row], rules: dict[int, str], group_of: dict[int, str]) -> Rolled:
-    """Roll ``rows`` up by each indicator's rule; ``group_of``: an investee's group (its municipality)."""
+    """Roll ``rows`` up by each indicator's rule; ``group_of``: an investee's group (its municipality).
+
+    ``rows`` hold at most one value per investee, period and indicator, as ``queries.kpi_rows`` reads them.
+    """
     ordered = _by_start(rows)
-    by_investee = _combined(_first_step(ordered, lambda row: (row[0], row[2])), rules)
-    by_period_investee = _period_steps(ordered, rules)
-    # An investee without a group is left out of the groups (as pandas' grouping leaves a missing key out).
-    grouped = (
-        ((group_of.get(investee, ""), indicator), value)
-        for (investee, indicator), value in by_investee.items()
-        if group_of.get(investee, "") is not None
-    )
+    by_investee = _combined(_first_step(ordered), rules)
+    grouped = (((group_of.get(investee, ""), indicator), value) for (investee, indicator), value in by_investee.items())
     return Rolled(
         totals=_second_step((((indicator,), value) for (_i, indicator), value in by_investee.items()), rules),
         by_group=[
@@ -49,10 +46,7 @@ def roll_up(rows: Iterable[Row], rules: dict[int, str], group_of: dict[int, str]
             for (group, indicator), (value, count) in _second_step(grouped, rules).items()
         ],
         by_period={
-            (indicator, period): value
-            for (period, indicator), (value, _count) in _second_step(
-                (((period, indicator), value) for (period, _i, indicator), value in by_period_investee.items()), rules
-            ).items()
+            (indicator, period): value for (period, indicator), (value, _count) in _trend(ordered, rules).items()
         },
         by_investee=by_investee,
         periods={row[1] for row in ordered},
@@ -61,7 +55,7 @@ def roll_up(rows: Iterable[Row], rules: dict[int, str], group_of: dict[int, str]
 
 def totals(rows: Iterable[Row], rules: dict[int, str]) -> dict[int, tuple[Decimal, int]]:
     """indicator -> (value over all the rows, investees that reported): ``roll_up``'s totals alone."""
-    by_investee = _combined(_first_step(_by_start(rows), lambda row: (row[0], row[2])), rules)
+    by_investee = _combined(_first_step(_by_start(rows)), rules)
     return _second_step((((indicator,), value) for (_i, indicator), value in by_investee.items()), rules)
 
 
@@ -72,27 +66,27 @@ def _by_start(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=lambda row: starts[row[1]])
 
 
-def _period_steps(ordered: list[Row], rules: dict[int, str]) -> dict[tuple, Decimal]:
-    """(period, investee, indicator) -> that period's values of the investee combined by the rule (the trend's
-    first step). An investee's report has one value per indicator, so usually there is nothing to combine."""
-    values = {(row[1], row[0], row[2]): row[3] for row in ordered}
-    if len(values) < len(ordered):
-        return _combined(_first_step(ordered, lambda row: (row[1], row[0], row[2])), rules)
+def _trend(ordered: list[Row], rules: dict[int, str]) -> dict[Any, tuple[Decimal, int]]:
+    """(period, indicator) -> (value across the investees in that period, investees). The first step of the rule
+    combines an investee's values of one period, and there is one: the approved report's value of the indicator."""
     averaged = {indicator for indicator, rule in rules.items() if rule == "average"}
-    return {
-        key: _over_periods("average", value, 1, value) if key[2] in averaged else value
-        for key, value in values.items()
-    }
+    return _second_step(
+        (
+            ((period, indicator), _over_periods("average", value, 1, value) if indicator in averaged else value)
+            for _investee, period, indicator, value in ordered
+        ),
+        rules,
+    )
 
 
-def _first_step(rows: list[Row], key: Any) -> dict[tuple, list[Any]]:
-    """Per key, in order of first appearance: [total, count, last value] of the values in period order."""
+def _first_step(rows: list[Row]) -> dict[tuple, list[Any]]:
+    """(investee, indicator) -> [total, count, last value] of its values in period order, in order of first
+    appearance."""
     steps: dict[tuple, list[Any]] = {}
-    for row in rows:
-        value = row[3]
-        step = steps.get(k := key(row))
+    for investee, _period, indicator, value in rows:
+        step = steps.get(key := (investee, indicator))
         if step is None:
-            steps[k] = [value, 1, value]
+            steps[key] = [value, 1, value]
         else:
             step[0] += value
             step[1] += 1
