@@ -3,6 +3,7 @@ and guarantees, impact rolled up, outcome payments."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -249,12 +250,11 @@ def _municipalities(
     rows: list[tuple[str, int, Decimal, int]], impact: list[ImpactLine], investees: list[queries.InvesteeInfo]
 ) -> list[Group]:
     by_id = {line.indicator_id: line for line in impact}
+    sizes = Counter(i.municipality for i in investees)
     groups: dict[str, Group] = {}
     for municipality, indicator_id, value, count in rows:
-        group = groups.setdefault(
-            municipality,
-            Group(municipality, municipality, sum(1 for i in investees if i.municipality == municipality)),
-        )
+        if (group := groups.get(municipality)) is None:
+            group = groups[municipality] = Group(municipality, municipality, sizes[municipality])
         line = by_id[indicator_id]
         group.lines.append(
             ImpactLine(

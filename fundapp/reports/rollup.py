@@ -70,13 +70,17 @@ def _trend(ordered: list[Row], rules: dict[int, str]) -> dict[Any, tuple[Decimal
     """(period, indicator) -> (value across the investees in that period, investees). The first step of the rule
     combines an investee's values of one period, and there is one: the approved report's value of the indicator."""
     averaged = {indicator for indicator, rule in rules.items() if rule == "average"}
-    return _second_step(
-        (
-            ((period, indicator), _over_periods("average", value, 1, value) if indicator in averaged else value)
-            for _investee, period, indicator, value in ordered
-        ),
-        rules,
-    )
+    sums: dict[tuple, list[Any]] = {}
+    for _investee, period, indicator, value in ordered:
+        if indicator in averaged:
+            value = _over_periods("average", value, 1, value)
+        total = sums.get(key := (period, indicator))
+        if total is None:
+            sums[key] = [value, 1]
+        else:
+            total[0] += value
+            total[1] += 1
+    return _finished(sums, rules)
 
 
 def _first_step(rows: list[Row]) -> dict[tuple, list[Any]]:
@@ -111,6 +115,11 @@ def _second_step(values: Iterable[tuple[tuple, Decimal]], rules: dict[int, str])
         else:
             total[0] += value
             total[1] += 1
+    return _finished(sums, rules)
+
+
+def _finished(sums: dict[tuple, list[Any]], rules: dict[int, str]) -> dict[Any, tuple[Decimal, int]]:
+    """Each key's [total, investees] combined by the rule, in key order; a key of one part becomes that part."""
     result = {}
     for key in sorted(sums):
         total, count = sums[key]
