@@ -7,6 +7,10 @@ from typing import Any
 
 
 def post_worker_init(_worker: Any) -> None:
-    """Once a worker has loaded the app: its modules, mappers and templates live as long as the worker, so the
-    cycle collector leaves them out of its passes (gc.freeze). A request's own objects are collected as before."""
+    """Once a worker has loaded the app: WeasyPrint is loaded too (the first PDF would otherwise pay about a
+    second for it), then what lives as long as the worker (modules, mappers, templates, fonts) is left out of the
+    cycle collector's passes (gc.freeze). A request's own objects are collected as before."""
+    from fundapp.reports import pdf
+
+    pdf.preload()
     gc.freeze()

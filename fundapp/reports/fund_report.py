@@ -3,6 +3,7 @@ and guarantees, impact rolled up, outcome payments."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -22,7 +23,7 @@ from fundapp.instruments import report as instrument_report
 from fundapp.instruments.models import EquityParticipation
 from fundapp.investees.models import Theme
 from fundapp.loans import portfolio as book
-from fundapp.reports import frames, queries
+from fundapp.reports import queries, rollup
 from fundapp.reports.investee_report import sdg_name
 from fundapp.reports.periods import as_of, covered_labels
 from fundapp.reports.splits import Splits, splits
@@ -150,12 +151,12 @@ def _build(session: Session, fund: Fund, period: Period, locale: str, today: dat
     investees = queries.fund_investees(session, fund.id)
     labels = covered_labels(period)
     ids = queries.fund_investee_ids(fund.id)
-    extra = {i.id: {"municipality": i.municipality} for i in investees}
-    frame = frames.values_frame(queries.kpi_rows(session, ids, labels), extra)
-    target_frame = frames.values_frame(queries.target_rows(session, ids, labels), extra)
-    catalog = queries.indicators(session, set(frame["indicator_id"]) | set(target_frame["indicator_id"]))
+    rows = queries.kpi_rows(session, ids, labels)
+    target_rows = queries.target_rows(session, ids, labels)
+    catalog = queries.indicators(session, {row[2] for row in rows} | {row[2] for row in target_rows})
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
-    impact = _impact_lines(catalog, frames.totals(frame, rules), frames.totals(target_frame, rules), locale)
+    figures = rollup.roll_up(rows, rules, {i.id: i.municipality for i in investees})
+    impact = _impact_lines(catalog, figures.totals, rollup.totals(target_rows, rules), locale)
     loans = queries.loan_rows(session, fund.id, day)
     at_stake = exposure.exposures(session, fund.id, day)
     return FundReport(
@@ -167,13 +168,13 @@ def _build(session: Session, fund: Fund, period: Period, locale: str, today: dat
         portfolio=book.portfolio(session, fund.id, day),
         loans=loans,
         investees=investees,
-        periods=_ordered(set(frame["period"])),
+        periods=_ordered(figures.periods),
         impact=impact,
         themes=_themes(session, impact, investees, locale),
         sdgs=_sdgs(impact, investees, locale),
-        municipalities=_municipalities(frames.grouped_totals(frame, rules, "municipality"), impact, investees),
-        by_period=frames.per_period(frame, rules),
-        by_investee=frames.per_investee(frame, rules),
+        municipalities=_municipalities(figures.by_group, impact, investees),
+        by_period=figures.by_period,
+        by_investee=figures.by_investee,
         payments=queries.fund_payments(session, fund.id, period.start, period.end),
         splits=splits(session, fund.id, loans, period.start, day),
         equity=equity_queries.positions(session, [EquityParticipation.fund_id == fund.id], day),
@@ -249,12 +250,11 @@ def _municipalities(
     rows: list[tuple[str, int, Decimal, int]], impact: list[ImpactLine], investees: list[queries.InvesteeInfo]
 ) -> list[Group]:
     by_id = {line.indicator_id: line for line in impact}
+    sizes = Counter(i.municipality for i in investees)
     groups: dict[str, Group] = {}
     for municipality, indicator_id, value, count in rows:
-        group = groups.setdefault(
-            municipality,
-            Group(municipality, municipality, sum(1 for i in investees if i.municipality == municipality)),
-        )
+        if (group := groups.get(municipality)) is None:
+            group = groups[municipality] = Group(municipality, municipality, sizes[municipality])
         line = by_id[indicator_id]
         group.lines.append(
             ImpactLine(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -137,7 +138,7 @@ def build(
 def _lines(
     session: Session,
     plan: ImpactPlan | None,
-    rows: list[tuple[int, str, int, Decimal]],
+    rows: Sequence[tuple[int, str, int, Decimal]],
     periods: list[str],
     window: list[str],
     locale: str,

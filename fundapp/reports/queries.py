@@ -7,7 +7,7 @@ approval, which stays in the database with status ``approved``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,15 +62,17 @@ def _latest_approved(investee_ids: Any, labels: list[str]) -> Any:
     )
 
 
-def kpi_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:
-    """(investee_id, period, indicator_id, value) of the approved reports of those periods (one query)."""
+def kpi_rows(session: Session, investee_ids: Any, labels: list[str]) -> Sequence[tuple[int, str, int, Decimal]]:
+    """(investee_id, period, indicator_id, value) of the approved reports of those periods (one query).
+
+    The rows as read (tuple-like; a fund's report reads tens of thousands: no copies).
+    """
     approved = _latest_approved(investee_ids, labels)
-    rows = session.execute(
+    return session.execute(
         select(approved.c.investee_id, approved.c.period, SubmissionValue.indicator_id, SubmissionValue.value).join(
             SubmissionValue, SubmissionValue.submission_id == approved.c.id
         )
     ).all()
-    return [(investee_id, period, indicator_id, value) for investee_id, period, indicator_id, value in rows]
 
 
 def target_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:

@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from fundapp.auth.policy import Scope
 from fundapp.errors import ValidationFailed
-from fundapp.impact.periods import Period
+from fundapp.impact.periods import Frequency, Period
 from fundapp.loans import portfolio as book
-from fundapp.reports import frames, fund_report, investee_report, payer_report, social
+from fundapp.reports import frames, fund_report, investee_report, payer_report, queries, social
 from fundapp.reports import social_value as rules
 from fundapp.reports.periods import as_of, covered_labels, report_period
 from fundapp.reports.queries import ParticipantRow
@@ -432,3 +432,45 @@ def test_months_count_from_the_start_date_within_the_period_and_people_are_recog
     assert [(line.situation, line.value) for line in value.lines] == [
         ("ww", Decimal("5208.33"))
     ]  # 15,000 × 25/36 × 6/12
+
+
+def test_fund_reports_impact_figures_are_those_the_pandas_roll_up_gives_for_every_fund_and_period(app, rw, rsession):
+    """The one-pass roll-up (rollup.py) against frames, the pandas roll-up the report used before, on the
+    database's rows: two funds, an investee without data, a half-year report beside quarters, a correction."""
+    with app.test_request_context("/"):
+        make_investee(rsession, rw.world.fund_a, name="Zonder Cijfers BV", municipality="Schiedam")
+        half = make_investee(rsession, rw.world.fund_a, name="Halfjaar BV", municipality="Utrecht")
+        plan = make_plan(rsession, half, CODES)
+        plan.frequency, plan.first_period = Frequency.HALF_YEARLY, "2026-H1"  # its report is a half year's
+        make_submission(rsession, half, "2026-H1", "approved", values=_values(3, 1, 15))
+        rsession.flush()
+        for fund, label in [(f, p) for f in (rw.world.fund_a, rw.world.fund_b) for p in ("2026", "2026-H1", "2026-Q2")]:
+            period = Period.parse(label)
+            report = fund_report.build(rsession, fund, period, "nl", TODAY)
+            ids, labels = queries.fund_investee_ids(fund.id), covered_labels(period)
+            extra = {i.id: {"municipality": i.municipality} for i in report.investees}
+            frame = frames.values_frame(queries.kpi_rows(rsession, ids, labels), extra)
+            targets = frames.values_frame(queries.target_rows(rsession, ids, labels), extra)
+            rule_of = {line.indicator_id: line.rule for line in report.impact}
+
+            assert {line.indicator_id: (str(line.value), line.investees) for line in report.impact} == {
+                indicator: (str(value), count) for indicator, (value, count) in frames.totals(frame, rule_of).items()
+            } | dict.fromkeys(set(rule_of) - set(frames.totals(frame, rule_of)), ("0.00", 0))
+            assert {line.indicator_id: str(line.target) for line in report.impact if line.target is not None} == {
+                indicator: str(value) for indicator, (value, _n) in frames.totals(targets, rule_of).items()
+            }
+            assert [
+                (group.name, line.indicator_id, str(line.value), line.investees)
+                for group in report.municipalities
+                for line in group.lines
+            ] == [(g, i, str(v), n) for g, i, v, n in frames.grouped_totals(frame, rule_of, "municipality")]
+            assert {k: str(v) for k, v in report.by_period.items()} == {
+                k: str(v) for k, v in frames.per_period(frame, rule_of).items()
+            }
+            assert {k: str(v) for k, v in report.by_investee.items()} == {
+                k: str(v) for k, v in frames.per_investee(frame, rule_of).items()
+            }
+            assert report.periods == sorted(
+                set(frame["period"]), key=lambda p: (Period.parse(p).start, Period.parse(p).end)
+            )
+        assert "2026-H1" in fund_report.build(rsession, rw.world.fund_a, YEAR, "nl", TODAY).periods
