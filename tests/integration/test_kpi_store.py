@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
 
 from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
@@ -195,3 +195,12 @@ def test_a_kpi_upload_reads_and_stores_with_the_collector_paused_and_turns_it_on
     with pytest.raises(sheets.SpreadsheetInvalid):
         make_submission(db_session, world.investee_a, participants=[["D-1", "not a date", None, None, None]])
     assert gc.isenabled()
+
+
+def test_participant_rows_carry_no_index_that_repeats_the_first_column_of_their_unique_index(db_session):
+    inspector = inspect(db_session.connection())
+    indexes = [index["column_names"] for index in inspector.get_indexes("kpi_participants")]
+    unique = [constraint["column_names"] for constraint in inspector.get_unique_constraints("kpi_participants")]
+    assert ["submission_id", "reference"] in unique
+    assert ["submission_id"] not in indexes
+    assert ["submission_id", "row"] in indexes, "a report's rows are still paged in sheet order by an index"
