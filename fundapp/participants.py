@@ -33,6 +33,7 @@ _IGNORABLE = re.compile(
 )
 _DIGIT_RUN = re.compile(r"[0-9](?:[ ._/-]*[0-9])*")
 _NOT_DIGIT = re.compile(r"[^0-9]")
+_NON_DIGITS = re.compile(r"[^0-9]+")
 _ONLY_DIGITS_AND_SEPARATORS = re.compile(r"[0-9 ._/-]+")
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
 
@@ -70,6 +71,12 @@ def contains_bsn(text: str) -> bool:
 
 
 def _holds_bsn(normal: str) -> bool:
+    if len(_NON_DIGITS.sub("", normal)) < 8:  # the common case, decided fast: a BSN needs 8 or 9 digits
+        return False
+    return _holds_bsn_in_runs(normal)
+
+
+def _holds_bsn_in_runs(normal: str) -> bool:
     runs = [_NOT_DIGIT.sub("", run) for run in _DIGIT_RUN.findall(normal)]
     if _ONLY_DIGITS_AND_SEPARATORS.fullmatch(normal) and len(runs) == 1 and len(runs[0]) == 8:
         runs = ["0" + runs[0]]

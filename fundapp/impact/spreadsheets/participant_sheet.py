@@ -28,6 +28,10 @@ class _Lookups:
             self.benefits[label.casefold()] = code
             self.benefits[code.casefold()] = code
         self.events = {code.casefold(): code for code, _ in ctx.outcome_codes}
+        # Benefit cells as read that gave a code without a problem (a sheet repeats a handful of them).
+        self.accepted_benefits: dict[str, str] = {}
+        # The start dates that pass every check whatever the row: within the plausible dates, not after the period.
+        self.start_days = (layout.EARLIEST_DATE, min(ctx.period_end, layout.LATEST_DATE))
         # Event code cells as read that gave a code without a problem: a sheet repeats a few codes many times.
         self.accepted_event_texts: dict[str, str] = {}
         # The days an event may fall on whatever the participant (within the period and the plausible dates).
@@ -52,7 +56,7 @@ def read_participant_rows(
         problems_before = len(problems)
         _check_outside_columns(row, layout.P_WIDTH, cell)
         reference = _reference(row, cell, references, limits)
-        start = _start_date(row, cell, ctx)
+        start = _start_date(row, cell, ctx, lookups.start_days)
         benefit = _benefit(row, cell, lookups, limits)
         months = _months(row, cell, lookups.accepted_months)
         hours = _hours(row, cell, lookups.accepted_hours)
@@ -83,7 +87,10 @@ def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> s
     return normal
 
 
-def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
+def _start_date(row: Row, cell: _Cell, ctx: TemplateContext, good_days: tuple[date, date]) -> date | None:
+    raw = row[layout.P_START_DATE]
+    if type(raw) is date and good_days[0] <= raw <= good_days[1] and not cell.flagged:
+        return raw  # a date cell on a good day: what the checks below would conclude, without them
     start = _date(row, layout.P_START_DATE, cell)
     if start is None:
         if is_blank(row[layout.P_START_DATE]):
@@ -96,12 +103,17 @@ def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
 
 
 def _benefit(row: Row, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | None:
+    raw = row[layout.P_BENEFIT]
+    if type(raw) is str and not cell.flagged and raw in lookups.accepted_benefits:  # read before: the same answer
+        return lookups.accepted_benefits[raw]
     benefit = _text(row, layout.P_BENEFIT, cell, limits)
     if benefit is None:
         return None
     code = lookups.benefits.get(benefit.casefold())
     if code is None:
         cell.fail(layout.P_BENEFIT, "unknown_benefit", text=quote(benefit))
+    elif type(raw) is str:
+        lookups.accepted_benefits[raw] = code
     return code
 
 
