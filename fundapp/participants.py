@@ -33,8 +33,10 @@ _IGNORABLE = re.compile(
 )
 _DIGIT_RUN = re.compile(r"[0-9](?:[ ._/-]*[0-9])*")
 _NOT_DIGIT = re.compile(r"[^0-9]")
+_NON_DIGITS = re.compile(r"[^0-9]+")
 _ONLY_DIGITS_AND_SEPARATORS = re.compile(r"[0-9 ._/-]+")
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
+_PLAIN = re.compile(f"[!-~]{{1,{MAX_LENGTH}}}")  # printable ASCII without spaces: normalising only makes it upper case
 
 
 class ReferenceRefused(ValueError):
@@ -70,6 +72,12 @@ def contains_bsn(text: str) -> bool:
 
 
 def _holds_bsn(normal: str) -> bool:
+    if len(_NON_DIGITS.sub("", normal)) < 8:  # the common case, decided fast: a BSN needs 8 or 9 digits
+        return False
+    return _holds_bsn_in_runs(normal)
+
+
+def _holds_bsn_in_runs(normal: str) -> bool:
     runs = [_NOT_DIGIT.sub("", run) for run in _DIGIT_RUN.findall(normal)]
     if _ONLY_DIGITS_AND_SEPARATORS.fullmatch(normal) and len(runs) == 1 and len(runs[0]) == 8:
         runs = ["0" + runs[0]]
@@ -81,6 +89,15 @@ def _passes_eleven_test(digits: str) -> bool:
     if digits == "000000000":
         return False
     return sum(weight * int(digit) for weight, digit in zip(_WEIGHTS, digits, strict=True)) % 11 == 0
+
+
+def plain_reference(text: str) -> str | None:
+    """checked_reference's answer, decided fast, for a reference typed in printable ASCII without spaces and holding
+    no BSN (nearly every one); None for any other text, which is then checked the full way."""
+    if _PLAIN.fullmatch(text) is None:
+        return None
+    normal = text.upper()
+    return None if _holds_bsn(normal) else normal
 
 
 def checked_reference(text: str) -> str:

@@ -3,13 +3,16 @@ what the ORM stored for the same parsed rows, on generated submissions."""
 
 from __future__ import annotations
 
+import gc
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, inspect, select, text
 
+from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
 from fundapp.impact.models import Participant, ParticipantEvent, Submission, SubmissionStatus
 from fundapp.impact.spreadsheets import ParsedSubmission
@@ -167,3 +170,39 @@ def test_storing_thousands_of_participant_rows_takes_one_statement_per_table_wha
         event.remove(engine, "before_cursor_execute", count)
     assert len(inserts) <= 2  # COPY on PostgreSQL does not pass through here at all
     assert len(_raw(db_session, "kpi_participant_events", submission.id)) == 9000
+
+
+def test_a_kpi_upload_reads_and_stores_with_the_collector_paused_and_turns_it_on_again_after_a_refused_file(
+    db_session, world, monkeypatch
+):
+    make_plan(db_session, world.investee_a)
+    seen = []
+    plain_parse, plain_store = sheets.parse_submission, subs._store_rows
+
+    def parse(*args, **kwargs):
+        seen.append(("parse", gc.isenabled()))
+        return plain_parse(*args, **kwargs)
+
+    def store(*args, **kwargs):
+        seen.append(("store", gc.isenabled()))
+        return plain_store(*args, **kwargs)
+
+    monkeypatch.setattr(sheets, "parse_submission", parse)
+    monkeypatch.setattr(subs, "_store_rows", store)
+    make_submission(db_session, world.investee_a, participants=[["D-1", date(2025, 4, 1), None, None, None]])
+    assert seen == [("parse", False), ("store", False)]
+    assert gc.isenabled()
+    with pytest.raises(sheets.SpreadsheetInvalid):
+        make_submission(db_session, world.investee_a, participants=[["D-1", "not a date", None, None, None]])
+    assert gc.isenabled()
+
+
+def test_participant_rows_and_events_carry_one_index_per_way_they_are_read_and_no_more(db_session):
+    inspector = inspect(db_session.connection())
+    indexes = [index["column_names"] for index in inspector.get_indexes("kpi_participants")]
+    unique = [constraint["column_names"] for constraint in inspector.get_unique_constraints("kpi_participants")]
+    assert ["submission_id", "reference"] in unique
+    assert ["submission_id"] not in indexes, "the unique index starts with it"
+    assert ["submission_id", "row"] in indexes, "a report's rows are still paged in sheet order by an index"
+    event_indexes = [index["column_names"] for index in inspector.get_indexes("kpi_participant_events")]
+    assert event_indexes == [["submission_id", "reference"]]

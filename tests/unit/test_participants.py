@@ -6,6 +6,7 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
+from fundapp import participants
 from fundapp.participants import ReferenceRefused, checked_reference, contains_bsn, normalise_reference
 
 WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -148,3 +149,15 @@ def test_an_empty_or_too_long_reference_is_refused(text, reason):
     with pytest.raises(ReferenceRefused) as refused:
         checked_reference(text)
     assert refused.value.reason == reason
+
+
+@given(
+    st.one_of(
+        st.text(alphabet="0123456789 ._/-DX", max_size=24),
+        st.text(alphabet="0123456789 -", min_size=7, max_size=12),
+        bsns().map(lambda bsn: f"D-{bsn[:4]}.{bsn[4:]}"),
+    )
+)
+def test_the_quick_answer_for_references_with_few_digits_is_the_full_search_of_digit_runs(text):
+    normal = normalise_reference(text)
+    assert participants._holds_bsn(normal) == participants._holds_bsn_in_runs(normal)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from fundapp.participants import MAX_LENGTH, ReferenceRefused, checked_reference, normalise_reference
+from fundapp.participants import MAX_LENGTH, ReferenceRefused, checked_reference, normalise_reference, plain_reference
 
 from . import layout
 from .cells import decimals_of, is_blank, is_whole
@@ -28,6 +28,11 @@ class _Lookups:
             self.benefits[label.casefold()] = code
             self.benefits[code.casefold()] = code
         self.events = {code.casefold(): code for code, _ in ctx.outcome_codes}
+        self.plain_reference = plain_reference  # the common reference's normal form, decided fast
+        # Benefit cells as read that gave a code without a problem (a sheet repeats a handful of them).
+        self.accepted_benefits: dict[str, str] = {}
+        # The start dates that pass every check whatever the row: within the plausible dates, not after the period.
+        self.start_days = (layout.EARLIEST_DATE, min(ctx.period_end, layout.LATEST_DATE))
         # Event code cells as read that gave a code without a problem: a sheet repeats a few codes many times.
         self.accepted_event_texts: dict[str, str] = {}
         # The days an event may fall on whatever the participant (within the period and the plausible dates).
@@ -51,8 +56,8 @@ def read_participant_rows(
         cell = _Cell(sheet, index + 1, problems)
         problems_before = len(problems)
         _check_outside_columns(row, layout.P_WIDTH, cell)
-        reference = _reference(row, cell, references, limits)
-        start = _start_date(row, cell, ctx)
+        reference = _reference(row, cell, references, lookups, limits)
+        start = _start_date(row, cell, ctx, lookups.start_days)
         benefit = _benefit(row, cell, lookups, limits)
         months = _months(row, cell, lookups.accepted_months)
         hours = _hours(row, cell, lookups.accepted_hours)
@@ -62,7 +67,15 @@ def read_participant_rows(
     return participants
 
 
-def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> str | None:
+def _reference(row: Row, cell: _Cell, seen: dict[str, int], lookups: _Lookups, limits: Limits) -> str | None:
+    raw = row[layout.P_REFERENCE]
+    if (
+        type(raw) is str
+        and not cell.flagged
+        and len(raw) <= limits.max_text_length
+        and (normal := lookups.plain_reference(raw)) is not None
+    ):  # what reading the cell's text and checking it would conclude, without them
+        return _unique(raw, normal, cell, seen)
     reference = _text(row, layout.P_REFERENCE, cell, limits)
     if reference is None:
         if not cell.already_reported(layout.P_REFERENCE):
@@ -76,6 +89,10 @@ def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> s
         else:
             cell.fail(layout.P_REFERENCE, "reference_bsn" if refused.reason == "bsn" else "reference_missing")
         return None
+    return _unique(reference, normal, cell, seen)
+
+
+def _unique(reference: str, normal: str, cell: _Cell, seen: dict[str, int]) -> str | None:
     if normal in seen:
         cell.fail(layout.P_REFERENCE, "duplicate_reference", text=quote(reference), row=seen[normal])
         return None
@@ -83,7 +100,10 @@ def _reference(row: Row, cell: _Cell, seen: dict[str, int], limits: Limits) -> s
     return normal
 
 
-def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
+def _start_date(row: Row, cell: _Cell, ctx: TemplateContext, good_days: tuple[date, date]) -> date | None:
+    raw = row[layout.P_START_DATE]
+    if type(raw) is date and good_days[0] <= raw <= good_days[1] and not cell.flagged:
+        return raw  # a date cell on a good day: what the checks below would conclude, without them
     start = _date(row, layout.P_START_DATE, cell)
     if start is None:
         if is_blank(row[layout.P_START_DATE]):
@@ -96,12 +116,17 @@ def _start_date(row: Row, cell: _Cell, ctx: TemplateContext) -> date | None:
 
 
 def _benefit(row: Row, cell: _Cell, lookups: _Lookups, limits: Limits) -> str | None:
+    raw = row[layout.P_BENEFIT]
+    if type(raw) is str and not cell.flagged and raw in lookups.accepted_benefits:  # read before: the same answer
+        return lookups.accepted_benefits[raw]
     benefit = _text(row, layout.P_BENEFIT, cell, limits)
     if benefit is None:
         return None
     code = lookups.benefits.get(benefit.casefold())
     if code is None:
         cell.fail(layout.P_BENEFIT, "unknown_benefit", text=quote(benefit))
+    elif type(raw) is str:
+        lookups.accepted_benefits[raw] = code
     return code
 
 
@@ -143,26 +168,31 @@ def _checked_hours(row: Row, cell: _Cell) -> Decimal | None:
     return abs(hours) if hours == 0 else hours
 
 
+_EVENT_CODE_COLUMNS = range(layout.P_FIRST_EVENT, layout.P_WIDTH, 2)
+
+
 def _events(
     row: Row, cell: _Cell, start: date | None, ctx: TemplateContext, lookups: _Lookups, limits: Limits
 ) -> list[tuple[str, date]]:
     events: list[tuple[str, date]] = []
-    for pair in range(layout.EVENT_PAIRS):
-        code_column = layout.P_FIRST_EVENT + 2 * pair
-        date_column = code_column + 1
-        raw_code, raw_date = row[code_column], row[date_column]
+    first_day, last_day = lookups.event_days
+    if start is not None and start > first_day:
+        first_day = start
+    accepted = lookups.accepted_event_texts
+    codes, days = row[layout.P_FIRST_EVENT : layout.P_WIDTH : 2], row[layout.P_FIRST_EVENT + 1 : layout.P_WIDTH : 2]
+    for code_column, raw_code, raw_date in zip(_EVENT_CODE_COLUMNS, codes, days, strict=True):
         if raw_code == "" and raw_date == "":  # calamine's empty cell: the common case, decided fast
             continue
         if (
-            not cell.flagged
-            and type(raw_date) is date
-            and lookups.event_days[0] <= raw_date <= lookups.event_days[1]
-            and (start is None or raw_date >= start)
+            type(raw_date) is date
+            and first_day <= raw_date <= last_day
             and type(raw_code) is str
-            and (code := lookups.accepted_event_texts.get(raw_code)) is not None
+            and (code := accepted.get(raw_code)) is not None
+            and not cell.flagged
         ):  # a code accepted before on a good day: what the checks below would conclude, without them
             events.append((code, raw_date))
             continue
+        date_column = code_column + 1
         code_blank, date_blank = is_blank(raw_code), is_blank(raw_date)
         if code_blank and date_blank:
             continue
