@@ -3,8 +3,8 @@
     python benchmarks/bench_outcomes.py [--results 100000]
 
 Prints the time to simulate (the pure engine) and to compute the claim through the service on SQLite and
-PostgreSQL (load the verified, unclaimed results, price them, store the claim lines and mark the results
-claimed), each in wall and CPU seconds beside its budget and its references measured in the same run: a minimal
+PostgreSQL (load the verified, unclaimed results, price them, store the claim lines: a result is claimed by its
+line), each in wall and CPU seconds beside its budget and its references measured in the same run: a minimal
 Decimal loop over the same rules and the rules read line by line (pricing.compute_claim_by_rules).
 """
 
@@ -226,7 +226,7 @@ def bench_claim(rows: list, url: str | None, references: str) -> float | None:
             lines = len(claim.lines)
     where = "SQLite" if url.startswith("sqlite") else "PostgreSQL"
     # CPU time is this process's: on PostgreSQL the server's share of the work is in the wall time only.
-    show(f"claim of {lines:,} results ({where}: load, price, store, mark claimed)", wall, cpu, 2.0, references)
+    show(f"claim of {lines:,} results ({where}: load, price, store)", wall, cpu, 2.0, references)
     return wall
 
 

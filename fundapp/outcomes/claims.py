@@ -12,10 +12,9 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from decimal import Decimal
 from itertools import repeat
-from operator import attrgetter
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Table, delete, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit, bulk
@@ -27,7 +26,7 @@ from fundapp.gc_pause import paused_gc
 from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
-from fundapp.outcomes import pricing, signals
+from fundapp.outcomes import pricing, pricing_fast, signals
 from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
 from fundapp.outcomes.models import (
     Claim,
@@ -40,12 +39,10 @@ from fundapp.outcomes.models import (
     OutcomeContract,
     OutcomeResult,
     ResultStatus,
+    claiming_lines,
 )
 from fundapp.outcomes.pricing_fast import frozen
 from fundapp.outcomes.terms import contract_terms, rule_errors
-
-# A declarative class maps a Table; SQLAlchemy types __table__ as any FromClause.
-RESULTS_TABLE = cast(Table, OutcomeResult.__table__)
 
 TRANSITIONS = {
     (ClaimStatus.DRAFT, "submit"): ClaimStatus.SUBMITTED,
@@ -148,19 +145,20 @@ def compute_claim(
     if investee_id not in contract.provider_ids:
         raise ValidationFailed.field("investee_id", "This investee does not provide under the contract.")
     period = _period(period_text)
+    # Claims of one contract are computed one at a time (a row lock on PostgreSQL; SQLite has one writer), so
+    # two at once cannot both find a result unclaimed: the second reads the first's lines once it has committed.
+    _lock_contract(session, contract.id)
     r = OutcomeResult
     rows = bulk.read_rows(
         session,
-        select(*_PRICED)
-        .where(
+        select(*_PRICED).where(
             r.contract_id == contract.id,
             r.investee_id == investee_id,
             r.status == ResultStatus.VERIFIED,
-            r.claim_line_id.is_(None),
+            ~claiming_lines().where(ClaimLine.result_id == r.id).exists(),
             r.achieved_on >= period.start,
             r.achieved_on <= period.end,
-        )
-        .with_for_update(),
+        ),
     )
     if not rows:
         raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
@@ -232,12 +230,6 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
     bulk.insert_columns(
         session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=("deductions", "by_payer")
     )
-    lines = LINES_TABLE.c
-    session.execute(
-        update(RESULTS_TABLE)
-        .values(claim_line_id=lines.id)
-        .where(RESULTS_TABLE.c.id == lines.result_id, lines.claim_id == claim.id)
-    )
     session.expire(claim, ["lines"])
 
 
@@ -270,7 +262,7 @@ def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str
     plain = _PlainMemo()
 
     def field(name: str) -> Iterable[Any]:
-        return map(attrgetter(name), lines)
+        return pricing_fast.column(lines, name)
 
     return {
         "claim_id": repeat(claim_id, count),
@@ -305,11 +297,11 @@ class _PlainMemo(dict[str | None, str | None]):
 
 def _reprice(session: Session, claim: Claim) -> None:
     """Price a draft again against the caps as they stand now (another claim may have used them since)."""
-    of_claim = RESULTS_TABLE.c.claim_line_id.in_(select(ClaimLine.id).where(ClaimLine.claim_id == claim.id))
+    _lock_contract(session, claim.contract_id)  # as compute_claim: its lines are replaced
+    of_claim = OutcomeResult.id.in_(select(ClaimLine.result_id).where(ClaimLine.claim_id == claim.id))
     rows = bulk.read_rows(session, select(*_PRICED).where(of_claim).order_by(OutcomeResult.id))
     if not rows:
         return
-    session.execute(update(RESULTS_TABLE).where(of_claim).values(claim_line_id=None))
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
     session.expire(claim, ["lines"])
     _price(session, claim, claim.contract, rows)
@@ -318,19 +310,21 @@ def _reprice(session: Session, claim: Claim) -> None:
 def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:
     if claim.status != ClaimStatus.DRAFT:
         raise InvalidTransition("Only a draft claim can be discarded.")
-    _release_results(session, claim, dict.fromkeys((line.id for line in claim.lines), ""))
     audit.record(session, actor, "claim.discarded", claim, {"status": ["draft", None]})
     session.delete(claim)
     session.flush()
 
 
-def _release_results(session: Session, claim: Claim, reasons: dict[int, str], rejected: bool = False) -> None:
-    """Free the results of these lines (keyed by line id) to be claimed again, or reject them with each reason."""
-    for result in session.scalars(select(OutcomeResult).where(OutcomeResult.claim_line_id.in_(list(reasons)))):
-        if rejected:
-            result.status = ResultStatus.REJECTED
-            result.rejection_reason = reasons.get(result.claim_line_id or 0, "")
-        result.claim_line_id = None
+def _lock_contract(session: Session, contract_id: int) -> None:
+    session.execute(select(OutcomeContract.id).where(OutcomeContract.id == contract_id).with_for_update())
+
+
+def _reject_results(session: Session, lines: Sequence[ClaimLine]) -> None:
+    """The results of lines an officer rejected are rejected too, each with the officer's reason."""
+    reasons = {line.result_id: line.rejection_reason for line in lines if line.result_id is not None}
+    for result in session.scalars(select(OutcomeResult).where(OutcomeResult.id.in_(list(reasons)))):
+        result.status = ResultStatus.REJECTED
+        result.rejection_reason = reasons[result.id]
 
 
 def submit(session: Session, actor: audit.Who, claim: Claim, threshold: Decimal) -> Claim:
@@ -396,7 +390,7 @@ def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold
         raise Conflict("You have already signed this claim; a second, different officer must co-sign.")
     # Approvals of one contract take turns (a row lock on PostgreSQL), so two claims for the same provider and
     # period cannot each pass alone with one signature at the same moment.
-    session.execute(select(OutcomeContract.id).where(OutcomeContract.id == claim.contract_id).with_for_update())
+    _lock_contract(session, claim.contract_id)
     claim.approvals.append(ClaimApproval(user_id=actor.id, payer_id=payer_id))
     needed = approvals_needed(session, claim, threshold)
     before = claim.status
@@ -430,7 +424,7 @@ def _finish_approval(session: Session, claim: Claim) -> None:
     claim.status = next_status(claim.status, "approve_partly" if rejected else "approve")
     claim.approved_amount = approvable_amounts(session, [claim.id])[claim.id]
     # The provider sees on each result why the payer refused it: the officer's own words on its line.
-    _release_results(session, claim, {line.id: line.rejection_reason for line in rejected}, rejected=True)
+    _reject_results(session, rejected)
     claim.splits = _splits(claim)
 
 
@@ -452,8 +446,7 @@ def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: st
     claim.decided_at = utcnow()
     for line in claim.lines:
         line.status = LineStatus.REJECTED
-    claim.total_payable = ZERO  # every line is rejected: nothing is asked of the payers any more
-    _release_results(session, claim, dict.fromkeys((line.id for line in claim.lines), ""))
+    claim.total_payable = ZERO  # every line is rejected (its results are free to claim again): nothing is asked
     session.flush()
     audit.record(
         session,

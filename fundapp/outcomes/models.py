@@ -3,10 +3,24 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    Select,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
 from fundapp.db import Base, Money, Rate, UTCDateTime, enum_column, utcnow
 
@@ -176,7 +190,7 @@ class OutcomeResult(Base):
     __tablename__ = "outcome_results"
     __table_args__ = (
         CheckConstraint("units >= 1", name="units_positive"),
-        Index("ix_outcome_results_contract_status", "contract_id", "status", "claim_line_id"),
+        Index("ix_outcome_results_contract_status", "contract_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -194,15 +208,12 @@ class OutcomeResult(Base):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
-    claim_line_id: Mapped[int | None] = mapped_column(
-        ForeignKey(
-            "claim_lines.id", ondelete="SET NULL", use_alter=True, name="fk_outcome_results_claim_line_id_claim_lines"
-        )
-    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     contract = relationship("OutcomeContract")
     investee = relationship("Investee")
+    if TYPE_CHECKING:
+        claim_line_id: int | None  # mapped below, once the claim lines are
 
     @property
     def is_cohort(self) -> bool:
@@ -253,8 +264,11 @@ class Claim(Base):
 
 class ClaimLine(Base):
     __tablename__ = "claim_lines"
-    # A claim's lines are paged in order of position.
-    __table_args__ = (Index("ix_claim_lines_claim_position", "claim_id", "position"),)
+    # A claim's lines are paged in order of position; a result's line is looked up by result_id.
+    __table_args__ = (
+        Index("ix_claim_lines_claim_position", "claim_id", "position"),
+        Index("ix_claim_lines_result_id", "result_id"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("claims.id", ondelete="CASCADE"))
@@ -276,6 +290,31 @@ class ClaimLine(Base):
     by_payer: Mapped[list[Any]] = mapped_column(JSON, default=list)
     status: Mapped[LineStatus] = mapped_column(enum_column(LineStatus, "claim_line_status"))
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+def claiming_lines() -> Select[Any]:
+    """The lines that hold their result: every line of a draft or submitted claim (a line an officer rejects
+    keeps its result until the claim is decided; the result is then rejected too), and each line approved.
+    Whether a result is claimed is read from these lines rather than stored on the result: marking 100,000
+    results one by one cost more than storing their claim."""
+    return (
+        select(ClaimLine.id)
+        .join(Claim, Claim.id == ClaimLine.claim_id)
+        .where(
+            Claim.status != ClaimStatus.REJECTED,
+            or_(ClaimLine.status != LineStatus.REJECTED, Claim.status == ClaimStatus.SUBMITTED),
+        )
+    )
+
+
+# The line that claims the result, None while it is free to claim (at most one: claims of a contract are
+# computed one at a time, see claims.compute_claim).
+OutcomeResult.claim_line_id = column_property(  # type: ignore[assignment]  # read as int | None
+    claiming_lines()
+    .where(ClaimLine.result_id == OutcomeResult.id)
+    .with_only_columns(func.max(ClaimLine.id))
+    .scalar_subquery()
+)
 
 
 class ClaimApproval(Base):

@@ -110,7 +110,7 @@ class ClaimLine:
 
 @dataclass(frozen=True)
 class Claim:
-    lines: tuple[ClaimLine, ...]
+    lines: Sequence[ClaimLine]  # a tuple, or the fast path's columns (pricing_fast.ClaimLines)
     total_gross: Decimal
     total_deadweight: Decimal
     total_payable: Decimal
@@ -309,8 +309,8 @@ def compute_claim(terms: ContractTerms, results: Iterable[Result], prior: PriorU
         results = tuple(results)
         _check(terms, results)
         ordered = pricing_fast.in_order(results)
-        lines = pricing_fast.claim_lines(terms, ordered, prior)
-        return _claim_of(terms, lines) if lines is not None else _claim_by_rules(terms, ordered, prior)
+        claim = pricing_fast.claim(terms, ordered, prior)
+        return claim if claim is not None else _claim_by_rules(terms, ordered, prior)
 
 
 def compute_claim_by_rules(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:

@@ -10,11 +10,12 @@ contracts: same lines, same cents.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
-from operator import attrgetter
-from typing import Any
+from operator import attrgetter, itemgetter
+from typing import Any, overload
 
 from fundapp.money import floor_cent, round_cent
 from fundapp.outcomes import pricing as rules
@@ -28,6 +29,7 @@ from fundapp.outcomes.pricing import (
     PARTICIPANT_CAP,
     PAYER_COMMITMENT,
     PREREQUISITE_MISSING,
+    Claim,
     ClaimLine,
     ContractTerms,
     PriorUsage,
@@ -94,13 +96,14 @@ def in_order(results: Sequence[Result]) -> list[Result]:
 _FIELDS_AFTER_DAY = attrgetter("participant", "item", "units", "months_on_benefit", "key")
 
 
-def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> tuple[ClaimLine, ...] | None:
-    """The lines of valid results already in the engine's order; None when an amount that earlier claims
+def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim | None:
+    """The claim of valid results already in the engine's order; None when an amount that earlier claims
     used is not whole cents (the caller prices by the rules then)."""
     usage = _usage_in_cents(prior)
     if usage is None:
         return None
     participant_paid, item_units, item_amount, contract_paid, payer_paid = usage
+    paid_before, payers_before = contract_paid, dict(payer_paid)
     money = _Money()
     items = {item.code: item for item in terms.items}
 
@@ -126,12 +129,16 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
     uncapped_deductions_of = _Memo(
         lambda gross: deductions_of[((DEADWEIGHT, deadweight_of[gross]),) if deadweight_of[gross] else ()]
     )
-    lines = []
-    new, set_fields = object.__new__, object.__setattr__  # as frozen() does, without a call per line
+    # The lines as columns (a list per field worked out here): a line is made only when it is read.
+    lines = ClaimLines(ordered, money)
+    add_priced, add_units_paid = lines.priced.append, lines.units_paid.append
+    add_deadweight, add_deductions = lines.deadweight.append, lines.deductions.append
+    add_capped_by, add_payable, add_by_payer = lines.capped_by.append, lines.payable.append, lines.by_payer.append
     for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
         code, participant, units = result.item, result.participant, result.units
         item = items[code]
-        price, band, gross = priced_of[(code, result.months_on_benefit, units)]
+        priced_as = priced_of[(code, result.months_on_benefit, units)]
+        gross = priced_as[2]
         if verdict is not None:  # rejected: not priced further, nothing paid
             units_paid, deadweight, amount, by_payer = 0, 0, 0, nothing
             deductions = deductions_of[((verdict, gross),)] if gross else ()
@@ -178,28 +185,13 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
             by_payer = payers_of[parts]
             if not amount:
                 units_paid = 0
-        line = new(ClaimLine)
-        set_fields(
-            line,
-            "__dict__",
-            {
-                "result_key": result.key,
-                "item": code,
-                "participant": participant,
-                "achieved_on": result.achieved_on,
-                "units": units,
-                "units_paid": units_paid,
-                "price": price,
-                "band": band,
-                "gross": money[gross],
-                "deadweight": money[deadweight],
-                "deductions": deductions,
-                "capped_by": capped_by,
-                "payable": money[amount],
-                "by_payer": by_payer,
-            },
-        )
-        lines.append(line)
+        add_priced(priced_as)
+        add_units_paid(units_paid)
+        add_deadweight(deadweight)
+        add_deductions(deductions)
+        add_capped_by(capped_by)
+        add_payable(amount)
+        add_by_payer(by_payer)
         if amount:
             item_units[code] = item_units.get(code, 0) + units_paid
             item_amount[code] = item_amount.get(code, 0) + amount
@@ -208,7 +200,96 @@ def claim_lines(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsa
                 payer_paid[name] = payer_paid.get(name, 0) + part
             if participant is not None:
                 participant_paid[participant] = participant_paid.get(participant, 0) + amount
-    return tuple(lines)
+    gross_total = sum(map(itemgetter(2), lines.priced))
+    by_payer_total = tuple((name, money[payer_paid.get(name, 0) - payers_before.get(name, 0)]) for name in names)
+    return frozen(
+        Claim,
+        {
+            "lines": lines,
+            "total_gross": money[gross_total],
+            "total_deadweight": money[sum(lines.deadweight)],
+            "total_payable": money[contract_paid - paid_before],
+            "by_payer": by_payer_total,
+            "currency": terms.currency,
+        },
+    )
+
+
+class ClaimLines(Sequence[ClaimLine]):
+    """A claim's lines kept as columns: the results' own fields, and a list per field the engine works out
+    (amounts in cents). A line is made when it is read; a simulation of 100,000 results is mostly read for its
+    totals, and a claim is stored column by column (column())."""
+
+    def __init__(self, ordered: Sequence[Result], money: _Money):
+        self.results, self.money = ordered, money
+        self.priced: list[tuple[Decimal, str | None, int]] = []  # price, band, gross in cents
+        self.units_paid: list[int] = []
+        self.deadweight: list[int] = []
+        self.deductions: list[tuple[tuple[str, Decimal], ...]] = []
+        self.capped_by: list[str | None] = []
+        self.payable: list[int] = []
+        self.by_payer: list[tuple[tuple[str, Decimal], ...]] = []
+
+    def column(self, name: str, at: int | None = None) -> Iterable[Any]:
+        """One field of every line (or of the line ``at`` only), in order, read in C (map) rather than line by
+        line."""
+        if name in _OF_RESULT:
+            source: Sequence[Any] = self.results
+        elif name in _OF_PRICE:
+            source = self.priced
+        else:
+            source = getattr(self, name)
+        values: Iterable[Any] = source if at is None else source[at : at + 1]
+        if name in _OF_RESULT:
+            return map(attrgetter(_OF_RESULT[name]), values)
+        if name in _OF_PRICE:
+            values = map(itemgetter(_OF_PRICE[name]), values)
+        return map(self.money.__getitem__, values) if name in _IN_CENTS else values
+
+    def __len__(self) -> int:
+        return len(self.priced)
+
+    def __iter__(self) -> Iterator[ClaimLine]:
+        new, set_fields = object.__new__, object.__setattr__  # as frozen() does, without a call per line
+        for values in zip(*map(self.column, _FIELDS), strict=True):
+            line = new(ClaimLine)
+            set_fields(line, "__dict__", dict(zip(_FIELDS, values, strict=True)))
+            yield line
+
+    @overload
+    def __getitem__(self, index: int) -> ClaimLine: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> tuple[ClaimLine, ...]: ...
+
+    def __getitem__(self, index: int | slice) -> ClaimLine | tuple[ClaimLine, ...]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        at = range(len(self))[index]  # an IndexError as a tuple raises it
+        return frozen(ClaimLine, {name: next(iter(self.column(name, at))) for name in _FIELDS})
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ClaimLines | tuple):
+            return tuple(self) == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return repr(tuple(self))  # as the rules' tuple of lines shows
+
+
+_FIELDS = tuple(field.name for field in fields(ClaimLine))
+_OF_RESULT = {"result_key": "key", "item": "item", "participant": "participant", "achieved_on": "achieved_on"}
+_OF_RESULT["units"] = "units"
+_OF_PRICE = {"price": 0, "band": 1, "gross": 2}
+_IN_CENTS = {"gross", "deadweight", "payable"}
+
+
+def column(lines: Sequence[ClaimLine], name: str) -> Iterable[Any]:
+    """One field of each of a claim's lines, in order."""
+    return lines.column(name) if isinstance(lines, ClaimLines) else map(attrgetter(name), lines)
 
 
 def _deducted(gross: int, cuts: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:

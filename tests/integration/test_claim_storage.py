@@ -117,3 +117,28 @@ def test_a_claim_stores_the_lines_and_cents_the_rules_give_one_result_at_a_time(
     assert as_stored == as_priced
     assert {line[11] for line in as_priced} >= {"participant_cap", "item_units_cap", "duplicate"}  # caps bind
     assert (claim.total_gross, claim.total_payable) == (expected.total_gross, expected.total_payable)
+
+
+def test_computing_a_claim_writes_its_lines_and_leaves_the_results_rows_untouched(db_session, world):
+    from sqlalchemy import event
+
+    codes = [item(code, "1000.00") for code in "ABCD"]
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a], codes)
+    _random_results(db_session, contract, world.investee_a, 40, seed=32)
+    db_session.flush()
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement.lstrip().upper())
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        claim = make_claim(db_session, contract, world.investee_a, submit=False)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    # Whether a result is claimed is read from its line: a claim of 100,000 results does not rewrite 100,000 rows.
+    assert not [s for s in statements if s.startswith(("UPDATE OUTCOME_RESULTS", "INSERT INTO OUTCOME_RESULTS"))]
+    claimed = db_session.execute(select(OutcomeResult.id, OutcomeResult.claim_line_id)).all()
+    lines = db_session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
+    assert sorted(claimed) == sorted(lines) and len(lines) == 40

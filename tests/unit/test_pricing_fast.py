@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -9,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fundapp.outcomes.pricing import (
+    ClaimLine,
     ContractTerms,
     Payer,
     PriceBand,
@@ -19,7 +21,7 @@ from fundapp.outcomes.pricing import (
     compute_claim,
     compute_claim_by_rules,
 )
-from fundapp.outcomes.pricing_fast import in_order
+from fundapp.outcomes.pricing_fast import column, in_order
 
 D = Decimal
 CODES = ("A", "B", "C", "D")
@@ -97,6 +99,13 @@ def test_the_fast_path_gives_the_same_lines_and_cents_as_the_rules_on_random_con
     fast, by_rules = compute_claim(terms, results, prior), compute_claim_by_rules(terms, results, prior)
     assert fast == by_rules
     assert repr(fast) == repr(by_rules)  # the same Decimals to the exponent: stored and shown alike
+    # The fast path keeps its lines as columns: each line read by position is the one read in order.
+    lines = fast.lines
+    assert [lines[i] for i in range(-len(lines), len(lines))] == list(by_rules.lines) * 2
+    assert lines[1:3] == by_rules.lines[1:3] and len(lines) == len(by_rules.lines)
+    assert [tuple(column(lines, f.name)) for f in fields(ClaimLine)] == [
+        tuple(getattr(line, f.name) for line in by_rules.lines) for f in fields(ClaimLine)
+    ]
 
 
 def test_a_prior_amount_with_a_fraction_of_a_cent_is_priced_by_the_rules():
