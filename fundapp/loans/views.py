@@ -24,6 +24,7 @@ from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.investees.queries import editable_investees
+from fundapp.fragments import fragment
 from fundapp.labels import label, options
 from fundapp.listing import paginate
 from fundapp.loans import book_list, services
@@ -117,6 +118,7 @@ def detail(loan_id: int) -> Any:
     return render_template(
         "loans/detail.html",
         view=view,
+        schedule=fragment(get_session(), "loans/_schedule.html", (loan.id, view.as_of), view=view),
         loan=loan,
         can_edit=can(current_scope(), "edit", loan),
         EventKind=EventKind,
