@@ -18,13 +18,13 @@ from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.errors import NotFound
+from fundapp.fragments import fragment
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
 from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.investees.queries import editable_investees
-from fundapp.fragments import fragment
 from fundapp.labels import label, options
 from fundapp.listing import paginate
 from fundapp.loans import book_list, services

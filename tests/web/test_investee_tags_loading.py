@@ -42,7 +42,7 @@ def test_a_loan_contract_or_claim_page_reads_no_themes_goals_or_labels_of_its_in
     ]
     for role, path in pages:
         client = login_as(world.user(role))
-        response, seen = _statements(app, lambda: client.get(path))
+        response, seen = _statements(app, lambda client=client, path=path: client.get(path))
         assert world.investee_a.name in response.get_data(as_text=True)
         assert [s for s in seen if TAGS.search(s)] == [], f"{path} as {role}"
 
