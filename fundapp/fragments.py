@@ -7,7 +7,7 @@ the language is added here, as the numbers, dates and words of the part are in i
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from flask import render_template
@@ -18,11 +18,12 @@ from fundapp import datacache
 from fundapp.i18n import locale_name
 
 
-def fragment(session: Session, template: str, key: Hashable, **context: Any) -> Markup:
-    """``template`` rendered with ``context``; ``key`` must name everything the context depends on."""
+def fragment(session: Session, template: str, key: Hashable, context: Callable[[], dict[str, Any]]) -> Markup:
+    """``template`` rendered with ``context()`` (read only when not kept); ``key`` must name everything the
+    context depends on."""
     return datacache.cached(
         session,
         f"html:{template}",
         (key, locale_name()),
-        lambda: Markup(render_template(template, **context)),  # noqa: S704  # our own template, escaped by Jinja
+        lambda: Markup(render_template(template, **context())),  # noqa: S704  # our own template, escaped by Jinja
     )

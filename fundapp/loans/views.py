@@ -67,10 +67,18 @@ def loan_book(fund_id: int) -> Any:
     args = list_args("reference")
     filters = book_list.read_filters(request.args)
     rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
-    # The filter's choices: ids and names only (not each investee's themes, goals and labels).
-    investees = session.execute(
-        select(Investee.id, Investee.name).where(Investee.fund_id == fund.id).order_by(Investee.name)
-    ).all()
+    # The filter's choices (ids and names), hundreds of them: read and rendered once per version of the data.
+    investee_filter = fragment(
+        session,
+        "loans/_investee_filter.html",
+        (fund.id, filters.investee_id),
+        lambda: {
+            "investees": session.execute(
+                select(Investee.id, Investee.name).where(Investee.fund_id == fund.id).order_by(Investee.name)
+            ).all(),
+            "selected": filters.investee_id,
+        },
+    )
     return render_template(
         "loans/book.html",
         fund=fund,
@@ -81,7 +89,7 @@ def loan_book(fund_id: int) -> Any:
         arrears=rows.arrears,
         next_due=rows.next_due,
         summary=book.portfolio(session, fund.id, as_of),
-        investees=investees,
+        investee_filter=investee_filter,
         filters={"status": filters.status, "investee_id": filters.investee_id, "bucket": filters.arrears},
         statuses=list(LoanStatus),
         buckets=book.BUCKETS,
@@ -118,7 +126,7 @@ def detail(loan_id: int) -> Any:
     return render_template(
         "loans/detail.html",
         view=view,
-        schedule=fragment(get_session(), "loans/_schedule.html", (loan.id, view.as_of), view=view),
+        schedule=fragment(get_session(), "loans/_schedule.html", (loan.id, view.as_of), lambda: {"view": view}),
         loan=loan,
         can_edit=can(current_scope(), "edit", loan),
         EventKind=EventKind,

@@ -123,3 +123,47 @@ def test_one_persons_kept_schedule_never_shows_on_anothers_page(site):
     assert theirs != mine
     assert "76.543,21" in theirs and "12.345,67" not in theirs
     assert "12.345,67" in mine and "76.543,21" not in mine
+
+
+def _investee_filter(client, fund_id, query=""):
+    response = client.get(f"/funds/{fund_id}/loans{query}")
+    assert response.status_code == 200
+    return re.search(r'<select[^>]*id="investee_id".*?</select>', response.get_data(as_text=True), re.S).group(0)
+
+
+def test_the_loan_books_investee_filter_is_kept_and_follows_the_choice_the_names_and_the_language(site):
+    app, ids, _users = site
+    from fundapp.auth.models import Role
+    from fundapp.investees import services as investee_services
+    from fundapp.loans.models import Loan
+    from tests.factories import ADMIN_SCOPE
+
+    session = app.extensions["fundapp.db"].new_session()
+    loan = session.get(Loan, ids["first"])
+    fund_id, investee = loan.fund_id, loan.investee
+    manager = make_user(session, Role.FUND_MANAGER, fund_id).email
+    session.commit()
+    client = _client(app, manager)
+    seen, stop = _renders(app)
+    try:
+        first = _investee_filter(client, fund_id)
+        assert _investee_filter(client, fund_id) == first
+    finally:
+        stop()
+    assert seen.count("loans/_investee_filter.html") == 1
+    chosen = _investee_filter(client, fund_id, f"?investee_id={investee.id}")
+    assert f'value="{investee.id}" selected' in chosen and " selected" not in first
+    english = _investee_filter(client, fund_id, "?lang=en")
+    assert '<option value="">All</option>' in english and english != first
+
+    investee_services.update_investee(session, ACTOR, ADMIN_SCOPE, investee, {"name": "Nieuwe Naam BV"})
+    session.commit()
+    session.close()
+    renamed = _investee_filter(client, fund_id)
+    assert "Nieuwe Naam BV" in renamed and "Nieuwe Naam BV" not in first
+    assert renamed == _fresh_filter(client, fund_id)
+
+
+def _fresh_filter(client, fund_id):
+    datacache.clear()
+    return _investee_filter(client, fund_id)
