@@ -122,16 +122,18 @@ def _stale(loan: Loan, step: str) -> Any | None:
 @access("login", obj=(Loan, "loan_id", "view"))
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
-    view = loan_view(get_session(), loan, as_of_arg())
+    session = get_session()
+    view = loan_view(session, loan, as_of_arg())
+    can_edit = can(current_scope(), "edit", loan)
+    history = {"view": view, "loan": loan, "can_edit": can_edit, "EventKind": EventKind, "term_lines": term_lines}
     return render_template(
         "loans/detail.html",
         view=view,
-        schedule=fragment(get_session(), "loans/_schedule.html", (loan.id, view.as_of), lambda: {"view": view}),
+        schedule=fragment(session, "loans/_schedule.html", (loan.id, view.as_of), lambda: {"view": view}),
+        history=fragment(session, "loans/_history.html", (loan.id, can_edit), lambda: history),
         loan=loan,
-        can_edit=can(current_scope(), "edit", loan),
-        EventKind=EventKind,
+        can_edit=can_edit,
         LoanStatus=LoanStatus,
-        term_lines=term_lines,
         **bank_parts.loan(get_session(), current_scope(), loan),
         **cofinancing_views.loan_part(current_scope(), loan),
         **equity_views.loan_section(loan),

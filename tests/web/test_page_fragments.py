@@ -167,3 +167,22 @@ def test_the_loan_books_investee_filter_is_kept_and_follows_the_choice_the_names
 def _fresh_filter(client, fund_id):
     datacache.clear()
     return _investee_filter(client, fund_id)
+
+
+def test_a_loans_kept_history_shows_the_reverse_links_only_to_those_who_may_change_the_loan(site):
+    app, ids, users = site
+    from fundapp.auth.models import Role
+    from fundapp.loans import services
+    from fundapp.loans.models import Loan
+
+    session = app.extensions["fundapp.db"].new_session()
+    loan = session.get(Loan, ids["first"])
+    services.record_repayment(session, ACTOR, loan, date(2024, 2, 15), Decimal("500.00"))
+    manager = make_user(session, Role.FUND_MANAGER, loan.fund_id).email
+    session.commit()
+    session.close()
+    reverse = f'href="/loans/{ids["first"]}/events/'
+    for _round in range(2):  # the second round is served from the cache
+        assert reverse in _client(app, manager).get(f"/loans/{ids['first']}").get_data(as_text=True)
+        page = _client(app, users["first"]).get(f"/loans/{ids['first']}").get_data(as_text=True)
+        assert reverse not in page and "500,00" in page
