@@ -102,12 +102,12 @@ class Investee(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     fund = relationship("Fund")
-    themes: Mapped[list[Theme]] = relationship(secondary=investee_themes, order_by=Theme.code, lazy="selectin")
-    sdgs: Mapped[list[InvesteeSdg]] = relationship(
-        cascade="all, delete-orphan", order_by="InvesteeSdg.sdg", lazy="selectin"
-    )
+    # Loaded when read (or with TAGS for a list), not with every investee: most pages that show an investee (a
+    # loan, a contract, a claim) show its name only, and eager loading cost three queries each time.
+    themes: Mapped[list[Theme]] = relationship(secondary=investee_themes, order_by=Theme.code)
+    sdgs: Mapped[list[InvesteeSdg]] = relationship(cascade="all, delete-orphan", order_by="InvesteeSdg.sdg")
     labels: Mapped[list[Label]] = relationship(
-        back_populates="investee", cascade="all, delete-orphan", order_by="Label.id", lazy="selectin"
+        back_populates="investee", cascade="all, delete-orphan", order_by="Label.id"
     )
 
     @property

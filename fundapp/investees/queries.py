@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import Select, func, select
+from sqlalchemy.orm import selectinload
 
 from fundapp.auth.policy import Scope, visible, visible_investees
 from fundapp.investees.models import Investee, Theme, investee_themes
@@ -14,6 +15,8 @@ SORTABLE = {
     "kvk": Investee.kvk_number,
     "created": Investee.created_at,
 }
+# A list shows each investee's themes, SDGs and labels: three queries for the page, not three per row.
+TAGS = (selectinload(Investee.themes), selectinload(Investee.sdgs), selectinload(Investee.labels))
 
 
 def investee_query(
@@ -23,7 +26,7 @@ def investee_query(
     theme: str | None = None,
     municipality: str | None = None,
 ) -> Select[Any]:
-    query = select(Investee).where(visible_investees(scope))
+    query = select(Investee).options(*TAGS).where(visible_investees(scope))
     clause = search_clause([Investee.name, Investee.kvk_number, Investee.municipality], q)
     if clause is not None:
         query = query.where(clause)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from fundapp import datacache
 from fundapp.loans import engine
 from fundapp.loans.arrears import arrears_bucket
 from fundapp.loans.models import Loan, LoanEvent, LoanStatus
@@ -17,7 +18,7 @@ from fundapp.loans.schedule import Schedule
 from fundapp.money import ZERO
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScheduleLine:
     number: int
     due_date: date
@@ -107,11 +108,15 @@ def position_on(loan: Loan, as_of: date) -> Any:
 def loan_view(session: Session, loan: Loan, as_of: date) -> LoanView:
     from fundapp.loans.arrears import amount_overdue, days_past_due
 
-    position = position_on(loan, as_of)
-    lines = schedule_lines(loan, as_of, position)
-    days = days_past_due(position, as_of) if position else 0
-    owed = amount_overdue(position, as_of) if position else ZERO
-    return LoanView(loan, as_of, lines, days, arrears_bucket(days) or "current", owed, list(loan.events))
+    def figures() -> tuple[tuple[ScheduleLine, ...], int, Decimal]:
+        position = position_on(loan, as_of)
+        lines = tuple(schedule_lines(loan, as_of, position))
+        days = days_past_due(position, as_of) if position else 0
+        return lines, days, amount_overdue(position, as_of) if position else ZERO
+
+    # The replay of the loan's history, once per version of the data (the lines are frozen: shared by requests).
+    lines, days, owed = datacache.cached(session, "loan-view", (loan.id, as_of), figures)
+    return LoanView(loan, as_of, list(lines), days, arrears_bucket(days) or "current", owed, list(loan.events))
 
 
 def load_for_detail(session: Session, loan_id: int) -> Loan | None:

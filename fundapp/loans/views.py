@@ -18,6 +18,7 @@ from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.errors import NotFound
+from fundapp.fragments import fragment
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
 from fundapp.instruments import sections as instrument_sections
@@ -66,10 +67,18 @@ def loan_book(fund_id: int) -> Any:
     args = list_args("reference")
     filters = book_list.read_filters(request.args)
     rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
-    # The filter's choices: ids and names only (not each investee's themes, goals and labels).
-    investees = session.execute(
-        select(Investee.id, Investee.name).where(Investee.fund_id == fund.id).order_by(Investee.name)
-    ).all()
+    # The filter's choices (ids and names), hundreds of them: read and rendered once per version of the data.
+    investee_filter = fragment(
+        session,
+        "loans/_investee_filter.html",
+        (fund.id, filters.investee_id),
+        lambda: {
+            "investees": session.execute(
+                select(Investee.id, Investee.name).where(Investee.fund_id == fund.id).order_by(Investee.name)
+            ).all(),
+            "selected": filters.investee_id,
+        },
+    )
     return render_template(
         "loans/book.html",
         fund=fund,
@@ -80,7 +89,7 @@ def loan_book(fund_id: int) -> Any:
         arrears=rows.arrears,
         next_due=rows.next_due,
         summary=book.portfolio(session, fund.id, as_of),
-        investees=investees,
+        investee_filter=investee_filter,
         filters={"status": filters.status, "investee_id": filters.investee_id, "bucket": filters.arrears},
         statuses=list(LoanStatus),
         buckets=book.BUCKETS,
@@ -113,15 +122,18 @@ def _stale(loan: Loan, step: str) -> Any | None:
 @access("login", obj=(Loan, "loan_id", "view"))
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
-    view = loan_view(get_session(), loan, as_of_arg())
+    session = get_session()
+    view = loan_view(session, loan, as_of_arg())
+    can_edit = can(current_scope(), "edit", loan)
+    history = {"view": view, "loan": loan, "can_edit": can_edit, "EventKind": EventKind, "term_lines": term_lines}
     return render_template(
         "loans/detail.html",
         view=view,
+        schedule=fragment(session, "loans/_schedule.html", (loan.id, view.as_of), lambda: {"view": view}),
+        history=fragment(session, "loans/_history.html", (loan.id, can_edit), lambda: history),
         loan=loan,
-        can_edit=can(current_scope(), "edit", loan),
-        EventKind=EventKind,
+        can_edit=can_edit,
         LoanStatus=LoanStatus,
-        term_lines=term_lines,
         **bank_parts.loan(get_session(), current_scope(), loan),
         **cofinancing_views.loan_part(current_scope(), loan),
         **equity_views.loan_section(loan),

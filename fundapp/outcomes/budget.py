@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundapp import datacache
 from fundapp.money import ZERO, round_cent, round_places
 from fundapp.outcomes.claim_totals import APPROVED, CLAIMED, NOT_REJECTED, payer_amounts
 from fundapp.outcomes.models import Claim, ClaimLine, ClaimPayerSplit, OutcomeContract
@@ -84,7 +85,8 @@ def payer_commitment(commitment: Decimal | None, contract_cap: Decimal | None, s
 
 
 def budget(session: Session, contract: OutcomeContract) -> Budget:
-    return budgets_of(session, [contract])[contract.id]
+    # Once per version of the data: a contract's page, its claims' pages and the budget API all show it.
+    return datacache.cached(session, "budget", contract.id, lambda: budgets_of(session, [contract])[contract.id])
 
 
 def budgets_of(session: Session, contracts: list[OutcomeContract]) -> dict[int, Budget]:
