@@ -6,7 +6,7 @@ kpi_participant_events loses its (submission_id, code) index: approving a report
 contracts' codes once, through the (submission_id, reference) index that pages of participants use.
 
 Revision ID: 0033
-Revises: 0030
+Revises: 0032
 Create Date: 2026-12-02 14:00:00
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0033"
-down_revision = "0030"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
