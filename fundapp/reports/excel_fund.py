@@ -68,7 +68,7 @@ def _summary(book: Workbook, report: FundReport, heading: list[str]) -> None:
             (_("Investees"), report.investee_count, INTEGER),
             (_("Committed capital"), report.investor_totals["committed"], MONEY),
             (_("Paid-in capital"), report.investor_totals["paid_in"], MONEY),
-            (_("Loan book as of"), report.as_of, date_format(report.locale)),
+            (_("Portfolio as of"), report.as_of, date_format(report.locale)),
             (_("Outstanding principal"), p.outstanding_principal, MONEY),
             (_("PAR30"), p.par30, RATIO),
             (_("PAR90"), p.par90, RATIO),
@@ -94,7 +94,7 @@ def _investors(book: Workbook, report: FundReport, heading: list[str]) -> None:
 
 
 def _loan_book(book: Workbook, report: FundReport, heading: list[str]) -> None:
-    sheet, row = add_sheet(book, _("Loan book"), heading)
+    sheet, row = add_sheet(book, _("Portfolio"), heading)
     p = report.portfolio
     row = facts(
         sheet,

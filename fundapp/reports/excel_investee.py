@@ -63,7 +63,7 @@ def _summary(book: Workbook, report: InvesteeReport, heading: list[str]) -> None
             (_("Outcome"), plan.outcomes, None),
             (_("Impact"), plan.impact, None),
         ]
-    pairs.append((_("Loan book as of"), report.as_of, date_format(report.locale)))
+    pairs.append((_("Portfolio as of"), report.as_of, date_format(report.locale)))
     facts(sheet, row, pairs)
 
 

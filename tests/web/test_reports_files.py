@@ -84,7 +84,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
     assert book_.sheetnames == [
         "Summary",
         "Investors",
-        "Loan book",
+        "Portfolio",
         "Loans",
         "Write-offs",
         "Impact",
@@ -107,7 +107,7 @@ def test_fund_workbook_has_a_sheet_per_part_with_frozen_headers_money_formats_to
     assert [c.value for c in investors[6]] == ["Investor A", "Other", 100_000, 20_000, 0]
     assert investors["A7"].value == "Total" and investors["C7"].value == 100_000
     assert len(investors._charts) == 1
-    assert len(book_["Loan book"]._charts) == 1 and len(book_["Impact by period"]._charts) == 1
+    assert len(book_["Portfolio"]._charts) == 1 and len(book_["Impact by period"]._charts) == 1
     assert book_["Summary"]["A1"].value == "Fund report Fund A"
 
 
@@ -117,7 +117,7 @@ def test_fund_workbook_figures_equal_what_the_database_holds(app, rw, rsession):
     position = book.portfolio(rsession, rw.world.fund_a.id, min(date(2026, 12, 31), TODAY))
     loans = _table(book_["Loans"])
     assert sum(Decimal(str(row["Outstanding"])) for row in loans) == position.outstanding_principal
-    buckets = {row["Days past due"]: row["Outstanding"] for row in _table(book_["Loan book"])}
+    buckets = {row["Days past due"]: row["Outstanding"] for row in _table(book_["Portfolio"])}
     assert Decimal(str(buckets["90+ days"])) == position.buckets["90+"]["outstanding"]
     summary = {row[0].value: row[1].value for row in book_["Summary"].iter_rows(min_row=5) if row[0].value}
     assert Decimal(str(summary["PAR30"])) == position.par30 and book_["Summary"]["B12"].number_format == "0.00%"
@@ -141,7 +141,7 @@ def test_fund_pdf_prints_the_loan_book_impact_and_payments_on_numbered_pages(app
     for expected in (
         "Fund report Fund A",
         "Investors",
-        "Loan book",
+        "Portfolio",
         "PAR30",
         "Labour participation (2 investees)",
         "Utrecht",
