@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Date, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
+from fundapp import datacache
 from fundapp.db import ExactDecimal
 
 # Types whose equal values are stored alike (Decimal("1.0") == Decimal("1.00"): both are the same cents), so a
@@ -69,6 +70,7 @@ def insert_columns(
     target = f"{quote(table.name)} ({', '.join(quote(table.c[name].name) for name in columns)})"
     if dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's own
+        datacache.forget(connection)  # COPY goes around the statement events that tell it the transaction wrote
         with cursor.copy(f"COPY {target} FROM STDIN") as copy:
             for row in stored:
                 copy.write_row(row)

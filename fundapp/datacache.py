@@ -22,8 +22,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 T = TypeVar("T")
 SIZE = 512  # figures kept per process, the least recently used dropped first
@@ -34,8 +36,47 @@ _tokens = itertools.count(1)
 
 
 def data_version(session: Session) -> Hashable | None:
-    """The version of the data this transaction sees; None when it has written rows of its own."""
+    """The version of the data this transaction sees; None when it has written rows of its own.
+
+    Read once per transaction until it writes (a page that shows three kept figures asks once): the connection
+    remembers it until its next statement that is not a SELECT, its commit or its rollback (``_forget``), and
+    fundapp.bulk's COPY, which goes around those events, forgets it itself.
+    """
     connection = session.connection()
+    info = connection.connection.info  # the database connection's own
+    if VERSION in info:
+        return info[VERSION]
+    info[VERSION] = version = _read_version(session, connection)
+    return version
+
+
+VERSION = "fundapp.datacache.version"
+
+
+def forget(connection: Any) -> None:
+    """This connection's transaction wrote, or ended: its version is read again."""
+    connection.connection.info.pop(VERSION, None)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _forget_on_write(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        forget(connection)
+
+
+@event.listens_for(Engine, "begin")
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+def _forget(connection: Any) -> None:
+    forget(connection)
+
+
+@event.listens_for(Pool, "checkin")
+def _forget_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info.pop(VERSION, None)
+
+
+def _read_version(session: Session, connection: Any) -> Hashable | None:
     if connection.dialect.name == "postgresql":
         own, last = connection.exec_driver_sql(
             "SELECT pg_current_xact_id_if_assigned()::text, (SELECT max(id) FROM audit_entries)"
@@ -45,7 +86,7 @@ def data_version(session: Session) -> Hashable | None:
     from fundapp.db import CHANGES_AT_BEGIN
 
     info = connection.connection.info  # the database connection's own, kept as long as it lives
-    changes = connection.connection.dbapi_connection.total_changes  # type: ignore[union-attr]
+    changes = connection.connection.dbapi_connection.total_changes
     if changes != info.get(CHANGES_AT_BEGIN):
         return None
     token = info.setdefault("fundapp.datacache", next(_tokens))

@@ -133,3 +133,52 @@ def test_on_postgresql_a_write_without_an_audit_entry_leaves_the_version_but_an_
         assert version() == before
         writer.rollback()
     assert version() == before, "it ended with nothing committed: the figures read before still hold"
+
+
+def _theme_in_bulk(session) -> None:
+    from fundapp import bulk
+    from fundapp.investees.models import Theme
+
+    row = {"code": ["bulk-test"], "name_nl": ["x"], "name_en": ["x"], "description_nl": [""], "description_en": [""]}
+    bulk.insert_columns(session, Theme.__table__, row)
+
+
+def test_the_version_is_read_once_per_transaction_and_again_after_it_writes(committed):
+    database, _fund_id, loan_id = committed
+    from fundapp.loans.models import Loan
+
+    session = database.new_session()
+    assert datacache.data_version(session) is not None
+    assert _statements(database.engine, lambda: datacache.data_version(session)) == [], "remembered"
+    session.get(Loan, loan_id).outstanding_principal = Decimal("2.00")
+    session.flush()
+    assert datacache.data_version(session) is None, "its own writes: no longer anyone's version"
+    session.rollback()
+    assert datacache.data_version(session) is not None, "a new transaction reads it again"
+    session.close()
+
+
+def test_rows_stored_in_bulk_make_the_transaction_a_writer_on_sqlite(committed):
+    database, _fund_id, _loan_id = committed
+    session = database.new_session()
+    assert datacache.data_version(session) is not None
+    _theme_in_bulk(session)
+    assert datacache.data_version(session) is None
+    session.rollback()
+    session.close()
+
+
+def test_rows_copied_in_bulk_make_the_transaction_a_writer_on_postgresql(app):
+    engine = app.extensions["fundapp.db"].engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's COPY")
+    from sqlalchemy.orm import Session
+
+    with Session(engine) as session:
+        datacache.data_version(session)
+        remembered = session.connection().connection.info
+        assert datacache.VERSION in remembered
+        _theme_in_bulk(session)  # COPY: no statement event tells that the transaction wrote
+        assert datacache.VERSION not in remembered, "forgotten: read again"
+        assert datacache.data_version(session) is None
+        session.rollback()
