@@ -2,30 +2,17 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from fundapp.auth.policy import Scope, load
 from fundapp.errors import NotFound
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan
+from tests.web.test_query_counts import counting
 
 
-@contextmanager
 def statements(session):
-    seen: list[str] = []
-    engine = session.get_bind()
-
-    def count(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+    return counting(session.get_bind())
 
 
 def test_a_loan_the_manager_may_see_is_loaded_and_checked_in_one_query(db_session, world):
