@@ -54,8 +54,10 @@ VERSION = "fundapp.datacache.version"
 
 
 def forget(connection: Any) -> None:
-    """This connection's transaction wrote, or ended: its version is read again."""
-    connection.connection.info.pop(VERSION, None)
+    """This connection's transaction wrote, or ended: its version is read again. A connection found broken (or
+    read-only, see fundapp.db) is connected afresh by the pool, which then empties its info."""
+    if not (connection.invalidated or connection.closed):
+        connection.connection.info.pop(VERSION, None)
 
 
 @event.listens_for(Engine, "before_cursor_execute")
