@@ -74,12 +74,7 @@ def _trend(ordered: list[Row], rules: dict[int, str]) -> dict[Any, tuple[Decimal
     for _investee, period, indicator, value in ordered:
         if indicator in averaged:
             value = _over_periods("average", value, 1, value)
-        total = sums.get(key := (period, indicator))
-        if total is None:
-            sums[key] = [value, 1]
-        else:
-            total[0] += value
-            total[1] += 1
+        _tally(sums, (period, indicator), value)
     return _finished(sums, rules)
 
 
@@ -109,13 +104,18 @@ def _second_step(values: Iterable[tuple[tuple, Decimal]], rules: dict[int, str])
     """Investees' values combined per key (whose last part is the indicator), in key order: (value, investees)."""
     sums: dict[tuple, list[Any]] = {}
     for key, value in values:
-        total = sums.get(key)
-        if total is None:
-            sums[key] = [value, 1]
-        else:
-            total[0] += value
-            total[1] += 1
+        _tally(sums, key, value)
     return _finished(sums, rules)
+
+
+def _tally(sums: dict[tuple, list[Any]], key: tuple, value: Decimal) -> None:
+    """Add ``value`` to ``key``'s [total, count] (in the order the values come: it decides a zero's sign)."""
+    total = sums.get(key)
+    if total is None:
+        sums[key] = [value, 1]
+    else:
+        total[0] += value
+        total[1] += 1
 
 
 def _finished(sums: dict[tuple, list[Any]], rules: dict[int, str]) -> dict[Any, tuple[Decimal, int]]:
