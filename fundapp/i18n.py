@@ -7,9 +7,13 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import flask_babel
+from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent
 from flask import Flask, current_app, g, request
+from flask.globals import _cv_app
 from flask_babel import Babel, format_datetime, get_locale
+from flask_babel.speaklater import LazyString
 
 from fundapp.formats import DATE_PATTERNS, LANGUAGES, format_day, unit_words
 from fundapp.money import round_cent, round_places, to_decimal
@@ -37,7 +41,57 @@ def select_locale() -> str:
 
 
 def locale_name() -> str:
-    return str(get_locale() or "nl")
+    state = _babel_state()
+    return _kept(state)[3] if state is not None else str(get_locale() or "nl")
+
+
+def translations() -> Any:
+    """The request's catalog: flask-babel's, found once per request (and again when its locale or domain changes).
+
+    flask-babel finds it afresh on every message, through several context lookups and the locale's name: a page
+    translates some fifty. Kept on flask-babel's own per-request state, keyed by the very locale and domain
+    objects it holds, so ``force_locale`` (which sets another locale object) and ``refresh`` (which drops it) are
+    followed.
+    """
+    state = _babel_state()
+    return _kept(state)[2] if state is not None else flask_babel.get_translations()
+
+
+def gettext(string: str, **variables: Any) -> str:
+    """flask-babel's ``gettext``, through the kept catalog."""
+    text = translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A message translated when it is shown (form labels, names made at import time)."""
+    return LazyString(gettext, string, **variables)
+
+
+def _babel_state() -> Any:
+    """flask-babel's per-request state once it has chosen the locale; None before (its own path then)."""
+    context = _cv_app.get(None)
+    state = getattr(context.g, "_flask_babel", None) if context is not None else None
+    return state if state is not None and getattr(state, "babel_locale", None) is not None else None
+
+
+_KEPT = "fundapp_kept"
+
+
+def _kept(state: Any) -> tuple[Any, Any, Any, str]:
+    locale = state.babel_locale
+    kept = getattr(state, _KEPT, None)
+    if kept is None or kept[0] is not locale or kept[1] is not getattr(state, "babel_domain", None):
+        catalog = flask_babel.get_translations()  # sets the request's domain when not set yet
+        kept = (locale, getattr(state, "babel_domain", None), catalog, str(locale))
+        setattr(state, _KEPT, kept)
+    return kept
+
+
+@functools.lru_cache(maxsize=16)
+def _locale(name: str) -> Locale:
+    """A locale by its name, parsed once (babel parses a name on every number it formats)."""
+    return Locale.parse(name)
 
 
 # Babel rounds half-even (125.025 -> 125,02); each filter rounds half-up by fundapp.money first, so a
@@ -71,8 +125,8 @@ def number(value: Any, places: int | None = None) -> str:
     value = to_decimal(value)
     if places is not None:
         pattern = "#,##0" + ("." + "0" * places if places else "")
-        return format_decimal(round_places(value, places), format=pattern, locale=locale_name())
-    return format_decimal(round_places(value, 3), locale=locale_name())  # the locale's pattern shows up to 3
+        return format_decimal(round_places(value, places), format=pattern, locale=_locale(locale_name()))
+    return format_decimal(round_places(value, 3), locale=_locale(locale_name()))  # the locale's pattern shows up to 3
 
 
 def percent(value: Any, places: int = 1) -> str:
@@ -80,7 +134,7 @@ def percent(value: Any, places: int = 1) -> str:
     if value is None or value == "":
         return "–"
     pattern = "#,##0" + ("." + "0" * places if places else "") + " %"
-    return format_percent(round_places(to_decimal(value), places) / 100, format=pattern, locale=locale_name())
+    return format_percent(round_places(to_decimal(value), places) / 100, format=pattern, locale=_locale(locale_name()))
 
 
 def date_filter(value: date | datetime | str | None, fmt: str = "short") -> str:
@@ -109,8 +163,6 @@ def translate(message: Any) -> str:
     Plain gettext, no %-formatting of the message itself: a message that holds a '%' is shown as it is;
     a library message with numbers in it is translated through its template (fundapp.messages).
     """
-    from flask_babel import gettext
-
     from fundapp.messages import localized
 
     text = str(message)
@@ -121,6 +173,13 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
+    app.jinja_env.install_gettext_callables(  # flask-babel's, through the kept catalog
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     app.jinja_env.filters.update(
         money=money, number=number, percent=percent, date=date_filter, translate=translate, unit=unit_label
     )

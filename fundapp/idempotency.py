@@ -24,7 +24,6 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import Flask, Response, current_app, flash, g, redirect, request
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +33,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from fundapp import jsonbody
 from fundapp.db import Base, UTCDateTime, get_session, utcnow
 from fundapp.errors import ValidationFailed
+from fundapp.i18n import gettext as _
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"

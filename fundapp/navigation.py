@@ -9,9 +9,9 @@ from datetime import date
 from typing import Any
 
 from flask import Flask, request, url_for
-from flask_babel import lazy_gettext as _l
 
 from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, is_provider_side, sees_results
+from fundapp.i18n import lazy_gettext as _l
 
 
 @dataclass(frozen=True)

@@ -53,7 +53,7 @@ def index() -> Any:
 
 
 def _chart_words() -> dict[str, Any]:
-    from flask_babel import gettext as _
+    from fundapp.i18n import gettext as _
 
     from fundapp.reports import texts
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app, flash, g, redirect, request
-from flask_babel import gettext as _
 
 from fundapp.errors import AppError, ValidationFailed, flatten_messages
+from fundapp.i18n import gettext as _
 from fundapp.listing import int_arg
 
 

@@ -16,7 +16,6 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
@@ -28,6 +27,7 @@ from fundapp.auth.services import _target_field, add_membership, find_user, norm
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.formats import LANGUAGES
+from fundapp.i18n import gettext as _
 from fundapp.messages import N_
 from fundapp.notifications import mail
 

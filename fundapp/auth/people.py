@@ -6,7 +6,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 
 from fundapp.auth import invitations, services, user_tokens
 from fundapp.auth.access import access, current_actor, current_scope, log_in, log_out
@@ -16,6 +15,7 @@ from fundapp.auth.policy import load
 from fundapp.db import get_session
 from fundapp.errors import AppError, Unauthorized
 from fundapp.formats import LANGUAGES
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.payers.models import OutcomePayer
 from fundapp.web import app_error_to_form, done, handle_form, load_form

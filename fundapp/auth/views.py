@@ -4,7 +4,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth import services
@@ -13,6 +12,7 @@ from fundapp.auth.api import authenticate_or_count
 from fundapp.auth.models import ApiToken
 from fundapp.db import get_session
 from fundapp.errors import Unauthorized
+from fundapp.i18n import gettext as _
 from fundapp.listing import Page, paginate
 from fundapp.web import done, list_args
 

@@ -20,7 +20,7 @@ SEPA_IDENTIFIER = re.compile(r"[A-Za-z0-9/?:().,'+-]{1,35}")
 def _in_reader_language(error: AccountError) -> str:
     """A page shows the check's message in the reader's language; the API gives it in English."""
     if typed_in_a_page():
-        from flask_babel import gettext
+        from fundapp.i18n import gettext
 
         return error.in_language(gettext)
     return str(error)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
@@ -24,6 +23,7 @@ from fundapp.banking.models import BatchKind, PaymentBatch
 from fundapp.db import get_session
 from fundapp.errors import NotFound
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext
 from fundapp.listing import paginate
 from fundapp.payers.models import OutcomePayer
 

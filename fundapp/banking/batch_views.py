@@ -8,7 +8,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
@@ -20,6 +19,7 @@ from fundapp.banking.models import BatchKind, BatchStatus, PaymentBatch, Payment
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.listing import paginate
 from fundapp.money import ZERO
 from fundapp.payers.models import OutcomePayer

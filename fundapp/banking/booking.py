@@ -19,7 +19,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -42,6 +41,7 @@ from fundapp.banking.transactions import fund_of_account
 from fundapp.db import utcnow
 from fundapp.errors import AppError, Conflict, InvalidTransition, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext
 from fundapp.loans import services as loans
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.messages import N_

@@ -8,7 +8,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import gettext as _
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
@@ -19,6 +18,7 @@ from fundapp.banking.models import LedgerRole
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.i18n import locale_name
 from fundapp.web import done, handle_form
 

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
@@ -16,6 +15,7 @@ from fundapp.banking.models import Mandate
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan
 from fundapp.payers.models import OutcomePayer

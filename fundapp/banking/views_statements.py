@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -27,6 +26,7 @@ from fundapp.banking.transactions import (
 from fundapp.db import get_session
 from fundapp.errors import AppError
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.labels import label
 from fundapp.listing import paginate
 from fundapp.loans.models import Loan, LoanStatus

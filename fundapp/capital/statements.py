@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from flask import render_template
-from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from fundapp.capital import nav
 from fundapp.capital.models import CapitalCall, DistributionKind, Investor
+from fundapp.i18n import gettext as _
 from fundapp.reports import excel
 from fundapp.reports.pdf import html_to_pdf
 

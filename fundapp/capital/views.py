@@ -8,7 +8,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -25,6 +24,7 @@ from fundapp.capital.schemas import (
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.listing import paginate
 from fundapp.validation import Day
 from fundapp.web import app_error_to_form, as_typed_values, done, handle_form, list_args, load_form

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
@@ -19,6 +18,7 @@ from fundapp.cofinancing.queries import round_query
 from fundapp.cofinancing.schemas import FORM_ROWS, ParticipationsFormSchema, RoundFormSchema
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import lazy_gettext as _l
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
 from fundapp.loans.models import Loan

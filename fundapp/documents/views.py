@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -17,6 +16,7 @@ from fundapp.documents.api import ENVELOPE, KIND_PATH, download
 from fundapp.documents.models import KINDS, Document
 from fundapp.documents.storage import files
 from fundapp.errors import AppError, ValidationFailed
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.messages import DOCUMENT_TOO_LARGE
 from fundapp.outcomes.models import OutcomeResult

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -18,6 +17,7 @@ from fundapp.funds import services
 from fundapp.funds.models import Fund
 from fundapp.funds.revolving import revolving
 from fundapp.funds.schemas import FundCreateSchema
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate, search_clause, sort_by
 from fundapp.web import as_of_arg, done, handle_form, list_args

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
+from fundapp.i18n import gettext as _
 from fundapp.reports.excel import MONEY, Column, add_sheet, facts, write_table
 from fundapp.reports.sheets import Book as Workbook
 

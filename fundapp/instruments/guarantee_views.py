@@ -6,11 +6,11 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import gettext as _
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load
 from fundapp.db import get_session
+from fundapp.i18n import gettext as _
 from fundapp.i18n import money
 from fundapp.instruments import fees, guarantees
 from fundapp.instruments.grant_schemas import GuaranteeCallSchema, GuaranteeCreateSchema, InstrumentPaymentSchema

@@ -7,13 +7,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.i18n import money
 from fundapp.instruments import conversion, queries, services
 from fundapp.instruments.models import ConversionTrigger, EquityParticipation, ValuationMethod

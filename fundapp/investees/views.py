@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth import invitations
@@ -15,6 +14,7 @@ from fundapp.banking import page_parts as bank_parts
 from fundapp.cofinancing import views as cofinancing_views
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees import services, support

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import gettext as _
 
 from fundapp.auth.access import access, current_actor
 from fundapp.db import get_session, utcnow
 from fundapp.errors import NotFound
+from fundapp.i18n import gettext as _
 from fundapp.jobs import queue
 from fundapp.jobs.models import JobFailure
 from fundapp.web import done

@@ -4,7 +4,6 @@ from datetime import date
 from typing import Any
 
 from flask import send_file
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
@@ -15,6 +14,7 @@ from fundapp.auth.policy import is_manager_or_admin, load, visible_loans
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.listing import paginate
 from fundapp.loans import portfolio as book

@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from fundapp.formats import excel_date_format
+from fundapp.i18n import gettext as _
 from fundapp.i18n import locale_name
 from fundapp.labels import label
 from fundapp.xlsx import MONEY_FORMAT, cell_value, fit_columns, set_widths, to_bytes, write_header

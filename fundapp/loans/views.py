@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -21,6 +20,7 @@ from fundapp.errors import NotFound
 from fundapp.fragments import fragment
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter, number
+from fundapp.i18n import gettext as _
 from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee

@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import render_template
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import User
 from fundapp.db import utcnow
 from fundapp.formats import LANGUAGES
+from fundapp.i18n import gettext
 from fundapp.notifications.kinds import render
 from fundapp.notifications.mail import Mail, send
 from fundapp.notifications.models import Delivery, Notification

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
-
+from fundapp.i18n import gettext
 from fundapp.messages import N_
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from fundapp.auth.access import access, current_actor
 from fundapp.db import get_session, utcnow
 from fundapp.errors import NotFound
+from fundapp.i18n import gettext as _
 from fundapp.listing import paginate
 from fundapp.messages import N_
 from fundapp.notifications.kinds import KINDS, render

@@ -3,7 +3,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth import invitations
@@ -12,6 +11,7 @@ from fundapp.auth.models import Role
 from fundapp.auth.policy import can, load, visible_payers
 from fundapp.banking import page_parts as bank_parts
 from fundapp.db import get_session
+from fundapp.i18n import gettext as _
 from fundapp.listing import paginate, search_clause, sort_by
 from fundapp.payers import services
 from fundapp.payers.models import OutcomePayer, PayerKind

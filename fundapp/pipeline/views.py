@@ -6,14 +6,14 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_provider_side, load, visible, visible_funds
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
+from fundapp.i18n import lazy_gettext as _l
 from fundapp.i18n import money
 from fundapp.instruments.grant_views import grant_fields
 from fundapp.instruments.guarantee_views import guarantee_fields

@@ -8,7 +8,6 @@ from typing import Any
 
 import marshmallow as ma
 from flask import current_app, send_file
-from flask_babel import gettext
 from flask_smorest.fields import Upload
 
 from fundapp.api import make_blueprint
@@ -17,6 +16,7 @@ from fundapp.auth.policy import load
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext
 from fundapp.impact.spreadsheets.model import Limits
 from fundapp.portfolio_import import export, layout
 from fundapp.portfolio_import.service import ImportResult, PortfolioInvalid, import_portfolio

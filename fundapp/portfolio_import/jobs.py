@@ -11,7 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,7 @@ from fundapp.auth.models import User
 from fundapp.db import session_scope, utcnow
 from fundapp.documents.storage import FileMissing, files
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext
 from fundapp.impact.spreadsheets import CellProblem, mark_errors
 from fundapp.jobs.queue import enqueue_after_commit, job
 from fundapp.portfolio_import.api import upload_limits

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -17,6 +16,7 @@ from fundapp.auth.policy import load
 from fundapp.db import get_session
 from fundapp.documents.storage import FileMissing, files
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.i18n import locale_name
 from fundapp.portfolio_import import export
 from fundapp.portfolio_import.api import XLSX

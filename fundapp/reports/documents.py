@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from flask import Response, render_template, send_file
-from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.i18n import locale_name
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import gettext as _
 from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from fundapp.i18n import gettext as _
 from fundapp.reports.sheets import Book, Sheet
 from fundapp.xlsx import MONEY_FORMAT, PERCENT_FORMAT, cell_value, fit_columns, write_header
 

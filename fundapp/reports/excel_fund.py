@@ -5,8 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
-from flask_babel import gettext as _
-
+from fundapp.i18n import gettext as _
 from fundapp.i18n import unit_label
 from fundapp.instruments import excel_instruments
 from fundapp.instruments.excel_instruments import rank

@@ -5,9 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from flask_babel import gettext as _
-
 from fundapp.i18n import date_filter, unit_label
+from fundapp.i18n import gettext as _
 from fundapp.reports import texts
 from fundapp.reports.excel import (
     INTEGER,

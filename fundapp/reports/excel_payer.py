@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 
-from flask_babel import gettext as _
-
 from fundapp.i18n import date_filter
+from fundapp.i18n import gettext as _
 from fundapp.labels import label
 from fundapp.reports.excel import (
     INTEGER,

@@ -6,7 +6,6 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, url_for
-from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -15,6 +14,7 @@ from fundapp.db import get_session
 from fundapp.documents.storage import FileMissing, files
 from fundapp.errors import Conflict, NotFound, ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.i18n import locale_name
 from fundapp.reports import background
 from fundapp.reports.models import ReportFile

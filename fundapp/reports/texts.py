@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
+from fundapp.i18n import gettext as _
 from fundapp.impact.catalog_data import BENEFIT_TYPES
 from fundapp.labels import label
 

@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.listing import search_clause
 from fundapp.payers.models import OutcomePayer

@@ -46,3 +46,30 @@ def test_a_moment_keeps_its_time_and_an_iso_day_its_day(app):
     with app.test_request_context("/?lang=nl"):
         assert date_filter(datetime(2026, 1, 5, 10, 3, tzinfo=UTC)).endswith(" 10:03")
         assert date_filter("2026-02-03") == format_date(date(2026, 2, 3), "d-M-yyyy", locale="nl")
+
+
+def test_a_message_follows_the_requests_language_through_a_forced_locale_and_back(app):
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    from fundapp.i18n import gettext, lazy_gettext, locale_name
+
+    label = lazy_gettext("Loans")
+    with app.test_request_context("/?lang=nl"):
+        before = gettext("Portfolio"), str(label), render_template_string("{{ _('Loans') }}"), locale_name()
+        with force_locale("en"):  # an e-mail in its reader's language, say
+            forced = gettext("Portfolio"), str(label), render_template_string("{{ _('Loans') }}"), locale_name()
+        after = gettext("Portfolio"), str(label), render_template_string("{{ _('Loans') }}"), locale_name()
+        refresh()
+        refreshed = gettext("Portfolio"), locale_name()
+    assert before == after == ("Portefeuille", "Leningen", "Leningen", "nl")
+    assert forced == ("Portfolio", "Loans", "Loans", "en")
+    assert refreshed == ("Portefeuille", "nl")
+
+
+def test_a_message_outside_a_request_is_its_own_text_and_formats_its_variables(app):
+    from fundapp.i18n import gettext
+
+    assert gettext("Portfolio") == "Portfolio"
+    with app.app_context():
+        assert gettext("%(n)s loans", n=3) == "3 loans"

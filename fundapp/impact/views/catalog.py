@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import case, or_, select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -17,6 +16,7 @@ from fundapp.auth.policy import (
 )
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
+from fundapp.i18n import gettext as _
 from fundapp.impact import catalog
 from fundapp.impact.models import Indicator, TocLevel
 from fundapp.impact.schemas import IndicatorCreateSchema

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import render_template, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -15,6 +14,7 @@ from fundapp.auth.policy import (
 )
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.i18n import gettext as _
 from fundapp.impact import catalog, plans
 from fundapp.impact.models import Indicator, Submission
 from fundapp.impact.periods import Frequency, Period

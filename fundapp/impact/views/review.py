@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from flask import render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
@@ -24,6 +23,7 @@ from fundapp.documents.storage import FileMissing, files
 from fundapp.errors import NotFound
 from fundapp.funds.models import Fund
 from fundapp.i18n import date_filter
+from fundapp.i18n import gettext as _
 from fundapp.impact import plans
 from fundapp.impact import submissions as subs
 from fundapp.impact.api import XLSX, participant_page

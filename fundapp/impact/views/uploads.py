@@ -7,12 +7,12 @@ import io
 from typing import Any
 
 from flask import current_app, render_template, request, send_file, url_for
-from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from fundapp.auth.access import access, current_actor
 from fundapp.db import get_session
 from fundapp.documents.storage import files
+from fundapp.i18n import gettext as _
 from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
 from fundapp.impact.api import XLSX, upload_limits

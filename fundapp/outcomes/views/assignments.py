@@ -6,13 +6,13 @@ from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, payer_rows_of, permitted_ids, visible
 from fundapp.db import get_session
 from fundapp.errors import Forbidden
+from fundapp.i18n import gettext as _
 from fundapp.i18n import percent
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan, LoanStatus

@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from fundapp.auth.policy import can, load, payer_rows_of, visible_claims, visibl
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.i18n import date_filter, money
+from fundapp.i18n import gettext as _
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by
 from fundapp.money import ZERO

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 from fundapp.auth.policy import acting_providers
+from fundapp.i18n import gettext as _
 from fundapp.outcomes.contract_schemas import DecisionReasonSchema
 from fundapp.outcomes.models import OutcomeContract
 from fundapp.web import confirm_with_reason

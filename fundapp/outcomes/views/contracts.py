@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -26,6 +25,7 @@ from fundapp.auth.policy import (
 from fundapp.db import get_session
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.i18n import date_filter, money, percent
+from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by

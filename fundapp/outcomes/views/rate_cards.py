@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -13,6 +12,7 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import acting_payers, is_officer_or_admin, visible
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
+from fundapp.i18n import gettext as _
 from fundapp.listing import paginate
 from fundapp.outcomes import contracts
 from fundapp.outcomes.models import RateCard

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +15,7 @@ from fundapp.documents.services import KIND_LABELS
 from fundapp.documents.views import evidence_of
 from fundapp.errors import ValidationFailed
 from fundapp.i18n import date_filter
+from fundapp.i18n import gettext as _
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by
 from fundapp.outcomes import results
