@@ -15,7 +15,7 @@ from sqlalchemy import Date, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from fundapp import datacache
-from fundapp.db import ExactDecimal
+from fundapp.db import ExactDecimal, begin_transaction
 
 # Types whose equal values are stored alike (Decimal("1.0") == Decimal("1.00"): both are the same cents), so a
 # value's stored form is worked out once per distinct value: a claim's lines repeat few prices and dates.
@@ -70,7 +70,10 @@ def insert_columns(
     target = f"{quote(table.name)} ({', '.join(quote(table.c[name].name) for name in columns)})"
     if dialect.name == "postgresql":
         cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's own
-        datacache.forget(connection)  # COPY goes around the statement events that tell it the transaction wrote
+        # COPY goes around the statement events that tell the transaction wrote (and, in a read-first request,
+        # begin it)
+        datacache.forget(connection)
+        begin_transaction(connection)
         with cursor.copy(f"COPY {target} FROM STDIN") as copy:
             for row in stored:
                 copy.write_row(row)

@@ -14,10 +14,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, request
 from sqlalchemy import BigInteger, DateTime, Enum, MetaData, Numeric, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import Pool
 from sqlalchemy.types import TypeDecorator
 
 from fundapp.money import round_places
@@ -164,7 +165,59 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     event.listen(engine, "handle_error", _drop_read_only_connections)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
+    else:
+        event.listen(engine, "before_cursor_execute", _transaction_before_writing)
+        event.listen(engine, "commit", _end_reading)
+        event.listen(engine, "rollback", _end_reading)
     return engine
+
+
+# A page or a download (GET) mostly only reads. On PostgreSQL its reads run without a transaction of their own
+# until its first statement that writes or locks: each statement sees the data as committed when it starts
+# (READ COMMITTED, as inside a transaction), and BEGIN and COMMIT, two round trips to the server, are not sent.
+# That first statement (an UPDATE, an INSERT, a SAVEPOINT, a SELECT ... FOR UPDATE, a transaction-scoped advisory
+# lock) begins the transaction, so what the request writes is still committed or rolled back as one.
+READS_FIRST = "fundapp.reads_first"  # Session.info: this session's transactions begin by reading
+READING = "fundapp.reading"  # the connection's info: reading without a transaction now
+_LOCKING = ("FOR UPDATE", "FOR NO KEY UPDATE", "FOR SHARE", "FOR KEY SHARE", "PG_ADVISORY")
+
+
+def _begin_by_reading(session: Session, _transaction: Any, connection: Any) -> None:
+    if session.info.get(READS_FIRST) and connection.dialect.name == "postgresql":
+        fairy = connection.connection
+        fairy.dbapi_connection.autocommit = True
+        fairy.info[READING] = True
+
+
+def _transaction_before_writing(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+    if connection.connection.info.get(READING) and _writes(statement):
+        begin_transaction(connection)
+
+
+def _writes(statement: str) -> bool:
+    if statement.lstrip()[:6].upper() != "SELECT":
+        return True
+    upper = statement.upper()
+    return any(lock in upper for lock in _LOCKING)
+
+
+def begin_transaction(connection: Any) -> None:
+    """The connection's next statement begins a transaction (for writes that go around the statement events)."""
+    fairy = connection.connection
+    if fairy.info.pop(READING, None):
+        fairy.dbapi_connection.autocommit = False
+
+
+def _end_reading(connection: Any) -> None:
+    if not (connection.invalidated or connection.closed):
+        begin_transaction(connection)
+
+
+@event.listens_for(Pool, "checkin")
+def _transactions_again(dbapi_connection: Any, record: Any) -> None:
+    """A connection goes back to the pool beginning transactions, whatever its last user did."""
+    if record.info.pop(READING, None) and dbapi_connection is not None and not dbapi_connection.closed:
+        dbapi_connection.autocommit = False
 
 
 def _drop_read_only_connections(context: Any) -> None:
@@ -214,6 +267,7 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.session_factory = sessionmaker(bind=self.engine, expire_on_commit=False)
+        event.listen(self.session_factory, "after_begin", _begin_by_reading)
 
     def new_session(self) -> Session:
         return self.session_factory()
@@ -227,6 +281,8 @@ def get_session() -> Session:
     """The request's session, opened on first use."""
     if "db_session" not in g:
         g.db_session = get_db().new_session()
+        if request and request.method in ("GET", "HEAD"):
+            g.db_session.info[READS_FIRST] = True
     return g.db_session
 
 
