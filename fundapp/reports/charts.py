@@ -108,6 +108,8 @@ class BudgetBar:
 CHARTS_KEPT = 256  # drawn charts kept per process, the least recently used dropped first
 _drawn: OrderedDict[Any, Chart] = OrderedDict()
 _drawn_lock = threading.Lock()
+# matplotlib's rc_context sets process-wide settings while a chart is drawn: threads of one worker draw in turn.
+_drawing = threading.Lock()
 
 
 def _frozen(value: Any) -> Any:
@@ -135,7 +137,8 @@ def _remembered(draw: Callable[..., Chart]) -> Callable[..., Chart]:
             if key in _drawn:
                 _drawn.move_to_end(key)
                 return _drawn[key]
-        chart = draw(*args, **kwargs)
+        with _drawing:
+            chart = draw(*args, **kwargs)
         with _drawn_lock:
             _drawn[key] = chart
             while len(_drawn) > CHARTS_KEPT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 
 from fundapp.gc_pause import paused_gc
@@ -11,6 +12,8 @@ LAID_OUT = 0.7  # of a fund report's PDF time, laying out the pages takes about 
 WARM_UP = """<style>@page { size: A4; margin: 18mm 14mm; @bottom-right { content: counter(page) " / " counter(pages) } }
 html { font-family: "DejaVu Sans", "Liberation Sans", sans-serif; font-size: 9pt }</style>
 <h1>fundapp</h1><table><tr><th>1</th><td><b>2</b> <i>3</i> 4,5 %</td></tr></table>"""
+# Pango, under WeasyPrint, is not safe to call from two threads at once: threads of one worker print in turn.
+_printing = threading.Lock()
 
 
 def html_to_pdf(html: str, progress: Callable[[float], None] | None = None) -> bytes:
@@ -21,7 +24,7 @@ def html_to_pdf(html: str, progress: Callable[[float], None] | None = None) -> b
     from weasyprint import HTML, URLFetcher  # imported on first use: it takes a second to load
 
     fetcher = URLFetcher(allowed_protocols=("data",), timeout=1)
-    with paused_gc():
+    with _printing, paused_gc():
         document = HTML(string=html, url_fetcher=fetcher, base_url=None).render()
         if progress is not None:
             progress(LAID_OUT)

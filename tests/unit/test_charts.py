@@ -221,3 +221,19 @@ def test_a_chart_is_drawn_once_for_the_same_figures_and_anew_when_a_figure_or_th
     assert "Outstanding 4" in chart([D("10.5"), D(4)]).summary
     assert "Outstanding 10,5" in chart([D("10.5"), D(3)], "nl").summary
     assert len(drawn) == 4
+
+
+def test_charts_drawn_by_threads_at_once_are_the_charts_drawn_one_by_one():
+    """A gunicorn worker with threads draws for several requests at once; matplotlib's style is process-wide."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    def svg(builder: Callable[[], charts.Chart]) -> str:
+        return re.sub(r"\b[mp][0-9a-f]{10}\b", "id", builder().svg)  # ids drawn at random
+
+    charts._drawn.clear()  # drawn now, not remembered
+    alone = {name: svg(builder) for name, builder in BUILDERS.items()}
+    charts._drawn.clear()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        at_once = dict(zip(BUILDERS, pool.map(svg, BUILDERS.values()), strict=True))
+    assert at_once == alone
