@@ -347,20 +347,6 @@ def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: P
             days.setdefault((result.participant, result.item), []).append(result.achieved_on)  # type: ignore[arg-type]
     paid = prior.paid_results
     first: dict[Pair, date | None] = dict(paid)
-
-    def counted_on(pair: Pair) -> date | None:
-        # Days are in the engine's order, so ascending: the first day on or after the prerequisite counts.
-        if pair not in first:
-            prerequisite = items[pair[1]].prerequisite
-            dates = days.get(pair, [])
-            if prerequisite is None:
-                first[pair] = dates[0] if dates else None
-            else:
-                needed = counted_on((pair[0], prerequisite))
-                at = len(dates) if needed is None else bisect_left(dates, needed)
-                first[pair] = dates[at] if at < len(dates) else None
-        return first[pair]
-
     verdicts: list[str | None] = []
     counted: set[Pair] = set()
     for result in ordered:
@@ -373,10 +359,28 @@ def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: P
         if pair in paid or pair in counted:
             verdicts.append(DUPLICATE)
         elif items[result.item].prerequisite is not None and (
-            (since := counted_on(pair)) is None or result.achieved_on < since  # type: ignore[operator]
+            (since := _counted_on(pair, items, days, first)) is None or result.achieved_on < since  # type: ignore[operator]
         ):
             verdicts.append(PREREQUISITE_MISSING)
         else:  # without a prerequisite, a pair counts on its first day: this one, as none came before
             counted.add(pair)
             verdicts.append(None)
     return verdicts
+
+
+def _counted_on(
+    pair: Pair, items: Mapping[str, RateItem], days: Mapping[Pair, list[date]], first: dict[Pair, date | None]
+) -> date | None:
+    """The day the pair first counts, remembered in ``first`` (a function of the module, not a closure: a
+    closure calling itself is a reference cycle, and the dates it holds would wait for the collector)."""
+    # Days are in the engine's order, so ascending: the first day on or after the prerequisite counts.
+    if pair not in first:
+        prerequisite = items[pair[1]].prerequisite
+        dates = days.get(pair, [])
+        if prerequisite is None:
+            first[pair] = dates[0] if dates else None
+        else:
+            needed = _counted_on((pair[0], prerequisite), items, days, first)
+            at = len(dates) if needed is None else bisect_left(dates, needed)
+            first[pair] = dates[at] if at < len(dates) else None
+    return first[pair]
