@@ -230,38 +230,34 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    bulk.insert_columns(
-        session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=("deductions", "by_payer")
-    )
+    # The JSON is written once per distinct list, and every line's status is "open" as stored (an enum's value).
+    as_stored = ("deductions", "by_payer", "status")
+    bulk.insert_columns(session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=as_stored)
     session.expire(claim, ["lines"])
 
 
-class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
-    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them
-    (the engine's fast path even hands the same tuple to every line with the same amounts)."""
+def _as_json(pairs_of_lines: Iterable[tuple[tuple[str, Decimal], ...]]) -> Iterable[str]:
+    """Each line's list of (name, amount) pairs as the JSON text the column stores. A claim's lines repeat few
+    of them (the engine hands the same tuple to every line with the same amounts): each distinct tuple is
+    written once, and every line's text looked up by the tuple's id in C."""
+    column = list(pairs_of_lines)  # holds every tuple until the texts are read, so no id is reused meanwhile
+    distinct = dict(zip(map(id, column), column, strict=True))
+    # Keyed by the amounts' text (1.0 and 1.00 are equal Decimals but not the same JSON), for lines priced by
+    # the rules, which do not share their tuples.
+    as_text = _TextMemo()
+    text_of = {at: as_text[tuple((name, str(amount)) for name, amount in pairs)] for at, pairs in distinct.items()}
+    return map(text_of.__getitem__, map(id, column))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_identity: dict[int, tuple[tuple[tuple[str, Decimal], ...], str]] = {}
 
+class _TextMemo(dict[tuple[tuple[str, str], ...], str]):
     def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
         self[pairs] = text = json.dumps([list(pair) for pair in pairs])
-        return text
-
-    def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
-        known = self.by_identity.get(id(pairs))
-        if known is not None and known[0] is pairs:
-            return known[1]
-        # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
-        text = self[tuple((name, str(amount)) for name, amount in pairs)]
-        self.by_identity[id(pairs)] = (pairs, text)  # holds the tuple, so its id is not reused meanwhile
         return text
 
 
 def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str, Iterable[Any]]:
     """Each stored column of the lines, read off them in C (attrgetter, map) rather than line by line."""
     count = len(lines)
-    as_json = _JsonMemo().of
     plain = _PlainMemo()
 
     def field(name: str) -> Iterable[Any]:
@@ -281,10 +277,10 @@ def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str
         "band": field("band"),
         "gross": field("gross"),
         "deadweight": field("deadweight"),
-        "deductions": map(as_json, field("deductions")),
+        "deductions": _as_json(field("deductions")),
         "capped_by": field("capped_by"),
         "payable": field("payable"),
-        "by_payer": map(as_json, field("by_payer")),
+        "by_payer": _as_json(field("by_payer")),
         "status": repeat(LineStatus.OPEN.value, count),
         "rejection_reason": repeat("", count),
     }
