@@ -235,6 +235,7 @@ class ClaimLines(Sequence[ClaimLine]):
         self.capped_by: list[str | None] = []
         self.payable: list[int] = []
         self.by_payer: list[tuple[tuple[str, Decimal], ...]] = []
+        self._result_columns: dict[str, tuple[Any, ...]] | None = None
 
     def column(self, name: str, at: int | None = None) -> Iterable[Any]:
         """One field of every line (or of the line ``at`` only), in order, read in C (map) rather than line by
@@ -247,10 +248,19 @@ class ClaimLines(Sequence[ClaimLine]):
             source = getattr(self, name)
         values: Iterable[Any] = source if at is None else source[at : at + 1]
         if name in _OF_RESULT:
-            return map(attrgetter(_OF_RESULT[name]), values)
+            return self._of_results()[name] if at is None else map(attrgetter(_OF_RESULT[name]), values)
         if name in _OF_PRICE:
             values = map(itemgetter(_OF_PRICE[name]), values)
         return map(self.money.__getitem__, values) if name in _IN_CENTS else values
+
+    def _of_results(self) -> dict[str, tuple[Any, ...]]:
+        """The results' fields a line repeats, each as a column, read once: a Python loop reads the attributes
+        of 100,000 results faster than attrgetter, which does not take the interpreter's fast path."""
+        if self._result_columns is None:
+            rows = [(r.key, r.item, r.participant, r.achieved_on, r.units) for r in self.results]
+            columns = list(zip(*rows, strict=True)) or [()] * len(_OF_RESULT)
+            self._result_columns = dict(zip(_OF_RESULT, columns, strict=True))
+        return self._result_columns
 
     def __len__(self) -> int:
         return len(self.priced)
@@ -287,6 +297,7 @@ class ClaimLines(Sequence[ClaimLine]):
 
 
 _FIELDS = tuple(field.name for field in fields(ClaimLine))
+# In the order ClaimLines._of_results reads them.
 _OF_RESULT = {"result_key": "key", "item": "item", "participant": "participant", "achieved_on": "achieved_on"}
 _OF_RESULT["units"] = "units"
 _OF_PRICE = {"price": 0, "band": 1, "gross": 2}
