@@ -148,20 +148,6 @@ def compute_claim(
     # Claims of one contract are computed one at a time (a row lock on PostgreSQL; SQLite has one writer), so
     # two at once cannot both find a result unclaimed: the second reads the first's lines once it has committed.
     _lock_contract(session, contract.id)
-    r = OutcomeResult
-    rows = bulk.read_rows(
-        session,
-        select(*_PRICED).where(
-            r.contract_id == contract.id,
-            r.investee_id == investee_id,
-            r.status == ResultStatus.VERIFIED,
-            ~claiming_lines().where(ClaimLine.result_id == r.id).exists(),
-            r.achieved_on >= period.start,
-            r.achieved_on <= period.end,
-        ),
-    )
-    if not rows:
-        raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
     claim = Claim(
         contract_id=contract.id,
         investee_id=investee_id,
@@ -169,9 +155,8 @@ def compute_claim(
         status=ClaimStatus.DRAFT,
         created_by_id=getattr(actor, "id", None),
     )
-    session.add(claim)
-    session.flush()
-    _price(session, claim, contract, rows)
+    with paused_gc():  # reading, pricing and storing 100,000 results makes millions of objects and no cycle
+        count = _claim_results(session, claim, contract, period)
     audit.record(
         session,
         actor,
@@ -180,11 +165,34 @@ def compute_claim(
         {
             "contract_id": [None, contract.id],
             "period": [None, claim.period],
-            "results": [None, len(rows)],
+            "results": [None, count],
             "total_payable": [None, claim.total_payable],
         },
     )
     return claim
+
+
+def _claim_results(session: Session, claim: Claim, contract: OutcomeContract, period: Period) -> int:
+    """Price the provider's verified, unclaimed results of the period into the new claim; how many there were.
+    What it reads and makes is freed when it returns, before the collector looks at the objects made meanwhile."""
+    r = OutcomeResult
+    rows = bulk.read_rows(
+        session,
+        select(*_PRICED).where(
+            r.contract_id == contract.id,
+            r.investee_id == claim.investee_id,
+            r.status == ResultStatus.VERIFIED,
+            ~claiming_lines().where(ClaimLine.result_id == r.id).exists(),
+            r.achieved_on >= period.start,
+            r.achieved_on <= period.end,
+        ),
+    )
+    if not rows:
+        raise ValidationFailed.field("period", "There are no verified, unclaimed results in this period.")
+    session.add(claim)
+    session.flush()
+    _price_and_store(session, claim, contract, rows)
+    return len(rows)
 
 
 # What the engine needs of a result, read as plain rows: a claim may price 100,000 of them.
@@ -199,13 +207,8 @@ _PRICED = (
 LINES_TABLE = cast(Table, ClaimLine.__table__)
 
 
-def _price(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
-    """Price the results (rows of _PRICED) with what other claims already use, and store the lines in bulk."""
-    with paused_gc():  # a large claim makes a million objects and no cycle
-        _price_and_store(session, claim, contract, rows)
-
-
 def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, rows: Sequence[Any]) -> None:
+    """Price the results (rows of _PRICED) with what other claims already use, and store the lines in bulk."""
     prefix = f"{claim.investee_id}/"  # as _key makes it
     expected = [
         frozen(
@@ -227,38 +230,34 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    bulk.insert_columns(
-        session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=("deductions", "by_payer")
-    )
+    # The JSON is written once per distinct list, and every line's status is "open" as stored (an enum's value).
+    as_stored = ("deductions", "by_payer", "status")
+    bulk.insert_columns(session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=as_stored)
     session.expire(claim, ["lines"])
 
 
-class _JsonMemo(dict[tuple[tuple[str, str], ...], str]):
-    """A list of (name, amount) pairs as the JSON text the column stores; a claim's lines repeat few of them
-    (the engine's fast path even hands the same tuple to every line with the same amounts)."""
+def _as_json(pairs_of_lines: Iterable[tuple[tuple[str, Decimal], ...]]) -> Iterable[str]:
+    """Each line's list of (name, amount) pairs as the JSON text the column stores. A claim's lines repeat few
+    of them (the engine hands the same tuple to every line with the same amounts): each distinct tuple is
+    written once, and every line's text looked up by the tuple's id in C."""
+    column = list(pairs_of_lines)  # holds every tuple until the texts are read, so no id is reused meanwhile
+    distinct = dict(zip(map(id, column), column, strict=True))
+    # Keyed by the amounts' text (1.0 and 1.00 are equal Decimals but not the same JSON), for lines priced by
+    # the rules, which do not share their tuples.
+    as_text = _TextMemo()
+    text_of = {at: as_text[tuple((name, str(amount)) for name, amount in pairs)] for at, pairs in distinct.items()}
+    return map(text_of.__getitem__, map(id, column))
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.by_identity: dict[int, tuple[tuple[tuple[str, Decimal], ...], str]] = {}
 
+class _TextMemo(dict[tuple[tuple[str, str], ...], str]):
     def __missing__(self, pairs: tuple[tuple[str, str], ...]) -> str:
         self[pairs] = text = json.dumps([list(pair) for pair in pairs])
-        return text
-
-    def of(self, pairs: tuple[tuple[str, Decimal], ...]) -> str:
-        known = self.by_identity.get(id(pairs))
-        if known is not None and known[0] is pairs:
-            return known[1]
-        # Keyed by the amounts' text: 1.0 and 1.00 are equal Decimals but not the same JSON.
-        text = self[tuple((name, str(amount)) for name, amount in pairs)]
-        self.by_identity[id(pairs)] = (pairs, text)  # holds the tuple, so its id is not reused meanwhile
         return text
 
 
 def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str, Iterable[Any]]:
     """Each stored column of the lines, read off them in C (attrgetter, map) rather than line by line."""
     count = len(lines)
-    as_json = _JsonMemo().of
     plain = _PlainMemo()
 
     def field(name: str) -> Iterable[Any]:
@@ -267,7 +266,7 @@ def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str
     return {
         "claim_id": repeat(claim_id, count),
         "position": range(count),
-        "result_id": map(int, field("result_key")),  # _price keys every result by its id
+        "result_id": map(int, field("result_key")),  # _price_and_store keys every result by its id
         "corrects_line_id": repeat(None, count),
         "item_code": field("item"),
         "participant": map(plain.__getitem__, field("participant")),
@@ -278,10 +277,10 @@ def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str
         "band": field("band"),
         "gross": field("gross"),
         "deadweight": field("deadweight"),
-        "deductions": map(as_json, field("deductions")),
+        "deductions": _as_json(field("deductions")),
         "capped_by": field("capped_by"),
         "payable": field("payable"),
-        "by_payer": map(as_json, field("by_payer")),
+        "by_payer": _as_json(field("by_payer")),
         "status": repeat(LineStatus.OPEN.value, count),
         "rejection_reason": repeat("", count),
     }
@@ -298,13 +297,18 @@ class _PlainMemo(dict[str | None, str | None]):
 def _reprice(session: Session, claim: Claim) -> None:
     """Price a draft again against the caps as they stand now (another claim may have used them since)."""
     _lock_contract(session, claim.contract_id)  # as compute_claim: its lines are replaced
+    with paused_gc():  # as compute_claim
+        _reprice_results(session, claim)
+
+
+def _reprice_results(session: Session, claim: Claim) -> None:
     of_claim = OutcomeResult.id.in_(select(ClaimLine.result_id).where(ClaimLine.claim_id == claim.id))
     rows = bulk.read_rows(session, select(*_PRICED).where(of_claim).order_by(OutcomeResult.id))
     if not rows:
         return
     session.execute(delete(ClaimLine).where(ClaimLine.claim_id == claim.id))
     session.expire(claim, ["lines"])
-    _price(session, claim, claim.contract, rows)
+    _price_and_store(session, claim, claim.contract, rows)
 
 
 def discard_draft(session: Session, actor: audit.Who, claim: Claim) -> None:

@@ -10,6 +10,7 @@ contracts: same lines, same cents.
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import date
@@ -107,13 +108,19 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
     money = _Money()
     items = {item.code: item for item in terms.items}
 
-    def priced(key: tuple[str, int | None, int]) -> tuple[Decimal, str | None, int]:
+    deadweight_of = _Memo(lambda gross: _cents(round_cent(money[gross] * terms.deadweight_percent / HUNDRED)))
+    deductions_of = _Memo(lambda cut: tuple((reason, money[cents]) for reason, cents in cut))
+
+    def priced(key: tuple[str, int | None, int]) -> tuple[tuple[Decimal, str | None, int], int, int, tuple]:
+        """What a result of the item, months and units is priced at before any cap: (price, band, gross),
+        deadweight, the amount after it, and the deductions of a line no cap lowers."""
         code, months, units = key
         price, band = rules._band_price(items[code], months)
-        return price, band, _cents(round_cent(price * units))  # type: ignore[return-value]  # rounded: whole cents
+        gross: int = _cents(round_cent(price * units))  # type: ignore[assignment]  # rounded: whole cents
+        deadweight = deadweight_of[gross]
+        return (price, band, gross), deadweight, gross - deadweight, deductions_of[_deducted(gross, [], deadweight)]
 
     priced_of = _Memo(priced)
-    deadweight_of = _Memo(lambda gross: _cents(round_cent(money[gross] * terms.deadweight_percent / HUNDRED)))
     names = tuple(payer.name for payer in terms.payers)
     split_of = _Memo(lambda cents: tuple(_cents(part) for part in rules.split_by_share(money[cents], terms.payers)))
     payers_of = _Memo(lambda parts: tuple(zip(names, [money[part] for part in parts], strict=True)))
@@ -121,95 +128,94 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
     bound_payers = any(commitment is not None for commitment in commitments)
     participant_cap = None if terms.participant_cap is None else _cents(floor_cent(terms.participant_cap))
     contract_cap = None if terms.contract_cap is None else _cents(floor_cent(terms.contract_cap))
+    # Only the items with a cap keep count of their units or amount: nothing else reads those counts.
+    unit_caps = {item.code: item.max_units for item in terms.items if item.max_units is not None}
     amount_caps = {
-        item.code: None if item.max_amount is None else _cents(floor_cent(item.max_amount)) for item in terms.items
+        item.code: _cents(floor_cent(item.max_amount)) for item in terms.items if item.max_amount is not None
     }
     nothing = payers_of[(0,) * len(names)]
-    deductions_of = _Memo(lambda cut: tuple((reason, money[cents]) for reason, cents in cut))
-    uncapped_deductions_of = _Memo(
-        lambda gross: deductions_of[((DEADWEIGHT, deadweight_of[gross]),) if deadweight_of[gross] else ()]
-    )
     # The lines as columns (a list per field worked out here): a line is made only when it is read.
     lines = ClaimLines(ordered, money)
     add_priced, add_units_paid = lines.priced.append, lines.units_paid.append
     add_deadweight, add_deductions = lines.deadweight.append, lines.deductions.append
     add_capped_by, add_payable, add_by_payer = lines.capped_by.append, lines.payable.append, lines.by_payer.append
     for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
-        code, participant, units = result.item, result.participant, result.units
-        item = items[code]
-        priced_as = priced_of[(code, result.months_on_benefit, units)]
-        gross = priced_as[2]
+        code, units = result.item, result.units
+        priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
         if verdict is not None:  # rejected: not priced further, nothing paid
-            units_paid, deadweight, amount, by_payer = 0, 0, 0, nothing
-            deductions = deductions_of[((verdict, gross),)] if gross else ()
-            capped_by: str | None = verdict
-        else:
-            deadweight = deadweight_of[gross]
-            amount = gross - deadweight
-            # Each reduction as (reason, the amount it lowers to); the first one after deadweight is what capped.
-            cuts = [(DEADWEIGHT, amount)] if deadweight else []
-            if participant is not None and participant_cap is not None:
-                headroom = max(0, participant_cap - participant_paid.get(participant, 0))
-                if headroom < amount:
-                    cuts.append((PARTICIPANT_CAP, headroom))
-                    amount = headroom
-            units_paid = units
-            if item.max_units is not None:
-                units_paid = min(units, max(0, item.max_units - item_units.get(code, 0)))
-                pro_rata = _pro_rata(amount, units_paid, units, money)
-                if pro_rata < amount:
-                    cuts.append((ITEM_UNITS_CAP, pro_rata))
-                    amount = pro_rata
-            amount_cap = amount_caps[code]
-            if amount_cap is not None:
-                headroom = max(0, amount_cap - item_amount.get(code, 0))
-                if headroom < amount:
-                    cuts.append((ITEM_AMOUNT_CAP, headroom))
-                    amount = headroom
-            if contract_cap is not None:
-                headroom = max(0, contract_cap - contract_paid)
-                if headroom < amount:
-                    cuts.append((CONTRACT_CAP, headroom))
-                    amount = headroom
-            parts = split_of[amount]
-            if bound_payers:
-                parts = _committed(parts, names, commitments, payer_paid)
-                if sum(parts) < amount:
-                    amount = sum(parts)
-                    cuts.append((PAYER_COMMITMENT, amount))
-            first_cap = 1 if deadweight else 0
-            capped = len(cuts) > first_cap
-            # Uncapped, a line's deductions are its gross's (deadweight alone): most lines, worked out once.
-            deductions = deductions_of[_deducted(gross, cuts)] if capped else uncapped_deductions_of[gross]
-            capped_by = cuts[first_cap][0] if capped else None
-            by_payer = payers_of[parts]
-            if not amount:
-                units_paid = 0
+            gross = priced_as[2]
+            add_priced(priced_as)
+            add_units_paid(0)
+            add_deadweight(0)
+            add_deductions(deductions_of[((verdict, gross),)] if gross else ())
+            add_capped_by(verdict)
+            add_payable(0)
+            add_by_payer(nothing)
+            continue
+        participant = result.participant
+        # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
+        cuts = []
+        if participant_cap is not None and participant is not None:
+            headroom = max(0, participant_cap - participant_paid.get(participant, 0))
+            if headroom < amount:
+                cuts.append((PARTICIPANT_CAP, headroom))
+                amount = headroom
+        units_paid = units
+        if code in unit_caps:
+            units_paid = min(units, max(0, unit_caps[code] - item_units.get(code, 0)))
+            pro_rata = _pro_rata(amount, units_paid, units, money)
+            if pro_rata < amount:
+                cuts.append((ITEM_UNITS_CAP, pro_rata))
+                amount = pro_rata
+        if code in amount_caps:
+            headroom = max(0, amount_caps[code] - item_amount.get(code, 0))
+            if headroom < amount:
+                cuts.append((ITEM_AMOUNT_CAP, headroom))
+                amount = headroom
+        if contract_cap is not None:
+            headroom = max(0, contract_cap - contract_paid)
+            if headroom < amount:
+                cuts.append((CONTRACT_CAP, headroom))
+                amount = headroom
+        parts = split_of[amount]
+        if bound_payers:
+            parts = _committed(parts, names, commitments, payer_paid)
+            if sum(parts) < amount:
+                amount = sum(parts)
+                cuts.append((PAYER_COMMITMENT, amount))
         add_priced(priced_as)
-        add_units_paid(units_paid)
+        add_units_paid(units_paid if amount else 0)
         add_deadweight(deadweight)
-        add_deductions(deductions)
-        add_capped_by(capped_by)
+        # Uncapped, a line's deductions are its price's (deadweight alone): most lines, worked out once.
+        add_deductions(deductions_of[_deducted(priced_as[2], cuts, deadweight)] if cuts else deductions)
+        add_capped_by(cuts[0][0] if cuts else None)
         add_payable(amount)
-        add_by_payer(by_payer)
+        add_by_payer(payers_of[parts])
         if amount:
-            item_units[code] = item_units.get(code, 0) + units_paid
-            item_amount[code] = item_amount.get(code, 0) + amount
             contract_paid += amount
-            for name, part in zip(names, parts, strict=True):
-                payer_paid[name] = payer_paid.get(name, 0) + part
+            if code in unit_caps:
+                item_units[code] = item_units.get(code, 0) + units_paid
+            if code in amount_caps:
+                item_amount[code] = item_amount.get(code, 0) + amount
+            if bound_payers:
+                for name, part in zip(names, parts, strict=True):
+                    payer_paid[name] = payer_paid.get(name, 0) + part
             if participant is not None:
                 participant_paid[participant] = participant_paid.get(participant, 0) + amount
-    gross_total = sum(map(itemgetter(2), lines.priced))
-    by_payer_total = tuple((name, money[payer_paid.get(name, 0) - payers_before.get(name, 0)]) for name in names)
+    if bound_payers:
+        paid_now = [payer_paid.get(name, 0) - payers_before.get(name, 0) for name in names]
+    else:  # each line's parts are its amount's split: summed once per distinct amount
+        paid_now = [0] * len(names)
+        for amount, count in Counter(lines.payable).items():
+            paid_now = [paid + part * count for paid, part in zip(paid_now, split_of[amount], strict=True)]
     return frozen(
         Claim,
         {
             "lines": lines,
-            "total_gross": money[gross_total],
+            "total_gross": money[sum(map(itemgetter(2), lines.priced))],
             "total_deadweight": money[sum(lines.deadweight)],
             "total_payable": money[contract_paid - paid_before],
-            "by_payer": by_payer_total,
+            "by_payer": tuple(zip(names, map(money.__getitem__, paid_now), strict=True)),
             "currency": terms.currency,
         },
     )
@@ -229,6 +235,7 @@ class ClaimLines(Sequence[ClaimLine]):
         self.capped_by: list[str | None] = []
         self.payable: list[int] = []
         self.by_payer: list[tuple[tuple[str, Decimal], ...]] = []
+        self._result_columns: dict[str, tuple[Any, ...]] | None = None
 
     def column(self, name: str, at: int | None = None) -> Iterable[Any]:
         """One field of every line (or of the line ``at`` only), in order, read in C (map) rather than line by
@@ -241,10 +248,19 @@ class ClaimLines(Sequence[ClaimLine]):
             source = getattr(self, name)
         values: Iterable[Any] = source if at is None else source[at : at + 1]
         if name in _OF_RESULT:
-            return map(attrgetter(_OF_RESULT[name]), values)
+            return self._of_results()[name] if at is None else map(attrgetter(_OF_RESULT[name]), values)
         if name in _OF_PRICE:
             values = map(itemgetter(_OF_PRICE[name]), values)
         return map(self.money.__getitem__, values) if name in _IN_CENTS else values
+
+    def _of_results(self) -> dict[str, tuple[Any, ...]]:
+        """The results' fields a line repeats, each as a column, read once: a Python loop reads the attributes
+        of 100,000 results faster than attrgetter, which does not take the interpreter's fast path."""
+        if self._result_columns is None:
+            rows = [(r.key, r.item, r.participant, r.achieved_on, r.units) for r in self.results]
+            columns = list(zip(*rows, strict=True)) or [()] * len(_OF_RESULT)
+            self._result_columns = dict(zip(_OF_RESULT, columns, strict=True))
+        return self._result_columns
 
     def __len__(self) -> int:
         return len(self.priced)
@@ -281,6 +297,7 @@ class ClaimLines(Sequence[ClaimLine]):
 
 
 _FIELDS = tuple(field.name for field in fields(ClaimLine))
+# In the order ClaimLines._of_results reads them.
 _OF_RESULT = {"result_key": "key", "item": "item", "participant": "participant", "achieved_on": "achieved_on"}
 _OF_RESULT["units"] = "units"
 _OF_PRICE = {"price": 0, "band": 1, "gross": 2}
@@ -292,11 +309,11 @@ def column(lines: Sequence[ClaimLine], name: str) -> Iterable[Any]:
     return lines.column(name) if isinstance(lines, ClaimLines) else map(attrgetter(name), lines)
 
 
-def _deducted(gross: int, cuts: list[tuple[str, int]]) -> tuple[tuple[str, int], ...]:
-    """Each reduction's reason and size, from the amounts it lowered to."""
+def _deducted(gross: int, cuts: list[tuple[str, int]], deadweight: int) -> tuple[tuple[str, int], ...]:
+    """Each reduction's reason and size, deadweight first (when there is some), from the amounts it lowered to."""
     before = gross
     deducted = []
-    for reason, after in cuts:
+    for reason, after in [(DEADWEIGHT, gross - deadweight)] * bool(deadweight) + cuts:
         deducted.append((reason, before - after))
         before = after
     return tuple(deducted)
@@ -347,20 +364,6 @@ def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: P
             days.setdefault((result.participant, result.item), []).append(result.achieved_on)  # type: ignore[arg-type]
     paid = prior.paid_results
     first: dict[Pair, date | None] = dict(paid)
-
-    def counted_on(pair: Pair) -> date | None:
-        # Days are in the engine's order, so ascending: the first day on or after the prerequisite counts.
-        if pair not in first:
-            prerequisite = items[pair[1]].prerequisite
-            dates = days.get(pair, [])
-            if prerequisite is None:
-                first[pair] = dates[0] if dates else None
-            else:
-                needed = counted_on((pair[0], prerequisite))
-                at = len(dates) if needed is None else bisect_left(dates, needed)
-                first[pair] = dates[at] if at < len(dates) else None
-        return first[pair]
-
     verdicts: list[str | None] = []
     counted: set[Pair] = set()
     for result in ordered:
@@ -373,10 +376,28 @@ def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: P
         if pair in paid or pair in counted:
             verdicts.append(DUPLICATE)
         elif items[result.item].prerequisite is not None and (
-            (since := counted_on(pair)) is None or result.achieved_on < since  # type: ignore[operator]
+            (since := _counted_on(pair, items, days, first)) is None or result.achieved_on < since  # type: ignore[operator]
         ):
             verdicts.append(PREREQUISITE_MISSING)
         else:  # without a prerequisite, a pair counts on its first day: this one, as none came before
             counted.add(pair)
             verdicts.append(None)
     return verdicts
+
+
+def _counted_on(
+    pair: Pair, items: Mapping[str, RateItem], days: Mapping[Pair, list[date]], first: dict[Pair, date | None]
+) -> date | None:
+    """The day the pair first counts, remembered in ``first`` (a function of the module, not a closure: a
+    closure calling itself is a reference cycle, and the dates it holds would wait for the collector)."""
+    # Days are in the engine's order, so ascending: the first day on or after the prerequisite counts.
+    if pair not in first:
+        prerequisite = items[pair[1]].prerequisite
+        dates = days.get(pair, [])
+        if prerequisite is None:
+            first[pair] = dates[0] if dates else None
+        else:
+            needed = _counted_on((pair[0], prerequisite), items, days, first)
+            at = len(dates) if needed is None else bisect_left(dates, needed)
+            first[pair] = dates[at] if at < len(dates) else None
+    return first[pair]

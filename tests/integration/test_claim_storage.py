@@ -6,7 +6,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 
 from fundapp.outcomes import claims, pricing
 from fundapp.outcomes.models import ClaimLine, OutcomeResult, ResultStatus
@@ -142,3 +142,29 @@ def test_computing_a_claim_writes_its_lines_and_leaves_the_results_rows_untouche
     claimed = db_session.execute(select(OutcomeResult.id, OutcomeResult.claim_line_id)).all()
     lines = db_session.execute(select(ClaimLine.result_id, ClaimLine.id).where(ClaimLine.claim_id == claim.id)).all()
     assert sorted(claimed) == sorted(lines) and len(lines) == 40
+
+
+def test_a_large_claim_is_read_priced_and_stored_with_the_collector_paused(db_session, world):
+    import gc
+
+    codes = [item(code, "1000.00") for code in "ABCD"]
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a], codes)
+    _random_results(db_session, contract, world.investee_a, 3000, seed=7)
+    db_session.flush()
+    passes: list[int] = []
+
+    def seen(phase, info) -> None:
+        if phase == "start":
+            passes.append(info["generation"])
+
+    gc.collect()
+    gc.callbacks.append(seen)
+    try:
+        claim = claims.compute_claim(
+            db_session, claims.audit.Actor.system("test"), contract, world.investee_a.id, "2026-Q1"
+        )
+    finally:
+        gc.callbacks.remove(seen)
+    assert db_session.scalar(select(func.count()).where(ClaimLine.claim_id == claim.id)) == 3000
+    # Each pass walks every object made since the last one: one pass once the claim is stored, not one per burst.
+    assert len(passes) <= 1

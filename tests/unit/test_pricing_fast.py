@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
@@ -141,3 +142,21 @@ def test_the_fast_sort_orders_results_as_the_rules_order_them(results, dated_peo
         results = [r for r in results if r.participant is not None and r.achieved_on is not None]
         results = [r for r in results if r.months_on_benefit is not None and r.key is not None]
     assert in_order(results) == sorted(results, key=_order)
+
+
+def test_pricing_leaves_no_reference_cycle_for_the_collector_to_find():
+    # The engine runs with the collector paused: whatever it made in a cycle would wait for the next full pass.
+    terms = ContractTerms(
+        items=(RateItem("A", "A", D("100.00")), RateItem("B", "B", D("50.00"), prerequisite="A")),
+        payers=(Payer("city", D("100")),),
+    )
+    results = [Result(code, f"p{n % 7}", date(2026, 1, 1 + n % 9), key=str(n)) for n in range(60) for code in "AB"]
+    gc.collect()
+    gc.disable()
+    try:
+        claim = compute_claim(terms, results)
+        assert len(claim.lines) == 120
+        del claim
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
