@@ -194,7 +194,7 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # No index of its own: the unique (submission_id, reference) index serves look-ups by submission.
     submission_id: Mapped[int] = mapped_column(ForeignKey("kpi_submissions.id", ondelete="CASCADE"))
-    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    # No investee_id: the row's investee is its submission's (one foreign-key check less per stored row).
     reference: Mapped[str] = mapped_column(String(64))
     start_date: Mapped[date] = mapped_column(Date)
     benefit_type: Mapped[str | None] = mapped_column(String(20))

@@ -179,7 +179,7 @@ def _upload(
     )
     session.add(submission)
     session.flush()
-    _store_rows(session, submission, investee, parsed)
+    _store_rows(session, submission, parsed)
     submission.warnings = review_warnings(session, submission)
     audit.record(
         session,
@@ -211,7 +211,7 @@ def _current_period(session: Session, investee: Investee) -> str:
 PARTICIPANT_FIELDS = ("reference", "start_date", "benefit_type", "months_on_benefit", "hours_per_week", "row")
 
 
-def _store_rows(session: Session, submission: Submission, investee: Investee, parsed: sheets.ParsedSubmission) -> None:
+def _store_rows(session: Session, submission: Submission, parsed: sheets.ParsedSubmission) -> None:
     from fundapp.impact.models import Indicator
 
     ids = dict(
@@ -234,7 +234,6 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
         cast(Table, Participant.__table__),
         {
             "submission_id": repeat(submission.id, count),
-            "investee_id": repeat(investee.id, count),
             **{name: map(attrgetter(name), people) for name in PARTICIPANT_FIELDS},
         },
     )

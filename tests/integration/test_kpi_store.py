@@ -43,12 +43,11 @@ def _parsed(investee_id: int, rows) -> ParsedSubmission:
     return ParsedSubmission(investee_id, "2026-Q1", "1", (), participants)
 
 
-def _store_by_orm(session, submission: Submission, investee_id: int, parsed: ParsedSubmission) -> None:
+def _store_by_orm(session, submission: Submission, parsed: ParsedSubmission) -> None:
     """The ORM's own bulk insert of the same rows: the reference the fast store must match."""
     participants = [
         {
             "submission_id": submission.id,
-            "investee_id": investee_id,
             "reference": p.reference,
             "start_date": p.start_date,
             "benefit_type": p.benefit_type,
@@ -103,8 +102,8 @@ def test_participants_and_events_stored_in_bulk_are_the_rows_the_orm_stores_for_
     parsed = _parsed(investee.id, rows)
     version = 100 * (1 + (db_session.scalar(text("SELECT COUNT(*) FROM kpi_submissions")) or 0))
     by_orm, in_bulk = _draft(db_session, investee.id, version), _draft(db_session, investee.id, version + 1)
-    _store_by_orm(db_session, by_orm, investee.id, parsed)
-    subs._store_rows(db_session, in_bulk, investee, parsed)
+    _store_by_orm(db_session, by_orm, parsed)
+    subs._store_rows(db_session, in_bulk, parsed)
     for table in ("kpi_participants", "kpi_participant_events"):
         assert _raw(db_session, table, in_bulk.id) == _raw(db_session, table, by_orm.id)
     assert len(_raw(db_session, "kpi_participants", in_bulk.id)) == len(rows)
@@ -165,7 +164,7 @@ def test_storing_thousands_of_participant_rows_takes_one_statement_per_table_wha
     engine = db_session.connection().engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        subs._store_rows(db_session, submission, world.investee_a, parsed)
+        subs._store_rows(db_session, submission, parsed)
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(inserts) <= 2  # COPY on PostgreSQL does not pass through here at all
@@ -206,3 +205,10 @@ def test_participant_rows_and_events_carry_one_index_per_way_they_are_read_and_n
     assert ["submission_id", "row"] in indexes, "a report's rows are still paged in sheet order by an index"
     event_indexes = [index["column_names"] for index in inspector.get_indexes("kpi_participant_events")]
     assert event_indexes == [["submission_id", "reference"]]
+
+
+def test_a_participant_row_names_its_submission_only_its_investee_is_the_submissions(db_session):
+    inspector = inspect(db_session.connection())
+    assert "investee_id" not in {column["name"] for column in inspector.get_columns("kpi_participants")}
+    referred = {key["referred_table"] for key in inspector.get_foreign_keys("kpi_participants")}
+    assert referred == {"kpi_submissions"}, "one foreign-key check per stored row"

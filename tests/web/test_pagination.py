@@ -26,7 +26,6 @@ def big_report(db_session, world):
         [
             {
                 "submission_id": submission.id,
-                "investee_id": world.investee_a.id,
                 "reference": f"D-{n:04d}",
                 "start_date": date(2026, 1, 5),
                 "row": n + ROW_OFFSET,
