@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, insert
 
-from fundapp.impact.models import Participant, ParticipantEvent
+from fundapp.impact.models import Participant
 from tests.factories import make_plan, make_submission
 
 ROW_OFFSET = 4  # data starts in sheet row 5
@@ -29,20 +29,9 @@ def big_report(db_session, world):
                 "reference": f"D-{n:04d}",
                 "start_date": date(2026, 1, 5),
                 "row": n + ROW_OFFSET,
+                "events": [["JOB6", date(2026, 2, n % 28 + 1).isoformat()]] if n % 3 == 0 else [],
             }
             for n in range(2, 301)
-        ],
-    )
-    db_session.execute(
-        insert(ParticipantEvent),
-        [
-            {
-                "submission_id": submission.id,
-                "reference": f"D-{n:04d}",
-                "code": "JOB6",
-                "achieved_on": date(2026, 2, n % 28 + 1),
-            }
-            for n in range(3, 301, 3)
         ],
     )
     db_session.flush()
