@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from itertools import repeat
+from itertools import chain, repeat
 from operator import attrgetter
 from typing import Any, cast
 
@@ -244,16 +244,9 @@ def _store_rows(session: Session, submission: Submission, parsed: sheets.ParsedS
 
 def _events_as_stored(people: Sequence[sheets.ParticipantRow]) -> list[str]:
     """Each row's events as the ORM stores them: the JSON text json.dumps gives for [[code, "YYYY-MM-DD"], ...]. A
-    large report repeats few (code, day) pairs, so each pair's text is made once."""
-    texts: dict[tuple[str, date], str] = {}
-
-    def text(event: tuple[str, date]) -> str:
-        stored = texts.get(event)
-        if stored is None:
-            stored = texts[event] = json.dumps([event[0], event[1].isoformat()])
-        return stored
-
-    return ["[" + ", ".join(map(text, person.events)) + "]" for person in people]
+    large report repeats few (code, day) pairs, so each pair's text is made once and looked up in C."""
+    texts = {e: json.dumps([e[0], e[1].isoformat()]) for e in set(chain.from_iterable(p.events for p in people))}
+    return [f"[{', '.join(map(texts.__getitem__, person.events))}]" for person in people]
 
 
 def submit(session: Session, actor: audit.Who, submission: Submission) -> Submission:
