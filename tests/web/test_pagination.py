@@ -55,6 +55,24 @@ def test_the_participants_of_a_report_come_a_page_at_a_time_in_sheet_order_with_
     assert with_events["D-0051"] == [{"code": "JOB6", "date": "2026-02-24"}]
 
 
+def test_a_participants_events_are_answered_by_day_then_code_whatever_their_order_in_the_sheet(
+    db_session, world, as_manager
+):
+    make_plan(db_session, world.investee_a)
+    job, started = "LP-EMPLOYED-HEADCOUNT", "LP-PLACEMENTS-STARTED"
+    in_sheet = [started, date(2026, 3, 2), job, date(2026, 1, 9), job, date(2026, 3, 2), started, date(2026, 1, 9)]
+    submission = make_submission(
+        db_session, world.investee_a, participants=[["D-0001", date(2025, 4, 1), None, None, None, *in_sheet]]
+    )
+    body = as_manager(f"/kpi-submissions/{submission.id}/participants").get_json()
+    assert body["items"][0]["events"] == [
+        {"code": job, "date": "2026-01-09"},
+        {"code": started, "date": "2026-01-09"},
+        {"code": job, "date": "2026-03-02"},
+        {"code": started, "date": "2026-03-02"},
+    ]
+
+
 def test_the_default_page_of_participants_is_small_and_a_page_size_over_200_is_refused(big_report, as_manager):
     body = as_manager(f"/kpi-submissions/{big_report.id}/participants").get_json()
     assert (len(body["items"]), body["total"], body["page_size"]) == (25, 300, 25)
