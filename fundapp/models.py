@@ -20,7 +20,6 @@ from fundapp.impact.models import (  # noqa: F401
     ImpactPlan,
     Indicator,
     Participant,
-    ParticipantEvent,
     PlanIndicator,
     PlanTarget,
     Submission,

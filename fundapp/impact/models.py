@@ -194,29 +194,14 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # No index of its own: the unique (submission_id, reference) index serves look-ups by submission.
     submission_id: Mapped[int] = mapped_column(ForeignKey("kpi_submissions.id", ondelete="CASCADE"))
-    investee_id: Mapped[int] = mapped_column(ForeignKey("investees.id", ondelete="CASCADE"), index=True)
+    # No investee_id: the row's investee is its submission's (one foreign-key check less per stored row).
     reference: Mapped[str] = mapped_column(String(64))
     start_date: Mapped[date] = mapped_column(Date)
     benefit_type: Mapped[str | None] = mapped_column(String(20))
     months_on_benefit: Mapped[int | None] = mapped_column(Integer)
     hours_per_week: Mapped[Decimal | None] = mapped_column(Quantity())
     row: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class ParticipantEvent(Base):
-    """An outcome event: a participant achieved an indicator or a rate-card item on a date."""
-
-    __tablename__ = "kpi_participant_events"
-    __table_args__ = (
-        # One index: a page of participants finds its events by reference; approving a report reads all of its
-        # events (those of the contracts' codes) through the same index. A second index by code cost every stored
-        # event one more entry, a quarter of the time to store them.
-        Index("ix_kpi_participant_events_submission_reference", "submission_id", "reference"),
-    )
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("kpi_submissions.id", ondelete="CASCADE"))
-    # Events belong to a participant of the same submission, by its reference (stored in bulk, no id round trip).
-    reference: Mapped[str] = mapped_column(String(64))
-    code: Mapped[str] = mapped_column(String(40))
-    achieved_on: Mapped[date] = mapped_column(Date)
+    # Its outcome events in sheet order, each [code, "YYYY-MM-DD"]: an indicator or a rate-card item achieved on a
+    # day. Kept on the row rather than a row each in a table of their own, which cost every stored event a
+    # foreign-key check and two index entries, the most of a large report's time to store on PostgreSQL.
+    events: Mapped[list[list[str]]] = mapped_column(JSON, default=list)

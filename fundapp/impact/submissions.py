@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import Any, cast
 
 from sqlalchemy import Table, select
@@ -22,7 +25,6 @@ from fundapp.impact.catalog import catalog_for_fund
 from fundapp.impact.models import (
     ImpactPlan,
     Participant,
-    ParticipantEvent,
     Submission,
     SubmissionStatus,
     SubmissionValue,
@@ -179,7 +181,7 @@ def _upload(
     )
     session.add(submission)
     session.flush()
-    _store_rows(session, submission, investee, parsed)
+    _store_rows(session, submission, parsed)
     submission.warnings = review_warnings(session, submission)
     audit.record(
         session,
@@ -199,8 +201,6 @@ def _upload(
 
 def _current_period(session: Session, investee: Investee) -> str:
     """When the file does not say its period, check it against the current one (parse then says what is wrong)."""
-    from datetime import date
-
     plan = plan_of(session, investee)
     if plan is None:
         raise ValidationFailed.field("period", "This investee has no impact plan with indicators yet.")
@@ -211,7 +211,7 @@ def _current_period(session: Session, investee: Investee) -> str:
 PARTICIPANT_FIELDS = ("reference", "start_date", "benefit_type", "months_on_benefit", "hours_per_week", "row")
 
 
-def _store_rows(session: Session, submission: Submission, investee: Investee, parsed: sheets.ParsedSubmission) -> None:
+def _store_rows(session: Session, submission: Submission, parsed: sheets.ParsedSubmission) -> None:
     from fundapp.impact.models import Indicator
 
     ids = dict(
@@ -225,33 +225,28 @@ def _store_rows(session: Session, submission: Submission, investee: Investee, pa
         )
         for v in parsed.values
     )
-    # Tens of thousands of rows: straight into the tables (fundapp.bulk), as the ORM would store them, column by
-    # column (read in C: attrgetter, chain, repeat) rather than a tuple per row.
+    # Tens of thousands of rows: straight into the table (fundapp.bulk), as the ORM would store them, column by
+    # column (read in C: attrgetter, repeat) rather than a tuple per row.
     people = parsed.participants
-    count = len(people)
     bulk.insert_columns(
         session,
         cast(Table, Participant.__table__),
         {
-            "submission_id": repeat(submission.id, count),
-            "investee_id": repeat(investee.id, count),
+            "submission_id": repeat(submission.id, len(people)),
             **{name: map(attrgetter(name), people) for name in PARTICIPANT_FIELDS},
+            "events": _events_as_stored(people),
         },
+        as_stored=("events",),
     )
-    events = list(chain.from_iterable(p.events for p in people))
-    if events:
-        bulk.insert_columns(
-            session,
-            cast(Table, ParticipantEvent.__table__),
-            {
-                "submission_id": repeat(submission.id, len(events)),
-                "reference": chain.from_iterable(repeat(p.reference, len(p.events)) for p in people),
-                "code": map(itemgetter(0), events),
-                "achieved_on": map(itemgetter(1), events),
-            },
-        )
     session.flush()
     session.expire(submission, ["values"])
+
+
+def _events_as_stored(people: Sequence[sheets.ParticipantRow]) -> list[str]:
+    """Each row's events as the ORM stores them: the JSON text json.dumps gives for [[code, "YYYY-MM-DD"], ...]. A
+    large report repeats few (code, day) pairs, so each pair's text is made once and looked up in C."""
+    texts = {e: json.dumps([e[0], e[1].isoformat()]) for e in set(chain.from_iterable(p.events for p in people))}
+    return [f"[{', '.join(map(texts.__getitem__, person.events))}]" for person in people]
 
 
 def submit(session: Session, actor: audit.Who, submission: Submission) -> Submission:

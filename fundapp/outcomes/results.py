@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
@@ -167,7 +168,7 @@ def reject(session: Session, actor: audit.Who, result: OutcomeResult, reason: st
 
 def results_from_submission(session: Session, actor: audit.Who, submission: Any) -> list[OutcomeResult]:
     """An approved KPI report's outcome events become results of the contracts the investee provides under."""
-    from fundapp.impact.models import Participant, ParticipantEvent
+    from fundapp.impact.models import Participant
     from fundapp.outcomes.models import ContractProvider
 
     contracts = list(
@@ -183,23 +184,16 @@ def results_from_submission(session: Session, actor: audit.Who, submission: Any)
         return []
     codes = {row.code for c in contracts for row in c.items}
     found = session.execute(
-        select(
-            ParticipantEvent.code,
-            ParticipantEvent.achieved_on,
-            Participant.reference,
-            Participant.months_on_benefit,
-            Participant.row,
-        )
-        .join(
-            Participant,
-            and_(
-                Participant.submission_id == ParticipantEvent.submission_id,
-                Participant.reference == ParticipantEvent.reference,
-            ),
-        )
-        .where(ParticipantEvent.submission_id == submission.id, ParticipantEvent.code.in_(sorted(codes)))
+        select(Participant.events, Participant.reference, Participant.months_on_benefit, Participant.row)
+        .where(Participant.submission_id == submission.id)
+        .order_by(Participant.row)
     ).all()
-    rows = [(code, on, _reference_of_row(reference, row), months, row) for code, on, reference, months, row in found]
+    rows = [
+        (code, date.fromisoformat(day), _reference_of_row(reference, row), months, row)
+        for events, reference, months, row in found
+        for code, day in events
+        if code in codes
+    ]
     existing = {
         (r.contract_id, r.item_code, normalise_reference(r.participant or ""))
         for r in session.scalars(

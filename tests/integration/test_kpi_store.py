@@ -14,7 +14,7 @@ from sqlalchemy import event, insert, inspect, select, text
 
 from fundapp.impact import spreadsheets as sheets
 from fundapp.impact import submissions as subs
-from fundapp.impact.models import Participant, ParticipantEvent, Submission, SubmissionStatus
+from fundapp.impact.models import Participant, Submission, SubmissionStatus
 from fundapp.impact.spreadsheets import ParsedSubmission
 from fundapp.impact.spreadsheets.model import ParticipantRow
 from tests.factories import make_plan, make_submission
@@ -43,38 +43,34 @@ def _parsed(investee_id: int, rows) -> ParsedSubmission:
     return ParsedSubmission(investee_id, "2026-Q1", "1", (), participants)
 
 
-def _store_by_orm(session, submission: Submission, investee_id: int, parsed: ParsedSubmission) -> None:
+def _store_by_orm(session, submission: Submission, parsed: ParsedSubmission) -> None:
     """The ORM's own bulk insert of the same rows: the reference the fast store must match."""
     participants = [
         {
             "submission_id": submission.id,
-            "investee_id": investee_id,
             "reference": p.reference,
             "start_date": p.start_date,
             "benefit_type": p.benefit_type,
             "months_on_benefit": p.months_on_benefit,
             "hours_per_week": p.hours_per_week,
             "row": p.row,
+            "events": [[code, on.isoformat()] for code, on in p.events],
         }
         for p in parsed.participants
     ]
     if participants:
         session.execute(insert(Participant), participants)
-    happened = [
-        {"submission_id": submission.id, "reference": p.reference, "code": code, "achieved_on": on}
-        for p in parsed.participants
-        for code, on in p.events
-    ]
-    if happened:
-        session.execute(insert(ParticipantEvent), happened)
     session.flush()
 
 
-def _raw(session, table: str, submission_id: int) -> list[tuple]:
-    """The rows as the database holds them (a text query: no column types between, quantities scaled on SQLite)."""
-    columns = [c.name for c in (Participant if table == "kpi_participants" else ParticipantEvent).__table__.c]
-    names = ", ".join(name for name in columns if name not in ("id", "submission_id"))
-    query = text(f"SELECT {names} FROM {table} WHERE submission_id = :id ORDER BY id")
+def _raw(session, submission_id: int) -> list[tuple]:
+    """The rows as the database holds them (a text query: no column types between, quantities scaled on SQLite,
+    the events' JSON text as stored)."""
+    names = ", ".join(c.name for c in Participant.__table__.c if c.name not in ("id", "submission_id"))
+    events = "CAST(events AS TEXT)" if session.get_bind().dialect.name == "postgresql" else "events"
+    query = text(
+        f"SELECT {names.replace('events', events)} FROM kpi_participants WHERE submission_id = :id ORDER BY id"
+    )
     return [tuple(row) for row in session.execute(query, {"id": submission_id})]
 
 
@@ -103,14 +99,14 @@ def test_participants_and_events_stored_in_bulk_are_the_rows_the_orm_stores_for_
     parsed = _parsed(investee.id, rows)
     version = 100 * (1 + (db_session.scalar(text("SELECT COUNT(*) FROM kpi_submissions")) or 0))
     by_orm, in_bulk = _draft(db_session, investee.id, version), _draft(db_session, investee.id, version + 1)
-    _store_by_orm(db_session, by_orm, investee.id, parsed)
-    subs._store_rows(db_session, in_bulk, investee, parsed)
-    for table in ("kpi_participants", "kpi_participant_events"):
-        assert _raw(db_session, table, in_bulk.id) == _raw(db_session, table, by_orm.id)
-    assert len(_raw(db_session, "kpi_participants", in_bulk.id)) == len(rows)
+    _store_by_orm(db_session, by_orm, parsed)
+    subs._store_rows(db_session, in_bulk, parsed)
+    assert _raw(db_session, in_bulk.id) == _raw(db_session, by_orm.id)
+    assert len(_raw(db_session, in_bulk.id)) == len(rows)
     stored = db_session.scalars(select(Participant).where(Participant.submission_id == in_bulk.id).order_by("id"))
-    assert [(p.reference, p.start_date, p.hours_per_week) for p in stored] == [
-        (p.reference, p.start_date, p.hours_per_week) for p in parsed.participants
+    assert [(p.reference, p.start_date, p.hours_per_week, p.events) for p in stored] == [
+        (p.reference, p.start_date, p.hours_per_week, [[code, on.isoformat()] for code, on in p.events])
+        for p in parsed.participants
     ]
 
 
@@ -141,15 +137,13 @@ def test_a_kpi_upload_stores_its_participants_and_their_events_in_sheet_order(db
         ("D-2", date(2025, 3, 1), "ww", 4, Decimal("12.5"), 5),
         ("D-1", date(2025, 4, 1), None, None, None, 6),
     ]
-    happened = db_session.execute(
-        select(ParticipantEvent.reference, ParticipantEvent.code, ParticipantEvent.achieved_on).where(
-            ParticipantEvent.submission_id == submission.id
-        )
-    ).all()
-    assert [tuple(row) for row in happened] == [("D-2", "LP-EMPLOYED-HEADCOUNT", date(2026, 2, 1))]
+    events = db_session.scalars(select(Participant.events).where(where).order_by(Participant.id)).all()
+    assert events == [[["LP-EMPLOYED-HEADCOUNT", "2026-02-01"]], []]
 
 
-def test_storing_thousands_of_participant_rows_takes_one_statement_per_table_whatever_their_number(db_session, world):
+def test_storing_thousands_of_participant_rows_and_their_events_takes_one_statement_whatever_their_number(
+    db_session, world
+):
     people = [
         (START + timedelta(days=n % 300), None if n % 2 else "ww", n % 40, Decimal("32"), (("EV01", START),) * 3)
         for n in range(3000)
@@ -165,11 +159,12 @@ def test_storing_thousands_of_participant_rows_takes_one_statement_per_table_wha
     engine = db_session.connection().engine
     event.listen(engine, "before_cursor_execute", count)
     try:
-        subs._store_rows(db_session, submission, world.investee_a, parsed)
+        subs._store_rows(db_session, submission, parsed)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(inserts) <= 2  # COPY on PostgreSQL does not pass through here at all
-    assert len(_raw(db_session, "kpi_participant_events", submission.id)) == 9000
+    assert len(inserts) <= 1  # COPY on PostgreSQL does not pass through here at all
+    stored = db_session.scalars(select(Participant.events).where(Participant.submission_id == submission.id)).all()
+    assert sum(map(len, stored)) == 9000
 
 
 def test_a_kpi_upload_reads_and_stores_with_the_collector_paused_and_turns_it_on_again_after_a_refused_file(
@@ -204,5 +199,12 @@ def test_participant_rows_and_events_carry_one_index_per_way_they_are_read_and_n
     assert ["submission_id", "reference"] in unique
     assert ["submission_id"] not in indexes, "the unique index starts with it"
     assert ["submission_id", "row"] in indexes, "a report's rows are still paged in sheet order by an index"
-    event_indexes = [index["column_names"] for index in inspector.get_indexes("kpi_participant_events")]
-    assert event_indexes == [["submission_id", "reference"]]
+    assert "kpi_participant_events" not in inspector.get_table_names(), "a row's events are kept on the row"
+
+
+def test_a_participant_row_names_its_submission_only_its_investee_is_the_submissions(db_session):
+    """One foreign-key check per stored row: its events have no table (and no foreign key) of their own."""
+    inspector = inspect(db_session.connection())
+    assert "investee_id" not in {column["name"] for column in inspector.get_columns("kpi_participants")}
+    referred = {key["referred_table"] for key in inspector.get_foreign_keys("kpi_participants")}
+    assert referred == {"kpi_submissions"}

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import event, insert
 
-from fundapp.impact.models import Participant, ParticipantEvent
+from fundapp.impact.models import Participant
 from tests.factories import make_plan, make_submission
 
 ROW_OFFSET = 4  # data starts in sheet row 5
@@ -26,24 +26,12 @@ def big_report(db_session, world):
         [
             {
                 "submission_id": submission.id,
-                "investee_id": world.investee_a.id,
                 "reference": f"D-{n:04d}",
                 "start_date": date(2026, 1, 5),
                 "row": n + ROW_OFFSET,
+                "events": [["JOB6", date(2026, 2, n % 28 + 1).isoformat()]] if n % 3 == 0 else [],
             }
             for n in range(2, 301)
-        ],
-    )
-    db_session.execute(
-        insert(ParticipantEvent),
-        [
-            {
-                "submission_id": submission.id,
-                "reference": f"D-{n:04d}",
-                "code": "JOB6",
-                "achieved_on": date(2026, 2, n % 28 + 1),
-            }
-            for n in range(3, 301, 3)
         ],
     )
     db_session.flush()
@@ -65,6 +53,24 @@ def test_the_participants_of_a_report_come_a_page_at_a_time_in_sheet_order_with_
     with_events = {p["reference"]: p["events"] for p in body["items"] if p["events"]}
     assert sorted(with_events) == [f"D-{n:04d}" for n in range(51, 101) if n % 3 == 0]
     assert with_events["D-0051"] == [{"code": "JOB6", "date": "2026-02-24"}]
+
+
+def test_a_participants_events_are_answered_by_day_then_code_whatever_their_order_in_the_sheet(
+    db_session, world, as_manager
+):
+    make_plan(db_session, world.investee_a)
+    job, started = "LP-EMPLOYED-HEADCOUNT", "LP-PLACEMENTS-STARTED"
+    in_sheet = [started, date(2026, 3, 2), job, date(2026, 1, 9), job, date(2026, 3, 2), started, date(2026, 1, 9)]
+    submission = make_submission(
+        db_session, world.investee_a, participants=[["D-0001", date(2025, 4, 1), None, None, None, *in_sheet]]
+    )
+    body = as_manager(f"/kpi-submissions/{submission.id}/participants").get_json()
+    assert body["items"][0]["events"] == [
+        {"code": job, "date": "2026-01-09"},
+        {"code": started, "date": "2026-01-09"},
+        {"code": job, "date": "2026-03-02"},
+        {"code": started, "date": "2026-03-02"},
+    ]
 
 
 def test_the_default_page_of_participants_is_small_and_a_page_size_over_200_is_refused(big_report, as_manager):

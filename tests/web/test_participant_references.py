@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import func, select
 
 from fundapp.impact import submissions as subs
-from fundapp.impact.models import Participant, ParticipantEvent
+from fundapp.impact.models import Participant
 from fundapp.outcomes.models import OutcomeResult, ResultStatus
 from tests.factories import ACTOR, filled_workbook, make_plan, make_submission
 from tests.outcome_factories import make_contract
@@ -83,8 +83,9 @@ def test_a_reference_and_its_events_are_stored_and_answered_in_the_normal_form(
     response = _upload(client, headers, planned, data)
     assert response.status_code == 201, response.get_json()
     db_session.expire_all()
-    assert db_session.scalars(select(Participant.reference)).all() == ["D-0001"]
-    assert db_session.scalars(select(ParticipantEvent.reference)).all() == ["D-0001"]
+    assert db_session.execute(select(Participant.reference, Participant.events)).all() == [
+        ("D-0001", [["LP-PLACEMENTS-STARTED", START.isoformat()]])
+    ]
     listed = client.get(f"/api/v1/kpi-submissions/{response.get_json()['id']}/participants", headers=headers)
     assert [p["reference"] for p in listed.get_json()["items"]] == ["D-0001"]
 
