@@ -54,7 +54,6 @@ def index() -> Any:
 
 def _chart_words() -> dict[str, Any]:
     from fundapp.i18n import gettext as _
-
     from fundapp.reports import texts
 
     return {
