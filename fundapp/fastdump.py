@@ -117,6 +117,8 @@ def _same(value: Any) -> Any:
 
 
 def _text(value: Any) -> str | None:
+    if type(value) is str:
+        return value
     return None if value is None else utils.ensure_text_type(value)
 
 
