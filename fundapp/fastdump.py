@@ -27,6 +27,7 @@ def plan(schema: ma.Schema) -> Dump:
         or schema._hooks[POST_DUMP]
         or type(schema).get_attribute is not ma.Schema.get_attribute
         or type(schema)._serialize is not ma.Schema._serialize
+        or type(schema).dump is not ma.Schema.dump
         or schema.dict_class is not dict
     ):
         return lambda obj: schema.dump(obj, many=False)
@@ -36,7 +37,11 @@ def plan(schema: ma.Schema) -> Dump:
         source = name if field.attribute is None else field.attribute
         if not field._CHECK_ATTRIBUTE:  # Function, Method, Constant: no attribute is read
             steps.append((key, _UNREAD, field, None))
-        elif "." in source or type(field).get_value is not fields.Field.get_value:
+        elif (
+            "." in source
+            or type(field).get_value is not fields.Field.get_value
+            or type(field).serialize is not fields.Field.serialize
+        ):
             steps.append((key, _THROUGH, _through(field, name, schema), None))
         else:
             steps.append((key, source, field, _formatter(field)))
@@ -53,7 +58,7 @@ def _dump(obj: Any, steps: list[tuple[str, Any, Any, Dump | None]], read: Callab
         if source is _UNREAD:
             out[key] = field._serialize(None, field.name, obj)
             continue
-        if source is _THROUGH:  # a dotted path or the field's own get_value: marshmallow looks it up
+        if source is _THROUGH:  # a dotted path, the field's own get_value or serialize: marshmallow
             value = field(obj)
             if value is not missing:
                 out[key] = value
