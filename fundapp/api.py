@@ -15,6 +15,7 @@ from werkzeug.datastructures import CombinedMultiDict
 
 from fundapp import jsonbody
 from fundapp.errors import ValidationFailed
+from fundapp.fastdump import PlannedList
 
 
 class ErrorBodySchema(ma.Schema):
@@ -90,7 +91,7 @@ def page_schema(item_schema: type[ma.Schema], name: str) -> type[ma.Schema]:
         name,
         (ma.Schema,),
         {
-            "items": ma.fields.List(ma.fields.Nested(item_schema), required=True),
+            "items": PlannedList(ma.fields.Nested(item_schema), required=True),
             "total": ma.fields.Integer(required=True),
             "page": ma.fields.Integer(required=True),
             "page_size": ma.fields.Integer(required=True),

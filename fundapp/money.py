@@ -35,6 +35,8 @@ class MoneyError(ValueError):
 
 def to_decimal(value: object) -> Decimal:
     """A Decimal from plain ASCII decimal text, an int or a finite Decimal; floats are refused (not exact)."""
+    if type(value) is Decimal and value.is_finite():  # the common case (an amount read back) checked first
+        return value
     if isinstance(value, bool):
         raise MoneyError("not a number")
     if isinstance(value, float):
@@ -78,7 +80,13 @@ def round_to_multiple(amount: Decimal, multiple: Decimal) -> Decimal:
 
 def round_places(value: Decimal, places: int) -> Decimal:
     """Half-up to ``places`` decimals, for figures that are not money (0.125 -> 0.13 at 2 places)."""
-    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(places)
+    if quantum is None:
+        quantum = Decimal(1).scaleb(-places)
+    return value.quantize(quantum, rounding=ROUND_HALF_UP)
+
+
+_QUANTA = {places: Decimal(1).scaleb(-places) for places in range(13)}  # made once: every amount read is rounded
 
 
 def money_str(amount: Decimal | None, places: int = 2) -> str | None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible_loans
@@ -64,9 +65,7 @@ def loan_book(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
     as_of = as_of_arg()
-    args = list_args("reference")
     filters = book_list.read_filters(request.args)
-    rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
     # The filter's choices (ids and names), hundreds of them: read and rendered once per version of the data.
     investee_filter = fragment(
         session,
@@ -79,25 +78,54 @@ def loan_book(fund_id: int) -> Any:
             "selected": filters.investee_id,
         },
     )
+    can_edit = can(current_scope(), "edit", fund)
     return render_template(
         "loans/book.html",
         fund=fund,
-        page=rows.page,
-        sort=rows.sort,
         as_of=as_of,
-        outstanding=rows.outstanding,
-        arrears=rows.arrears,
-        next_due=rows.next_due,
-        summary=book.portfolio(session, fund.id, as_of),
+        summary_part=fragment(
+            session,
+            "loans/_book_summary.html",
+            (fund.id, as_of),
+            lambda: {"summary": book.portfolio(session, fund.id, as_of)},
+        ),
+        # The same for everyone who may see the fund: its sort and page links keep the request's own arguments.
+        loans_part=fragment(
+            session,
+            "loans/_book_loans.html",
+            (fund.id, as_of, tuple(request.args.items(multi=True))),
+            lambda: _book_loans(session, fund, as_of, filters),
+        ),
+        portfolio_part=fragment(
+            session,
+            "instruments/_portfolio.html",
+            (fund.id, can_edit, date.today()),
+            lambda: {"can_edit": can_edit, **instrument_sections.portfolio(session, fund.id)},
+        ),
         investee_filter=investee_filter,
         filters={"status": filters.status, "investee_id": filters.investee_id, "bucket": filters.arrears},
         statuses=list(LoanStatus),
         buckets=book.BUCKETS,
         more_than=book_list.MORE_THAN,
-        can_edit=can(current_scope(), "edit", fund),
-        **equity_views.fund_section(fund, as_of),
-        **instrument_sections.portfolio(session, fund.id),
+        can_edit=can_edit,
     )
+
+
+def _book_loans(session: Session, fund: Fund, as_of: date, filters: book_list.BookFilters) -> dict[str, Any]:
+    args = list_args("reference")
+    rows = book_list.book_page(session, fund.id, as_of, filters, args["sort"], args["page"], args["page_size"])
+    return {
+        "fund": fund,
+        "page": rows.page,
+        "sort": rows.sort,
+        "as_of": as_of,
+        "outstanding": rows.outstanding,
+        "arrears": rows.arrears,
+        "next_due": rows.next_due,
+        "summary": book.portfolio(session, fund.id, as_of),
+        "buckets": book.BUCKETS,
+        **equity_views.fund_section(fund, as_of),
+    }
 
 
 def _loan(loan_id: int, action: str = "view") -> Loan:

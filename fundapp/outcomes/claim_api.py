@@ -86,7 +86,8 @@ def list_claims(args: dict[str, Any]) -> Any:
     filter them."""
     query = (
         select(Claim)
-        .options(selectinload(Claim.contract))
+        # Only the contract's currency is shown: not its rate items, payers and providers.
+        .options(selectinload(Claim.contract).load_only(OutcomeContract.currency).lazyload("*"))
         .where(visible_claims(current_scope()))
         .order_by(Claim.id.desc())
     )

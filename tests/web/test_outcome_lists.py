@@ -151,6 +151,23 @@ def test_the_list_of_claims_keeps_its_filters_and_holds_each_claims_number_of_li
     assert (submitted["total"], [c["id"] for c in submitted["items"]]) == (1, [big_claim.id])
 
 
+def test_the_list_of_claims_reads_of_their_contracts_only_the_currency_it_shows(
+    app, world, db_session, contract, as_user
+):
+    make_result(db_session, contract, world.investee_a, participant="C-1", achieved_on=contract.valid_from)
+    make_claim(db_session, contract, world.investee_a)
+    statements: list[str] = []
+    engine = app.extensions["fundapp.db"].engine
+    event.listen(engine, "before_cursor_execute", record := lambda *args: statements.append(args[2]))
+    try:
+        body = as_user("officer_a")("/claims").get_json()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert body["items"] and all(c["currency"] == "EUR" for c in body["items"])
+    loaded = {s.split(".")[0].split()[-1] for s in statements if s.lstrip().startswith("SELECT ")}
+    assert not loaded & {"rate_items", "contract_payers", "contract_providers"}
+
+
 def test_a_large_claim_answers_its_first_thousand_lines_and_all_of_them_come_a_page_at_a_time(
     db_session, big_claim, as_user
 ):
