@@ -177,12 +177,9 @@ def reporting(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
     # Ids and names are all the list needs (not each investee's themes, goals and labels).
-    investees = session.execute(
-        select(Investee.id, Investee.name)
-        .where(Investee.fund_id == fund.id, visible_investees(current_scope()))
-        .order_by(Investee.name)
-    ).all()
-    rows = plans.reporting_status(session, investees, date.today())
+    listed = (Investee.fund_id == fund.id, visible_investees(current_scope()))
+    investees = session.execute(select(Investee.id, Investee.name).where(*listed).order_by(Investee.name)).all()
+    rows = plans.reporting_status(session, investees, date.today(), select(Investee.id).where(*listed))
     wanted = request.args.get("state") or None
     counts: dict[str, int] = {}
     for row in rows:
