@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -87,11 +88,19 @@ def shown_length(value: Any, number_format: str = "General") -> int:
         return 16 if isinstance(value, datetime) and "h" in number_format.lower() else 10
     if isinstance(value, int | float | Decimal):
         number = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
-        percent = "%" in number_format and '"%"' not in number_format
-        found = _PLACES.search(number_format)
-        places = len(found.group(1)) if found else (0 if isinstance(value, int) else 2)
+        percent, places = _number_shape(number_format)
+        if places is None:
+            places = 0 if isinstance(value, int) else 2
         return len(f"{number * (100 if percent else 1):,.{places}f}") + (2 if percent else 0)
     return len(str(value))
+
+
+@lru_cache(maxsize=256)
+def _number_shape(number_format: str) -> tuple[bool, int | None]:
+    """Whether the format shows a percentage, and its decimals (None: it does not say). A workbook has few formats
+    and many cells."""
+    found = _PLACES.search(number_format)
+    return "%" in number_format and '"%"' not in number_format, len(found.group(1)) if found else None
 
 
 def to_bytes(workbook: Any) -> io.BytesIO:

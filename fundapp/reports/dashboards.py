@@ -87,10 +87,11 @@ def _fund_panel(session: Session, fund: Fund, today: date, words: dict[str, Any]
 
 def _reporting_states(session: Session, fund_id: int, today: date) -> tuple[dict[str, int], dict[str, int | None]]:
     """How many of the fund's investees' reports are in each state, and the last report of each state."""
-    investees = session.execute(select(Investee.id, Investee.name).where(Investee.fund_id == fund_id)).all()
+    listed = Investee.fund_id == fund_id
+    investees = session.execute(select(Investee.id, Investee.name).where(listed)).all()
     counts: dict[str, int] = {}
     reports: dict[str, int | None] = {}
-    for row in plans.reporting_status(session, investees, today):
+    for row in plans.reporting_status(session, investees, today, select(Investee.id).where(listed)):
         counts[row.state] = counts.get(row.state, 0) + 1
         reports[row.state] = row.submission_id
     return counts, reports

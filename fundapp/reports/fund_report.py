@@ -151,8 +151,8 @@ def _build(session: Session, fund: Fund, period: Period, locale: str, today: dat
     investees = queries.fund_investees(session, fund.id)
     labels = covered_labels(period)
     ids = queries.fund_investee_ids(fund.id)
-    rows = queries.kpi_rows(session, ids, labels)
-    target_rows = queries.target_rows(session, ids, labels)
+    rows = queries.kpi_rows(session, ids, labels, units=True)
+    target_rows = queries.target_rows(session, ids, labels, units=True)
     catalog = queries.indicators(session, {row[2] for row in rows} | {row[2] for row in target_rows})
     rules = {i: indicator.aggregation.value for i, indicator in catalog.items()}
     figures = rollup.roll_up(rows, rules, {i.id: i.municipality for i in investees})

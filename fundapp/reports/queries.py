@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import BigInteger, Numeric, and_, cast, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from fundapp.cofinancing import shares
@@ -62,28 +62,54 @@ def _latest_approved(investee_ids: Any, labels: list[str]) -> Any:
     )
 
 
-def kpi_rows(session: Session, investee_ids: Any, labels: list[str]) -> Sequence[tuple[int, str, int, Decimal]]:
+def kpi_rows(
+    session: Session, investee_ids: Any, labels: list[str], units: bool = False
+) -> Sequence[tuple[int, str, int, Any]]:
     """(investee_id, period, indicator_id, value) of the approved reports of those periods (one query).
 
-    The rows as read (tuple-like; a fund's report reads tens of thousands: no copies).
+    The rows as read (tuple-like; a fund's report reads tens of thousands: no copies). ``units``: each value as
+    whole ten-thousandths (``_units``).
     """
     approved = _latest_approved(investee_ids, labels)
-    return session.execute(
-        select(approved.c.investee_id, approved.c.period, SubmissionValue.indicator_id, SubmissionValue.value).join(
-            SubmissionValue, SubmissionValue.submission_id == approved.c.id
-        )
-    ).all()
+    value = _units(session, SubmissionValue.value) if units else SubmissionValue.value
+    query = select(approved.c.investee_id, approved.c.period, SubmissionValue.indicator_id, value).join(
+        SubmissionValue, SubmissionValue.submission_id == approved.c.id
+    )
+    return _read(session, query, units)
 
 
-def target_rows(session: Session, investee_ids: Any, labels: list[str]) -> list[tuple[int, str, int, Decimal]]:
-    """(investee_id, period, indicator_id, target) of the plans, for those periods (one query)."""
-    rows = session.execute(
-        select(ImpactPlan.investee_id, PlanTarget.period, PlanIndicator.indicator_id, PlanTarget.target)
+def target_rows(
+    session: Session, investee_ids: Any, labels: list[str], units: bool = False
+) -> Sequence[tuple[int, str, int, Any]]:
+    """(investee_id, period, indicator_id, target) of the plans, for those periods (one query); ``units``: as
+    ``kpi_rows``."""
+    target = _units(session, PlanTarget.target) if units else PlanTarget.target
+    query = (
+        select(ImpactPlan.investee_id, PlanTarget.period, PlanIndicator.indicator_id, target)
         .join(PlanIndicator, PlanIndicator.id == PlanTarget.plan_indicator_id)
         .join(ImpactPlan, ImpactPlan.id == PlanIndicator.plan_id)
         .where(ImpactPlan.investee_id.in_(investee_ids), PlanTarget.period.in_(labels))
-    ).all()
-    return [(investee_id, period, indicator_id, target) for investee_id, period, indicator_id, target in rows]
+    )
+    return _read(session, query, units)
+
+
+def _units(session: Session, column: Any) -> Any:
+    """A ``Quantity`` column as an integer of its smallest unit (ten-thousandths): exact, as it is stored.
+
+    SQLite holds the scaled integer itself (``fundapp.db.ExactDecimal``); PostgreSQL scales its numeric.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        return type_coerce(column, BigInteger)
+    return cast(type_coerce(column, Numeric()) * 10**column.type.scale, BigInteger)
+
+
+def _read(session: Session, query: Any, plain: bool) -> Sequence[Any]:
+    """The rows of ``query``; ``plain``: on the session's connection, without the ORM's work per row (plain
+    columns only; flushed first, as ``session.execute`` would)."""
+    if not plain:
+        return session.execute(query).all()
+    session.flush()
+    return session.connection().execute(query).all()
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,10 @@ makes; at a fund's size (tens of thousands of values) that and pandas' per-call 
 time. Here the first step runs once per investee and indicator, and the fund's totals and each municipality's
 are derived from it; the trend per period takes each approved value once. The rules, the half-up means and even the order of
 the additions (which decides a zero's sign) are those of ``frames``; a test compares the two on generated data.
+
+The values come as integers of ten-thousandths (``queries.kpi_rows(units=True)``): values of four decimals add up
+exactly either way, so the sums over an investee's periods and over a period's investees are added as integers and
+become a ``Decimal`` once per figure, the same Decimal (digits, exponent, sign) as adding the values would give.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from typing import Any
 from fundapp.impact.periods import Period
 from fundapp.reports.frames import _over_investees, _over_periods
 
-Row = Sequence[Any]  # (investee_id, period label, indicator_id, value)
+Row = Sequence[Any]  # (investee_id, period label, indicator_id, value in ten-thousandths)
+PLACES = 4  # the decimals KPI values and targets are stored with (``fundapp.db.Quantity``)
 
 
 @dataclass
@@ -68,36 +73,45 @@ def _by_start(rows: Iterable[Row]) -> list[Row]:
 
 def _trend(ordered: list[Row], rules: dict[int, str]) -> dict[Any, tuple[Decimal, int]]:
     """(period, indicator) -> (value across the investees in that period, investees). The first step of the rule
-    combines an investee's values of one period, and there is one: the approved report's value of the indicator."""
-    averaged = {indicator for indicator, rule in rules.items() if rule == "average"}
+    combines an investee's values of one period, and there is one: the approved report's value of the indicator
+    (an average of one value of four decimals is that value)."""
     sums: dict[tuple, list[Any]] = {}
-    for _investee, period, indicator, value in ordered:
-        if indicator in averaged:
-            value = _over_periods("average", value, 1, value)
-        _tally(sums, (period, indicator), value)
-    return _finished(sums, rules)
+    for _investee, period, indicator, units in ordered:
+        total = sums.get(key := (period, indicator))
+        if total is None:
+            sums[key] = [units, 1]
+        else:
+            total[0] += units
+            total[1] += 1
+    return _finished({key: [_decimal(total), count] for key, (total, count) in sums.items()}, rules)
 
 
 def _first_step(rows: list[Row]) -> dict[tuple, list[Any]]:
-    """(investee, indicator) -> [total, count, last value] of its values in period order, in order of first
-    appearance."""
+    """(investee, indicator) -> [total, count, last value] of its values (in ten-thousandths) in period order, in
+    order of first appearance."""
     steps: dict[tuple, list[Any]] = {}
-    for investee, _period, indicator, value in rows:
+    for investee, _period, indicator, units in rows:
         step = steps.get(key := (investee, indicator))
         if step is None:
-            steps[key] = [value, 1, value]
+            steps[key] = [units, 1, units]
         else:
-            step[0] += value
+            step[0] += units
             step[1] += 1
-            step[2] = value
+            step[2] = units
     return steps
 
 
 def _combined(steps: dict[tuple, list[Any]], rules: dict[int, str]) -> dict[tuple, Decimal]:
     """Each key's periods combined by its indicator's rule (the indicator is the key's last part)."""
     return {
-        key: _over_periods(rules.get(key[-1], "sum"), total, count, last) for key, (total, count, last) in steps.items()
+        key: _over_periods(rules.get(key[-1], "sum"), _decimal(total), count, _decimal(last))
+        for key, (total, count, last) in steps.items()
     }
+
+
+def _decimal(units: int) -> Decimal:
+    """Ten-thousandths as the Decimal the database gives (0.0000 for none: never a negative zero)."""
+    return Decimal(units).scaleb(-PLACES)
 
 
 def _second_step(values: Iterable[tuple[tuple, Decimal]], rules: dict[int, str]) -> dict[Any, tuple[Decimal, int]]:

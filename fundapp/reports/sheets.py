@@ -106,7 +106,7 @@ class Book:
         """The workbook's bytes; ``progress`` hears the share of the sheets written so far."""
         workbook = Workbook(write_only=True)
         workbook.properties.creator = creator
-        styles = _Styles()
+        styles = _Styles(workbook)
         buffer = io.BytesIO()
         with paused_gc():
             for number, sheet in enumerate(self.sheets, start=1):
@@ -118,19 +118,27 @@ class Book:
         return buffer
 
 
-class _Styles:
-    """Each distinct (font, fill, alignment, number format) resolved to openpyxl's style record once."""
+class _Placed(OpenpyxlCell):
+    """An openpyxl cell that knows its style's number in the workbook: openpyxl would look the style up (hashing it)
+    for every cell it writes."""
 
-    def __init__(self) -> None:
-        self.known: dict[tuple[Any, ...], Any] = {}
+    __slots__ = ("style_id",)
+
+
+class _Styles:
+    """Each distinct (font, fill, alignment, number format) resolved to openpyxl's style record and number once."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self.workbook = workbook
+        self.known: dict[tuple[Any, ...], tuple[Any, int]] = {}
         self.kept: list[Cell] = []  # a cell of each style, so the ids in the keys stay theirs
 
-    def apply(self, target: OpenpyxlCell, cell: Cell) -> None:
+    def apply(self, target: _Placed, cell: Cell) -> None:
         # By identity: the builders share their Font/Fill objects, and hashing openpyxl's styles costs more than
         # resolving a style twice.
         key = (id(cell.font), id(cell.fill), id(cell.alignment), cell.number_format)
-        style = self.known.get(key)
-        if style is None:
+        known = self.known.get(key)
+        if known is None:
             if cell.font is not _DEFAULT_FONT:
                 target.font = cell.font
             if cell.fill is not None:
@@ -138,9 +146,10 @@ class _Styles:
             if cell.alignment is not None:
                 target.alignment = cell.alignment
             target.number_format = cell.number_format
-            style = self.known[key] = target._style
+            # Numbered when first used, as openpyxl numbers a style when it first writes it (the same styles.xml).
+            known = self.known[key] = (target._style, self.workbook._cell_styles.add(target._style))
             self.kept.append(cell)
-        target._style = style
+        target._style, target.style_id = known
 
 
 def _write(target: Any, sheet: Sheet, styles: _Styles) -> None:
@@ -163,12 +172,12 @@ def _write(target: Any, sheet: Sheet, styles: _Styles) -> None:
         if not cells:
             target.append([])
             continue
-        values: list[OpenpyxlCell] = []
+        values: list[_Placed] = []
         for column in sorted(cells):
             cell = cells[column]
             if cell.value is None and (cell.font, cell.fill, cell.alignment, cell.number_format) == plain:
                 continue
-            out = OpenpyxlCell(target, row=number, column=column, value=cell.value)
+            out = _Placed(target, row=number, column=column, value=cell.value)
             styles.apply(out, cell)
             values.append(out)
         target.append(values)

@@ -5,7 +5,8 @@ same rows must give the same figures both ways, digit for digit (a value's expon
 which is what a workbook cell shows). The rows are generated: several investees and municipalities, investees
 without data, periods of a year that share their start (the year, its first half and first quarter), values
 that tie at the fourth decimal when averaged; one value per investee, period and indicator
-(what the database holds of the approved reports: ``queries.kpi_rows``).
+(what the database holds of the approved reports: ``queries.kpi_rows``). The roll-up reads the values in
+ten-thousandths (``kpi_rows(units=True)``), the pandas roll-up as the Decimals the database gives.
 """
 
 from __future__ import annotations
@@ -19,10 +20,7 @@ from fundapp.reports import frames, rollup
 
 LABELS = ("2026", "2026-H1", "2026-H2", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2025-Q4")
 RULES = ("sum", "average", "latest")
-values = st.one_of(
-    st.decimals(min_value=-1000, max_value=1000, places=4),
-    st.sampled_from([Decimal("0.0000"), Decimal("0.0001"), Decimal("-0.0001"), Decimal("0.0002"), Decimal("-0.0002")]),
-)
+values = st.one_of(st.integers(-(10**7), 10**7), st.sampled_from([0, 1, -1, 2, -2]))  # ten-thousandths
 rows = st.lists(
     st.tuples(st.integers(1, 8), st.sampled_from(LABELS), st.integers(1, 4), values), min_size=0, max_size=60
 )
@@ -35,6 +33,11 @@ def exact(figures: object) -> object:
     if isinstance(figures, list | tuple):
         return type(figures)(exact(item) for item in figures)
     return str(figures) if isinstance(figures, Decimal) else figures
+
+
+def as_read(data: list[tuple]) -> list[tuple]:
+    """The rows with their values as the database gives them: Decimals of four decimals."""
+    return [(investee, label, indicator, Decimal(units).scaleb(-4)) for investee, label, indicator, units in data]
 
 
 def _unique(generated: list[tuple]) -> list[tuple]:
@@ -61,7 +64,7 @@ def test_the_one_pass_roll_up_gives_the_pandas_roll_ups_figures_digit_for_digit(
     rules = dict(enumerate(rule_list, start=1))
     # Investees 9 and 10 have no data; without a group an investee's figures count under "" (as frames' extra).
     group_of = {investee: places[investee - 1] for investee in range(1 if not some_without_group else 3, 11)}
-    frame = frames.values_frame(data, {i: {"municipality": g} for i, g in group_of.items()})
+    frame = frames.values_frame(as_read(data), {i: {"municipality": g} for i, g in group_of.items()})
 
     rolled = rollup.roll_up(data, rules, group_of)
 
@@ -76,12 +79,8 @@ def test_the_one_pass_roll_up_gives_the_pandas_roll_ups_figures_digit_for_digit(
 
 
 def test_an_average_of_an_investees_periods_ties_half_up_at_the_fourth_decimal_and_zero_keeps_its_sign():
-    data = [(1, "2026-Q1", 7, Decimal("0.0000")), (1, "2026-Q2", 7, Decimal("0.0001"))]
-    data += [
-        (2, "2026-Q1", 7, Decimal("-0.0001")),
-        (2, "2026-Q2", 7, Decimal("0.0000")),
-        (2, "2026-Q3", 7, Decimal("0.0000")),
-    ]
+    data = [(1, "2026-Q1", 7, 0), (1, "2026-Q2", 7, 1)]  # ten-thousandths: 0.0000, 0.0001
+    data += [(2, "2026-Q1", 7, -1), (2, "2026-Q2", 7, 0), (2, "2026-Q3", 7, 0)]
 
     rolled = rollup.roll_up(data, {7: "average"}, {1: "Rotterdam", 2: "Rotterdam"})
 

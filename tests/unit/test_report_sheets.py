@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import io
 from datetime import date
+from decimal import Decimal
 
 import openpyxl
 from hypothesis import HealthCheck, given, settings
@@ -110,3 +111,20 @@ def test_the_collector_paused_for_a_document_runs_again_after_it_even_when_pause
     except ValueError:
         pass
     assert gc.isenabled()
+
+
+def test_each_style_is_numbered_once_per_workbook_not_for_every_cell_it_styles(monkeypatch):
+    from openpyxl.styles.cell_style import StyleArray
+
+    lookups = []
+    plain_hash = StyleArray.__hash__
+    monkeypatch.setattr(StyleArray, "__hash__", lambda style: lookups.append(1) or plain_hash(style))
+    table = [excel.Column("Bedrag", 14, excel.MONEY, total=True), excel.Column("Aantal", 10, excel.INTEGER)]
+    rows = [[Decimal(n) / 100, n] for n in range(500)]
+
+    data = _written(Book(), None, ["Titel"], table, rows, [])
+
+    assert len(lookups) < 100  # a few per style; openpyxl alone looks a style up for each of the 1,000 cells
+    cells = _read(data)["cells"]
+    assert cells[(503, 1)] == (4.99, excel.MONEY, False, "00000000")
+    assert cells[(503, 2)] == (499, excel.INTEGER, False, "00000000")

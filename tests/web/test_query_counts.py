@@ -270,3 +270,29 @@ def test_the_fund_page_issues_the_same_number_of_queries_for_one_investor_and_fo
     db_session.flush()
     many = _queries(app, client, path)
     assert many == few, f"{path}: {few} queries with one investor, {many} with twelve"
+
+
+def test_the_reporting_page_lets_the_database_find_the_funds_investees_instead_of_sending_their_ids(
+    app, client, world, db_session, login_as
+):
+    from tests.factories import make_plan
+
+    for i in range(40):
+        make_plan(db_session, make_investee(db_session, world.fund_a, name=f"Rapporteur {i:02d}"))
+    db_session.flush()
+    login_as(world.user("manager_a"))
+    bound: list[int] = []
+
+    def count(_conn, _cursor, _statement, parameters, *_args):
+        bound.append(len(parameters or ()))
+
+    engine = app.extensions["fundapp.db"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(f"/funds/{world.fund_a.id}/reporting?page_size=100")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+    assert response.status_code == 200
+    assert "Rapporteur 00" in response.get_data(as_text=True)
+    assert max(bound) < 20  # one id per investee would be over 40

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from flask import render_template, request, send_file, url_for
@@ -162,12 +163,18 @@ def return_report(submission_id: int) -> Any:
     )
 
 
+@lru_cache(maxsize=1024)
+def _start(label: str) -> date:
+    """A period's first day; a fund's list holds thousands of rows of a few dozen periods."""
+    return Period.parse(label).start
+
+
 # The reporting list is computed per investee and period; each key ends in the row's own order, so ties keep theirs.
 REPORTING_SORTS: dict[str, Any] = {
-    "investee": lambda r: (r.investee_name.lower(), r.investee_id, Period.parse(r.period).start),
-    "period": lambda r: (Period.parse(r.period).start, r.investee_name.lower(), r.investee_id),
+    "investee": lambda r: (r.investee_name.lower(), r.investee_id, _start(r.period)),
+    "period": lambda r: (_start(r.period), r.investee_name.lower(), r.investee_id),
     "due": lambda r: (r.due_on, r.investee_name.lower(), r.investee_id),
-    "status": lambda r: (r.state, r.investee_name.lower(), r.investee_id, Period.parse(r.period).start),
+    "status": lambda r: (r.state, r.investee_name.lower(), r.investee_id, _start(r.period)),
 }
 
 
@@ -177,12 +184,9 @@ def reporting(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
     # Ids and names are all the list needs (not each investee's themes, goals and labels).
-    investees = session.execute(
-        select(Investee.id, Investee.name)
-        .where(Investee.fund_id == fund.id, visible_investees(current_scope()))
-        .order_by(Investee.name)
-    ).all()
-    rows = plans.reporting_status(session, investees, date.today())
+    listed = (Investee.fund_id == fund.id, visible_investees(current_scope()))
+    investees = session.execute(select(Investee.id, Investee.name).where(*listed).order_by(Investee.name)).all()
+    rows = plans.reporting_status(session, investees, date.today(), select(Investee.id).where(*listed))
     wanted = request.args.get("state") or None
     counts: dict[str, int] = {}
     for row in rows:
@@ -193,6 +197,7 @@ def reporting(fund_id: int) -> Any:
     args = list_args("investee")
     sort = args["sort"] if args["sort"].lstrip("-") in REPORTING_SORTS else "investee"
     shown.sort(key=REPORTING_SORTS[sort.lstrip("-")], reverse=sort.startswith("-"))
+    planned = {r.investee_id for r in rows}
     return render_template(
         "impact/reporting.html",
         fund=fund,
@@ -200,5 +205,5 @@ def reporting(fund_id: int) -> Any:
         page=paginate_list(shown, args["page"], args["page_size"]),
         counts=counts,
         wanted=wanted,
-        missing_plans=[i for i in investees if i.id not in {r.investee_id for r in rows}],
+        missing_plans=[i for i in investees if i.id not in planned],
     )
