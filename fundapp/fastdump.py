@@ -31,7 +31,7 @@ def plan(schema: ma.Schema) -> Dump:
         or schema.dict_class is not dict
     ):
         return lambda obj: schema.dump(obj, many=False)
-    steps = []
+    steps: list[tuple[str, Any, Any, Dump | None]] = []
     for name, field in schema.dump_fields.items():
         key = field.data_key if field.data_key is not None else name
         source = name if field.attribute is None else field.attribute
@@ -81,8 +81,9 @@ def _through(field: fields.Field, name: str, schema: ma.Schema) -> Dump:
     return lambda obj: field.serialize(name, obj, accessor=schema.get_attribute)
 
 
-def _formatter(field: fields.Field) -> Dump | None:
-    """The value's formatting as one plain function, or None to call the field's ``_serialize``."""
+def _formatter(field: Any) -> Dump | None:
+    """The value's formatting as one plain function, or None to call the field's ``_serialize``. (``field`` is of
+    any kind: each branch reads its own kind's attributes.)"""
     kind = type(field)._serialize
     if kind is fields.Field._serialize:  # Raw, Boolean: the value as it is
         return _same

@@ -173,7 +173,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(app.root_path + "/translations"))
     Babel(app, locale_selector=select_locale)
-    app.jinja_env.install_gettext_callables(  # flask-babel's, through the kept catalog
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # jinja's i18n extension, as flask-babel
         gettext=lambda s: translations().ugettext(s),
         ngettext=lambda s, p, n: translations().ungettext(s, p, n),
         pgettext=lambda c, s: translations().upgettext(c, s),

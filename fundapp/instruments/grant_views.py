@@ -53,7 +53,7 @@ def investee_choices() -> list[tuple[int, str]]:
 def grant_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:
     """A new grant's form; ``investees`` None when the grant's investee is given (by an application)."""
     amount = {"attrs": {"inputmode": "decimal"}, "required": True}
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")},
         {"name": "kind", "label": _("Kind"), "required": True, "options": options(list(GrantKind))},
         {"name": "amount", "label": _("Amount paid (EUR)"), **amount},
@@ -139,7 +139,7 @@ def decide(grant_id: int) -> Any:
     grant = _grant(grant_id, "edit")
     if gone := _stale(grant, "meet"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "met", "label": _("Were the conditions met?"), "required": True, "options": _met_options()},
         {"name": "date", "label": _("Judged on"), "type": "date", "required": True},
         {"name": "note", "label": _("Note"), "type": "textarea"},
@@ -166,7 +166,7 @@ def claw_back(grant_id: int) -> Any:
     grant = _grant(grant_id, "edit")
     if gone := _stale(grant, "claw_back"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "date", "label": _("Date"), "type": "date", "required": True},
         {
             "name": "amount",
@@ -197,7 +197,7 @@ def receive(grant_id: int) -> Any:
         url_for("grants.detail", grant_id=grant.id),
     ):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "date", "label": _("Date received"), "type": "date", "required": True},
         {
             "name": "amount",

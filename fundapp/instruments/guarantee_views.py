@@ -28,7 +28,7 @@ DECIMAL = {"inputmode": "decimal"}
 
 def guarantee_fields(investees: list[tuple[int, str]] | None) -> list[dict[str, Any]]:
     """A new guarantee's form; ``investees`` None when the guarantee's investee is given (by an application)."""
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "reference", "label": _("Reference"), "help": _("Leave empty for the next number.")},
         {"name": "bank_name", "label": _("Bank"), "required": True},
         {"name": "bank_loan_reference", "label": _("The bank's loan reference")},
@@ -104,7 +104,7 @@ def pay_fee(guarantee_id: int) -> Any:
     unpaid = sum((fee.open for fee in guarantees.fee_schedule(guarantee)), start=0)
     if gone := no_longer(_("Every fee of this guarantee is paid.") if not unpaid else None, _back(guarantee)):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "date", "label": _("Date received"), "type": "date", "required": True},
         {
             "name": "amount",
@@ -142,7 +142,7 @@ def call(guarantee_id: int) -> Any:
         _("Nothing of this guarantee is left to call.") if guarantee.uncalled <= 0 else None, _back(guarantee)
     ):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {"name": "date", "label": _("Date paid to the bank"), "type": "date", "required": True},
         {
             "name": "amount",

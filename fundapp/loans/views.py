@@ -404,7 +404,7 @@ def disburse(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     if gone := _stale(loan, "disburse"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {**DATE_FIELD, "label": _("Date")},
         {
             "name": "amount",
@@ -432,7 +432,7 @@ def repay(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     if gone := _stale(loan, "repay"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {**DATE_FIELD, "label": _("Date received")},
         {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
         {"name": "reference", "label": _("Reference (e.g. bank statement)")},
@@ -463,7 +463,7 @@ def recover(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     if gone := _stale(loan, "recover"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {**DATE_FIELD, "label": _("Date received")},
         {"name": "amount", "label": _("Amount (EUR)"), "required": True, "attrs": {"inputmode": "decimal"}},
         {"name": "reference", "label": _("Reference")},
@@ -486,7 +486,7 @@ def write_off(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     if gone := _stale(loan, "write_off"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {**DATE_FIELD, "label": _("Date")},
         {"name": "reason", "label": _("Reason"), "type": "textarea", "required": True},
     ]
@@ -512,7 +512,7 @@ def restructure(loan_id: int) -> Any:
     loan = _loan(loan_id, "edit")
     if gone := _stale(loan, "restructure"):
         return gone
-    fields = [
+    fields: list[dict[str, Any]] = [
         {**DATE_FIELD, "label": _("From date")},
         {
             "name": "number_of_installments",
