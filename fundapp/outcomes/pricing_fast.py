@@ -353,7 +353,40 @@ def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | N
 
 
 def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage) -> list[str | None]:
-    """The rules' verdicts (pricing._participant_verdicts), with each pair's dates looked up, not scanned."""
+    """The rules' verdicts (pricing._participant_verdicts), in one pass where that gives the same."""
+    needs = {code: item.prerequisite for code, item in items.items() if item.prerequisite is not None}
+    # Results are ordered by day, then participant, then item: where each prerequisite's code sorts before its
+    # item's, every result that could make a prerequisite count by a result's day comes before that result.
+    if any(need >= code for code, need in needs.items()):
+        return _verdicts_looking_ahead(ordered, items, prior)
+    # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
+    # read after it). A pair counted before is a duplicate whatever its prerequisite.
+    counted: dict[Pair, date] = dict(prior.paid_results)
+    verdicts: list[str | None] = []
+    add = verdicts.append
+    for result in ordered:
+        participant = result.participant
+        if participant is None:
+            add(None)
+            continue
+        code = result.item
+        if (participant, code) in counted:
+            add(DUPLICATE)
+        elif code in needs and (
+            (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
+        ):
+            add(PREREQUISITE_MISSING)
+        else:
+            counted[participant, code] = result.achieved_on  # type: ignore[assignment]
+            add(None)
+    return verdicts
+
+
+def _verdicts_looking_ahead(
+    ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage
+) -> list[str | None]:
+    """The rules' verdicts where a prerequisite may count later in the order on the same day: each pair's
+    dates looked up, not scanned."""
     # Only a result whose item has a prerequisite looks ahead (to the day its prerequisite counts): the dates
     # of the pairs of such items and of their prerequisites are all that is indexed.
     looked_at = {code for code, item in items.items() if item.prerequisite is not None}
