@@ -139,9 +139,32 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
     add_priced, add_units_paid = lines.priced.append, lines.units_paid.append
     add_deadweight, add_deductions = lines.deadweight.append, lines.deductions.append
     add_capped_by, add_payable, add_by_payer = lines.capped_by.append, lines.payable.append, lines.by_payer.append
-    for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
-        code, units = result.item, result.units
+    needs = {code: item.prerequisite for code, item in items.items() if item.prerequisite is not None}
+    # The rules' verdicts (pricing._participant_verdicts) as results are read, where that gives the same: results
+    # are ordered by day, then participant, then item, so where each prerequisite's code sorts before its item's,
+    # every result that could make a prerequisite count by a result's day comes before that result.
+    looked_ahead = None
+    if any(need >= code for code, need in needs.items()):
+        looked_ahead = _verdicts_looking_ahead(ordered, items, prior)
+    # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
+    # read after it). A pair counted before is a duplicate whatever its prerequisite.
+    counted: dict[Pair, date] = dict(prior.paid_results)
+    for at, result in enumerate(ordered):
+        code, units, participant = result.item, result.units, result.participant
         priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
+        if participant is None:
+            verdict = None
+        elif looked_ahead is not None:
+            verdict = looked_ahead[at]
+        elif (participant, code) in counted:
+            verdict = DUPLICATE
+        elif code in needs and (
+            (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
+        ):
+            verdict = PREREQUISITE_MISSING
+        else:
+            counted[participant, code] = result.achieved_on  # type: ignore[assignment]
+            verdict = None
         if verdict is not None:  # rejected: not priced further, nothing paid
             gross = priced_as[2]
             add_priced(priced_as)
@@ -152,7 +175,6 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
             add_payable(0)
             add_by_payer(nothing)
             continue
-        participant = result.participant
         # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
         cuts = []
         if participant_cap is not None and participant is not None:
@@ -352,41 +374,11 @@ def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | N
     return participant_paid, dict(prior.item_units), item_amount, contract_paid, payer_paid
 
 
-def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage) -> list[str | None]:
-    """The rules' verdicts (pricing._participant_verdicts), in one pass where that gives the same."""
-    needs = {code: item.prerequisite for code, item in items.items() if item.prerequisite is not None}
-    # Results are ordered by day, then participant, then item: where each prerequisite's code sorts before its
-    # item's, every result that could make a prerequisite count by a result's day comes before that result.
-    if any(need >= code for code, need in needs.items()):
-        return _verdicts_looking_ahead(ordered, items, prior)
-    # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
-    # read after it). A pair counted before is a duplicate whatever its prerequisite.
-    counted: dict[Pair, date] = dict(prior.paid_results)
-    verdicts: list[str | None] = []
-    add = verdicts.append
-    for result in ordered:
-        participant = result.participant
-        if participant is None:
-            add(None)
-            continue
-        code = result.item
-        if (participant, code) in counted:
-            add(DUPLICATE)
-        elif code in needs and (
-            (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
-        ):
-            add(PREREQUISITE_MISSING)
-        else:
-            counted[participant, code] = result.achieved_on  # type: ignore[assignment]
-            add(None)
-    return verdicts
-
-
 def _verdicts_looking_ahead(
     ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage
 ) -> list[str | None]:
-    """The rules' verdicts where a prerequisite may count later in the order on the same day: each pair's
-    dates looked up, not scanned."""
+    """The rules' verdicts (pricing._participant_verdicts) where a prerequisite may count later in the order on
+    the same day: each pair's dates looked up, not scanned."""
     # Only a result whose item has a prerequisite looks ahead (to the day its prerequisite counts): the dates
     # of the pairs of such items and of their prerequisites are all that is indexed.
     looked_at = {code for code, item in items.items() if item.prerequisite is not None}
