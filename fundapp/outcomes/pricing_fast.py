@@ -77,24 +77,28 @@ def frozen(cls: type, fields: dict) -> Any:
 
 
 def in_order(results: Sequence[Result]) -> list[Result]:
-    """Sorted as pricing._order sorts, with its key built in C when no field compared is None."""
+    """Sorted as pricing._order sorts, compared in C when no field compared is None."""
     # Results are grouped by day, then each day sorted on the other fields: a key led by a text compares in
-    # C's fast path for text, where a key led by a date would compare each pair through the date type.
-    by_day: dict[date, list[Result]] = {}
-    for result in results:
-        by_day.setdefault(result.achieved_on, []).append(result)  # type: ignore[arg-type]
+    # C's fast path for text, where a key led by a date would compare each pair through the date type. Each key
+    # is a tuple of the fields read in this loop (attrgetter does not take the interpreter's fast path), the
+    # result last: results equal in every field compared are equal, so a result is never compared by order.
+    by_day: dict[date, list[tuple]] = {}
+    for r in results:
+        by_day.setdefault(r.achieved_on, []).append((r.participant, r.item, r.units, r.months_on_benefit, r.key, r))  # type: ignore[arg-type]
     try:
         # A None beside a value cannot be compared and raises; two Nones are equal in both keys, and values
-        # compare as in _order. So where this sort finishes, it is _order's (sorted() keeps ties in order).
+        # compare as in _order. So where this sort finishes, it is _order's.
         ordered: list[Result] = []
         for day in sorted(by_day):
-            ordered += sorted(by_day[day], key=_FIELDS_AFTER_DAY)
+            keyed = by_day[day]
+            keyed.sort()
+            ordered += map(_LAST, keyed)
         return ordered
     except TypeError:
         return sorted(results, key=rules._order)
 
 
-_FIELDS_AFTER_DAY = attrgetter("participant", "item", "units", "months_on_benefit", "key")
+_LAST = itemgetter(-1)
 
 
 def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim | None:
