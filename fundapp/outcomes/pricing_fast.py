@@ -122,12 +122,13 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
         price, band = rules._band_price(items[code], months)
         gross: int = _cents(round_cent(price * units))  # type: ignore[assignment]  # rounded: whole cents
         deadweight = deadweight_of[gross]
-        return (price, band, gross), deadweight, gross - deadweight, deductions_of[_deducted(gross, [], deadweight)]
+        return (price, band, gross), deadweight, gross - deadweight, deductions_of[_deducted(gross, (), deadweight)]
 
     priced_of = _Memo(priced)
     names = tuple(payer.name for payer in terms.payers)
     split_of = _Memo(lambda cents: tuple(_cents(part) for part in rules.split_by_share(money[cents], terms.payers)))
     payers_of = _Memo(lambda parts: tuple(zip(names, [money[part] for part in parts], strict=True)))
+    split_payers_of = _Memo(lambda cents: payers_of[split_of[cents]])
     commitments = [None if payer.commitment is None else _cents(floor_cent(payer.commitment)) for payer in terms.payers]
     bound_payers = any(commitment is not None for commitment in commitments)
     participant_cap = None if terms.participant_cap is None else _cents(floor_cent(terms.participant_cap))
@@ -180,35 +181,35 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
             add_by_payer(nothing)
             continue
         # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
-        cuts = []
+        cuts: tuple[tuple[str, int], ...] = ()
         if participant_cap is not None and participant is not None:
-            headroom = max(0, participant_cap - participant_paid.get(participant, 0))
-            if headroom < amount:
-                cuts.append((PARTICIPANT_CAP, headroom))
-                amount = headroom
+            paid = participant_paid.get(participant, 0)
+            if participant_cap - paid < amount:
+                amount = participant_cap - paid if participant_cap > paid else 0
+                cuts = ((PARTICIPANT_CAP, amount),)
         units_paid = units
         if code in unit_caps:
             units_paid = min(units, max(0, unit_caps[code] - item_units.get(code, 0)))
             pro_rata = _pro_rata(amount, units_paid, units, money)
             if pro_rata < amount:
-                cuts.append((ITEM_UNITS_CAP, pro_rata))
+                cuts += ((ITEM_UNITS_CAP, pro_rata),)
                 amount = pro_rata
         if code in amount_caps:
             headroom = max(0, amount_caps[code] - item_amount.get(code, 0))
             if headroom < amount:
-                cuts.append((ITEM_AMOUNT_CAP, headroom))
+                cuts += ((ITEM_AMOUNT_CAP, headroom),)
                 amount = headroom
-        if contract_cap is not None:
-            headroom = max(0, contract_cap - contract_paid)
-            if headroom < amount:
-                cuts.append((CONTRACT_CAP, headroom))
-                amount = headroom
-        parts = split_of[amount]
+        if contract_cap is not None and contract_cap - contract_paid < amount:
+            amount = contract_cap - contract_paid if contract_cap > contract_paid else 0
+            cuts += ((CONTRACT_CAP, amount),)
         if bound_payers:
-            parts = _committed(parts, names, commitments, payer_paid)
+            parts = _committed(split_of[amount], names, commitments, payer_paid)
+            by_payer = payers_of[parts]
             if sum(parts) < amount:
                 amount = sum(parts)
-                cuts.append((PAYER_COMMITMENT, amount))
+                cuts += ((PAYER_COMMITMENT, amount),)
+        else:
+            by_payer = split_payers_of[amount]
         add_priced(priced_as)
         add_units_paid(units_paid if amount else 0)
         add_deadweight(deadweight)
@@ -216,7 +217,7 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
         add_deductions(deductions_of[_deducted(priced_as[2], cuts, deadweight)] if cuts else deductions)
         add_capped_by(cuts[0][0] if cuts else None)
         add_payable(amount)
-        add_by_payer(payers_of[parts])
+        add_by_payer(by_payer)
         if amount:
             contract_paid += amount
             if code in unit_caps:
@@ -335,11 +336,11 @@ def column(lines: Sequence[ClaimLine], name: str) -> Iterable[Any]:
     return lines.column(name) if isinstance(lines, ClaimLines) else map(attrgetter(name), lines)
 
 
-def _deducted(gross: int, cuts: list[tuple[str, int]], deadweight: int) -> tuple[tuple[str, int], ...]:
+def _deducted(gross: int, cuts: tuple[tuple[str, int], ...], deadweight: int) -> tuple[tuple[str, int], ...]:
     """Each reduction's reason and size, deadweight first (when there is some), from the amounts it lowered to."""
     before = gross
     deducted = []
-    for reason, after in [(DEADWEIGHT, gross - deadweight)] * bool(deadweight) + cuts:
+    for reason, after in ((DEADWEIGHT, gross - deadweight),) * bool(deadweight) + cuts:
         deducted.append((reason, before - after))
         before = after
     return tuple(deducted)
