@@ -184,7 +184,7 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
         cuts: tuple[tuple[str, int], ...] = ()
         if participant_cap is not None and participant is not None:
             paid = participant_paid.get(participant, 0)
-            if participant_cap - paid < amount:
+            if amount and participant_cap - paid < amount:  # a headroom below 0 is 0: it cannot lower 0
                 amount = participant_cap - paid if participant_cap > paid else 0
                 cuts = ((PARTICIPANT_CAP, amount),)
         units_paid = units
@@ -199,7 +199,7 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
             if headroom < amount:
                 cuts += ((ITEM_AMOUNT_CAP, headroom),)
                 amount = headroom
-        if contract_cap is not None and contract_cap - contract_paid < amount:
+        if contract_cap is not None and amount and contract_cap - contract_paid < amount:
             amount = contract_cap - contract_paid if contract_cap > contract_paid else 0
             cuts += ((CONTRACT_CAP, amount),)
         if bound_payers:
