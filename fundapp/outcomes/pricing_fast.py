@@ -77,24 +77,28 @@ def frozen(cls: type, fields: dict) -> Any:
 
 
 def in_order(results: Sequence[Result]) -> list[Result]:
-    """Sorted as pricing._order sorts, with its key built in C when no field compared is None."""
+    """Sorted as pricing._order sorts, compared in C when no field compared is None."""
     # Results are grouped by day, then each day sorted on the other fields: a key led by a text compares in
-    # C's fast path for text, where a key led by a date would compare each pair through the date type.
-    by_day: dict[date, list[Result]] = {}
-    for result in results:
-        by_day.setdefault(result.achieved_on, []).append(result)  # type: ignore[arg-type]
+    # C's fast path for text, where a key led by a date would compare each pair through the date type. Each key
+    # is a tuple of the fields read in this loop (attrgetter does not take the interpreter's fast path), the
+    # result last: results equal in every field compared are equal, so a result is never compared by order.
+    by_day: dict[date, list[tuple]] = {}
+    for r in results:
+        by_day.setdefault(r.achieved_on, []).append((r.participant, r.item, r.units, r.months_on_benefit, r.key, r))  # type: ignore[arg-type]
     try:
         # A None beside a value cannot be compared and raises; two Nones are equal in both keys, and values
-        # compare as in _order. So where this sort finishes, it is _order's (sorted() keeps ties in order).
+        # compare as in _order. So where this sort finishes, it is _order's.
         ordered: list[Result] = []
         for day in sorted(by_day):
-            ordered += sorted(by_day[day], key=_FIELDS_AFTER_DAY)
+            keyed = by_day[day]
+            keyed.sort()
+            ordered += map(_LAST, keyed)
         return ordered
     except TypeError:
         return sorted(results, key=rules._order)
 
 
-_FIELDS_AFTER_DAY = attrgetter("participant", "item", "units", "months_on_benefit", "key")
+_LAST = itemgetter(-1)
 
 
 def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim | None:
@@ -118,12 +122,13 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
         price, band = rules._band_price(items[code], months)
         gross: int = _cents(round_cent(price * units))  # type: ignore[assignment]  # rounded: whole cents
         deadweight = deadweight_of[gross]
-        return (price, band, gross), deadweight, gross - deadweight, deductions_of[_deducted(gross, [], deadweight)]
+        return (price, band, gross), deadweight, gross - deadweight, deductions_of[_deducted(gross, (), deadweight)]
 
     priced_of = _Memo(priced)
     names = tuple(payer.name for payer in terms.payers)
     split_of = _Memo(lambda cents: tuple(_cents(part) for part in rules.split_by_share(money[cents], terms.payers)))
     payers_of = _Memo(lambda parts: tuple(zip(names, [money[part] for part in parts], strict=True)))
+    split_payers_of = _Memo(lambda cents: payers_of[split_of[cents]])
     commitments = [None if payer.commitment is None else _cents(floor_cent(payer.commitment)) for payer in terms.payers]
     bound_payers = any(commitment is not None for commitment in commitments)
     participant_cap = None if terms.participant_cap is None else _cents(floor_cent(terms.participant_cap))
@@ -139,9 +144,32 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
     add_priced, add_units_paid = lines.priced.append, lines.units_paid.append
     add_deadweight, add_deductions = lines.deadweight.append, lines.deductions.append
     add_capped_by, add_payable, add_by_payer = lines.capped_by.append, lines.payable.append, lines.by_payer.append
-    for result, verdict in zip(ordered, _verdicts(ordered, items, prior), strict=True):
-        code, units = result.item, result.units
+    needs = {code: item.prerequisite for code, item in items.items() if item.prerequisite is not None}
+    # The rules' verdicts (pricing._participant_verdicts) as results are read, where that gives the same: results
+    # are ordered by day, then participant, then item, so where each prerequisite's code sorts before its item's,
+    # every result that could make a prerequisite count by a result's day comes before that result.
+    looked_ahead = None
+    if any(need >= code for code, need in needs.items()):
+        looked_ahead = _verdicts_looking_ahead(ordered, items, prior)
+    # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
+    # read after it). A pair counted before is a duplicate whatever its prerequisite.
+    counted: dict[Pair, date] = dict(prior.paid_results)
+    for at, result in enumerate(ordered):
+        code, units, participant = result.item, result.units, result.participant
         priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
+        if participant is None:
+            verdict = None
+        elif looked_ahead is not None:
+            verdict = looked_ahead[at]
+        elif (participant, code) in counted:
+            verdict = DUPLICATE
+        elif code in needs and (
+            (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
+        ):
+            verdict = PREREQUISITE_MISSING
+        else:
+            counted[participant, code] = result.achieved_on  # type: ignore[assignment]
+            verdict = None
         if verdict is not None:  # rejected: not priced further, nothing paid
             gross = priced_as[2]
             add_priced(priced_as)
@@ -152,37 +180,36 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
             add_payable(0)
             add_by_payer(nothing)
             continue
-        participant = result.participant
         # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
-        cuts = []
+        cuts: tuple[tuple[str, int], ...] = ()
         if participant_cap is not None and participant is not None:
-            headroom = max(0, participant_cap - participant_paid.get(participant, 0))
-            if headroom < amount:
-                cuts.append((PARTICIPANT_CAP, headroom))
-                amount = headroom
+            paid = participant_paid.get(participant, 0)
+            if amount and participant_cap - paid < amount:  # a headroom below 0 is 0: it cannot lower 0
+                amount = participant_cap - paid if participant_cap > paid else 0
+                cuts = ((PARTICIPANT_CAP, amount),)
         units_paid = units
         if code in unit_caps:
             units_paid = min(units, max(0, unit_caps[code] - item_units.get(code, 0)))
             pro_rata = _pro_rata(amount, units_paid, units, money)
             if pro_rata < amount:
-                cuts.append((ITEM_UNITS_CAP, pro_rata))
+                cuts += ((ITEM_UNITS_CAP, pro_rata),)
                 amount = pro_rata
         if code in amount_caps:
             headroom = max(0, amount_caps[code] - item_amount.get(code, 0))
             if headroom < amount:
-                cuts.append((ITEM_AMOUNT_CAP, headroom))
+                cuts += ((ITEM_AMOUNT_CAP, headroom),)
                 amount = headroom
-        if contract_cap is not None:
-            headroom = max(0, contract_cap - contract_paid)
-            if headroom < amount:
-                cuts.append((CONTRACT_CAP, headroom))
-                amount = headroom
-        parts = split_of[amount]
+        if contract_cap is not None and amount and contract_cap - contract_paid < amount:
+            amount = contract_cap - contract_paid if contract_cap > contract_paid else 0
+            cuts += ((CONTRACT_CAP, amount),)
         if bound_payers:
-            parts = _committed(parts, names, commitments, payer_paid)
+            parts = _committed(split_of[amount], names, commitments, payer_paid)
+            by_payer = payers_of[parts]
             if sum(parts) < amount:
                 amount = sum(parts)
-                cuts.append((PAYER_COMMITMENT, amount))
+                cuts += ((PAYER_COMMITMENT, amount),)
+        else:
+            by_payer = split_payers_of[amount]
         add_priced(priced_as)
         add_units_paid(units_paid if amount else 0)
         add_deadweight(deadweight)
@@ -190,7 +217,7 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
         add_deductions(deductions_of[_deducted(priced_as[2], cuts, deadweight)] if cuts else deductions)
         add_capped_by(cuts[0][0] if cuts else None)
         add_payable(amount)
-        add_by_payer(payers_of[parts])
+        add_by_payer(by_payer)
         if amount:
             contract_paid += amount
             if code in unit_caps:
@@ -309,11 +336,11 @@ def column(lines: Sequence[ClaimLine], name: str) -> Iterable[Any]:
     return lines.column(name) if isinstance(lines, ClaimLines) else map(attrgetter(name), lines)
 
 
-def _deducted(gross: int, cuts: list[tuple[str, int]], deadweight: int) -> tuple[tuple[str, int], ...]:
+def _deducted(gross: int, cuts: tuple[tuple[str, int], ...], deadweight: int) -> tuple[tuple[str, int], ...]:
     """Each reduction's reason and size, deadweight first (when there is some), from the amounts it lowered to."""
     before = gross
     deducted = []
-    for reason, after in [(DEADWEIGHT, gross - deadweight)] * bool(deadweight) + cuts:
+    for reason, after in ((DEADWEIGHT, gross - deadweight),) * bool(deadweight) + cuts:
         deducted.append((reason, before - after))
         before = after
     return tuple(deducted)
@@ -352,8 +379,11 @@ def _usage_in_cents(prior: PriorUsage) -> tuple[dict, dict, dict, int, dict] | N
     return participant_paid, dict(prior.item_units), item_amount, contract_paid, payer_paid
 
 
-def _verdicts(ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage) -> list[str | None]:
-    """The rules' verdicts (pricing._participant_verdicts), with each pair's dates looked up, not scanned."""
+def _verdicts_looking_ahead(
+    ordered: Sequence[Result], items: Mapping[str, RateItem], prior: PriorUsage
+) -> list[str | None]:
+    """The rules' verdicts (pricing._participant_verdicts) where a prerequisite may count later in the order on
+    the same day: each pair's dates looked up, not scanned."""
     # Only a result whose item has a prerequisite looks ahead (to the day its prerequisite counts): the dates
     # of the pairs of such items and of their prerequisites are all that is indexed.
     looked_at = {code for code, item in items.items() if item.prerequisite is not None}

@@ -37,7 +37,11 @@ optional = st.none() | amounts | odd_amounts
 @st.composite
 def rate_items(draw: st.DrawFn) -> tuple[RateItem, ...]:
     items = []
-    for index, code in enumerate(CODES[: draw(st.integers(1, len(CODES)))]):
+    codes = CODES[: draw(st.integers(1, len(CODES)))]
+    # A prerequisite is an item earlier in a random order (no cycle): its code may sort before or after.
+    chain = draw(st.permutations(codes))
+    for code in codes:
+        index = chain.index(code)
         bands = ()
         if draw(st.booleans()):
             bands = (PriceBand(0, 5, draw(amounts)), PriceBand(6, None, draw(odd_amounts)))
@@ -47,7 +51,7 @@ def rate_items(draw: st.DrawFn) -> tuple[RateItem, ...]:
                 name=code,
                 price=draw(amounts | odd_amounts),
                 price_bands=bands,
-                prerequisite=draw(st.none() | st.sampled_from(CODES[:index])) if index else None,
+                prerequisite=draw(st.none() | st.sampled_from(chain[:index])) if index else None,
                 max_units=draw(st.none() | st.integers(0, 6)),
                 max_amount=draw(optional),
             )
@@ -106,6 +110,23 @@ def test_the_fast_path_gives_the_same_lines_and_cents_as_the_rules_on_random_con
     assert lines[1:3] == by_rules.lines[1:3] and len(lines) == len(by_rules.lines)
     assert [tuple(column(lines, f.name)) for f in fields(ClaimLine)] == [
         tuple(getattr(line, f.name) for line in by_rules.lines) for f in fields(ClaimLine)
+    ]
+
+
+def test_a_prerequisite_whose_code_sorts_after_its_item_counts_for_a_result_of_the_same_day():
+    # Sorted by item on a day, the result of A comes before the result of B it needs: the fast path looks ahead.
+    terms = ContractTerms(
+        items=(RateItem("A", "A", D("100.00"), prerequisite="B"), RateItem("B", "B", D("50.00"))),
+        payers=(Payer("city", D("100")),),
+    )
+    day = date(2026, 1, 1)
+    results = [Result("B", "p1", day, key="1"), Result("A", "p1", day, key="2"), Result("A", "p2", day, key="3")]
+    claim = compute_claim(terms, results)
+    assert claim == compute_claim_by_rules(terms, results)
+    assert [(line.item, line.participant, line.capped_by) for line in claim.lines] == [
+        ("A", "p1", None),
+        ("B", "p1", None),
+        ("A", "p2", "prerequisite_missing"),
     ]
 
 
