@@ -182,3 +182,37 @@ def test_rows_copied_in_bulk_make_the_transaction_a_writer_on_postgresql(app):
         assert datacache.VERSION not in remembered, "forgotten: read again"
         assert datacache.data_version(session) is None
         session.rollback()
+
+
+def test_an_api_token_issued_meanwhile_keeps_the_figures_but_a_repayment_does_not(committed):
+    """Logging in (an app's token) changes no figure: the figures are not worked out again for it."""
+    from fundapp.auth.models import Role
+    from fundapp.auth.services import issue_token
+    from fundapp.db import Database
+    from fundapp.loans.models import Loan
+    from tests.factories import make_user
+
+    database, fund_id, loan_id = committed
+    other = Database(database.url)  # another process's connection
+    with other.new_session() as writer:
+        user_id = make_user(writer, Role.ADMIN).id
+        writer.commit()
+    reader = database.new_session()
+    book.portfolio(reader, fund_id, AS_OF)
+    reader.commit()
+    with other.new_session() as writer:
+        from fundapp.auth.models import User
+
+        issue_token(writer, writer.get(User, user_id))
+        writer.commit()
+    assert not any(
+        "loan_allocations" in s for s in _statements(database.engine, lambda: book.portfolio(reader, fund_id, AS_OF))
+    )
+    reader.commit()
+    with other.new_session() as writer:
+        services.record_repayment(writer, ACTOR, writer.get(Loan, loan_id), date(2024, 2, 15), Decimal("100.00"))
+        writer.commit()
+    after = book.portfolio(reader, fund_id, AS_OF)
+    assert after.principal_received + after.interest_received == Decimal("100.00")
+    reader.close()
+    other.engine.dispose()
