@@ -30,6 +30,7 @@ from fundapp.banking.transactions import statement_counts
 from fundapp.db import utcnow
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
+from fundapp.gc_pause import paused_gc
 from fundapp.messages import N_
 from fundapp.payers.models import OutcomePayer
 
@@ -58,6 +59,15 @@ def too_large(limit_mb: float) -> StatementRefused:
 
 
 def import_statement(
+    session: Session, actor: audit.Who, owner: Fund | OutcomePayer, data: bytes, file_name: str
+) -> BankStatement:
+    # A large statement's transactions, their rows and matches live until the import is done and hold no
+    # garbage cycles: the collector would walk them again and again as they grow (gc_pause).
+    with paused_gc():
+        return _import_statement(session, actor, owner, data, file_name)
+
+
+def _import_statement(
     session: Session, actor: audit.Who, owner: Fund | OutcomePayer, data: bytes, file_name: str
 ) -> BankStatement:
     try:

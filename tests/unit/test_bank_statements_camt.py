@@ -90,6 +90,18 @@ def test_a_batch_detail_keeps_its_own_xml_and_a_single_entry_keeps_the_whole_ent
     assert statement.transactions[0].raw.startswith("<Ntry") and "ENT-260302-0001" in statement.transactions[0].raw
 
 
+@pytest.mark.parametrize("version", ["02", "05", "08"])
+def test_comments_and_processing_instructions_inside_entries_change_nothing(version):
+    # An entry and each detail are read by path in one walk of their elements (camt._Paths): what is not an
+    # element is passed over, and each detail reads its own parties, not its neighbour's.
+    text = (BANK / f"camt053_v{version}.xml").read_text()
+    noisy = re.sub(r"(<(?:Ntry|TxDtls|RltdPties|Refs|RmtInf)>)", r"\1<!-- bank's note --><?bank x?>", text)
+    assert noisy.count("<!-- bank's note -->") > 10
+    (plain,) = parse_statement(text.encode())
+    (statement,) = parse_statement(noisy.encode())
+    assert [summary(tx) for tx in statement.transactions] == [summary(tx) for tx in plain.transactions] == EXPECTED
+
+
 def test_a_batch_whose_details_carry_no_amounts_is_one_transaction_with_a_warning():
     text = (BANK / "camt053_v02.xml").read_text()
     text = re.sub(r"<AmtDtls>.*?</AmtDtls>", "", text)

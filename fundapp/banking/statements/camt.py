@@ -48,14 +48,63 @@ def _qualified(namespace: str, path: str) -> tuple[str, ...]:
     return tuple(f"{{{namespace}}}{step}" for step in path.split("/"))
 
 
+class _Paths:
+    """Every element under one element (an entry, a detail) by its path of local names, found in one walk:
+    ``every`` in document order for ``findall``, and ``find`` the first of them. An entry's walk stops at its
+    details (``NtryDtls/TxDtls``), each walked on its own."""
+
+    __slots__ = ("every", "strip")
+
+    def __init__(self, element: Any, namespace: str) -> None:
+        self.every: dict[str, list[Any]] = {}
+        self.strip = len(namespace) + 2 if namespace else 0
+        self._walk(element, "")
+
+    def _walk(self, element: Any, prefix: str) -> None:
+        every, strip = self.every, self.strip
+        for child in element:
+            tag = child.tag
+            if tag.__class__ is not str:  # a comment or processing instruction
+                continue
+            path = prefix + tag[strip:]
+            found = every.get(path)
+            if found is None:
+                every[path] = [child]
+            else:
+                found.append(child)
+            if len(child) and path != _DETAILS:
+                self._walk(child, path + "/")
+
+    def first(self, path: str) -> Any:
+        found = self.every.get(path)
+        return found[0] if found else None
+
+
+_DETAILS = "NtryDtls/TxDtls"
+
+
 class _Reader:
     def __init__(self, root: Any, namespace: str) -> None:
         self.tree = root.getroottree()
         self.namespace = namespace
+        self.paths: dict[Any, _Paths] = {}
 
-    # Step by step through iterchildren: lxml's find() with a path runs ElementPath in Python,
+    def entry(self, entry: Any) -> list[Any]:
+        """An entry's details (``NtryDtls/TxDtls``); the entry and each detail are read by path from now on, and
+        the entry before forgotten: a transaction's twenty-odd lookups are then one walk of its elements and a
+        dict each."""
+        paths = _Paths(entry, self.namespace)
+        details = paths.every.get(_DETAILS, [])
+        self.paths = {entry: paths}
+        self.paths.update((detail, _Paths(detail, self.namespace)) for detail in details)
+        return list(details)
+
+    # Elsewhere step by step through iterchildren: lxml's find() with a path runs ElementPath in Python,
     # which cost four fifths of the time of reading a large statement.
     def find(self, element: Any, path: str) -> Any:
+        paths = self.paths.get(element)
+        if paths is not None:
+            return paths.first(path)
         for step in _qualified(self.namespace, path):
             element = next(element.iterchildren(step), None)
             if element is None:
@@ -63,6 +112,9 @@ class _Reader:
         return element
 
     def findall(self, element: Any, path: str) -> list[Any]:
+        paths = self.paths.get(element)
+        if paths is not None:
+            return list(paths.every.get(path, ()))
         *parents, last = _qualified(self.namespace, path)
         found = [element]
         for step in parents:
@@ -264,6 +316,7 @@ def _transaction(
 
 
 def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..., None]) -> list[Transaction]:
+    all_details = read.entry(entry)
     amount_element = read.required(entry, "Amt")
     if amount_element.get("Ccy") != currency:
         raise read.fail(
@@ -281,7 +334,6 @@ def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..
         "booking_date": read.date(entry, "BookgDt"),
         "value_date": read.date(entry, "ValDt", required=False),
     }
-    all_details = read.findall(entry, "NtryDtls/TxDtls")
     if len(all_details) <= 1:
         return [_transaction(read, entry, all_details[0] if all_details else None, context, None)]
     if any(_detail_amount(read, details, currency) is None for details in all_details):
