@@ -8,10 +8,12 @@ which for a large insert costs more than the database does. read_rows is the sam
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import Date, Select, Table, func, insert, select
+from sqlalchemy import Connection, Date, Select, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from fundapp import datacache
@@ -78,11 +80,31 @@ def insert_columns(
             for row in stored:
                 copy.write_row(row)
         return
-    rows = list(stored)
-    if rows:
-        marks = ", ".join("?" * len(columns))
-        insert = f"INSERT INTO {target} VALUES ({marks})"  # noqa: S608 - see above
-        connection.exec_driver_sql(insert, rows)
+    _insert_on_sqlite(connection, target, len(columns), list(chain.from_iterable(stored)))
+
+
+# Rows per INSERT on SQLite. One statement of many rows costs the per-statement work (Python's call, SQLite's
+# step and reset) once per chunk rather than once per row: 100,000 claim lines go in in about half the time.
+_ROWS_PER_STATEMENT = 200
+
+
+def _insert_on_sqlite(connection: Connection, target: str, width: int, values: list[Any]) -> None:
+    """The rows (``values`` one row after another, ``width`` to a row) into ``target`` (the quoted table and its
+    columns) as a few multi-row INSERTs; each statement's values a slice of the list."""
+    if not values:
+        return
+    driver = connection.connection.driver_connection
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
+    per = max(1, min(_ROWS_PER_STATEMENT, limit // width))
+    marks = f"({', '.join('?' * width)})"
+    step = per * width
+    whole = len(values) - len(values) % step
+    if whole:
+        many = f"INSERT INTO {target} VALUES {', '.join([marks] * per)}"  # noqa: S608 - see insert_columns
+        connection.exec_driver_sql(many, [tuple(values[at : at + step]) for at in range(0, whole, step)])
+    if whole < len(values):
+        rest = [tuple(values[at : at + width]) for at in range(whole, len(values), width)]
+        connection.exec_driver_sql(f"INSERT INTO {target} VALUES {marks}", rest)  # noqa: S608 - as above
 
 
 def read_rows(session: Session, query: Select) -> list[tuple[Any, ...]]:

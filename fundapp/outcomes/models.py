@@ -19,6 +19,7 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    text,
 )
 from sqlalchemy.orm import Mapped, column_property, mapped_column, relationship
 
@@ -220,8 +221,17 @@ class OutcomeResult(Base):
         return self.participant is None
 
 
+def _index_of_corrections(name: str, column: str) -> Index:
+    """An index of the rows that correct another, kept to those (most rows correct nothing): a lookup of
+    ``column = ?``, as the foreign key's check on a delete makes, implies NOT NULL and uses it on both databases."""
+    only_corrections = text(f"{column} IS NOT NULL")
+    return Index(name, column, postgresql_where=only_corrections, sqlite_where=only_corrections)
+
+
 class Claim(Base):
     __tablename__ = "claims"
+    # Deleting a claim looks for the claims that correct it (the RESTRICT below) by this index, not by a scan.
+    __table_args__ = (_index_of_corrections("ix_claims_corrects_claim_id", "corrects_claim_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     contract_id: Mapped[int] = mapped_column(ForeignKey("outcome_contracts.id", ondelete="CASCADE"), index=True)
@@ -251,7 +261,11 @@ class Claim(Base):
     contract = relationship("OutcomeContract")
     investee = relationship("Investee")
     # Loaded only when a service needs every line: a claim may have 100,000 of them (pages and answers page them).
-    lines: Mapped[list[ClaimLine]] = relationship(cascade="all, delete-orphan", order_by="ClaimLine.position")
+    # A deleted draft's lines go by the foreign key's ON DELETE CASCADE, in the database: the ORM would load
+    # every one of them to delete them one by one.
+    lines: Mapped[list[ClaimLine]] = relationship(
+        cascade="all, delete-orphan", order_by="ClaimLine.position", passive_deletes=True
+    )
     approvals: Mapped[list[ClaimApproval]] = relationship(
         cascade="all, delete-orphan", order_by="ClaimApproval.id", lazy="selectin"
     )
@@ -268,6 +282,9 @@ class ClaimLine(Base):
     __table_args__ = (
         Index("ix_claim_lines_claim_position", "claim_id", "position"),
         Index("ix_claim_lines_result_id", "result_id"),
+        # Each line deleted (a draft priced again or discarded: up to 100,000 at once) looks for the lines that
+        # correct it; without this index every one of them read the whole table.
+        _index_of_corrections("ix_claim_lines_corrects_line_id", "corrects_line_id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -6,7 +6,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 
 from fundapp import bulk
 from fundapp.outcomes.models import ClaimLine, LineStatus
@@ -66,3 +66,29 @@ def test_rows_inserted_in_bulk_read_back_exactly_as_the_same_rows_stored_by_the_
         assert by_orm == in_bulk
     stored = db_session.scalar(select(ClaimLine).where(ClaimLine.position == 200))
     assert (stored.price, stored.gross, stored.deductions) == (D("4000.01"), D("8000.00"), [["deadweight", "0.10"]])
+
+
+def test_many_rows_go_in_whole_and_in_order_across_the_statements_they_are_split_into(db_session, world):
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a])
+    make_result(db_session, contract, world.investee_a, period="2026-Q1", units=1)
+    claim = make_claim(db_session, contract, world.investee_a, submit=False)
+    count = 2 * bulk._ROWS_PER_STATEMENT + 3  # two whole multi-row statements and a remainder
+    columns = (*COLUMNS, *MONEY, "band", "capped_by", "status", "rejection_reason", "deductions", "by_payer")
+    positions = [1000 + (7 * at) % count for at in range(count)]  # not in ascending order
+    rows = [[_values(claim.id, p)[c] for c in columns[:-2]] + ["[]", "[]"] for p in positions]
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", count)
+    try:
+        bulk.insert_rows(db_session, ClaimLine.__table__, columns, rows, as_stored=("deductions", "by_payer"))
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", count)
+    # However many rows: at most two statements (COPY on PostgreSQL is one), never one per row or per chunk.
+    assert len(statements) <= 2
+    query = select(ClaimLine.position, ClaimLine.participant, ClaimLine.price).where(ClaimLine.position >= 1000)
+    stored = db_session.execute(query.order_by(ClaimLine.id)).all()
+    expected = [(p, None if p % 2 else "R-ü 1", D("4000.01")) for p in positions]
+    assert [tuple(row) for row in stored] == expected

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from fundapp.audit import AuditEntry
 from fundapp.auth.models import Role
@@ -490,6 +490,26 @@ def test_discarding_a_draft_claim_releases_its_results(db_session, world, shared
     assert _fresh(db_session, OutcomeResult, result.id).claim_line_id is None
     again = make_claim(db_session, shared, world.investee_a, submit=False)
     assert [ln.result_id for ln in again.lines] == [result.id]
+
+
+def test_discarding_a_draft_leaves_its_lines_to_the_database_without_reading_them(db_session, world, shared):
+    for number in range(5):
+        make_result(db_session, shared, world.investee_a, participant=f"R-{number}", achieved_on=date(2026, 2, 1))
+    claim = make_claim(db_session, shared, world.investee_a, submit=False)
+    db_session.expire_all()  # as a request finds it: a draft of 100,000 lines, none of them loaded
+    statements: list[str] = []
+
+    def count(_connection, _cursor, statement, *_rest) -> None:
+        statements.append(statement)
+
+    event.listen(db_session.get_bind(), "before_cursor_execute", count)
+    try:
+        claims.discard_draft(db_session, ACTOR, db_session.get(Claim, claim.id))
+        db_session.flush()
+    finally:
+        event.remove(db_session.get_bind(), "before_cursor_execute", count)
+    assert not [s for s in statements if "FROM claim_lines" in s or "DELETE FROM claim_lines" in s]
+    assert _count(db_session, Claim) == 0 and _count(db_session, ClaimLine) == 0
 
 
 def test_the_worked_example_across_two_claims_the_participant_cap_used_in_q1_binds_in_q2(db_session, world):
