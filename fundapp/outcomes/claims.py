@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import repeat
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, update
 from sqlalchemy.orm import Session
 
 from fundapp import audit, bulk
@@ -27,7 +27,13 @@ from fundapp.impact.periods import Period, PeriodError
 from fundapp.messages import N_
 from fundapp.money import ZERO
 from fundapp.outcomes import pricing, pricing_fast, signals
-from fundapp.outcomes.claim_totals import approvable_amounts, approvals_needed_of
+from fundapp.outcomes.claim_totals import (
+    approvable_amounts,
+    approvals_needed_of,
+    line_counts,
+    payer_amounts,
+    rejected_total,
+)
 from fundapp.outcomes.models import (
     Claim,
     ClaimApproval,
@@ -419,25 +425,32 @@ def approve(session: Session, actor: User, scope: Scope, claim: Claim, threshold
 
 
 def _finish_approval(session: Session, claim: Claim) -> None:
-    rejected = [line for line in claim.lines if line.status == LineStatus.REJECTED]
-    if len(rejected) == len(claim.lines):
+    """The claim approved (or partly): its open lines approved and its payers' splits made, in the database. A
+    claim may have 100,000 lines: loading and changing them one by one took 9 s."""
+    rejected_count, _amount = rejected_total(session, claim.id)
+    if rejected_count == line_counts(session, [claim.id])[claim.id]:
         raise InvalidTransition("Every line is rejected: reject the claim instead of approving it.")
-    for line in claim.lines:
-        if line.status == LineStatus.OPEN:
-            line.status = LineStatus.APPROVED
-    claim.status = next_status(claim.status, "approve_partly" if rejected else "approve")
+    _set_line_status(session, claim, LineStatus.APPROVED, ClaimLine.status == LineStatus.OPEN)
+    claim.status = next_status(claim.status, "approve_partly" if rejected_count else "approve")
     claim.approved_amount = approvable_amounts(session, [claim.id])[claim.id]
-    # The provider sees on each result why the payer refused it: the officer's own words on its line.
-    _reject_results(session, rejected)
-    claim.splits = _splits(claim)
+    # The provider sees on each result why the payer refused it: the officer's own words on its line. The
+    # officer rejects lines one by one, so these are few.
+    rejected = select(ClaimLine).where(ClaimLine.claim_id == claim.id, ClaimLine.status == LineStatus.REJECTED)
+    _reject_results(session, session.scalars(rejected).all())
+    claim.splits = _splits(session, claim)
 
 
-def _splits(claim: Claim) -> list[ClaimPayerSplit]:
+def _set_line_status(session: Session, claim: Claim, status: LineStatus, *where: Any) -> None:
+    """Every line of the claim (matching ``where``) given ``status`` by one UPDATE; lines already loaded follow."""
+    session.execute(update(ClaimLine).where(ClaimLine.claim_id == claim.id, *where).values(status=status))
+
+
+def _splits(session: Session, claim: Claim) -> list[ClaimPayerSplit]:
+    """Each payer's part of the approved lines (every payer of the contract, 0 where it has none)."""
     totals: dict[int, Decimal] = {p.payer_id: ZERO for p in claim.contract.payers}
-    for line in claim.lines:
-        if line.status == LineStatus.APPROVED:
-            for payer, amount in line.by_payer or []:
-                totals[int(payer)] = totals.get(int(payer), ZERO) + Decimal(amount)
+    approved = ClaimLine.claim_id == claim.id, ClaimLine.status == LineStatus.APPROVED
+    for payer, amount in payer_amounts(session, ClaimLine.claim_id, *approved).get(claim.id, {}).items():
+        totals[int(payer)] = totals.get(int(payer), ZERO) + amount
     return [ClaimPayerSplit(payer_id=payer_id, amount=amount) for payer_id, amount in totals.items()]
 
 
@@ -448,8 +461,7 @@ def reject(session: Session, actor: User, scope: Scope, claim: Claim, reason: st
     asked = claim.total_payable
     claim.rejection_reason = reason
     claim.decided_at = utcnow()
-    for line in claim.lines:
-        line.status = LineStatus.REJECTED
+    _set_line_status(session, claim, LineStatus.REJECTED)
     claim.total_payable = ZERO  # every line is rejected (its results are free to claim again): nothing is asked
     session.flush()
     audit.record(

@@ -37,7 +37,17 @@ from fundapp.outcomes.models import (
     ResultStatus,
 )
 from tests.factories import ACTOR, make_plan, make_submission, make_user
-from tests.outcome_factories import THRESHOLD, D, band, contract_data, item, make_claim, make_contract, make_result
+from tests.outcome_factories import (
+    THRESHOLD,
+    D,
+    band,
+    contract_data,
+    item,
+    make_claim,
+    make_contract,
+    make_result,
+    officer_scope,
+)
 
 
 def _fields(exc: pytest.ExceptionInfo) -> list[str]:
@@ -510,6 +520,74 @@ def test_discarding_a_draft_leaves_its_lines_to_the_database_without_reading_the
         event.remove(db_session.get_bind(), "before_cursor_execute", count)
     assert not [s for s in statements if "FROM claim_lines" in s or "DELETE FROM claim_lines" in s]
     assert _count(db_session, Claim) == 0 and _count(db_session, ClaimLine) == 0
+
+
+def _submitted_claim_with_a_rejected_line(db_session, world, contract) -> tuple[int, int]:
+    """A submitted claim of six lines, the first rejected by officer A; the claim's id and that line's id. The
+    session is emptied: the claim is found again as a request finds it, none of its lines loaded."""
+    officer = world.user("officer_a")
+    for n in range(6):
+        make_result(db_session, contract, world.investee_a, participant=f"P-{n}", achieved_on=date(2026, 1, 10 + n))
+    claim = make_claim(db_session, contract, world.investee_a)
+    first = db_session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim.id).order_by(ClaimLine.position))
+    line = first.first()
+    claims.reject_line(db_session, officer, officer_scope(officer), claim, line, "Not living in the city.")
+    db_session.flush()
+    ids = claim.id, line.id
+    db_session.expunge_all()
+    return ids
+
+
+def _decided_loading(db_session, decide) -> list[int]:
+    """The ids of the claim lines the ORM loads while ``decide()`` runs (and the session flushes)."""
+    loaded: list[int] = []
+
+    def on_load(line, _context) -> None:
+        loaded.append(line.id)
+
+    event.listen(ClaimLine, "load", on_load)
+    try:
+        decide()
+        db_session.flush()
+    finally:
+        event.remove(ClaimLine, "load", on_load)
+    return sorted(loaded)
+
+
+def test_approving_a_claim_decides_its_lines_in_the_database_loading_only_the_rejected_ones(db_session, world, shared):
+    claim_id, rejected_id = _submitted_claim_with_a_rejected_line(db_session, world, shared)
+    officer = db_session.merge(world.user("officer_a"))
+    claim = db_session.get(Claim, claim_id)
+    approving = lambda: claims.approve(db_session, officer, officer_scope(officer), claim, THRESHOLD)  # noqa: E731
+    # The rejected lines only (an officer rejects them one by one): a claim of 100,000 lines loaded them all.
+    assert _decided_loading(db_session, approving) == [rejected_id]
+    db_session.expire_all()
+    lines = db_session.scalars(select(ClaimLine).where(ClaimLine.claim_id == claim_id)).all()
+    assert {line.id: line.status for line in lines} == {
+        line.id: LineStatus.REJECTED if line.id == rejected_id else LineStatus.APPROVED for line in lines
+    }
+    assert claim.status == ClaimStatus.PARTLY_APPROVED
+    rejected_result = next(line.result_id for line in lines if line.id == rejected_id)
+    assert _fresh(db_session, OutcomeResult, rejected_result).status == ResultStatus.REJECTED
+    expected: dict[int, Decimal] = {}
+    for line in lines:
+        for payer, amount in line.by_payer if line.status == LineStatus.APPROVED else []:
+            expected[int(payer)] = expected.get(int(payer), D("0")) + Decimal(amount)
+    splits = db_session.scalars(select(ClaimPayerSplit).where(ClaimPayerSplit.claim_id == claim_id)).all()
+    assert {split.payer_id: split.amount for split in splits} == expected
+    assert len(expected) == 2 and sum(expected.values()) == claim.approved_amount > 0
+
+
+def test_rejecting_a_claim_rejects_its_lines_in_the_database_without_loading_them(db_session, world, shared):
+    claim_id, _rejected_id = _submitted_claim_with_a_rejected_line(db_session, world, shared)
+    officer = db_session.merge(world.user("officer_a"))
+    claim = db_session.get(Claim, claim_id)
+    rejecting = lambda: claims.reject(db_session, officer, officer_scope(officer), claim, "Evidence missing.")  # noqa: E731
+    assert _decided_loading(db_session, rejecting) == []
+    db_session.expire_all()
+    statuses = db_session.scalars(select(ClaimLine.status).where(ClaimLine.claim_id == claim_id)).all()
+    assert statuses == [LineStatus.REJECTED] * 6
+    assert (claim.status, claim.total_payable) == (ClaimStatus.REJECTED, D("0"))
 
 
 def test_the_worked_example_across_two_claims_the_participant_cap_used_in_q1_binds_in_q2(db_session, world):
