@@ -481,7 +481,9 @@ def correct(session: Session, actor: audit.Who, claim: Claim, line_ids: list[int
         raise InvalidTransition(
             "Only an approved or paid claim is corrected; change a draft or reject a submitted one."
         )
-    lines = [line for line in claim.lines if line.id in set(line_ids)]
+    # The chosen lines only, in the claim's order: a claim may have 100,000 lines.
+    chosen = select(ClaimLine).where(ClaimLine.claim_id == claim.id, ClaimLine.id.in_(set(line_ids)))
+    lines = session.scalars(chosen.order_by(ClaimLine.position)).all()
     if len(lines) != len(set(line_ids)) or any(line.status != LineStatus.APPROVED for line in lines):
         raise ValidationFailed.field("line_ids", "Choose approved lines of this claim.")
     corrected = session.scalars(select(ClaimLine.corrects_line_id).where(ClaimLine.corrects_line_id.in_(line_ids)))

@@ -590,6 +590,24 @@ def test_rejecting_a_claim_rejects_its_lines_in_the_database_without_loading_the
     assert (claim.status, claim.total_payable) == (ClaimStatus.REJECTED, D("0"))
 
 
+def test_correcting_lines_of_an_approved_claim_loads_those_lines_only(db_session, world, shared):
+    claim_id, rejected_id = _submitted_claim_with_a_rejected_line(db_session, world, shared)
+    officer = db_session.merge(world.user("officer_a"))
+    claim = db_session.get(Claim, claim_id)
+    claims.approve(db_session, officer, officer_scope(officer), claim, THRESHOLD)
+    db_session.flush()
+    db_session.expunge_all()
+    claim = db_session.get(Claim, claim_id)
+    ids = db_session.scalars(select(ClaimLine.id).where(ClaimLine.claim_id == claim_id).order_by(ClaimLine.id))
+    chosen = [line_id for line_id in ids if line_id != rejected_id][-2:]
+    made: list[Claim] = []
+    loaded = _decided_loading(db_session, lambda: made.append(claims.correct(db_session, ACTOR, claim, chosen, "x")))
+    assert loaded == chosen
+    assert [line.corrects_line_id for line in made[0].lines] == chosen
+    with pytest.raises(ValidationFailed):  # a rejected line is not an approved line of the claim
+        claims.correct(db_session, ACTOR, claim, [rejected_id], "x")
+
+
 def test_the_worked_example_across_two_claims_the_participant_cap_used_in_q1_binds_in_q2(db_session, world):
     officer = world.user("officer_a")
     contract = make_contract(
