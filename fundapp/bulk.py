@@ -1,8 +1,8 @@
 """Many rows into one table at the database's own speed (a claim stores up to 100,000 lines in one go).
 
 Each value goes through its column's own bind processor, so it is stored exactly as the ORM stores it (money in
-cents on SQLite, dates as text there, enums by value); the rows then go in by COPY on PostgreSQL and by one
-executemany on SQLite, in the session's transaction. What this skips is SQLAlchemy's per-row statement work,
+cents on SQLite, dates as text there, enums by value); the rows then go in by COPY on PostgreSQL and by
+multi-row INSERTs on SQLite (at most two statements), in the session's transaction. What this skips is SQLAlchemy's per-row statement work,
 which for a large insert costs more than the database does. read_rows is the same the other way round.
 """
 
