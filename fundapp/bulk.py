@@ -2,8 +2,8 @@
 
 Each value goes through its column's own bind processor, so it is stored exactly as the ORM stores it (money in
 cents on SQLite, dates as text there, enums by value); the rows then go in by COPY on PostgreSQL and by
-multi-row INSERTs on SQLite (at most two statements), in the session's transaction. What this skips is SQLAlchemy's per-row statement work,
-which for a large insert costs more than the database does. read_rows is the same the other way round.
+multi-row INSERTs on SQLite (at most two statements), in the session's transaction. What this skips is
+SQLAlchemy's per-row statement work, which for a large insert costs more than the database does. read_rows is the same the other way round.
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def insert_columns(
 
 
 # Rows per INSERT on SQLite. One statement of many rows costs the per-statement work (Python's call, SQLite's
-# step and reset) once per chunk rather than once per row: 100,000 claim lines go in in about half the time.
+# step and reset) once per chunk rather than once per row: a claim of 100,000 lines is stored some 0.3 s sooner.
 _ROWS_PER_STATEMENT = 200
 
 

@@ -6,11 +6,12 @@ import json
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import event, select, text
+from sqlalchemy import select, text
 
 from fundapp import bulk
 from fundapp.outcomes.models import ClaimLine, LineStatus
 from tests.outcome_factories import make_claim, make_contract, make_result
+from tests.statements import recorded_statements
 
 D = Decimal
 COLUMNS = ("claim_id", "position", "result_id", "item_code", "participant", "achieved_on", "units", "units_paid")
@@ -76,16 +77,8 @@ def test_many_rows_go_in_whole_and_in_order_across_the_statements_they_are_split
     columns = (*COLUMNS, *MONEY, "band", "capped_by", "status", "rejection_reason", "deductions", "by_payer")
     positions = [1000 + (7 * at) % count for at in range(count)]  # not in ascending order
     rows = [[_values(claim.id, p)[c] for c in columns[:-2]] + ["[]", "[]"] for p in positions]
-    statements: list[str] = []
-
-    def count(_connection, _cursor, statement, *_rest) -> None:
-        statements.append(statement)
-
-    event.listen(db_session.get_bind(), "before_cursor_execute", count)
-    try:
+    with recorded_statements(db_session) as statements:
         bulk.insert_rows(db_session, ClaimLine.__table__, columns, rows, as_stored=("deductions", "by_payer"))
-    finally:
-        event.remove(db_session.get_bind(), "before_cursor_execute", count)
     # However many rows: at most two statements (COPY on PostgreSQL is one), never one per row or per chunk.
     assert len(statements) <= 2
     query = select(ClaimLine.position, ClaimLine.participant, ClaimLine.price).where(ClaimLine.position >= 1000)
