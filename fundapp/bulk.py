@@ -9,7 +9,8 @@ SQLAlchemy's per-row statement work, which for a large insert costs more than th
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from itertools import chain
 from typing import Any
 
@@ -55,32 +56,66 @@ def insert_columns(
     """Insert rows given column by column (each column's values in row order, all of one length); the columns
     named in ``as_stored`` already hold what the database stores (JSON text a caller built once for many rows,
     say) and are passed on as they are."""
+    with column_writer(session, table, list(values_of), as_stored) as write:
+        write(values_of)
+
+
+@contextmanager
+def column_writer(
+    session: Session, table: Table, columns: Sequence[str], as_stored: Sequence[str] = ()
+) -> Iterator[Callable[[Mapping[str, Iterable[Any]]], None]]:
+    """A writer of rows into ``columns`` of ``table``, given part by part as insert_columns takes them (each part
+    a mapping of those columns to their values): a caller that works rows out in parts hands each on as it is
+    made. On PostgreSQL the parts go into one COPY, so the server stores a part while the caller works out the
+    next; the COPY starts with the first part (none, no COPY) and ends when the block does. On SQLite each part
+    is inserted as it comes."""
     connection = session.connection()
     dialect = connection.dialect
-    columns = list(values_of)
-    # Column by column, so that the conversion runs in C's map and zip rather than a Python loop per row.
-    values: list[Iterable[Any]] = list(values_of.values())
-    for i, name in enumerate(columns):
+    converters: list[Callable[[Any], Any] | None] = []
+    for name in columns:
         process = table.c[name].type._cached_bind_processor(dialect)
         if process is not None and name not in as_stored:
             memo = isinstance(table.c[name].type, _SAME_STORED_IF_EQUAL)
-            values[i] = map(_Memo(process).__getitem__ if memo else process, values[i])
-    stored = zip(*values, strict=True)
+            # Memos last for the whole writer: a part repeats the prices and dates of the parts before.
+            converters.append(_Memo(process).__getitem__ if memo else process)
+        else:
+            converters.append(None)
 
     # Identifiers only, each a column of the table (table.c[name] above), quoted by the dialect; values are bound.
     quote = dialect.identifier_preparer.quote
     target = f"{quote(table.name)} ({', '.join(quote(table.c[name].name) for name in columns)})"
-    if dialect.name == "postgresql":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's own
-        # COPY goes around the statement events that tell the transaction wrote (and, in a read-first request,
-        # begin it)
-        datacache.forget(connection)
-        begin_transaction(connection)
-        with cursor.copy(f"COPY {target} FROM STDIN") as copy:
-            for row in stored:
-                copy.write_row(row)
+
+    def stored(values_of: Mapping[str, Iterable[Any]]) -> Iterator[tuple[Any, ...]]:
+        if list(values_of) != list(columns):
+            raise ValueError(f"a part gives {list(values_of)}, the writer takes {list(columns)}")
+        # Column by column, so that the conversion runs in C's map and zip rather than a Python loop per row.
+        values = [
+            values if convert is None else map(convert, values)
+            for convert, values in zip(converters, values_of.values(), strict=True)
+        ]
+        return zip(*values, strict=True)
+
+    if dialect.name != "postgresql":
+        yield lambda values_of: _insert_on_sqlite(
+            connection, target, len(columns), list(chain.from_iterable(stored(values_of)))
+        )
         return
-    _insert_on_sqlite(connection, target, len(columns), list(chain.from_iterable(stored)))
+    with ExitStack() as stack:
+        copy: Any = None
+
+        def write(values_of: Mapping[str, Iterable[Any]]) -> None:
+            nonlocal copy
+            if copy is None:
+                cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]  # psycopg's
+                # COPY goes around the statement events that tell the transaction wrote (and, in a read-first
+                # request, begin it)
+                datacache.forget(connection)
+                begin_transaction(connection)
+                copy = stack.enter_context(cursor.copy(f"COPY {target} FROM STDIN"))
+            for row in stored(values_of):
+                copy.write_row(row)
+
+        yield write
 
 
 # Rows per INSERT on SQLite. One statement of many rows costs the per-statement work (Python's call, SQLite's

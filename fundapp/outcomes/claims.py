@@ -230,29 +230,72 @@ def _price_and_store(session: Session, claim: Claim, contract: OutcomeContract, 
         )
         for result_id, item, who, on, months, units in rows
     ]
-    try:
-        priced = pricing.compute_claim(contract_terms(contract), expected, prior_usage(session, contract, claim.id))
-    except pricing.ContractRuleError as exc:
-        raise rule_errors(exc) from exc
+    terms, prior = contract_terms(contract), prior_usage(session, contract, claim.id)
+    # The lines are stored part by part as they are priced: on PostgreSQL the server stores (and checks the
+    # foreign keys of) one part while the next is priced. The JSON is written once per distinct list, and every
+    # line's status is "open" as stored (an enum's value).
+    as_stored = ("deductions", "by_payer", "status")
+    with bulk.column_writer(session, LINES_TABLE, _LINE_COLUMNS, as_stored=as_stored) as write:
+        columns = _LineColumns(claim.id)
+        try:
+            priced = pricing.compute_claim(terms, expected, prior, lambda *part: write(columns.of(*part)))
+        except pricing.ContractRuleError as exc:  # raised before any line is priced
+            raise rule_errors(exc) from exc
     claim.total_gross, claim.total_deadweight = priced.total_gross, priced.total_deadweight
     claim.total_payable = priced.total_payable
-    # The JSON is written once per distinct list, and every line's status is "open" as stored (an enum's value).
-    as_stored = ("deductions", "by_payer", "status")
-    bulk.insert_columns(session, LINES_TABLE, _line_columns(claim.id, priced.lines), as_stored=as_stored)
     session.expire(claim, ["lines"])
 
 
-def _as_json(pairs_of_lines: Iterable[tuple[tuple[str, Decimal], ...]]) -> Iterable[str]:
-    """Each line's list of (name, amount) pairs as the JSON text the column stores. A claim's lines repeat few
-    of them (the engine hands the same tuple to every line with the same amounts): each distinct tuple is
-    written once, and every line's text looked up by the tuple's id in C."""
-    column = list(pairs_of_lines)  # holds every tuple until the texts are read, so no id is reused meanwhile
-    distinct = dict(zip(map(id, column), column, strict=True))
-    # Keyed by the amounts' text (1.0 and 1.00 are equal Decimals but not the same JSON), for lines priced by
-    # the rules, which do not share their tuples.
-    as_text = _TextMemo()
-    text_of = {at: as_text[tuple((name, str(amount)) for name, amount in pairs)] for at, pairs in distinct.items()}
-    return map(text_of.__getitem__, map(id, column))
+class _LineColumns:
+    """The stored columns of a claim's lines, a part at a time; each distinct JSON text and participant worked
+    out once for the whole claim."""
+
+    def __init__(self, claim_id: int):
+        self.claim_id = claim_id
+        self.texts = _TextMemo()
+        self.plain = _PlainMemo()
+
+    def of(self, lines: Sequence[pricing.ClaimLine], start: int, stop: int) -> dict[str, Iterable[Any]]:
+        """The columns of the lines from start to stop, read off them in C (attrgetter, map) rather than line
+        by line."""
+        part, count = slice(start, stop), stop - start
+
+        def field(name: str) -> Iterable[Any]:
+            return pricing_fast.column(lines, name, part)
+
+        return {
+            "claim_id": repeat(self.claim_id, count),
+            "position": range(start, stop),
+            "result_id": map(int, field("result_key")),  # _price_and_store keys every result by its id
+            "corrects_line_id": repeat(None, count),
+            "item_code": field("item"),
+            "participant": map(self.plain.__getitem__, field("participant")),
+            "achieved_on": field("achieved_on"),
+            "units": field("units"),
+            "units_paid": field("units_paid"),
+            "price": field("price"),
+            "band": field("band"),
+            "gross": field("gross"),
+            "deadweight": field("deadweight"),
+            "deductions": self.as_json(field("deductions")),
+            "capped_by": field("capped_by"),
+            "payable": field("payable"),
+            "by_payer": self.as_json(field("by_payer")),
+            "status": repeat(LineStatus.OPEN.value, count),
+            "rejection_reason": repeat("", count),
+        }
+
+    def as_json(self, pairs_of_lines: Iterable[tuple[tuple[str, Decimal], ...]]) -> Iterable[str]:
+        """Each line's list of (name, amount) pairs as the JSON text the column stores. A claim's lines repeat
+        few of them (the engine hands the same tuple to every line with the same amounts): each distinct tuple
+        is written once, and every line's text looked up by the tuple's id in C."""
+        column = list(pairs_of_lines)  # holds every tuple until the texts are read, so no id is reused meanwhile
+        distinct = dict(zip(map(id, column), column, strict=True))
+        # Keyed by the amounts' text (1.0 and 1.00 are equal Decimals but not the same JSON), for lines priced
+        # by the rules, which do not share their tuples.
+        texts = self.texts
+        text_of = {at: texts[tuple((name, str(amount)) for name, amount in pairs)] for at, pairs in distinct.items()}
+        return map(text_of.__getitem__, map(id, column))
 
 
 class _TextMemo(dict[tuple[tuple[str, str], ...], str]):
@@ -261,43 +304,16 @@ class _TextMemo(dict[tuple[tuple[str, str], ...], str]):
         return text
 
 
-def _line_columns(claim_id: int, lines: Sequence[pricing.ClaimLine]) -> dict[str, Iterable[Any]]:
-    """Each stored column of the lines, read off them in C (attrgetter, map) rather than line by line."""
-    count = len(lines)
-    plain = _PlainMemo()
-
-    def field(name: str) -> Iterable[Any]:
-        return pricing_fast.column(lines, name)
-
-    return {
-        "claim_id": repeat(claim_id, count),
-        "position": range(count),
-        "result_id": map(int, field("result_key")),  # _price_and_store keys every result by its id
-        "corrects_line_id": repeat(None, count),
-        "item_code": field("item"),
-        "participant": map(plain.__getitem__, field("participant")),
-        "achieved_on": field("achieved_on"),
-        "units": field("units"),
-        "units_paid": field("units_paid"),
-        "price": field("price"),
-        "band": field("band"),
-        "gross": field("gross"),
-        "deadweight": field("deadweight"),
-        "deductions": _as_json(field("deductions")),
-        "capped_by": field("capped_by"),
-        "payable": field("payable"),
-        "by_payer": _as_json(field("by_payer")),
-        "status": repeat(LineStatus.OPEN.value, count),
-        "rejection_reason": repeat("", count),
-    }
-
-
 class _PlainMemo(dict[str | None, str | None]):
     """Each provider's participant reference back as the provider wrote it (see _key), worked out once."""
 
     def __missing__(self, participant: str | None) -> str | None:
         self[participant] = plain = _plain(participant)
         return plain
+
+
+# The columns a claim's lines are stored in, in the order _LineColumns gives them.
+_LINE_COLUMNS = tuple(_LineColumns(0).of((), 0, 0))
 
 
 def _reprice(session: Session, claim: Claim) -> None:

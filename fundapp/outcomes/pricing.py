@@ -6,7 +6,7 @@ The rules, including the edge cases decided here, are in docs/pricing_rules.md.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal
@@ -298,19 +298,29 @@ def simulate(terms: ContractTerms, results: Iterable[Result]) -> Claim:
     return compute_claim(terms, results, PriorUsage())
 
 
-def compute_claim(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:
+def compute_claim(
+    terms: ContractTerms,
+    results: Iterable[Result],
+    prior: PriorUsage = PriorUsage(),
+    on_lines: Callable[[Sequence[ClaimLine], int, int], None] | None = None,
+) -> Claim:
     """Price the verified, not yet claimed results against what earlier approved claims used.
 
     Prices in whole cents (pricing_fast), which gives the lines of compute_claim_by_rules in a fraction
-    of the time."""
+    of the time. ``on_lines`` (lines, start, stop) is handed every line once, in order, in parts as they are
+    priced (all at once where the rules price them); nothing before the results are found valid."""
     from fundapp.outcomes import pricing_fast  # it builds on this module's rules
 
     with paused_gc():  # pricing 100,000 results makes a million objects and no reference cycle
         results = tuple(results)
         _check(terms, results)
         ordered = pricing_fast.in_order(results)
-        claim = pricing_fast.claim(terms, ordered, prior)
-        return claim if claim is not None else _claim_by_rules(terms, ordered, prior)
+        claim = pricing_fast.claim(terms, ordered, prior, on_lines)
+        if claim is None:
+            claim = _claim_by_rules(terms, ordered, prior)
+            if claim.lines and on_lines is not None:
+                on_lines(claim.lines, 0, len(claim.lines))
+        return claim
 
 
 def compute_claim_by_rules(terms: ContractTerms, results: Iterable[Result], prior: PriorUsage = PriorUsage()) -> Claim:

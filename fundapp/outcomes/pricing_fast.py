@@ -101,9 +101,21 @@ def in_order(results: Sequence[Result]) -> list[Result]:
 _LAST = itemgetter(-1)
 
 
-def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) -> Claim | None:
+# Lines per part handed to claim()'s on_lines: small enough that the database stores the first part soon after
+# pricing starts, large enough that a part's own work (a call, the columns of a part) is small beside its lines.
+PART = 5_000
+
+# Called with the lines, and where a part of them starts and stops: each line once, in order.
+OnLines = Callable[[Sequence[ClaimLine], int, int], None]
+
+
+def claim(
+    terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage, on_lines: OnLines | None = None
+) -> Claim | None:
     """The claim of valid results already in the engine's order; None when an amount that earlier claims
-    used is not whole cents (the caller prices by the rules then)."""
+    used is not whole cents (the caller prices by the rules then), before any line is priced. ``on_lines`` is
+    handed the lines part by part (PART lines each) as they are priced: a caller stores a part while the next
+    is priced."""
     usage = _usage_in_cents(prior)
     if usage is None:
         return None
@@ -154,81 +166,86 @@ def claim(terms: ContractTerms, ordered: Sequence[Result], prior: PriorUsage) ->
     # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
     # read after it). A pair counted before is a duplicate whatever its prerequisite.
     counted: dict[Pair, date] = dict(prior.paid_results)
-    for at, result in enumerate(ordered):
-        code, units, participant = result.item, result.units, result.participant
-        priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
-        if participant is None:
-            verdict = None
-        elif looked_ahead is not None:
-            verdict = looked_ahead[at]
-        elif (participant, code) in counted:
-            verdict = DUPLICATE
-        elif code in needs and (
-            (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
-        ):
-            verdict = PREREQUISITE_MISSING
-        else:
-            counted[participant, code] = result.achieved_on  # type: ignore[assignment]
-            verdict = None
-        if verdict is not None:  # rejected: not priced further, nothing paid
-            gross = priced_as[2]
-            add_priced(priced_as)
-            add_units_paid(0)
-            add_deadweight(0)
-            add_deductions(deductions_of[((verdict, gross),)] if gross else ())
-            add_capped_by(verdict)
-            add_payable(0)
-            add_by_payer(nothing)
-            continue
-        # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
-        cuts: tuple[tuple[str, int], ...] = ()
-        if participant_cap is not None and participant is not None:
-            paid = participant_paid.get(participant, 0)
-            if amount and participant_cap - paid < amount:  # a headroom below 0 is 0: it cannot lower 0
-                amount = participant_cap - paid if participant_cap > paid else 0
-                cuts = ((PARTICIPANT_CAP, amount),)
-        units_paid = units
-        if code in unit_caps:
-            units_paid = min(units, max(0, unit_caps[code] - item_units.get(code, 0)))
-            pro_rata = _pro_rata(amount, units_paid, units, money)
-            if pro_rata < amount:
-                cuts += ((ITEM_UNITS_CAP, pro_rata),)
-                amount = pro_rata
-        if code in amount_caps:
-            headroom = max(0, amount_caps[code] - item_amount.get(code, 0))
-            if headroom < amount:
-                cuts += ((ITEM_AMOUNT_CAP, headroom),)
-                amount = headroom
-        if contract_cap is not None and amount and contract_cap - contract_paid < amount:
-            amount = contract_cap - contract_paid if contract_cap > contract_paid else 0
-            cuts += ((CONTRACT_CAP, amount),)
-        if bound_payers:
-            parts = _committed(split_of[amount], names, commitments, payer_paid)
-            by_payer = payers_of[parts]
-            if sum(parts) < amount:
-                amount = sum(parts)
-                cuts += ((PAYER_COMMITMENT, amount),)
-        else:
-            by_payer = split_payers_of[amount]
-        add_priced(priced_as)
-        add_units_paid(units_paid if amount else 0)
-        add_deadweight(deadweight)
-        # Uncapped, a line's deductions are its price's (deadweight alone): most lines, worked out once.
-        add_deductions(deductions_of[_deducted(priced_as[2], cuts, deadweight)] if cuts else deductions)
-        add_capped_by(cuts[0][0] if cuts else None)
-        add_payable(amount)
-        add_by_payer(by_payer)
-        if amount:
-            contract_paid += amount
+    for start in range(0, len(ordered), PART):
+        if start and on_lines is not None:
+            on_lines(lines, start - PART, start)
+        for at, result in enumerate(ordered[start : start + PART], start):
+            code, units, participant = result.item, result.units, result.participant
+            priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
+            if participant is None:
+                verdict = None
+            elif looked_ahead is not None:
+                verdict = looked_ahead[at]
+            elif (participant, code) in counted:
+                verdict = DUPLICATE
+            elif code in needs and (
+                (since := counted.get((participant, needs[code]))) is None or result.achieved_on < since  # type: ignore[operator]
+            ):
+                verdict = PREREQUISITE_MISSING
+            else:
+                counted[participant, code] = result.achieved_on  # type: ignore[assignment]
+                verdict = None
+            if verdict is not None:  # rejected: not priced further, nothing paid
+                gross = priced_as[2]
+                add_priced(priced_as)
+                add_units_paid(0)
+                add_deadweight(0)
+                add_deductions(deductions_of[((verdict, gross),)] if gross else ())
+                add_capped_by(verdict)
+                add_payable(0)
+                add_by_payer(nothing)
+                continue
+            # Each cap that lowers the amount as (reason, the amount it lowers to); the first one is what capped.
+            cuts: tuple[tuple[str, int], ...] = ()
+            if participant_cap is not None and participant is not None:
+                paid = participant_paid.get(participant, 0)
+                if amount and participant_cap - paid < amount:  # a headroom below 0 is 0: it cannot lower 0
+                    amount = participant_cap - paid if participant_cap > paid else 0
+                    cuts = ((PARTICIPANT_CAP, amount),)
+            units_paid = units
             if code in unit_caps:
-                item_units[code] = item_units.get(code, 0) + units_paid
+                units_paid = min(units, max(0, unit_caps[code] - item_units.get(code, 0)))
+                pro_rata = _pro_rata(amount, units_paid, units, money)
+                if pro_rata < amount:
+                    cuts += ((ITEM_UNITS_CAP, pro_rata),)
+                    amount = pro_rata
             if code in amount_caps:
-                item_amount[code] = item_amount.get(code, 0) + amount
+                headroom = max(0, amount_caps[code] - item_amount.get(code, 0))
+                if headroom < amount:
+                    cuts += ((ITEM_AMOUNT_CAP, headroom),)
+                    amount = headroom
+            if contract_cap is not None and amount and contract_cap - contract_paid < amount:
+                amount = contract_cap - contract_paid if contract_cap > contract_paid else 0
+                cuts += ((CONTRACT_CAP, amount),)
             if bound_payers:
-                for name, part in zip(names, parts, strict=True):
-                    payer_paid[name] = payer_paid.get(name, 0) + part
-            if participant is not None:
-                participant_paid[participant] = participant_paid.get(participant, 0) + amount
+                parts = _committed(split_of[amount], names, commitments, payer_paid)
+                by_payer = payers_of[parts]
+                if sum(parts) < amount:
+                    amount = sum(parts)
+                    cuts += ((PAYER_COMMITMENT, amount),)
+            else:
+                by_payer = split_payers_of[amount]
+            add_priced(priced_as)
+            add_units_paid(units_paid if amount else 0)
+            add_deadweight(deadweight)
+            # Uncapped, a line's deductions are its price's (deadweight alone): most lines, worked out once.
+            add_deductions(deductions_of[_deducted(priced_as[2], cuts, deadweight)] if cuts else deductions)
+            add_capped_by(cuts[0][0] if cuts else None)
+            add_payable(amount)
+            add_by_payer(by_payer)
+            if amount:
+                contract_paid += amount
+                if code in unit_caps:
+                    item_units[code] = item_units.get(code, 0) + units_paid
+                if code in amount_caps:
+                    item_amount[code] = item_amount.get(code, 0) + amount
+                if bound_payers:
+                    for name, part in zip(names, parts, strict=True):
+                        payer_paid[name] = payer_paid.get(name, 0) + part
+                if participant is not None:
+                    participant_paid[participant] = participant_paid.get(participant, 0) + amount
+    if ordered and on_lines is not None:
+        on_lines(lines, (len(ordered) - 1) // PART * PART, len(ordered))
     if bound_payers:
         paid_now = [payer_paid.get(name, 0) - payers_before.get(name, 0) for name in names]
     else:  # each line's parts are its amount's split: summed once per distinct amount
@@ -264,18 +281,16 @@ class ClaimLines(Sequence[ClaimLine]):
         self.by_payer: list[tuple[tuple[str, Decimal], ...]] = []
         self._result_columns: dict[str, tuple[Any, ...]] | None = None
 
-    def column(self, name: str, at: int | None = None) -> Iterable[Any]:
-        """One field of every line (or of the line ``at`` only), in order, read in C (map) rather than line by
-        line."""
+    def column(self, name: str, part: slice | None = None) -> Iterable[Any]:
+        """One field of every line (or of the lines of ``part`` only), in order, read in C (map) rather than
+        line by line."""
         if name in _OF_RESULT:
-            source: Sequence[Any] = self.results
-        elif name in _OF_PRICE:
-            source = self.priced
-        else:
-            source = getattr(self, name)
-        values: Iterable[Any] = source if at is None else source[at : at + 1]
-        if name in _OF_RESULT:
-            return self._of_results()[name] if at is None else map(attrgetter(_OF_RESULT[name]), values)
+            if part is None or part.stop - part.start > 1:  # parts have a start and a stop
+                of_results = self._of_results()[name]
+                return of_results if part is None else of_results[part]
+            return map(attrgetter(_OF_RESULT[name]), self.results[part])  # one line: no columns needed
+        source: Sequence[Any] = self.priced if name in _OF_PRICE else getattr(self, name)
+        values: Iterable[Any] = source if part is None else source[part]
         if name in _OF_PRICE:
             values = map(itemgetter(_OF_PRICE[name]), values)
         return map(self.money.__getitem__, values) if name in _IN_CENTS else values
@@ -309,7 +324,7 @@ class ClaimLines(Sequence[ClaimLine]):
         if isinstance(index, slice):
             return tuple(self)[index]
         at = range(len(self))[index]  # an IndexError as a tuple raises it
-        return frozen(ClaimLine, {name: next(iter(self.column(name, at))) for name in _FIELDS})
+        return frozen(ClaimLine, {name: next(iter(self.column(name, slice(at, at + 1)))) for name in _FIELDS})
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ClaimLines | tuple):
@@ -331,9 +346,12 @@ _OF_PRICE = {"price": 0, "band": 1, "gross": 2}
 _IN_CENTS = {"gross", "deadweight", "payable"}
 
 
-def column(lines: Sequence[ClaimLine], name: str) -> Iterable[Any]:
-    """One field of each of a claim's lines, in order."""
-    return lines.column(name) if isinstance(lines, ClaimLines) else map(attrgetter(name), lines)
+def column(lines: Sequence[ClaimLine], name: str, part: slice | None = None) -> Iterable[Any]:
+    """One field of each of a claim's lines (or of the lines of ``part``, a slice with start and stop), in
+    order."""
+    if isinstance(lines, ClaimLines):
+        return lines.column(name, part)
+    return map(attrgetter(name), lines if part is None else lines[part])
 
 
 def _deducted(gross: int, cuts: tuple[tuple[str, int], ...], deadweight: int) -> tuple[tuple[str, int], ...]:

@@ -6,10 +6,11 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, insert, select
 
-from fundapp.outcomes import claims, pricing
-from fundapp.outcomes.models import ClaimLine, OutcomeResult, ResultStatus
+from fundapp.outcomes import claims, pricing, pricing_fast
+from fundapp.outcomes.models import Claim, ClaimLine, OutcomeResult, ResultStatus
 from fundapp.outcomes.terms import contract_terms
 from tests.outcome_factories import band, item, make_claim, make_contract
 
@@ -37,7 +38,9 @@ def _random_results(session, contract, investee, count: int, seed: int) -> None:
     session.execute(insert(OutcomeResult), rows)
 
 
-def test_a_claim_stores_the_lines_and_cents_the_rules_give_one_result_at_a_time(db_session, world):
+@pytest.mark.parametrize("part", [pricing_fast.PART, 7])  # one part, and 115 parts stored as they are priced
+def test_a_claim_stores_the_lines_and_cents_the_rules_give_one_result_at_a_time(db_session, world, monkeypatch, part):
+    monkeypatch.setattr(pricing_fast, "PART", part)
     contract = make_contract(
         db_session,
         [(world.payer_a, "70", "90000.00"), (world.payer_b, "30", None)],
@@ -168,3 +171,36 @@ def test_a_large_claim_is_read_priced_and_stored_with_the_collector_paused(db_se
     assert db_session.scalar(select(func.count()).where(ClaimLine.claim_id == claim.id)) == 3000
     # Each pass walks every object made since the last one: one pass once the claim is stored, not one per burst.
     assert len(passes) <= 1
+
+
+def test_a_claim_whose_storing_fails_part_way_leaves_nothing_and_can_be_computed_again(db_session, world, monkeypatch):
+    # The lines are stored part by part while the next part is priced; a part the database refuses (here a line
+    # whose result is gone) fails the claim whole: no claim, no line of the parts stored before it.
+    codes = [item(code, "1000.00") for code in "ABCD"]
+    contract = make_contract(db_session, [(world.payer_a, "100", None)], [world.investee_a], codes)
+    _random_results(db_session, contract, world.investee_a, 120, seed=5)
+    db_session.commit()  # the results stay when the failed claim is rolled back
+    monkeypatch.setattr(pricing_fast, "PART", 50)
+    columns_of = claims._LineColumns.of
+    parts: list[tuple[int, int]] = []
+
+    def second_part_refused(self, lines, start, stop):
+        parts.append((start, stop))
+        columns = columns_of(self, lines, start, stop)
+        if len(parts) == 2:
+            columns["result_id"] = [-1] * (stop - start)  # no such result: the foreign key refuses the part
+        return columns
+
+    monkeypatch.setattr(claims._LineColumns, "of", second_part_refused)
+    actor = claims.audit.Actor.system("test")
+    with pytest.raises(Exception, match=r"(?i)foreign key"):
+        claims.compute_claim(db_session, actor, contract, world.investee_a.id, "2026-Q1")
+    db_session.rollback()
+    assert parts[:2] == [(0, 50), (50, 100)]
+    assert db_session.scalar(select(func.count()).select_from(Claim).where(Claim.contract_id == contract.id)) == 0
+    assert db_session.scalar(select(func.count()).select_from(ClaimLine)) == 0
+
+    monkeypatch.setattr(claims._LineColumns, "of", columns_of)
+    claim = claims.compute_claim(db_session, actor, contract, world.investee_a.id, "2026-Q1")
+    positions = db_session.scalars(select(ClaimLine.position).where(ClaimLine.claim_id == claim.id))
+    assert sorted(positions) == list(range(120))

@@ -6,10 +6,12 @@ import gc
 from dataclasses import fields
 from datetime import date, timedelta
 from decimal import Decimal
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from fundapp.outcomes import pricing_fast
 from fundapp.outcomes.pricing import (
     ClaimLine,
     ContractTerms,
@@ -111,6 +113,36 @@ def test_the_fast_path_gives_the_same_lines_and_cents_as_the_rules_on_random_con
     assert [tuple(column(lines, f.name)) for f in fields(ClaimLine)] == [
         tuple(getattr(line, f.name) for line in by_rules.lines) for f in fields(ClaimLine)
     ]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(contracts(), st.integers(1, 6))
+def test_the_lines_are_handed_on_in_parts_as_they_are_priced_each_once_and_in_order(contract, part):
+    terms, results, prior = contract
+    handed: list[tuple[int, int]] = []
+    seen: list[tuple] = []
+
+    def on_lines(lines, start, stop):
+        handed.append((start, stop))
+        # Read when handed on: a part is final then (the caller stores it while the next part is priced).
+        seen.extend(zip(*(column(lines, f.name, slice(start, stop)) for f in fields(ClaimLine)), strict=True))
+
+    with patch.object(pricing_fast, "PART", part):
+        claim = compute_claim(terms, results, prior, on_lines)
+    assert seen == [tuple(getattr(line, f.name) for f in fields(ClaimLine)) for line in claim.lines]
+    count = len(claim.lines)
+    assert handed == [(start, min(start + part, count)) for start in range(0, count, part)]
+    assert claim == compute_claim_by_rules(terms, results, prior)
+
+
+def test_lines_priced_by_the_rules_are_handed_on_in_one_part():
+    terms = ContractTerms(items=(RateItem("A", "A", D("100.00")),), payers=(Payer("city", D("100")),))
+    results = [Result("A", f"p{n}", date(2026, 1, 1), key=str(n)) for n in range(3)]
+    prior = PriorUsage(participant_paid={"p1": D("0.005")})  # not whole cents: the rules price the claim
+    handed = []
+    claim = compute_claim(terms, results, prior, lambda lines, start, stop: handed.append((lines, start, stop)))
+    assert handed == [(claim.lines, 0, 3)]
+    assert type(claim.lines) is tuple  # the rules' lines, not the fast path's columns
 
 
 def test_a_prerequisite_whose_code_sorts_after_its_item_counts_for_a_result_of_the_same_day():
