@@ -3,6 +3,7 @@ the investee's account with the amount due. Anything ambiguous is left for a per
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -167,3 +168,24 @@ def test_what_is_due_is_the_oldest_open_installment_or_all_that_has_fallen_due()
     assert amounts_due(unsettled, date(2026, 3, 20)) == {D("250.00"), D("1250.00")}
     assert amounts_due(unsettled, date(2026, 2, 1)) == {D("250.00")}
     assert amounts_due([], date(2026, 2, 1)) == set()
+
+
+def test_a_batch_entry_that_cannot_be_split_is_not_proposed_as_its_first_collection(db_session, world, bank):
+    # A direct-debit batch booked as one entry of 1,500.00 whose details give no amounts: the first detail is the
+    # collection of 1,000.00 for SIF-2026-0007, but the 1,500.00 is not that collection's repayment.
+    account, loan = bank
+    direct_debit_line(db_session, world.fund_a, account, loan, "SIF-2026-0007-02", "1000.00")
+    detail = (
+        "<TxDtls><Refs><EndToEndId>{e2e}</EndToEndId></Refs><RltdPties><Dbtr><Nm>{name}</Nm></Dbtr>"
+        "<DbtrAcct><Id><IBAN>{iban}</IBAN></Id></DbtrAcct></RltdPties>"
+        "<RmtInf><Ustrd>Termijn {e2e}</Ustrd></RmtInf></TxDtls>"
+    )
+    details = detail.format(e2e="SIF-2026-0007-02", name="Groene Koffie B.V.", iban=INVESTEE_IBAN) + detail.format(
+        e2e="SIF-2026-0030-01", name="Buurtwerk", iban="NL77ABNA0520123456"
+    )
+    data = camt([Entry("1500.00", end_to_end_id="BATCH")]).decode()
+    data = re.sub(r"<NtryDtls>.*?</NtryDtls>", f"<NtryDtls><Btch><NbOfTxs>2</NbOfTxs></Btch>{details}</NtryDtls>", data)
+    statement = import_file(db_session, world.fund_a, data.encode())
+    (tx,) = db_session.scalars(select(BankTransaction).where(BankTransaction.statement_id == statement.id))
+    assert tx.amount == D("1500.00")
+    assert proposal(tx) == (TransactionStatus.UNMATCHED, None, None, "")

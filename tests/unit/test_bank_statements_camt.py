@@ -172,3 +172,21 @@ def test_camt_amounts_are_decimals_from_the_text():
     (statement,) = read("07")
     assert all(type(tx.amount) is Decimal for tx in statement.transactions)
     assert type(statement.closing_balance.amount) is Decimal
+
+
+def test_a_batch_whose_details_carry_no_amounts_takes_no_party_or_reference_of_one_detail():
+    # The entry of 842.50 holds three collections (412.50, 250.00, 180.00). Read as one transaction, it is the
+    # batch: the first collection's debtor, end-to-end id, mandate and text are not the batch's.
+    text = (BANK / "camt053_v02.xml").read_text()
+    text = re.sub(r"<AmtDtls>.*?</AmtDtls>", "", text)
+    (statement,) = parse_statement(text.encode())
+    (batch,) = [tx for tx in statement.transactions if tx.bank_reference == "ENT-260302-0002"]
+    assert batch.amount == D("842.50")
+    assert (batch.counterparty_name, batch.counterparty_iban, batch.counterparty_bic) == (None, None, None)
+    assert (batch.end_to_end_id, batch.mandate_id, batch.remittance, batch.creditor_reference) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert batch.raw.startswith("<Ntry")

@@ -341,7 +341,8 @@ def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..
             N_("A batch entry at %(element)s gives no amount per detail; it is one transaction."),
             element=read.where(entry),
         )
-        return [_transaction(read, entry, all_details[0], context, None)]
+        # The batch as one movement: no detail's party, references or text is the whole entry's.
+        return [_transaction(read, entry, None, context, None)]
     split = [_transaction(read, entry, details, context, number) for number, details in enumerate(all_details, start=1)]
     total = sum((tx.signed_amount for tx in split), Decimal(0))
     entry_amount: Decimal = context["amount"]
