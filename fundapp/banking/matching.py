@@ -7,7 +7,8 @@ counterparty's IBAN, when it is the account of an investee with exactly one acti
 loan and the amount is what that loan has due. A debit is a returned direct debit
 (the bank's reversal indicator or return reason) of a collection whose repayment was
 booked, or a credit transfer fundapp generated (a disbursement, an outcome payment),
-by its end-to-end id. A credit with the end-to-end id of a payer's transfer of an assigned
+by its end-to-end id. A credit with a return reason is a payment sent back, not a
+repayment: like a reversal, it is left for a person. A credit with the end-to-end id of a payer's transfer of an assigned
 outcome payment to the fund (banking/assigned.py) is the repayment booked when the payer
 recorded the payment: it is linked to it, booked at once, or waits for it. Anything else,
 or anything ambiguous, is unmatched.
@@ -105,6 +106,11 @@ def normalise_reference(text: str) -> str:
 def is_return(tx: Movement) -> bool:
     """A direct debit the debtor's bank sent back: a debit with the reversal indicator or a return reason."""
     return tx.direction == "debit" and (bool(tx.is_reversal) or bool(tx.return_reason))
+
+
+def is_money_in(tx: Movement) -> bool:
+    """A credit that is a payment to us: not a reversal, nor a payment of ours sent back (a return reason)."""
+    return tx.direction == "credit" and not tx.is_reversal and not tx.return_reason
 
 
 # What a payer's bank writes when the payer gave no end-to-end id: it identifies nothing.
@@ -211,7 +217,7 @@ class Matcher:
         self.lengths = sorted({len(key) for key in self.by_reference}, reverse=True)
         self.initials = {key[0] for key in self.by_reference}
         self.lines = self._lines({end_to_end_id(m) for m in movements} - {""})
-        credits = {end_to_end_id(m) for m in movements if m.direction == "credit" and not m.is_reversal} - {""}
+        credits = {end_to_end_id(m) for m in movements if is_money_in(m)} - {""}
         self.assigned = self._assigned_lines(credits) if fund_id is not None else {}
         self.collections = self._booked_collections({end_to_end_id(m) for m in movements if is_return(m)} - {""})
         self.investees_by_iban = self._investee_ibans() if any(m.direction == "credit" for m in movements) else {}
@@ -413,16 +419,11 @@ class Matcher:
         return Match(TransactionStatus.PROPOSED, kinds[line.kind], paid_loan, None, line.split_id, END_TO_END, True)
 
     def match_all(self, movements: Sequence[Movement]) -> list[Match]:
-        candidates = [
-            self._credit_candidate(tx) if tx.direction == "credit" and not tx.is_reversal else None for tx in movements
-        ]
+        candidates = [self._credit_candidate(tx) if is_money_in(tx) else None for tx in movements]
         seconds = _second_credits_of_a_collection(movements, candidates) | {
             position
             for position, tx in enumerate(movements)
-            if tx.direction == "credit"
-            and not tx.is_reversal
-            and (line := self.lines.get(end_to_end_id(tx))) is not None
-            and line.collection_taken
+            if is_money_in(tx) and (line := self.lines.get(end_to_end_id(tx))) is not None and line.collection_taken
         }
         candidates = [None if position in seconds else c for position, c in enumerate(candidates)]
         loan_ids = {c.loan_id for c in candidates if c is not None}
@@ -435,7 +436,7 @@ class Matcher:
         for position, (tx, candidate) in enumerate(zip(movements, candidates, strict=True)):
             if tx.direction == "debit":
                 matches.append(self._debit(tx, taken))
-            elif not tx.is_reversal and (assigned := self.assigned.get(end_to_end_id(tx))) is not None:
+            elif is_money_in(tx) and (assigned := self.assigned.get(end_to_end_id(tx))) is not None:
                 matches.append(self._assigned_credit(tx, assigned, taken))
             elif position in seconds:
                 matches.append(Match(TransactionStatus.UNMATCHED, unmatched_reason=COLLECTION_MATCHED))

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from fundapp.banking import booking
-from fundapp.banking.models import BankTransaction, PaymentLine, ProposalKind, TransactionStatus
+from fundapp.banking.models import BankTransaction, BatchKind, PaymentLine, ProposalKind, TransactionStatus
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.loans import services as loans
 from fundapp.loans.models import EventKind, LoanEvent
@@ -23,6 +23,7 @@ from tests.bank_factories import (
     fund_account,
     import_file,
     investee_account,
+    payment_line,
 )
 from tests.factories import ACTOR, make_investee, make_loan
 from tests.integration.test_bank_matching import running_loan
@@ -232,3 +233,23 @@ def test_set_aside_keeps_the_reason_and_the_transaction_can_still_be_booked_late
     booking.book(db_session, ACTOR, tx, bank[1])
     with pytest.raises(InvalidTransition):
         booking.set_aside(db_session, ACTOR, tx, "te laat")
+
+
+def test_a_returned_credit_transfer_is_not_booked_as_a_repayment_of_the_loan_its_text_names(db_session, world, bank):
+    # fundapp paid out 1,000.00 for SIF-2026-0007; the investee's bank sent it back (AC04, account closed). The
+    # money comes in as a credit with the return reason and the disbursement's text: it repays nothing.
+    account, loan = bank
+    world.fund_a.auto_book_exact_matches = True
+    payment_line(db_session, world.fund_a, account, BatchKind.DISBURSEMENTS, "SIF-UIT-0007", "1000.00", loan_id=loan.id)
+    returned = Entry(
+        "1000.00",
+        remittance="Uitbetaling lening SIF-2026-0007",
+        end_to_end_id="SIF-UIT-0007",
+        counterparty_iban=INVESTEE_IBAN,
+        return_reason="AC04",
+    )
+    _statement, (tx,) = imported(db_session, world.fund_a, returned)
+    assert (tx.direction, tx.return_reason) == ("credit", "AC04")
+    assert tx.status != TransactionStatus.BOOKED
+    assert tx.proposal_kind != ProposalKind.REPAYMENT
+    assert live_repayments(db_session, loan) == 0
