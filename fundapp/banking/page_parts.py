@@ -52,4 +52,5 @@ def loan(session: Session, scope: Scope, loan: Any) -> dict[str, Any]:
     mandates = session.scalars(
         select(Mandate).where(Mandate.loan_id == loan.id, visible(scope, Mandate)).order_by(Mandate.id.desc())
     )
-    return {"mandates": list(mandates), "collections": loan_collections(session, loan.id)}
+    collections = loan_collections(session, loan.id, visible(scope, BankTransaction))
+    return {"mandates": list(mandates), "collections": collections}

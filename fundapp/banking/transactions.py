@@ -101,12 +101,15 @@ COLUMNS = (
 )
 
 
-def loan_collections(session: Session, loan_id: int) -> list[BankTransaction]:
-    """What the bank brought in (or sent back) for a loan and was booked on it, newest first."""
+def loan_collections(session: Session, loan_id: int, *where: Any) -> list[BankTransaction]:
+    """What the bank brought in (or sent back) for a loan and was booked on it, newest first; ``where`` narrows it
+    to what the reader may see (a fund with a share of the loan does not see the lead fund's bank)."""
     return list(
         session.scalars(
             select(BankTransaction)
-            .where(BankTransaction.proposal_loan_id == loan_id, BankTransaction.status == TransactionStatus.BOOKED)
+            .where(
+                BankTransaction.proposal_loan_id == loan_id, BankTransaction.status == TransactionStatus.BOOKED, *where
+            )
             .order_by(BankTransaction.booking_date.desc(), BankTransaction.id.desc())
         )
     )
