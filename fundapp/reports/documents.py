@@ -34,10 +34,25 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+def _claims_seen() -> Any:
+    """The claims the reader may see: an investee's report shows a payer's officer only its own payer's claims."""
+    from fundapp.auth.access import current_scope
+    from fundapp.auth.policy import visible_claims
+
+    return visible_claims(current_scope())
+
+
 def investee_document(investee: Investee, period_text: str | None, fmt: str) -> Response:
     period = report_period(period_text)
     report = investee_report.build(
-        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), with_charts=fmt != "xlsx"
+        get_session(),
+        investee,
+        period,
+        locale_name(),
+        texts.chart_names(),
+        date.today(),
+        with_charts=fmt != "xlsx",
+        claims_seen=_claims_seen(),
     )
     name = _file_name(_("impact-report"), _slug(investee.name, investee.id), period)
     if fmt == "xlsx":
@@ -52,7 +67,9 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
 
 def investee_page(investee: Investee, period_text: str | None) -> str:
     period = report_period(period_text)
-    report = investee_report.build(get_session(), investee, period, locale_name(), texts.chart_names(), date.today())
+    report = investee_report.build(
+        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), claims_seen=_claims_seen()
+    )
     periods = period_data.investee_periods(get_session(), investee.id, period)
     return render_template("reports/investee.html", r=report, t=texts, for_print=False, periods=periods)
 

@@ -101,10 +101,12 @@ def build(
     names: tuple[str, str, str],
     today: date,
     with_charts: bool = True,
+    claims_seen: Any = None,
 ) -> InvesteeReport:
     """Every part of the report, in a fixed number of queries; ``names`` label the chart lines.
 
-    A workbook draws its own native charts, so it asks for none (a second per chart set saved).
+    A workbook draws its own native charts, so it asks for none (a second per chart set saved). ``claims_seen``
+    (a WHERE clause on claims) keeps the outcome payments to those the reader may see.
     """
     plan = plans.plan_of(session, investee)
     frequency = plan.frequency if plan else Frequency.QUARTERLY
@@ -127,7 +129,7 @@ def build(
         lines=lines,
         themes=[t.name_nl if locale == "nl" else t.name_en for t in investee.themes],
         sdgs=_sdgs(lines, investee.sdg_numbers, locale),
-        claims=queries.investee_claims(session, investee.id, covered),
+        claims=queries.investee_claims(session, investee.id, covered, *([] if claims_seen is None else [claims_seen])),
         social=social_value(
             queries.participant_rows(session, [investee.id], covered), period, investee.region, investee.municipality
         ),

@@ -265,10 +265,11 @@ def _payer_names(session: Session, contract_ids: set[int]) -> dict[int, str]:
     return {contract_id: ", ".join(found) for contract_id, found in names.items()}
 
 
-def investee_claims(session: Session, investee_id: int, labels: list[str]) -> list[ClaimRow]:
-    """Outcome payments earned: the investee's approved or paid claims for periods inside the report period."""
+def investee_claims(session: Session, investee_id: int, labels: list[str], *seen: Any) -> list[ClaimRow]:
+    """Outcome payments earned: the investee's approved or paid claims for periods inside the report period;
+    ``seen`` narrows them to the claims the reader may see (a payer's officer: those on its own contracts)."""
     return claim_rows(
-        session, and_(Claim.investee_id == investee_id, Claim.status.in_(EARNED), Claim.period.in_(labels))
+        session, and_(Claim.investee_id == investee_id, Claim.status.in_(EARNED), Claim.period.in_(labels), *seen)
     )
 
 

@@ -55,3 +55,58 @@ def test_a_co_financing_fund_sees_the_syndicated_loan_but_not_the_lead_funds_ban
     html = response.get_data(as_text=True)
     assert "FUNDA-BANK-E2E-7731" not in html
     assert "MANDATE-A-77" not in html
+
+
+def _claim_of_payer_b_on_investee_a(db_session, world):
+    """Investee A also provides for payer B (contract RF-B-FOR-A): a claim approved by payer B's officer."""
+    from fundapp.auth.policy import Scope
+    from fundapp.outcomes import claims, results
+    from tests.factories import THRESHOLD, make_contract
+
+    contract = make_contract(
+        db_session, world.payer_b, [world.investee_a], reference="RF-B-FOR-A", name="Werk B voor A"
+    )
+    result = results.record_result(
+        db_session,
+        ACTOR,
+        contract,
+        {
+            "investee_id": world.investee_a.id,
+            "item": "JOB-START",
+            "participant": "P-0777",
+            "achieved_on": date(2026, 2, 1),
+            "months_on_benefit": 14,
+            "evidence": "payroll",
+        },
+    )
+    results.verify(db_session, ACTOR, result)
+    claim = claims.compute_claim(db_session, ACTOR, contract, world.investee_a.id, "2026-Q1")
+    claims.submit(db_session, ACTOR, claim, THRESHOLD)
+    officer_b = world.user("officer_b")
+    claims.approve(db_session, officer_b, Scope.of_user(officer_b), claim, THRESHOLD)
+    db_session.flush()
+    return contract
+
+
+def test_an_officer_reading_a_providers_impact_report_sees_only_claims_on_its_own_payers_contracts(
+    db_session, full_world, client, login_as, api_headers
+):
+    """A municipality's officers see only their own payer's contracts and claims: the impact report of a provider
+    they contract lists the claims on their contracts, not the claims another municipality approved."""
+    world = full_world
+    _claim_of_payer_b_on_investee_a(db_session, world)
+    period = "?period=2026"
+    member = login_as(world.user("member_a")).get(f"/reports/investees/{world.investee_a.id}{period}")
+    assert "RF-B-FOR-A" in member.get_data(as_text=True)  # the provider sees all its own payments
+
+    officer = login_as(world.user("officer_a"))
+    page = officer.get(f"/reports/investees/{world.investee_a.id}{period}")
+    assert page.status_code == 200
+    assert "RF-B-FOR-A" not in page.get_data(as_text=True)
+    assert "Provincie B" not in page.get_data(as_text=True)
+    html = client.get(
+        f"/api/v1/investees/{world.investee_a.id}/impact-report{period}&format=html",
+        headers=api_headers(world.user("officer_a")),
+    )
+    assert html.status_code == 200
+    assert "RF-B-FOR-A" not in html.get_data(as_text=True)
