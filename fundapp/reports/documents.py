@@ -34,12 +34,16 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     return fmt
 
 
-def _claims_seen() -> Any:
-    """The claims the reader may see: an investee's report shows a payer's officer only its own payer's claims."""
+def _seen() -> dict[str, Any]:
+    """What of an investee's report the reader may see: a payer's officer only its own payer's claims and no loans
+    (the loans are the fund's and the enterprise's business); a fund's manager, the enterprise and an administrator
+    the loans they may see."""
     from fundapp.auth.access import current_scope
-    from fundapp.auth.policy import visible_claims
+    from fundapp.auth.policy import visible_claims, visible_loans
 
-    return visible_claims(current_scope())
+    scope = current_scope()
+    sees_loans = scope.is_admin or bool(scope.fund_ids) or bool(scope.investee_ids)
+    return {"claims_seen": visible_claims(scope), "loans_seen": visible_loans(scope) if sees_loans else False}
 
 
 def investee_document(investee: Investee, period_text: str | None, fmt: str) -> Response:
@@ -52,7 +56,7 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
         texts.chart_names(),
         date.today(),
         with_charts=fmt != "xlsx",
-        claims_seen=_claims_seen(),
+        **_seen(),
     )
     name = _file_name(_("impact-report"), _slug(investee.name, investee.id), period)
     if fmt == "xlsx":
@@ -68,7 +72,7 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
 def investee_page(investee: Investee, period_text: str | None) -> str:
     period = report_period(period_text)
     report = investee_report.build(
-        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), claims_seen=_claims_seen()
+        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), **_seen()
     )
     periods = period_data.investee_periods(get_session(), investee.id, period)
     return render_template("reports/investee.html", r=report, t=texts, for_print=False, periods=periods)

@@ -38,7 +38,8 @@ def workbook(report: InvesteeReport) -> io.BytesIO:
     _sdgs(book, report, heading)
     _claims(book, report, heading)
     social_sheet(book, report.social, report.locale, heading)
-    _loans(book, report, heading)
+    if report.loans is not None:
+        _loans(book, report, heading)
     return finish(book)
 
 
@@ -176,7 +177,7 @@ def _loans(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:
             loan.days_past_due,
             texts.bucket(loan.bucket),
         )
-        for loan in report.loans
+        for loan in report.loans or ()
     ]
     write_table(sheet, row, columns, rows, total_label=_("Total"))
     sheet.cell(row=row - 1, column=1, value=_("As of %(day)s", day=date_filter(report.as_of, "long")))

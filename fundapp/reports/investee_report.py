@@ -78,7 +78,7 @@ class InvesteeReport:
     sdgs: list[SdgRow]
     claims: list[queries.ClaimRow]
     social: SocialValue
-    loans: list[queries.LoanRow]
+    loans: list[queries.LoanRow] | None  # None: the reader sees no loans (a payer's officer, a validator)
 
     @property
     def by_level(self) -> list[tuple[str, list[IndicatorLine]]]:
@@ -102,11 +102,13 @@ def build(
     today: date,
     with_charts: bool = True,
     claims_seen: Any = None,
+    loans_seen: Any = None,
 ) -> InvesteeReport:
     """Every part of the report, in a fixed number of queries; ``names`` label the chart lines.
 
     A workbook draws its own native charts, so it asks for none (a second per chart set saved). ``claims_seen``
-    (a WHERE clause on claims) keeps the outcome payments to those the reader may see.
+    (a WHERE clause on claims) keeps the outcome payments to those the reader may see; ``loans_seen`` (one on
+    loans) the loan summary, which is left out (None) for ``False``: a reader who sees no loans at all.
     """
     plan = plans.plan_of(session, investee)
     frequency = plan.frequency if plan else Frequency.QUARTERLY
@@ -133,7 +135,11 @@ def build(
         social=social_value(
             queries.participant_rows(session, [investee.id], covered), period, investee.region, investee.municipality
         ),
-        loans=queries.loan_rows(session, investee.fund_id, as_of_day, investee_id=investee.id),
+        loans=None
+        if loans_seen is False
+        else queries.loan_rows(
+            session, investee.fund_id, as_of_day, investee.id, *([] if loans_seen is None else [loans_seen])
+        ),
     )
 
 

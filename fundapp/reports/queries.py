@@ -322,13 +322,14 @@ class LoanRow:
     subordinated: bool = False
 
 
-def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None) -> list[LoanRow]:
+def loan_rows(session: Session, fund_id: int, as_of: date, investee_id: int | None = None, *seen: Any) -> list[LoanRow]:
     """The fund's loans (or one investee's) as of the date: outstanding, days past due (four queries). A syndicated
-    loan is in the report of every fund with a share of it, with that fund's share outstanding and written off."""
+    loan is in the report of every fund with a share of it, with that fund's share outstanding and written off.
+    ``seen`` narrows them to the loans the reader may see."""
     query = (
         select(Loan, Investee.name, Investee.municipality)
         .join(Investee, Investee.id == Loan.investee_id)
-        .where(or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id))))
+        .where(or_(Loan.fund_id == fund_id, Loan.id.in_(shares.taken_part_in(fund_id))), *seen)
         .order_by(Investee.name, Loan.reference)
     )
     if investee_id is not None:

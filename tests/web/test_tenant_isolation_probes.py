@@ -110,3 +110,36 @@ def test_an_officer_reading_a_providers_impact_report_sees_only_claims_on_its_ow
     )
     assert html.status_code == 200
     assert "RF-B-FOR-A" not in html.get_data(as_text=True)
+
+
+def test_an_officer_reading_a_providers_impact_report_sees_none_of_its_loans(
+    db_session, full_world, client, login_as, api_headers
+):
+    """The provider's loans are the fund's and the enterprise's business: its impact report shows them to the
+    fund's managers and the enterprise, and leaves the loan summary out for a municipality's officer (page,
+    workbook and the API's HTML)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    world = full_world
+    loan = make_loan(db_session, world.investee_a, reference="LOAN-OF-A-4417")
+    db_session.commit()
+    report = f"/reports/investees/{world.investee_a.id}?period=2026"
+    for who in ("manager_a", "member_a"):
+        page = login_as(world.user(who)).get(report)
+        assert 'id="loans"' in page.get_data(as_text=True) and loan.reference in page.get_data(as_text=True), who
+
+    officer = login_as(world.user("officer_a"))
+    page = officer.get(report)
+    assert page.status_code == 200
+    assert 'id="loans"' not in page.get_data(as_text=True) and loan.reference not in page.get_data(as_text=True)
+    workbook = officer.get(f"{report}&format=xlsx")
+    assert workbook.status_code == 200
+    sheets = load_workbook(BytesIO(workbook.data)).sheetnames
+    assert sheets and not any("loan" in name.lower() or "lening" in name.lower() for name in sheets)
+    html = client.get(
+        f"/api/v1/investees/{world.investee_a.id}/impact-report?period=2026&format=html",
+        headers=api_headers(world.user("officer_a")),
+    )
+    assert html.status_code == 200 and loan.reference not in html.get_data(as_text=True)
