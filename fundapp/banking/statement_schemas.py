@@ -13,7 +13,7 @@ from fundapp.validation import Day, MoneyField, TrimmedString
 
 
 class StatementFileSchema(ma.Schema):
-    file = Upload(required=True, metadata={"description": "a camt.053 (001.02-001.08) or MT940 statement file"})
+    file = Upload(required=True, metadata={"description": "a camt.053 (001.02-001.13) or MT940 statement file"})
 
 
 class StatementSchema(ma.Schema):

@@ -1,18 +1,19 @@
-"""camt.053 versions 001.02 to 001.08: the same movements, written as each version writes them, read alike."""
+"""camt.053 versions 001.02 to 001.13: the same movements, written as each version writes them, read alike."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from fundapp.banking.statements import parse_statement
+from fundapp.banking.statements import StatementError, parse_statement
 
 BANK = Path(__file__).resolve().parents[1] / "data" / "bank"
-VERSIONS = ["02", "03", "04", "05", "06", "07", "08"]
+VERSIONS = ["02", "03", "04", "05", "06", "07", "08", "10", "13"]
 D = Decimal
 DAY = date(2026, 3, 2)
 
@@ -125,10 +126,41 @@ def test_a_returned_direct_debit_carries_the_reversal_indicator_and_the_banks_re
         assert returned.counterparty_name == "Buurtwerk Coop U.A."  # the debtor, not our own account
 
 
-def test_a_pending_entry_is_not_a_booked_transaction_and_is_reported():
-    (statement,) = read("08")
+@pytest.mark.parametrize("version", ["08", "10", "13"])
+def test_a_pending_entry_is_not_a_booked_transaction_and_is_reported(version):
+    (statement,) = read(version)
     assert len(statement.transactions) == 8
     assert "1 entries not yet booked (pending or for information) were left out." in statement.warnings
+
+
+@pytest.mark.parametrize("version", ["10", "13"])
+def test_a_later_version_reads_to_the_same_transactions_as_its_001_08_original(version):
+    # The .10 and .13 samples are the .08 one in their namespace (make_camt.py): every field of every transaction,
+    # the balances and the warnings are the same; only the XML kept in ``raw`` names its own namespace.
+    (original,) = read("08")
+    (later,) = read(version)
+    assert [replace(tx, raw="") for tx in later.transactions] == [replace(tx, raw="") for tx in original.transactions]
+    assert (later.opening_balance, later.closing_balance, later.warnings) == (
+        original.opening_balance,
+        original.closing_balance,
+        original.warnings,
+    )
+    assert all(f"camt.053.001.{version}" in tx.raw for tx in later.transactions)
+
+
+@pytest.mark.parametrize("version", ["09", "10", "11", "12", "13"])
+def test_versions_001_09_to_001_13_are_read(version):
+    text = (BANK / "camt053_v08.xml").read_text().replace("camt.053.001.08", f"camt.053.001.{version}")
+    (statement,) = parse_statement(text.encode())
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED
+
+
+@pytest.mark.parametrize("version", ["01", "14", "99"])
+def test_a_version_before_001_02_or_after_001_13_is_refused(version):
+    text = (BANK / "camt053_v08.xml").read_text().replace("camt.053.001.08", f"camt.053.001.{version}")
+    with pytest.raises(StatementError) as refused:
+        parse_statement(text.encode())
+    assert refused.value.message == f"camt.053 version 001.{version} is not supported; versions 001.02 to 001.13 are."
 
 
 def test_balances_that_do_not_reconcile_are_a_warning_with_the_figures():

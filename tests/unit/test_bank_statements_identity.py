@@ -52,6 +52,7 @@ def test_a_statement_without_bank_references_read_again_later_books_nothing_twic
 
 def test_the_same_camt_statement_in_two_versions_gives_the_same_keys():
     assert keys((BANK / "camt053_v02.xml").read_bytes()) == keys((BANK / "camt053_v08.xml").read_bytes())
+    assert keys((BANK / "camt053_v08.xml").read_bytes()) == keys((BANK / "camt053_v13.xml").read_bytes())
 
 
 def test_the_keys_of_batch_details_differ_by_their_detail_number():

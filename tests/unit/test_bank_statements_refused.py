@@ -19,7 +19,10 @@ REFUSALS = {
     "billion_laughs.xml": ("Line 2 declares a DOCTYPE or an ENTITY", {"line": 2}),
     "camt052.xml": ("not a bank statement (camt.053): it is an account report (camt.052)", {"element": "/Document"}),
     "camt054.xml": ("it is a debit/credit notification (camt.054)", {"element": "/Document"}),
-    "camt053_v09.xml": ("camt.053 version 001.09 is not supported", {"element": "/Document"}),
+    "camt053_v14.xml": (
+        "camt.053 version 001.14 is not supported; versions 001.02 to 001.13 are.",
+        {"element": "/Document"},
+    ),
     "camt_amount_with_comma.xml": (
         "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt: 2500,00 is not an amount",
         {"element": "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt", "line": 14},

@@ -1,13 +1,15 @@
-"""ISO 20022 camt.053 (BankToCustomerStatement), versions 001.02 to 001.08.
+"""ISO 20022 camt.053 (BankToCustomerStatement), versions 001.02 to 001.13.
 
 Read with lxml, entities unresolved, no network, no DTD, no huge trees; a file that
 declares a DOCTYPE is refused before it is parsed (UTF-16 is decoded for that scan;
 any other encoding that hides one is refused after parsing, by the document info). Each booked entry (``Sts`` BOOK) is one transaction, or
 one per ``TxDtls`` when a batch entry carries several. What changed between the
 versions and is read both ways: a party's name directly under ``Dbtr``/``Cdtr``
-(.02-.07) or under ``Pty`` (.08); ``BIC`` (.02-.04) or ``BICFI`` (.05+); ``Sts`` as
-text (.02-.07) or ``Sts/Cd`` (.08); a detail's amount in ``Amt`` (.03+) or
-``AmtDtls``.
+(.02-.07) or under ``Pty`` (.08+); ``BIC`` (.02-.04) or ``BICFI`` (.05+); ``Sts`` as
+text (.02-.07) or ``Sts/Cd`` (.08+); a detail's amount in ``Amt`` (.03+) or
+``AmtDtls``. Versions .09 to .13 renamed the types (ReportEntry10 to ReportEntry15,
+PartyIdentification135 to 272, ...) but not one element this module reads: each path is
+the same as in .08.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from fundapp.messages import N_
 from .model import Balance, Direction, Statement, StatementError, Transaction
 
 NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(?P<message>[a-z]{4}\.[0-9]{3})\.001\.(?P<version>[0-9]{2})")
-VERSIONS = ("02", "03", "04", "05", "06", "07", "08")
+VERSIONS = ("02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13")
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,5})?")
 _NAMES = {
@@ -213,7 +215,7 @@ def _root(data: bytes) -> tuple[Any, str, str]:
         )
     if match.group("version") not in VERSIONS:
         raise StatementError(
-            N_("camt.053 version 001.%(version)s is not supported; versions 001.02 to 001.08 are."),
+            N_("camt.053 version 001.%(version)s is not supported; versions 001.02 to 001.13 are."),
             details=[{"element": "/Document", "message": namespace}],
             version=match.group("version"),
         )

@@ -1,6 +1,6 @@
-"""Write the camt.053 samples, one per version 001.02 to 001.08, with the same movements.
+"""Write the camt.053 samples, one per version 001.02 to 001.08, and 001.10 and 001.13, with the same movements.
 
-    python tests/data/bank/make_camt.py      # (re)writes tests/data/bank/camt053_v0X.xml
+    python tests/data/bank/make_camt.py      # (re)writes tests/data/bank/camt053_vXX.xml
 
 Synthetic data in the shape Dutch banks send: one statement for a fund's account with
 a transfer in, a SEPA direct-debit batch of three collections (one entry, three
@@ -8,8 +8,10 @@ details), a returned direct debit (reversal, reason MD06), a disbursement, a pay
 with a structured creditor reference and bank costs without details. What differs
 between the versions is written the way each version's schema has it: BIC (.02-.04)
 or BICFI (.05+); a detail's Amt and CdtDbtInd (.04+); booking dates as date-times
-(.06, .07); a party under Pty and Sts/Cd (.08). The .08 sample also holds a pending
-entry, which is not a booked movement.
+(.06, .07); a party under Pty and Sts/Cd (.08+). The .08 sample and the later ones also
+hold a pending entry, which is not a booked movement. The .10 and .13 samples are the .08
+one in their namespace: every element written here has the same path and order in their
+schemas (the types were renumbered, ReportEntry10 to ReportEntry15, not the elements).
 """
 
 from __future__ import annotations
@@ -128,12 +130,12 @@ def document(version: int) -> str:
     bic_tag = "BIC" if version <= 4 else "BICFI"
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.0{version}" '
+        f'<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.{version:02d}" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
         "<BkToCstmrStmt>\n"
-        f"<GrpHdr><MsgId>CAMT053-20260302-V0{version}</MsgId><CreDtTm>2026-03-03T06:00:00+01:00</CreDtTm>"
+        f"<GrpHdr><MsgId>CAMT053-20260302-V{version:02d}</MsgId><CreDtTm>2026-03-03T06:00:00+01:00</CreDtTm>"
         "<MsgPgntn><PgNb>1</PgNb><LastPgInd>true</LastPgInd></MsgPgntn></GrpHdr>\n"
-        f"<Stmt><Id>STMT-20260302-0{version}</Id><ElctrncSeqNb>61</ElctrncSeqNb>"
+        f"<Stmt><Id>STMT-20260302-{version:02d}</Id><ElctrncSeqNb>61</ElctrncSeqNb>"
         "<CreDtTm>2026-03-03T06:00:00+01:00</CreDtTm>"
         "<FrToDt><FrDtTm>2026-03-02T00:00:00+01:00</FrDtTm><ToDtTm>2026-03-02T23:59:59+01:00</ToDtTm></FrToDt>\n"
         f"<Acct><Id><IBAN>{OWN[1]}</IBAN></Id><Ccy>EUR</Ccy><Ownr><Nm>{OWN[0]}</Nm></Ownr>"
@@ -149,5 +151,5 @@ def document(version: int) -> str:
 
 
 if __name__ == "__main__":
-    for version in range(2, 9):
-        (HERE / f"camt053_v0{version}.xml").write_text(document(version), encoding="utf-8")
+    for version in (*range(2, 9), 10, 13):
+        (HERE / f"camt053_v{version:02d}.xml").write_text(document(version), encoding="utf-8")
