@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -26,6 +28,14 @@ REFUSALS = {
     "camt_amount_with_comma.xml": (
         "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt: 2500,00 is not an amount",
         {"element": "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt", "line": 14},
+    ),
+    "camt_amount_with_three_decimals.xml": (
+        "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt: the amount 2500.005 has more decimals than EUR has (2).",
+        {"element": "/Document/BkToCstmrStmt/Stmt/Ntry[4]/Amt", "line": 14},
+    ),
+    "mt940_amount_with_three_decimals.sta": (
+        "Line 8: the amount 12,995 has more decimals than EUR has (2).",
+        {"line": 8},
     ),
     "mt940_broken_61.sta": ("Line 17: the statement line :61: cannot be read", {"line": 17}),
     "mt940_bad_date.sta": ("Line 27: 261302 is not a date (YYMMDD)", {"line": 27}),
@@ -160,3 +170,75 @@ def test_a_refusal_and_a_warning_read_in_dutch_through_the_catalog():
     text = (BANK / "bunq.sta").read_text().replace(":62F:C260302EUR1737,01", ":62F:C260302EUR1737,02")
     (warning,) = parse_statement(text.encode())[0].warnings
     assert (dutch.gettext(warning.template) % warning.params).startswith("De saldi van afschrift BUNQ-260302")
+
+
+CAMT_AMOUNTS = {
+    # where the amount stands -> (the element as the sample writes it, the path the refusal names)
+    "balance": ('<Amt Ccy="EUR">10000.00</Amt>', "/Document/BkToCstmrStmt/Stmt/Bal[1]/Amt"),
+    "entry": ('<Amt Ccy="EUR">10.50</Amt>', "/Document/BkToCstmrStmt/Stmt/Ntry[6]/Amt"),
+    "batch detail": ('<Amt Ccy="EUR">180.00</Amt><CdtDbtInd>', "/Document/BkToCstmrStmt/Stmt/Ntry[2]/NtryDtls/TxDtls[3]/Amt"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("where", sorted(CAMT_AMOUNTS))
+@pytest.mark.parametrize("written", ["0.001", "0.0000", "0.00001"])
+def test_a_camt_amount_with_more_decimals_than_its_currency_has_is_refused_not_rounded(where, written):
+    element, path = CAMT_AMOUNTS[where]
+    amount = element.split(">")[1].split("<")[0]
+    wrong = str(Decimal(amount) + Decimal(written)) if written != "0.0000" else amount + "00"
+    text = (BANK / "camt053_v05.xml").read_text()
+    assert text.count(element) == 1
+    error = refusal(text.replace(element, element.replace(f">{amount}<", f">{wrong}<")).encode())
+    assert error.message == f"{path}: the amount {wrong} has more decimals than EUR has (2)."
+    assert error.details[0]["element"] == path
+    assert error.params["amount"] == wrong and error.template % error.params == error.message
+
+
+def camt_in(currency: str, amount: str) -> bytes:
+    """The v05 sample in ``currency`` holding only its bank costs, written as ``amount``, between whole balances."""
+    text = (BANK / "camt053_v05.xml").read_text()
+    text = re.sub(r"<Ntry><NtryRef>000[1-5]</NtryRef>.*?</Ntry>", "", text)
+    text = text.replace(">10000.00<", ">10000<").replace(">9244.50<", ">9990<").replace(">10.50<", f">{amount}<")
+    return text.replace('Ccy="EUR"', f'Ccy="{currency}"').replace("<Ccy>EUR</Ccy>", f"<Ccy>{currency}</Ccy>").encode()
+
+
+@pytest.mark.parametrize(
+    ("currency", "amount", "minor"),
+    [("EUR", "10.501", 2), ("JPY", "10.5", 0), ("KWD", "10.5001", 3), ("CLF", "10.50001", 4), ("XYZ", "10.505", 2)],
+)
+def test_the_decimals_allowed_are_the_iso_4217_minor_units_of_the_currency(currency, amount, minor):
+    error = refusal(camt_in(currency, amount))
+    assert error.message.endswith(f"the amount {amount} has more decimals than {currency} has ({minor}).")
+
+
+@pytest.mark.parametrize("currency", ["EUR", "JPY", "KWD"])
+def test_an_amount_with_as_many_decimals_as_its_currency_has_or_fewer_is_read(currency):
+    amount = {"EUR": "10.5", "JPY": "10", "KWD": "10.500"}[currency]
+    (statement,) = parse_statement(camt_in(currency, amount))
+    assert statement.currency == currency
+    assert [tx.amount for tx in statement.transactions] == [Decimal(amount)]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "amount"),
+    [
+        (":60F:C260301EUR500,00", ":60F:C260301EUR500,001", 4, "500,001"),
+        ("0302C1250,00NTRF", "0302C1250,0001NTRF", 5, "1250,0001"),
+        (":62F:C260302EUR1737,01", ":62F:C260302EUR1737,010", 11, "1737,010"),
+    ],
+)
+def test_an_mt940_amount_with_more_decimals_than_its_currency_has_is_refused_not_rounded(old, new, line, amount):
+    text = (BANK / "bunq.sta").read_text()
+    assert text.count(old) == 1
+    error = refusal(text.replace(old, new).encode())
+    assert error.message == f"Line {line}: the amount {amount} has more decimals than EUR has (2)."
+    assert error.details == [{"line": line, "message": error.message}]
+
+
+def test_an_mt940_amount_in_a_currency_without_decimals_takes_none():
+    text = (BANK / "bunq.sta").read_text().replace("EUR", "JPY").replace("1737,01", "1737")
+    text = text.replace("D12,99N", "D13N").replace("500,00", "500,").replace("1250,00", "1250")
+    (statement,) = parse_statement(text.encode())
+    assert [tx.amount for tx in statement.transactions] == [Decimal("1250"), Decimal("13")]
+    error = refusal(text.replace("D13N", "D12,5N").encode())
+    assert error.message == "Line 8: the amount 12,5 has more decimals than JPY has (0)."

@@ -27,7 +27,7 @@ from schwifty.exceptions import SchwiftyException
 
 from fundapp.messages import N_
 
-from .model import Balance, Direction, Statement, StatementError, Transaction
+from .model import Balance, Direction, Statement, StatementError, Transaction, decimals, minor_units
 
 NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(?P<message>[a-z]{4}\.[0-9]{3})\.001\.(?P<version>[0-9]{2})")
 VERSIONS = ("02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13")
@@ -146,9 +146,19 @@ class _Reader:
         return found
 
     def amount(self, element: Any) -> Decimal:
+        """The amount of an element with its ``Ccy`` (every caller has checked it is the account's currency)."""
         text = (element.text or "").strip()
         if not _AMOUNT.fullmatch(text):
             raise self.fail(element, N_("%(element)s: %(amount)s is not an amount."), amount=text[:40])
+        currency = element.get("Ccy") or ""
+        if decimals(text) > minor_units(currency):
+            raise self.fail(
+                element,
+                N_("%(element)s: the amount %(amount)s has more decimals than %(currency)s has (%(minor)s)."),
+                amount=text,
+                currency=currency,
+                minor=minor_units(currency),
+            )
         return Decimal(text)
 
     def direction(self, element: Any, path: str = "CdtDbtInd") -> Direction:

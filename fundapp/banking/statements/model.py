@@ -21,6 +21,28 @@ Format = Literal["camt.053", "mt940"]
 # The largest file read at all; the upload path checks it first, this is the last line.
 MAX_STATEMENT_BYTES = 50 * 1024 * 1024
 
+# ISO 4217 minor units (list one) of the currencies whose minor unit is not 2; every other code has 2 (EUR,
+# USD, GBP, ...). An amount with more decimals than its currency's minor unit is refused, never rounded.
+_MINOR_UNITS = {
+    **dict.fromkeys(("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX"), 0),
+    **dict.fromkeys(("UYI", "VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
+
+
+def minor_units(currency: str) -> int:
+    """How many decimals an amount in ``currency`` may have (ISO 4217): 2 for EUR."""
+    return _MINOR_UNITS.get(currency.strip().upper(), 2)
+
+
+def decimals(amount: str) -> int:
+    """The digits written after the decimal point or comma of ``amount`` (``"12.50"`` and ``"12,50"``: 2)."""
+    for separator in ".,":
+        if separator in amount:
+            return len(amount) - amount.index(separator) - 1
+    return 0
+
 
 class StatementError(Exception):
     """The file was refused; nothing of it is to be used.

@@ -26,7 +26,7 @@ from schwifty.exceptions import SchwiftyException
 from fundapp.messages import N_
 
 from . import mt940_details as details
-from .model import Balance, Direction, Statement, StatementError, Transaction
+from .model import Balance, Direction, Statement, StatementError, Transaction, decimals, minor_units
 
 _TAG = re.compile(r":(?P<tag>[0-9]{2}[A-Z]?|NS):(?P<value>.*)")
 _TERMINATOR = re.compile(r"-\}?(\{5:.*)?|-XXX")
@@ -89,9 +89,18 @@ def _split(text: str) -> tuple[list[_Block], str]:
     return blocks, "\n".join(outside)
 
 
-def _amount(text: str, line: int) -> Decimal:
+def _amount(text: str, line: int, currency: str) -> Decimal:
     if not _AMOUNT.fullmatch(text):
         raise _fail(line, N_("Line %(line)s: %(amount)s is not an amount."), line=line, amount=text)
+    if decimals(text) > minor_units(currency):
+        raise _fail(
+            line,
+            N_("Line %(line)s: the amount %(amount)s has more decimals than %(currency)s has (%(minor)s)."),
+            line=line,
+            amount=text,
+            currency=currency,
+            minor=minor_units(currency),
+        )
     return Decimal(text.replace(",", "."))
 
 
@@ -113,7 +122,7 @@ def _balance(item: _Field) -> tuple[Balance, str]:
             tag=item.tag,
             value=value[:40],
         )
-    amount = _amount(match.group("amount"), item.line)
+    amount = _amount(match.group("amount"), item.line, match.group("currency"))
     signed = -amount if match.group("mark") == "D" else amount
     return Balance(signed, _date(match.group("date"), item.line)), match.group("currency")
 
@@ -163,7 +172,7 @@ def _booking_date(value_date: date, month: str | None, day: str | None, line: in
     return min(candidates, key=lambda candidate: abs((candidate - value_date).days))
 
 
-def _transaction(line61: _Field, line86: _Field | None) -> Transaction:
+def _transaction(line61: _Field, line86: _Field | None, currency: str) -> Transaction:
     value = line61.lines[0].rstrip()
     extra = " ".join(part.strip() for part in line61.lines[1:] if part.strip())
     text = f"{value}\n{extra}" if extra else value
@@ -180,7 +189,7 @@ def _transaction(line61: _Field, line86: _Field | None) -> Transaction:
         )
     value_date = _date(match.group("year") + match.group("month") + match.group("day"), line61.line)
     booking_date = _booking_date(value_date, match.group("entry_month"), match.group("entry_day"), line61.line)
-    amount = _amount(match.group("amount"), line61.line)
+    amount = _amount(match.group("amount"), line61.line, currency)
     # RC reverses a credit (money goes out), RD a debit (money comes back).
     direction: Direction = "credit" if mark in ("C", "RD") else "debit"
     found = details.parse_details(line86.lines) if line86 else details.Details()
@@ -256,7 +265,7 @@ def _statement(block: _Block, bank_bic: str | None) -> Statement:
                 line=item.line,
             )
         following = block.fields[index + 1] if index + 1 < len(block.fields) else None
-        transactions.append(_transaction(item, following if following and following.tag == "86" else None))
+        transactions.append(_transaction(item, following if following and following.tag == "86" else None, currency))
     number = _first_of(block, "28C", "28")
     reference = _first_of(block, "20")
     return Statement(
