@@ -48,3 +48,15 @@ def test_an_mt940_amount_with_more_decimals_than_euros_have_stores_nothing_of_th
     assert error.message == "Line 8: the amount 12,995 has more decimals than EUR has (2)."
     assert error.details == [{"line": 8, "message": error.message}]
     assert import_file(db_session, world.fund_a, (BANK / "bunq.sta").read_bytes(), "bunq.sta").new_transactions == 2
+
+
+def test_an_mt940_account_written_as_bic_slash_iban_is_imported_on_that_account_and_only_there(db_session, world):
+    text = (BANK / "bunq.sta").read_text().replace(":25:NL16BUNQ2034567890", ":25:BUNQNL2A/NL16BUNQ2034567890")
+    error = refused(db_session, world.fund_a, text.encode(), "bunq.sta")
+    assert (
+        error.message == "The statement is of account NL16BUNQ2034567890, which is not one of the accounts of Fund A."
+    )
+    assert error.details == [{"line": 2, "message": "account BUNQNL2A/NL16BUNQ2034567890"}]
+    account = fund_account(db_session, world.fund_a, "NL16BUNQ2034567890")
+    statement = import_file(db_session, world.fund_a, text.encode(), "bunq.sta")
+    assert (statement.bank_account_id, statement.new_transactions) == (account.id, 2)

@@ -244,3 +244,75 @@ def test_a_domestic_account_number_without_a_known_bank_is_refused():
     with pytest.raises(StatementError) as refused:
         parse_statement(text.encode())
     assert refused.value.message == "Line 2: the statement's account 2034567890 is not a valid IBAN."
+
+
+def with_account(field: str) -> bytes:
+    """bunq.sta (the account NL16BUNQ2034567890, in EUR) with its :25: written as ``field``."""
+    text = (BANK / "bunq.sta").read_text()
+    assert text.count(":25:NL16BUNQ2034567890\n") == 1
+    return text.replace(":25:NL16BUNQ2034567890\n", f":25:{field}\n").encode()
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        "BUNQNL2A/NL16BUNQ2034567890",
+        "BUNQNL2AXXX/NL16BUNQ2034567890",
+        "NL16BUNQ2034567890/EUR",
+        "BUNQNL2A/NL16BUNQ2034567890/EUR",
+        "BUNQNL2A/NL16BUNQ2034567890EUR",
+        "BUNQNL2A / NL16BUNQ2034567890",
+        "NL16BUNQ2034567890EUR",
+        "NL16BUNQ2034567890 EUR",
+    ],
+)
+def test_an_account_written_as_bic_slash_iban_or_iban_slash_currency_is_that_iban(field):
+    (statement,) = parse_statement(with_account(field))
+    assert (statement.account_iban, statement.account_as_written) == ("NL16BUNQ2034567890", field)
+    assert len(statement.transactions) == 2
+
+
+def test_an_ing_account_as_bic_slash_iban_is_read_from_the_ing_sample():
+    text = (BANK / "ing.sta").read_text().replace(":25:NL36INGB0007654321EUR", ":25:INGBNL2A/NL36INGB0007654321")
+    statements = parse_statement(text.encode())
+    assert {s.account_iban for s in statements} == {"NL36INGB0007654321"}
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [
+        # two accounts: which one is the statement's?
+        ("NL16BUNQ2034567890/NL91ABNA0417164300", "names more than one IBAN"),
+        ("NL16BUNQ2034567890/NL16BUNQ2034567890", "names more than one IBAN"),
+        # a BIC of another bank than the IBAN's
+        ("INGBNL2A/NL16BUNQ2034567890", "names the bank INGBNL2A, not the bank of NL16BUNQ2034567890"),
+        ("BUNQDE2A/NL16BUNQ2034567890", "names the bank BUNQDE2A, not the bank of NL16BUNQ2034567890"),
+        # a part that is neither the BIC before the IBAN nor the currency after it
+        ("FOO/NL16BUNQ2034567890", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("NL16BUNQ2034567890/BUNQNL2A", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("NL16BUNQ2034567890/EURO", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("NL16BUNQ2034567890EUR/EUR", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("BUNQNL2A/BUNQNL2A/NL16BUNQ2034567890", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("NL16BUNQ2034567890/EUR/EUR", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("/NL16BUNQ2034567890", "cannot be read as BIC/IBAN or IBAN/currency"),
+        ("NL16BUNQ2034567890/", "cannot be read as BIC/IBAN or IBAN/currency"),
+        # a currency other than the balances'
+        ("NL16BUNQ2034567890/USD", "is in USD, its balances in EUR"),
+        ("BUNQNL2A/NL16BUNQ2034567890/USD", "is in USD, its balances in EUR"),
+        ("NL16BUNQ2034567890USD", "is in USD, its balances in EUR"),
+        # an IBAN that is not one
+        ("BUNQNL2A/NL17BUNQ2034567890", "is not a valid IBAN"),
+    ],
+)
+def test_an_account_field_that_is_ambiguous_or_contradicts_itself_is_refused(field, message):
+    with pytest.raises(StatementError) as refused:
+        parse_statement(with_account(field))
+    assert refused.value.message == f"Line 2: the statement's account {field} {message}."
+    assert refused.value.details[0]["line"] == 2
+
+
+def test_triodos_writes_its_name_where_the_bic_stands():
+    (statement,) = parse_statement(with_account("TRIODOSBANK/0198765432"))
+    assert statement.account_iban == "NL12TRIO0198765432"
+    text = (BANK / "triodos.sta").read_text().replace(":25:NL12TRIO0198765432", ":25:TRIODOSBANK/NL12TRIO0198765432")
+    assert parse_statement(text.encode())[0].account_iban == "NL12TRIO0198765432"

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 
 import mt940.tags
-from schwifty import IBAN
+from schwifty import BIC, IBAN
 from schwifty.exceptions import SchwiftyException
 
 from fundapp.messages import N_
@@ -37,6 +37,9 @@ _STATEMENT_LINE_LONG_REFERENCE = mt940.tags.StatementASNB().re  # de Volksbank: 
 _DOMESTIC = re.compile(r"(?:(?P<bic>[A-Z]{4}NL[0-9A-Z]{2}[A-Z0-9]{0,3})/|TRIODOSBANK/)?P?(?P<number>[0-9]{1,10})")
 _BANK_IN_HEADER = re.compile(r"(ABNANL2A|INGBNL2A|RABONL2U|TRIONL2U|KNABNL2H|SNSBNL2A|ASNBNL21|RBRBNL21|BUNQNL2A)")
 _ACCOUNT_CURRENCY = re.compile(r"(?P<account>.+?)\s*(?P<currency>[A-Z]{3})?")
+_BIC = re.compile(r"[A-Z]{6}[A-Z0-9]{2}(?:[A-Z0-9]{3})?")
+_CURRENCY = re.compile(r"[A-Z]{3}")
+_BANK_NAMES = {"TRIODOSBANK": "TRIONL2U"}  # a bank's name where a BIC stands (Triodos's :25:)
 
 
 @dataclass
@@ -127,26 +130,101 @@ def _balance(item: _Field) -> tuple[Balance, str]:
     return Balance(signed, _date(match.group("date"), item.line)), match.group("currency")
 
 
-def _account(item: _Field, bank_bic: str | None) -> tuple[str, str]:
-    """The statement's own IBAN from :25: (``NL..INGB..EUR``, ``NL..RABO.. EUR``, or a
-    domestic number that ABN AMRO, Triodos and Knab still write), checked."""
-    written = " ".join(item.lines).strip()
-    match = _ACCOUNT_CURRENCY.fullmatch(written)
-    candidates = [written, match.group("account")] if match else [written]
-    for candidate in candidates:
+def _iban_and_currency(text: str) -> tuple[IBAN, str | None] | None:
+    """An IBAN, optionally followed by a currency (``NL..INGB..EUR``, ``NL..RABO.. EUR``), or None."""
+    match = _ACCOUNT_CURRENCY.fullmatch(text)
+    candidates = [(text, None), (match.group("account"), match.group("currency"))] if match else [(text, None)]
+    for candidate, currency in candidates:
         try:
-            return str(IBAN(candidate.replace(" ", "")).compact), written
+            return IBAN(candidate.replace(" ", "")), currency
         except SchwiftyException:
             continue
+    return None
+
+
+def _same_bank(bic: BIC, iban: IBAN) -> bool:
+    """Whether ``bic`` is the bank of ``iban``: its bank and country (the first six letters) as schwifty's registry
+    has the IBAN's bank, or where the registry does not know it, its country."""
+    known = iban.bic
+    if known is not None:
+        return bic.compact[:6] == known.compact[:6]
+    return bic.country_code == iban.country_code
+
+
+def _slashed(item: _Field, written: str) -> tuple[IBAN, str | None] | None:
+    """The IBAN (and currency) of a :25: with slashes: ``BIC/IBAN``, ``IBAN/currency`` or ``BIC/IBAN/currency``;
+    None when no part is an IBAN (a domestic number, ``TRIODOSBANK/0198765432``). Refused: two IBANs, a part
+    that is neither the BIC before the IBAN nor the currency after it, a BIC of another bank than the IBAN's, a
+    currency both glued to the IBAN and after the slash."""
+    parts = [part.strip() for part in written.split("/")]
+    found = [(index, _iban_and_currency(part)) for index, part in enumerate(parts)]
+    ibans = [(index, read) for index, read in found if read is not None]
+    if not ibans:
+        return None
+    if len(ibans) > 1:
+        raise _fail(
+            item.line,
+            N_("Line %(line)s: the statement's account %(account)s names more than one IBAN."),
+            line=item.line,
+            account=written[:40],
+        )
+    ((index, (iban, currency)),) = ibans
+    before, after = parts[:index], parts[index + 1 :]
+    unreadable = _fail(
+        item.line,
+        N_("Line %(line)s: the statement's account %(account)s cannot be read as BIC/IBAN or IBAN/currency."),
+        line=item.line,
+        account=written[:40],
+    )
+    if len(before) > 1 or len(after) > 1:
+        raise unreadable
+    if after:
+        if currency is not None or not _CURRENCY.fullmatch(after[0]):
+            raise unreadable
+        currency = after[0]
+    if before:
+        name = before[0].replace(" ", "").upper()
+        name = _BANK_NAMES.get(name, name)
+        try:
+            bic = BIC(name) if _BIC.fullmatch(name) else None
+        except SchwiftyException:
+            bic = None
+        if bic is None:
+            raise unreadable
+        if not _same_bank(bic, iban):
+            raise _fail(
+                item.line,
+                N_(
+                    "Line %(line)s: the statement's account %(account)s names the bank %(bic)s, not the bank of %(iban)s."
+                ),
+                line=item.line,
+                account=written[:40],
+                bic=before[0],
+                iban=str(iban.compact),
+            )
+    return iban, currency
+
+
+def _account(item: _Field, bank_bic: str | None) -> tuple[str, str, str | None]:
+    """The statement's own IBAN from :25: (``NL..INGB..EUR``, ``NL..RABO.. EUR``, ``INGBNL2A/NL..INGB..``,
+    ``NL..INGB../EUR``, or a domestic number that ABN AMRO, Triodos and Knab still write), checked; the field as
+    written; the currency it names, if any."""
+    written = " ".join(item.lines).strip()
+    read = _slashed(item, written) if "/" in written else _iban_and_currency(written)
+    if read is not None:
+        iban, currency = read
+        return str(iban.compact), written, currency
     domestic = _DOMESTIC.fullmatch(written.replace(" ", ""))
     bic = (domestic.group("bic") if domestic else None) or (
         "TRIONL2U" if written.startswith("TRIODOSBANK/") else bank_bic
     )
     if domestic and bic:
         try:
-            return str(
-                IBAN.generate("NL", bank_code=bic[:4], account_code=domestic.group("number").zfill(10)).compact
-            ), written
+            return (
+                str(IBAN.generate("NL", bank_code=bic[:4], account_code=domestic.group("number").zfill(10)).compact),
+                written,
+                None,
+            )
         except SchwiftyException:
             pass
     raise _fail(
@@ -243,8 +321,17 @@ def _statement(block: _Block, bank_bic: str | None) -> Statement:
                 tag=tag,
             )
     assert account_field and opening_field and closing_field
-    account_iban, written = _account(account_field, bank_bic)
+    account_iban, written, account_currency = _account(account_field, bank_bic)
     opening, currency = _balance(opening_field)
+    if account_currency is not None and account_currency != currency:
+        raise _fail(
+            account_field.line,
+            N_("Line %(line)s: the statement's account %(account)s is in %(found)s, its balances in %(expected)s."),
+            line=account_field.line,
+            account=written[:40],
+            found=account_currency,
+            expected=currency,
+        )
     closing, closing_currency = _balance(closing_field)
     if closing_currency != currency:
         raise _fail(
