@@ -222,3 +222,56 @@ def test_a_batch_whose_details_carry_no_amounts_takes_no_party_or_reference_of_o
         None,
     )
     assert batch.raw.startswith("<Ntry")
+
+
+@pytest.mark.parametrize("zone", ["Z", "+01:00", "+00:00", "-05:00", "+14:00", "-14:00", "+05:30"])
+def test_a_date_with_a_time_zone_is_that_date(zone):
+    # xs:date allows a time zone after the date; it does not move the day.
+    text = (BANK / "camt053_v08.xml").read_text()
+    assert text.count("<Dt>2026-03-02</Dt>") > 10
+    text = text.replace("<Dt>2026-03-02</Dt>", f"<Dt>2026-03-02{zone}</Dt>")
+    text = text.replace("<Dt>2026-03-01</Dt>", f"<Dt>2026-03-01{zone}</Dt>")
+    (statement,) = parse_statement(text.encode())
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED
+    assert all(tx.booking_date == DAY and tx.value_date == DAY for tx in statement.transactions)
+    assert (statement.opening_balance.date, statement.closing_balance.date) == (date(2026, 3, 1), DAY)
+
+
+@pytest.mark.parametrize("written", ["2026-03-02Y", "2026-03-02+15:00", "2026-03-02+01", "2026-02-30Z", "2026-03-02 Z"])
+def test_a_date_with_something_else_after_it_is_refused(written):
+    text = (
+        (BANK / "camt053_v02.xml")
+        .read_text()
+        .replace("<BookgDt><Dt>2026-03-02</Dt>", f"<BookgDt><Dt>{written}</Dt>", 1)
+    )
+    with pytest.raises(StatementError) as refused:
+        parse_statement(text.encode())
+    assert refused.value.message == f"/Document/BkToCstmrStmt/Stmt/Ntry[1]/BookgDt: {written} is not a date."
+
+
+@pytest.mark.parametrize(
+    ("written", "day"),
+    [
+        ("2026-03-02T08:15:00+01:00", date(2026, 3, 2)),  # as Dutch banks write it: unchanged
+        ("2026-03-01T23:30:00Z", date(2026, 3, 2)),  # 00:30 in Amsterdam (CET, UTC+1), not the UTC day
+        ("2026-03-01T22:59:59+00:00", date(2026, 3, 1)),  # 23:59:59 in Amsterdam
+        ("2026-03-01T18:30:00-05:00", date(2026, 3, 2)),  # 00:30 in Amsterdam
+        ("2026-03-02T06:00:00+09:00", date(2026, 3, 1)),  # 22:00 the day before in Amsterdam
+        ("2026-07-01T22:30:00Z", date(2026, 7, 2)),  # 00:30 in summer time (CEST, UTC+2)
+        ("2026-07-01T21:30:00Z", date(2026, 7, 1)),  # 23:30 in summer time
+        ("2026-03-28T23:30:00Z", date(2026, 3, 29)),  # the night summer time starts: 00:30 CET
+        ("2026-10-24T22:30:00Z", date(2026, 10, 25)),  # the night it ends: 00:30 CEST
+        ("2026-03-01T23:30:00", date(2026, 3, 1)),  # no offset: the day as written
+        ("2026-03-01T23:30:00.123456Z", date(2026, 3, 2)),
+    ],
+)
+def test_a_date_time_with_an_offset_is_the_day_in_amsterdam_one_without_the_day_as_written(written, day):
+    text = (BANK / "camt053_v06.xml").read_text()
+    booked = "<BookgDt><DtTm>2026-03-02T08:15:00+01:00</DtTm></BookgDt>"
+    assert text.count(booked) == 6
+    text = text.replace(booked, f"<BookgDt><DtTm>{written}</DtTm></BookgDt>")
+    text = text.replace("<Dt><Dt>2026-03-02</Dt></Dt>", f"<Dt><DtTm>{written}</DtTm></Dt>")
+    (statement,) = parse_statement(text.encode())
+    assert {tx.booking_date for tx in statement.transactions} == {day}
+    assert statement.closing_balance.date == day
+    assert {tx.value_date for tx in statement.transactions} == {DAY}

@@ -20,6 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from lxml import etree
 from schwifty import IBAN
@@ -33,10 +34,32 @@ NAMESPACE = re.compile(r"urn:iso:std:iso:20022:tech:xsd:(?P<message>[a-z]{4}\.[0
 VERSIONS = ("02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13")
 _DOCTYPE = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _AMOUNT = re.compile(r"[0-9]{1,18}(?:\.[0-9]{1,5})?")
+# xs:date: a date, optionally with a time zone (Z, or an offset of at most 14 hours), which does not change the day.
+_DATE = re.compile(r"(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?")
 _NAMES = {
     "camt.052": N_("an account report (camt.052)"),
     "camt.054": N_("a debit/credit notification (camt.054)"),
 }
+
+
+@cache
+def _bank_zone() -> ZoneInfo:
+    """A Dutch fund's bank day is the day in Amsterdam (tzdata: Debian's tzdata package, as the rest of the app)."""
+    return ZoneInfo("Europe/Amsterdam")
+
+
+def _day(text: str) -> date:
+    """The day of an ISO date or date-time: a date as written, with or without its time zone; a date-time with an
+    offset or Z on the clock in Amsterdam (23:30Z in winter is the next day there); one without, as written."""
+    found = _DATE.fullmatch(text)
+    if found:
+        return date.fromisoformat(found.group("date"))
+    if text[10:11] in ("Z", "+", "-"):  # a date with a zone xs:date does not allow (datetime takes "+15" for a time)
+        raise ValueError(text)
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        return moment.date()
+    return moment.astimezone(_bank_zone()).date()
 
 
 def _parser() -> etree.XMLParser:
@@ -177,7 +200,7 @@ class _Reader:
             return None
         text = self.text(found, "Dt") or self.text(found, "DtTm") or ""
         try:
-            return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text).date()
+            return _day(text)
         except ValueError:
             raise self.fail(found, N_("%(element)s: %(date)s is not a date."), date=text[:40]) from None
 
