@@ -37,10 +37,12 @@ def minor_units(currency: str) -> int:
 
 
 def decimals(amount: str) -> int:
-    """The digits written after the decimal point or comma of ``amount`` (``"12.50"`` and ``"12,50"``: 2)."""
+    """The decimals of ``amount`` as written with a point or a comma, trailing zeros left out (``"12.50"`` and
+    ``"12,5"``: 1; ``"12.505"``: 3): an amount with more than its currency has would be rounded to be stored,
+    one written ``12.500`` loses nothing and is read as 12.50."""
     for separator in ".,":
         if separator in amount:
-            return len(amount) - amount.index(separator) - 1
+            return len(amount[amount.index(separator) + 1 :].strip().rstrip("0"))
     return 0
 
 
