@@ -39,11 +39,10 @@ def _seen() -> dict[str, Any]:
     (the loans are the fund's and the enterprise's business); a fund's manager, the enterprise and an administrator
     the loans they may see."""
     from fundapp.auth.access import current_scope
-    from fundapp.auth.policy import visible_claims, visible_loans
+    from fundapp.auth.policy import reads_loans, visible_claims, visible_loans
 
     scope = current_scope()
-    sees_loans = scope.is_admin or bool(scope.fund_ids) or bool(scope.investee_ids)
-    return {"claims_seen": visible_claims(scope), "loans_seen": visible_loans(scope) if sees_loans else False}
+    return {"claims_seen": visible_claims(scope), "loans_seen": visible_loans(scope) if reads_loans(scope) else False}
 
 
 def investee_document(investee: Investee, period_text: str | None, fmt: str) -> Response:

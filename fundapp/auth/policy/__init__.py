@@ -69,6 +69,12 @@ def visible_loans(scope: Scope) -> ColumnElement[bool]:
     return visible(scope, Loan)
 
 
+def reads_loans(scope: Scope) -> bool:
+    """Whether the reader sees loans at all: an administrator, a fund's manager or an enterprise's member; a payer's
+    officer or a contract's validator does not (an enterprise's loans are its fund's and its own business)."""
+    return scope.is_admin or scope.is_fund_manager or bool(scope.investee_ids)
+
+
 def visible_contracts(scope: Scope) -> ColumnElement[bool]:
     from fundapp.outcomes.models import OutcomeContract
 
@@ -117,6 +123,7 @@ __all__ = [
     "payers_represented",
     "permitted_ids",
     "provider_rows_of",
+    "reads_loans",
     "require",
     "require_admin",
     "sees_results",
