@@ -167,8 +167,6 @@ def claim(
     # read after it). A pair counted before is a duplicate whatever its prerequisite.
     counted: dict[Pair, date] = dict(prior.paid_results)
     for start in range(0, len(ordered), PART):
-        if start and on_lines is not None:
-            on_lines(lines, start - PART, start)
         for at, result in enumerate(ordered[start : start + PART], start):
             code, units, participant = result.item, result.units, result.participant
             priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
@@ -244,8 +242,8 @@ def claim(
                         payer_paid[name] = payer_paid.get(name, 0) + part
                 if participant is not None:
                     participant_paid[participant] = participant_paid.get(participant, 0) + amount
-    if ordered and on_lines is not None:
-        on_lines(lines, (len(ordered) - 1) // PART * PART, len(ordered))
+        if on_lines is not None:  # this part is priced: the caller stores it while the next is priced
+            on_lines(lines, start, len(lines))
     if bound_payers:
         paid_now = [payer_paid.get(name, 0) - payers_before.get(name, 0) for name in names]
     else:  # each line's parts are its amount's split: summed once per distinct amount
