@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 import fundapp.models  # noqa: F401 - registers every table
-from fundapp.db import Base, make_engine
+from fundapp.db import Base, make_engine, schema_comparison
 
 config = context.config
 target_metadata = Base.metadata
@@ -34,7 +34,13 @@ def run_migrations_online() -> None:
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_object=schema_comparison(connection.dialect.name),
+    )
     with context.begin_transaction():
         context.run_migrations()
 

@@ -287,3 +287,75 @@ def test_two_claims_of_one_provider_and_period_approved_at_once_never_pass_toget
         with session_scope(race.app) as session:
             statuses = sorted(session.get(Claim, cid).status for cid in claim_ids)
         assert statuses == [ClaimStatus.APPROVED, ClaimStatus.SUBMITTED], (n, answers)
+
+
+def _line_naming(claim_id: int, result_id: int, returning: str = "") -> Any:
+    return text(
+        "INSERT INTO claim_lines (claim_id, position, result_id, item_code, units, units_paid, price, gross,"
+        " deadweight, deductions, payable, by_payer, status, rejection_reason)"
+        f" VALUES ({claim_id}, 99, {result_id}, 'JOB6', 1, 0, 0, 0, 0, '[]', 0, '[]', 'open', '')" + returning
+    )
+
+
+def _in_a_thread(url: Any, statement: Any) -> tuple[threading.Thread, threading.Event, list[BaseException]]:
+    """Run ``statement`` and commit in a transaction of its own, in a thread: it may have to wait for a lock."""
+    done, failed = threading.Event(), []
+
+    def run() -> None:
+        engine = create_engine(url)
+        try:
+            with engine.begin() as connection:
+                connection.execute(statement)
+        except BaseException as exc:  # reported to the test
+            failed.append(exc)
+        finally:
+            engine.dispose()
+            done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, done, failed
+
+
+def test_a_result_deleted_while_a_new_line_names_it_waits_and_then_the_line_loses_its_result(race):
+    """A line naming a result locks it (FOR KEY SHARE, as a foreign key does, migration 0037): a result deleted
+    meanwhile waits for the line's transaction; once that commits, the deletion leaves the line without a result
+    rather than naming a row that is gone."""
+    claim_id = _submitted_claim(race, 900)
+    result_id = _verified_result(race, 901, achieved_on=date(2026, 5, 1))
+    url = race.app.extensions["fundapp.db"].engine.url
+    engine = create_engine(url)
+    try:
+        with engine.connect() as inserting:
+            line_id = inserting.execute(_line_naming(claim_id, result_id, " RETURNING id")).scalar()
+            thread, done, failed = _in_a_thread(url, text(f"DELETE FROM outcome_results WHERE id = {result_id}"))
+            assert not done.wait(1.5)  # the deletion waits for the line's transaction
+            inserting.commit()
+        thread.join(timeout=30)
+        assert done.is_set() and failed == []
+        with engine.connect() as reading:
+            assert reading.execute(text(f"SELECT result_id FROM claim_lines WHERE id = {line_id}")).one() == (None,)
+    finally:
+        engine.dispose()
+
+
+def test_a_line_naming_a_result_being_deleted_waits_and_is_refused_once_the_deletion_commits(race):
+    claim_id = _submitted_claim(race, 910)
+    result_id = _verified_result(race, 911, achieved_on=date(2026, 5, 1))
+    url = race.app.extensions["fundapp.db"].engine.url
+    engine = create_engine(url)
+    try:
+        with engine.connect() as deleting:
+            deleting.execute(text(f"DELETE FROM outcome_results WHERE id = {result_id}"))
+            thread, done, failed = _in_a_thread(url, _line_naming(claim_id, result_id))
+            assert not done.wait(1.5)  # the line waits for the deletion's transaction
+            deleting.commit()
+        thread.join(timeout=30)
+        assert done.is_set() and len(failed) == 1
+        assert getattr(failed[0].__cause__ or failed[0], "sqlstate", None) == "23503", failed
+        with engine.connect() as reading:
+            assert reading.execute(text(f"SELECT count(*) FROM claim_lines WHERE result_id = {result_id}")).one() == (
+                0,
+            )
+    finally:
+        engine.dispose()

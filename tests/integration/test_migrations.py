@@ -9,7 +9,7 @@ from sqlalchemy import inspect
 
 import fundapp.models  # noqa: F401
 from fundapp import migrate
-from fundapp.db import Base, make_engine
+from fundapp.db import Base, make_engine, schema_comparison
 from tests.conftest import _recreate_database, test_database_url
 
 
@@ -24,7 +24,14 @@ def scratch_url():
 def _diff(url: str) -> list:
     engine = make_engine(url)
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True, "compare_server_default": False})
+        context = MigrationContext.configure(
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": False,
+                "include_object": schema_comparison(connection.dialect.name),
+            },
+        )
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     return diff
