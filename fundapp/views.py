@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from fundapp.auth.access import access, current_scope
-from fundapp.auth.policy import sees_the_whole_system, visible_funds, visible_investees, visible_payers
+from fundapp.auth.policy import never, sees_the_whole_system, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
@@ -35,9 +35,12 @@ def index() -> Any:
     session = get_session()
     today, locale, words = date.today(), locale_name(), _chart_words()
     counts = {
-        "funds": session.scalar(select(func.count()).select_from(Fund).where(visible_funds(scope))),
-        "investees": session.scalar(select(func.count()).select_from(Investee).where(visible_investees(scope))),
-        "payers": session.scalar(select(func.count()).select_from(OutcomePayer).where(visible_payers(scope))),
+        name: 0 if never(clause) else session.scalar(select(func.count()).select_from(model).where(clause))
+        for name, model, clause in (
+            ("funds", Fund, visible_funds(scope)),
+            ("investees", Investee, visible_investees(scope)),
+            ("payers", OutcomePayer, visible_payers(scope)),
+        )
     }
     return render_template(
         "home.html",

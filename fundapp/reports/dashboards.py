@@ -11,7 +11,7 @@ from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from fundapp import datacache
-from fundapp.auth.policy import Scope, memberships
+from fundapp.auth.policy import Scope, memberships, never
 from fundapp.cofinancing.models import LoanParticipation
 from fundapp.funds.models import Fund
 from fundapp.i18n import unit_label
@@ -60,6 +60,8 @@ class FundPanel:
 
 
 def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
+    if never(memberships(scope, Fund)):
+        return []
     funds = session.scalars(select(Fund).where(memberships(scope, Fund)).order_by(Fund.name)).all()
     return [_fund_panel(session, fund, today, words, locale) for fund in funds]
 
@@ -159,6 +161,8 @@ class PayerPanel:
 
 
 def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: str) -> list[PayerPanel]:
+    if never(memberships(scope, OutcomePayer)):
+        return []
     payers = session.scalars(
         select(OutcomePayer).where(memberships(scope, OutcomePayer)).order_by(OutcomePayer.name)
     ).all()
@@ -266,6 +270,8 @@ class InvesteePanel:
 def investee_panels(
     session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str
 ) -> list[InvesteePanel]:
+    if never(memberships(scope, Investee)):
+        return []
     investees = session.scalars(select(Investee).where(memberships(scope, Investee)).order_by(Investee.name)).all()
     return [_investee_panel(session, investee, today, words, locale) for investee in investees]
 

@@ -17,7 +17,7 @@ from fundapp.auth.policy import (
     pipeline_rules,  # noqa: F401 - registers the pipeline's rules
 )
 from fundapp.auth.policy import instruments as _instruments  # noqa: F401 - registers the instruments' rules
-from fundapp.auth.policy.core import RULES, can, load, permitted_ids, require, require_admin, visible
+from fundapp.auth.policy.core import RULES, can, load, never, permitted_ids, require, require_admin, visible
 from fundapp.auth.policy.rules import (
     acting_payers,
     acting_providers,
@@ -119,6 +119,7 @@ __all__ = [
     "may_add_shared_indicator",
     "may_set_up_contract",
     "memberships",
+    "never",
     "payer_rows_of",
     "payers_represented",
     "permitted_ids",

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, event, false, literal, select, true
 from sqlalchemy.orm import Session, object_session
+from sqlalchemy.sql import elements, operators, selectable
 
 from fundapp.auth.policy.scope import Scope
 from fundapp.errors import Forbidden, NotFound
@@ -52,6 +53,37 @@ def ids_in(column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
     return column.in_(wanted) if wanted else false()
 
 
+def never(clause: Any) -> bool:
+    """Whether ``clause`` is false whatever the rows: what a rule gives a scope with none of the rows it names (no
+    funds, no payers, no investees), also inside ``AND``, ``OR`` and ``IN (SELECT ... WHERE ...)``. A query with
+    such a WHERE finds nothing, so the database need not be asked (an investee's home page asked it four times).
+    Anything else is not known to be false (False: ask the database)."""
+    while True:
+        if clause is false():
+            return True
+        if isinstance(clause, elements.AsBoolean):
+            if clause.operator is not operators.is_true:
+                return False
+            clause = clause.element
+        elif isinstance(clause, elements.Grouping):
+            clause = clause.element
+        else:
+            break
+    if isinstance(clause, elements.BooleanClauseList):
+        if clause.operator is operators.and_:
+            return any(never(c) for c in clause.clauses)
+        if clause.operator is operators.or_:
+            return all(never(c) for c in clause.clauses)
+        return False
+    if isinstance(clause, elements.BinaryExpression) and clause.operator is operators.in_op:
+        rows: Any = clause.right
+        while isinstance(rows, elements.Grouping | selectable.ScalarSelect):
+            rows = rows.element
+        if isinstance(rows, selectable.Select):
+            return rows.whereclause is not None and never(rows.whereclause)
+    return False
+
+
 def visible(scope: Scope, model: Any, action: str = "view") -> ColumnElement[bool]:
     """The WHERE clause of the rows of ``model`` the scope may ``action``: the list filter."""
     found = _rule(model.__name__, action)
@@ -65,9 +97,10 @@ def visible(scope: Scope, model: Any, action: str = "view") -> ColumnElement[boo
 def permitted_ids(session: Session, scope: Scope, action: str, model: Any, ids: Iterable[int]) -> set[int]:
     """Which of these rows the scope may ``action``, in one query (for a page that shows a button per row)."""
     wanted = sorted(set(ids))
-    if not wanted:
+    clause = visible(scope, model, action)
+    if not wanted or never(clause):
         return set()
-    return set(session.scalars(select(model.id).where(model.id.in_(wanted), visible(scope, model, action))))
+    return set(session.scalars(select(model.id).where(model.id.in_(wanted), clause)))
 
 
 def can(scope: Scope, action: str, obj: Any) -> bool:
@@ -77,7 +110,7 @@ def can(scope: Scope, action: str, obj: Any) -> bool:
     if not scope.authenticated or obj.id is None:
         return False
     clause = found.clause(scope)
-    if clause is false():  # no row at all: nothing to ask the database
+    if never(clause):  # no row at all: nothing to ask the database
         return False
     model = found.model
     session = object_session(obj)
@@ -116,7 +149,10 @@ def _load(session: Session, model: type[T], object_id: Any, scope: Scope, action
     if action == "view" and found is not None and scope.authenticated and not (scope.is_admin and found.admin_bypass):
         # One query instead of two: the row only if the rule lets the scope see it (what ``can`` asks). A row of a
         # subclass, which may have a rule of its own, is checked again by its own rule.
-        query = select(model).where(found.model.id == object_id, found.clause(scope)).options(*options)
+        clause = found.clause(scope)
+        if never(clause):
+            raise NotFound("Not found, or not yours to see.")
+        query = select(model).where(found.model.id == object_id, clause).options(*options)
         found_obj = session.scalars(query).unique().first()
         if found_obj is None:
             raise NotFound("Not found, or not yours to see.")
