@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import current_app, render_template, request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import lazyload, selectinload
 
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, payer_rows_of, visible_claims, visible_payers
@@ -48,6 +48,11 @@ CLAIM_SORTS = {
 }
 
 
+# The list of claims shows each claim's contract's name and payers (names, budget), not its rate card or
+# providers: those are read only if something asks for them.
+CONTRACT_OF_A_CLAIM = (lazyload(OutcomeContract.items), lazyload(OutcomeContract.providers))
+
+
 @bp.get("/claims")
 @access("login")
 def claim_list() -> Any:
@@ -56,7 +61,9 @@ def claim_list() -> Any:
     # No status asked for: an officer starts with what awaits them; "All" (status=) shows everything.
     status = request.args.get("status", "submitted" if scope.is_payer_officer else "") or None
     query = (
-        select(Claim).options(selectinload(Claim.contract), selectinload(Claim.investee)).where(visible_claims(scope))
+        select(Claim)
+        .options(selectinload(Claim.contract).options(*CONTRACT_OF_A_CLAIM), selectinload(Claim.investee))
+        .where(visible_claims(scope))
     )
     if status in {s.value for s in ClaimStatus}:
         query = query.where(Claim.status == ClaimStatus(status))
