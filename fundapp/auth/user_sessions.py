@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, joinedload
 from fundapp.auth.models import User, UserSession
 from fundapp.auth.services import hash_token
 from fundapp.db import utcnow
+from fundapp.notifications import unread
 
 TOUCH_EVERY = timedelta(minutes=5)
 
@@ -32,15 +33,20 @@ def start(session: Session, user: User, idle: timedelta, now: datetime | None = 
 def user_of(session: Session, sid: str, idle: timedelta, now: datetime | None = None) -> User | None:
     """The user of a live session (not ended, not idle for ``idle``), noting that it was used."""
     now = now or utcnow()
-    # One query per request finds the session, its user and the user's memberships (the scope needs them).
+    # One query per request finds the session, its user and the user's memberships (the scope needs them), and
+    # counts the user's unread notifications for the page's header (fundapp/notifications/unread.py).
     query = (
-        select(UserSession)
+        select(UserSession, unread.count_of(UserSession.user_id))
         .where(UserSession.token_hash == hash_token(sid))
         .options(joinedload(UserSession.user).joinedload(User.memberships))
     )
-    row = session.scalars(query).unique().first()
-    if row is None or row.last_seen_at <= now - idle:
+    found = session.execute(query).unique().first()
+    if found is None:
         return None
+    row, count = found
+    if row.last_seen_at <= now - idle:
+        return None
+    unread.keep(session, row.user_id, count)
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
     return row.user

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from fundapp.auth.access import access, current_actor
@@ -14,6 +14,7 @@ from fundapp.errors import NotFound
 from fundapp.i18n import gettext as _
 from fundapp.listing import paginate
 from fundapp.messages import N_
+from fundapp.notifications import unread
 from fundapp.notifications.kinds import KINDS, render
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from fundapp.web import done, list_args
@@ -22,15 +23,18 @@ bp = Blueprint("notifications", __name__)
 
 
 def unread_count() -> int:
-    """The header's count of unread notifications (one query; none for a visitor)."""
+    """The header's count of unread notifications: the one read with the browser's session when the page only
+    shows (fundapp/notifications/unread.py), otherwise one query; none for a visitor."""
     from flask_login import current_user
 
     if not current_user.is_authenticated:
         return 0
-    query = select(func.count(Notification.id)).where(
-        Notification.user_id == current_user.id, Notification.read_at.is_(None)
-    )
-    return get_session().scalar(query) or 0
+    session = get_session()
+    if request.method in ("GET", "HEAD"):
+        known = unread.kept(session, current_user.id)
+        if known is not None:
+            return known
+    return session.scalar(select(unread.count_of(current_user.id))) or 0
 
 
 @bp.get("/inbox")

@@ -108,3 +108,65 @@ def test_a_choice_sent_empty_or_left_out_is_refused(db_session, world, login_as)
         assert response.status_code == 422
         assert field_error(response.get_data(as_text=True), "kpi_due_today") is not None
     assert db_session.scalar(select(NotificationPreference.id)) is None
+
+
+def test_the_header_count_is_read_with_the_session_and_a_page_asks_no_count_of_its_own(
+    app, db_session, world, login_as
+):
+    from sqlalchemy import event
+
+    for period in ("2026-Q1", "2026-Q2", "2026-Q3"):
+        _tell(db_session, world, "member_a", period=period)
+    read = _tell(db_session, world, "member_a", period="2026-Q4")
+    read.read_at = read.created_at
+    _tell(db_session, world, "member_b")
+    db_session.flush()
+    client = login_as(world.user("member_a"))
+    seen: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        seen.append(" ".join(statement.split()))
+
+    engine = app.extensions["fundapp.db"].engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        page = client.get("/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert '<span class="utrecht-badge-counter">3<span class="visually-hidden"> ongelezen</span></span>' in page
+    asking = [s for s in seen if "FROM notifications" in s]
+    assert len(asking) == 1 and "FROM user_sessions" in asking[0], asking
+
+
+def test_the_kept_count_is_dropped_when_the_request_writes_notification_rows(db_session, world):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from fundapp.auth import user_sessions
+    from fundapp.db import utcnow
+    from fundapp.notifications import unread
+
+    user = world.user("member_a")
+    sid = user_sessions.start(db_session, user, timedelta(hours=1))
+    db_session.flush()
+
+    def fresh() -> int | None:
+        db_session.info.pop(unread.KEPT, None)
+        assert user_sessions.user_of(db_session, sid, timedelta(hours=1)) is not None
+        return unread.kept(db_session, user.id)
+
+    assert fresh() == 0
+    assert unread.kept(db_session, world.user("member_b").id) is None  # another user's count is not this one
+    mine = _tell(db_session, world, "member_a")  # a bulk INSERT
+    assert unread.kept(db_session, user.id) is None
+    assert fresh() == 1
+    mine.read_at = utcnow()  # the ORM
+    db_session.flush()
+    assert unread.kept(db_session, user.id) is None
+    assert fresh() == 0
+    db_session.execute(update(Notification).where(Notification.id == mine.id).values(read_at=None))  # a bulk UPDATE
+    assert unread.kept(db_session, user.id) is None
+    assert fresh() == 1
+    db_session.scalar(select(Notification.id).where(Notification.user_id == user.id))  # reading keeps it
+    assert unread.kept(db_session, user.id) == 1
