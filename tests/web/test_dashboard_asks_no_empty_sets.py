@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from sqlalchemy import event
 
 from tests.factories import add_outcomes
+from tests.web.statements import statements_sent
 
 # A statement whose own WHERE is false (PostgreSQL renders false(), SQLite 0 = 1), not a subquery's (a dead branch
 # of an OR leaves the rest of the statement to ask).
@@ -20,17 +20,8 @@ def test_a_home_page_asks_no_query_known_to_find_nothing(app, db_session, world,
     add_outcomes(db_session, world)
     db_session.flush()
     client = login_as(world.user(role))
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    engine = app.extensions["fundapp.db"].engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(app) as seen:
         response = client.get("/")
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert response.status_code == 200
     assert seen, "the page read nothing at all"
     assert [s for s in seen if KNOWN_EMPTY.search(s)] == [], role

@@ -11,6 +11,7 @@ from fundapp.notifications.events import link, local_today, notify
 from fundapp.notifications.kinds import KINDS
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from tests.web.round_trip import field_error, footprint
+from tests.web.statements import statements_sent
 
 
 def _tell(session: Any, world: Any, role: str, kind: str = "kpi_due_today", period: str = "2026-Q3") -> Notification:
@@ -113,8 +114,6 @@ def test_a_choice_sent_empty_or_left_out_is_refused(db_session, world, login_as)
 def test_the_header_count_is_read_with_the_session_and_a_page_asks_no_count_of_its_own(
     app, db_session, world, login_as
 ):
-    from sqlalchemy import event
-
     for period in ("2026-Q1", "2026-Q2", "2026-Q3"):
         _tell(db_session, world, "member_a", period=period)
     read = _tell(db_session, world, "member_a", period="2026-Q4")
@@ -122,17 +121,8 @@ def test_the_header_count_is_read_with_the_session_and_a_page_asks_no_count_of_i
     _tell(db_session, world, "member_b")
     db_session.flush()
     client = login_as(world.user("member_a"))
-    seen: list[str] = []
-
-    def note(_conn, _cursor, statement, *_args):
-        seen.append(" ".join(statement.split()))
-
-    engine = app.extensions["fundapp.db"].engine
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_sent(app) as seen:
         page = client.get("/").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert '<span class="utrecht-badge-counter">3<span class="visually-hidden"> ongelezen</span></span>' in page
     asking = [s for s in seen if "FROM notifications" in s]
     assert len(asking) == 1 and "FROM user_sessions" in asking[0], asking
