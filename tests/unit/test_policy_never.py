@@ -6,7 +6,7 @@ A wrong True would hide rows a user may see; so each case that is not certainly 
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import and_, column, false, not_, or_, select, table, true
+from sqlalchemy import and_, column, false, func, not_, or_, select, table, true
 
 from fundapp.auth.policy import (
     Scope,
@@ -41,6 +41,8 @@ NOTHING = select(t.c.id).where(false())
         (t.c.id.in_(select(t.c.id).where(or_(false(), false()), t.c.a == 2)), True),
         (t.c.id.in_(select(t.c.id).where(t.c.a == 2)), False),
         (t.c.id.in_(select(t.c.id)), False),  # no WHERE: every row
+        (t.c.a.in_(select(func.count()).select_from(t).where(false())), False),  # count(*) gives 0 even so
+        (t.c.a.in_(select(func.max(t.c.id)).where(false())), False),  # an aggregate's row (NULL): not assumed
         (t.c.id.not_in(NOTHING), False),  # NOT IN an empty set holds for every row
         (not_(false()), False),
         (not_(t.c.id.in_(NOTHING)), False),

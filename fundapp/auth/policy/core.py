@@ -79,7 +79,10 @@ def never(clause: Any) -> bool:
         rows: Any = clause.right
         while isinstance(rows, elements.Grouping | selectable.ScalarSelect):
             rows = rows.element
-        if isinstance(rows, selectable.Select):
+        # Rows of plain columns only: an aggregate gives a row even where nothing matches (count(*) gives 0).
+        if isinstance(rows, selectable.Select) and all(
+            isinstance(c, elements.ColumnClause) for c in rows.selected_columns
+        ):
             return rows.whereclause is not None and never(rows.whereclause)
     return False
 
