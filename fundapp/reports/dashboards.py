@@ -60,9 +60,10 @@ class FundPanel:
 
 
 def fund_panels(session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str) -> list[FundPanel]:
-    if never(memberships(scope, Fund)):
+    mine = memberships(scope, Fund)
+    if never(mine):
         return []
-    funds = session.scalars(select(Fund).where(memberships(scope, Fund)).order_by(Fund.name)).all()
+    funds = session.scalars(select(Fund).where(mine).order_by(Fund.name)).all()
     return [_fund_panel(session, fund, today, words, locale) for fund in funds]
 
 
@@ -161,11 +162,10 @@ class PayerPanel:
 
 
 def payer_panels(session: Session, scope: Scope, words: dict[str, Any], locale: str) -> list[PayerPanel]:
-    if never(memberships(scope, OutcomePayer)):
+    mine = memberships(scope, OutcomePayer)
+    if never(mine):
         return []
-    payers = session.scalars(
-        select(OutcomePayer).where(memberships(scope, OutcomePayer)).order_by(OutcomePayer.name)
-    ).all()
+    payers = session.scalars(select(OutcomePayer).where(mine).order_by(OutcomePayer.name)).all()
     return [_payer_panel(session, payer, words, locale) for payer in payers]
 
 
@@ -270,9 +270,10 @@ class InvesteePanel:
 def investee_panels(
     session: Session, scope: Scope, today: date, words: dict[str, Any], locale: str
 ) -> list[InvesteePanel]:
-    if never(memberships(scope, Investee)):
+    mine = memberships(scope, Investee)
+    if never(mine):
         return []
-    investees = session.scalars(select(Investee).where(memberships(scope, Investee)).order_by(Investee.name)).all()
+    investees = session.scalars(select(Investee).where(mine).order_by(Investee.name)).all()
     return [_investee_panel(session, investee, today, words, locale) for investee in investees]
 
 

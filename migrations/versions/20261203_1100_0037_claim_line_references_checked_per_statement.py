@@ -75,6 +75,16 @@ def _lock_or_fail(name: str, column: str, table: str, ids: str) -> str:
     END IF;"""
 
 
+# The array of ids each reference's rows are gathered in, in the functions below.
+ARRAYS = ("claim_ids", "result_ids", "line_ids")
+
+
+def _lock_all_or_fail() -> str:
+    return "".join(
+        _lock_or_fail(name, column, table, ids) for (name, column, table, _on_delete), ids in zip(REFERENCES, ARRAYS)
+    )
+
+
 FUNCTIONS = f"""
 CREATE FUNCTION claim_lines_check_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
@@ -89,9 +99,7 @@ BEGIN
            array_agg(corrects_line_id) FILTER (WHERE corrects_line_id IS NOT NULL)
       INTO claim_ids, result_ids, line_ids
       FROM inserted_lines;
-    {_lock_or_fail(REFERENCES[0][0], "claim_id", "claims", "claim_ids")}
-    {_lock_or_fail(REFERENCES[1][0], "result_id", "outcome_results", "result_ids")}
-    {_lock_or_fail(REFERENCES[2][0], "corrects_line_id", "claim_lines", "line_ids")}
+    {_lock_all_or_fail()}
     RETURN NULL;
 END $$;
 
@@ -105,9 +113,7 @@ DECLARE
     line_ids integer[] := CASE WHEN NEW.corrects_line_id IS DISTINCT FROM OLD.corrects_line_id
                                 AND NEW.corrects_line_id IS NOT NULL THEN ARRAY[NEW.corrects_line_id] END;
 BEGIN
-    {_lock_or_fail(REFERENCES[0][0], "claim_id", "claims", "claim_ids")}
-    {_lock_or_fail(REFERENCES[1][0], "result_id", "outcome_results", "result_ids")}
-    {_lock_or_fail(REFERENCES[2][0], "corrects_line_id", "claim_lines", "line_ids")}
+    {_lock_all_or_fail()}
     RETURN NULL;
 END $$;
 
