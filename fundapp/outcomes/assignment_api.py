@@ -57,7 +57,9 @@ AssignmentPageSchema = page_schema(AssignmentSchema, "AssignmentPage")
 def list_assignments(args: dict[str, Any], contract_id: int) -> Any:
     """The contract's assignments, each with the payers that accepted it (a payer's parts are assigned from then)."""
     contract = load(get_session(), OutcomeContract, contract_id, current_scope())
-    page = paginate(get_session(), assignments.contract_query(contract), args["page"], args["page_size"])
+    page = paginate(
+        get_session(), assignments.contract_query(contract, current_scope()), args["page"], args["page_size"]
+    )
     return page_of(page.items, page.total, page.page, page.page_size)
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope, can, payer_rows_of
+from fundapp.auth.policy import Scope, can, never, payer_rows_of, visible
 from fundapp.banking import assigned as assigned_transfers
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
@@ -91,7 +91,7 @@ def accept(session: Session, actor: audit.Who, scope: Scope, contract: OutcomeCo
     """An officer accepts, for their own payers, to pay the assigned parts to the fund."""
     if not payer_rows_of(scope, contract):
         raise Forbidden("Only an officer of a payer of the contract accepts an assignment of its payments.")
-    rows = pending_for(scope, contract, of_contract(session, contract))
+    rows = pending_for(scope, contract, of_contract(session, contract, scope))
     if not rows:
         raise Conflict("There is no assignment left for you to accept in this contract.")
     for row in rows:
@@ -109,13 +109,19 @@ def accept(session: Session, actor: audit.Who, scope: Scope, contract: OutcomeCo
     return rows
 
 
-def contract_query(contract: OutcomeContract) -> Select[Any]:
-    query = select(PaymentAssignment).where(PaymentAssignment.contract_id == contract.id)
+def contract_query(contract: OutcomeContract, scope: Scope) -> Select[Any]:
+    """The contract's assignments the user may see (policy: PaymentAssignment.view)."""
+    query = select(PaymentAssignment).where(
+        PaymentAssignment.contract_id == contract.id, visible(scope, PaymentAssignment)
+    )
     return query.order_by(PaymentAssignment.id)
 
 
-def of_contract(session: Session, contract: OutcomeContract) -> list[PaymentAssignment]:
-    return list(session.scalars(contract_query(contract)))
+def of_contract(session: Session, contract: OutcomeContract, scope: Scope) -> list[PaymentAssignment]:
+    clause = visible(scope, PaymentAssignment)
+    if never(clause):
+        return []
+    return list(session.scalars(contract_query(contract, scope)))
 
 
 def book_assigned_parts(session: Session, actor: audit.Who, claim: Claim, parts: list[ClaimPayerSplit]) -> None:

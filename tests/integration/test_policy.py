@@ -52,8 +52,27 @@ def full_world(db_session, world):
     from tests.web.walk_world import financing_rounds
 
     financing_rounds(db_session, world)
+    _assignments(db_session, world)
     db_session.flush()
     return world
+
+
+def _assignments(db_session, world):
+    """Fund A's provider's payments under contract A assigned to its loan, accepted by payer A."""
+    from datetime import date
+    from decimal import Decimal
+
+    from fundapp.outcomes import assignments
+
+    manager, officer = world.user("manager_a"), world.user("officer_a")
+    data = {
+        "investee_id": world.investee_a.id,
+        "loan_id": world.loan_a.id,
+        "share_percent": Decimal("25"),
+        "valid_from": date(2026, 1, 1),
+    }
+    assignments.assign(db_session, manager, Scope.of_user(manager), world.contract_a, data)
+    assignments.accept(db_session, officer, Scope.of_user(officer), world.contract_a)
 
 
 def test_every_rule_gives_the_same_answer_for_a_list_and_for_each_object(db_session, full_world):

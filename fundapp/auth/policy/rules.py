@@ -30,6 +30,7 @@ from fundapp.outcomes.models import (
     ContractStatus,
     OutcomeContract,
     OutcomeResult,
+    PaymentAssignment,
     RateCard,
 )
 from fundapp.payers.models import OutcomePayer
@@ -407,6 +408,18 @@ def _claim_decide(scope: Scope) -> ColumnElement[bool]:
 @rule(Claim, "correct")
 def _claim_correct(scope: Scope) -> ColumnElement[bool]:
     return or_(_claim_submit(scope), _claim_decide(scope))
+
+
+@rule(PaymentAssignment, "view")
+def _assignment_view(scope: Scope) -> ColumnElement[bool]:
+    """A provider's payments assigned to its loan: the contract's payers (they consent and pay the fund), the
+    provider's side, and whoever sees the loan. Another provider of the same contract, or a validator, does
+    not see which loan of someone else's is repaid from the payments."""
+    return or_(
+        PaymentAssignment.contract_id.in_(named_payer_contracts(scope)),
+        PaymentAssignment.investee_id.in_(own_investees(scope)),
+        PaymentAssignment.loan_id.in_(select(Loan.id).where(_loan_view(scope))),
+    )
 
 
 # --- payment batches ------------------------------------------------------------------------------------------

@@ -66,7 +66,9 @@ def accept_assignments(contract_id: int) -> Any:
     if not payer_rows_of(current_scope(), contract):
         raise Forbidden("Only an officer of a payer of the contract accepts an assignment of its payments.")
     back = url_for("outcomes.contract_detail", contract_id=contract.id)
-    rows = assignments.pending_for(current_scope(), contract, assignments.of_contract(session, contract))
+    rows = assignments.pending_for(
+        current_scope(), contract, assignments.of_contract(session, contract, current_scope())
+    )
     if not rows:
         return done(_("There is no assignment left for you to accept in this contract."), back, "warning")
     if request.method == "POST":

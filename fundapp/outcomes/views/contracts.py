@@ -141,7 +141,7 @@ def contract_detail(contract_id: int) -> Any:
             .group_by(OutcomeResult.status)
         ).all()
     )
-    assigned = assignment_services.of_contract(session, contract)
+    assigned = assignment_services.of_contract(session, contract, scope)
     return render_template(
         "outcomes/contract.html",
         contract=contract,
