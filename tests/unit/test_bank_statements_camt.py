@@ -275,3 +275,23 @@ def test_a_date_time_with_an_offset_is_the_day_in_amsterdam_one_without_the_day_
     assert {tx.booking_date for tx in statement.transactions} == {day}
     assert statement.closing_balance.date == day
     assert {tx.value_date for tx in statement.transactions} == {DAY}
+
+
+@pytest.mark.parametrize("status", ["BOOK", "BOOKED", "Booked"])
+def test_an_entry_whose_status_is_proprietary_book_or_booked_is_a_booked_transaction(status):
+    # From 001.08 Sts is a choice of Cd or Prtry: a bank may write its own status, and BOOK(ED) is booked.
+    text = (BANK / "camt053_v08.xml").read_text()
+    assert text.count("<Sts><Cd>BOOK</Cd></Sts>") == 6
+    text = text.replace("<Sts><Cd>BOOK</Cd></Sts>", f"<Sts><Prtry>{status}</Prtry></Sts>")
+    (statement,) = parse_statement(text.encode())
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+def test_an_entry_whose_proprietary_status_is_not_booked_is_left_out_and_reported():
+    text = (
+        (BANK / "camt053_v08.xml").read_text().replace("<Sts><Cd>BOOK</Cd></Sts>", "<Sts><Prtry>PDNG</Prtry></Sts>", 1)
+    )
+    (statement,) = parse_statement(text.encode())
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED[1:]
+    assert "2 entries not yet booked (pending or for information) were left out." in statement.warnings

@@ -6,7 +6,7 @@ any other encoding that hides one is refused after parsing, by the document info
 one per ``TxDtls`` when a batch entry carries several. What changed between the
 versions and is read both ways: a party's name directly under ``Dbtr``/``Cdtr``
 (.02-.07) or under ``Pty`` (.08+); ``BIC`` (.02-.04) or ``BICFI`` (.05+); ``Sts`` as
-text (.02-.07) or ``Sts/Cd`` (.08+); a detail's amount in ``Amt`` (.03+) or
+text (.02-.07) or ``Sts/Cd`` or ``Sts/Prtry`` (.08+); a detail's amount in ``Amt`` (.03+) or
 ``AmtDtls``. Versions .09 to .13 renamed the types (ReportEntry10 to ReportEntry15,
 PartyIdentification135 to 272, ...) but not one element this module reads: each path is
 the same as in .08.
@@ -392,6 +392,15 @@ def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..
     return split
 
 
+def _booked(read: _Reader, entry: Any) -> bool:
+    """ISO's code BOOK (``Sts`` .02-.07, ``Sts/Cd`` .08+), or a bank's own status (``Sts/Prtry``, .08+) that says the
+    same: BOOK or BOOKED, in any case. Anything else is pending or for information."""
+    code = read.text(entry, "Sts/Cd", "Sts")
+    if code is not None:
+        return code == "BOOK"
+    return (read.text(entry, "Sts/Prtry") or "").upper() in ("BOOK", "BOOKED")
+
+
 def _statement(read: _Reader, statement: Any, warn_list: list[str], warning: Callable[..., str]) -> Statement:
     account_element = read.required(statement, "Acct")
     written = read.text(account_element, "Id/IBAN", "Id/Othr/Id") or ""
@@ -411,8 +420,7 @@ def _statement(read: _Reader, statement: Any, warn_list: list[str], warning: Cal
     transactions: list[Transaction] = []
     unbooked = 0
     for entry in read.findall(statement, "Ntry"):
-        status = read.text(entry, "Sts/Cd", "Sts")
-        if status != "BOOK":
+        if not _booked(read, entry):
             unbooked += 1
             continue
         transactions.extend(
