@@ -384,11 +384,17 @@ def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..
     expected = entry_amount if context["direction"] == "credit" else -entry_amount
     if total != expected:
         warn(
-            N_("The details of the batch entry at %(element)s add up to %(total)s, the entry says %(expected)s."),
+            N_(
+                "The details of the batch entry at %(element)s add up to %(total)s, the entry says %(expected)s; "
+                "it is one transaction."
+            ),
             element=read.where(entry),
             total=str(total),
             expected=str(expected),
         )
+        # What the bank booked is the entry: details that say otherwise (gross amounts before charges, details
+        # left out) would put on the account what is not on it. The entry stays the batch, as above.
+        return [_transaction(read, entry, None, context, None)]
     return split
 
 
