@@ -326,3 +326,37 @@ def test_an_entry_whose_proprietary_status_is_not_booked_is_left_out_and_reporte
     (statement,) = parse_statement(text.encode())
     assert [summary(tx) for tx in statement.transactions] == EXPECTED[1:]
     assert "2 entries not yet booked (pending or for information) were left out." in statement.warnings
+
+
+def test_a_batch_entry_of_several_transactions_with_the_details_of_only_one_takes_nothing_of_that_one():
+    # The entry of 842.50 is a batch of three collections (Btch/NbOfTxs) and details only the first (412.50): the
+    # whole 842.50 is not Buurtwerk's payment of its installment, so it takes none of that detail's party,
+    # references or text.
+    text = (BANK / "camt053_v08.xml").read_text()
+    text, removed = re.subn(r"(<TxDtls><Refs><EndToEndId>SIF-2026-00(07-04|14-01)</EndToEndId>.*?</TxDtls>)", "", text)
+    assert removed == 2 and "<NbOfTxs>3</NbOfTxs>" in text
+    (statement,) = parse_statement(text.encode())
+    (batch,) = [tx for tx in statement.transactions if tx.bank_reference == "ENT-260302-0002"]
+    assert (batch.amount, batch.direction, batch.detail_number) == (D("842.50"), "credit", None)
+    assert (batch.counterparty_name, batch.counterparty_iban, batch.end_to_end_id, batch.mandate_id) == (None,) * 4
+    assert batch.remittance is None and batch.raw.startswith("<Ntry")
+    assert (
+        "The batch entry at /Document/BkToCstmrStmt/Stmt/Ntry[2] holds 3 transactions and details only one; "
+        "it is one transaction." in statement.warnings
+    )
+
+
+def test_an_entry_with_one_detail_in_a_batch_of_one_is_that_detail():
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = re.sub(r"(<TxDtls><Refs><EndToEndId>SIF-2026-00(07-04|14-01)</EndToEndId>.*?</TxDtls>)", "", text)
+    text = text.replace("<NbOfTxs>3</NbOfTxs>", "<NbOfTxs>1</NbOfTxs>").replace(">842.50<", ">412.50<")
+    text = text.replace(">9244.50<", ">8814.50<")
+    (statement,) = parse_statement(text.encode())
+    (entry,) = [tx for tx in statement.transactions if tx.bank_reference == "ENT-260302-0002"]
+    assert (entry.amount, entry.counterparty_name, entry.end_to_end_id, entry.detail_number) == (
+        D("412.50"),
+        "Buurtwerk Coop U.A.",
+        "SIF-2026-0011-05",
+        None,
+    )
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)

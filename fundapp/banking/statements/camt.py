@@ -350,6 +350,12 @@ def _transaction(
     )
 
 
+def _batch_size(read: _Reader, entry: Any) -> int:
+    """How many transactions the entry's batches say they hold (``NtryDtls/Btch/NbOfTxs``), 0 if none says."""
+    counts = ((element.text or "").strip() for element in read.findall(entry, "NtryDtls/Btch/NbOfTxs"))
+    return sum(int(count) for count in counts if re.fullmatch(r"[0-9]{1,15}", count))
+
+
 def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..., None]) -> list[Transaction]:
     all_details = read.entry(entry)
     amount_element = read.required(entry, "Amt")
@@ -369,6 +375,17 @@ def _entry(read: _Reader, entry: Any, currency: str, own: str, warn: Callable[..
         "booking_date": read.date(entry, "BookgDt"),
         "value_date": read.date(entry, "ValDt", required=False),
     }
+    if len(all_details) == 1 and _batch_size(read, entry) > 1:
+        warn(
+            N_(
+                "The batch entry at %(element)s holds %(count)s transactions and details only one; "
+                "it is one transaction."
+            ),
+            element=read.where(entry),
+            count=_batch_size(read, entry),
+        )
+        # The one detail is a part of the batch: its party, references and text are not the whole entry's.
+        return [_transaction(read, entry, None, context, None)]
     if len(all_details) <= 1:
         return [_transaction(read, entry, all_details[0] if all_details else None, context, None)]
     if any(_detail_amount(read, details, currency) is None for details in all_details):
