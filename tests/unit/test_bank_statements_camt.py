@@ -360,3 +360,24 @@ def test_an_entry_with_one_detail_in_a_batch_of_one_is_that_detail():
         None,
     )
     assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+@pytest.mark.parametrize(("first", "last"), [("ITBD", "ITBD"), ("OPBD", "ITBD"), ("PRCD", "ITBD"), ("ITBD", "CLBD")])
+def test_a_page_of_a_statement_split_over_several_has_its_interim_balances_as_opening_and_closing(first, last):
+    # A statement split into pages (GrpHdr/MsgPgntn) opens a page after the first, and closes one before the last,
+    # with an interim booked balance (ITBD), as MT940 does with :60M: and :62M:.
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = text.replace("<Cd>OPBD</Cd>", f"<Cd>{first}</Cd>").replace("<Cd>CLBD</Cd>", f"<Cd>{last}</Cd>")
+    (statement,) = parse_statement(text.encode())
+    assert (statement.opening_balance.amount, statement.opening_balance.date) == (D("10000.00"), date(2026, 3, 1))
+    assert (statement.closing_balance.amount, statement.closing_balance.date) == (D("9244.50"), DAY)
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+def test_an_interim_balance_beside_the_opening_and_closing_balances_is_neither():
+    text = (BANK / "camt053_v08.xml").read_text()
+    interim = '<Bal><Tp><CdOrPrtry><Cd>ITBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1.00</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+    interim += "<Dt><Dt>2026-03-02</Dt></Dt></Bal>"
+    text = text.replace("<Bal>", interim + "<Bal>", 1).replace("<TxsSummry>", interim + "<TxsSummry>")
+    (statement,) = parse_statement(text.encode())
+    assert (statement.opening_balance.amount, statement.closing_balance.amount) == (D("10000.00"), D("9244.50"))

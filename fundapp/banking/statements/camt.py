@@ -255,8 +255,12 @@ def _root(data: bytes) -> tuple[Any, str, str]:
     return root, namespace, match.group("version")
 
 
-def _balances(read: _Reader, statement: Any, currency: str) -> dict[str, Balance]:
+def _balances(read: _Reader, statement: Any, currency: str) -> tuple[Balance | None, Balance | None]:
+    """The opening (``OPBD``, else ``PRCD``) and closing (``CLBD``) balance. A page of a statement split over
+    several (``GrpHdr/MsgPgntn``) opens or closes with an interim booked balance (``ITBD``) instead, as MT940's
+    :60M: and :62M:: the first ITBD is then the opening, the last one left the closing."""
     found: dict[str, Balance] = {}
+    interim: list[Balance] = []
     for element in read.findall(statement, "Bal"):
         code = read.text(element, "Tp/CdOrPrtry/Cd", "Tp/CdOrPrtry/Prtry") or ""
         amount_element = read.required(element, "Amt")
@@ -272,7 +276,11 @@ def _balances(read: _Reader, statement: Any, currency: str) -> dict[str, Balance
         balance_date = read.date(element, "Dt")
         assert balance_date is not None
         found.setdefault(code, Balance(signed, balance_date))
-    return found
+        if code == "ITBD":
+            interim.append(Balance(signed, balance_date))
+    opening = found.get("OPBD") or found.get("PRCD") or (interim.pop(0) if interim else None)
+    closing = found.get("CLBD") or (interim.pop() if interim else None)
+    return opening, closing
 
 
 def _party(read: _Reader, details: Any, role: str) -> tuple[str | None, str | None, str | None]:
@@ -439,7 +447,7 @@ def _statement(read: _Reader, statement: Any, warn_list: list[str], warning: Cal
     currency = (
         read.text(account_element, "Ccy") or (first_amount.get("Ccy") if first_amount is not None else None) or ""
     )
-    balances = _balances(read, statement, currency)
+    opening, closing = _balances(read, statement, currency)
     transactions: list[Transaction] = []
     unbooked = 0
     for entry in read.findall(statement, "Ntry"):
@@ -462,8 +470,8 @@ def _statement(read: _Reader, statement: Any, warn_list: list[str], warning: Cal
         currency=currency,
         statement_id=read.text(statement, "Id"),
         sequence=read.text(statement, "ElctrncSeqNb", "LglSeqNb"),
-        opening_balance=balances.get("OPBD") or balances.get("PRCD"),
-        closing_balance=balances.get("CLBD"),
+        opening_balance=opening,
+        closing_balance=closing,
         transactions=tuple(transactions),
         warnings=tuple(warn_list),
     )
