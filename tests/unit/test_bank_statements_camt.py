@@ -381,3 +381,79 @@ def test_an_interim_balance_beside_the_opening_and_closing_balances_is_neither()
     text = text.replace("<Bal>", interim + "<Bal>", 1).replace("<TxsSummry>", interim + "<TxsSummry>")
     (statement,) = parse_statement(text.encode())
     assert (statement.opening_balance.amount, statement.closing_balance.amount) == (D("10000.00"), D("9244.50"))
+
+
+def test_a_credit_reversing_a_debit_is_a_credit_that_reconciles_and_names_the_payee():
+    # RvslInd: the entry's own CdtDbtInd is the way the money went now (ISO 20022: CRDT with RvslInd true reverses a
+    # debit). Our payout of 2500.00 came back: +2500.00, the payee still the creditor of the payment undone.
+    text = (BANK / "camt053_v08.xml").read_text()
+    payout = '<Amt Ccy="EUR">2500.00</Amt><CdtDbtInd>DBIT</CdtDbtInd>'
+    assert text.count(payout) == 2
+    text = text.replace(payout, '<Amt Ccy="EUR">2500.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>', 1)
+    text = text.replace(">9244.50<", ">14244.50<")
+    (statement,) = parse_statement(text.encode())
+    returned = statement.transactions[5]
+    assert (returned.direction, returned.amount, returned.is_reversal) == ("credit", D("2500.00"), True)
+    assert (returned.counterparty_name, returned.counterparty_iban) == ("Zorgboerderij De Hoeve", "NL12TRIO0198765432")
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+def test_a_namespace_prefix_a_byte_order_mark_and_whitespace_around_every_value_change_nothing():
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = re.sub(r"<(/?)(?=[A-Za-z])", r"<\1camt:", text).replace(
+        "<camt:Document xmlns=", "<camt:Document xmlns:camt="
+    )
+    text = re.sub(r">([^<\s][^<]*)</", r">\n      \1\n    </", text)  # every value on a line of its own
+    text = text.replace("><", ">\n  <")
+    assert '<camt:Amt Ccy="EUR">\n      1250.00\n    </camt:Amt>' in text
+    (statement,) = parse_statement(b"\xef\xbb\xbf" + text.encode())
+    assert statement.account_iban == "NL91ABNA0417164300"
+    assert [summary(tx) for tx in statement.transactions] == EXPECTED
+    assert statement.closing_balance.amount == D("9244.50")
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+def test_unstructured_remittance_in_several_elements_is_joined_and_the_structured_reference_kept_beside_it():
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = text.replace(
+        "<RmtInf><Ustrd>Aflossing lening SIF-2026-0007 termijn 3</Ustrd></RmtInf>",
+        "<RmtInf><Ustrd>Aflossing lening</Ustrd><Ustrd>SIF-2026-0007 termijn 3</Ustrd><Strd><CdtrRefInf><Tp><CdOrPrtry>"
+        "<Cd>SCOR</Cd></CdOrPrtry><Issr>ISO</Issr></Tp><Ref>RF18539007547034</Ref></CdtrRefInf></Strd></RmtInf>",
+    )
+    (statement,) = parse_statement(text.encode())
+    first = statement.transactions[0]
+    assert (first.remittance, first.creditor_reference) == (
+        "Aflossing lening SIF-2026-0007 termijn 3",
+        "RF18539007547034",
+    )
+    assert statement.transactions[6].creditor_reference == "1234567890123456"  # a Dutch betalingskenmerk
+    assert statement.transactions[6].end_to_end_id == "NOTPROVIDED"  # as written; matching counts it as none
+
+
+def test_an_entry_of_one_payment_is_the_booked_amount_not_the_instructed_amount_before_charges():
+    # 1260.00 instructed, 10.00 charges taken, 1250.00 booked: the entry's amount; the payment's party stays.
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = text.replace(
+        '<Amt Ccy="EUR">1250.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><AmtDtls><TxAmt><Amt Ccy="EUR">1250.00</Amt></TxAmt>',
+        '<CdtDbtInd>CRDT</CdtDbtInd><AmtDtls><InstdAmt><Amt Ccy="EUR">1260.00</Amt></InstdAmt>',
+    )
+    text = text.replace(
+        "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls>",
+        "<BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><Chrgs><Rcrd>"
+        '<Amt Ccy="EUR">10.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><ChrgInclInd>true</ChrgInclInd></Rcrd></Chrgs><NtryDtls>',
+        1,
+    )
+    assert "1260.00" in text and "<Chrgs>" in text
+    (statement,) = parse_statement(text.encode())
+    assert summary(statement.transactions[0]) == EXPECTED[0]
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+
+
+def test_a_statement_without_entries_beside_one_with_them_gives_both():
+    text = (BANK / "camt053_v08.xml").read_text()
+    statement = re.search(r"<Stmt>.*</Stmt>", text, re.DOTALL).group(0)
+    quiet = re.sub(r"<Ntry>.*</Ntry>\n", "", statement, flags=re.DOTALL).replace(">9244.50<", ">10000.00<")
+    quiet = quiet.replace("<TtlNtries><NbOfNtries>6</NbOfNtries></TtlNtries>", "").replace("STMT-20260302-08", "S-2")
+    first, second = parse_statement(text.replace(statement, statement + quiet).encode())
+    assert (len(first.transactions), second.transactions, second.statement_id) == (8, (), "S-2")
+    assert second.warnings == ()

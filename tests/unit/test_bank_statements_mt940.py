@@ -316,3 +316,50 @@ def test_triodos_writes_its_name_where_the_bic_stands():
     assert statement.account_iban == "NL12TRIO0198765432"
     text = (BANK / "triodos.sta").read_text().replace(":25:NL12TRIO0198765432", ":25:TRIODOSBANK/NL12TRIO0198765432")
     assert parse_statement(text.encode())[0].account_iban == "NL12TRIO0198765432"
+
+
+TWO_PAGES = """{1:F01INGBNL2AAXXX0000000000}{2:I940INGBNL2AXXXXN}{4:
+:20:P260302000000001
+:25:NL36INGB0007654321EUR
+:28C:00061/001
+:60F:D260301EUR100,00
+:61:260302CR1250,00NTRFEREF//26061000000101
+SUPPLEMENTARY 1
+:86:/EREF/SIF-2026-0007-03//CNTP/NL81RABO0312345678/RABONL2U/CAF\xc9 DE
+ HOEK/ROTTERDAM//REMI/USTD//Aflossing SIF-2026-0007/
+:62M:C260302EUR1150,00
+-}
+{1:F01INGBNL2AAXXX0000000000}{2:I940INGBNL2AXXXXN}{4:
+:20:P260302000000001
+:25:NL36INGB0007654321EUR
+:28C:00061/002
+:60M:C260302EUR1150,00
+:61:2603020302RC50,00NTRFNONREF//26061000000102
+:86:/RTRN/AC04//EREF/SIF-UIT-0042//CNTP/NL12TRIO0198765432/TRIONL2U/Z
+ORGBOERDERIJ DE HOEVE///REMI/USTD//Terugboeking/
+:62F:C260302EUR1100,00
+:64:C260302EUR1100,00
+:65:C260303EUR1100,00
+-}{5:{CHK:123456789ABC}}
+"""
+
+
+def test_a_statement_in_two_swift_messages_with_crlf_and_latin_1_reads_each_page_with_its_interim_balances():
+    data = TWO_PAGES.replace("\n", "\r\n").encode("latin-1")
+    first, second = parse_statement(data)
+    assert (first.sequence, second.sequence) == ("00061/001", "00061/002")
+    assert (first.opening_balance.amount, first.closing_balance.amount) == (D("-100.00"), D("1150.00"))
+    assert (second.opening_balance.amount, second.closing_balance.amount) == (D("1150.00"), D("1100.00"))
+    assert first.warnings == second.warnings == ()
+    (credit,), (reversed_credit,) = first.transactions, second.transactions
+    # CR: a credit with the funds code R (of EUR), no entry date; the supplementary line is no account.
+    assert summary(credit) == (
+        MARCH_2, "credit", D("1250.00"), "CAFÉ DE HOEK", "NL81RABO0312345678", "Aflossing SIF-2026-0007",
+        "SIF-2026-0007-03", "26061000000101", None,
+    )  # fmt: skip
+    # RC: a credit reversed, money going out.
+    assert (reversed_credit.direction, reversed_credit.is_reversal, reversed_credit.return_reason) == (
+        "debit",
+        True,
+        "AC04",
+    )
