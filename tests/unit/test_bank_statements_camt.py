@@ -457,3 +457,17 @@ def test_a_statement_without_entries_beside_one_with_them_gives_both():
     first, second = parse_statement(text.replace(statement, statement + quiet).encode())
     assert (len(first.transactions), second.transactions, second.statement_id) == (8, (), "S-2")
     assert second.warnings == ()
+
+
+def test_balances_typed_only_by_a_proprietary_code_and_an_overdrawn_closing_balance_are_read():
+    text = (BANK / "camt053_v08.xml").read_text()
+    text = text.replace("<Cd>OPBD</Cd>", "<Prtry>OPBD</Prtry>").replace("<Cd>CLBD</Cd>", "<Prtry>CLBD</Prtry>")
+    text = text.replace(">10000.00<", ">500.00<")
+    closing = '<Amt Ccy="EUR">9244.50</Amt><CdtDbtInd>CRDT</CdtDbtInd>'
+    overdrawn = text.replace(closing, '<Amt Ccy="EUR">255.50</Amt><CdtDbtInd>DBIT</CdtDbtInd>')
+    (statement,) = parse_statement(overdrawn.encode())
+    assert (statement.opening_balance.amount, statement.closing_balance.amount) == (D("500.00"), D("-255.50"))
+    assert statement.warnings == ("1 entries not yet booked (pending or for information) were left out.",)
+    signed = text.replace(closing, '<Amt Ccy="EUR">-255.50</Amt><CdtDbtInd>DBIT</CdtDbtInd>')
+    with pytest.raises(StatementError):  # an ISO 20022 amount has no sign: CdtDbtInd gives it
+        parse_statement(signed.encode())
