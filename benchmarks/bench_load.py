@@ -4,8 +4,10 @@ loans); simulated users (fund managers, officers, investees) click through pages
 with a 5 s think time ("council": p95 under 150 ms); 0 errors in both.
 
     python benchmarks/bench_load.py [--users 50 --think 0] [--seconds 60] [--clients N] [--investees 1000]
-                                    [--loans 10000] [--url https://host]
+                                    [--loans 10000] [--url https://host] [--no-kept-answers]
 
+The pages and API calls of the mix keep their answers per exact version of the data (fundapp/kept_answers.py);
+--no-kept-answers starts gunicorn with that store off, so every request is made afresh.
 Prints each scenario's throughput, p50/p95/p99 latency and error count beside its budgets, and the CPU share of
 the load clients: they run in processes of their own (one per 100 users, at most 4, unless --clients), apart
 from the server's; near 100 % of a core each, they would be the bottleneck. --users runs that one scenario.
@@ -54,8 +56,10 @@ def connect(base_url: str) -> http.client.HTTPConnection:
     return kind(parts.hostname or "127.0.0.1", parts.port, timeout=30)
 
 
-def start_gunicorn(url: str, port: int) -> subprocess.Popen:
+def start_gunicorn(url: str, port: int, keep_answers: bool = True) -> subprocess.Popen:
     env = {**os.environ, "FUNDAPP_DATABASE_URL": url, "FUNDAPP_SECRET_KEY": SECRET, "FUNDAPP_ENV": "development"}
+    if not keep_answers:
+        env["FUNDAPP_ANSWER_CACHE_BYTES"] = "0"
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     process = subprocess.Popen(
         [gunicorn, "-w", "4", "-b", f"127.0.0.1:{port}", "--log-level", "warning", "wsgi:app"],
@@ -336,6 +340,11 @@ def main() -> None:
     parser.add_argument("--clients", type=int, help="load client processes (default: one per 100 users, at most 4)")
     parser.add_argument("--investees", type=int, default=1000)
     parser.add_argument("--loans", type=int, default=10_000)
+    parser.add_argument(
+        "--no-kept-answers",
+        action="store_true",
+        help="start gunicorn with kept answers off (FUNDAPP_ANSWER_CACHE_BYTES=0): every page made afresh",
+    )
     parser.add_argument("--url", help="a running deployment to load (holding the demo world); nothing is started")
     args = parser.parse_args()
     if args.users:
@@ -355,8 +364,9 @@ def main() -> None:
             f"demo world with {args.investees:,} investees and {args.loans:,} loans built in {time.perf_counter() - began:.0f} s"
         )
         port = free_port()
-        server = start_gunicorn(url, port)
-        base_url, target = f"http://127.0.0.1:{port}", "gunicorn -w 4 on PostgreSQL"
+        server = start_gunicorn(url, port, keep_answers=not args.no_kept_answers)
+        kept = "kept answers off" if args.no_kept_answers else "kept answers on (fundapp/kept_answers.py)"
+        base_url, target = f"http://127.0.0.1:{port}", f"gunicorn -w 4 on PostgreSQL, {kept}"
     print(f"against {target}; the load clients are processes of their own")
     within = True
     try:

@@ -49,6 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     navigation.init_app(app)
     rest = api.init_app(app)
     _register_blueprints(app, rest)
+    from fundapp import kept_answers
+
+    kept_answers.init_app(app)  # wraps the views marked @keeps_answers: after every blueprint
     _connect_signals()
     cli.init_app(app)
     return app

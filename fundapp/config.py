@@ -51,6 +51,8 @@ DEFAULTS: dict[str, Any] = {
     "JOBS_FILE": "",  # the job queue's SQLite file; empty: beside the SQLite database, or instance/jobs.sqlite3
     # A fund with more investees gets its report's PDF and workbook from the background job only (reports/background).
     "REPORT_FILES_IN_REQUEST_INVESTEES": 1000,
+    # Whole answers of the pages that show only the database's rows, kept per process (fundapp/kept_answers.py).
+    "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,
 }
 
 _INT_KEYS = {
@@ -69,6 +71,7 @@ _INT_KEYS = {
     "PAGE_SIZE",
     "MAX_DOCUMENT_BYTES",
     "REPORT_FILES_IN_REQUEST_INVESTEES",
+    "ANSWER_CACHE_BYTES",
 }
 _DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
 _BOOL_KEYS = {"SQL_ECHO"}

@@ -51,13 +51,51 @@ def data_version(session: Session) -> Hashable | None:
 
 
 VERSION = "fundapp.datacache.version"
+EXACT = "fundapp.datacache.exact"
+
+
+def exact_version(session: Session) -> Hashable | None:
+    """The version of every row this transaction sees, audited or not; None when it has written rows of its own.
+
+    Stricter than ``data_version`` and for what may show any row (a whole page, fundapp/kept_answers.py): it moves
+    with every commit that wrote anything, a session's "last used" included.
+    - PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: which transactions' rows it sees). Two
+      equal snapshots of one database see the same rows.
+    - SQLite: ``PRAGMA data_version`` (moves when another connection commits a change) with the connection's own
+      count of changed rows and its token, as ``data_version``.
+    Read once per transaction until it writes, as ``data_version``.
+    """
+    connection = session.connection()
+    info = connection.connection.info
+    if EXACT in info:
+        return info[EXACT]
+    info[EXACT] = version = _read_exact(session, connection)
+    return version
+
+
+def _read_exact(session: Session, connection: Any) -> Hashable | None:
+    if connection.dialect.name == "postgresql":
+        own, snapshot, database = connection.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned()::text, pg_current_snapshot()::text, current_database()"
+        ).one()
+        return None if own is not None else (database, snapshot)
+    from fundapp.db import CHANGES_AT_BEGIN
+
+    info = connection.connection.info
+    changes = connection.connection.dbapi_connection.total_changes
+    if changes != info.get(CHANGES_AT_BEGIN):
+        return None
+    token = info.setdefault("fundapp.datacache", next(_tokens))
+    return (token, connection.exec_driver_sql("SELECT data_version FROM pragma_data_version").scalar(), changes)
 
 
 def forget(connection: Any) -> None:
     """This connection's transaction wrote, or ended: its version is read again. A connection found broken (or
     read-only, see fundapp.db) is connected afresh by the pool, which then empties its info."""
     if not (connection.invalidated or connection.closed):
-        connection.connection.info.pop(VERSION, None)
+        info = connection.connection.info
+        info.pop(VERSION, None)
+        info.pop(EXACT, None)
 
 
 @event.listens_for(Engine, "before_cursor_execute")
@@ -76,6 +114,7 @@ def _forget(connection: Any) -> None:
 @event.listens_for(Pool, "checkin")
 def _forget_on_checkin(_dbapi_connection: Any, record: Any) -> None:
     record.info.pop(VERSION, None)
+    record.info.pop(EXACT, None)
 
 
 # API tokens issued or revoked change no figure: a council meeting's logins (each app asks for a token) would

@@ -159,4 +159,17 @@ def init_app(app: Flask) -> None:
     app.before_request(_api_request)
     app.before_request(_form_request)
     app.after_request(_store_answer)
-    app.jinja_env.globals["form_token"] = lambda: secrets.token_urlsafe(24)
+    app.jinja_env.globals["form_token"] = form_token
+
+
+FORM_TOKENS = "fundapp_form_tokens"
+
+
+def form_token() -> str:
+    """A form's double-submit token, new for each form shown; noted for a page whose answer is kept, which gets
+    new ones each time it is given again (fundapp/kept_answers.py)."""
+    token = secrets.token_urlsafe(24)
+    noted = g.get(FORM_TOKENS)
+    if noted is not None:
+        noted.append(token)
+    return token

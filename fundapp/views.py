@@ -13,6 +13,7 @@ from fundapp.auth.policy import never, sees_the_whole_system, visible_funds, vis
 from fundapp.db import get_session
 from fundapp.funds.models import Fund
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.payers.models import OutcomePayer
 
 bp = Blueprint("home", __name__)
@@ -20,6 +21,7 @@ bp = Blueprint("home", __name__)
 
 @bp.get("/")
 @access("public")
+@keeps_answers
 def index() -> Any:
     """Each role's dashboard: portfolio and impact for managers, claims and budget for officers, what is due for
     investees, results to verify for validators, counts for administrators; every count leads to the list of

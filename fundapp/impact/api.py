@@ -35,6 +35,7 @@ from fundapp.impact.schemas import (
     UploadSchema,
 )
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import Page, paginate, paginate_list, search_clause
 from fundapp.participants import normalise_reference
 
@@ -152,6 +153,7 @@ def _language() -> str:
 @access("login", obj=(Investee, "investee_id", "view"))
 @blp.arguments(PagingArgsSchema, location="query")
 @blp.response(200, SubmissionPageSchema)
+@keeps_answers
 def list_submissions(args: dict[str, Any], investee_id: int) -> Any:
     query = (
         select(Submission).where(Submission.investee_id == investee_id).order_by(Submission.period, Submission.version)

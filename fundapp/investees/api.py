@@ -20,6 +20,7 @@ from fundapp.investees.schemas import (
     SupportCreateSchema,
     SupportSchema,
 )
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import paginate
 
 blp = make_blueprint("investees", "Impact enterprises, their themes, SDGs and labels")
@@ -32,6 +33,7 @@ SupportPageSchema = page_schema(SupportSchema, "SupportPage")
 @access("login")
 @blp.arguments(InvesteeListArgsSchema, location="query")
 @blp.response(200, InvesteePageSchema)
+@keeps_answers
 def list_investees(args: dict[str, Any]) -> Any:
     query = investee_query(current_scope(), args["q"], args["fund_id"], args["theme"], args["municipality"])
     page = paginate(get_session(), query.order_by(Investee.name, Investee.id), args["page"], args["page_size"])
@@ -49,6 +51,7 @@ def create_investee(data: dict[str, Any]) -> Any:
 @blp.route("/investees/<int:investee_id>", methods=["GET"])
 @access("login")
 @blp.response(200, InvesteeSchema)
+@keeps_answers
 def get_investee(investee_id: int) -> Any:
     return load(get_session(), Investee, investee_id, current_scope())
 

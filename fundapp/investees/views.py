@@ -35,6 +35,7 @@ from fundapp.investees.schemas import (
     LabelCreateSchema,
     SupportCreateSchema,
 )
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import paginate, sort_by
 from fundapp.web import done, handle_form, list_args
 
@@ -57,6 +58,7 @@ def _form_context(investee: Investee | None) -> dict[str, Any]:
 
 @bp.get("/")
 @access("login")
+@keeps_answers
 def index() -> Any:
     args = list_args("name")
     fund_id = request.args.get("fund_id", type=int)

@@ -16,6 +16,7 @@ from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
 from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import paginate
 from fundapp.loans import portfolio as book
 from fundapp.loans import services
@@ -65,6 +66,7 @@ def schedule_preview(terms: dict[str, Any]) -> Any:
 @access("login")
 @blp.arguments(LoanListArgsSchema, location="query")
 @blp.response(200, LoanPageSchema)
+@keeps_answers
 def list_loans(args: dict[str, Any]) -> Any:
     # Each loan's investee for its name, in one query (not the investees' themes, goals and labels).
     query = select(Loan).where(visible_loans(current_scope())).options(selectinload(Loan.investee).lazyload("*"))
@@ -222,6 +224,7 @@ def schedule_export(args: dict[str, Any], loan_id: int) -> Any:
 @access("login", obj=(Fund, "fund_id", "view"))
 @blp.arguments(PortfolioArgsSchema, location="query")
 @blp.response(200, PortfolioSchema)
+@keeps_answers
 def fund_portfolio(args: dict[str, Any], fund_id: int) -> Any:
     """Disbursed, outstanding, received, PAR30/PAR90, arrears buckets, written off and XIRR as of a date."""
     return book.portfolio(get_session(), fund_id, args["as_of"] or date.today())

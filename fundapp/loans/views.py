@@ -26,6 +26,7 @@ from fundapp.instruments import sections as instrument_sections
 from fundapp.instruments import views as equity_views
 from fundapp.investees.models import Investee
 from fundapp.investees.queries import editable_investees
+from fundapp.kept_answers import keeps_answers
 from fundapp.labels import label, options
 from fundapp.listing import paginate
 from fundapp.loans import book_list, services
@@ -61,6 +62,7 @@ bp = Blueprint("loans", __name__)
 
 @bp.get("/funds/<int:fund_id>/loans")
 @access("login", obj=(Fund, "fund_id", "view"))
+@keeps_answers
 def loan_book(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())
@@ -148,6 +150,7 @@ def _stale(loan: Loan, step: str) -> Any | None:
 
 @bp.get("/loans/<int:loan_id>")
 @access("login", obj=(Loan, "loan_id", "view"))
+@keeps_answers
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
     session = get_session()
@@ -609,6 +612,7 @@ def preview() -> Any:
 
 @bp.get("/investees/<int:investee_id>/loans")
 @access("login", obj=(Investee, "investee_id", "view"))
+@keeps_answers
 def investee_loans(investee_id: int) -> Any:
     session = get_session()
     investee = load(session, Investee, investee_id, current_scope())

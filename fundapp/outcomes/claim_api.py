@@ -19,6 +19,7 @@ from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, visible_claims
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import paginate
 from fundapp.outcomes import claim_totals, claims, payments
 from fundapp.outcomes.contract_api import acts_for, blp
@@ -81,6 +82,7 @@ class ClaimListArgs(PagingArgsSchema):
 @access("login")
 @blp.arguments(ClaimListArgs, location="query")
 @blp.response(200, ClaimPageSchema)
+@keeps_answers
 def list_claims(args: dict[str, Any]) -> Any:
     """The claims you may see, newest first, a page at a time, without their lines; `status` and `contract_id`
     filter them."""

@@ -25,6 +25,7 @@ from fundapp.auth.policy import (
 from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.listing import paginate, search_clause
 from fundapp.outcomes import budget as budgets
 from fundapp.outcomes import contracts, pricing, results
@@ -275,6 +276,7 @@ class BudgetSchema(ma.Schema):
 @blp.route("/outcome-contracts/<int:contract_id>/budget", methods=["GET"])
 @access("login", obj=(OutcomeContract, "contract_id", "view"))
 @blp.response(200, BudgetSchema)
+@keeps_answers
 def contract_budget(contract_id: int) -> Any:
     """Committed, claimed, approved, paid and remaining, for the contract and per payer; the SIB investor."""
     return budgets.budget(get_session(), load(get_session(), OutcomeContract, contract_id, current_scope()))

@@ -25,7 +25,8 @@ def site(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'fragments.sqlite3'}"
     migrate.upgrade(url)
-    app = create_app(test_config(DATABASE_URL=url))
+    # The parts are what is tested: whole answers (fundapp/kept_answers.py) off, so every request makes its page.
+    app = create_app(test_config(DATABASE_URL=url, ANSWER_CACHE_BYTES=0))
     database = app.extensions["fundapp.db"]
     session = database.new_session()
     fund = make_fund(session)

@@ -21,6 +21,7 @@ from fundapp.impact.periods import Frequency, Period
 from fundapp.impact.schemas import PlanIndicatorAddSchema, PlanSaveSchema
 from fundapp.impact.views import bp, investee_of, locale
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.labels import options
 from fundapp.listing import paginate
 from fundapp.web import done, handle_form, list_args
@@ -28,6 +29,7 @@ from fundapp.web import done, handle_form, list_args
 
 @bp.get("/investees/<int:investee_id>/impact")
 @access("login", obj=(Investee, "investee_id", "view"))
+@keeps_answers
 def investee_impact(investee_id: int) -> Any:
     session = get_session()
     investee = investee_of(investee_id)

@@ -33,6 +33,7 @@ from fundapp.impact.periods import Period
 from fundapp.impact.schemas import ReturnSchema
 from fundapp.impact.views import bp, locale
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.labels import label
 from fundapp.listing import paginate_list
 from fundapp.web import confirm_with_reason, done, list_args, no_longer
@@ -180,6 +181,7 @@ REPORTING_SORTS: dict[str, Any] = {
 
 @bp.get("/funds/<int:fund_id>/reporting")
 @access("login", obj=(Fund, "fund_id", "view"))
+@keeps_answers
 def reporting(fund_id: int) -> Any:
     session = get_session()
     fund = load(session, Fund, fund_id, current_scope())

@@ -16,6 +16,7 @@ from fundapp.db import get_session
 from fundapp.errors import NotFound, ValidationFailed
 from fundapp.i18n import date_filter, money
 from fundapp.i18n import gettext as _
+from fundapp.kept_answers import keeps_answers
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by
 from fundapp.money import ZERO
@@ -55,6 +56,7 @@ CONTRACT_OF_A_CLAIM = (lazyload(OutcomeContract.items), lazyload(OutcomeContract
 
 @bp.get("/claims")
 @access("login")
+@keeps_answers
 def claim_list() -> Any:
     session = get_session()
     scope = current_scope()
@@ -142,6 +144,7 @@ def new_claim(contract_id: int) -> Any:
 
 @bp.get("/claims/<int:claim_id>")
 @access("login", obj=(Claim, "claim_id", "view"))
+@keeps_answers
 def claim_detail(claim_id: int) -> Any:
     session = get_session()
     claim = load(session, Claim, claim_id, current_scope())

@@ -27,6 +27,7 @@ from fundapp.errors import Conflict, ValidationFailed
 from fundapp.i18n import date_filter, money, percent
 from fundapp.i18n import gettext as _
 from fundapp.investees.models import Investee
+from fundapp.kept_answers import keeps_answers
 from fundapp.labels import label
 from fundapp.listing import paginate, sort_by
 from fundapp.outcomes import assignments as assignment_services
@@ -120,6 +121,7 @@ def new_contract() -> Any:
 
 @bp.get("/contracts/<int:contract_id>")
 @access("login", obj=(OutcomeContract, "contract_id", "view"))
+@keeps_answers
 def contract_detail(contract_id: int) -> Any:
     session = get_session()
     contract = load(session, OutcomeContract, contract_id, current_scope())

@@ -1,0 +1,178 @@
+"""Whole answers to GET requests, kept per person, request and exact version of the data (fundapp/datacache.py).
+
+A page or API call marked ``@keeps_answers`` shows rows of the database and nothing else: no file, no job's
+progress kept outside it, no clock finer than the day. Its answer to a person is the same as long as the rows it
+could read are the same, so it is kept, per process, and given again while
+- the same user asks the same thing (method GET, path and query string, ``Accept``, browser session or API token),
+- in the same language, on the same day (server and Amsterdam),
+- and the database is at the same exact version: no commit that wrote anything since, not even a session's
+  "last used" (``datacache.exact_version``; a transaction that has written rows of its own is never served).
+A kept answer went through every check the first time (login, the route's access rule, the policy) against
+the same rows, so giving it again gives what those checks would give.
+
+What differs per page view is made afresh: the CSRF token (the browser session's own) and each form's
+double-submit token (fundapp/idempotency.py) are kept as marks and replaced when the answer is given again.
+Not kept: an answer other than 200, one that sets a cookie or changes the browser's session, one whose request
+wrote rows, a streamed file, anything but HTML or JSON, and requests with a flashed message still to show.
+The store holds at most ANSWER_CACHE_BYTES per process (least recently used dropped first); 0 turns it off.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import wraps
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
+
+from flask import Flask, current_app, g, request
+from flask import session as browser_session
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from fundapp import datacache
+from fundapp.db import get_session
+from fundapp.i18n import locale_name
+from fundapp.idempotency import FORM_TOKENS, form_token
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MARK_CSRF = b"fundapp-kept-answer-csrf-token"
+MARK_FORM = b"fundapp-kept-answer-form-token"
+ONE_AT_MOST = 1024 * 1024  # a larger answer (a long export as JSON) is made each time
+KEPT_TYPES = frozenset({"text/html", "application/json"})
+
+_lock = threading.Lock()
+_answers: OrderedDict[Hashable, Kept] = OrderedDict()
+_held = 0  # bytes of the bodies kept
+
+
+@dataclass(frozen=True)
+class Kept:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def keeps_answers(view: F) -> F:
+    """Mark a view whose answer depends only on the database's rows, the person, the request and the day."""
+    view.keeps_answers = True  # type: ignore[attr-defined]  # read by init_app; copied by functools.wraps
+    return view
+
+
+def init_app(app: Flask) -> None:
+    """Wrap the marked views (after every blueprint is registered)."""
+    app.extensions["fundapp.kept_answers"] = _AppToken()
+    if app.config["ANSWER_CACHE_BYTES"] <= 0:
+        return
+    for endpoint, view in list(app.view_functions.items()):
+        if getattr(view, "keeps_answers", False):
+            app.view_functions[endpoint] = _keeping(view)
+
+
+class _AppToken:
+    """Names one app (its database) in the keys: two apps in one process (the tests) never share an answer."""
+
+
+def _keeping(view: Callable[..., Any]) -> Callable[..., Any]:
+    @wraps(view)
+    def answer(*args: Any, **kwargs: Any) -> Any:
+        key = _key()
+        if key is None:
+            return view(*args, **kwargs)
+        with _lock:
+            kept = _answers.get(key)
+            if kept is not None:
+                _answers.move_to_end(key)
+        if kept is not None:
+            return _given_again(kept)
+        g.setdefault(FORM_TOKENS, [])
+        response = current_app.make_response(view(*args, **kwargs))
+        _keep(key, response)
+        return response
+
+    answer.gives_kept_answers = True  # type: ignore[attr-defined]
+    return answer
+
+
+def _key() -> Hashable | None:
+    if request.method != "GET" or "_flashes" in browser_session or not current_user.is_authenticated:
+        return None
+    version = datacache.exact_version(get_session())  # after the login, which may have noted "last used"
+    if version is None:
+        return None
+    return (
+        current_app.extensions["fundapp.kept_answers"],
+        request.full_path,
+        request.headers.get("Accept", ""),
+        current_user.get_id(),
+        "api_token" in g,
+        locale_name(),
+        date.today(),
+        datetime.now(_AMSTERDAM).date(),
+        version,
+    )
+
+
+_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def _keep(key: Hashable, response: Any) -> None:
+    global _held
+    if (
+        response.status_code != 200
+        or response.is_streamed
+        or response.direct_passthrough
+        or response.mimetype not in KEPT_TYPES
+        or "Set-Cookie" in response.headers
+        or browser_session.modified
+        or "_flashes" in browser_session
+    ):
+        return
+    if datacache.exact_version(get_session()) != key[-1]:  # type: ignore[index]  # the view wrote rows
+        return
+    body = response.get_data()
+    if len(body) > ONE_AT_MOST:
+        return
+    csrf = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    if csrf:
+        body = body.replace(csrf.encode(), MARK_CSRF)
+    for token in g.get(FORM_TOKENS) or ():
+        body = body.replace(token.encode(), MARK_FORM)
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
+    limit = current_app.config["ANSWER_CACHE_BYTES"]
+    with _lock:
+        old = _answers.pop(key, None)
+        if old is not None:
+            _held -= len(old.body)
+        _answers[key] = Kept(response.status_code, headers, body)
+        _held += len(body)
+        while _held > limit and _answers:
+            _gone, dropped = _answers.popitem(last=False)
+            _held -= len(dropped.body)
+
+
+def _given_again(kept: Kept) -> Any:
+    body = kept.body
+    if MARK_CSRF in body:
+        body = body.replace(MARK_CSRF, generate_csrf().encode())
+    if MARK_FORM in body:
+        parts = body.split(MARK_FORM)
+        body = parts[0] + b"".join(form_token().encode() + part for part in parts[1:])
+    return current_app.response_class(body, status=kept.status, headers=list(kept.headers))
+
+
+def clear() -> None:
+    global _held
+    with _lock:
+        _answers.clear()
+        _held = 0
+
+
+def held() -> tuple[int, int]:
+    """How many answers are kept, and their bytes."""
+    with _lock:
+        return len(_answers), _held

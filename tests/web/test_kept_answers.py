@@ -1,0 +1,218 @@
+"""Whole answers kept per person, request and exact version of the data (fundapp/kept_answers.py): given again only
+while no commit wrote anything, never to another person, with a fresh CSRF token and fresh form tokens."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from flask import template_rendered
+from sqlalchemy import create_engine, text
+
+from fundapp import datacache, kept_answers
+from fundapp.i18n import COOKIE
+from tests.conftest import _recreate_database, test_config, test_database_url
+from tests.factories import PASSWORD, make_fund, make_investee, make_loan, make_user
+
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+FORM = re.compile(r'name="form_token" value="([^"]+)"')
+
+
+def _database(tmp_path) -> str:
+    """A database of its own whose rows are committed (the suite's own transaction has written rows, and such a
+    transaction is never served a kept answer): PostgreSQL when the suite runs on it, else a SQLite file."""
+    from fundapp import migrate
+
+    if (os.environ.get("FUNDAPP_TEST_DATABASE_URL") or "").startswith("postgresql"):
+        url = f"{test_database_url()}_kept"
+        _recreate_database(url)
+    else:
+        url = f"sqlite:///{tmp_path / 'kept.sqlite3'}"
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture()
+def site(tmp_path):
+    from fundapp import create_app
+
+    url = _database(tmp_path)
+    app = create_app(test_config(DATABASE_URL=url, WTF_CSRF_ENABLED=True))
+    database = app.extensions["fundapp.db"]
+    session = database.new_session()
+    fund = make_fund(session)
+    first, second = make_investee(session, fund, name="Eerste Fietsfabriek"), make_investee(session, fund)
+    loan = make_loan(session, first, principal=Decimal("12345.67"))
+    people = {
+        "first": make_user(session, "investee_member", first.id).email,
+        "second": make_user(session, "investee_member", second.id).email,
+        "manager": make_user(session, "fund_manager", fund.id).email,
+    }
+    session.commit()
+    ids = {"loan": loan.id, "first": first.id, "second": second.id, "fund": fund.id}
+    session.close()
+    kept_answers.clear()
+    datacache.clear()
+    yield app, ids, people, url
+    kept_answers.clear()
+    datacache.clear()
+    database.engine.dispose()
+
+
+def _client(app, email):
+    client = app.test_client()
+    token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+    response = client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 303
+    client.get("/")  # the welcome message is shown (a page with a flashed message is never kept)
+    return client
+
+
+def _renders(app):
+    seen = []
+
+    def record(sender, template, context, **extra):
+        seen.append(template.name)
+
+    template_rendered.connect(record, app)
+    return seen, lambda: template_rendered.disconnect(record, app)
+
+
+def _without_tokens(page: str) -> str:
+    return FORM.sub("", CSRF.sub("", page))
+
+
+def _write_elsewhere(url: str, statement: str) -> None:
+    """A commit by another process, with no audit entry (a report file's progress, say)."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text(statement))
+    engine.dispose()
+
+
+def test_a_page_asked_again_is_given_again_without_being_made_and_is_the_same_page(site):
+    app, ids, people, _url = site
+    client = _client(app, people["first"])
+    first = client.get(f"/loans/{ids['loan']}").get_data(as_text=True)
+    seen, stop = _renders(app)
+    try:
+        again = client.get(f"/loans/{ids['loan']}")
+    finally:
+        stop()
+    assert again.status_code == 200 and seen == []
+    assert _without_tokens(again.get_data(as_text=True)) == _without_tokens(first)
+    assert "12.345,67" in first
+    assert kept_answers.held()[0] >= 1
+
+
+def test_any_commit_that_wrote_even_without_an_audit_entry_makes_the_page_afresh(site):
+    app, ids, people, url = site
+    client = _client(app, people["first"])
+    assert "Eerste Fietsfabriek" in client.get(f"/investees/{ids['first']}/loans").get_data(as_text=True)
+    _write_elsewhere(url, f"UPDATE investees SET name = 'Hernoemde Fabriek' WHERE id = {ids['first']}")
+    page = client.get(f"/investees/{ids['first']}/loans").get_data(as_text=True)
+    assert "Hernoemde Fabriek" in page and "Eerste Fietsfabriek" not in page
+
+
+def test_one_persons_kept_answer_is_never_given_to_another(site):
+    app, ids, people, _url = site
+    first, second = _client(app, people["first"]), _client(app, people["second"])
+    assert first.get(f"/loans/{ids['loan']}").status_code == 200
+    assert first.get(f"/loans/{ids['loan']}").status_code == 200  # kept now
+    assert second.get(f"/loans/{ids['loan']}").status_code == 404
+    mine = second.get("/").get_data(as_text=True)
+    assert "Eerste Fietsfabriek" not in mine
+
+
+def test_a_kept_page_carries_the_sessions_own_csrf_token_and_new_form_tokens(site):
+    app, ids, people, _url = site
+    one, two = _client(app, people["manager"]), _client(app, people["manager"])
+    first = one.get(f"/loans/{ids['loan']}").get_data(as_text=True)
+    seen, stop = _renders(app)
+    try:
+        kept = two.get(f"/loans/{ids['loan']}").get_data(as_text=True)
+        again = two.get(f"/loans/{ids['loan']}").get_data(as_text=True)
+    finally:
+        stop()
+    assert seen == []  # both given from what the first session's request kept
+    forms = FORM.findall(first) + FORM.findall(kept) + FORM.findall(again)
+    assert len(forms) >= 3 and len(set(forms)) == len(forms)  # every form shown gets a token of its own
+    # The second session logs out with the token of its kept page: its own, so accepted.
+    out = two.post(
+        "/logout", data={"csrf_token": CSRF.search(again).group(1), "form_token": FORM.search(again).group(1)}
+    )
+    assert out.status_code == 303 and "/login" in out.headers["Location"]
+    assert two.get(f"/loans/{ids['loan']}").status_code in (302, 303)  # logged out: no kept answer
+    assert one.get(f"/loans/{ids['loan']}").status_code == 200
+
+
+def test_a_page_with_a_message_to_show_is_made_afresh_and_shows_it(site):
+    app, _ids, people, _url = site
+    client = _client(app, people["manager"])
+    client.get("/")
+    client.get("/")
+    with client.session_transaction() as browser:
+        browser["_flashes"] = [("success", "Saved just now.")]
+    assert "Saved just now." in client.get("/").get_data(as_text=True)
+    assert "Saved just now." not in client.get("/").get_data(as_text=True)
+
+
+def test_a_new_day_or_another_language_makes_the_page_afresh(site, monkeypatch):
+    app, ids, people, _url = site
+    client = _client(app, people["manager"])
+    client.get(f"/funds/{ids['fund']}/loans")
+    seen, stop = _renders(app)
+    try:
+        client.get(f"/funds/{ids['fund']}/loans")
+        assert seen == []
+
+        class Tomorrow(date):
+            @classmethod
+            def today(cls):
+                return date(2099, 1, 2)
+
+        monkeypatch.setattr(kept_answers, "date", Tomorrow)
+        client.get(f"/funds/{ids['fund']}/loans")
+        assert seen != []
+        seen.clear()
+        client.set_cookie(COOKIE, "en")
+        assert client.get(f"/funds/{ids['fund']}/loans").status_code == 200
+        assert seen != []
+    finally:
+        stop()
+
+
+def test_an_api_answer_is_kept_per_token_user_and_a_revoked_token_gets_none(site):
+    app, ids, people, _url = site
+    client = app.test_client()
+    token = client.post("/api/v1/auth/tokens", json={"email": people["manager"], "password": PASSWORD}).get_json()
+    headers = {"Authorization": f"Bearer {token['token']}", "Accept": "application/json"}
+    first = client.get(f"/api/v1/loans?fund_id={ids['fund']}", headers=headers)
+    again = client.get(f"/api/v1/loans?fund_id={ids['fund']}", headers=headers)
+    assert first.status_code == again.status_code == 200 and first.get_json() == again.get_json()
+    assert first.get_json()["total"] == 1
+    assert client.delete(f"/api/v1/auth/tokens/{token['id']}", headers=headers).status_code in (200, 204)
+    assert client.get(f"/api/v1/loans?fund_id={ids['fund']}", headers=headers).status_code == 401
+
+
+def test_the_store_keeps_at_most_its_bytes(site):
+    app, ids, people, _url = site
+    app.config["ANSWER_CACHE_BYTES"] = 30_000
+    client = _client(app, people["manager"])
+    for path in ("/", f"/funds/{ids['fund']}/loans", f"/loans/{ids['loan']}", "/investees/", f"/loans/{ids['loan']}"):
+        assert client.get(path).status_code == 200
+        assert kept_answers.held()[1] <= 30_000
+
+
+def test_with_no_bytes_to_keep_nothing_is_wrapped(tmp_path):
+    from fundapp import create_app
+
+    app = create_app(test_config(ANSWER_CACHE_BYTES=0))
+    assert not any(getattr(view, "gives_kept_answers", False) for view in app.view_functions.values())
+    marked = [endpoint for endpoint, view in app.view_functions.items() if getattr(view, "keeps_answers", False)]
+    assert "loans.detail" in marked and "home.index" in marked
+    wrapped = create_app(test_config())
+    assert all(getattr(wrapped.view_functions[endpoint], "gives_kept_answers", False) for endpoint in marked)
