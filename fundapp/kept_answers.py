@@ -71,6 +71,19 @@ def init_app(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "keeps_answers", False):
             app.view_functions[endpoint] = _keeping(view)
+    # First of all the request's hooks, before the login reads the user and their memberships.
+    app.before_request_funcs.setdefault(None, []).insert(0, _version_first)
+
+
+def _version_first() -> None:
+    """For a view that keeps answers, read the exact version before anything else: the rows the answer is then
+    made from (the user and their memberships included) are at least as new as the version it is kept under.
+    Read after the login, a commit in between (a membership ended) would be in the version but not in the
+    person's rights the answer was checked against."""
+    if request.method == "GET":
+        view = current_app.view_functions.get(request.endpoint or "")
+        if getattr(view, "gives_kept_answers", False):
+            datacache.exact_version(get_session())
 
 
 class _AppToken:
@@ -101,7 +114,8 @@ def _keeping(view: Callable[..., Any]) -> Callable[..., Any]:
 def _key() -> Hashable | None:
     if request.method != "GET" or "_flashes" in browser_session or not current_user.is_authenticated:
         return None
-    version = datacache.exact_version(get_session())  # after the login, which may have noted "last used"
+    # Read first of all (_version_first); read again (None) if the login has since noted "last used".
+    version = datacache.exact_version(get_session())
     if version is None:
         return None
     return (

@@ -216,3 +216,26 @@ def test_with_no_bytes_to_keep_nothing_is_wrapped(tmp_path):
     assert "loans.detail" in marked and "home.index" in marked
     wrapped = create_app(test_config())
     assert all(getattr(wrapped.view_functions[endpoint], "gives_kept_answers", False) for endpoint in marked)
+
+
+def test_a_right_ended_while_a_page_is_made_is_not_given_again_under_the_new_version(site, monkeypatch):
+    """The version is read before the login reads the person's memberships: a membership ended by a commit
+    that lands between the two never leaves a page kept under a version that already holds its end."""
+    app, ids, people, url = site
+    client = _client(app, people["first"])
+    from fundapp.auth import user_sessions
+
+    read = user_sessions.user_of
+    ended = []
+
+    def user_of_then_end_the_membership(*args, **kwargs):
+        user = read(*args, **kwargs)  # the memberships are read now, with the page's person
+        if user is not None and not ended:
+            _write_elsewhere(url, f"DELETE FROM memberships WHERE user_id = {user.id}")
+            ended.append(user.id)
+        return user
+
+    monkeypatch.setattr(user_sessions, "user_of", user_of_then_end_the_membership)
+    assert client.get(f"/investees/{ids['first']}/loans").status_code == 200  # made with the rights read before
+    assert ended
+    assert client.get(f"/investees/{ids['first']}/loans").status_code == 404
