@@ -97,7 +97,7 @@ def to_csv(entries: Sequence[JournalEntry], layout: str = "exact", journal_code:
                         entry.date.month,
                         number,
                         entry.date.isoformat(),
-                        line.account.code,
+                        safe_text(line.account.code),
                         _description(entry),
                         _money(line.debit - line.credit),
                     )
@@ -109,7 +109,7 @@ def to_csv(entries: Sequence[JournalEntry], layout: str = "exact", journal_code:
                         number,
                         entry.date.strftime("%Y%m%d"),
                         entry.date.strftime("%Y/%m"),
-                        line.account.code,
+                        safe_text(line.account.code),
                         "debit" if line.debit else "credit",
                         _money(line.debit or line.credit),
                         _description(entry),

@@ -76,7 +76,7 @@ def get_fund(fund_id: int) -> Any:
 @blp.response(200, FundSchema)
 def update_fund(data: dict[str, Any], fund_id: int) -> Any:
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
-    return services.update_fund(get_session(), current_actor(), fund, data)
+    return services.update_fund(get_session(), current_actor(), current_scope(), fund, data)
 
 
 # The capital-source paths answer from investors, for the systems that still use them.

@@ -7,9 +7,15 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from fundapp import audit
+from fundapp.auth.policy import Scope, can
 from fundapp.db import name_taken
-from fundapp.errors import Conflict
+from fundapp.errors import Conflict, Forbidden
 from fundapp.funds.models import Fund
+from fundapp.messages import N_
+
+LOOSENING_REFUSED = N_(
+    "Only an administrator may raise or remove the disbursement threshold: it holds back the fund's own managers."
+)
 
 
 def _check_unique_name(session: Session, name: str, exclude_id: int | None = None) -> None:
@@ -26,7 +32,9 @@ def create_fund(session: Session, actor: audit.Who, data: dict[str, Any]) -> Fun
     return fund
 
 
-def update_fund(session: Session, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> Fund:
+def update_fund(session: Session, actor: audit.Who, scope: Scope, fund: Fund, data: dict[str, Any]) -> Fund:
+    if _loosens_threshold(fund, data) and not can(scope, "loosen_controls", fund):
+        raise Forbidden(LOOSENING_REFUSED, [{"field": "disbursement_threshold", "message": LOOSENING_REFUSED}])
     if "name" in data:
         _check_unique_name(session, data["name"], exclude_id=fund.id)
     changes = audit.apply_changes(fund, data)
@@ -34,3 +42,11 @@ def update_fund(session: Session, actor: audit.Who, fund: Fund, data: dict[str, 
         session.flush()
         audit.record(session, actor, "fund.updated", fund, changes)
     return fund
+
+
+def _loosens_threshold(fund: Fund, data: dict[str, Any]) -> bool:
+    """Whether the change lets a loan's maker disburse more alone: the threshold raised or removed."""
+    if "disbursement_threshold" not in data or fund.disbursement_threshold is None:
+        return False
+    new = data["disbursement_threshold"]
+    return new is None or new > fund.disbursement_threshold

@@ -111,7 +111,7 @@ def edit(fund_id: int) -> Any:
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
 
     def save(data: dict[str, Any]) -> Any:
-        services.update_fund(get_session(), current_actor(), fund, data)
+        services.update_fund(get_session(), current_actor(), current_scope(), fund, data)
         return done(_("Fund saved."), url_for("funds.detail", fund_id=fund.id))
 
     return handle_form(FundCreateSchema(), _fund_values(fund), save, "funds/form.html", fund=fund)

@@ -296,11 +296,11 @@ def investee_section(investee: Investee) -> dict[str, Any]:
 
 
 def loan_section(loan: Loan) -> dict[str, Any]:
-    """The loan page's conversion section: its terms and what it was converted into."""
+    """The loan page's conversion section: its terms and what it was converted into, as far as the reader may see
+    those participations (a fund with a share of the loan reads the loan, not the lead fund's shares)."""
     session = get_session()
-    conversions = session.scalars(
-        select(EquityParticipation).where(EquityParticipation.loan_id == loan.id).order_by(EquityParticipation.on)
-    ).all()
+    where = [EquityParticipation.loan_id == loan.id, visible(current_scope(), EquityParticipation)]
+    conversions = session.scalars(select(EquityParticipation).where(*where).order_by(EquityParticipation.on)).all()
     return {"conversion_terms": conversion.terms_of(session, loan), "conversions": conversions}
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope, can, never, payer_rows_of, visible
+from fundapp.auth.policy import Scope, can, load, never, payer_rows_of, visible
 from fundapp.banking import assigned as assigned_transfers
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, Forbidden, ValidationFailed
@@ -48,8 +48,9 @@ def assign(
         raise Conflict("A closed contract pays nothing more: there is nothing to assign.")
     if data["investee_id"] not in contract.provider_ids:
         raise ValidationFailed.field("investee_id", "This investee is not a provider of the contract.")
-    loan = session.get(Loan, data["loan_id"])
-    if loan is None or loan.investee_id != data["investee_id"]:
+    # A loan the caller may not see is 404, as one that does not exist: assigning tells no one which loans are whose.
+    loan = load(session, Loan, data["loan_id"], scope)
+    if loan.investee_id != data["investee_id"]:
         raise ValidationFailed.field("loan_id", "Choose a loan of this provider.")
     if not can(scope, "edit", loan):
         raise Forbidden("Only the loan's fund manager assigns payments to it.")

@@ -25,6 +25,7 @@ from fundapp.reports.excel import (
 from fundapp.reports.excel import heading as report_heading
 from fundapp.reports.investee_report import InvesteeReport
 from fundapp.reports.sheets import Book as Workbook
+from fundapp.xlsx import cell_value
 
 TREND_BLOCK_ROWS = 17  # a chart of 7.5 cm is about 15 rows high
 
@@ -114,7 +115,7 @@ def _trends(book: Workbook, report: InvesteeReport, heading: list[str]) -> None:
     for line in report.lines:
         if not line.has_trend:
             continue
-        sheet.cell(row=row, column=1, value=f"{line.name} ({unit_label(line.unit, report.locale)})")
+        sheet.cell(row=row, column=1, value=cell_value(f"{line.name} ({unit_label(line.unit, report.locale)})"))
         number = value_format(line.unit)
         columns = [Column(_("Period"), 12), Column(actual, 12, number), Column(target, 12, number)]
         header, last = write_table(

@@ -14,6 +14,7 @@ from fundapp import audit
 from fundapp.audit import AuditEntry
 from fundapp.auth import services as auth_services
 from fundapp.auth.models import Role
+from fundapp.auth.policy import Scope
 from fundapp.capital import services as capital_services
 from fundapp.capital.models import InvestorKind
 from fundapp.funds import services as fund_services
@@ -92,13 +93,17 @@ def test_creating_and_updating_a_fund_records_the_actor_and_each_field_old_and_n
             "founded_on": [None, "2024-01-02"],
         },
     )
-    fund_services.update_fund(db_session, admin, fund, {"region": "Den Haag", "name": "Fonds Zuid"})
+    fund_services.update_fund(
+        db_session, admin, Scope.of_user(admin), fund, {"region": "Den Haag", "name": "Fonds Zuid"}
+    )
     _assert_entry(_last(db_session), admin, "fund.updated", fund, {"region": ["Rotterdam", "Den Haag"]})
 
 
 def test_an_update_that_changes_nothing_writes_no_entry(db_session, admin, world):
     before = _max_id(db_session)
-    fund_services.update_fund(db_session, admin, world.fund_a, {"name": "Fund A", "region": world.fund_a.region})
+    fund_services.update_fund(
+        db_session, admin, Scope.of_user(admin), world.fund_a, {"name": "Fund A", "region": world.fund_a.region}
+    )
     investee_services.update_investee(db_session, admin, ADMIN_SCOPE, world.investee_a, {"name": "Investee A"})
     payer_services.update_payer(db_session, admin, world.payer_a, {"name": "Gemeente A"})
     assert _max_id(db_session) == before

@@ -346,3 +346,17 @@ def test_a_participants_sheet_with_garbled_xml_is_accepted_or_refused_never_cras
 
 
 _GOOD_UPLOAD = filled(participants=[("D-001", date(2025, 6, 1), "ww", 3, 20, "JOB_START", date(2026, 2, 2))])
+
+
+def test_a_sheets_extent_counts_its_farthest_named_cell_and_each_row_or_cell_placed_without_a_name():
+    from fundapp.impact.spreadsheets.container import sheet_extent
+
+    # Up to row 99,999 and column Z a sheet is small whatever it names: only farther references are read.
+    assert sheet_extent(b'<sheetData><row r="3"><c r="B3"/><c r="Q99999"/></row></sheetData>') == (99999, 26)
+    named = b'<sheetData><row r="3"><c r="B3"/><c r="AB200004"/></row></sheetData>'
+    assert sheet_extent(named) == sheet_extent(named, exact=True) == (200004, 28)
+    # Cells and rows without r go one past the previous: a reader spreads them out as far.
+    unnamed = b'<x:sheetData><x:row r="1048576">' + b"<x:c/>" * 5000 + b"</x:row><x:row/></x:sheetData>"
+    assert sheet_extent(unnamed, exact=True) == (1048577, 5026)
+    assert sheet_extent(unnamed)[1] >= 5026
+    assert sheet_extent(b'<sheetData><row r="1"><c r="xfd1"/></row></sheetData>') == (99999, 16384)

@@ -113,3 +113,14 @@ def test_an_imported_loan_with_an_adjustment_shows_it_in_its_history_on_the_page
     page = login_as(manager).get(f"/loans/{loan.id}?as_of=2024-03-02")
     assert page.status_code == 200
     assert "Old write-down" in page.get_data(as_text=True)
+
+
+def test_a_cell_far_out_on_a_sheet_is_refused_before_the_workbook_is_read(client, db_session, world, api_headers):
+    book = load_workbook(io.BytesIO(simple_workbook(kvk())))
+    book["loans"].cell(row=1_048_576, column=16_384, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    response = _post(client, api_headers(world.user("manager_a")), world.fund_a.id, out.getvalue())
+    assert response.status_code == 422
+    assert response.get_json()["error"]["details"][0]["message"]
+    assert _loans(db_session, world.fund_a.id) == 1

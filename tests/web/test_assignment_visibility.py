@@ -79,3 +79,30 @@ def test_the_contract_page_shows_another_providers_loan_to_nobody_but_the_payer(
         assert references["b"] in text
     else:
         assert references[other] not in text
+
+
+def test_assigning_tells_whoever_may_not_see_a_loan_nothing_about_it(client, db_session, world, api_headers):
+    """Another provider's side, the validator or the payer naming a provider's loan hears what it hears of a loan
+    that does not exist (404); someone who sees the loan but does not manage it is refused (403); nothing stored."""
+    contract = make_contract(
+        db_session, [(world.payer_a, "100", None)], [world.investee_a, world.investee_b], [item("JOB6", "2500.00")]
+    )
+    world.users["validator_c"] = make_user(db_session, Role.VALIDATOR, contract.id)
+    db_session.commit()
+    url = f"/api/v1/outcome-contracts/{contract.id}/assignments"
+
+    def post(who, loan_id):
+        body = {
+            "investee_id": world.investee_a.id,
+            "loan_id": loan_id,
+            "share_percent": "40",
+            "valid_from": "2026-01-01",
+        }
+        return client.post(url, json=body, headers=api_headers(world.user(who)))
+
+    for who in ("member_b", "manager_b", "validator_c", "officer_a"):
+        real, absent = post(who, world.loan_a.id), post(who, 999_999)
+        assert real.status_code == absent.status_code == 404, who
+        assert real.get_json()["error"] == absent.get_json()["error"], who
+    assert post("member_a", world.loan_a.id).status_code == 403
+    assert client.get(url, headers=api_headers(world.user("officer_a"))).get_json()["total"] == 0

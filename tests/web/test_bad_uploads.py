@@ -194,3 +194,49 @@ def test_an_accepted_file_is_checked_once(uploader, db_session, world, monkeypat
     )
     assert response.status_code == 201, response.get_json()
     assert calls == [len(data)]
+
+
+def _far_cell(data: bytes, sheet: str, row: int = 1_048_576, column: int = 16_384) -> bytes:
+    """The workbook with one more cell, far out on ``sheet``: a few bytes that a reader spreading the sheet out as a
+    grid would turn into rows x columns cells (Excel's last cell: 17 billion)."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(data))
+    book[sheet].cell(row=row, column=column, value="x")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("sheet", ["KPI", "Deelnemers", "_fundapp"])
+def test_a_cell_far_out_on_a_sheet_is_refused_before_the_sheet_is_read_and_stores_nothing(
+    uploader, db_session, world, sheet
+):
+    client, headers, investee_id = uploader
+    upload = _far_cell(filled_workbook(db_session, world.investee_a), sheet)
+    assert len(upload) < 100_000
+    before = _counts(db_session)
+    response = client.post(
+        f"/api/v1/investees/{investee_id}/kpi-submissions",
+        headers=headers,
+        data={"file": (io.BytesIO(upload), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_spreadsheet"
+    assert any(sheet in d["message"] and "16384" in d["message"] for d in error["details"]), error["details"]
+    assert _counts(db_session) == before
+
+
+def test_a_sheet_as_wide_as_the_template_and_as_long_as_allowed_is_still_read(uploader, db_session, world):
+    client, headers, investee_id = uploader
+    upload = _far_cell(filled_workbook(db_session, world.investee_a), "Deelnemers", row=2_000, column=17)
+    response = client.post(
+        f"/api/v1/investees/{investee_id}/kpi-submissions",
+        headers=headers,
+        data={"file": (io.BytesIO(upload), "kpi.xlsx")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (201, 422), response.get_json()  # the row itself may be refused, not the sheet
+    assert "meer cellen dan fundapp leest" not in response.get_data(as_text=True)

@@ -232,3 +232,20 @@ def test_the_fund_and_the_payer_pages_lead_to_their_batches_and_the_journal(clie
     assert f"/payers/{world.payer_a.id}/payment-batches" in page
     login_as(world.user("admin"))
     assert "/payment-batches" not in client.get(f"/payers/{world.payer_a.id}").get_data(as_text=True)
+
+
+def test_a_ledger_account_code_that_looks_like_a_formula_is_quoted_in_the_csv_journal(
+    client, db_session, world, api_headers
+):
+    headers = api_headers(world.user("manager_a"))
+    accounts = f"/api/v1/funds/{world.fund_a.id}/ledger-accounts"
+    saved = client.put(
+        accounts, json={"accounts": [{"role": "bank", "code": "=1+2", "name": "@SUM(1)"}]}, headers=headers
+    )
+    assert saved.status_code == 200
+    url = f"/api/v1/funds/{world.fund_a.id}/journal?from=2024-01-01&to=2024-12-31&format=csv"
+    for layout in ("exact", "twinfield"):
+        text = client.get(f"{url}&layout={layout}", headers=headers).get_data(as_text=True)
+        cells = [cell for row in csv.reader(io.StringIO(text), delimiter=";") for cell in row]
+        assert "'=1+2" in cells, layout
+        assert not [cell for cell in cells if cell.startswith(("=", "+", "@", "\t", "\r"))], layout

@@ -110,3 +110,25 @@ def test_the_portfolio_and_the_loan_book_issue_the_same_number_of_queries_for_fe
     few = [_queries(app, client, path) for path in paths]
     _syndicated(db_session, world, 10)
     assert [_queries(app, client, path) for path in paths] == few
+
+
+def test_a_participating_fund_reads_the_syndicated_loan_but_not_the_lead_funds_shares_it_was_converted_into(
+    client, db_session, world, login_as
+):
+    from fundapp.instruments import conversion
+    from tests.equity_factories import CONVERTIBLE, TERMS
+
+    loan = make_loan(db_session, world.investee_a, status="approved", **CONVERTIBLE)
+    shares = [{"fund_id": world.fund_a.id, "percentage": Decimal("70")}]
+    services.set_participations(db_session, ACTOR, loan, [*shares, {"fund_id": world.fund_b.id, "percentage": 30}])
+    conversion.set_terms(db_session, ACTOR, loan, {**TERMS, "trigger": "qualified_round"})
+    loan_services.disburse(db_session, ACTOR, loan, loan.disbursement_date, loan.principal)
+    made = conversion.convert(db_session, ACTOR, loan, {"date": date(2026, 1, 2), "round_price": Decimal("2.50")})
+    db_session.flush()
+    converted = f"/equity/{made.id}"
+    for role, sees in (("manager_a", True), ("member_a", True), ("manager_b", False)):
+        login_as(world.user(role))
+        page = client.get(f"/loans/{loan.id}")
+        assert page.status_code == 200, role
+        assert (converted in page.get_data(as_text=True)) is sees, role
+        assert client.get(converted).status_code == (200 if sees else 404), role

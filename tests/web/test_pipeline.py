@@ -221,6 +221,34 @@ def test_the_fund_settings_set_the_disbursement_threshold(db_session, world, api
     assert 'value="25.000"' in page
 
 
+def test_the_maker_cannot_raise_or_remove_the_threshold_that_holds_them_back_an_administrator_may(
+    db_session, world, api_headers, client, login_as
+):
+    maker = world.user("manager_a")
+    loan = _approved_loan_of(db_session, world, maker)
+    url = f"/api/v1/funds/{world.fund_a.id}"
+    headers = api_headers(maker)
+    before = _counts(db_session)
+    for loosened in (None, "10000.00"):
+        refused = client.patch(url, headers=headers, json={"disbursement_threshold": loosened, "region": "Elders"})
+        assert refused.status_code == 403, refused.get_json()
+        assert refused.get_json()["error"]["details"][0]["field"] == "disbursement_threshold"
+    assert _counts(db_session) == before
+    db_session.expire_all()
+    assert world.fund_a.disbursement_threshold == Decimal("5000.00") and world.fund_a.region != "Elders"
+    body = {"date": "2026-01-15", "amount": "10000.00"}
+    assert client.post(f"/api/v1/loans/{loan.id}/disbursements", headers=headers, json=body).status_code == 409
+    page = login_as(maker).post(f"/funds/{world.fund_a.id}/edit", data={"name": world.fund_a.name, "region": "Elders"})
+    assert page.status_code == 403
+    assert "Alleen een applicatiebeheerder mag de drempel voor verstrekking verhogen" in page.get_data(as_text=True)
+    db_session.expire_all()
+    assert world.fund_a.disbursement_threshold == Decimal("5000.00")
+    lowered = client.patch(url, headers=headers, json={"disbursement_threshold": "4000.00"})
+    assert lowered.status_code == 200 and lowered.get_json()["disbursement_threshold"] == "4000.00"
+    removed = client.patch(url, headers=api_headers(world.user("admin")), json={"disbursement_threshold": None})
+    assert removed.status_code == 200 and removed.get_json()["disbursement_threshold"] is None
+
+
 def test_notes_written_on_the_page_are_internal_only_when_a_manager_ticks_it(db_session, world, login_as):
     url = f"/applications/{world.application_a.id}/notes"
     member = login_as(world.user("member_a"))

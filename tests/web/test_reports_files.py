@@ -242,6 +242,31 @@ def test_a_name_that_looks_like_a_formula_is_shown_as_text_in_every_report_never
     assert "=HYPERLINK(&#34;http://evil.example&#34;" in page and '<a href="http://evil.example' not in page
 
 
+def test_indicator_names_units_and_rate_card_items_that_look_like_formulas_are_text_in_the_workbooks(app, rw, rsession):
+    """A fund manager names the fund's indicators and units, a payer's officer the contract's rate-card items; the
+    investee opens them in its KPI template and its impact report: text there, never a formula that runs."""
+    from sqlalchemy import select
+
+    from fundapp.impact.models import Indicator
+    from fundapp.outcomes.models import RateItemRow
+
+    formula = '=HYPERLINK("http://evil.example","Klik")'
+    for indicator in rsession.scalars(select(Indicator).where(Indicator.code == "LP-EMPLOYED-HEADCOUNT")):
+        indicator.name_nl, indicator.unit = formula, "@SUM(1)"
+    for row in rsession.scalars(select(RateItemRow)):
+        row.name = formula
+    rsession.flush()
+    member = rw.world.user("member_a")
+    client = _client(app, member)
+    template = _workbook(client.get(f"/api/v1/investees/{rw.rotterdam_id}/kpi-template?period=2026-Q2"))
+    report = _workbook(client.get(f"/api/v1/investees/{rw.rotterdam_id}/impact-report?period=2026&format=xlsx"))
+    cells = [c for w in (template, report) for s in w.worksheets for r in s.iter_rows() for c in r]
+    shown = [c for c in cells if isinstance(c.value, str) and ("HYPERLINK" in c.value or "SUM(1)" in c.value)]
+    assert {c.parent.title for c in shown} >= {"Instructies", "KPI", "Lijsten", "Trends"}
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    assert all(c.data_type == "s" and not c.value.startswith(("=", "@")) for c in shown)
+
+
 def test_reports_follow_the_readers_language_dutch_by_default(app, rw, rsession):
     client = _client(app, rw.user("manager_a"))
     dutch = _html(client.get(f"/reports/funds/{rw.world.fund_a.id}?period=2026"))

@@ -94,6 +94,13 @@ def _fund(scope: Scope) -> ColumnElement[bool]:
     return ids_in(Fund.id, scope.fund_ids)
 
 
+@rule(Fund, "loosen_controls")
+def _fund_loosen_controls(scope: Scope) -> ColumnElement[bool]:
+    """Raising or removing the disbursement threshold (maker-checker) is not for the managers it holds back: an
+    administrator's. The fund's managers may set it or lower it (``fundapp.funds.services``)."""
+    return false()
+
+
 @rule(ReportFile, "view", admin_bypass=False)
 def _report_file(scope: Scope) -> ColumnElement[bool]:
     """A report file, its progress and its download are for who asked for it, while they may read the fund's report."""

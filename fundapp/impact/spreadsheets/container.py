@@ -7,7 +7,9 @@ declares, fails its CRC or carries a document type declaration - so that the rea
 that follows never meets a zip bomb, a part whose headers lie or an entity. The data
 sheets kept from that pass are then scanned for what the cell reader cannot see
 (facts.py): formulas (it only gives cached values), error cells, merged ranges and
-percent-formatted cells.
+percent-formatted cells. Every sheet is measured too (``sheet_extent``): the cell reader
+spreads a sheet out as a grid from its first cell to its last, so a few bytes naming a far
+cell (XFD1048576) would ask for 17 billion cells and end the process.
 """
 
 from __future__ import annotations
@@ -31,6 +33,18 @@ ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 MAX_ZIP_PARTS = 5_000  # a filled template has ~20 parts; thousands is an attack on the directory
 RATIO_FLOOR = 1024 * 1024  # parts smaller than this cannot hurt, whatever their ratio
 SMALL_PART_LIMIT = 16 * 1024 * 1024  # workbook.xml, rels, content types, styles: read whole
+# The most cells a sheet may span as a grid (rows x columns, from A1): the template's 17 columns of 200,000 rows are
+# 3.4 million, the portfolio's 14 columns of 500,000 rows 7 million; calamine keeps about 32 bytes per cell.
+MAX_GRID_CELLS = 20_000_000
+# An r attribute's value, letters (a cell) or none (a row) then the row number, when it reaches beyond column Z or row
+# 99,999: found by the "r=" itself, which is quick. An attribute whose name merely ends in r can only add to it.
+_FAR_REF = re.compile(rb"""r\s*=\s*["']([A-Za-z]{2,}[0-9]+|[A-Za-z]?[0-9]{6,})["']""")
+_SPLIT_REF = re.compile(rb"([A-Za-z]*)([0-9]+)")
+NEAR_ROWS, NEAR_COLUMNS = 99_999, 26  # what a sheet without such a value spans at most
+_NAMED_CELL = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?c\s(?:[^>]*?\s)?r\s*=""")
+_NAMED_ROW = re.compile(rb"""<(?:[A-Za-z_][\w.-]*:)?row\s(?:[^>]*?\s)?r\s*=""")
+_CELL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
+_ROW = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 
 MAIN_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
@@ -82,7 +96,11 @@ def inspect_container(data: bytes, limits: Limits) -> Container:
         wanted = {name: part for name, part in sheets.items() if name in data_sheets}
         if "" in wanted.values():  # a data sheet whose XML is not in the file
             raise corrupt()
-        contents = {info.filename: read_part(data, info, info.filename in wanted.values()) for info in infos}
+        measured = set(sheets.values())
+        contents = {info.filename: read_part(data, info, info.filename in measured) for info in infos}
+        for name, part in sheets.items():
+            if part:
+                _check_extent(name, contents[part])
         percent_styles = _percent_styles(package, workbook_part) if wanted else frozenset()
     except ContainerRefused:
         raise
@@ -94,6 +112,48 @@ def inspect_container(data: bytes, limits: Limits) -> Container:
         for name, part in wanted.items()
     }
     return Container(sheet_names=list(sheets), facts=facts)
+
+
+def sheet_extent(xml: bytes, exact: bool = False) -> tuple[int, int]:
+    """At least as many rows and columns as a reader's grid of the sheet has: the farthest row and column named by
+    an r attribute (at least 99,999 and 26), plus one for each row or cell without one (the reader puts it one past
+    the previous).
+
+    Rows and cells are counted with bytes.count, where each names itself first as every spreadsheet program writes
+    them (``<c r="A1"``), which may count a few too many; ``exact`` counts them with the slower patterns, for any
+    spelling."""
+    rows, columns = NEAR_ROWS, NEAR_COLUMNS
+    for value in set(_FAR_REF.findall(xml)):
+        letters, number = _SPLIT_REF.fullmatch(value).groups()  # type: ignore[union-attr]  # the pattern's own shape
+        rows, columns = max(rows, int(number)), max(columns, _column_number(letters))
+    if exact:
+        unnamed_rows = len(_ROW.findall(xml)) - len(_NAMED_ROW.findall(xml))
+        unnamed_cells = len(_CELL.findall(xml)) - len(_NAMED_CELL.findall(xml))
+    else:
+        # Every "<c" (also <col>, <cfRule>: a few more) less those that name their cell; the same for rows.
+        unnamed_rows = xml.count(b"<row") - xml.count(b'<row r="')
+        unnamed_cells = xml.count(b"<c") - xml.count(b'<c r="')
+        if b":c" in xml or b":row" in xml:  # prefixed elements (x:c) are not counted above
+            unnamed_cells += len(_CELL.findall(xml))
+            unnamed_rows += len(_ROW.findall(xml))
+    return rows + max(unnamed_rows, 0), columns + max(unnamed_cells, 0)
+
+
+def _column_number(letters: bytes) -> int:
+    """A, Z, AA, XFD as 1, 26, 27, 16384 (no letters: 0)."""
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + letter - 64
+    return number
+
+
+def _check_extent(name: str, xml: bytes) -> None:
+    rows, columns = sheet_extent(xml)
+    if rows * columns > MAX_GRID_CELLS:
+        rows, columns = sheet_extent(xml, exact=True)  # a program that writes attributes in another order
+    if rows * columns > MAX_GRID_CELLS:
+        values = {"name": name[:60], "rows": rows, "columns": columns, "cells": f"{MAX_GRID_CELLS:,}"}
+        raise ContainerRefused([("sheet_too_large", values)])
 
 
 def _check_bytes(data: bytes, limits: Limits) -> None:

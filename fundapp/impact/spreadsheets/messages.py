@@ -56,6 +56,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Een onderdeel van het bestand ({part}) is verdacht sterk gecomprimeerd ({ratio}x) en wordt geweigerd.",
         "en": "A part of the file ({part}) is suspiciously highly compressed ({ratio}x) and is refused.",
     },
+    "sheet_too_large": {
+        "nl": "Het tabblad {name} reikt tot rij {rows} en kolom {columns}: meer cellen dan fundapp leest "
+        "({cells}). Verwijder wat buiten de tabel staat en upload het bestand opnieuw.",
+        "en": "The sheet {name} reaches row {rows} and column {columns}: more cells than fundapp reads "
+        "({cells}). Delete what lies outside the table and upload the file again.",
+    },
     "zip_too_many_parts": {
         "nl": "Het bestand bestaat uit te veel onderdelen ({count}) voor een ingevuld sjabloon.",
         "en": "The file has too many parts ({count}) for a filled-in template.",

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from fundapp.formats import excel_date_format, unit_words
 from fundapp.participants import MAX_LENGTH as REFERENCE_MAX_LENGTH
-from fundapp.xlsx import fit_columns
+from fundapp.xlsx import cell_value, fit_columns
 
 from . import layout
 from .identity import TemplateIdentity
@@ -73,7 +73,7 @@ def _write_instructions(sheet: Worksheet, ctx: TemplateContext) -> None:
     row = 3
     for label, value in facts:
         sheet.cell(row, 1, label).font = Font(bold=True)
-        sheet.cell(row, 2, value)
+        sheet.cell(row, 2, cell_value(value))
         row += 1
     row += 1
     for key in ("steps", "privacy"):
@@ -121,7 +121,7 @@ def _write_code_table(
     for values in rows:
         row += 1
         for column, value in enumerate(values, start=1):
-            sheet.cell(row, column, value)
+            sheet.cell(row, column, cell_value(value))
     return row + 2
 
 
@@ -180,7 +180,7 @@ def _write_kpi_sheet(sheet: Worksheet, ctx: TemplateContext) -> None:
             (layout.KPI_BASELINE, indicator.baseline),
             (layout.KPI_TARGET, indicator.target),
         ):
-            cell = sheet.cell(row, column + 1, value)
+            cell = sheet.cell(row, column + 1, cell_value(value))
             cell.border = THIN_BORDER
         value_cell = sheet.cell(row, layout.KPI_VALUE + 1)
         value_cell.number_format = VALUE_NUMBER_FORMATS[indicator.value_type]
@@ -358,11 +358,11 @@ def _write_lists(sheet: Worksheet, ctx: TemplateContext) -> tuple[str | None, st
         if key:
             sheet.cell(1, column, text(key, language)).font = Font(bold=True)
     for row, (code, label) in enumerate(ctx.benefit_types, start=2):
-        sheet.cell(row, 1, label)
-        sheet.cell(row, 2, code)
+        sheet.cell(row, 1, cell_value(label))
+        sheet.cell(row, 2, cell_value(code))
     for row, (code, label) in enumerate(ctx.outcome_codes, start=2):
-        sheet.cell(row, 4, code)
-        sheet.cell(row, 5, label)
+        sheet.cell(row, 4, cell_value(code))
+        sheet.cell(row, 5, cell_value(label))
     sheet.sheet_state = "hidden"
     sheet.protection.sheet = True
     quoted = f"'{sheet.title}'"
