@@ -109,5 +109,5 @@ def delete_document(args: dict[str, Any], document_id: int) -> Any:
     """A soft delete with a reason, kept in the audit trail; the document leaves the lists."""
     session = get_session()
     document = services.load_document(session, current_scope(), document_id, "attach")
-    services.delete(session, current_actor(), document, args["reason"])
+    services.delete(session, current_actor(), current_scope(), document, args["reason"])
     return None

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from fundapp import audit
-from fundapp.auth.policy import Scope, can, load
+from fundapp.auth.policy import Scope, attached_it, can, load
 from fundapp.db import utcnow
 from fundapp.documents.intake import Refused, examine
 from fundapp.documents.models import KINDS, Document
 from fundapp.documents.storage import FileStore
-from fundapp.errors import Conflict, NotFound, ValidationFailed
+from fundapp.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from fundapp.impact.models import Submission
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan
@@ -151,8 +151,23 @@ def attach(
     return document
 
 
-def delete(session: Session, actor: audit.Who, document: Document, reason: str) -> Document:
+# Objects of several parties (payers, providers, a validator): each attaches, but takes away only what it attached.
+SHARED = frozenset({"outcome-contracts", "outcome-results", "claims"})
+NOT_YOURS = N_(
+    "Only who attached this document (or an administrator) may delete it: the other parties of the contract rely on it."
+)
+
+
+def may_delete(scope: Scope, document: Document) -> bool:
+    """Besides the object's attach rule: on an object several parties share (a contract, a result, a claim), the
+    person who attached the document, or an administrator; a verifier cannot take away a provider's evidence."""
+    return document.attached_to not in SHARED or attached_it(scope, document.uploaded_by_id)
+
+
+def delete(session: Session, actor: audit.Who, scope: Scope, document: Document, reason: str) -> Document:
     """A soft delete: the row and the bytes stay (the audit trail refers to them), the document leaves every list."""
+    if not may_delete(scope, document):
+        raise Forbidden(NOT_YOURS)
     if document.deleted_at is not None:
         raise Conflict("This document was already deleted.")
     document.deleted_at = utcnow()

@@ -81,6 +81,7 @@ def _page(kind: str, obj: Any, problem: str = "") -> Any:
         kinds=document_kinds(),
         kind_labels=services.KIND_LABELS,
         may_attach=can(current_scope(), services.TARGETS[kind].attach, obj),
+        may_delete=lambda document: services.may_delete(current_scope(), document),
         problem=problem,
         chosen_kind=request.form.get("kind", "other"),
     ), (422 if problem else 200)
@@ -122,7 +123,7 @@ def document_delete(document_id: int) -> Any:
     reason = request.form.get("reason", "").strip()
     if len(reason) < 2:
         return done(_("Say why the document is deleted."), back, "error")
-    services.delete(session, current_actor(), document, reason[:2000])
+    services.delete(session, current_actor(), current_scope(), document, reason[:2000])
     return done(_("%(name)s deleted.", name=document.name), back)
 
 

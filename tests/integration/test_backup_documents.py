@@ -17,6 +17,7 @@ from fundapp.documents.storage import LocalFileStore
 from fundapp.portfolio_import.models import PortfolioImport
 from tests.documents_files import PDF, PNG
 from tests.factories import ACTOR as SYSTEM
+from tests.factories import ADMIN_SCOPE
 from tests.integration.test_backup import _sqlite
 from tests.portfolio_factories import simple_workbook
 
@@ -35,7 +36,7 @@ def test_a_backup_restored_elsewhere_holds_the_documents_rows_and_their_files(tm
         store = source_app.extensions["fundapp.files"]
         agreement = services.attach(session, SYSTEM, world.loan_a, PDF, "agreement.pdf", "loan_agreement", store, 10**6)
         scan = services.attach(session, SYSTEM, world.investee_a, PNG, "kvk.png", "kvk_extract", store, 10**6)
-        services.delete(session, SYSTEM, scan, "an old extract")
+        services.delete(session, SYSTEM, ADMIN_SCOPE, scan, "an old extract")
         portfolio = simple_workbook("99887744")
         queued = PortfolioImport(fund_id=world.fund_a.id, file_sha256=store.put(portfolio), file_name="p.xlsx")
         session.add(queued)

@@ -171,3 +171,59 @@ def test_a_name_with_a_path_and_control_characters_is_kept_sanitised(client: Any
     response = post(client, headers, f"loans/{world.loan_a.id}", PDF, "../../etc/<passwd>\x07;rm -rf.pdf")
     assert response.status_code == 201
     assert response.get_json()["name"] == "passwd_rm -rf.pdf"
+
+
+@pytest.mark.parametrize("target", ["outcome-results", "claims", "outcome-contracts"])
+def test_on_an_object_several_parties_share_only_who_attached_a_document_takes_it_away(
+    client: Any, outcome_world: Any, api_headers: Any, login_as: Any, db_session: Any, target: str
+) -> None:
+    from tests.factories import make_user
+
+    ids = {"outcome-results": outcome_world.result.id, "claims": outcome_world.claim.id}
+    object_id = ids.get(target, outcome_world.contract.id)
+    provider = api_headers(outcome_world.users["manager_a"])
+    made = post(client, provider, f"{target}/{object_id}", PDF, "loonstrook.pdf", "payslip").get_json()
+    officer = outcome_world.users["officer_a"]
+    refused = client.delete(
+        f"/api/v1/documents/{made['id']}", json={"reason": "not needed"}, headers=api_headers(officer)
+    )
+    assert refused.status_code == 403
+    assert db_session.get(Document, made["id"]).deleted_at is None
+    page = login_as(officer).get(f"/{target}/{object_id}/documents").get_data(as_text=True)
+    assert "loonstrook.pdf" in page and f"/documents/{made['id']}/delete" not in page
+    assert login_as(officer).post(f"/documents/{made['id']}/delete", data={"reason": "not needed"}).status_code == 403
+    assert db_session.get(Document, made["id"]).deleted_at is None
+    # The officer's own document on the same object is theirs to take away; the provider's stays.
+    own = post(client, api_headers(officer), f"{target}/{object_id}", PNG, "besluit.png").get_json()
+    page = login_as(officer).get(f"/{target}/{object_id}/documents").get_data(as_text=True)
+    assert f"/documents/{own['id']}/delete" in page
+    assert (
+        client.delete(
+            f"/api/v1/documents/{own['id']}", json={"reason": "duplicate"}, headers=api_headers(officer)
+        ).status_code
+        == 204
+    )
+    assert (
+        client.delete(f"/api/v1/documents/{made['id']}", json={"reason": "superseded"}, headers=provider).status_code
+        == 204
+    )
+    admin = make_user(db_session, "admin")
+    again = post(client, provider, f"{target}/{object_id}", PDF, "loonstrook-2.pdf", "payslip").get_json()
+    assert (
+        client.delete(
+            f"/api/v1/documents/{again['id']}", json={"reason": "privacy"}, headers=api_headers(admin)
+        ).status_code
+        == 204
+    )
+
+
+def test_on_a_loan_any_of_its_fund_managers_still_takes_a_document_away(
+    client: Any, world: Any, api_headers: Any, db_session: Any
+) -> None:
+    from fundapp.auth.models import Role
+    from tests.factories import make_user
+
+    made = post(client, api_headers(world.users["manager_a"]), f"loans/{world.loan_a.id}", PDF, "a.pdf").get_json()
+    colleague = make_user(db_session, Role.FUND_MANAGER, world.fund_a.id)
+    answer = client.delete(f"/api/v1/documents/{made['id']}", json={"reason": "old"}, headers=api_headers(colleague))
+    assert answer.status_code == 204

@@ -21,6 +21,7 @@ from fundapp.auth.policy.core import RULES, can, load, never, permitted_ids, req
 from fundapp.auth.policy.rules import (
     acting_payers,
     acting_providers,
+    attached_it,
     fund_choices,
     investee_choices,
     is_manager_or_admin,
@@ -108,6 +109,7 @@ __all__ = [
     "Scope",
     "acting_payers",
     "acting_providers",
+    "attached_it",
     "can",
     "can_see_participants",
     "fund_choices",

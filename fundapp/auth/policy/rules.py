@@ -500,6 +500,12 @@ def provider_rows_of(scope: Scope, contract: OutcomeContract) -> list[ContractPr
     ]
 
 
+def attached_it(scope: Scope, uploaded_by_id: int | None) -> bool:
+    """Whether the user attached this document, or is an administrator: on an object several parties share (a
+    contract, a result, a claim) only they take a document away (fundapp.documents.services.may_delete)."""
+    return scope.is_admin or (uploaded_by_id is not None and uploaded_by_id == scope.user_id)
+
+
 def payers_represented(scope: Scope, payer_ids: Iterable[int]) -> set[int]:
     """Which of these payers the user is an officer of (an administrator represents none)."""
     return set(payer_ids) & scope.payer_ids
