@@ -19,6 +19,7 @@ The store holds at most ANSWER_CACHE_BYTES per process (least recently used drop
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -40,8 +41,10 @@ from fundapp.idempotency import FORM_TOKENS, form_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-MARK_CSRF = b"fundapp-kept-answer-csrf-token"
-MARK_FORM = b"fundapp-kept-answer-form-token"
+# Where a kept body had the CSRF token and each form token. Random per process: no text stored in the database (an
+# investee's name, say) can hold them, so nothing a user typed is ever replaced by a token.
+MARK_CSRF = b"kept-csrf-" + secrets.token_hex(16).encode()
+MARK_FORM = b"kept-form-" + secrets.token_hex(16).encode()
 ONE_AT_MOST = 1024 * 1024  # a larger answer (a long export as JSON) is made each time
 KEPT_TYPES = frozenset({"text/html", "application/json"})
 
