@@ -59,8 +59,10 @@ def exact_version(session: Session) -> Hashable | None:
 
     Stricter than ``data_version`` and for what may show any row (a whole page, fundapp/kept_answers.py): it moves
     with every commit that wrote anything, a session's "last used" included.
-    - PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: which transactions' rows it sees). Two
-      equal snapshots of one database see the same rows.
+    - PostgreSQL: the transaction's snapshot (``pg_current_snapshot()``: which transactions' rows it sees), with
+      the database and the server's start. Two equal snapshots of one database in one run of the server see the
+      same rows. Transaction ids are the server's, not the database's: a commit in another database of the same
+      server moves the snapshot too (a miss, never a wrong answer).
     - SQLite: ``PRAGMA data_version`` (moves when another connection commits a change) with the connection's own
       count of changed rows and its token, as ``data_version``.
     Read once per transaction until it writes, as ``data_version``.
@@ -75,10 +77,13 @@ def exact_version(session: Session) -> Hashable | None:
 
 def _read_exact(session: Session, connection: Any) -> Hashable | None:
     if connection.dialect.name == "postgresql":
-        own, snapshot, database = connection.exec_driver_sql(
-            "SELECT pg_current_xact_id_if_assigned()::text, pg_current_snapshot()::text, current_database()"
+        # The server's start names its run: a server restored to an earlier point, or a replica promoted after
+        # missing commits, may hand out the same transaction ids again, so the same snapshot text.
+        own, snapshot, database, started = connection.exec_driver_sql(
+            "SELECT pg_current_xact_id_if_assigned()::text, pg_current_snapshot()::text, current_database(),"
+            " pg_postmaster_start_time()::text"
         ).one()
-        return None if own is not None else (database, snapshot)
+        return None if own is not None else (database, started, snapshot)
     from fundapp.db import CHANGES_AT_BEGIN
 
     info = connection.connection.info

@@ -149,7 +149,10 @@ def _keep(key: Hashable, response: Any) -> None:
         or "_flashes" in browser_session
     ):
         return
-    if datacache.exact_version(get_session()) != key[-1]:  # type: ignore[index]  # the view wrote rows
+    session = get_session()
+    if session.new or session.dirty or session.deleted:  # changes not yet written: the request is a writer
+        return
+    if datacache.exact_version(session) != key[-1]:  # type: ignore[index]  # the view wrote rows
         return
     body = response.get_data()
     if len(body) > ONE_AT_MOST:
