@@ -9,13 +9,13 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from flask import template_rendered
 from sqlalchemy import create_engine, text
 
 from fundapp import datacache, kept_answers
 from fundapp.i18n import COOKIE
 from tests.conftest import _recreate_database, test_config, test_database_url
 from tests.factories import PASSWORD, make_fund, make_investee, make_loan, make_user
+from tests.web.test_page_fragments import _renders
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 FORM = re.compile(r'name="form_token" value="([^"]+)"')
@@ -69,16 +69,6 @@ def _client(app, email):
     assert response.status_code == 303
     client.get("/")  # the welcome message is shown (a page with a flashed message is never kept)
     return client
-
-
-def _renders(app):
-    seen = []
-
-    def record(sender, template, context, **extra):
-        seen.append(template.name)
-
-    template_rendered.connect(record, app)
-    return seen, lambda: template_rendered.disconnect(record, app)
 
 
 def _given_again(app, ask, tries: int = 30):
