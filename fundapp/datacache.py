@@ -71,11 +71,11 @@ def exact_version(session: Session) -> Hashable | None:
     info = connection.connection.info
     if EXACT in info:
         return info[EXACT]
-    info[EXACT] = version = _read_exact(session, connection)
+    info[EXACT] = version = _read_exact(connection)
     return version
 
 
-def _read_exact(session: Session, connection: Any) -> Hashable | None:
+def _read_exact(connection: Any) -> Hashable | None:
     if connection.dialect.name == "postgresql":
         # The server's start names its run: a server restored to an earlier point, or a replica promoted after
         # missing commits, may hand out the same transaction ids again, so the same snapshot text.
@@ -84,14 +84,23 @@ def _read_exact(session: Session, connection: Any) -> Hashable | None:
             " pg_postmaster_start_time()::text"
         ).one()
         return None if own is not None else (database, started, snapshot)
+    own_state = _sqlite_reader(connection)
+    if own_state is None:
+        return None
+    token, changes = own_state
+    return (token, connection.exec_driver_sql("SELECT data_version FROM pragma_data_version").scalar(), changes)
+
+
+def _sqlite_reader(connection: Any) -> tuple[int, int] | None:
+    """On SQLite: the connection's token and count of changed rows, or None when this transaction has written
+    (the count moved since BEGIN). The count is per connection, so the token goes with it in a version."""
     from fundapp.db import CHANGES_AT_BEGIN
 
-    info = connection.connection.info
+    info = connection.connection.info  # the database connection's own, kept as long as it lives
     changes = connection.connection.dbapi_connection.total_changes
     if changes != info.get(CHANGES_AT_BEGIN):
         return None
-    token = info.setdefault("fundapp.datacache", next(_tokens))
-    return (token, connection.exec_driver_sql("SELECT data_version FROM pragma_data_version").scalar(), changes)
+    return info.setdefault("fundapp.datacache", next(_tokens)), changes
 
 
 def forget(connection: Any) -> None:
@@ -136,13 +145,11 @@ def _read_version(session: Session, connection: Any) -> Hashable | None:
         ).one()
         return None if own is not None else last
     from fundapp.audit import AuditEntry
-    from fundapp.db import CHANGES_AT_BEGIN
 
-    info = connection.connection.info  # the database connection's own, kept as long as it lives
-    changes = connection.connection.dbapi_connection.total_changes
-    if changes != info.get(CHANGES_AT_BEGIN):
+    own_state = _sqlite_reader(connection)
+    if own_state is None:
         return None
-    token = info.setdefault("fundapp.datacache", next(_tokens))
+    token, changes = own_state
     last = session.scalar(select(func.max(AuditEntry.id)).where(AuditEntry.entity_type != UNSEEN))
     return (token, last, changes)
 

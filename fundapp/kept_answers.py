@@ -24,10 +24,9 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, g, request
 from flask import session as browser_session
@@ -38,6 +37,7 @@ from fundapp import datacache
 from fundapp.db import get_session
 from fundapp.i18n import locale_name
 from fundapp.idempotency import FORM_TOKENS, form_token
+from fundapp.notifications.events import local_today
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -55,7 +55,8 @@ _held = 0  # bytes of the bodies kept
 
 @dataclass(frozen=True)
 class Kept:
-    status: int
+    """A 200 answer: its headers (no cookie, no length) and its body with the tokens' marks."""
+
     headers: tuple[tuple[str, str], ...]
     body: bytes
 
@@ -129,12 +130,9 @@ def _key() -> Hashable | None:
         "api_token" in g,
         locale_name(),
         date.today(),
-        datetime.now(_AMSTERDAM).date(),
+        local_today(),
         version,
     )
-
-
-_AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def _keep(key: Hashable, response: Any) -> None:
@@ -162,13 +160,13 @@ def _keep(key: Hashable, response: Any) -> None:
         body = body.replace(csrf.encode(), MARK_CSRF)
     for token in g.get(FORM_TOKENS) or ():
         body = body.replace(token.encode(), MARK_FORM)
-    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() not in ("set-cookie", "content-length"))
+    headers = tuple((k, v) for k, v in response.headers.items() if k.lower() != "content-length")
     limit = current_app.config["ANSWER_CACHE_BYTES"]
     with _lock:
         old = _answers.pop(key, None)
         if old is not None:
             _held -= len(old.body)
-        _answers[key] = Kept(response.status_code, headers, body)
+        _answers[key] = Kept(headers, body)
         _held += len(body)
         while _held > limit and _answers:
             _gone, dropped = _answers.popitem(last=False)
@@ -182,7 +180,7 @@ def _given_again(kept: Kept) -> Any:
     if MARK_FORM in body:
         parts = body.split(MARK_FORM)
         body = parts[0] + b"".join(form_token().encode() + part for part in parts[1:])
-    return current_app.response_class(body, status=kept.status, headers=list(kept.headers))
+    return current_app.response_class(body, status=200, headers=list(kept.headers))
 
 
 def clear() -> None:
