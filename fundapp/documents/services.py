@@ -45,14 +45,18 @@ class Target:
     attach: str  # the object's rule for attaching and deleting
     participants_of: Callable[[Any], int | None] = lambda obj: None  # the investee whose participant rule applies
     verifiers: str = ""  # the object's rule whose holders see its participant evidence too: they verify with it
+    # Several parties' object (payers, providers, a validator): each attaches, but takes away only what it attached.
+    shared: bool = False
 
 
 TARGETS: dict[str, Target] = {
     "investees": Target(Investee, "report"),
     "loans": Target(Loan, "edit"),
-    "outcome-contracts": Target(OutcomeContract, "view"),
-    "outcome-results": Target(OutcomeResult, "view", lambda r: r.investee_id if r.participant else None, "verify"),
-    "claims": Target(Claim, "view"),
+    "outcome-contracts": Target(OutcomeContract, "view", shared=True),
+    "outcome-results": Target(
+        OutcomeResult, "view", lambda r: r.investee_id if r.participant else None, "verify", shared=True
+    ),
+    "claims": Target(Claim, "view", shared=True),
     "kpi-submissions": Target(Submission, "submit", lambda s: s.investee_id),
     "applications": Target(Application, "note"),
 }
@@ -151,8 +155,6 @@ def attach(
     return document
 
 
-# Objects of several parties (payers, providers, a validator): each attaches, but takes away only what it attached.
-SHARED = frozenset({"outcome-contracts", "outcome-results", "claims"})
 NOT_YOURS = N_(
     "Only who attached this document (or an administrator) may delete it: the other parties of the contract rely on it."
 )
@@ -161,7 +163,7 @@ NOT_YOURS = N_(
 def may_delete(scope: Scope, document: Document) -> bool:
     """Besides the object's attach rule: on an object several parties share (a contract, a result, a claim), the
     person who attached the document, or an administrator; a verifier cannot take away a provider's evidence."""
-    return document.attached_to not in SHARED or attached_it(scope, document.uploaded_by_id)
+    return not TARGETS[document.attached_to].shared or attached_it(scope, document.uploaded_by_id)
 
 
 def delete(session: Session, actor: audit.Who, scope: Scope, document: Document, reason: str) -> Document:
