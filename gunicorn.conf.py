@@ -20,3 +20,15 @@ def post_worker_init(worker: Any) -> None:
         for name in app.jinja_env.list_templates():
             app.jinja_env.get_template(name)
     gc.freeze()
+
+
+def worker_exit(_server: Any, worker: Any) -> None:
+    """A worker ending writes the API token uses it noted but has not written yet (fundapp/auth/token_uses.py)."""
+    from fundapp.auth import token_uses
+
+    app = getattr(worker, "wsgi", None)
+    if app is not None:
+        try:
+            token_uses.write_left(app)
+        except Exception:  # the database may be gone too; "last used" is only ever late
+            worker.log.exception("could not write the API token uses this worker noted")

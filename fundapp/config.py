@@ -53,6 +53,9 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_FILES_IN_REQUEST_INVESTEES": 1000,
     # Whole answers of the pages that show only the database's rows, kept per process (fundapp/kept_answers.py).
     "ANSWER_CACHE_BYTES": 32 * 1024 * 1024,
+    # An API token's "last used" is written at most this often per process, all uses meanwhile at once
+    # (fundapp/auth/token_uses.py); 0: with each request.
+    "TOKEN_USE_WRITE_SECONDS": 60,
 }
 
 _INT_KEYS = {
@@ -72,6 +75,7 @@ _INT_KEYS = {
     "MAX_DOCUMENT_BYTES",
     "REPORT_FILES_IN_REQUEST_INVESTEES",
     "ANSWER_CACHE_BYTES",
+    "TOKEN_USE_WRITE_SECONDS",
 }
 _DECIMAL_KEYS = {"CLAIM_DUAL_APPROVAL_ABOVE"}
 _BOOL_KEYS = {"SQL_ECHO"}

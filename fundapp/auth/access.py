@@ -16,14 +16,13 @@ from flask import Flask, current_app, g, redirect, request, url_for
 from flask import session as cookie
 from flask_login import LoginManager, current_user, login_user, logout_user
 
-from fundapp.auth import user_sessions
+from fundapp.auth import token_uses, user_sessions
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope
 from fundapp.db import get_session, utcnow
 from fundapp.errors import Forbidden, Unauthorized, wants_json
 
 F = TypeVar("F", bound=Callable[..., Any])
-TOUCH_EVERY = timedelta(minutes=5)
 RULES = ("public", "login", "admin")
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 SESSION_KEY = "sid"
@@ -169,14 +168,18 @@ def init_app(app: Flask) -> None:
         if getattr(view, "access_rule", None) is None and endpoint not in PUBLIC_ENDPOINTS:
             raise Forbidden(f"The route {endpoint} declares no access rule.")
 
+    token_uses.init_app(app)
+
     @app.after_request
-    def _touch_token(response: Any) -> Any:
-        token = g.get("api_token")
-        if token is None or response.status_code >= 400:
+    def _note_token_use(response: Any) -> Any:
+        if response.status_code >= 400:
             return response  # a failed request's session may be unusable; it is rolled back anyway
-        now = utcnow()
-        if token.last_used_at is None or now - token.last_used_at > TOUCH_EVERY:
-            token.last_used_at = now
+        uses = token_uses.of(app)
+        token = g.get("api_token")
+        if token is not None:
+            uses.note(token, utcnow())
+        if uses.pending:
+            uses.write_if_due(get_session())  # committed with the request (fundapp/db.py)
         return response
 
 

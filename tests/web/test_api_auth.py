@@ -157,15 +157,6 @@ def test_an_expired_token_gets_401(client, db_session, world):
     assert response.get_json()["error"]["code"] == "unauthorized"
 
 
-def test_using_a_token_records_when_it_was_last_used(client, db_session, world):
-    token = _new_token(client, world.user("admin"))
-    assert db_session.get(ApiToken, token["id"]).last_used_at is None
-    assert client.get("/api/v1/funds", headers=_bearer(token["token"])).status_code == 200
-    db_session.expire_all()
-    used = db_session.get(ApiToken, token["id"]).last_used_at
-    assert used is not None and datetime.now(UTC) - used < timedelta(minutes=1)
-
-
 def test_me_and_token_lists_need_a_login(client, world):
     for path in ("/api/v1/me", "/api/v1/auth/tokens"):
         response = client.get(path)
