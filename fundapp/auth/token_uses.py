@@ -15,6 +15,7 @@ their own columns, so a late note never lets a token in or keeps one out.
 
 from __future__ import annotations
 
+import logging
 import math
 import threading
 import time
@@ -24,12 +25,15 @@ from typing import cast
 
 from flask import Flask
 from sqlalchemy import Table, bindparam, or_, update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import ApiToken
+from fundapp.db import begin_transaction, session_scope
 
 TOUCH_EVERY = timedelta(minutes=5)  # a token used again within this of its last note is not noted again
 EXTENSION = "fundapp.token_uses"
+log = logging.getLogger(__name__)
 
 _table = cast(Table, ApiToken.__table__)
 _WRITE = (
@@ -58,14 +62,25 @@ class TokenUses:
                 self.pending[token.id] = now
 
     def write_if_due(self, session: Session) -> int:
-        """Writes the uses noted so far when the last write is ``every`` seconds ago (in ``session``'s transaction,
-        which the request commits); returns how many."""
+        """Writes the uses noted so far when the last write is ``every`` seconds ago, in a savepoint of
+        ``session``'s transaction (which the request commits); returns how many. Should the database refuse (a
+        deadlock with another transaction that holds some of these rows), the uses stay noted for the next write
+        and the request goes on: a late "last used" is no reason to fail it."""
         with self._lock:
             if not self.pending or self.clock() - self.written_at < self.every:
                 return 0
             uses, self.pending = self.pending, {}
             self.written_at = self.clock()
-        write(session, uses)
+        try:
+            begin_transaction(session.connection())  # a GET reads outside a transaction until it writes
+            with session.begin_nested():
+                write(session, uses)
+        except DBAPIError:
+            log.warning("API token uses not written this time (%d kept for the next write)", len(uses), exc_info=True)
+            with self._lock:
+                for token_id, at in uses.items():
+                    self.pending[token_id] = max(at, self.pending.get(token_id, at))
+            return 0
         return len(uses)
 
     def take_all(self) -> dict[int, datetime]:
@@ -75,9 +90,13 @@ class TokenUses:
 
 
 def write(session: Session, uses: dict[int, datetime]) -> None:
-    """One statement for all ``uses``; a note never moves ``last_used_at`` back (another process may be later)."""
+    """One statement for all ``uses``; a note never moves ``last_used_at`` back (another process may be later).
+    Rows are updated in the order of their ids, as every process does, so two processes writing the same tokens
+    wait for each other instead of each holding a row the other needs (a deadlock, which PostgreSQL ends by
+    failing one of them)."""
     if uses:
-        session.connection().execute(_WRITE, [{"token_id": i, "used_at": at} for i, at in uses.items()])
+        params = [{"token_id": i, "used_at": uses[i]} for i in sorted(uses)]
+        session.connection().execute(_WRITE, params)
 
 
 def of(app: Flask) -> TokenUses:
@@ -90,8 +109,6 @@ def init_app(app: Flask) -> None:
 
 def write_left(app: Flask) -> int:
     """Writes the uses still noted (a worker ending); returns how many."""
-    from fundapp.db import session_scope
-
     uses = of(app).take_all()
     if uses:
         with session_scope(app) as session:

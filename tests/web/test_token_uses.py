@@ -135,3 +135,53 @@ def test_gunicorn_writes_a_worker_s_noted_uses_when_the_worker_ends(app, db_sess
     token_uses.of(app).pending[row.id] = at
     settings["worker_exit"](None, SimpleNamespace(wsgi=app, log=None))
     assert _last_used(db_session, row) == at
+
+
+def test_every_process_writes_the_rows_in_the_order_of_their_ids(app, db_session, world, clock):
+    """Two processes writing the same tokens in different orders would each hold a row the other needs."""
+    from sqlalchemy import event
+
+    rows = [_token(db_session, world.user(role))[0] for role in ("admin", "manager_a", "officer_a")]
+    seen: list[list[int]] = []
+
+    def record(_conn, clause, multiparams, _params, _options):
+        if getattr(clause, "table", None) is not None and clause.table.name == "api_tokens":
+            seen.append([p["token_id"] for p in multiparams])
+
+    engine = app.extensions["fundapp.db"].engine
+    event.listen(engine, "before_execute", record)
+    try:
+        at = datetime.now(UTC)
+        token_uses.write(db_session, {row.id: at for row in reversed(rows)})
+    finally:
+        event.remove(engine, "before_execute", record)
+    assert seen == [sorted(row.id for row in rows)]
+
+
+def test_a_write_the_database_refuses_keeps_the_uses_and_fails_no_request(
+    app, client, db_session, world, clock, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    waiting, waiting_headers = _token(db_session, world.user("admin"))
+    other, other_headers = _token(db_session, world.user("manager_a"))
+    uses = token_uses.of(app)
+    uses.written_at = clock.now  # a write just happened: the next uses wait
+    assert client.get("/api/v1/funds", headers=waiting_headers).status_code == 200
+    assert set(uses.pending) == {waiting.id}
+
+    def deadlock(_session, _uses):
+        raise OperationalError("UPDATE api_tokens", {}, Exception("deadlock detected"))
+
+    monkeypatch.setattr(token_uses, "write", deadlock)
+    clock.now += 61
+    response = client.get("/api/v1/funds", headers=other_headers)
+    assert response.status_code == 200 and response.get_json()["items"] is not None
+    assert set(uses.pending) == {waiting.id, other.id}  # kept for the next write
+    assert _last_used(db_session, waiting) is None
+
+    monkeypatch.undo()
+    clock.now += 61
+    assert client.get("/api/v1/me", headers=other_headers).status_code == 200
+    assert uses.pending == {}
+    assert _last_used(db_session, waiting) is not None and _last_used(db_session, other) is not None
