@@ -209,8 +209,9 @@ READING = "fundapp.reading"  # the connection's info: reading without a transact
 _LOCKING = ("FOR UPDATE", "FOR NO KEY UPDATE", "FOR SHARE", "FOR KEY SHARE", "PG_ADVISORY")
 
 
-def _begin_by_reading(session: Session, _transaction: Any, connection: Any) -> None:
-    if session.info.get(READS_FIRST) and connection.dialect.name == "postgresql":
+def _begin_by_reading(session: Session, transaction: Any, connection: Any) -> None:
+    # A savepoint (begin_nested) comes after the transaction it is part of has begun, by its SAVEPOINT statement.
+    if session.info.get(READS_FIRST) and connection.dialect.name == "postgresql" and not transaction.nested:
         fairy = connection.connection
         fairy.dbapi_connection.autocommit = True
         fairy.info[READING] = True

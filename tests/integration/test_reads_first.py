@@ -97,3 +97,44 @@ def test_a_connection_goes_back_to_the_pool_beginning_transactions(app):
             session.execute(select(Fund.id)).all()
             assert _status(session) == TransactionStatus.INTRANS
             assert engine.pool.checkedout() == 1
+
+
+@pytest.mark.parametrize("read_first", [False, True])
+def test_a_pages_savepoint_begins_its_transaction_and_rolls_back_alone(app, read_first):
+    """A savepoint in a GET (token uses, fundapp/auth/token_uses.py) begins the transaction like any write; what it
+    wrote goes back alone when it fails, and the rest commits with the request."""
+    before = _funds(app)
+    with app.test_request_context("/", method="GET"):
+        session = get_session()
+        if read_first:
+            session.execute(select(Fund.id)).all()
+        with session.begin_nested():
+            make_fund(session)
+        try:
+            with session.begin_nested():
+                make_fund(session)
+                raise RuntimeError("refused")
+        except RuntimeError:
+            pass
+        assert _status(session) == TransactionStatus.INTRANS
+        session.commit()
+    assert _funds(app) == before + 1
+
+
+def test_a_get_with_an_api_token_writes_its_use_when_due(app):
+    from fundapp.auth import token_uses
+    from fundapp.auth.models import ApiToken
+    from fundapp.auth.services import issue_token
+    from tests.factories import make_user
+
+    with session_scope(app) as session:
+        user = make_user(session, "admin")
+        row, secret = issue_token(session, user, "script")
+        session.flush()
+        token_id = row.id
+    uses = app.extensions[token_uses.EXTENSION] = token_uses.TokenUses(60)
+    response = app.test_client().get("/api/v1/funds", headers={"Authorization": f"Bearer {secret}"})
+    assert response.status_code == 200
+    assert uses.pending == {}
+    with session_scope(app) as session:
+        assert session.get(ApiToken, token_id).last_used_at is not None
