@@ -15,7 +15,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Union
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event, insert, select, text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, event, insert, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from fundapp.db import Base, UTCDateTime, utcnow
@@ -26,8 +26,16 @@ if TYPE_CHECKING:
 GENESIS = "0" * 64
 
 
+# Entries that change no figure (fundapp/datacache.py): API tokens issued or revoked. A council meeting's logins
+# (each app asks for a token) would otherwise have every process work out every figure again. The data version is
+# the last other entry, found through a partial index of those: without it, finding it stepped back over every
+# token entry since (6,000 after a few load runs: 2.9 ms on every request, growing with each login).
+SEEN = "entity_type <> 'ApiToken'"
+
+
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_seen_id", "id", postgresql_where=text(SEEN), sqlite_where=text(SEEN)),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
