@@ -10,10 +10,12 @@ could read are the same, so it is kept, per process, and given again while
 A kept answer went through every check the first time (login, the route's access rule, the policy) against
 the same rows, so giving it again gives what those checks would give.
 
-What differs per page view is made afresh: the CSRF token (the browser session's own) and each form's
-double-submit token (fundapp/idempotency.py) are kept as marks and replaced when the answer is given again.
-Not kept: an answer other than 200, one that sets a cookie or changes the browser's session, one whose request
-wrote rows, a streamed file, anything but HTML or JSON, and requests with a flashed message still to show.
+What differs per page view is made afresh: the CSRF token (the browser session's own), each form's
+double-submit token (fundapp/idempotency.py) and the messages flashed to the viewer are kept as marks and
+replaced each time the answer is given, the first time too.
+Not kept: an answer other than 200, one that sets a cookie or changes the browser's session (the view's own
+doing: showing a flashed message is not), one whose request wrote rows, a streamed file, anything but HTML or
+JSON.
 The store holds at most ANSWER_CACHE_BYTES per process (least recently used dropped first); 0 turns it off.
 """
 
@@ -28,7 +30,7 @@ from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, g, render_template, request
 from flask import session as browser_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
@@ -45,6 +47,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # investee's name, say) can hold them, so nothing a user typed is ever replaced by a token.
 MARK_CSRF = b"kept-csrf-" + secrets.token_hex(16).encode()
 MARK_FORM = b"kept-form-" + secrets.token_hex(16).encode()
+# Where a page shows the messages flashed to its viewer (templates/base.html): a page is kept without them and
+# each viewing gets its own (most often none; the first page after logging in says welcome).
+MARK_FLASHES = b"kept-flashes-" + secrets.token_hex(16).encode()
+FLASH_SLOT = "kept_flash_slot"  # g: the page being made puts MARK_FLASHES where the messages go
 ONE_AT_MOST = 1024 * 1024  # a larger answer (a long export as JSON) is made each time
 KEPT_TYPES = frozenset({"text/html", "application/json"})
 
@@ -77,6 +83,7 @@ def init_app(app: Flask) -> None:
             app.view_functions[endpoint] = _keeping(view)
     # First of all the request's hooks, before the login reads the user and their memberships.
     app.before_request_funcs.setdefault(None, []).insert(0, _version_first)
+    app.jinja_env.globals["kept_flash_mark"] = MARK_FLASHES.decode()  # letters, digits and dashes: escaped as it is
 
 
 def _version_first() -> None:
@@ -107,8 +114,14 @@ def _keeping(view: Callable[..., Any]) -> Callable[..., Any]:
         if kept is not None:
             return _given_again(kept)
         g.setdefault(FORM_TOKENS, [])
-        response = current_app.make_response(view(*args, **kwargs))
+        setattr(g, FLASH_SLOT, True)
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        finally:
+            g.pop(FLASH_SLOT, None)  # an error page made after this shows its messages itself
         _keep(key, response)
+        if not response.is_streamed and MARK_FLASHES in response.get_data():
+            response.set_data(response.get_data().replace(MARK_FLASHES, _flashes()))
         return response
 
     answer.gives_kept_answers = True  # type: ignore[attr-defined]
@@ -116,7 +129,7 @@ def _keeping(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _key() -> Hashable | None:
-    if request.method != "GET" or "_flashes" in browser_session or not current_user.is_authenticated:
+    if request.method != "GET" or not current_user.is_authenticated:
         return None
     # Read first of all (_version_first); read again (None) if the login has since noted "last used".
     version = datacache.exact_version(get_session())
@@ -144,7 +157,6 @@ def _keep(key: Hashable, response: Any) -> None:
         or response.mimetype not in KEPT_TYPES
         or "Set-Cookie" in response.headers
         or browser_session.modified
-        or "_flashes" in browser_session
     ):
         return
     session = get_session()
@@ -180,7 +192,16 @@ def _given_again(kept: Kept) -> Any:
     if MARK_FORM in body:
         parts = body.split(MARK_FORM)
         body = parts[0] + b"".join(form_token().encode() + part for part in parts[1:])
+    if MARK_FLASHES in body:
+        body = body.replace(MARK_FLASHES, _flashes())
     return current_app.response_class(body, status=200, headers=list(kept.headers))
+
+
+def _flashes() -> bytes:
+    """This viewer's messages to show, taken from their session as any page shows them."""
+    if "_flashes" not in browser_session:
+        return b""
+    return render_template("_flashes.html").encode()
 
 
 def clear() -> None:

@@ -77,6 +77,9 @@ def test_config(**overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "TESTING": True,
         "LOGIN_MAX_FAILURES": 5,
+        # A token's "last used" written with its request: what a request writes does not hang on the clock and
+        # on the tests before it (tests/web/test_token_uses.py tests the batches on a clock of its own).
+        "TOKEN_USE_WRITE_SECONDS": 0,
     }
     config.update(overrides)
     return config

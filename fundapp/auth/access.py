@@ -15,6 +15,7 @@ from typing import Any, TypeVar, cast
 from flask import Flask, current_app, g, redirect, request, url_for
 from flask import session as cookie
 from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from fundapp.auth import token_uses, user_sessions
 from fundapp.auth.models import User
@@ -50,6 +51,12 @@ def log_in(user: User) -> None:
     cookie.clear()
     login_user(user)
     cookie[SESSION_KEY] = user_sessions.start(get_session(), user, _idle())
+    # A new CSRF secret with the new session, in the cookie the log-in sets: otherwise the first page after it
+    # makes one and changes the session, and an answer that changes the session is never kept (kept_answers.py).
+    # When 500 people log in for a meeting, each first page was then made afresh while they all arrived.
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    g.pop(field, None)  # the log-in form's token belongs to the session just cleared
+    generate_csrf()
 
 
 def log_out() -> None:

@@ -80,7 +80,7 @@ def _given_again(app, ask, tries: int = 30):
         for _ in range(tries):
             seen.clear()
             answer = ask()
-            if not seen:
+            if not [name for name in seen if name != "_flashes.html"]:  # the viewer's own messages are put in
                 return answer
     finally:
         stop()
@@ -147,15 +147,53 @@ def test_a_kept_page_carries_the_sessions_own_csrf_token_and_new_form_tokens(sit
     assert one.get(f"/loans/{ids['loan']}").status_code == 200
 
 
-def test_a_page_with_a_message_to_show_is_made_afresh_and_shows_it(site):
+MESSAGE = re.compile(r'<p class="utrecht-alert__message">([^<]*)</p>')
+
+
+def test_a_kept_page_shows_each_viewer_their_own_messages_once(site):
     app, _ids, people, _url = site
-    client = _client(app, people["manager"])
-    client.get("/")
-    client.get("/")
-    with client.session_transaction() as browser:
-        browser["_flashes"] = [("success", "Saved just now.")]
-    assert "Saved just now." in client.get("/").get_data(as_text=True)
-    assert "Saved just now." not in client.get("/").get_data(as_text=True)
+    one, two = _client(app, people["manager"]), _client(app, people["manager"])
+    one.get("/")
+
+    def with_a_message():
+        with two.session_transaction() as browser:
+            browser["_flashes"] = [("success", "Saved just now.")]
+        return two.get("/")
+
+    shown = _given_again(app, with_a_message).get_data(as_text=True)
+    assert MESSAGE.findall(shown) == ["Saved just now."]
+    assert MESSAGE.findall(_given_again(app, lambda: two.get("/")).get_data(as_text=True)) == []
+    assert MESSAGE.findall(_given_again(app, lambda: one.get("/")).get_data(as_text=True)) == []
+
+
+def test_the_first_page_after_logging_in_is_kept_with_its_welcome_left_out(site):
+    """A log-in gives the new session its CSRF secret at once, so the first page changes the session only by
+    showing the welcome: 500 people logging in for a meeting no longer each have their first page made afresh."""
+    app, ids, people, _url = site
+    path = f"/loans/{ids['loan']}"
+    for _ in range(30):  # on PostgreSQL until no commit elsewhere on the server falls within the request
+        client = app.test_client()
+        token = CSRF.search(client.get("/login").get_data(as_text=True)).group(1)
+        response = client.post("/login", data={"email": people["manager"], "password": PASSWORD, "csrf_token": token})
+        assert response.status_code == 303
+        kept_answers.clear()
+        first = client.get(path).get_data(as_text=True)
+        if kept_answers.held()[0] == 1:
+            break
+    else:
+        raise AssertionError("the first page after logging in was never kept")
+    assert len(MESSAGE.findall(first)) == 1  # the welcome, on the page made
+    again = _given_again(app, lambda: client.get(path)).get_data(as_text=True)
+    assert MESSAGE.findall(again) == []
+    made, given = _without_tokens(first), _without_tokens(again)
+    start = next(i for i, (a, b) in enumerate(zip(made, given, strict=False)) if a != b)
+    removed = made[start : len(made) - (len(given) - start)]
+    assert made[:start] + made[start + len(removed) :] == given  # the same page but for one part: the welcome
+    assert removed.strip().startswith('<div class="app-flashes"') and MESSAGE.search(removed)
+    out = client.post(
+        "/logout", data={"csrf_token": CSRF.search(again).group(1), "form_token": FORM.search(again).group(1)}
+    )
+    assert out.status_code == 303 and "/login" in out.headers["Location"]
 
 
 def test_a_new_day_or_another_language_makes_the_page_afresh(site, monkeypatch):
