@@ -104,11 +104,12 @@ def current_actor() -> User:
 
 
 def access(
-    rule: str, obj: tuple[type, str, str] | None = None, check: Callable[[Scope], bool] | None = None
+    rule: str, obj: tuple[Any, ...] | None = None, check: Callable[[Scope], bool] | None = None
 ) -> Callable[[F], F]:
     """Declare and enforce who may call a route: 'public', 'login' or 'admin'.
 
-    ``obj=(Model, "route_arg", "action")`` loads and authorizes the route's object
+    ``obj=(Model, "route_arg", "action"[, options])`` loads and authorizes the route's object (with the loader
+    ``options`` the view loads it with, so that the view's own ``load`` of it asks nothing again)
     before the request body is even parsed, so a stranger gets 404 (or 403), never
     a validation error that would tell them the object exists. ``check(scope)``
     is a role test for routes without an object (e.g. "fund managers only").
@@ -129,8 +130,8 @@ def access(
                 if obj is not None:
                     from fundapp.auth.policy import load
 
-                    model, argument, action = obj
-                    load(get_session(), model, kwargs[argument], scope, action)
+                    model, argument, action, *options = obj
+                    load(get_session(), model, kwargs[argument], scope, action, *options)
             return view(*args, **kwargs)
 
         guarded.access_rule = rule  # type: ignore[attr-defined]  # a mark on the function, read by _fail_closed

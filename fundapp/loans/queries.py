@@ -119,13 +119,13 @@ def loan_view(session: Session, loan: Loan, as_of: date) -> LoanView:
     return LoanView(loan, as_of, list(lines), days, arrears_bucket(days) or "current", owed, list(loan.events))
 
 
+# What a loan's page and API detail read of it: its events with their allocations, its installments, its investee.
+DETAIL_OPTIONS = (
+    selectinload(Loan.events).selectinload(LoanEvent.allocations),
+    selectinload(Loan.installments),
+    selectinload(Loan.investee),
+)
+
+
 def load_for_detail(session: Session, loan_id: int) -> Loan | None:
-    return session.scalar(
-        select(Loan)
-        .where(Loan.id == loan_id)
-        .options(
-            selectinload(Loan.events).selectinload(LoanEvent.allocations),
-            selectinload(Loan.installments),
-            selectinload(Loan.investee),
-        )
-    )
+    return session.scalar(select(Loan).where(Loan.id == loan_id).options(*DETAIL_OPTIONS))

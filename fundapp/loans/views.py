@@ -32,7 +32,7 @@ from fundapp.listing import paginate
 from fundapp.loans import book_list, services
 from fundapp.loans import portfolio as book
 from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
-from fundapp.loans.queries import load_for_detail, loan_view
+from fundapp.loans.queries import DETAIL_OPTIONS, load_for_detail, loan_view
 from fundapp.loans.schedule import Amortization, DayCount, Frequency, LoanTerms, TermsErrors, build_schedule
 from fundapp.loans.schemas import (
     DisbursementSchema,
@@ -132,6 +132,8 @@ def _book_loans(session: Session, fund: Fund, as_of: date, filters: book_list.Bo
 
 def _loan(loan_id: int, action: str = "view") -> Loan:
     session = get_session()
+    if action == "view":  # one query for the row, with the rule, as the route's guard asked (DETAIL_OPTIONS)
+        return load(session, Loan, loan_id, current_scope(), action, DETAIL_OPTIONS)
     loan = load_for_detail(session, loan_id)
     if loan is None:
         raise NotFound("Not found, or not yours to see.")
@@ -149,7 +151,7 @@ def _stale(loan: Loan, step: str) -> Any | None:
 
 
 @bp.get("/loans/<int:loan_id>")
-@access("login", obj=(Loan, "loan_id", "view"))
+@access("login", obj=(Loan, "loan_id", "view", DETAIL_OPTIONS))
 @keeps_answers
 def detail(loan_id: int) -> Any:
     loan = _loan(loan_id)
