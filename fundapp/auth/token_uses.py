@@ -104,7 +104,7 @@ def of(app: Flask) -> TokenUses:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = TokenUses(float(app.config["TOKEN_USE_WRITE_SECONDS"]))
+    app.extensions[EXTENSION] = TokenUses(app.config["TOKEN_USE_WRITE_SECONDS"])
 
 
 def write_left(app: Flask) -> int:
