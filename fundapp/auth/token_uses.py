@@ -58,8 +58,7 @@ class TokenUses:
         if token.last_used_at is not None and now - token.last_used_at <= TOUCH_EVERY:
             return
         with self._lock:
-            if token.id not in self.pending:
-                self.pending[token.id] = now
+            self.pending[token.id] = max(now, self.pending.get(token.id, now))  # the last use, as its name says
 
     def write_if_due(self, session: Session) -> int:
         """Writes the uses noted so far when the last write is ``every`` seconds ago, in a savepoint of

@@ -110,6 +110,9 @@ def test_a_token_used_again_within_five_minutes_of_its_last_note_is_not_noted(ap
     row.last_used_at = now - timedelta(minutes=6)
     token_uses.of(app).note(row, now)
     assert token_uses.of(app).pending == {row.id: now}
+    token_uses.of(app).note(row, now + timedelta(seconds=30))  # used again before the write: the last use counts
+    token_uses.of(app).note(row, now + timedelta(seconds=10))  # a slower request's note does not move it back
+    assert token_uses.of(app).pending == {row.id: now + timedelta(seconds=30)}
 
 
 def test_with_zero_seconds_every_use_is_written_with_its_request(app, client, db_session, world):
