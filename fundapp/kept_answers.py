@@ -120,8 +120,8 @@ def _keeping(view: Callable[..., Any]) -> Callable[..., Any]:
         finally:
             g.pop(FLASH_SLOT, None)  # an error page made after this shows its messages itself
         _keep(key, response)
-        if not response.is_streamed and MARK_FLASHES in response.get_data():
-            response.set_data(response.get_data().replace(MARK_FLASHES, _flashes()))
+        if not response.is_streamed and MARK_FLASHES in (body := response.get_data()):
+            response.set_data(body.replace(MARK_FLASHES, _flashes()))
         return response
 
     answer.gives_kept_answers = True  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import ApiToken
-from fundapp.db import begin_transaction, session_scope
+from fundapp.db import session_scope
 
 TOUCH_EVERY = timedelta(minutes=5)  # a token used again within this of its last note is not noted again
 EXTENSION = "fundapp.token_uses"
@@ -57,8 +57,12 @@ class TokenUses:
         """``token`` answered a request successfully at ``now``."""
         if token.last_used_at is not None and now - token.last_used_at <= TOUCH_EVERY:
             return
+        self._add({token.id: now})
+
+    def _add(self, uses: dict[int, datetime]) -> None:
         with self._lock:
-            self.pending[token.id] = max(now, self.pending.get(token.id, now))  # the last use, as its name says
+            for token_id, at in uses.items():
+                self.pending[token_id] = max(at, self.pending.get(token_id, at))  # the last use, as its name says
 
     def write_if_due(self, session: Session) -> int:
         """Writes the uses noted so far when the last write is ``every`` seconds ago, in a savepoint of
@@ -71,14 +75,11 @@ class TokenUses:
             uses, self.pending = self.pending, {}
             self.written_at = self.clock()
         try:
-            begin_transaction(session.connection())  # a GET reads outside a transaction until it writes
-            with session.begin_nested():
+            with session.begin_nested():  # in a GET its SAVEPOINT begins the transaction, as any write (fundapp/db.py)
                 write(session, uses)
         except DBAPIError:
             log.warning("API token uses not written this time (%d kept for the next write)", len(uses), exc_info=True)
-            with self._lock:
-                for token_id, at in uses.items():
-                    self.pending[token_id] = max(at, self.pending.get(token_id, at))
+            self._add(uses)
             return 0
         return len(uses)
 
