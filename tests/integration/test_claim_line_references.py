@@ -10,11 +10,12 @@ with a second transaction are in test_claim_concurrency.py (PostgreSQL only).
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import psycopg
 import pytest
-from sqlalchemy import delete, func, inspect, select, text, update
+from sqlalchemy import delete, event, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from fundapp import bulk
@@ -100,6 +101,56 @@ def test_a_line_among_many_written_in_parts_naming_a_missing_result_stores_none_
                 write({name: [row[name] for row in part] for name in columns})
         db_session.flush()
     assert _count(db_session) == before
+
+
+def _parts(rows: list[dict], size: int):
+    columns = list(rows[0])
+    for at in range(0, len(rows), size):
+        yield {name: [row[name] for row in rows[at : at + size]] for name in columns}
+
+
+def test_on_sqlite_a_refused_part_stops_the_writer_at_the_next_part_and_stores_nothing(db_session, claimed):
+    """On SQLite a part is stored in a thread of its own while the caller works out the next: its error comes at
+    the caller's next part (the caller stops there), and nothing of the parts before it stays."""
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL's COPY reports at its end (the test above)")
+    claim, _spare = claimed
+    before = _count(db_session)
+    rows = [_line(claim.id, 100 + n, None) for n in range(30)]
+    rows[13]["result_id"] = MISSING  # in the second part
+    handed = []
+    writer = bulk.column_writer(db_session, ClaimLine.__table__, list(rows[0]))
+    with pytest.raises(IntegrityError), db_session.begin_nested(), writer as write:
+        for part in _parts(rows, 10):
+            write(part)
+            handed.append(len(part["position"]))
+    assert handed == [10, 10]  # the third part was not worked on: the second's error came first
+    assert _count(db_session) == before
+    db_session.execute(select(1))  # the connection is the caller's again
+
+
+def test_on_sqlite_the_parts_are_stored_aside_in_order_and_all_there_when_the_writer_ends(db_session, claimed):
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL stores the parts by COPY")
+    claim, _spare = claimed
+    rows = [_line(claim.id, 1000 + (7 * n) % 45, None) for n in range(45)]  # positions not in order
+    threads = []
+
+    def note(_connection, _cursor, statement, *_args):
+        if statement.startswith("INSERT INTO claim_lines"):
+            threads.append(threading.get_ident())
+
+    engine = db_session.get_bind()
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with bulk.column_writer(db_session, ClaimLine.__table__, list(rows[0])) as write:
+            for part in _parts(rows, 20):
+                write(part)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert len(threads) == 3 and threading.get_ident() not in threads
+    stored = db_session.scalars(select(ClaimLine.position).where(ClaimLine.position >= 1000).order_by(ClaimLine.id))
+    assert list(stored) == [row["position"] for row in rows]
 
 
 def test_lines_naming_rows_that_exist_are_stored(db_session, claimed):

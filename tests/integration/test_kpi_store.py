@@ -141,7 +141,7 @@ def test_a_kpi_upload_stores_its_participants_and_their_events_in_sheet_order(db
     assert events == [[["LP-EMPLOYED-HEADCOUNT", "2026-02-01"]], []]
 
 
-def test_storing_thousands_of_participant_rows_and_their_events_takes_one_statement_whatever_their_number(
+def test_storing_thousands_of_participant_rows_and_their_events_takes_two_statements_whatever_their_number(
     db_session, world
 ):
     people = [
@@ -162,7 +162,8 @@ def test_storing_thousands_of_participant_rows_and_their_events_takes_one_statem
         subs._store_rows(db_session, submission, parsed)
     finally:
         event.remove(engine, "before_cursor_execute", count)
-    assert len(inserts) <= 1  # COPY on PostgreSQL does not pass through here at all
+    # SQLite: whole chunks of rows in one executemany, the rest in one more; COPY on PostgreSQL does not pass here
+    assert len(inserts) <= 2
     stored = db_session.scalars(select(Participant.events).where(Participant.submission_id == submission.id)).all()
     assert sum(map(len, stored)) == 9000
 
