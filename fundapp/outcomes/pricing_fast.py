@@ -103,7 +103,16 @@ _LAST = itemgetter(-1)
 
 # Lines per part handed to claim()'s on_lines: small enough that the database stores the first part soon after
 # pricing starts, large enough that a part's own work (a call, the columns of a part) is small beside its lines.
+# The first part is smaller still: the database waits for it with nothing else to do.
 PART = 5_000
+FIRST_PART = 1_000
+
+
+def part_bounds(count: int) -> list[tuple[int, int]]:
+    """Where each part of ``count`` lines starts and stops: FIRST_PART lines (PART if that is smaller), then
+    PART at a time."""
+    first = min(FIRST_PART, PART, count)
+    return [(0, first)] * bool(count) + [(start, min(start + PART, count)) for start in range(first, count, PART)]
 
 # Called with the lines, and where a part of them starts and stops: each line once, in order.
 OnLines = Callable[[Sequence[ClaimLine], int, int], None]
@@ -114,7 +123,7 @@ def claim(
 ) -> Claim | None:
     """The claim of valid results already in the engine's order; None when an amount that earlier claims
     used is not whole cents (the caller prices by the rules then), before any line is priced. ``on_lines`` is
-    handed the lines part by part (PART lines each) as they are priced: a caller stores a part while the next
+    handed the lines part by part (see part_bounds()) as they are priced: a caller stores a part while the next
     is priced."""
     usage = _usage_in_cents(prior)
     if usage is None:
@@ -166,8 +175,8 @@ def claim(
     # The day each pair counted: in an earlier claim, or in this one (then on or before the day of any result
     # read after it). A pair counted before is a duplicate whatever its prerequisite.
     counted: dict[Pair, date] = dict(prior.paid_results)
-    for start in range(0, len(ordered), PART):
-        for at, result in enumerate(ordered[start : start + PART], start):
+    for start, stop in part_bounds(len(ordered)):
+        for at, result in enumerate(ordered[start:stop], start):
             code, units, participant = result.item, result.units, result.participant
             priced_as, deadweight, amount, deductions = priced_of[(code, result.months_on_benefit, units)]
             if participant is None:
@@ -277,15 +286,14 @@ class ClaimLines(Sequence[ClaimLine]):
         self.capped_by: list[str | None] = []
         self.payable: list[int] = []
         self.by_payer: list[tuple[tuple[str, Decimal], ...]] = []
-        self._result_columns: dict[str, tuple[Any, ...]] | None = None
+        self._result_columns: tuple[tuple[int, int], dict[str, tuple[Any, ...]]] | None = None
 
     def column(self, name: str, part: slice | None = None) -> Iterable[Any]:
         """One field of every line (or of the lines of ``part`` only), in order, read in C (map) rather than
         line by line."""
         if name in _OF_RESULT:
             if part is None or part.stop - part.start > 1:  # parts have a start and a stop
-                of_results = self._of_results()[name]
-                return of_results if part is None else of_results[part]
+                return self._of_results(part or slice(0, len(self.results)))[name]
             return map(attrgetter(_OF_RESULT[name]), self.results[part])  # one line: no columns needed
         source: Sequence[Any] = self.priced if name in _OF_PRICE else getattr(self, name)
         values: Iterable[Any] = source if part is None else source[part]
@@ -293,14 +301,17 @@ class ClaimLines(Sequence[ClaimLine]):
             values = map(itemgetter(_OF_PRICE[name]), values)
         return map(self.money.__getitem__, values) if name in _IN_CENTS else values
 
-    def _of_results(self) -> dict[str, tuple[Any, ...]]:
-        """The results' fields a line repeats, each as a column, read once: a Python loop reads the attributes
-        of 100,000 results faster than attrgetter, which does not take the interpreter's fast path."""
-        if self._result_columns is None:
-            rows = [(r.key, r.item, r.participant, r.achieved_on, r.units) for r in self.results]
+    def _of_results(self, part: slice) -> dict[str, tuple[Any, ...]]:
+        """The results' fields a line repeats, each as a column, for the lines of ``part``: a Python loop reads
+        the attributes of many results faster than attrgetter, which does not take the interpreter's fast path.
+        Read once per part (a caller asks for every field of the part it stores), and only for that part, so
+        that the first part goes to the database without waiting for every result's columns."""
+        key = (part.start, part.stop)
+        if self._result_columns is None or self._result_columns[0] != key:
+            rows = [(r.key, r.item, r.participant, r.achieved_on, r.units) for r in self.results[part]]
             columns = list(zip(*rows, strict=True)) or [()] * len(_OF_RESULT)
-            self._result_columns = dict(zip(_OF_RESULT, columns, strict=True))
-        return self._result_columns
+            self._result_columns = (key, dict(zip(_OF_RESULT, columns, strict=True)))
+        return self._result_columns[1]
 
     def __len__(self) -> int:
         return len(self.priced)

@@ -116,8 +116,8 @@ def test_the_fast_path_gives_the_same_lines_and_cents_as_the_rules_on_random_con
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(contracts(), st.integers(1, 6))
-def test_the_lines_are_handed_on_in_parts_as_they_are_priced_each_once_and_in_order(contract, part):
+@given(contracts(), st.integers(1, 6), st.integers(1, 8))
+def test_the_lines_are_handed_on_in_parts_as_they_are_priced_each_once_and_in_order(contract, part, first):
     terms, results, prior = contract
     handed: list[tuple[int, int]] = []
     seen: list[tuple] = []
@@ -127,11 +127,13 @@ def test_the_lines_are_handed_on_in_parts_as_they_are_priced_each_once_and_in_or
         # Read when handed on: a part is final then (the caller stores it while the next part is priced).
         seen.extend(zip(*(column(lines, f.name, slice(start, stop)) for f in fields(ClaimLine)), strict=True))
 
-    with patch.object(pricing_fast, "PART", part):
+    with patch.object(pricing_fast, "PART", part), patch.object(pricing_fast, "FIRST_PART", first):
         claim = compute_claim(terms, results, prior, on_lines)
     assert seen == [tuple(getattr(line, f.name) for f in fields(ClaimLine)) for line in claim.lines]
     count = len(claim.lines)
-    assert handed == [(start, min(start + part, count)) for start in range(0, count, part)]
+    # The first part is the smaller of the two sizes (the database waits for it), then parts of PART lines.
+    head = min(first, part, count)
+    assert handed == [(0, head)][:count] + [(start, min(start + part, count)) for start in range(head, count, part)]
     assert claim == compute_claim_by_rules(terms, results, prior)
 
 
