@@ -114,6 +114,7 @@ def part_bounds(count: int) -> list[tuple[int, int]]:
     first = min(FIRST_PART, PART, count)
     return [(0, first)] * bool(count) + [(start, min(start + PART, count)) for start in range(first, count, PART)]
 
+
 # Called with the lines, and where a part of them starts and stops: each line once, in order.
 OnLines = Callable[[Sequence[ClaimLine], int, int], None]
 
