@@ -135,8 +135,10 @@ class _InsertsAside:
     def __enter__(self) -> _InsertsAside:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._wait()  # before anything else uses the connection, even on an error (the caller rolls back)
+    def __exit__(self, error_type: type[BaseException] | None, *_exc: object) -> None:
+        # Before anything else uses the connection, even on an error (the caller rolls back); the caller's own
+        # error goes on as it was, whatever the part in flight met.
+        self._wait(raising=error_type is None)
 
     def insert(self, values: list[Any]) -> None:
         self._wait()
@@ -149,12 +151,12 @@ class _InsertsAside:
         except BaseException as exc:  # handed to the caller's thread
             self.error = exc
 
-    def _wait(self) -> None:
+    def _wait(self, raising: bool = True) -> None:
         if self.thread is not None:
             self.thread.join()
             self.thread = None
-        if self.error is not None:
-            error, self.error = self.error, None
+        error, self.error = self.error, None
+        if error is not None and raising:
             raise error
 
 

@@ -129,6 +129,20 @@ def test_on_sqlite_a_refused_part_stops_the_writer_at_the_next_part_and_stores_n
     db_session.execute(select(1))  # the connection is the caller's again
 
 
+def test_on_sqlite_the_callers_own_error_goes_on_whatever_the_part_in_flight_met(db_session, claimed):
+    if db_session.get_bind().dialect.name != "sqlite":
+        pytest.skip("PostgreSQL stores the parts by COPY")
+    claim, _spare = claimed
+    before = _count(db_session)
+    rows = [_line(claim.id, 100 + n, None) for n in range(10)]
+    rows[4]["result_id"] = MISSING  # refused in the thread while the caller fails on its own
+    writer = bulk.column_writer(db_session, ClaimLine.__table__, list(rows[0]))
+    with pytest.raises(ValueError, match="the caller's"), db_session.begin_nested(), writer as write:
+        write(next(_parts(rows, 10)))
+        raise ValueError("the caller's")
+    assert _count(db_session) == before
+
+
 def test_on_sqlite_the_parts_are_stored_aside_in_order_and_all_there_when_the_writer_ends(db_session, claimed):
     if db_session.get_bind().dialect.name != "sqlite":
         pytest.skip("PostgreSQL stores the parts by COPY")
