@@ -98,7 +98,6 @@ def column_writer(
         return zip(*values, strict=True)
 
     if dialect.name != "postgresql":
-        begin_transaction(connection)
         with _InsertsAside(connection, target, len(columns)) as aside:
             yield lambda values_of: aside.insert(list(chain.from_iterable(stored(values_of))))
         return
@@ -160,8 +159,8 @@ class _InsertsAside:
             raise error
 
 
-# Rows per INSERT on SQLite, as many as SQLite takes values in one statement (its limit of bound values divided
-# by the columns: 1,820 lines of a claim). One statement of many rows costs the per-statement work (Python's
+# Rows per INSERT on SQLite, at most: fewer where SQLite's limit of bound values in one statement, divided by the
+# columns, is lower (1,820 lines of a claim). One statement of many rows costs the per-statement work (Python's
 # call, SQLite's step and reset) once per chunk rather than once per row: a claim of 100,000 lines is stored
 # some 0.3 s sooner than row by row. Stored aside (_InsertsAside), each statement hands Python's lock back once
 # when SQLite has stored its rows, and waits for it (up to Python's switch interval, 5 ms) to go on: with 200

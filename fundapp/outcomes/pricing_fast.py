@@ -294,7 +294,7 @@ class ClaimLines(Sequence[ClaimLine]):
         line by line."""
         if name in _OF_RESULT:
             if part is None or part.stop - part.start > 1:  # parts have a start and a stop
-                return self._of_results(part or slice(0, len(self.results)))[name]
+                return self._of_results(slice(0, len(self.results)) if part is None else part)[name]
             return map(attrgetter(_OF_RESULT[name]), self.results[part])  # one line: no columns needed
         source: Sequence[Any] = self.priced if name in _OF_PRICE else getattr(self, name)
         values: Iterable[Any] = source if part is None else source[part]
