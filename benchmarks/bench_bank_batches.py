@@ -20,6 +20,8 @@ import sys
 import time
 from decimal import Decimal
 
+from fundapp import clock
+
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lxml import etree
@@ -36,7 +38,7 @@ from fundapp.investees.models import Investee, LegalForm
 from fundapp.loans.models import Loan, LoanInstallment
 
 LIMIT_SECONDS = 1.0
-TODAY = dt.date.today()
+TODAY = clock.today()
 ACTOR = audit.Actor.system("bench")
 
 

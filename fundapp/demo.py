@@ -13,7 +13,7 @@ from typing import Any, TypedDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.auth.models import Role, User
 from fundapp.auth.services import add_membership, create_user
 from fundapp.capital import services as capital_services
@@ -300,7 +300,7 @@ def load_demo(session: Session) -> str:
 
 def _fund_flows(session: Session, fund: Any) -> None:
     """A distribution to one investor and a cost of the fund, last year, so that the NAV has both."""
-    year = date.today().year - 1
+    year = clock.today().year - 1
     capital_services.record_distribution(
         session,
         ACTOR,

@@ -13,7 +13,7 @@ from xml.sax.saxutils import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit, demo_instruments
+from fundapp import audit, clock, demo_instruments
 from fundapp.banking import batches, booking, services_accounts, statements_import
 from fundapp.banking.models import BankTransaction
 from fundapp.funds import services as fund_services
@@ -47,7 +47,7 @@ class Entry:
 
 
 def demo_bank(session: Session, funds: list[Any], investees: list[Any], payers: list[Any], **_world: Any) -> str:
-    today = date.today()
+    today = clock.today()
     fund = funds[0]
     fund_services.update_fund(session, ACTOR, demo_instruments.ADMIN, fund, {"creditor_id": CREDITOR_ID})
     services_accounts.add_account(session, ACTOR, fund, {"iban": FUND_IBAN, "name": fund.name, "bic": "ABNANL2A"})

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.auth.policy import Scope
 from fundapp.loans.schedule import Amortization, DayCount, Frequency, add_periods
 
@@ -26,7 +26,7 @@ MAASBANK = "Coöperatieve Maasbank"
 
 
 def _ago(months: int, days: int = 0) -> date:
-    today = date.today()
+    today = clock.today()
     return add_periods(today.replace(day=min(today.day, 28)), -months, Frequency.MONTHLY) - timedelta(days=days)
 
 
@@ -91,7 +91,7 @@ def financing_round(session: Session, funds: list[Any], investees: list[Any]) ->
         purpose="A warehouse for harvested building materials (syndicated)",
         participations=shares,
     )
-    _pay_due(session, loan, date.today())
+    _pay_due(session, loan, clock.today())
     parties = [
         {"fund_id": funds[0].id, "instrument": "loan", "amount": D("150000.00"), "loan_id": loan.id},
         {"fund_id": funds[1].id, "instrument": "loan", "amount": D("90000.00"), "loan_id": loan.id},
@@ -162,7 +162,7 @@ def convertibles(session: Session, investees: list[Any]) -> list[Any]:
         converted,
         {"discount_percent": D("20"), "cap": D("2.50"), "trigger": ConversionTrigger.QUALIFIED_ROUND},
     )
-    _pay_due(session, converted, date.today())  # the first year's interest
+    _pay_due(session, converted, clock.today())  # the first year's interest
     conversion.convert(session, ACTOR, converted, {"date": _ago(2), "round_price": D("3.00")})
     running = _loan(
         session, investees[9], "40000.00", "5", _ago(8), purpose="Convertible: a second roaster", **annual_bullet
@@ -244,7 +244,7 @@ def grants_and_guarantee(session: Session, investees: list[Any]) -> list[Any]:
         "subordinated": False,
     }
     called = guarantees.call(session, ACTOR, guarantee, _ago(2), D("20000.00"), terms, "Maasbank claim")
-    _pay_due(session, called.loan, date.today())  # the receivable is serviced like a loan
+    _pay_due(session, called.loan, clock.today())  # the receivable is serviced like a loan
     return [voucher, grant, guarantee]
 
 
@@ -288,7 +288,7 @@ def pipeline(session: Session, investees: list[Any]) -> list[Any]:
             vote = Vote.FOR if stage == "approved" else Vote.AGAINST
             votes = [{"member": m, "vote": vote if n < 2 else Vote.ABSTAIN} for n, m in enumerate(members)]
             decision = {
-                "decided_on": date.today() - timedelta(days=14),
+                "decided_on": clock.today() - timedelta(days=14),
                 "outcome": stage,
                 "conditions": "Quarterly figures to the fund" if stage == "approved" else "",
                 "votes": votes,

@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 
 ACTOR = audit.Actor.system("demo")
 
@@ -37,7 +37,7 @@ def demo_loans(session: Session, funds: list[Any], investees: list[Any], **_worl
     from fundapp.loans.schedule import Amortization, DayCount, Frequency
     from fundapp.loans.servicing import Prepayment
 
-    today = date.today()
+    today = clock.today()
     specs = [
         # investee index, principal, rate, start (months ago), installments, amortization, grace, behaviour
         (0, "150000.00", "4.5", 30, 60, Amortization.ANNUITY, 6, "on_time"),
@@ -146,7 +146,7 @@ def demo_impact(session: Session, investees: list[Any], **_world: Any) -> str:
     from fundapp.impact.models import Indicator
     from fundapp.impact.periods import Frequency, Period
 
-    today = date.today()
+    today = clock.today()
     current = Period.containing(today, Frequency.QUARTERLY)
     first = current.previous().previous().previous()
     labour = ("LP-EMPLOYED-HEADCOUNT", "LP-EMPLOYED-FTE", "LP-PLACEMENTS-STARTED", "LP-RETAINED-6M")
@@ -265,7 +265,7 @@ def demo_outcomes(session: Session, investees: list[Any], payers: list[Any], **_
             ],
         },
     )
-    today = date.today()
+    today = clock.today()
     contract = contracts.create_contract(
         session,
         ACTOR,

@@ -26,7 +26,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -35,11 +34,10 @@ from flask import session as browser_session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from fundapp import datacache
+from fundapp import clock, datacache
 from fundapp.db import get_session
 from fundapp.i18n import locale_name
 from fundapp.idempotency import FORM_TOKENS, form_token
-from fundapp.notifications.events import local_today
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -142,8 +140,7 @@ def _key() -> Hashable | None:
         current_user.get_id(),
         "api_token" in g,
         locale_name(),
-        date.today(),
-        local_today(),
+        clock.today(),
         version,
     )
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from flask import Flask, request, url_for
 
+from fundapp import clock
 from fundapp.auth.policy import Scope, is_manager_or_admin, is_officer_or_admin, is_provider_side, sees_results
 from fundapp.i18n import lazy_gettext as _l
 
@@ -209,7 +209,7 @@ def init_app(app: Flask) -> None:
         theme_name=theme_name,
         sdg_name=sdg_name,
         sdg_options=sdg_options,
-        today=date.today,
+        today=clock.today,
         remember_label=remember_label,
         field_labels=field_labels,
     )

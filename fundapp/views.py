@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_scope
 from fundapp.auth.policy import never, sees_the_whole_system, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
@@ -28,14 +29,13 @@ def index() -> Any:
     exactly those items; a fixed number of queries per panel (fundapp/reports/dashboards.py)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    from datetime import date
 
     from fundapp.i18n import locale_name
     from fundapp.reports import dashboard_validator, dashboards, texts
 
     scope = current_scope()
     session = get_session()
-    today, locale, words = date.today(), locale_name(), _chart_words()
+    today, locale, words = clock.today(), locale_name(), _chart_words()
     counts = {
         name: 0 if never(clause) else session.scalar(select(func.count()).select_from(model).where(clause))
         for name, model, clause in (

@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 from flask import current_app, flash, g, redirect, request
 
+from fundapp import clock
 from fundapp.errors import AppError, ValidationFailed, flatten_messages
 from fundapp.i18n import gettext as _
 from fundapp.listing import int_arg
@@ -91,7 +92,7 @@ def as_of_arg() -> date:
 
     text = request.args.get("as_of", "").strip()
     if not text:
-        return date.today()
+        return clock.today()
     try:
         return Day().deserialize(text)
     except ma.ValidationError as exc:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.banking.models import (
     BankAccount,
     BankStatement,
@@ -98,15 +99,15 @@ def add_batches(session: Session, world: Any) -> dict[str, Any]:
     investee_account(session, world.investee_a)
     make_loan(session, world.investee_a, status="approved")
     made = {
-        "direct_debit": batches.create_direct_debit_batch(session, ACTOR, world.fund_a, date.today()),
-        "transfer": batches.create_disbursement_batch(session, ACTOR, world.fund_a, date.today()),
+        "direct_debit": batches.create_direct_debit_batch(session, ACTOR, world.fund_a, clock.today()),
+        "transfer": batches.create_disbursement_batch(session, ACTOR, world.fund_a, clock.today()),
     }
     made["payer"] = PaymentBatch(
         kind=BatchKind.OUTCOME_PAYMENTS,
         payer_id=world.payer_a.id,
         bank_account_id=payer_account(session, world.payer_a).id,
         message_id="TEST-PAYER-A",
-        execution_date=date.today(),
+        execution_date=clock.today(),
         status=BatchStatus.CREATED,
     )
     session.add(made["payer"])

@@ -18,6 +18,14 @@ import pytest
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """One day for the whole run, in every process it starts (xdist's workers, a live server, a CLI), so that a run
+    that goes past midnight does not see yesterday's data with today's rules (fundapp.clock)."""
+    from fundapp import clock
+
+    os.environ.setdefault(clock.PIN, clock.today().isoformat())
+
+
 def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.pipeline import services
 from fundapp.pipeline.models import InstrumentKind, Vote
 from tests.factories import ACTOR
@@ -43,7 +43,7 @@ def make_application(
 
 def decide(session: Session, application: Any, outcome: str = "approved", votes: Any = None) -> Any:
     data = {
-        "decided_on": date.today(),
+        "decided_on": clock.today(),
         "outcome": outcome,
         "conditions": "A personal guarantee of the director",
         "votes": MAJORITY_FOR if votes is None else votes,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.banking import sepa
 from fundapp.banking.models import (
     BankAccount,
@@ -279,7 +280,7 @@ def _assigned(
         .join(Fund, Fund.id == Loan.fund_id)
         .where(
             PaymentAssignment.contract_id.in_(sorted(contract_ids)),
-            PaymentAssignment.valid_from <= (on or dt.date.today()),
+            PaymentAssignment.valid_from <= (on or clock.today()),
             AssignmentPayer.payer_id == payer_id,
             AssignmentPayer.accepted_at.is_not(None),
             # A repaid or written-off loan takes nothing (assignments.book_assigned_parts): all goes to the provider.

@@ -11,6 +11,7 @@ from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.banking import batch_queries, batches, sepa
@@ -73,11 +74,11 @@ def _chosen_date(name: str) -> tuple[dt.date, list[str]]:
     """The date asked for (?collection_date=), today without one; a date that cannot be read keeps today."""
     text = (request.form.get(name) if request.method == "POST" else request.args.get(name)) or ""
     if not text.strip():
-        return dt.date.today(), []
+        return clock.today(), []
     try:
         return Day().deserialize(text.strip()), []
     except ma.ValidationError as exc:
-        return dt.date.today(), [str(message) for message in exc.messages]
+        return clock.today(), [str(message) for message in exc.messages]
 
 
 def _new_batch(

@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import func, insert, or_, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.banking import batch_queries, sepa, target2
 from fundapp.banking.errors import BankingError
 from fundapp.banking.models import BankAccount, BatchKind, BatchStatus, Mandate, PaymentBatch, PaymentLine
@@ -53,7 +53,7 @@ class BatchRefused(ValidationFailed):
 
 
 def _today(field: str, day: dt.date) -> None:
-    if day < dt.date.today():
+    if day < clock.today():
         raise BatchRefused(field, N_("The date lies in the past: choose today or a later day."))
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
+from fundapp import clock
 from fundapp.banking import journal_export, ledger, xaf
 from fundapp.banking.journal import JournalEntry
 from fundapp.banking.models import LedgerAccount, LedgerRole
@@ -51,7 +51,7 @@ def download(
         start=start,
         end=end,
     )
-    data = xaf.to_xaf(entries, administration, chart=ledger.chart_for(session, fund.id), created_on=dt.date.today())
+    data = xaf.to_xaf(entries, administration, chart=ledger.chart_for(session, fund.id), created_on=clock.today())
     return data, MIMETYPES["xaf"], f"{stem}.xaf"
 
 

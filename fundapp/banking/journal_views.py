@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.banking import journal_files, ledger
@@ -34,7 +35,7 @@ def _quarter(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def _args() -> dict[str, Any]:
     """The period and format asked for in the query; the last full quarter without them."""
-    start, end = _quarter(dt.date.today())
+    start, end = _quarter(clock.today())
     wanted = {"from": start.isoformat(), "to": end.isoformat(), "format": "csv", **request.args.to_dict()}
     try:
         return JournalArgsSchema().load(wanted, unknown=ma.EXCLUDE)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.banking.models import BankAccount, Mandate, MandateStatus
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
@@ -57,7 +56,7 @@ def add_mandate(session: Session, actor: audit.Who, loan: Loan, data: dict[str, 
             "A mandate is for collecting the installments of a loan that still runs.",
             [{"field": "status", "message": "Not possible in the loan's current status."}],
         )
-    if data["signed_on"] > date.today():
+    if data["signed_on"] > clock.today():
         raise ValidationFailed.field("signed_on", "A mandate cannot be signed on a date still to come.")
     if session.scalar(
         select(Mandate.id).where(Mandate.fund_id == loan.fund_id, Mandate.mandate_id == data["mandate_id"])

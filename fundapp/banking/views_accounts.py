@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.banking import services_accounts as services
@@ -96,7 +96,7 @@ def new_mandate(loan_id: int) -> Any:
     ]
     values = {
         "mandate_id": loan.reference,
-        "signed_on": date.today().isoformat(),
+        "signed_on": clock.today().isoformat(),
         "iban": accounts[0].iban if accounts else "",
         "debtor_name": loan.investee.name,
     }

@@ -3,10 +3,9 @@ as a number; paid-in capital now follows the investor's capital calls."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.capital import services
 from fundapp.capital.models import Investor
 from fundapp.errors import ValidationFailed
@@ -31,7 +30,7 @@ def add(session: Any, actor: audit.Who, fund: Fund, data: dict[str, Any]) -> Inv
     """An investor, and an opening capital call dated today for what the source says was paid in."""
     investor = services.add_investor(session, actor, fund, _investor_data(data))
     if data.get("paid_in"):
-        services.record_call(session, actor, investor, {"date": date.today(), "amount": data["paid_in"]})
+        services.record_call(session, actor, investor, {"date": clock.today(), "amount": data["paid_in"]})
     return investor
 
 

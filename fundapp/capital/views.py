@@ -10,6 +10,7 @@ import marshmallow as ma
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.capital import nav, provision, services, statements
@@ -37,7 +38,7 @@ INVESTOR_EDIT = (Investor, "investor_id", "edit")
 def _as_of() -> date:
     text = request.args.get("as_of", "").strip()
     if not text:
-        return date.today()
+        return clock.today()
     try:
         return Day().deserialize(text)
     except ma.ValidationError as exc:
@@ -155,7 +156,7 @@ def investor(investor_id: int) -> Any:
         as_of=as_of,
         nav=fund_nav,
         account=accounts[investor.id],
-        quarters=statements.quarters(investor, date.today()),
+        quarters=statements.quarters(investor, clock.today()),
         kinds=statements.distribution_kinds(),
     )
 
@@ -176,7 +177,7 @@ def _flow_page(investor: Investor, title: str, submit: str, kinds: bool) -> dict
         "submit": submit,
         "back": back,
         "back_label": investor.name,
-        "values": {"date": date.today().isoformat(), "kind": DistributionKind.RETURN_OF_CAPITAL.value},
+        "values": {"date": clock.today().isoformat(), "kind": DistributionKind.RETURN_OF_CAPITAL.value},
         "points": [(f["name"], f["label"]) for f in fields],
     }
 
@@ -263,7 +264,7 @@ def record_expense(fund_id: int) -> Any:
         "submit": _("Record the expense"),
         "back": url_for("capital.expenses", fund_id=fund.id),
         "back_label": fund.name,
-        "values": {"date": date.today().isoformat()},
+        "values": {"date": clock.today().isoformat()},
         "points": [(f["name"], f["label"]) for f in fields],
     }
     question = _("A recorded expense cannot be changed or removed. Record it?")

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from fundapp import clock
 from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, managed_fund_ids, require_admin, visible_funds
@@ -123,7 +123,7 @@ def update_capital_source(data: dict[str, Any], source_id: int) -> Any:
 @blp.response(200, RevolvingSchema)
 def fund_revolving(args: dict[str, Any], fund_id: int) -> Any:
     """Per calendar year up to the date: capital paid in, money lent and invested, returned and lent again."""
-    as_of = args["as_of"] or date.today()
+    as_of = args["as_of"] or clock.today()
     return {"fund_id": fund_id, "as_of": as_of, "years": revolving(get_session(), fund_id, as_of)}
 
 
@@ -133,6 +133,6 @@ def fund_revolving(args: dict[str, Any], fund_id: int) -> Any:
 @blp.response(200, ConsolidatedSchema)
 def get_consolidated(args: dict[str, Any]) -> Any:
     """The funds the caller manages, each and in total: portfolio, journal balances, NAV and impact of the year."""
-    as_of = args["as_of"] or date.today()
+    as_of = args["as_of"] or clock.today()
     view = consolidated(get_session(), managed_fund_ids(current_scope()), as_of, locale_name())
     return {**vars(view), "period": str(view.period)}

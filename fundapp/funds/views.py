@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, visible_funds
 from fundapp.banking import page_parts as bank_parts
@@ -69,7 +69,7 @@ def detail(fund_id: int) -> Any:
         investees=investees,
         can_edit=can_edit,
         # The NAV is for the fund's managers only (its investors' money).
-        nav=capital_nav.nav(session, fund.id, date.today()) if can_edit else None,
+        nav=capital_nav.nav(session, fund.id, clock.today()) if can_edit else None,
         **bank_parts.fund(session, current_scope(), fund),
     )
 

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -9,6 +8,7 @@ from flask import current_app, send_file
 from flask_smorest.fields import Upload
 from sqlalchemy import or_, select
 
+from fundapp import clock
 from fundapp.api import PageArgsSchema, PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can_see_participants, is_manager_or_admin, load, visible_indicators, visible_investees
@@ -296,7 +296,7 @@ def reporting_status(args: dict[str, Any], fund_id: int) -> Any:
             .order_by(Investee.name)
         )
     )
-    page = paginate_list(plans.reporting_status(session, investees, date.today()), args["page"], args["page_size"])
+    page = paginate_list(plans.reporting_status(session, investees, clock.today()), args["page"], args["page_size"])
     return page_of(page.items, page.total, page.page, page.page_size)
 
 

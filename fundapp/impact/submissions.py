@@ -7,7 +7,6 @@ import hmac
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from itertools import chain, repeat
 from operator import attrgetter
@@ -16,7 +15,7 @@ from typing import Any, cast
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit, bulk
+from fundapp import audit, bulk, clock
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.gc_pause import paused_gc
@@ -204,7 +203,7 @@ def _current_period(session: Session, investee: Investee) -> str:
     plan = plan_of(session, investee)
     if plan is None:
         raise ValidationFailed.field("period", "This investee has no impact plan with indicators yet.")
-    return str(Period.containing(date.today(), plan.frequency))
+    return str(Period.containing(clock.today(), plan.frequency))
 
 
 # The participant row's fields stored as they are, in columns of the same name.

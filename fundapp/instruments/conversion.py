@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.errors import ValidationFailed
 from fundapp.instruments.equity import EquityError, conversion_price, shares_for
 from fundapp.instruments.models import ConversionTerms, EquityParticipation
@@ -81,7 +81,7 @@ def convert(session: Session, actor: audit.Who, loan: Loan, data: dict[str, Any]
     last = max((e.on for e in engine.live_events(loan)), default=loan.disbursement_date)
     if on < last:
         raise ValidationFailed.field("date", "A conversion cannot come before the loan's last booking.")
-    if on > date.today():
+    if on > clock.today():
         raise ValidationFailed.field("date", "This date is still to come.")
     outstanding = loan.outstanding_principal
     principal = data.get("principal") or outstanding

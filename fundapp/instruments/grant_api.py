@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from fundapp import clock
 from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import is_manager_or_admin, load, visible
@@ -189,6 +189,6 @@ def call_guarantee(data: dict[str, Any], guarantee_id: int) -> Any:
 def fund_exposure(args: dict[str, Any], fund_id: int) -> Any:
     """Per investee: outstanding senior and subordinated loans, grant receivables, guarantees in force, the total."""
     fund = load(get_session(), Fund, fund_id, current_scope())
-    as_of = args["as_of"] or date.today()
+    as_of = args["as_of"] or clock.today()
     rows = exposure.exposures(get_session(), fund.id, as_of)
     return {"fund_id": fund.id, "as_of": as_of, "investees": rows, "totals": exposure.totals(rows)}

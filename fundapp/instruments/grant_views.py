@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
 
-from fundapp import labels
+from fundapp import clock, labels
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load
 from fundapp.db import get_session
@@ -77,7 +76,7 @@ def create() -> Any:
             _("Grant %(ref)s recorded as paid.", ref=grant.reference), url_for("grants.detail", grant_id=grant.id)
         )
 
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     return handle_form(
         GrantCreateSchema(),
         {"kind": GrantKind.VOUCHER.value, "paid_on": today, "period_from": today},
@@ -122,7 +121,7 @@ def _step(
 
     return handle_form(
         schema,
-        page.pop("values", {"date": date.today().isoformat()}),
+        page.pop("values", {"date": clock.today().isoformat()}),
         save,
         "form_page.html",
         title=title,
@@ -151,7 +150,7 @@ def decide(grant_id: int) -> Any:
         fields,
         lambda d: grants.decide(get_session(), current_actor(), grant, d["met"], d["date"], d["note"]),
         _("The conditions were judged."),
-        values={"date": date.today().isoformat(), "met": "true"},
+        values={"date": clock.today().isoformat(), "met": "true"},
         intro=grant.conditions or None,
     )
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.instruments.grant_models import Grant, GrantEvent, GrantEventKind, GrantStatus
 from fundapp.investees.models import Investee
@@ -40,7 +40,7 @@ def next_status(current: GrantStatus, action: str) -> GrantStatus:
 
 
 def not_in_future(on: date) -> None:
-    if on > date.today():
+    if on > clock.today():
         raise ValidationFailed.field("date", N_("Money cannot move on a date still to come."))
 
 

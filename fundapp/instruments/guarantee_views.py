@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, url_for
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load
 from fundapp.db import get_session
@@ -57,7 +57,7 @@ def create() -> Any:
 
     return handle_form(
         GuaranteeCreateSchema(),
-        {"fee_frequency": Frequency.QUARTERLY.value, "starts_on": date.today().isoformat()},
+        {"fee_frequency": Frequency.QUARTERLY.value, "starts_on": clock.today().isoformat()},
         save,
         "form_page.html",
         title=_("New guarantee"),
@@ -80,7 +80,7 @@ def _guarantee(guarantee_id: int, action: str = "view") -> Guarantee:
 def detail(guarantee_id: int) -> Any:
     guarantee = _guarantee(guarantee_id)
     schedule = guarantees.fee_schedule(guarantee)
-    today = date.today()
+    today = clock.today()
     return render_template(
         "instruments/guarantee.html",
         guarantee=guarantee,
@@ -124,7 +124,7 @@ def pay_fee(guarantee_id: int) -> Any:
 
     return handle_form(
         InstrumentPaymentSchema(),
-        {"date": date.today().isoformat()},
+        {"date": clock.today().isoformat()},
         save,
         "form_page.html",
         title=_("Fee paid on %(ref)s", ref=guarantee.reference),
@@ -186,7 +186,7 @@ def call(guarantee_id: int) -> Any:
     return handle_form(
         GuaranteeCallSchema(),
         {
-            "date": date.today().isoformat(),
+            "date": clock.today().isoformat(),
             "amount": guarantee.uncalled,
             "frequency": Frequency.MONTHLY.value,
             "amortization": Amortization.ANNUITY.value,

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from fundapp import clock
 from fundapp.auth.policy import Scope, can, visible
 from fundapp.instruments import exposure
 from fundapp.instruments.grant_models import Grant
@@ -25,14 +25,14 @@ def portfolio(session: Session, fund_id: int) -> dict[str, Any]:
     return {
         "grants": _rows(session, Grant, Grant.fund_id == fund_id),
         "guarantees": _rows(session, Guarantee, Guarantee.fund_id == fund_id),
-        "today": date.today(),
+        "today": clock.today(),
     }
 
 
 def investee(session: Session, scope: Scope, investee: Investee) -> dict[str, Any]:
     """The investee's grants and guarantees the user may see, and its exposure for who may see its loans."""
     shown = can(scope, "exposure", investee)
-    rows = exposure.exposures(session, investee.fund_id, date.today(), investee.id) if shown else []
+    rows = exposure.exposures(session, investee.fund_id, clock.today(), investee.id) if shown else []
     return {
         "instrument_grants": _rows(session, Grant, Grant.investee_id == investee.id, visible(scope, Grant)),
         "instrument_guarantees": _rows(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.errors import ValidationFailed
 from fundapp.instruments.equity import EquityError, Holding
 from fundapp.instruments.models import EquityEvent, EquityEventKind, EquityParticipation
@@ -68,7 +68,7 @@ def _check_date(participation: EquityParticipation, on: date) -> None:
         raise ValidationFailed.field("date", "An event cannot come before the investment date.")
     if participation.events and on < participation.events[-1].on:
         raise ValidationFailed.field("date", "Events are recorded in date order: this date is before the last event.")
-    if on > date.today():
+    if on > clock.today():
         raise ValidationFailed.field("date", "This date is still to come.")
 
 

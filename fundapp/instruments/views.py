@@ -9,6 +9,7 @@ from typing import Any
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible
 from fundapp.db import get_session
@@ -69,7 +70,7 @@ def create() -> Any:
     fields = [{"name": "investee_id", "label": _("Investee"), "required": True, "options": choices}]
     return handle_form(
         EquityParticipationCreateSchema(),
-        {"investee_id": request.args.get("investee_id", ""), "date": date.today().isoformat()},
+        {"investee_id": request.args.get("investee_id", ""), "date": clock.today().isoformat()},
         save,
         "form_page.html",
         title=_("New equity participation"),
@@ -122,7 +123,7 @@ def _event_form(
 
     return handle_form(
         schema,
-        {"date": date.today().isoformat()},
+        {"date": clock.today().isoformat()},
         save,
         "form_page.html",
         title=title,
@@ -275,7 +276,7 @@ def convert(loan_id: int) -> Any:
     ]
     return handle_form(
         ConversionSchema(),
-        {"date": date.today().isoformat()},
+        {"date": clock.today().isoformat()},
         save,
         "form_page.html",
         title=_("Convert %(ref)s into shares", ref=loan.reference),

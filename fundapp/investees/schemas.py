@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import marshmallow as ma
 
+from fundapp import clock
 from fundapp.investees.models import PSO_LEVELS, GrowthLevel, LabelKind, LegalForm, Orientation, SupportKind
 from fundapp.validation import Day, DecimalTextField, KvkNumber, RatioField, TrimmedString
 
@@ -34,7 +34,7 @@ class LabelSchema(ma.Schema):
     lapsed = ma.fields.Method("_lapsed")
 
     def _lapsed(self, label) -> bool:
-        return label.is_lapsed(date.today())
+        return label.is_lapsed(clock.today())
 
 
 class InvesteeCreateSchema(ma.Schema):
@@ -60,7 +60,7 @@ class InvesteeCreateSchema(ma.Schema):
 
     @ma.validates("founded_on")
     def _founded(self, value, **_kwargs):
-        if value is not None and value > date.today():
+        if value is not None and value > clock.today():
             raise ma.ValidationError("The founding date cannot be in the future.")
 
     @ma.validates("sdgs")

@@ -8,14 +8,14 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.errors import Conflict, ValidationFailed
 from fundapp.investees.models import GrowthLevel, GrowthLevelEntry, Investee, SupportEntry
 from fundapp.messages import N_
 
 
 def _not_in_future(field: str, on: date) -> None:
-    if on > date.today():
+    if on > clock.today():
         raise ValidationFailed.field(field, "This date is still to come.")
 
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth import invitations
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.models import Role
@@ -89,7 +89,7 @@ def detail(investee_id: int) -> Any:
     return render_template(
         "investees/detail.html",
         investee=investee,
-        today=date.today(),
+        today=clock.today(),
         can_edit=can(current_scope(), "edit", investee),
         growth_levels=get_session().scalars(support.growth_query(investee)).all() if sees_support else None,
         support_log=get_session().scalars(support.support_query(investee)).all() if sees_support else None,
@@ -227,7 +227,7 @@ def add_growth_level(investee_id: int) -> Any:
 
     return handle_form(
         GrowthLevelCreateSchema(),
-        {"from_date": date.today().isoformat()},
+        {"from_date": clock.today().isoformat()},
         save,
         "investees/growth_level_form.html",
         investee=investee,
@@ -246,7 +246,7 @@ def add_support(investee_id: int) -> Any:
 
     return handle_form(
         SupportCreateSchema(),
-        {"given_on": date.today().isoformat()},
+        {"given_on": clock.today().isoformat()},
         save,
         "investees/support_form.html",
         investee=investee,

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import send_file
@@ -8,6 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import secure_filename
 
+from fundapp import clock
 from fundapp.api import PagingArgsSchema, make_blueprint, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import is_manager_or_admin, load, visible_loans
@@ -98,7 +98,7 @@ def _loan(loan_id: int, action: str = "view") -> Loan:
 @blp.response(200, LoanDetailSchema)
 def get_loan(args: dict[str, Any], loan_id: int) -> Any:
     """The loan, its schedule with what is paid, due and overdue, and its events, as of a date (default today)."""
-    return loan_view(get_session(), _loan(loan_id), args["as_of"] or date.today())
+    return loan_view(get_session(), _loan(loan_id), args["as_of"] or clock.today())
 
 
 @blp.route("/loans/<int:loan_id>", methods=["PATCH"])
@@ -210,7 +210,7 @@ def restructure(data: dict[str, Any], loan_id: int) -> Any:
 )
 def schedule_export(args: dict[str, Any], loan_id: int) -> Any:
     """The schedule with what is paid, due and overdue, as an Excel workbook."""
-    view = loan_view(get_session(), _loan(loan_id), args["as_of"] or date.today())
+    view = loan_view(get_session(), _loan(loan_id), args["as_of"] or clock.today())
     data = schedule_workbook(view)
     return send_file(
         data,
@@ -227,4 +227,4 @@ def schedule_export(args: dict[str, Any], loan_id: int) -> Any:
 @keeps_answers
 def fund_portfolio(args: dict[str, Any], fund_id: int) -> Any:
     """Disbursed, outstanding, received, PAR30/PAR90, arrears buckets, written off and XIRR as of a date."""
-    return book.portfolio(get_session(), fund_id, args["as_of"] or date.today())
+    return book.portfolio(get_session(), fund_id, args["as_of"] or clock.today())

@@ -7,14 +7,13 @@ and the interest saved is recorded on the loan.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.loans import services
 from fundapp.loans.models import Loan, LoanStatus
 from fundapp.money import ZERO
@@ -54,12 +53,12 @@ def apply_discounts(session: Session, actor: audit.Who, submission: Any) -> list
             session,
             actor,
             loan,
-            date.today(),
+            clock.today(),
             new_rate,
             f"impact-linked discount: {code} {values[code]} met the target {target} for {submission.period}",
         )
         session.refresh(loan)
-        loan.impact_discount_applied_on = date.today()
+        loan.impact_discount_applied_on = clock.today()
         loan.impact_discount_period = submission.period
         loan.impact_discount_saving = before - _total_interest(loan)
         session.flush()

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.audit import to_jsonable
 from fundapp.db import utcnow
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
@@ -279,7 +279,7 @@ def _refuse_double_booking(session: Session, loan: Loan, on: date, amount: Decim
 
 
 def _not_in_future(on: date) -> None:
-    if on > date.today():
+    if on > clock.today():
         raise ValidationFailed.field("date", "Money cannot be received on a date still to come.")
 
 

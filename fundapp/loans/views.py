@@ -12,6 +12,7 @@ from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_manager_or_admin, load, visible_loans
 from fundapp.banking import page_parts as bank_parts
@@ -101,7 +102,7 @@ def loan_book(fund_id: int) -> Any:
         portfolio_part=fragment(
             session,
             "instruments/_portfolio.html",
-            (fund.id, can_edit, date.today()),
+            (fund.id, can_edit, clock.today()),
             lambda: {"can_edit": can_edit, **instrument_sections.portfolio(session, fund.id)},
         ),
         investee_filter=investee_filter,
@@ -389,7 +390,7 @@ def _event_form(
 
     return handle_form(
         schema,
-        values or {"date": date.today().isoformat()},
+        values or {"date": clock.today().isoformat()},
         save,
         "form_page.html",
         title=title,
@@ -427,7 +428,7 @@ def disburse(loan_id: int) -> Any:
         fields,
         lambda d: services.disburse(get_session(), current_actor(), loan, d["date"], d["amount"], d["reference"]),
         _("Disbursement recorded; the schedule was planned."),
-        {"date": date.today().isoformat(), "amount": loan.undisbursed},
+        {"date": clock.today().isoformat(), "amount": loan.undisbursed},
     )
 
 
@@ -458,7 +459,7 @@ def repay(loan_id: int) -> Any:
             get_session(), current_actor(), loan, d["date"], d["amount"], d["reference"], d["prepayment"]
         ),
         _("Repayment recorded."),
-        {"date": date.today().isoformat(), "prepayment": Prepayment.LOWER_INSTALLMENTS.value},
+        {"date": clock.today().isoformat(), "prepayment": Prepayment.LOWER_INSTALLMENTS.value},
     )
 
 
@@ -552,7 +553,7 @@ def restructure(loan_id: int) -> Any:
         fields,
         act,
         _("Loan restructured; the earlier schedule stays in the history."),
-        {"date": date.today().isoformat(), "grace_on_principal": "0"},
+        {"date": clock.today().isoformat(), "grace_on_principal": "0"},
         intro=_("What is outstanding, with any arrears, is planned anew from this date."),
     )
 
@@ -598,7 +599,7 @@ def preview() -> Any:
     """A schedule calculator: weigh an offer before logging a loan. Writes nothing."""
     schedule = None
     errors: dict[str, list[str]] = {}
-    values: Any = as_typed_values({**DEFAULT_TERMS, "disbursement_date": date.today().isoformat()})
+    values: Any = as_typed_values({**DEFAULT_TERMS, "disbursement_date": clock.today().isoformat()})
     if request.method == "POST":
         form = load_form(TermsSchema())
         values, errors = form.raw, form.errors
@@ -621,7 +622,7 @@ def investee_loans(investee_id: int) -> Any:
     args = list_args("reference")
     query = select(Loan).where(Loan.investee_id == investee.id, visible_loans(current_scope())).order_by(Loan.id)
     page = paginate(session, query, args["page"], args["page_size"])
-    as_of = date.today()
+    as_of = clock.today()
     ids = [loan.id for loan in page.items]
     return render_template(
         "loans/investee_loans.html",

@@ -8,24 +8,24 @@ reminders twice, adds nothing.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.auth.models import Membership, Role, User
 from fundapp.db import utcnow
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 
-ZONE = ZoneInfo("Europe/Amsterdam")
+ZONE = clock.ZONE
 
 
 def local_today() -> date:
     """Reminders and event keys count days as people in the Netherlands do."""
-    return datetime.now(ZONE).date()
+    return clock.today()
 
 
 def members_of(investee_id: int) -> Any:

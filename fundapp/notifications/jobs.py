@@ -7,16 +7,17 @@ at most ``CATCH_UP_DAYS`` back), whose key makes each day's work happen once.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.db import session_scope, utcnow
 from fundapp.jobs.models import JobRun
-from fundapp.jobs.queue import LOCAL, at_daily_time, enqueue_once_after_commit, huey, job
+from fundapp.jobs.queue import at_daily_time, enqueue_once_after_commit, huey, job
 from fundapp.notifications import mail
 
 CATCH_UP_DAYS = 7  # a reminder older than a week is news to no one: days missed before that are skipped
@@ -41,7 +42,7 @@ def days_to_run(session: Session, until: date) -> list[date]:
 
 
 def today() -> date:
-    return datetime.now(LOCAL).date()
+    return clock.today()
 
 
 @job("run_day", key=lambda day: day)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import marshmallow as ma
 
+from fundapp import clock
 from fundapp.api import PagingArgsSchema, page_of, page_schema
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
@@ -27,7 +27,7 @@ class AssignmentCreateSchema(ma.Schema):
         min_value=Decimal("0.01"),
         metadata={"description": "The percentage of each payment that repays the loan.", "example": "40"},
     )
-    valid_from = Day(load_default=date.today, metadata={"description": "Payments from this date on."})
+    valid_from = Day(load_default=clock.today, metadata={"description": "Payments from this date on."})
 
 
 class AssignmentPayerSchema(ma.Schema):

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import flag_modified
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.auth.models import User
 from fundapp.auth.policy import Scope, payer_rows_of
 from fundapp.errors import Conflict, ValidationFailed
@@ -36,7 +36,7 @@ def record_payment(session: Session, actor: User, scope: Scope, claim: Claim, pa
     """
     next_status(claim.status, "pay")
     officer_payer(claim, scope)
-    if paid_on > date.today():
+    if paid_on > clock.today():
         raise ValidationFailed.field("paid_on", "A payment is recorded once it has been made, not in advance.")
     parts = [split for split in own_splits(claim, scope) if split.paid_on is None]
     if not parts:

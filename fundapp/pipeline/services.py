@@ -6,12 +6,11 @@ They change state and audit; they never commit.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.errors import InvalidTransition, ValidationFailed
 from fundapp.investees.models import Investee
 from fundapp.messages import N_
@@ -131,7 +130,7 @@ def record_decision(
     after = next_status(before, "approve" if outcome == "approved" else "decline")
     if before != ApplicationStatus.INVESTMENT_COMMITTEE:
         raise InvalidTransition(N_("The investment committee decides only on an application before it."))
-    if data["decided_on"] > date.today():
+    if data["decided_on"] > clock.today():
         raise ValidationFailed.field("decided_on", "A decision cannot be dated in the future.")
     check_votes(data["votes"], outcome)
     decision = CommitteeDecision(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, is_provider_side, load, visible, visible_funds
 from fundapp.db import get_session
@@ -215,7 +215,7 @@ def decision(application_id: int) -> Any:
 
     return handle_form(
         DecisionFormSchema(),
-        {"decided_on": date.today().isoformat()},
+        {"decided_on": clock.today().isoformat()},
         save,
         "pipeline/decision.html",
         application=application,
@@ -229,7 +229,7 @@ def decision(application_id: int) -> Any:
 
 def _form_of(kind: InstrumentKind, application: Application) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """The fields of the instrument's own create form, and their values taken from the application."""
-    today = date.today().isoformat()
+    today = clock.today().isoformat()
     amount = application.amount
     if kind in (InstrumentKind.LOAN, InstrumentKind.CONVERTIBLE_LOAN):
         fields = loan_fields(new=True) + (conversion_term_fields() if kind == InstrumentKind.CONVERTIBLE_LOAN else [])

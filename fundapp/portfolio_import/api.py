@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import io
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
 from flask import current_app, send_file
 from flask_smorest.fields import Upload
 
+from fundapp import clock
 from fundapp.api import make_blueprint
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
@@ -62,7 +62,7 @@ class ImportResultSchema(ma.Schema):
 def portfolio_export(fund_id: int) -> Any:
     """The fund's investees, loans (terms), repayments and outstanding principal today, in the import workbook."""
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
-    data = export.build_workbook(export.fund_rows(get_session(), fund.id, date.today()))
+    data = export.build_workbook(export.fund_rows(get_session(), fund.id, clock.today()))
     return send_file(io.BytesIO(data), mimetype=XLSX, as_attachment=True, download_name=f"portfolio-{fund.id}.xlsx")
 
 

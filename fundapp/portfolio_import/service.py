@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.bulk import insert_with_ids
 from fundapp.db import utcnow
 from fundapp.funds.models import Fund
@@ -63,7 +63,7 @@ def import_portfolio(
     today: date | None = None,
     limits: Limits = Limits(max_rows=layout.MAX_ROWS),
 ) -> ImportResult:
-    reader = Reader(translate, today or date.today())
+    reader = Reader(translate, today or clock.today())
     book = read_workbook(data, reader, limits)
     plan = plan_import(session, fund.id, book, reader)
     unaccepted = [] if accept_differences else difference_problems(plan.differences, translate)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, send_file, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load
 from fundapp.db import get_session
@@ -34,7 +34,7 @@ REFRESH_SECONDS = 3  # how often the page of an unfinished import looks again
 def workbook(fund_id: int) -> Any:
     """The empty workbook (?filled=1: the fund's own portfolio in it)."""
     fund = load(get_session(), Fund, fund_id, current_scope(), "edit")
-    rows = export.fund_rows(get_session(), fund.id, date.today()) if request.args.get("filled") else None
+    rows = export.fund_rows(get_session(), fund.id, clock.today()) if request.args.get("filled") else None
     name = f"portfolio-{fund.id}.xlsx" if rows else "portfolio-import.xlsx"
     return send_file(io.BytesIO(export.build_workbook(rows)), mimetype=XLSX, as_attachment=True, download_name=name)
 

@@ -8,7 +8,6 @@ transactions of their own, so the file's page shows it while the job runs, on SQ
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 import marshmallow as ma
@@ -17,7 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.db import session_scope, utcnow
 from fundapp.documents.storage import files
 from fundapp.funds.models import Fund
@@ -107,7 +106,7 @@ def build_report_file(session: Session, report_file_id: int) -> None:
     assert fund is not None, "a fund's report files go with the fund"
     # The templates build links (url_for) as in a request; the file is in the language of who asked for it.
     with current_app.test_request_context(), force_locale(row.locale):
-        report = fund_report.build(session, fund, report_period(row.period), row.locale, date.today())
+        report = fund_report.build(session, fund, report_period(row.period), row.locale, clock.today())
         _note(report_file_id, progress=READ)
         data, name = documents.fund_file(report, row.kind, progress=_building(report_file_id))
     sha256 = files().put(data)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from datetime import date
 from typing import Any
 
 from flask import Response, render_template, send_file
 from werkzeug.utils import secure_filename
 
+from fundapp import clock
 from fundapp.db import get_session
 from fundapp.errors import ValidationFailed
 from fundapp.funds.models import Fund
@@ -53,7 +53,7 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
         period,
         locale_name(),
         texts.chart_names(),
-        date.today(),
+        clock.today(),
         with_charts=fmt != "xlsx",
         **_seen(),
     )
@@ -71,14 +71,14 @@ def investee_document(investee: Investee, period_text: str | None, fmt: str) -> 
 def investee_page(investee: Investee, period_text: str | None) -> str:
     period = report_period(period_text)
     report = investee_report.build(
-        get_session(), investee, period, locale_name(), texts.chart_names(), date.today(), **_seen()
+        get_session(), investee, period, locale_name(), texts.chart_names(), clock.today(), **_seen()
     )
     periods = period_data.investee_periods(get_session(), investee.id, period)
     return render_template("reports/investee.html", r=report, t=texts, for_print=False, periods=periods)
 
 
 def fund_report_of(fund: Fund, period: Period) -> fund_report.FundReport:
-    return fund_report.build(get_session(), fund, period, locale_name(), date.today())
+    return fund_report.build(get_session(), fund, period, locale_name(), clock.today())
 
 
 def fund_document(fund: Fund, period_text: str | None, fmt: str) -> Response:
@@ -152,7 +152,7 @@ def _fund_charts(report: fund_report.FundReport) -> dict[str, Any]:
 
 def payer_document(payer: OutcomePayer, period_text: str | None, fmt: str) -> Response:
     period = report_period(period_text)
-    report = payer_report.build(get_session(), payer, period, locale_name(), date.today())
+    report = payer_report.build(get_session(), payer, period, locale_name(), clock.today())
     name = _file_name(_("municipal-report"), _slug(payer.name, payer.id), period)
     if fmt == "xlsx":
         from fundapp.reports.excel_payer import workbook
@@ -166,7 +166,7 @@ def payer_document(payer: OutcomePayer, period_text: str | None, fmt: str) -> Re
 
 def payer_page(payer: OutcomePayer, period_text: str | None) -> str:
     period = report_period(period_text)
-    report = payer_report.build(get_session(), payer, period, locale_name(), date.today())
+    report = payer_report.build(get_session(), payer, period, locale_name(), clock.today())
     periods = period_data.payer_periods(get_session(), payer.id, period)
     return render_template(
         "reports/payer.html", r=report, t=texts, for_print=False, charts=_payer_charts(report), periods=periods

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from fundapp import clock
 from fundapp.errors import ValidationFailed
 from fundapp.impact.periods import Frequency, Period, PeriodError, periods_between
 
@@ -14,7 +15,7 @@ TREND_PERIODS = 8
 def report_period(text: str | None, today: date | None = None) -> Period:
     """The period asked for (2026, 2026-H1, 2026-Q1); the current year when none is given."""
     if text is None or not text.strip():
-        return Period((today or date.today()).year, "")
+        return Period((today or clock.today()).year, "")
     try:
         return Period.parse(text)
     except PeriodError as exc:
@@ -47,7 +48,7 @@ def as_of(period: Period, today: date | None = None) -> date:
 
     A date in the future would count every installment due before it as overdue.
     """
-    return min(period.end, today or date.today())
+    return min(period.end, today or clock.today())
 
 
 def period_choices(labels: Iterable[str], months: Iterable[tuple[int, int]], current: Period) -> list[Period]:

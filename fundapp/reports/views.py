@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, visible_funds, visible_investees, visible_payers
 from fundapp.db import get_session
@@ -56,7 +56,7 @@ def index() -> Any:
         investees=session.scalars(investees.limit(LIST_LIMIT)).all(),
         limit=LIST_LIMIT,
         q=q,
-        period=request.args.get("period") or str(date.today().year),
+        period=request.args.get("period") or str(clock.today().year),
     )
 
 

@@ -7,11 +7,13 @@ and saves a screenshot of every step in test-artifacts/screenshots/.
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from fundapp import clock
 
 pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
@@ -43,7 +45,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
     log_in(page, MANAGER)
     shot("dashboard")
 
-    disbursed_on = date.today() - timedelta(days=130)  # four monthly installments fell due, the last ~8 days ago
+    disbursed_on = clock.today() - timedelta(days=130)  # four monthly installments fell due, the last ~8 days ago
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Portfolio").click()
     page.get_by_role("link", name="New loan").click()
     expect(page).to_have_url(re.compile(r"/loans/new$"))
@@ -96,7 +98,7 @@ def test_fund_manager_logs_loan_and_repayment_and_sees_arrears_change(page: Any,
 
     page.get_by_role("link", name="Record repayment").click()
     expect(page.get_by_role("heading", name=f"Record a repayment on {reference}")).to_be_visible()
-    page.get_by_label("Date received").fill(date.today().isoformat())
+    page.get_by_label("Date received").fill(clock.today().isoformat())
     page.get_by_label("Amount (EUR)").fill(str(overdue))
     page.get_by_label("Reference (e.g. bank statement)").fill("bank 2024-0999")
     page.get_by_label("If more is paid than is due").select_option("lower_installments")
@@ -247,7 +249,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     shot("claims-list")
 
     # The demo's larger submitted claim of contract RTM-RF-2025-01 (Kringloop Charlois, third quarter last year).
-    period = f"{date.today().year - 1}-Q3"
+    period = f"{clock.today().year - 1}-Q3"
     row = page.locator("tbody tr", has_text=period).filter(has_text="submitted")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("Werk in Rotterdam-Zuid")
@@ -323,7 +325,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     parts = page.locator("table tbody tr")
     expect(parts.filter(has_text="Gemeente Rotterdam")).to_contain_text("your part")
     expect(parts.filter(has_text="Provincie Zuid-Holland")).to_contain_text("awaiting payment by this payer")
-    page.get_by_label("Date paid").fill(date.today().isoformat())
+    page.get_by_label("Date paid").fill(clock.today().isoformat())
     page.get_by_label("Payment reference").fill("RTM-BETALING-0042")
     shot("payment-form")
     page.get_by_role("button", name="Record payment").click()
@@ -341,7 +343,7 @@ def test_officer_reviews_claim_lines_approves_and_second_officer_cosigns(
     log_in(page, PROVINCE_OFFICER)
     page.goto(claim_url)
     page.get_by_role("link", name="Record payment").click()
-    page.get_by_label("Date paid").fill(date.today().isoformat())
+    page.get_by_label("Date paid").fill(clock.today().isoformat())
     page.get_by_label("Payment reference").fill("PZH-2026-0007")
     page.get_by_role("button", name="Record payment").click()
     expect(flash(page)).to_have_text("Payment recorded; every payer has paid its part, so the claim is paid.")
@@ -389,7 +391,7 @@ def test_claim_page_fits_a_1280px_window(page: Any, screenshots: Any) -> None:
     log_in(page, OFFICER)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Contracts").click()
     page.get_by_role("link", name="Werk in Rotterdam-Zuid").click()
-    row = page.locator("tbody tr", has_text=f"{date.today().year - 1}-Q3")  # the demo's five-line claim
+    row = page.locator("tbody tr", has_text=f"{clock.today().year - 1}-Q3")  # the demo's five-line claim
     row.get_by_role("link", name=re.compile(r"^#\d+$")).click()
     expect(page.get_by_role("heading", name="Lines")).to_be_visible()
     shot("claim")

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from fundapp import clock
+
 pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
 
 from playwright.sync_api import expect
@@ -104,7 +106,7 @@ def urls(live_server: Any) -> Urls:
         loan = session.scalars(select(Loan).where(Loan.investee_id == investee.id)).first()
         payer = session.scalars(select(OutcomePayer).where(OutcomePayer.name == "Gemeente Rotterdam")).one()
         contract = session.scalars(select(OutcomeContract).where(OutcomeContract.reference == "RTM-RF-2025-01")).one()
-        start = date(date.today().year - 1, 4, 2)
+        start = date(clock.today().year - 1, 4, 2)
         for n in range(MANY_LINES):
             result = results.record_result(
                 session,
@@ -284,7 +286,7 @@ def test_what_the_officer_already_did_is_written_out_where_the_button_was_and_wr
     app = live_server.app
     with app.app_context(), session_scope(app) as session:
         contract = session.get(OutcomeContract, urls.contract)
-        start = date(date.today().year - 1, 7, 2)
+        start = date(clock.today().year - 1, 7, 2)
         for n in range(12):  # € 27,000 payable: more than one officer may approve alone
             result = results.record_result(
                 session,

@@ -71,7 +71,7 @@ def test_on_a_phone_a_date_in_a_tables_first_column_stays_on_one_line(page: Any)
     _menu(page, "Portfolio")
     page.get_by_role("link", name="L2023-0006").click()
     history = page.get_by_role("region", name="History").locator("table")
-    assert history.locator("tbody tr").count() > 3
+    expect(history.locator("tbody tr").nth(3)).to_be_attached()  # waits for the loan's page: count() would not
     assert history.evaluate(BROKEN_FIRST_CELLS) == []
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.auth.policy import Scope
 from fundapp.banking import batch_queries, batches, booking, ledger, sepa
 from fundapp.banking.models import BankTransaction, ProposalKind, TransactionStatus
@@ -23,7 +24,7 @@ from tests.factories import ACTOR, make_loan
 from tests.outcome_factories import item, make_claim, make_contract, make_result
 
 D = Decimal
-TODAY = date.today()
+TODAY = clock.today()
 S = TransactionStatus
 PROVIDER_IBAN = "NL39RABO0300065264"
 PAYER_IBAN = "NL86INGB0002445588"

@@ -4,11 +4,12 @@ records the disbursement, a returned direct debit undoes the repayment; each lin
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.banking import batches, booking
 from fundapp.banking.models import BankTransaction, ProposalKind, TransactionStatus
 from fundapp.errors import ValidationFailed
@@ -19,7 +20,7 @@ from tests.bank_factories import Entry, camt, import_file
 from tests.batch_factories import collecting_fund, investee_account, mandate
 from tests.factories import ACTOR, make_investee, make_loan
 
-TODAY = date.today()
+TODAY = clock.today()
 S = TransactionStatus
 
 

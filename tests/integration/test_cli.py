@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.auth.models import Membership, Role, User
 from fundapp.auth.passwords import verify_password
 from fundapp.capital import nav
@@ -261,7 +259,7 @@ def test_demo_load_fills_an_empty_database_with_an_intact_audit_trail(cli, db_se
     assert (str(rotterdam.total_committed), str(rotterdam.total_paid_in)) == ("5750000.00", "3600000.00")
     assert {call.on for investor in rotterdam.investors for call in investor.calls} == {rotterdam.founded_on}
     for fund in db_session.scalars(select(Fund)):
-        figures = nav.nav(db_session, fund.id, date.today())
+        figures = nav.nav(db_session, fund.id, clock.today())
         assert figures.cash > 0 and figures.nav > 0, fund.name
     verify = cli("audit", "verify")
     assert verify.exit_code == 0, verify.output

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.auth.models import User
 from fundapp.banking import journal, ledger
@@ -23,7 +24,7 @@ from fundapp.loans.models import EventKind, Loan, LoanEvent, LoanStatus
 from fundapp.outcomes.models import PaymentAssignment
 from fundapp.pipeline.models import Application, ApplicationStatus
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 INSTRUMENT_EVENTS = (
     journal.EventKind.EQUITY_PURCHASE,
     journal.EventKind.VALUATION,

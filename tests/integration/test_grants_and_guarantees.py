@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 
+from fundapp import clock
 from fundapp.banking import ledger
 from fundapp.errors import InvalidTransition, ValidationFailed
 from fundapp.instruments import exposure, grants, guarantees
@@ -113,7 +114,7 @@ def test_money_received_on_a_date_still_to_come_is_refused(db_session):
     grants.decide(db_session, ACTOR, grant, False, date(2026, 1, 5))
     grants.claw_back(db_session, ACTOR, grant, date(2026, 1, 6), D("100.00"), "niet gehaald")
     with pytest.raises(ValidationFailed):
-        grants.receive(db_session, ACTOR, grant, date.today() + timedelta(days=1), D("10.00"), "bank")
+        grants.receive(db_session, ACTOR, grant, clock.today() + timedelta(days=1), D("10.00"), "bank")
 
 
 def test_a_call_is_refused_above_what_is_left_of_the_guarantee_or_after_its_expiry(db_session):

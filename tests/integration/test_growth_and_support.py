@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.auth.policy import Scope, can
 from fundapp.errors import Conflict, ValidationFailed
@@ -46,7 +47,7 @@ def test_two_growth_levels_on_one_day_or_one_still_to_come_are_refused(db_sessio
     with pytest.raises(Conflict):
         _level(db_session, world.investee_a, GrowthLevel.EXPERT, date(2025, 1, 1))
     with pytest.raises(ValidationFailed):
-        _level(db_session, world.investee_a, GrowthLevel.EXPERT, date.today() + timedelta(days=1))
+        _level(db_session, world.investee_a, GrowthLevel.EXPERT, clock.today() + timedelta(days=1))
 
 
 def test_support_given_by_the_recorder_or_by_a_named_person_is_logged_and_audited(db_session, world):

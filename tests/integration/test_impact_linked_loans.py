@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from fundapp import clock
 from fundapp.impact import submissions as subs
 from fundapp.loans.models import EventKind
 from tests.factories import ACTOR, make_loan, make_plan, make_submission
@@ -30,10 +31,10 @@ def test_a_report_meeting_the_target_lowers_the_rate_from_the_next_installment_a
     db_session.refresh(loan)
     change = [e for e in loan.events if e.kind == EventKind.RATE_CHANGE]
     assert len(change) == 1 and Decimal(change[0].terms["annual_rate"]) == Decimal("4.5")
-    assert loan.impact_discount_applied_on == date.today() and loan.impact_discount_period == "2026-Q1"
+    assert loan.impact_discount_applied_on == clock.today() and loan.impact_discount_period == "2026-Q1"
     after = sum(i.interest_due for i in loan.installments)
     assert loan.impact_discount_saving == before - after > 0
-    today = date.today()
+    today = clock.today()
     # Installments due on or before the approval keep 6 %; the next one is computed at 4.5 %.
     last_before = max((i for i in loan.installments if i.due_date <= today), key=lambda i: i.number)
     balance_earlier = next(i.balance for i in loan.installments if i.number == last_before.number - 1)

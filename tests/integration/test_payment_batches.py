@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from lxml import etree
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.banking import batch_queries, batches, sepa
 from fundapp.banking.models import BatchKind, BatchStatus, Mandate, MandateStatus, PaymentLine
 from fundapp.banking.settlement import settle_line
@@ -19,7 +20,7 @@ from fundapp.outcomes.models import ClaimStatus
 from tests.batch_factories import collecting_fund, investee_account, mandate, payer_account, statement_transaction
 from tests.factories import ACTOR, make_investee, make_loan
 
-TODAY = date.today()
+TODAY = clock.today()
 NS = {"p": "urn:iso:std:iso:20022:tech:xsd:pain.008.001.02"}
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.errors import Conflict, InvalidTransition, ValidationFailed
 from fundapp.loans import services as loan_services
@@ -204,5 +205,5 @@ def test_the_maker_may_not_put_the_loan_in_a_disbursement_batch_above_the_thresh
     investee_account(db_session, world.investee_a)
     _approved_loan_by(db_session, world, maker)
     with pytest.raises(Conflict, match="second person"):
-        batches.create_disbursement_batch(db_session, maker, world.fund_a, date.today())
+        batches.create_disbursement_batch(db_session, maker, world.fund_a, clock.today())
     assert db_session.scalar(select(func.count()).select_from(PaymentBatch)) == 0

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.investees.models import Investee
 from fundapp.loans import services as loan_services
 from fundapp.loans.models import EventKind, Loan, LoanEvent
@@ -97,7 +98,7 @@ def test_bad_input_lists_every_problem_by_sheet_and_cell_and_imports_nothing(db_
     fund, other = make_fund(db_session), make_fund(db_session)
     theirs = make_investee(db_session, other)
     ours = kvk()
-    tomorrow = date.today() + timedelta(days=1)
+    tomorrow = clock.today() + timedelta(days=1)
     data = workbook(
         [investee_row(ours), investee_row(theirs.kvk_number, "Not ours BV")],
         [
@@ -186,7 +187,7 @@ def _serviced_fund(session):
 
 
 def test_a_funds_export_imported_into_an_empty_fund_gives_the_same_outstanding_arrears_and_xirr(db_session):
-    today = date.today()
+    today = clock.today()
     moving = db_session.begin_nested()  # the fund of the old installation: gone once its export is made
     old = _serviced_fund(db_session)
     before = portfolio(db_session, old.id, today)

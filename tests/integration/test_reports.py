@@ -28,6 +28,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.orm import Session, sessionmaker
 
+from fundapp import clock
 from fundapp.auth.policy import Scope
 from fundapp.errors import ValidationFailed
 from fundapp.impact.periods import Frequency, Period
@@ -44,7 +45,7 @@ CODES = (HEADCOUNT, PLACEMENTS, RATE)
 TARGETS = {"2026-Q1": "12", "2026-Q2": "12"}
 FORMULA_NAME = '=HYPERLINK("http://evil.example","Utrecht BV")'
 YEAR = Period.parse("2026")
-TODAY = date.today()
+TODAY = clock.today()
 NAMES = ("Actual", "Target", "Baseline")
 
 

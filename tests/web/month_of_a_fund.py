@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from fundapp import clock
 from tests.bank_factories import Entry, camt
 from tests.factories import kvk
 
-TODAY = date.today()
+TODAY = clock.today()
 MONTH_START = TODAY - timedelta(days=29)
 CENT = Decimal("0.01")
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from fundapp import clock
 from fundapp.auth.policy import Scope
 from fundapp.impact import submissions as subs
 from fundapp.loans import services as loan_services
@@ -17,7 +18,7 @@ from tests.factories import ACTOR, add_reports, make_loan
 from tests.outcome_factories import THRESHOLD, item, make_claim, make_contract, make_result
 from tests.web.test_loan_pages import Page, long_day
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture()

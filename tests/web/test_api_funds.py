@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.capital.models import CapitalCall, Investor, InvestorKind
 from fundapp.funds.models import Fund
@@ -280,7 +280,7 @@ def test_a_manager_adds_a_capital_source_with_exact_amounts(client, db_session, 
         Decimal("2.75"),
         10,
     )
-    assert [(call.on, call.amount) for call in investor.calls] == [(date.today(), Decimal("100000.50"))]
+    assert [(call.on, call.amount) for call in investor.calls] == [(clock.today(), Decimal("100000.50"))]
     fund = client.get(f"/api/v1/funds/{world.fund_a.id}", headers=as_manager_a).get_json()
     assert (fund["total_committed"], fund["total_paid_in"]) == ("350000.00", "120000.50")
     listed = client.get(f"/api/v1/funds/{world.fund_a.id}/capital-sources", headers=as_manager_a).get_json()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.investees.models import Investee, InvesteeSdg, Label, investee_themes
 from tests.factories import make_investee
@@ -243,7 +244,7 @@ INVALID_INVESTEES = [
     ({"labels": [{"kind": "pso"}]}, "labels.0.level"),
     ({"labels": [{"kind": "keurmerk_x"}]}, "labels.0.kind"),
     ({"website": "www.example.nl"}, "website"),
-    ({"founded_on": (date.today() + timedelta(days=1)).isoformat()}, "founded_on"),
+    ({"founded_on": (clock.today() + timedelta(days=1)).isoformat()}, "founded_on"),
     ({"fund_id": 999999}, "fund_id"),
     ({"fund_id": "abc"}, "fund_id"),
     ({"municipality": "R"}, "municipality"),

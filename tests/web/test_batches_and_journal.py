@@ -11,6 +11,7 @@ from lxml import etree
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.banking import sepa
 from fundapp.banking.models import BatchStatus, Mandate, PaymentBatch
 from tests.batch_factories import collecting_fund, investee_account, mandate
@@ -18,7 +19,7 @@ from tests.factories import ACTOR, make_investee, make_loan
 from tests.integration.test_journal_books import make_history
 from tests.web.test_query_counts import counting
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def _collecting(db_session, world):

@@ -10,11 +10,12 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.outcomes.models import Claim, ClaimLine, ClaimStatus, OutcomeResult, ResultStatus
 from tests.outcome_factories import item, make_claim, make_contract, make_result
 from tests.web.test_loan_pages import Page, day, eur, long_day
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.cofinancing import services
 from fundapp.cofinancing.models import FinancingRound
 from fundapp.loans import services as loan_services
@@ -83,7 +84,7 @@ def test_the_participating_fund_sees_its_share_in_its_loan_book_and_the_loan_rea
 
     _syndicated(db_session, world, 1)
     loan = db_session.scalar(select(Loan).join(Loan.investee).where(Loan.investee.has(name="Samen 000")))
-    mine = portfolio.outstanding_on(db_session, world.fund_b.id, date.today())[loan.id]
+    mine = portfolio.outstanding_on(db_session, world.fund_b.id, clock.today())[loan.id]
     assert mine == (Decimal("3000.00") - services_share(loan))
     login_as(world.user("manager_b"))
     book = client.get(f"/funds/{world.fund_b.id}/loans").get_data(as_text=True)

@@ -10,6 +10,7 @@ from html import unescape
 
 import pytest
 
+from fundapp import clock
 from fundapp.impact import submissions as subs
 from fundapp.impact.periods import Frequency, Period
 from fundapp.outcomes import claims, results
@@ -99,7 +100,7 @@ def test_a_payer_officers_claims_awaiting_approval_lead_to_the_claim_or_to_the_p
 
 
 def test_an_investee_sees_its_next_kpi_report_with_its_due_date_and_where_to_upload_it(home, full_world, db_session):
-    current = Period.containing(date.today(), Frequency.QUARTERLY)
+    current = Period.containing(clock.today(), Frequency.QUARTERLY)
     newcomer = make_investee(db_session, full_world.fund_a, name="Investee N")
     make_plan(db_session, newcomer, first_period=str(current))
     member = make_user(db_session, "investee_member", newcomer.id)
@@ -120,7 +121,7 @@ def test_an_investees_reports_due_lead_to_their_upload_or_their_draft_and_instal
 ):
     from tests.factories import make_loan
 
-    running = make_loan(db_session, full_world.investee_a, disbursement_date=date.today() - timedelta(days=10))
+    running = make_loan(db_session, full_world.investee_a, disbursement_date=clock.today() - timedelta(days=10))
     db_session.flush()
     html, _ = home(full_world.user("member_a"))
     investee, draft = full_world.investee_a.id, full_world.submission_a.id

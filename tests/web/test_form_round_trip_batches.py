@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.banking.models import BatchKind, LedgerAccount, PaymentBatch
 from fundapp.banking.target2 import next_business_day
 from tests.batch_factories import collecting_fund, investee_account, mandate, payer_account
 from tests.factories import make_investee, make_loan
 from tests.web.round_trip import FormCase, assert_round_trip
 
-DAY = date.today() + timedelta(days=3)
+DAY = clock.today() + timedelta(days=3)
 # What is stored: the typed day, or the next TARGET2 business day when the banks are closed on it.
 STORED = next_business_day(DAY)
 

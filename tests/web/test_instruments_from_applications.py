@@ -3,12 +3,13 @@ when approved, at most the approved amount, linked both ways and audited; and it
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.instruments.grant_models import Grant
 from fundapp.instruments.guarantee_models import Guarantee
@@ -19,8 +20,8 @@ from tests.factories import ACTOR
 from tests.pipeline_factories import make_application
 
 API = "/api/v1/applications"
-TODAY = date.today().isoformat()
-LATER = (date.today() + timedelta(days=800)).isoformat()
+TODAY = clock.today().isoformat()
+LATER = (clock.today() + timedelta(days=800)).isoformat()
 LOAN_API = {
     "principal": "30000.00",
     "annual_interest_rate": "5",

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import create_engine, text
 
-from fundapp import datacache, kept_answers
+from fundapp import clock, datacache, kept_answers
 from fundapp.i18n import COOKIE
 from tests.conftest import _recreate_database, test_config, test_database_url
 from tests.factories import PASSWORD, make_fund, make_investee, make_loan, make_user
@@ -203,13 +202,7 @@ def test_a_new_day_or_another_language_makes_the_page_afresh(site, monkeypatch):
     _given_again(app, lambda: client.get(f"/funds/{ids['fund']}/loans"))
     seen, stop = _renders(app)
     try:
-
-        class Tomorrow(date):
-            @classmethod
-            def today(cls):
-                return date(2099, 1, 2)
-
-        monkeypatch.setattr(kept_answers, "date", Tomorrow)
+        monkeypatch.setenv(clock.PIN, "2099-01-02")
         client.get(f"/funds/{ids['fund']}/loans")
         assert seen != []
         seen.clear()

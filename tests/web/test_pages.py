@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.capital.models import Investor
 from fundapp.funds.models import Fund
@@ -235,10 +236,10 @@ def test_investee_detail_shows_facts_and_marks_a_lapsed_label(db_session, world,
     from fundapp.investees import services
 
     services.add_label(
-        db_session, None, world.investee_a, {"kind": LabelKind.B_CORP, "valid_until": date.today() - timedelta(days=1)}
+        db_session, None, world.investee_a, {"kind": LabelKind.B_CORP, "valid_until": clock.today() - timedelta(days=1)}
     )
     services.add_label(
-        db_session, None, world.investee_a, {"kind": LabelKind.SOCIAL_ENTERPRISE_NL, "valid_until": date.today()}
+        db_session, None, world.investee_a, {"kind": LabelKind.SOCIAL_ENTERPRISE_NL, "valid_until": clock.today()}
     )
     db_session.flush()
     client = login_as(world.user("member_a"))

@@ -5,11 +5,11 @@ payer page and the menu lead there, and nobody but the payer's officers gets in.
 from __future__ import annotations
 
 import io
-from datetime import date
 
 import pytest
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.banking import batches
 from fundapp.banking.models import BankStatement, BankTransaction, TransactionStatus
 from fundapp.outcomes.models import ClaimStatus
@@ -18,7 +18,7 @@ from tests.factories import ACTOR
 from tests.web.round_trip import footprint
 from tests.web.test_bank_pages import flashes, page_of
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture()

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from fundapp import clock
 from fundapp.audit import AuditEntry
 from fundapp.loans.models import Loan, LoanEvent
 from fundapp.pipeline import services
@@ -92,7 +93,7 @@ def test_the_api_moves_an_application_to_the_committee_and_records_its_decision(
         response = client.post(f"{url}/transitions", headers=manager, json={"action": action})
         assert response.status_code == 200 and response.get_json()["status"] == stage
     votes = [{"member": "Anna", "vote": "for"}, {"member": "Bram", "vote": "abstain"}]
-    decision = {"decided_on": date.today().isoformat(), "outcome": "approved", "conditions": "", "votes": votes}
+    decision = {"decided_on": clock.today().isoformat(), "outcome": "approved", "conditions": "", "votes": votes}
     response = client.post(f"{url}/decision", headers=manager, json=decision)
     assert response.status_code == 201, response.get_json()
     assert response.get_json()["status"] == "approved"
@@ -107,7 +108,7 @@ def test_a_decision_against_the_votes_is_refused_naming_the_outcome_and_nothing_
     votes = [{"member": "Anna", "vote": "for"}, {"member": "Bram", "vote": "against"}]
     manager = api_headers(world.user("manager_a"))
     before = _counts(db_session)
-    body = {"decided_on": date.today().isoformat(), "outcome": "approved", "votes": votes}
+    body = {"decided_on": clock.today().isoformat(), "outcome": "approved", "votes": votes}
     response = client.post(f"{API}/{application.id}/decision", headers=manager, json=body)
     assert response.status_code == 422
     assert [d["field"] for d in response.get_json()["error"]["details"]] == ["outcome"]
@@ -118,7 +119,7 @@ def test_the_decision_page_records_members_votes_and_conditions(db_session, worl
     application = make_application(db_session, world.investee_a, "investment_committee")
     client = login_as(world.user("manager_a"))
     form = {
-        "decided_on": date.today().isoformat(),
+        "decided_on": clock.today().isoformat(),
         "member0": "Anna",
         "vote0": "for",
         "member1": "Bram",

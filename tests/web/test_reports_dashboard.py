@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import event, func, select
 
+from fundapp import clock
 from fundapp.outcomes.models import OutcomeContract
 from tests.factories import ACTOR, PASSWORD, make_investee, make_loan, make_plan, make_submission
 from tests.integration.test_reports import CODES, TARGETS, ReportWorld, in_savepoint, module_world
@@ -83,7 +84,7 @@ def test_an_investee_sees_what_is_due_its_targets_against_actuals_and_its_outcom
     from fundapp.loans.models import LoanInstallment
 
     # Disbursed on the first of the month five months back, so some installments are due and some to come, any day.
-    today = date.today()
+    today = clock.today()
     start = (today.replace(day=1) - timedelta(days=140)).replace(day=1)
     loan = make_loan(
         rsession, rsession.get(Investee, rw.rotterdam_id), disbursement_date=start, number_of_installments=12

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.auth.policy import Scope
 from tests.equity_factories import add_equity
 from tests.factories import ACTOR, PASSWORD, THRESHOLD, World, filled_workbook, make_contract, make_loan
@@ -35,7 +36,7 @@ ROLES = (
     "validator_a",
     "validator_b",
 )
-TODAY = date.today().isoformat()
+TODAY = clock.today().isoformat()
 REASON = "Checked in the walk"
 
 
@@ -290,14 +291,14 @@ def _batches_of_both_worlds(session: Session, world: World) -> dict[str, Any]:
     made: dict[str, Any] = {}
     for name, fund, payer in (("A", world.fund_a, world.payer_a), ("B", world.fund_b, world.payer_b)):
         fund.creditor_id = CREDITOR_ID
-        made[name] = batches.create_direct_debit_batch(session, ACTOR, fund, date.today())
+        made[name] = batches.create_direct_debit_batch(session, ACTOR, fund, clock.today())
         account = session.scalar(select(BankAccount).where(BankAccount.payer_id == payer.id))
         made[f"P{name}"] = PaymentBatch(
             kind=BatchKind.OUTCOME_PAYMENTS,
             payer_id=payer.id,
             bank_account_id=account.id,
             message_id=f"WALK-PAYER-{name}",
-            execution_date=date.today(),
+            execution_date=clock.today(),
             status=BatchStatus.CREATED,
         )
         session.add(made[f"P{name}"])
@@ -426,7 +427,7 @@ def _approved_loan(session: Session, walk: Walk) -> dict[str, Any]:
 def _written_off_loan(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.loans import services
 
-    services.write_off(session, ACTOR, walk.world.loan_a, date.today(), REASON)
+    services.write_off(session, ACTOR, walk.world.loan_a, clock.today(), REASON)
     return {}
 
 
@@ -481,7 +482,7 @@ def _disbursement_batch(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.banking import batches
 
     _approved_loan(session, walk)
-    batch = batches.create_disbursement_batch(session, ACTOR, walk.world.fund_a, date.today())
+    batch = batches.create_disbursement_batch(session, ACTOR, walk.world.fund_a, clock.today())
     return {"batch_id": batch.id}
 
 
@@ -556,7 +557,7 @@ def _pending_assignment(session: Session, walk: Walk) -> dict[str, Any]:
     world = walk.world
     data = {"investee_id": world.investee_a.id, "loan_id": world.loan_a.id, "share_percent": Decimal("40")}
     assignments.assign(
-        session, ACTOR, Scope(user_id=0, is_admin=True), world.contract_a, {**data, "valid_from": date.today()}
+        session, ACTOR, Scope(user_id=0, is_admin=True), world.contract_a, {**data, "valid_from": clock.today()}
     )
     return {}
 
@@ -573,7 +574,7 @@ def _convertible_loan_a(session: Session, walk: Walk) -> dict[str, Any]:
 def _grant_not_met(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.instruments import grants
 
-    grants.decide(session, ACTOR, walk.grants["A"], False, date.today(), REASON)
+    grants.decide(session, ACTOR, walk.grants["A"], False, clock.today(), REASON)
     return {}
 
 
@@ -581,7 +582,7 @@ def _grant_clawed_back(session: Session, walk: Walk) -> dict[str, Any]:
     from fundapp.instruments import grants
 
     _grant_not_met(session, walk)
-    grants.claw_back(session, ACTOR, walk.grants["A"], date.today(), Decimal("500.00"), REASON)
+    grants.claw_back(session, ACTOR, walk.grants["A"], clock.today(), Decimal("500.00"), REASON)
     return {}
 
 
@@ -589,7 +590,7 @@ def _cash_for_a_distribution(session: Session, walk: Walk) -> dict[str, Any]:
     """Fund A's other instruments spent its investor's first call: a second call pays for the walk's distribution."""
     from fundapp.capital import services
 
-    services.record_call(session, ACTOR, walk.world.investor_a, {"date": date.today(), "amount": Decimal("50000.00")})
+    services.record_call(session, ACTOR, walk.world.investor_a, {"date": clock.today(), "amount": Decimal("50000.00")})
     return {}
 
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import render_template, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import (
     can,
@@ -34,7 +34,7 @@ def investee_impact(investee_id: int) -> Any:
     session = get_session()
     investee = investee_of(investee_id)
     plan = plans.plan_of(session, investee)
-    status = plans.reporting_status(session, [investee], date.today()) if plan else []
+    status = plans.reporting_status(session, [investee], clock.today()) if plan else []
     args = list_args("period")
     submissions = paginate(
         session,
@@ -60,7 +60,7 @@ def investee_impact(investee_id: int) -> Any:
 
 
 def _template_periods(plan: Any) -> list[str]:
-    current = Period.containing(date.today(), plan.frequency)
+    current = Period.containing(clock.today(), plan.frequency)
     first = Period.parse(plan.first_period)
     recent = [current.previous(), current, current.next()]
     return [str(p) for p in recent if p >= first or p.start >= first.start]
@@ -74,7 +74,7 @@ def edit_plan(investee_id: int) -> Any:
     plan = plans.plan_of(session, investee)
     values: dict[str, Any] = {
         "frequency": Frequency.QUARTERLY.value,
-        "first_period": str(Period.containing(date.today(), Frequency.QUARTERLY)),
+        "first_period": str(Period.containing(clock.today(), Frequency.QUARTERLY)),
         "due_days": 30,
         "problem": investee.problem,
     }
@@ -184,7 +184,7 @@ def set_target(investee_id: int, code: str) -> Any:
         plans.set_target(session, current_actor(), item, data["period"], data["target"])
         return done(_("Target saved."), url_for("impact.investee_impact", investee_id=investee.id))
 
-    period = str(Period.containing(date.today(), plan.frequency))
+    period = str(Period.containing(clock.today(), plan.frequency))
     return handle_form(
         schema,
         {"period": period},

@@ -11,6 +11,7 @@ from typing import Any
 from flask import render_template, request, send_file, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import (
     can,
@@ -188,7 +189,7 @@ def reporting(fund_id: int) -> Any:
     # Ids and names are all the list needs (not each investee's themes, goals and labels).
     listed = (Investee.fund_id == fund.id, visible_investees(current_scope()))
     investees = session.execute(select(Investee.id, Investee.name).where(*listed).order_by(Investee.name)).all()
-    rows = plans.reporting_status(session, investees, date.today(), select(Investee.id).where(*listed))
+    rows = plans.reporting_status(session, investees, clock.today(), select(Investee.id).where(*listed))
     wanted = request.args.get("state") or None
     counts: dict[str, int] = {}
     for row in rows:

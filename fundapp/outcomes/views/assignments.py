@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import load, payer_rows_of, permitted_ids, visible
 from fundapp.db import get_session
@@ -48,7 +48,7 @@ def new_assignment(contract_id: int) -> Any:
 
     return handle_form(
         AssignmentCreateSchema(),
-        {"valid_from": date.today().isoformat()},
+        {"valid_from": clock.today().isoformat()},
         save,
         "outcomes/assignment_form.html",
         contract=contract,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -10,6 +9,7 @@ from flask import current_app, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload, selectinload
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import can, load, payer_rows_of, visible_claims, visible_payers
 from fundapp.db import get_session
@@ -130,7 +130,7 @@ def new_claim(contract_id: int) -> Any:
         ClaimCreateSchema(),
         {
             "investee_id": providers[0][0] if len(providers) == 1 else "",
-            "period": str(Period.containing(date.today(), Frequency.QUARTERLY).previous()),
+            "period": str(Period.containing(clock.today(), Frequency.QUARTERLY).previous()),
         },
         save,
         "form_page.html",
@@ -392,7 +392,7 @@ def record_payment(claim_id: int) -> Any:
 
     return handle_form(
         PaymentSchema(),
-        {"paid_on": date.today().isoformat()},
+        {"paid_on": clock.today().isoformat()},
         save,
         "outcomes/payment.html",
         title=_("Record payment"),

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import render_template, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from fundapp import clock
 from fundapp.auth.access import access, current_actor, current_scope
 from fundapp.auth.policy import (
     can,
@@ -90,8 +90,8 @@ def new_contract() -> Any:
         "payer_id": own[0].id if own else "",
         "share_percent": "100",
         "deadweight_percent": "0",
-        "valid_from": date.today().replace(month=1, day=1).isoformat(),
-        "valid_until": date.today().replace(year=date.today().year + 2, month=12, day=31).isoformat(),
+        "valid_from": clock.today().replace(month=1, day=1).isoformat(),
+        "valid_until": clock.today().replace(year=clock.today().year + 2, month=12, day=31).isoformat(),
     }
     if request.method == "POST":
         values = request.form
