@@ -121,7 +121,9 @@ def invite(
         N_("The administrator of fundapp") if inviter.id is None else (getattr(actor, "name", "") or inviter.label)
     )
     user = find_user(session, email)
-    if user is not None and user.active:
+    if user is not None and (user.active or not is_pending(session, user)):
+        # A switched-off account gets the role as any account does, and the inviter the same answer: a different
+        # one would tell anyone who may invite that the address has an account, switched off, somewhere in fundapp.
         return _add_role(session, actor, user, role, target_id, language, inviter_name)
     if user is None:
         # A password nobody knows, hashed like any other: an invited account answers a login as slowly as a real one.
@@ -129,11 +131,6 @@ def invite(
         user.active, user.failed_logins, user.locale = False, 0, language
         session.add(user)
         session.flush()
-    elif not is_pending(session, user):
-        raise Conflict(
-            N_("This account is switched off; an administrator must switch it on again."),
-            [{"field": "email", "message": "switched off"}],
-        )
     else:
         user.locale = language
         user.name = name[:200] or user.name
@@ -162,11 +159,15 @@ def invite(
 def _add_role(
     session: Session, actor: audit.Who, user: User, role: Role, target_id: int | None, language: str, inviter: str
 ) -> User:
-    """Someone who already has an account gets the role and a notice; no link, their password stays."""
+    """Someone who already has an account gets the role and a notice; no link, their password stays. The notice
+    of a switched-off account says that an administrator must switch it on first (the audit entry says it too)."""
     if _has_membership(user, role, target_id):
         raise Conflict(N_("This person already has this role."), [{"field": "email", "message": "already"}])
     add_membership(session, actor, user, role, target_id)
-    audit.record(session, actor, "user.invited", user, {"role": [None, role.value], "target": [None, target_id]})
+    changes: dict[str, Any] = {"role": [None, role.value], "target": [None, target_id]}
+    if not user.active:
+        changes["active"] = [False, False]
+    audit.record(session, actor, "user.invited", user, changes)
     message = _mail(
         user,
         user.locale if user.locale in LANGUAGES else language,
@@ -176,6 +177,7 @@ def _add_role(
         target=_target_name(session, role, target_id),
         inviter=inviter,
         login=_url(current_app.config, "auth.login"),
+        switched_off=not user.active,
     )
     _send(session, message)
     return user

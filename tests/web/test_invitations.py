@@ -139,6 +139,46 @@ def test_inviting_an_active_user_adds_the_role_and_mails_a_notice_without_a_link
     assert db_session.scalar(select(UserToken).where(UserToken.user_id == colleague.id)) is None
 
 
+def _flashes(client):
+    with client.session_transaction() as session:
+        return [message for _kind, message in session.get("_flashes", [])]
+
+
+def test_inviting_a_switched_off_account_answers_as_any_invitation_and_tells_only_its_owner(
+    client, db_session, world, login_as, inbox
+):
+    """An inviter learns nothing of an account elsewhere: a switched-off one gets the role and a notice, no link."""
+    colleague = world.user("officer_b")
+    colleague.active = False
+    db_session.flush()
+    login_as(world.user("officer_a"))
+
+    unknown = _invite(client, _payer_url(world), email="nieuw@example.nl")
+    unknown_flash = _flashes(client)[-1]
+    switched_off = _invite(client, _payer_url(world), email=colleague.email)
+    assert (switched_off.status_code, switched_off.headers["Location"]) == (
+        unknown.status_code,
+        unknown.headers["Location"],
+    )
+    assert _flashes(client)[-1].replace(colleague.email, "nieuw@example.nl") == unknown_flash
+
+    [mail] = inbox.to(colleague.email)
+    assert "/invitation/" not in text_of(mail) and "/login" not in text_of(mail)
+    assert "switched off" in text_of(mail) and "switched off" in html_of(mail)
+    db_session.expire_all()
+    assert not colleague.active, "inviting switches nobody on: an administrator does"
+    assert {m.payer_id for m in colleague.memberships} == {world.payer_a.id, world.payer_b.id}
+    assert db_session.scalar(select(UserToken).where(UserToken.user_id == colleague.id)) is None
+    entry = db_session.scalars(
+        select(AuditEntry).where(AuditEntry.entity_id == str(colleague.id), AuditEntry.action == "user.invited")
+    ).one()
+    assert entry.changes["active"] == [False, False]
+
+    again = _invite(client, _payer_url(world), email=colleague.email)
+    assert again.status_code == 422, "the role is there: the inviter sees the person among the officers already"
+    assert len(inbox.to(colleague.email)) == 1
+
+
 def test_a_password_that_breaks_the_rules_is_refused_beside_its_field(client, db_session, world, login_as, inbox):
     login_as(world.user("manager_a"))
     _invite(client, _investee_url(world))
