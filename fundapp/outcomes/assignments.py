@@ -110,11 +110,11 @@ def accept(session: Session, actor: audit.Who, scope: Scope, contract: OutcomeCo
     return rows
 
 
-def contract_query(contract: OutcomeContract, scope: Scope) -> Select[Any]:
-    """The contract's assignments the user may see (policy: PaymentAssignment.view)."""
-    query = select(PaymentAssignment).where(
-        PaymentAssignment.contract_id == contract.id, visible(scope, PaymentAssignment)
-    )
+def contract_query(contract: OutcomeContract, scope: Scope, clause: Any = None) -> Select[Any]:
+    """The contract's assignments the user may see (policy: PaymentAssignment.view; ``clause``: that policy's
+    clause, when the caller built it already)."""
+    seen = visible(scope, PaymentAssignment) if clause is None else clause
+    query = select(PaymentAssignment).where(PaymentAssignment.contract_id == contract.id, seen)
     return query.order_by(PaymentAssignment.id)
 
 
@@ -122,7 +122,7 @@ def of_contract(session: Session, contract: OutcomeContract, scope: Scope) -> li
     clause = visible(scope, PaymentAssignment)
     if never(clause):
         return []
-    return list(session.scalars(contract_query(contract, scope)))
+    return list(session.scalars(contract_query(contract, scope, clause)))
 
 
 def book_assigned_parts(session: Session, actor: audit.Who, claim: Claim, parts: list[ClaimPayerSplit]) -> None:
