@@ -40,6 +40,36 @@ def fresh_database(url: str) -> str | None:
     return url
 
 
+def quiet_server(url: str = BENCH_POSTGRES_URL, limit: float = 300.0) -> None:
+    """Wait until the PostgreSQL server works for nobody: no autovacuum worker and no other client's statement.
+
+    The budgets hold on an otherwise idle machine. An earlier benchmark leaves a world of millions of rows behind,
+    and the server's autovacuum then works through it for a minute or more, on one of the two cores: a figure
+    measured meanwhile measures that too (a claim took 2.0-2.3 s so under ``make bench``, 1.5-1.7 s alone). Says
+    how long it waited; a server that cannot be reached is not waited for.
+    """
+    from sqlalchemy import create_engine, text
+
+    query = text(
+        "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND (backend_type = 'autovacuum worker'"
+        " OR (backend_type = 'client backend' AND state NOT IN ('idle', 'idle in transaction')))"
+    )
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    start = time.perf_counter()
+    try:
+        with engine.connect() as connection:
+            while connection.scalar(query) and time.perf_counter() - start < limit:
+                time.sleep(0.5)
+    except Exception as exc:  # no server: nothing of it to wait for
+        print(f"  (not waiting for {url.split('@')[-1]}: {type(exc).__name__})")
+        return
+    finally:
+        engine.dispose()
+    waited = time.perf_counter() - start
+    if waited >= 1:
+        print(f"  (waited {waited:.0f} s for the PostgreSQL server's autovacuum and other clients to finish)")
+
+
 @contextmanager
 def timed() -> Iterator[dict[str, float]]:
     result: dict[str, float] = {}

@@ -24,7 +24,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import BENCH_POSTGRES_URL, counted_queries, fresh_database, note, sqlite_url
+from benchmarks._common import BENCH_POSTGRES_URL, counted_queries, fresh_database, note, quiet_server, sqlite_url
 from benchmarks.bench_load import MIXES, PEOPLE, PREVIEW
 from benchmarks.load_world import PASSWORD, SECRET, build_world
 
@@ -130,6 +130,7 @@ def main() -> None:
             print(
                 f"{name}: {args.investees:,} investees with {args.loans:,} loans built in {time.perf_counter() - began:.0f} s"
             )
+        quiet_server()
         over += [f"{name} {page}" for page in run(url, name, args.repeat)]
     print(f"OVER BUDGET: {', '.join(over)}" if over else f"every page and API call under {BUDGET_MS:.0f} ms")
 
