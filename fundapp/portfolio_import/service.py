@@ -19,6 +19,7 @@ from fundapp import audit, clock
 from fundapp.bulk import insert_with_ids
 from fundapp.db import utcnow
 from fundapp.funds.models import Fund
+from fundapp.gc_pause import paused_gc
 from fundapp.impact.spreadsheets.model import Limits
 from fundapp.investees.models import Investee
 from fundapp.loans import engine
@@ -62,6 +63,25 @@ def import_portfolio(
     reason: str = "",
     today: date | None = None,
     limits: Limits = Limits(max_rows=layout.MAX_ROWS),
+) -> ImportResult:
+    # The rows read, the plan, the replayed loans and the stored events all live until the import ends and hold
+    # no garbage cycles: the collector would walk them again and again as they grow, a quarter of the import's
+    # time and more the larger the portfolio (fundapp/gc_pause.py).
+    with paused_gc():
+        return _import(session, actor, fund, data, translate, dry_run, accept_differences, reason, today, limits)
+
+
+def _import(
+    session: Session,
+    actor: audit.Who,
+    fund: Fund,
+    data: bytes,
+    translate: Callable[[str], str],
+    dry_run: bool,
+    accept_differences: bool,
+    reason: str,
+    today: date | None,
+    limits: Limits,
 ) -> ImportResult:
     reader = Reader(translate, today or clock.today())
     book = read_workbook(data, reader, limits)

@@ -243,3 +243,33 @@ def test_the_benchmarks_workbook_imports_without_a_difference(db_session):
     fund = make_fund(db_session)
     result = import_portfolio(db_session, ACTOR, fund, bench_workbook(3, 36), today=CUT_OVER)
     assert (result.investees, result.loans, result.repayments, result.differences) == (3, 3, 108, [])
+
+
+def test_the_import_reads_plans_and_stores_with_the_collector_paused_and_turns_it_on_again_after_a_refusal(
+    db_session, monkeypatch
+):
+    import gc
+
+    from fundapp.portfolio_import import service
+
+    seen = []
+    plain_read, plain_plan, plain_write = service.read_workbook, service.plan_import, service._write
+
+    def step(name, plain):
+        def run(*args, **kwargs):
+            seen.append((name, gc.isenabled()))
+            return plain(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(service, "read_workbook", step("read", plain_read))
+    monkeypatch.setattr(service, "plan_import", step("plan", plain_plan))
+    monkeypatch.setattr(service, "_write", step("store", plain_write))
+    fund = make_fund(db_session)
+    assert gc.isenabled()
+    import_portfolio(db_session, ACTOR, fund, simple_workbook(kvk()))
+    assert seen == [("read", False), ("plan", False), ("store", False)]
+    assert gc.isenabled()
+    with pytest.raises(PortfolioInvalid):
+        import_portfolio(db_session, ACTOR, make_fund(db_session), simple_workbook(kvk(), "9000.00"))
+    assert gc.isenabled()
