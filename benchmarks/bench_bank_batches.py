@@ -20,8 +20,6 @@ import sys
 import time
 from decimal import Decimal
 
-from fundapp import clock
-
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from lxml import etree
@@ -29,7 +27,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from benchmarks._common import fresh_database, note, sqlite_url
-from fundapp import audit
+from fundapp import audit, clock
 from fundapp.banking import batches
 from fundapp.banking.models import BankAccount, Mandate
 from fundapp.db import make_engine

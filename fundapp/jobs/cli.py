@@ -16,13 +16,14 @@ def worker(workers: int) -> None:
     """Run the queue's consumer: its tasks, their retries and the daily round at 07:00 Amsterdam time."""
     from datetime import timedelta
 
+    from fundapp import clock
     from fundapp.db import session_scope, utcnow
     from fundapp.jobs.queue import DAILY_AT, huey, next_daily_run
-    from fundapp.notifications.jobs import days_to_run, run_day, today
+    from fundapp.notifications.jobs import days_to_run, run_day
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     # A worker that was down at 07:00 does the work of the days it missed when it starts (once each: the day's key).
-    until = today() if _past_daily_time() else today() - timedelta(days=1)
+    until = clock.today() if _past_daily_time() else clock.today() - timedelta(days=1)
     with session_scope() as session:
         days = days_to_run(session, until)
     for day in days:

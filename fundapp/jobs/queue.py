@@ -16,7 +16,6 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask
 from huey import Huey
@@ -25,6 +24,7 @@ from sqlalchemy import event, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.config import ROOT
 from fundapp.db import get_session, session_scope, utcnow
 from fundapp.jobs.models import JobFailure, JobRun
@@ -33,7 +33,7 @@ QUEUE = "fundapp"
 RETRIES = 5
 FIRST_RETRY_SECONDS = 60
 BACKOFF = 4  # each wait four times the one before: 1, 4, 16, 64, 256 minutes
-LOCAL = ZoneInfo("Europe/Amsterdam")
+LOCAL = clock.ZONE
 DAILY_AT = time(7, 0)  # Amsterdam time, summer and winter alike
 
 

@@ -16,12 +16,12 @@ reminders_cli = AppGroup("reminders", help="Reminders and notification mail.")
 @click.option("--date", "day", type=click.DateTime(formats=["%Y-%m-%d"]), help="As of this day (default: today).")
 def run(day: object | None) -> None:
     """Run the reminders as of a day (catch-up after downtime); running again for that day sends nothing."""
+    from fundapp import clock
     from fundapp.db import session_scope, utcnow
     from fundapp.notifications.delivery import deliver_pending, send_digests
-    from fundapp.notifications.events import local_today
     from fundapp.notifications.reminders import run_reminders
 
-    as_of: date = day.date() if day is not None else local_today()  # type: ignore[attr-defined]
+    as_of: date = day.date() if day is not None else clock.today()  # type: ignore[attr-defined]
     with session_scope() as session:
         counts = run_reminders(session, as_of)
     for kind, count in sorted(counts.items()):

@@ -15,17 +15,9 @@ from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from fundapp import clock
 from fundapp.auth.models import Membership, Role, User
 from fundapp.db import utcnow
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
-
-ZONE = clock.ZONE
-
-
-def local_today() -> date:
-    """Reminders and event keys count days as people in the Netherlands do."""
-    return clock.today()
 
 
 def members_of(investee_id: int) -> Any:

@@ -27,7 +27,7 @@ CATCH_UP_DAYS = 7  # a reminder older than a week is news to no one: days missed
 def daily() -> None:
     assert huey.app is not None, "the job queue is not bound to an app"
     with huey.app.app_context(), session_scope() as session:
-        days = days_to_run(session, today())
+        days = days_to_run(session, clock.today())
     for day in days:
         run_day(day.isoformat())
 
@@ -39,10 +39,6 @@ def days_to_run(session: Session, until: date) -> list[date]:
     first = until if last is None else date.fromisoformat(last.removeprefix("run_day:")) + timedelta(days=1)
     first = max(first, until - timedelta(days=CATCH_UP_DAYS - 1))
     return [first + timedelta(days=n) for n in range((until - first).days + 1)]
-
-
-def today() -> date:
-    return clock.today()
 
 
 @job("run_day", key=lambda day: day)

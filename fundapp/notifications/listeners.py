@@ -10,10 +10,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from fundapp import clock
 from fundapp.banking.models import BankAccount, BankStatement, BankTransaction, TransactionStatus
 from fundapp.investees.models import Investee
 from fundapp.money import ZERO
-from fundapp.notifications.events import link, local_today, managers_of, members_of, notify, officers_of, recipients
+from fundapp.notifications.events import link, managers_of, members_of, notify, officers_of, recipients
 from fundapp.outcomes.models import Claim, OutcomeContract, OutcomeResult
 
 
@@ -34,7 +35,7 @@ def on_claim_submitted(claim: Claim, session: Session, **_: Any) -> None:
     payers = [row.payer_id for row in claim.contract.payers if row.accepted_at is not None]
     path = link("outcomes.claim_detail", claim_id=claim.id)
     params = _claim_params(claim, claim.total_payable)
-    notify(session, recipients(session, officers_of(payers)), "claim_submitted", claim, path, params, local_today())
+    notify(session, recipients(session, officers_of(payers)), "claim_submitted", claim, path, params, clock.today())
 
 
 def on_claim_decided(claim: Claim, session: Session, **_: Any) -> None:
@@ -42,14 +43,14 @@ def on_claim_decided(claim: Claim, session: Session, **_: Any) -> None:
     params["decision"] = claim.status.value
     path = link("outcomes.claim_detail", claim_id=claim.id)
     users = _provider_side(session, claim.investee)
-    notify(session, users, "claim_decided", claim, path, params, local_today())
+    notify(session, users, "claim_decided", claim, path, params, clock.today())
 
 
 def on_claim_paid(claim: Claim, session: Session, **_: Any) -> None:
     paid = sum((split.amount for split in claim.splits), ZERO)
     path = link("outcomes.claim_detail", claim_id=claim.id)
     users = _provider_side(session, claim.investee)
-    notify(session, users, "claim_paid", claim, path, _claim_params(claim, paid), local_today())
+    notify(session, users, "claim_paid", claim, path, _claim_params(claim, paid), clock.today())
 
 
 def on_result_rejected(result: OutcomeResult, session: Session, **_: Any) -> None:
@@ -61,13 +62,13 @@ def on_result_rejected(result: OutcomeResult, session: Session, **_: Any) -> Non
     }
     path = link("outcomes.result_list", status="rejected")
     users = _provider_side(session, result.investee)
-    notify(session, users, "result_rejected", result, path, params, local_today())
+    notify(session, users, "result_rejected", result, path, params, clock.today())
 
 
 def on_contract_created(contract: OutcomeContract, session: Session, **_: Any) -> None:
     """Every party that has not accepted is invited: a payer's officers, a provider's members and fund managers."""
     path = link("outcomes.contract_detail", contract_id=contract.id)
-    day = local_today()
+    day = clock.today()
     base = {"contract": contract.name, "reference": contract.reference}
     for row in contract.payers:
         if row.accepted_at is None:
@@ -102,7 +103,7 @@ def on_statement_imported(statement: BankStatement, session: Session, **_: Any) 
     else:
         return
     params = {"account": account.iban, "count": count, "file": statement.file_name or statement.statement_ref}
-    notify(session, users, "statement_unmatched", statement, path, params, local_today())
+    notify(session, users, "statement_unmatched", statement, path, params, clock.today())
 
 
 def connect() -> None:

@@ -14,11 +14,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from fundapp.auth.models import ApiToken, User
+from fundapp.clock import ZONE
 from fundapp.impact.models import ImpactPlan, Submission, SubmissionStatus
 from fundapp.impact.periods import Period
 from fundapp.investees.models import Investee
 from fundapp.loans.models import Loan, LoanInstallment, LoanStatus
-from fundapp.notifications.events import ZONE, link, managers_of, members_of, notify, recipients
+from fundapp.notifications.events import link, managers_of, members_of, notify, recipients
 
 KPI_REMINDERS = ((14, "kpi_due_soon"), (0, "kpi_due_today"), (-7, "kpi_overdue"))
 MISSED_AFTER_DAYS = (1, 30)

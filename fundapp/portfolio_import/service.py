@@ -65,40 +65,25 @@ def import_portfolio(
     limits: Limits = Limits(max_rows=layout.MAX_ROWS),
 ) -> ImportResult:
     # The rows read, the plan, the replayed loans and the stored events all live until the import ends and hold
-    # no garbage cycles: the collector would walk them again and again as they grow, a quarter of the import's
+    # no garbage cycles: the collector would walk them again and again as they grow, a fifth of the import's
     # time and more the larger the portfolio (fundapp/gc_pause.py).
     with paused_gc():
-        return _import(session, actor, fund, data, translate, dry_run, accept_differences, reason, today, limits)
-
-
-def _import(
-    session: Session,
-    actor: audit.Who,
-    fund: Fund,
-    data: bytes,
-    translate: Callable[[str], str],
-    dry_run: bool,
-    accept_differences: bool,
-    reason: str,
-    today: date | None,
-    limits: Limits,
-) -> ImportResult:
-    reader = Reader(translate, today or clock.today())
-    book = read_workbook(data, reader, limits)
-    plan = plan_import(session, fund.id, book, reader)
-    unaccepted = [] if accept_differences else difference_problems(plan.differences, translate)
-    if reader.problems:
-        raise PortfolioInvalid(reader.problems + unaccepted, plan.differences)
-    result = ImportResult(len(plan.investees), len(plan.loans), plan.repayments, plan.differences, dry_run)
-    if dry_run:
+        reader = Reader(translate, today or clock.today())
+        book = read_workbook(data, reader, limits)
+        plan = plan_import(session, fund.id, book, reader)
+        unaccepted = [] if accept_differences else difference_problems(plan.differences, translate)
+        if reader.problems:
+            raise PortfolioInvalid(reader.problems + unaccepted, plan.differences)
+        result = ImportResult(len(plan.investees), len(plan.loans), plan.repayments, plan.differences, dry_run)
+        if dry_run:
+            return result
+        if unaccepted:
+            raise PortfolioInvalid(unaccepted, plan.differences)
+        if plan.differences and not reason.strip():
+            message = translate(N_("Give the reason for accepting the differences."))
+            raise PortfolioInvalid([Problem("", "", message)], plan.differences)
+        _write(session, actor, fund, plan, reason.strip())
         return result
-    if unaccepted:
-        raise PortfolioInvalid(unaccepted, plan.differences)
-    if plan.differences and not reason.strip():
-        message = translate(N_("Give the reason for accepting the differences."))
-        raise PortfolioInvalid([Problem("", "", message)], plan.differences)
-    _write(session, actor, fund, plan, reason.strip())
-    return result
 
 
 def difference_problems(differences: list[Difference], translate: Callable[[str], str]) -> list[Problem]:

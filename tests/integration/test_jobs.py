@@ -254,11 +254,9 @@ def test_the_daily_round_catches_up_the_days_a_worker_missed_at_most_a_week_back
 
 
 def test_the_daily_round_after_two_missed_days_runs_each_of_them_once(job_queue, db_session, monkeypatch):
-    from datetime import date
+    from fundapp import clock
 
-    from fundapp.notifications import jobs
-
-    monkeypatch.setattr(jobs, "today", lambda: date(2026, 7, 15))
+    monkeypatch.setenv(clock.PIN, "2026-07-15")
     db_session.add(JobRun(key="run_day:2026-07-12", task="run_day"))
     db_session.commit()
     [daily] = job_queue.read_periodic(datetime(2026, 7, 15, 5, 0))

@@ -9,8 +9,9 @@ from typing import Any
 
 from sqlalchemy import select
 
+from fundapp import clock
 from fundapp.auth.models import User
-from fundapp.notifications.events import link, local_today, members_of, notify, recipients
+from fundapp.notifications.events import link, members_of, notify, recipients
 from fundapp.notifications.models import Notification
 from fundapp.outcomes import claims, results
 from tests import bank_factories as bank
@@ -94,7 +95,7 @@ def test_a_statement_without_unmatched_transactions_tells_no_one(db_session, wor
 def test_telling_of_the_same_event_again_the_same_day_adds_nothing(db_session, world):
     users = recipients(db_session, members_of(world.investee_a.id))
     path = link("impact.investee_impact", investee_id=world.investee_a.id)
-    day = local_today()
+    day = clock.today()
     assert notify(db_session, users, "kpi_due_today", world.investee_a, path, {}, day) == 1
     assert notify(db_session, users, "kpi_due_today", world.investee_a, path, {}, day) == 0
     assert told(db_session, "kpi_due_today") == emails(world, "member_a")

@@ -72,9 +72,9 @@ def test_each_mail_job_sends_one_mail_and_queues_the_next(app, job_queue, inbox,
 
 
 def world_day():
-    from fundapp.notifications.events import local_today
+    from fundapp import clock
 
-    return local_today()
+    return clock.today()
 
 
 def test_an_address_refused_for_good_keeps_its_notification_in_the_inbox_and_the_others_still_get_theirs(

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from fundapp.auth.models import Role, User
 from fundapp.auth.services import issue_token
-from fundapp.notifications.events import ZONE
+from fundapp.clock import ZONE
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from tests.factories import make_loan, make_plan, make_user
 from tests.smtp import html_of, text_of

@@ -196,11 +196,12 @@ def _batch(session: Session, walk: Any, step: int) -> int:
 
 
 def _people_and_papers(session: Session, walk: Any, step: int) -> None:
+    from fundapp import clock
     from fundapp.auth.services import issue_token
     from fundapp.documents import services as documents
     from fundapp.documents.storage import LocalFileStore
     from fundapp.jobs.models import JobFailure
-    from fundapp.notifications.events import link, local_today, notify
+    from fundapp.notifications.events import link, notify
     from fundapp.pipeline import services as pipeline
     from tests.conftest import test_files_dir
     from tests.documents_files import PDF
@@ -212,7 +213,7 @@ def _people_and_papers(session: Session, walk: Any, step: int) -> None:
     users = [world.user(role).id for role in ("admin", "manager_a", "officer_a", "member_a")]
     params = {"loan": world.loan_a.reference, "investee": world.investee_a.name, "number": step, "amount": "1.00"}
     path = link("loans.detail", loan_id=world.loan_a.id)
-    notify(session, users, "installment_missed", world.loan_a, path, {**params, "due_on": "2026-01-15"}, local_today())
+    notify(session, users, "installment_missed", world.loan_a, path, {**params, "due_on": "2026-01-15"}, clock.today())
     for role in ("admin", "manager_a", "officer_a", "member_a"):
         issue_token(session, world.user(role), f"grown {step}")
     session.add(JobFailure(task="run_day", args=f'["2026-12-0{step}"]', error="OSError", traceback="", tries=6))

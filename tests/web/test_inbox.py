@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from fundapp.notifications.events import link, local_today, notify
+from fundapp import clock
+from fundapp.notifications.events import link, notify
 from fundapp.notifications.kinds import KINDS
 from fundapp.notifications.models import Delivery, Notification, NotificationPreference
 from tests.web.round_trip import field_error, footprint
@@ -19,7 +20,7 @@ def _tell(session: Any, world: Any, role: str, kind: str = "kpi_due_today", peri
     investee = world.investee_a if role.endswith("_a") else world.investee_b
     params = {"investee": investee.name, "period": period, "due_on": "2026-10-30"}
     path = link("impact.investee_impact", investee_id=investee.id)
-    notify(session, [user.id], kind, investee, path, params, local_today(), variant=period)
+    notify(session, [user.id], kind, investee, path, params, clock.today(), variant=period)
     return session.scalar(select(Notification).where(Notification.user_id == user.id).order_by(Notification.id.desc()))
 
 

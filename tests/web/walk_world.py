@@ -242,7 +242,8 @@ def _notes_of_application_a(session: Session, world: World) -> None:
 def _notification_of_manager_a(session: Session, world: World) -> Any:
     from sqlalchemy import select
 
-    from fundapp.notifications.events import link, local_today, notify
+    from fundapp import clock
+    from fundapp.notifications.events import link, notify
     from fundapp.notifications.models import Notification
 
     manager = world.user("manager_a")
@@ -255,7 +256,7 @@ def _notification_of_manager_a(session: Session, world: World) -> Any:
         world.loan_a,
         path,
         {**params, "due_on": "2026-01-15"},
-        local_today(),
+        clock.today(),
     )
     return session.scalar(
         select(Notification).where(Notification.user_id == manager.id).order_by(Notification.id.desc())
