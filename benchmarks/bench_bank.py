@@ -10,7 +10,9 @@ transfers naming a loan's reference, a tenth from an investee's own account for 
 fundapp knows. Prints the import (read, check, store, match; one transaction, SQLite
 file) beside the bare parse of the same file, and what the transactions became, against the
 budget of 2 s; then the same at S times both sizes (default 10; 0 skips it) against S times
-the budget, and the ratio of the two imports (linear: ~S; NON-LINEAR above S + 2). A detail
+the budget, then the first size again, and the growth: the large import against the mean of the
+two small ones on either side of it, so a machine that slows or speeds up meanwhile moves both
+(linear: ~S; NON-LINEAR above S + 2). The small size's budget is judged on the faster of its two. A detail
 carries no amount of its own (the entry's is read), so 100,000 transactions stay within the
 statement limit of 50 MB.
 """
@@ -181,7 +183,7 @@ def statement(count: int, loans: int) -> bytes:
 BUDGET_SECONDS = 2
 
 
-def run(transactions: int, loans: int, budget: float) -> float:
+def run(transactions: int, loans: int, budget: float) -> tuple[float, str]:
     url = fresh_database(sqlite_url("bank"))
     assert url is not None
     database = Database(url)
@@ -201,8 +203,6 @@ def run(transactions: int, loans: int, budget: float) -> float:
         figures = summary(session, imported)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     verdict = "" if seconds < budget else "  OVER BUDGET"
-    what = f"bank statement of {transactions:,} transactions against {loans:,} loans: import and match"
-    note("6", what, seconds, budget, f"parse alone {parsed:.2f} s, lxml bare parse {bare:.2f} s")
     print(
         f"  import and match (read, check, store, match, commit): {seconds:.2f} s (CPU {cpu:.2f} s;"
         f" budget {budget:g} s), {len(queries)} queries{verdict}"
@@ -216,7 +216,11 @@ def run(transactions: int, loans: int, budget: float) -> float:
         import_statement(session, Actor.system("bench"), session.get(Fund, fund_id), data, "bench.xml")
     print(f"  the same file again (every transaction a duplicate): {time.perf_counter() - again:.2f} s")
     database.engine.dispose()
-    return seconds
+    return seconds, f"parse alone {parsed:.2f} s, lxml bare parse {bare:.2f} s"
+
+
+def what(transactions: int, loans: int) -> str:
+    return f"bank statement of {transactions:,} transactions against {loans:,} loans: import and match"
 
 
 def main() -> None:
@@ -225,14 +229,23 @@ def main() -> None:
     arguments.add_argument("--loans", type=int, default=2_000)
     arguments.add_argument("--scale", type=int, default=10)
     options = arguments.parse_args()
-    once = run(options.transactions, options.loans, BUDGET_SECONDS)
-    if options.scale > 1:
-        scale = options.scale
-        scaled = run(options.transactions * scale, options.loans * scale, BUDGET_SECONDS * scale)
-        ratio = scaled / once
-        verdict = "  NON-LINEAR" if ratio > scale + 2 else ""
-        note("6", f"bank statement import: growth at {scale}x the size", ratio, scale + 2, f"linear: ~{scale}x", "x")
-        print(f"  {scale}x the transactions and loans took {ratio:.1f}x the time (linear: ~{scale}){verdict}")
+    size, scale = (options.transactions, options.loans), options.scale
+    once, reference = run(*size, BUDGET_SECONDS)
+    if scale <= 1:
+        note("6", what(*size), once, BUDGET_SECONDS, reference)
+        return
+    scaled, scaled_reference = run(size[0] * scale, size[1] * scale, BUDGET_SECONDS * scale)
+    again, again_reference = run(*size, BUDGET_SECONDS)
+    best, best_reference = min((once, reference), (again, again_reference))
+    note("6", what(*size), best, BUDGET_SECONDS, f"the faster of two runs; {best_reference}")
+    note("6", what(size[0] * scale, size[1] * scale), scaled, BUDGET_SECONDS * scale, scaled_reference)
+    ratio = scaled / ((once + again) / 2)
+    verdict = "  NON-LINEAR" if ratio > scale + 2 else ""
+    reference = f"linear: ~{scale}x; the 1x import before and after it {once:.2f} s and {again:.2f} s"
+    note("6", f"bank statement import: growth at {scale}x the size", ratio, scale + 2, reference, "x")
+    print(
+        f"  {scale}x the transactions and loans took {ratio:.1f}x the mean of the 1x imports (linear: ~{scale}){verdict}"
+    )
 
 
 if __name__ == "__main__":

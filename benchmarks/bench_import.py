@@ -8,8 +8,11 @@ A workbook of N loans (default 1,000; one investee each; 10,000.00 to 50,000.00 
 cut-over date equal to the replayed one. Prints the import into an empty fund (read,
 check, replay every loan, store, commit; one transaction, SQLite file), which must stay
 under 30 s for the defaults, and the dry run of the same file beside it; then the same
-at S times the loans (default 10; 0 skips it) against S times the budget, and the
-ratio of the two imports (linear growth: at most ~S + 1, NON-LINEAR above S + 2).
+at S times the loans (default 10; 0 skips it) against S times the budget, then the
+defaults again, and the growth: the large import against the mean of the two small ones
+on either side of it, so a machine that slows or speeds up meanwhile moves both (linear
+growth: at most ~S + 1, NON-LINEAR above S + 2). The defaults' budget is judged on the
+faster of their two imports.
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ def workbook(loans: int, repayments: int) -> bytes:
     return build_workbook(rows)
 
 
-def run(loans: int, repayments: int, budget: float) -> float:
+def run(loans: int, repayments: int, budget: float) -> tuple[float, str]:
     url = fresh_database(sqlite_url("import"))
     assert url is not None
     database = Database(url)
@@ -102,15 +105,17 @@ def run(loans: int, repayments: int, budget: float) -> float:
         result = import_portfolio(session, actor, session.get(Fund, fund_id), data, today=CUT_OVER)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     verdict = "" if seconds < budget else "  OVER BUDGET"
-    what = f"portfolio import of {loans:,} loans x {repayments} repayments"
-    note("6", what, seconds, budget, f"its dry run {dry_run:.2f} s, {len(queries):,} queries")
     print(
         f"  import (read, check, replay, store, commit): {seconds:.2f} s (CPU {cpu:.2f} s; budget {budget:g} s),"
         f" {len(queries):,} queries{verdict}"
     )
     print(f"  {result.investees:,} investees, {result.loans:,} loans, {result.repayments:,} repayments")
     database.engine.dispose()
-    return seconds
+    return seconds, f"its dry run {dry_run:.2f} s, {len(queries):,} queries"
+
+
+def what(loans: int, repayments: int) -> str:
+    return f"portfolio import of {loans:,} loans x {repayments} repayments"
 
 
 def main() -> None:
@@ -119,20 +124,21 @@ def main() -> None:
     arguments.add_argument("--repayments", type=int, default=36)
     arguments.add_argument("--scale", type=int, default=10)
     options = arguments.parse_args()
-    once = run(options.loans, options.repayments, BUDGET_SECONDS)
-    if options.scale > 1:
-        scaled = run(options.loans * options.scale, options.repayments, BUDGET_SECONDS * options.scale)
-        ratio = scaled / once
-        verdict = "  NON-LINEAR" if ratio > options.scale + 2 else ""
-        note(
-            "6",
-            f"portfolio import: growth at {options.scale}x the size",
-            ratio,
-            options.scale + 2,
-            f"linear: ~{options.scale}x",
-            "x",
-        )
-        print(f"  {options.scale}x the loans took {ratio:.1f}x the time (linear: ~{options.scale}){verdict}")
+    loans, repayments, scale = options.loans, options.repayments, options.scale
+    once, reference = run(loans, repayments, BUDGET_SECONDS)
+    if scale <= 1:
+        note("6", what(loans, repayments), once, BUDGET_SECONDS, reference)
+        return
+    scaled, scaled_reference = run(loans * scale, repayments, BUDGET_SECONDS * scale)
+    again, again_reference = run(loans, repayments, BUDGET_SECONDS)
+    best, best_reference = min((once, reference), (again, again_reference))
+    note("6", what(loans, repayments), best, BUDGET_SECONDS, f"the faster of two runs; {best_reference}")
+    note("6", what(loans * scale, repayments), scaled, BUDGET_SECONDS * scale, scaled_reference)
+    ratio = scaled / ((once + again) / 2)
+    verdict = "  NON-LINEAR" if ratio > scale + 2 else ""
+    reference = f"linear: ~{scale}x; the 1x import before and after it {once:.2f} s and {again:.2f} s"
+    note("6", f"portfolio import: growth at {scale}x the size", ratio, scale + 2, reference, "x")
+    print(f"  {scale}x the loans took {ratio:.1f}x the mean of the 1x imports (linear: ~{scale}){verdict}")
 
 
 if __name__ == "__main__":

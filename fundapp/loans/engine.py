@@ -2,21 +2,67 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol, cast
 
-from sqlalchemy import delete, insert, update
+from sqlalchemy import Table, delete, insert, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from fundapp import bulk
 from fundapp.errors import ValidationFailed
 from fundapp.loans import servicing
-from fundapp.loans.models import AllocationKind, EventKind, Loan, LoanAllocation, LoanEvent, LoanInstallment, LoanStatus
+from fundapp.loans.models import (
+    AllocationKind,
+    EventKind,
+    Loan,
+    LoanAllocation,
+    LoanEvent,
+    LoanInstallment,
+    LoanStatus,
+    Prepayment,
+)
 from fundapp.loans.schedule import LoanTerms, Schedule, TermsErrors, build_schedule
 from fundapp.money import ZERO
+
+
+class EventRecord(Protocol):
+    """What the engine reads of a loan's event: a stored LoanEvent, or a NewEvent."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> EventKind: ...
+    @property
+    def on(self) -> date: ...
+    @property
+    def amount(self) -> Decimal | None: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def prepayment(self) -> Prepayment | None: ...
+    @property
+    def reason(self) -> str: ...
+    @property
+    def terms(self) -> dict[str, Any] | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event as it was just inserted, for rebuild_new: a portfolio import stores hundreds of thousands, and an
+    ORM LoanEvent for each (to be thrown away) cost more than replaying them."""
+
+    id: int
+    kind: EventKind
+    on: date
+    amount: Decimal | None
+    reference: str
+    prepayment: Prepayment | None
+    reason: str
+    terms: dict[str, Any] | None
 
 
 def terms_of(loan: Loan) -> LoanTerms:
@@ -39,7 +85,7 @@ def planned_schedule(loan: Loan) -> Schedule:
     return build_schedule(terms_of(loan))
 
 
-def to_engine_event(event: LoanEvent) -> servicing.Event:
+def to_engine_event(event: EventRecord) -> servicing.Event:
     kind = event.kind
     if kind == EventKind.DISBURSEMENT:
         return servicing.Disbursement(event.on, _amount(event), event.reference)
@@ -59,14 +105,14 @@ def to_engine_event(event: LoanEvent) -> servicing.Event:
     raise ValueError(kind)
 
 
-def _amount(event: LoanEvent) -> Decimal:
+def _amount(event: EventRecord) -> Decimal:
     # The services book every disbursement, repayment and recovery with an amount.
     if event.amount is None:
         raise ValueError(f"{event.kind.value} event {event.id} has no amount")
     return event.amount
 
 
-def _terms(event: LoanEvent) -> dict[str, Any]:
+def _terms(event: EventRecord) -> dict[str, Any]:
     # The services book every rate change with its new terms.
     if event.terms is None:
         raise ValueError(f"{event.kind.value} event {event.id} has no terms")
@@ -96,7 +142,9 @@ def live_events(loan: Loan) -> list[LoanEvent]:
     return [e for e in loan.events if e.reversed_at is None]
 
 
-def replay_loan(loan: Loan, events: list[LoanEvent] | None = None, until: date | None = None) -> servicing.LoanPosition:
+def replay_loan(
+    loan: Loan, events: Sequence[EventRecord] | None = None, until: date | None = None
+) -> servicing.LoanPosition:
     events = live_events(loan) if events is None else events
     try:
         return servicing.replay(terms_of(loan), [to_engine_event(e) for e in events], until=until)
@@ -108,7 +156,7 @@ def replay_loan(loan: Loan, events: list[LoanEvent] | None = None, until: date |
         raise ValidationFailed(str(exc), [{"field": "date", "message": str(exc)}]) from exc
 
 
-def _payment_events_in_engine_order(events: list[LoanEvent]) -> list[LoanEvent]:
+def _payment_events_in_engine_order(events: Sequence[EventRecord]) -> list[EventRecord]:
     payments = [e for e in events if e.kind == EventKind.REPAYMENT]
     return sorted(payments, key=lambda e: (servicing.canonical_key(to_engine_event(e)), e.id))
 
@@ -133,17 +181,29 @@ def rebuild(session: Session, loan: Loan) -> servicing.LoanPosition | None:
     return position
 
 
-def rebuild_new(session: Session, loans: list[tuple[Loan, list[LoanEvent]]]) -> None:
+# Loans derived (replayed, their rows made) per part of a new portfolio's schedules: while the rows of one part
+# are stored (SQLite in a thread of its own, PostgreSQL's COPY in the server) the next part is derived.
+REBUILD_PART = 250
+INSTALLMENTS_TABLE = cast(Table, LoanInstallment.__table__)
+
+
+def rebuild_new(session: Session, loans: Sequence[tuple[Loan, Sequence[EventRecord]]]) -> None:
     """``rebuild`` for many loans stored just now with their events (each with a disbursement) and nothing derived
-    yet: the same rows, in one insert per table instead of five statements per loan."""
-    installments: list[dict[str, Any]] = []
+    yet: the same rows, in one insert per table instead of five statements per loan. The schedules are stored part
+    by part as they are derived, so a portfolio's rows are not all held at once and storing overlaps deriving."""
     allocations: list[dict[str, Any]] = []
-    for loan, events in loans:
-        position, loan_installments, loan_allocations = _derived(loan, events)
-        installments += loan_installments
-        allocations += loan_allocations
-        _store_totals(loan, position)
-        session.expire(loan, ["events", "installments"])
+    columns = list(INSTALLMENT_COLUMNS)
+    with bulk.column_writer(session, INSTALLMENTS_TABLE, columns) as write:
+        for start in range(0, len(loans), REBUILD_PART):
+            installments: list[dict[str, Any]] = []
+            for loan, events in loans[start : start + REBUILD_PART]:
+                position, loan_installments, loan_allocations = _derived(loan, events)
+                installments += loan_installments
+                allocations += loan_allocations
+                _store_totals(loan, position)
+                session.expire(loan, ["events", "installments"])
+            if installments:
+                write({name: [row[name] for row in installments] for name in columns})
     # One update for all the loans' totals (the unit of work would group them by which ones changed).
     with session.no_autoflush:
         totals = [{"id": loan.id} | {name: getattr(loan, name) for name in TOTALS} for loan, _ in loans]
@@ -152,7 +212,6 @@ def rebuild_new(session: Session, loans: list[tuple[Loan, list[LoanEvent]]]) -> 
     for (loan, _), stored in zip(loans, totals, strict=True):
         for name in TOTALS:
             set_committed_value(loan, name, stored[name])
-    _insert(session, LoanInstallment.__table__, installments)
     _insert(session, LoanAllocation.__table__, allocations)
 
 
@@ -163,7 +222,7 @@ def _insert(session: Session, table: Any, rows: list[dict[str, Any]]) -> None:
 
 
 def _derived(
-    loan: Loan, events: list[LoanEvent]
+    loan: Loan, events: Sequence[EventRecord]
 ) -> tuple[servicing.LoanPosition, list[dict[str, Any]], list[dict[str, Any]]]:
     position = replay_loan(loan, events)
     installments = [_installment_row(loan.id, loan.fund_id, i) for i in position.installments]
@@ -174,6 +233,21 @@ def _derived(
 def _clear(session: Session, loan: Loan) -> None:
     session.execute(delete(LoanAllocation).where(LoanAllocation.loan_id == loan.id))
     session.execute(delete(LoanInstallment).where(LoanInstallment.loan_id == loan.id))
+
+
+INSTALLMENT_COLUMNS = (
+    "loan_id",
+    "fund_id",
+    "number",
+    "due_date",
+    "principal_due",
+    "interest_due",
+    "principal_paid",
+    "interest_paid",
+    "balance",
+    "settled_on",
+    "settlement",
+)
 
 
 def _installment_row(loan_id: int, fund_id: int, inst: servicing.InstallmentState) -> dict[str, Any]:
@@ -196,8 +270,8 @@ def _allocation_rows(
     loan_id: int,
     fund_id: int,
     position: servicing.LoanPosition,
-    payment_events: list[LoanEvent],
-    events: list[LoanEvent],
+    payment_events: Sequence[EventRecord],
+    events: Sequence[EventRecord],
 ) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for outcome, event in zip(position.payments, payment_events, strict=True):

@@ -8,7 +8,7 @@ reason (then booked as an adjustment on the cut-over date).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 from typing import Any
 
@@ -99,7 +99,8 @@ def difference_problems(differences: list[Difference], translate: Callable[[str]
 
 def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: str) -> None:
     """A fixed number of statements whatever the size: the investees, the loans and their events in one insert
-    each, the loans' schedules and allocations in one each, their totals in one update, the audit in one insert."""
+    each, the loans' schedules and allocations in one each (SQLite: a few, part by part), their totals in one update,
+    the audit in one insert."""
     actor_id = getattr(actor, "id", None)
     investee_rows = [{"fund_id": fund.id} | {key: row.values[key] for key in INVESTEE_FIELDS} for row in plan.investees]
     new_investees = dict(
@@ -122,9 +123,9 @@ def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: s
         for row in _event_rows(planned, differences.get(loan.reference), reason)
     ]
     # The events as the engine reads them, without loading back what was just written.
-    events: dict[int, list[LoanEvent]] = {loan.id: [] for loan in loans}
+    events: dict[int, list[engine.NewEvent]] = {loan.id: [] for loan in loans}
     for event_id, row in zip(insert_with_ids(session, LoanEvent.__table__, rows), rows, strict=True):
-        events[row["loan_id"]].append(LoanEvent(id=event_id, reversed_at=None, **row))
+        events[row["loan_id"]].append(engine.NewEvent(event_id, *(row[name] for name in _EVENT_READ)))
     for loan_events in events.values():
         loan_events.sort(key=lambda e: (e.on, e.id))
     engine.rebuild_new(session, [(loan, events[loan.id]) for loan in loans])
@@ -150,6 +151,9 @@ def _write(session: Session, actor: audit.Who, fund: Fund, plan: Plan, reason: s
             )
         ],
     )
+
+
+_EVENT_READ = [field.name for field in fields(engine.NewEvent)][1:]  # what NewEvent holds after its id
 
 
 def _loan_row(fund: Fund, investee_id: int, planned: PlannedLoan, actor_id: int | None) -> dict[str, Any]:
