@@ -63,19 +63,54 @@ def fit_columns(sheet: Worksheet, first_row: int = 1, last_row: int | None = Non
     Bold labels (headers, the labels of a summary) count in full; other text up to ``WIDEST``
     characters, beyond which it wraps. Headings (larger type), title lines above ``first_row``
     and merged cells span columns and do not count. A column is never made narrower than it was set.
+
+    Numbers are not each formatted: of a column's numbers in one format, none shows longer than its largest or
+    its most negative one (fixed places never show a larger number shorter, and a minus sign is one character),
+    so only those two are.
     """
     merged = {(row, column) for cells in sheet.merged_cells.ranges for row, column in cells.cells}
     needed: dict[int, float] = {}
+    extremes: dict[tuple[int, str, bool, bool], list[Any]] = {}
     for row in sheet.iter_rows(min_row=first_row, max_row=last_row):
         for cell in row:
-            if cell.value is None or (cell.row, cell.column) in merged or (cell.font and (cell.font.sz or 11) > 11):
+            value = cell.value
+            if value is None or (cell.row, cell.column) in merged or (cell.font and (cell.font.sz or 11) > 11):
                 continue
-            shown = shown_length(cell.value, cell.number_format)
-            wide = shown * 1.1 if cell.font and cell.font.b else min(shown, WIDEST)  # bold is about a tenth wider
-            needed[cell.column] = max(needed.get(cell.column, 0), wide)
+            bold = bool(cell.font and cell.font.b)
+            if value.__class__ in _NUMBERS and _finite(value):
+                key = (cell.column, cell.number_format, value.__class__ is int, bold)
+                pair = extremes.get(key)
+                if pair is None:
+                    pair = extremes[key] = [None, None]
+                if value < 0 or (value == 0 and math.copysign(1, value) < 0):
+                    if pair[1] is None or value < pair[1]:
+                        pair[1] = value
+                elif pair[0] is None or value > pair[0]:
+                    pair[0] = value
+                continue
+            _widen(needed, cell.column, shown_length(value, cell.number_format), bold)
+    for (column, number_format, _whole, bold), pair in extremes.items():
+        for value in pair:
+            if value is not None:
+                _widen(needed, column, shown_length(value, number_format), bold)
     for column, wide in needed.items():
         dimension = sheet.column_dimensions[get_column_letter(column)]
         dimension.width = max(dimension.width or 0, math.ceil(wide) + 2)
+
+
+_NUMBERS = (int, float, Decimal)
+
+
+def _finite(value: int | float | Decimal) -> bool:
+    if value.__class__ is int:
+        return True
+    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
+
+
+def _widen(needed: dict[int, float], column: int, shown: int, bold: bool) -> None:
+    wide = shown * 1.1 if bold else min(shown, WIDEST)  # bold is about a tenth wider
+    if wide > needed.get(column, -1.0):
+        needed[column] = wide
 
 
 def shown_length(value: Any, number_format: str = "General") -> int:
