@@ -109,7 +109,7 @@ def _finite(value: int | float | Decimal) -> bool:
 
 def _widen(needed: dict[int, float], column: int, shown: int, bold: bool) -> None:
     wide = shown * 1.1 if bold else min(shown, WIDEST)  # bold is about a tenth wider
-    if wide > needed.get(column, -1.0):
+    if wide > needed.get(column, -1.0):  # below zero: an empty text still fits its column
         needed[column] = wide
 
 

@@ -225,8 +225,8 @@ def test_the_version_finds_the_last_entry_other_than_a_token_s_through_its_index
     statements = _statements(connection.engine, lambda: datacache._read_version(db_session, connection))
     assert any(audit.SEEN in statement for statement in statements), statements
     # The pile the docstring speaks of, and the planner told of it: with few rows, or statistics of another test's
-    # table, PostgreSQL may step back along the primary key instead (the rows and the statistics go with the
-    # test's rollback).
+    # table, PostgreSQL may step back along the primary key instead. The rows and the column statistics go with
+    # the test's rollback; the table's row estimate (pg_class.reltuples, updated in place) stays raised.
     pile = [
         {"actor": "app", "action": "api_token.issued", "entity_type": "ApiToken", "entity_id": str(n)}
         | {"changes": {}, "prev_hash": "", "hash": f"pile-{n:059d}"}
